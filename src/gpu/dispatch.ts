@@ -14,14 +14,18 @@ export interface Dispatch {
   pipeline: GPUComputePipeline;
   bindGroup: GPUBindGroup;
   workgroups: [number, number, number];
+  uniform?: GPUBuffer; // the Params uniform, rewritable with queue.writeBuffer (e.g. AdamW's step and lr)
 }
+
+/** A whole buffer, or a range of one (offsets in bytes, multiples of 256: minStorageBufferOffsetAlignment). */
+export type Buf = GPUBuffer | GPUBufferBinding;
 
 export interface KernelSpec {
   name: string; // kernel name: labels the pipeline, bind group and uniform
   code: string; // WGSL source
   constants?: Constants; // override constants (workgroup size, tiles, flags)
   entryPoint?: string;
-  buffers: GPUBuffer[]; // bound at @binding(0..n-1) in order: outputs, then inputs
+  buffers: Buf[]; // bound at @binding(0..n-1) in order: outputs, then inputs
   uniform?: Uint8Array; // bound at @binding(n), last
   workgroups: [number, number?, number?];
 }
@@ -29,15 +33,14 @@ export interface KernelSpec {
 /** Builds one Dispatch; its uniform buffer is created once and owned by the bind group. */
 export function makeDispatch(gpu: Gpu, spec: KernelSpec): Dispatch {
   const pipeline = gpu.pipelines.get(spec.name, spec.code, spec.constants ?? {}, spec.entryPoint ?? 'main');
-  const entries: GPUBindGroupEntry[] = spec.buffers.map((buffer, binding) => ({ binding, resource: { buffer } }));
-  if (spec.uniform) {
-    entries.push({ binding: spec.buffers.length, resource: { buffer: uniformBuffer(gpu.device, `${spec.name}:params`, spec.uniform) } });
-  }
+  const entries: GPUBindGroupEntry[] = spec.buffers.map((b, binding) => ({ binding, resource: 'buffer' in b ? b : { buffer: b } }));
+  const uniform = spec.uniform ? uniformBuffer(gpu.device, `${spec.name}:params`, spec.uniform) : undefined;
+  if (uniform) entries.push({ binding: spec.buffers.length, resource: { buffer: uniform } });
   const bindGroup = gpu.device.createBindGroup({ label: spec.name, layout: pipeline.getBindGroupLayout(0), entries });
   const [x, y = 1, z = 1] = spec.workgroups;
   const maxDim = 65535;
   if (x > maxDim || y > maxDim || z > maxDim) throw new Error(`${spec.name}: dispatch ${x}x${y}x${z} exceeds ${maxDim} workgroups per dimension`);
-  return { label: spec.name, pipeline, bindGroup, workgroups: [x, y, z] };
+  return { label: spec.name, pipeline, bindGroup, workgroups: [x, y, z], uniform };
 }
 
 /** Records dispatches into one compute pass. Empty dispatches (a zero-size dimension) are skipped. */
