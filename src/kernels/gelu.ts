@@ -2,14 +2,14 @@
 
 import forwardCode from '../../shaders/gelu_forward.wgsl?raw';
 import backwardCode from '../../shaders/gelu_backward.wgsl?raw';
-import { makeDispatch, type Dispatch, type Gpu } from '../gpu/dispatch';
+import { makeDispatch, type Buf, type Dispatch, type Gpu } from '../gpu/dispatch';
 import { UniformWriter } from '../gpu/buffers';
 import { grid1d } from './grid';
 
 const WG = 256;
 
 /** out (N) = gelu(inp (N)) */
-export function geluForward(gpu: Gpu, out: GPUBuffer, inp: GPUBuffer, N: number): Dispatch {
+export function geluForward(gpu: Gpu, out: Buf, inp: Buf, N: number): Dispatch {
   return makeDispatch(gpu, {
     name: 'gelu_forward', code: forwardCode, constants: { WG },
     buffers: [out, inp], uniform: new UniformWriter().u32(N).bytes(), workgroups: grid1d(N, WG),
@@ -17,7 +17,7 @@ export function geluForward(gpu: Gpu, out: GPUBuffer, inp: GPUBuffer, N: number)
 }
 
 /** dinp (N) += dout (N) * gelu'(inp (N)) */
-export function geluBackward(gpu: Gpu, dinp: GPUBuffer, inp: GPUBuffer, dout: GPUBuffer, N: number): Dispatch {
+export function geluBackward(gpu: Gpu, dinp: Buf, inp: Buf, dout: Buf, N: number): Dispatch {
   return makeDispatch(gpu, {
     name: 'gelu_backward', code: backwardCode, constants: { WG },
     buffers: [dinp, inp, dout], uniform: new UniformWriter().u32(N).bytes(), workgroups: grid1d(N, WG),

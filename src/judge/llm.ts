@@ -1,0 +1,316 @@
+// The LLM judge: any OpenAI-compatible chat-completions endpoint (OpenAI, Ollama, vLLM, llama.cpp
+// server, LM Studio) grading the policy's response against the hidden reference (method.md, "Rewards").
+// Outcome: one call on the whole response. Process: one call per segment, concurrently within the limit.
+// Explicit rubric mode builds the checkpoints once per problem (cached); implicit asks for them per call.
+// Every failure is a Grade with reward null and its reason, counted, never a score. HTTP policy:
+// llm-client.ts; parsing: llm-parse.ts; prompts: prompts.ts; cache: cache.ts / cache-idb.ts.
+
+import { MemoryJudgeCache, judgeCacheKey, type JudgeCache, type JudgeCacheRecord } from './cache';
+import { ChatClient, type ChatOutcome } from './llm-client';
+import { AbortedError, Semaphore, isAborted, raceAbort } from './llm-limiter';
+import { parseGradeReply, parseRubricReply, splitSegments } from './llm-parse';
+import { GRADE_SCHEMA, PROMPT_VERSION, RUBRIC_SCHEMA, outcomeMessages, processMessages, rubricMessages, type ChatMessage } from './prompts';
+import {
+  DEFAULT_JUDGE_OPTIONS,
+  likertToReward,
+  type Grade,
+  type Judge,
+  type JudgeOptions,
+  type JudgeProblem,
+  type ParseStatus,
+  type ProcessGrade,
+  type Rubric,
+  type RubricMode,
+} from './types';
+
+export type StructuredOutput = 'auto' | 'json_schema' | 'off';
+
+export interface LlmJudgeConfig {
+  baseUrl: string; // e.g. https://api.openai.com/v1, http://127.0.0.1:11434/v1 (Ollama)
+  model: string;
+  apiKey?: string; // optional: local servers need none; never cached, logged or reported
+  temperature: number;
+  maxTokens: number;
+  timeoutMs: number;
+  maxRetries: number;
+  concurrency: number;
+  rubricMode: RubricMode; // default for calls whose options do not say
+  stepDelimiter: string; // default for calls whose options do not say
+  structuredOutput: StructuredOutput;
+  pricePer1kInput: number; // currency units per 1000 prompt tokens, for the cost counter
+  pricePer1kOutput: number; // per 1000 completion tokens
+  retryBaseMs: number;
+  retryMaxMs: number;
+  maxRetryAfterMs: number;
+}
+
+export const DEFAULT_LLM_JUDGE_CONFIG: Omit<LlmJudgeConfig, 'baseUrl' | 'model' | 'apiKey'> = {
+  temperature: 0, // greedy: the judge is frozen and deterministic (method.md)
+  maxTokens: 1024, // room for an analysis and the score line; a cut reply fails to parse, it is not scored
+  timeoutMs: 60_000, // per attempt; local models on a laptop can be slow
+  maxRetries: 3, // transient 429/5xx/timeouts; more only delays a failure that is then dropped anyway
+  concurrency: 4, // enough to keep a local server busy without tripping a hosted one's rate limit
+  rubricMode: 'explicit', // one rubric call per problem, cheaper than extracting checkpoints per call
+  stepDelimiter: '###', // the policy writes `### ` step headers
+  structuredOutput: 'auto', // JSON where the server accepts json_schema, the text rule elsewhere
+  pricePer1kInput: 0, // local servers are free; set the provider's price to see the cost
+  pricePer1kOutput: 0,
+  retryBaseMs: 500, // backoff 0.5 s, 1 s, 2 s, ...
+  retryMaxMs: 8_000,
+  maxRetryAfterMs: 60_000, // a server asking for a longer pause is retried after this long
+};
+
+type FailureStatus = Exclude<ParseStatus, 'ok'>;
+
+/** Counters, plain data (safe to log or send to the UI: no key, no texts). */
+export interface LlmJudgeStats {
+  calls: number; // judge requests sent (rubric and grading), one per request however many retries
+  attempts: number; // HTTP requests, retries included
+  retries: number;
+  rubricCalls: number;
+  cacheHits: number;
+  grades: number; // grades returned (outcome grades plus process segments)
+  failures: Record<FailureStatus, number>; // failed grades by status
+  errors: Record<string, number>; // failed grades by reason: aborted, timeout, http-500, rubric, ...
+  promptTokens: number;
+  completionTokens: number;
+  cost: number; // from the configured prices
+  latencyMsTotal: number; // over answered calls, retries and Retry-After waits included
+  latencyMsMax: number;
+  answered: number; // calls that got a reply (parsed or not)
+}
+
+function emptyStats(): LlmJudgeStats {
+  return {
+    calls: 0, attempts: 0, retries: 0, rubricCalls: 0, cacheHits: 0, grades: 0,
+    failures: { 'no-score': 0, 'out-of-range': 0, malformed: 0, error: 0 },
+    errors: {}, promptTokens: 0, completionTokens: 0, cost: 0, latencyMsTotal: 0, latencyMsMax: 0, answered: 0,
+  };
+}
+
+type Kind = 'rubric' | 'outcome' | 'process';
+type RubricResult = { ok: true; rubric: Rubric | null } | { ok: false; error: string; aborted: boolean };
+/** A reply to parse, a cache hit, or a failure (status 'error' or 'malformed', with its reason). */
+type Asked =
+  | { type: 'reply'; content: string; json: boolean; truncated: boolean; key: string }
+  | { type: 'hit'; record: JudgeCacheRecord }
+  | { type: 'fail'; status: FailureStatus; reason: string; error: string };
+
+export interface LlmJudgeDeps {
+  cache?: JudgeCache; // default: an in-memory cache for this judge's lifetime
+  fetch?: typeof fetch;
+}
+
+export class LlmJudge implements Judge {
+  readonly name: string;
+  readonly config: Readonly<Omit<LlmJudgeConfig, 'apiKey'>>;
+  readonly #client: ChatClient;
+  readonly #limiter: Semaphore;
+  readonly #cache: JudgeCache;
+  readonly #rubricsInFlight = new Map<string, Promise<RubricResult>>();
+  #stats = emptyStats();
+  #jsonAccepted: boolean | undefined; // 'auto': learned from the first reply or rejection
+
+  constructor(config: Pick<LlmJudgeConfig, 'baseUrl' | 'model'> & Partial<LlmJudgeConfig>, deps: LlmJudgeDeps = {}) {
+    const { apiKey, ...rest } = { ...DEFAULT_LLM_JUDGE_CONFIG, ...config };
+    if (!/^https?:\/\/[^\s/]+/i.test(rest.baseUrl)) throw new Error('LLM judge: baseUrl must be an http(s) URL, e.g. http://127.0.0.1:11434/v1');
+    if (!rest.model) throw new Error('LLM judge: model is required');
+    if (!(rest.timeoutMs > 0)) throw new RangeError(`LLM judge: timeoutMs must be > 0, got ${rest.timeoutMs}`);
+    if (!Number.isInteger(rest.maxRetries) || rest.maxRetries < 0) throw new RangeError(`LLM judge: maxRetries must be an integer >= 0, got ${rest.maxRetries}`);
+    this.config = Object.freeze(rest);
+    this.name = `llm:${rest.model}`;
+    this.#client = new ChatClient({ ...rest, apiKey, fetch: deps.fetch });
+    this.#limiter = new Semaphore(rest.concurrency);
+    this.#cache = deps.cache ?? new MemoryJudgeCache();
+  }
+
+  /** A snapshot of the counters. */
+  stats(): LlmJudgeStats {
+    return structuredClone(this.#stats);
+  }
+
+  resetStats(): void {
+    this.#stats = emptyStats();
+  }
+
+  async outcome(problem: JudgeProblem, response: string, opts: Partial<JudgeOptions> = {}): Promise<Grade> {
+    const o = this.options(opts);
+    const rubric = await this.rubricFor(problem, o);
+    if (!rubric.ok) return this.failGrade('error', rubric.aborted ? 'aborted' : 'rubric', rubric.error);
+    return this.grade('outcome', problem, response, rubric.rubric, o.signal);
+  }
+
+  async process(problem: JudgeProblem, response: string, opts: Partial<JudgeOptions> = {}): Promise<ProcessGrade> {
+    const o = this.options(opts);
+    const segments = splitSegments(response, o.stepDelimiter);
+    const rubric = await this.rubricFor(problem, o);
+    const grades = await Promise.all(
+      segments.map((seg) =>
+        rubric.ok
+          ? this.grade('process', problem, seg, rubric.rubric, o.signal)
+          : this.failGrade('error', rubric.aborted ? 'aborted' : 'rubric', rubric.error),
+      ),
+    );
+    return { segments, grades, ok: grades.every((g) => g.status === 'ok') };
+  }
+
+  /**
+   * The explicit rubric of a problem: one call, cached, shared by concurrent graders of the same
+   * problem. null when there is no reference to build it from (the prompts then say so).
+   */
+  async buildRubric(problem: JudgeProblem, signal?: AbortSignal): Promise<RubricResult> {
+    if (!problem.reference.trim()) return { ok: true, rubric: null };
+    const id = JSON.stringify([problem.id, problem.question, problem.reference]);
+    let shared = this.#rubricsInFlight.get(id);
+    if (!shared) {
+      shared = this.fetchRubric(problem, signal).finally(() => this.#rubricsInFlight.delete(id));
+      this.#rubricsInFlight.set(id, shared);
+    }
+    let r: RubricResult;
+    try {
+      r = await raceAbort(shared, signal);
+    } catch {
+      return { ok: false, error: 'aborted', aborted: true };
+    }
+    // The caller that started the shared call cancelled it, not this one: ask again.
+    if (!r.ok && r.aborted && !isAborted(signal)) return this.buildRubric(problem, signal);
+    return r;
+  }
+
+  private options(opts: Partial<JudgeOptions>): JudgeOptions {
+    return {
+      ...DEFAULT_JUDGE_OPTIONS,
+      rubricMode: this.config.rubricMode,
+      stepDelimiter: this.config.stepDelimiter,
+      ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)),
+    };
+  }
+
+  private rubricFor(problem: JudgeProblem, o: JudgeOptions): Promise<RubricResult> {
+    return o.rubricMode === 'explicit' ? this.buildRubric(problem, o.signal) : Promise.resolve({ ok: true, rubric: null });
+  }
+
+  private async fetchRubric(problem: JudgeProblem, signal?: AbortSignal): Promise<RubricResult> {
+    const a = await this.ask('rubric', (json) => rubricMessages(problem, json), signal);
+    if (a.type === 'hit') {
+      if (a.record.kind !== 'rubric') return { ok: false, error: 'cache record of the wrong kind', aborted: false };
+      return { ok: true, rubric: { problemId: problem.id, checkpoints: a.record.checkpoints, ...(a.record.finalAnswer ? { finalAnswer: a.record.finalAnswer } : {}) } };
+    }
+    if (a.type === 'fail') return { ok: false, error: `rubric: ${a.error}`, aborted: a.reason === 'aborted' };
+    const p = parseRubricReply(a.content, a.json);
+    if (p.status !== 'ok') return { ok: false, error: `rubric: ${this.#client.redact(p.error ?? p.status)}`, aborted: false };
+    await this.store(a.key, { kind: 'rubric', checkpoints: p.checkpoints, ...(p.finalAnswer ? { finalAnswer: p.finalAnswer } : {}), createdAt: Date.now() });
+    return { ok: true, rubric: { problemId: problem.id, checkpoints: p.checkpoints, ...(p.finalAnswer ? { finalAnswer: p.finalAnswer } : {}) } };
+  }
+
+  private async grade(kind: 'outcome' | 'process', problem: JudgeProblem, text: string, rubric: Rubric | null, signal?: AbortSignal): Promise<Grade> {
+    const build = kind === 'outcome' ? outcomeMessages : processMessages;
+    const a = await this.ask(kind, (json) => build(problem, text, rubric, json), signal);
+    if (a.type === 'fail') return this.failGrade(a.status, a.reason, a.error);
+    if (a.type === 'hit') {
+      if (a.record.kind !== 'grade') return this.failGrade('error', 'cache', 'cache record of the wrong kind');
+      return this.okGrade(a.record.k, a.record.rationale);
+    }
+    const p = parseGradeReply(a.content, a.json, a.truncated);
+    if (p.status !== 'ok' || p.k === null) {
+      return this.failGrade(p.status === 'ok' ? 'no-score' : p.status, p.status, p.error ?? p.status, this.#client.redact(p.rationale));
+    }
+    const rationale = this.#client.redact(p.rationale);
+    await this.store(a.key, { kind: 'grade', k: p.k, rationale, createdAt: Date.now() });
+    return this.okGrade(p.k, rationale);
+  }
+
+  /** Output modes to try, in order: JSON first where it is (or may be) accepted. */
+  private modes(): boolean[] {
+    const s = this.config.structuredOutput;
+    if (s === 'off') return [false];
+    if (s === 'json_schema') return [true];
+    return this.#jsonAccepted === false ? [false] : [true, false];
+  }
+
+  /** Cache lookup, then one limited, retried call. 'auto' falls back to text when JSON is rejected. */
+  private async ask(kind: Kind, messagesFor: (json: boolean) => ChatMessage[], signal?: AbortSignal): Promise<Asked> {
+    for (const json of this.modes()) {
+      const messages = messagesFor(json);
+      const key = await judgeCacheKey({
+        baseUrl: this.config.baseUrl, model: this.config.model, temperature: this.config.temperature,
+        maxTokens: this.config.maxTokens, structured: json ? 'json' : 'text', promptVersion: PROMPT_VERSION, kind, messages,
+      });
+      const record = await this.lookup(key);
+      if (record) {
+        this.#stats.cacheHits++;
+        return { type: 'hit', record };
+      }
+      if (isAborted(signal)) return { type: 'fail', status: 'error', reason: 'aborted', error: 'aborted' };
+      const schema = kind === 'rubric' ? { name: 'rubric', schema: RUBRIC_SCHEMA } : { name: 'grade', schema: GRADE_SCHEMA };
+      let out: ChatOutcome;
+      try {
+        out = await this.#limiter.run(() => {
+          this.#stats.calls++;
+          if (kind === 'rubric') this.#stats.rubricCalls++;
+          return this.#client.complete({ messages, ...(json ? { schema: { name: schema.name, schema: schema.schema as unknown as Record<string, unknown> } } : {}) }, signal);
+        }, signal);
+      } catch (e) {
+        if (e instanceof AbortedError) return { type: 'fail', status: 'error', reason: 'aborted', error: 'aborted' };
+        throw e;
+      }
+      this.count(out);
+      if (!out.ok) {
+        // A server without json_schema support answers 400 (or 422): ask again in text, and remember.
+        const rejected = out.kind === 'http' && (out.status === 400 || out.status === 422);
+        if (json && this.config.structuredOutput === 'auto' && rejected) {
+          this.#jsonAccepted = false;
+          continue;
+        }
+        const reason = out.kind === 'http' ? `http-${out.status}` : out.kind;
+        return { type: 'fail', status: out.kind === 'bad-response' ? 'malformed' : 'error', reason, error: out.message };
+      }
+      if (json && this.config.structuredOutput === 'auto') this.#jsonAccepted = true;
+      return { type: 'reply', content: out.content, json, truncated: out.finishReason === 'length', key };
+    }
+    return { type: 'fail', status: 'error', reason: 'http-400', error: 'the server rejected every output mode' };
+  }
+
+  private count(out: ChatOutcome): void {
+    const s = this.#stats;
+    s.attempts += out.attempts;
+    s.retries += Math.max(0, out.attempts - 1);
+    if (!out.ok) return;
+    s.answered++;
+    s.promptTokens += out.promptTokens;
+    s.completionTokens += out.completionTokens;
+    s.cost += (out.promptTokens / 1000) * this.config.pricePer1kInput + (out.completionTokens / 1000) * this.config.pricePer1kOutput;
+    s.latencyMsTotal += out.latencyMs;
+    s.latencyMsMax = Math.max(s.latencyMsMax, out.latencyMs);
+  }
+
+  // A cache that fails (quota, a closed database) costs a call, never a grade.
+  private async lookup(key: string): Promise<JudgeCacheRecord | undefined> {
+    try {
+      return await this.#cache.get(key);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async store(key: string, record: JudgeCacheRecord): Promise<void> {
+    try {
+      await this.#cache.set(key, record);
+    } catch {
+      // not cached; the grade stands
+    }
+  }
+
+  private okGrade(k: number, rationale: string): Grade {
+    this.#stats.grades++;
+    return { k, reward: likertToReward(k), rationale, status: 'ok' };
+  }
+
+  private failGrade(status: FailureStatus, reason: string, error: string, rationale = ''): Grade {
+    const s = this.#stats;
+    s.grades++;
+    s.failures[status]++;
+    if (status === 'error') s.errors[reason] = (s.errors[reason] ?? 0) + 1;
+    return { k: null, reward: null, rationale, status, error: this.#client.redact(error) };
+  }
+}

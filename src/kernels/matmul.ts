@@ -1,0 +1,105 @@
+// Matmul kernels: build dispatches of shaders/matmul.wgsl (one generic register-blocked kernel whose
+// transposes, accumulation and bias are override constants) and shaders/matmul_bias_backward.wgsl.
+// Linear layers (x·W + b) and the tied output layer (x·Wteᵀ) are thin compositions of the two.
+// Every backward dispatch accumulates (+=) into its gradient buffers; the caller zeroes them.
+
+import matmulCode from '../../shaders/matmul.wgsl?raw';
+import biasBackwardCode from '../../shaders/matmul_bias_backward.wgsl?raw';
+import { makeDispatch, groups, type Buf, type Dispatch, type Gpu } from '../gpu/dispatch';
+import { UniformWriter } from '../gpu/buffers';
+
+export interface MatmulOptions {
+  transA?: boolean; // a is stored (K,M) and read transposed
+  transB?: boolean; // b is stored (N,K) and read transposed
+  accumulate?: boolean; // out += result instead of out = result (no bias then)
+}
+
+/** Outputs per thread along each axis: fixed by the shader's hand-written 8x8 register block. */
+const BLOCK = 8;
+/** Fewest workgroups wanted before the 8x8-thread shape gives way to 4x4 threads. */
+const MIN_GROUPS = 8;
+const BIAS_WG_X = 32;
+const BIAS_WG_Y = 8;
+
+/**
+ * Workgroup shape for an (M,N) output: 8x8 threads (64x64 outputs) for large outputs, 4x4 threads
+ * (32x32 outputs) when 64x64 tiles would leave too few workgroups to keep every core busy.
+ */
+function workgroupShape(M: number, N: number): number {
+  return groups(M, BLOCK * 8) * groups(N, BLOCK * 8) >= MIN_GROUPS ? 8 : 4;
+}
+
+/**
+ * out (M,N) = op(a) · op(b) (+ bias (N) on every row), or out += op(a) · op(b) with `accumulate`.
+ * op(a) is (M,K): a stored (M,K), or (K,M) with transA. op(b) is (K,N): b stored (K,N), or (N,K)
+ * with transB. `bias` null means no bias.
+ */
+export function matmul(
+  gpu: Gpu, out: Buf, a: Buf, b: Buf, bias: Buf | null, M: number, K: number, N: number, opts: MatmulOptions = {},
+): Dispatch {
+  if (opts.accumulate && bias) throw new Error('matmul: accumulate with a bias is not supported (add the bias once, in the forward pass)');
+  const wg = workgroupShape(M, N);
+  return makeDispatch(gpu, {
+    name: 'matmul',
+    code: matmulCode,
+    constants: {
+      TRANS_A: opts.transA ? 1 : 0,
+      TRANS_B: opts.transB ? 1 : 0,
+      ACCUMULATE: opts.accumulate ? 1 : 0,
+      HAS_BIAS: bias ? 1 : 0,
+      WG_X: wg,
+      WG_Y: wg,
+    },
+    // Without a bias, binding 3 still needs a buffer: `a` is bound there and never read.
+    buffers: [out, a, b, bias ?? a],
+    uniform: new UniformWriter().u32(M).u32(K).u32(N).bytes(),
+    workgroups: [groups(N, BLOCK * wg), groups(M, BLOCK * wg)],
+  });
+}
+
+/** dbias (N) += column sums of dout (M,N). */
+export function matmulBiasBackward(gpu: Gpu, dbias: Buf, dout: Buf, M: number, N: number): Dispatch {
+  return makeDispatch(gpu, {
+    name: 'matmul_bias_backward',
+    code: biasBackwardCode,
+    constants: { WG_X: BIAS_WG_X, WG_Y: BIAS_WG_Y },
+    buffers: [dbias, dout],
+    uniform: new UniformWriter().u32(M).u32(N).bytes(),
+    workgroups: [groups(N, BIAS_WG_X)],
+  });
+}
+
+/** out (M,N) = inp (M,K) · weight (K,N) + bias (N); bias may be null. */
+export function matmulForward(gpu: Gpu, out: Buf, inp: Buf, weight: Buf, bias: Buf | null, M: number, K: number, N: number): Dispatch {
+  return matmul(gpu, out, inp, weight, bias, M, K, N);
+}
+
+/**
+ * Backward of matmulForward: dinp (M,K) += dout (M,N) · weightᵀ; dweight (K,N) += inpᵀ · dout;
+ * dbias (N) += column sums of dout (skipped when dbias is null).
+ */
+export function matmulBackward(
+  gpu: Gpu, dinp: Buf, dweight: Buf, dbias: Buf | null, dout: Buf, inp: Buf, weight: Buf, M: number, K: number, N: number,
+): Dispatch[] {
+  const ds = [
+    matmul(gpu, dinp, dout, weight, null, M, N, K, { transB: true, accumulate: true }),
+    matmul(gpu, dweight, inp, dout, null, K, M, N, { transA: true, accumulate: true }),
+  ];
+  if (dbias) ds.push(matmulBiasBackward(gpu, dbias, dout, M, N));
+  return ds;
+}
+
+/** out (M,N) = inp (M,K) · weightᵀ, weight stored (N,K): the tied output layer, logits = x·Wteᵀ. */
+export function matmulTransBForward(gpu: Gpu, out: Buf, inp: Buf, weight: Buf, M: number, K: number, N: number): Dispatch {
+  return matmul(gpu, out, inp, weight, null, M, K, N, { transB: true });
+}
+
+/** Backward of matmulTransBForward: dinp (M,K) += dout (M,N) · weight (N,K); dweight (N,K) += doutᵀ · inp. */
+export function matmulTransBBackward(
+  gpu: Gpu, dinp: Buf, dweight: Buf, dout: Buf, inp: Buf, weight: Buf, M: number, K: number, N: number,
+): Dispatch[] {
+  return [
+    matmul(gpu, dinp, dout, weight, null, M, N, K, { accumulate: true }),
+    matmul(gpu, dweight, dout, inp, null, N, M, K, { transA: true, accumulate: true }),
+  ];
+}

@@ -1,0 +1,24 @@
+// Page entry: starts the training worker, builds the app state, mounts the Svelte app and runs the
+// capability check. The page itself never touches WebGPU: the worker owns the device.
+
+import { mount } from 'svelte';
+import 'uplot/dist/uPlot.min.css';
+import './ui/app.css';
+import App from './ui/App.svelte';
+import { AppState } from './ui/state/app.svelte';
+import { startWorker } from './ui/worker-client';
+import { installTestHook } from './ui/test-hook';
+
+let app: AppState | undefined;
+const client = startWorker((message) => app?.workerFailed(message));
+let storage: Storage | undefined;
+try {
+  storage = window.localStorage;
+} catch {
+  storage = undefined; // blocked storage: preferences are not remembered
+}
+app = new AppState(client.api, { storage, wrapSink: client.wrapSink });
+if (new URLSearchParams(location.search).get('e2e') === '1') installTestHook(app, client.api);
+
+mount(App, { target: document.getElementById('app')!, props: { app } });
+void app.init(typeof navigator !== 'undefined' && 'gpu' in navigator && !!navigator.gpu);

@@ -1,0 +1,93 @@
+// The tiny GPT on the GPU: flat parameter, gradient and AdamW-state buffers, activation buffers
+// sized for (maxB, maxT), and recorded dispatch lists for forward, loss and backward.
+// Buffers: params/grads/m/v (P) flat with named offsets (params.ts); tokens/targets (maxB*maxT) i32;
+// weights (maxB*maxT) f32 per-token loss weights; one buffer per activation and activation gradient.
+
+import type { ModelConfig } from './config';
+import { buildLayout, bind, type ParamLayout } from './params';
+import { makeActs, listActs, type Acts } from './activations';
+import { forwardToLogits, backwardFromLogits, crossEntropyLoss, crossEntropyBackward } from './gpt';
+import { GpuOps } from './gpu-ops';
+import { storageBuffer } from '../gpu/buffers';
+import type { Dispatch, Gpu } from '../gpu/dispatch';
+
+export class GpuModel {
+  readonly layout: ParamLayout;
+  readonly params: GPUBuffer; // (P)
+  readonly grads: GPUBuffer; // (P)
+  readonly tokens: GPUBuffer; // (maxB, maxT) i32
+  readonly targets: GPUBuffer; // (maxB, maxT) i32, -1 = no loss
+  readonly weights: GPUBuffer; // (maxB, maxT) f32 per-token loss weight (mask / count)
+  readonly acts: Acts<GPUBuffer>;
+  readonly dacts: Acts<GPUBuffer>;
+  private owned: GPUBuffer[] = [];
+
+  constructor(readonly gpu: Gpu, readonly config: ModelConfig, readonly maxB: number, readonly maxT: number) {
+    if (maxT > config.contextLength) throw new Error(`sequence length ${maxT} exceeds the model's context length ${config.contextLength}`);
+    this.layout = buildLayout(config);
+    const P = this.layout.total;
+    const dev = gpu.device;
+    const mk = (label: string, n: number) => {
+      const b = storageBuffer(dev, label, n);
+      this.owned.push(b);
+      return b;
+    };
+    this.params = mk('params', P);
+    this.grads = mk('grads', P);
+    this.tokens = mk('tokens', maxB * maxT);
+    this.targets = mk('targets', maxB * maxT);
+    this.weights = mk('weights', maxB * maxT);
+    this.acts = makeActs(config, maxB, maxT, (name, n) => mk(`act.${name}`, n));
+    this.dacts = makeActs(config, maxB, maxT, (name, n) => mk(`dact.${name}`, n));
+  }
+
+  get paramCount(): number {
+    return this.layout.count;
+  }
+
+  /** Dispatches computing acts.logits (B*T, V) from `tokens` for a batch of B x T. */
+  forward(B: number, T: number): Dispatch[] {
+    this.checkShape(B, T);
+    const ops = new GpuOps(this.gpu);
+    forwardToLogits(ops, this.config, this.layout, (t) => bind(this.params, t), this.acts, this.tokens, B, T);
+    return ops.take();
+  }
+
+  /** Dispatches computing per-token cross-entropy into acts.losses (after forward). */
+  loss(B: number, T: number): Dispatch[] {
+    const ops = new GpuOps(this.gpu);
+    crossEntropyLoss(ops, this.config, this.acts, this.targets, B, T);
+    return ops.take();
+  }
+
+  /** Dispatches zeroing every gradient (parameters and activations): run once before a backward. */
+  zeroGrads(B: number, T: number): Dispatch[] {
+    const ops = new GpuOps(this.gpu);
+    ops.zero(this.grads, this.layout.total);
+    for (const [buf, n] of listActs(this.dacts, this.config, B, T)) ops.zero(buf, n);
+    return ops.take();
+  }
+
+  /** Dispatches writing dacts.logits from the cross-entropy loss weighted by `weights`. */
+  lossBackward(B: number, T: number): Dispatch[] {
+    const ops = new GpuOps(this.gpu);
+    crossEntropyBackward(ops, this.config, this.acts, this.dacts, this.targets, this.weights, B, T);
+    return ops.take();
+  }
+
+  /** Dispatches back-propagating dacts.logits into `grads` (after forward and a loss backward). */
+  backward(B: number, T: number): Dispatch[] {
+    const ops = new GpuOps(this.gpu);
+    backwardFromLogits(ops, this.config, this.layout, (t) => bind(this.params, t), (t) => bind(this.grads, t), this.acts, this.dacts, this.tokens, B, T);
+    return ops.take();
+  }
+
+  private checkShape(B: number, T: number): void {
+    if (B < 1 || B > this.maxB || T < 1 || T > this.maxT) throw new Error(`batch ${B}x${T} outside the allocated ${this.maxB}x${this.maxT}`);
+  }
+
+  destroy(): void {
+    for (const b of this.owned) b.destroy();
+    this.owned = [];
+  }
+}

@@ -1,0 +1,145 @@
+// Pre-training of the tiny GPT on the GPU: one readable step (zero grads -> forward -> loss ->
+// backward -> grad norm -> AdamW), all recorded once and encoded into one command buffer per step.
+// The only GPU-to-CPU traffic of a step is the scalar loss and the squared gradient norm (8 bytes).
+
+import { validateModelConfig } from './config';
+import { GpuModel } from './gpu-model';
+import { GpuAdamW } from './optimizer';
+import { BatchSampler } from './batches';
+import { learningRate } from './schedule';
+import { initParams } from './params';
+import { encodeCheckpoint, decodeCheckpoint } from './checkpoint';
+import { generateText } from './generate';
+import type { PretrainOptions, StepResult, GenerateOptions } from './trainer-api';
+import { storageBuffer, upload, readF32 } from '../gpu/buffers';
+import { encode as encodePass, type Dispatch, type Gpu } from '../gpu/dispatch';
+import { weightedSum } from '../kernels/weighted_sum';
+
+const MAP_READ = 0x0001, COPY_DST = 0x0008;
+
+export function validatePretrainOptions(o: PretrainOptions): void {
+  validateModelConfig(o.model);
+  const int = (name: keyof PretrainOptions, lo: number, hi: number) => {
+    const v = o[name] as number;
+    if (!Number.isInteger(v) || v < lo || v > hi) throw new Error(`${name} must be an integer in [${lo}, ${hi}], got ${v}`);
+  };
+  int('batchSize', 1, 1024);
+  int('seqLength', 2, o.model.contextLength);
+  int('steps', 1, 10_000_000);
+  int('warmupSteps', 0, 10_000_000);
+  int('seed', 0, 2 ** 31 - 1);
+  if (!(o.lr > 0 && o.lr < 1)) throw new Error(`lr must be in (0, 1), got ${o.lr}`);
+  if (!(o.weightDecay >= 0 && o.weightDecay < 1)) throw new Error(`weightDecay must be in [0, 1), got ${o.weightDecay}`);
+  if (!Number.isFinite(o.maxGradNorm)) throw new Error(`maxGradNorm must be a number, got ${o.maxGradNorm}`);
+}
+
+export class Pretrainer {
+  private readonly sampler: BatchSampler;
+  private readonly lossOut: GPUBuffer; // (1) mean loss of the last step
+  private readonly report: GPUBuffer; // (2) staging: [loss, gradNormSq]
+  private readonly stepDispatches: Dispatch[];
+  stepCount = 0;
+
+  private constructor(readonly gpu: Gpu, readonly opts: PretrainOptions, corpus: string[], readonly model: GpuModel, readonly optim: GpuAdamW) {
+    this.sampler = new BatchSampler(corpus, opts.seed);
+    const { batchSize: B, seqLength: T } = opts;
+    this.lossOut = storageBuffer(gpu.device, 'loss', 1);
+    this.report = gpu.device.createBuffer({ label: 'step-report', size: 8, usage: MAP_READ | COPY_DST });
+    const m = model;
+    const lossSum = weightedSum(gpu, this.lossOut, m.acts.losses, m.weights, B * T);
+    // The whole step, top to bottom:
+    this.stepDispatches = [
+      ...m.zeroGrads(B, T), // grads = 0, activation grads = 0
+      ...m.forward(B, T), // tokens -> logits
+      ...m.loss(B, T), // per-token cross-entropy
+      ...lossSum, // scalar loss = sum(losses * weights)
+      ...m.lossBackward(B, T), // dlogits = weights * (softmax - onehot)
+      ...m.backward(B, T), // all parameter gradients
+      ...optim.dispatches, // global grad norm, clipped AdamW update
+    ];
+  }
+
+  static async create(gpu: Gpu, opts: PretrainOptions, corpus: string[]): Promise<Pretrainer> {
+    validatePretrainOptions(opts);
+    const model = new GpuModel(gpu, opts.model, Math.max(opts.batchSize, 8), opts.model.contextLength);
+    upload(gpu.device, model.params, initParams(opts.model, model.layout, opts.seed));
+    return new Pretrainer(gpu, opts, corpus, model, new GpuAdamW(gpu, model.layout, model.params, model.grads));
+  }
+
+  static async fromCheckpoint(gpu: Gpu, bytes: ArrayBuffer, opts: PretrainOptions, corpus: string[]): Promise<Pretrainer> {
+    const ck = decodeCheckpoint(bytes);
+    const o = { ...opts, model: ck.header.config };
+    validatePretrainOptions(o);
+    const model = new GpuModel(gpu, o.model, Math.max(o.batchSize, 8), o.model.contextLength);
+    upload(gpu.device, model.params, ck.sections['params']);
+    const optim = new GpuAdamW(gpu, model.layout, model.params, model.grads);
+    if (ck.sections['adam.m'] && ck.sections['adam.v']) {
+      upload(gpu.device, optim.m, ck.sections['adam.m']);
+      upload(gpu.device, optim.v, ck.sections['adam.v']);
+      optim.step = ck.header.optimizer?.step ?? ck.header.step;
+    }
+    const t = new Pretrainer(gpu, o, corpus, model, optim);
+    t.stepCount = ck.header.step;
+    return t;
+  }
+
+  get paramCount(): number {
+    return this.model.paramCount;
+  }
+
+  get tokenStream(): Int32Array {
+    return this.sampler.tokenStream;
+  }
+
+  /** One AdamW step on a fresh batch. Rejects (weights untouched) when the loss or gradient is not finite. */
+  async step(): Promise<StepResult> {
+    const t0 = performance.now();
+    const { batchSize: B, seqLength: T } = this.opts;
+    const dev = this.gpu.device;
+    const batch = this.sampler.next(B, T);
+    upload(dev, this.model.tokens, batch.tokens);
+    upload(dev, this.model.targets, batch.targets);
+    upload(dev, this.model.weights, batch.weights);
+    const lr = learningRate(this.stepCount + 1, this.opts.lr, this.opts.warmupSteps, this.opts.steps);
+    this.optim.prepare({ lr, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: this.opts.weightDecay, maxGradNorm: this.opts.maxGradNorm });
+    const enc = dev.createCommandEncoder({ label: 'train-step' });
+    const pass = enc.beginComputePass({ label: 'train-step' });
+    encodePass(pass, this.stepDispatches);
+    pass.end();
+    enc.copyBufferToBuffer(this.lossOut, 0, this.report, 0, 4);
+    enc.copyBufferToBuffer(this.optim.normSq, 0, this.report, 4, 4);
+    dev.queue.submit([enc.finish()]);
+    await this.report.mapAsync(MAP_READ);
+    const [loss, normSq] = new Float32Array(this.report.getMappedRange().slice(0));
+    this.report.unmap();
+    this.stepCount += 1;
+    if (!Number.isFinite(loss) || !Number.isFinite(normSq)) {
+      // The AdamW kernel skips the update when the gradient norm is not finite, so the weights are intact;
+      // the step counters are rolled back so bias correction stays in line with the moments.
+      this.stepCount -= 1;
+      this.optim.step -= 1;
+      throw new Error(`training diverged at step ${this.stepCount + 1}: loss ${loss}, gradient norm ${Math.sqrt(normSq)}; ` +
+        'the update was skipped; lower the learning rate or resume from the last checkpoint');
+    }
+    return { step: this.stepCount, loss, gradNorm: Math.sqrt(normSq), lr, tokens: B * T, ms: performance.now() - t0 };
+  }
+
+  async generate(prompts: string[], o: GenerateOptions): Promise<string[]> {
+    return generateText(this.gpu, this.model, prompts, o);
+  }
+
+  /** Weights and optimiser state in the checkpoint format of checkpoint.ts. */
+  async saveCheckpoint(meta?: Record<string, unknown>): Promise<ArrayBuffer> {
+    const dev = this.gpu.device;
+    const P = this.model.layout.total;
+    const [params, m, v] = await Promise.all([readF32(dev, this.model.params, P), readF32(dev, this.optim.m, P), readF32(dev, this.optim.v, P)]);
+    return encodeCheckpoint(this.opts.model, this.stepCount, { params, 'adam.m': m, 'adam.v': v }, meta);
+  }
+
+  destroy(): void {
+    this.model.destroy();
+    this.optim.destroy();
+    this.lossOut.destroy();
+    this.report.destroy();
+  }
+}

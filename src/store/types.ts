@@ -1,0 +1,80 @@
+// Records of the runs library (IndexedDB) and the errors it throws. Plain data only, so the page,
+// the worker and the export file all share these shapes; the database layout itself is in schema.ts.
+
+export type RunKind = 'pretrain' | 'midtrain' | 'posttrain';
+export type RunStatus = 'running' | 'paused' | 'stopped' | 'done' | 'failed' | 'interrupted';
+export type CheckpointKind = 'latest' | 'periodic';
+
+export const RUN_KINDS: readonly RunKind[] = ['pretrain', 'midtrain', 'posttrain'];
+export const RUN_STATUSES: readonly RunStatus[] = ['running', 'paused', 'stopped', 'done', 'failed', 'interrupted'];
+
+export interface RunRecord {
+  id: string;
+  name: string;
+  kind: RunKind;
+  createdAt: number; // ms since epoch
+  updatedAt: number; // ms since epoch, bumped by every updateRun
+  status: RunStatus;
+  config: Record<string, unknown>; // plain JSON; secrets are stripped before it is stored (see redactSecrets)
+  step: number; // optimiser steps done
+  totalSteps: number;
+  adapter?: string; // GPU adapter description the run trained on
+  error?: string; // why it failed, when status is 'failed'
+  notes?: string;
+}
+
+/** One logged moment of a run, e.g. {'train/loss': 2.1, 'perf/tokens_per_s': 900}. */
+export interface MetricPoint {
+  step: number;
+  time: number; // ms since epoch
+  values: Record<string, number>;
+}
+
+export interface CheckpointRecord {
+  runId: string;
+  step: number;
+  createdAt: number;
+  bytes: ArrayBuffer; // the model's checkpoint format, opaque to the store
+  kind: CheckpointKind; // 'latest' is replaced by each newer one; 'periodic' ones are kept
+}
+
+/** How metrics sit on disk: one record per appended batch, so an append is one small write. */
+export interface MetricChunk {
+  runId: string;
+  firstStep: number; // smallest step in points
+  seq: number; // tie-breaker between chunks that start at the same step (append order)
+  lastStep: number; // largest step in points
+  points: MetricPoint[]; // sorted by step
+}
+
+/** The browser refused a write because its storage quota is full. The write was rolled back whole;
+ *  everything saved before it is intact. `unsaved` names what was not saved. */
+export class QuotaExceededStoreError extends Error {
+  readonly unsaved: string;
+  constructor(unsaved = 'the last change', options?: { cause?: unknown }) {
+    super(
+      `Browser storage is full: ${unsaved} was not saved. Everything saved before is intact. ` +
+        'Free space by deleting old runs or checkpoints (export them first to keep them), ' +
+        'or allow this site more storage in the browser settings.',
+      options,
+    );
+    this.name = 'QuotaExceededStoreError';
+    this.unsaved = unsaved;
+  }
+}
+
+/** A run file that cannot be imported: not a run file, truncated, corrupt, or from a newer version. */
+export class RunFileError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RunFileError';
+  }
+}
+
+/** A run id that the library does not hold (deleted, or never created here). */
+export class RunNotFoundError extends Error {
+  constructor(readonly runId: string) {
+    super(`No run with id "${runId}" in this browser's run library.`);
+    this.name = 'RunNotFoundError';
+  }
+}

@@ -1,0 +1,83 @@
+// The knobs of the toy task world in one object, each with its default and the reason for it.
+// Moving them moves the toy into or out of the regime where judge rewards help (method.md, "A toy
+// world that can tell the story"): longer chains and bigger numbers widen the dead zone of sparse RL.
+
+import type { FamilyName } from './problem';
+
+export type Range = [number, number]; // inclusive [lo, hi]
+
+export interface TaskConfig {
+  families: FamilyName[]; // ['chain']: the arithmetic chain is the family method.md tells the story with
+  primitiveSteps: Range; // [1, 2]: pre-training teaches single operations and short chains, not composition
+  hardSteps: Range; // [4, 6]: long enough that a primitives-only model rarely finishes, short enough for 160 tokens
+  startRange: Range; // [10, 99]: two-digit starting numbers (chain) keep hard prompts short
+  addendRange: Range; // [2, 99]: terms added or subtracted; two digits make carries and borrows common
+  factorRange: Range; // [2, 9]: single-digit multipliers and divisors, as in "*2" or "/4"
+  unknownRange: Range; // [1, 30]: the solution x of the linear equations
+  maxValue: number; // 9999: every intermediate result stays within four digits, so 6 steps fit the context
+  ops: string; // '+-*/': the operations chains may use ('/' only where it divides exactly)
+  mergeProb: number; // 0.5: chance that the reference merges a step into the next, leaving its result unstated
+  evalFraction: number; // 0.2: share of the hard problem space (by hash) reserved for held-out evaluation
+  nTrain: number; // 1000: hard training prompts (Stage I and II)
+  nEval: number; // 200: held-out hard prompts; enough for pass@k differences of a few points
+  nPrimitives: number; // 4000: primitive problems in the pre-training corpus
+  maxChars: number; // 158: prompt + worked solution must fit the 160-token context with BOS and EOS
+  seed: number; // 1: every generator is a pure function of the config, this seed included
+}
+
+export const DEFAULT_TASK_CONFIG: TaskConfig = {
+  families: ['chain'],
+  primitiveSteps: [1, 2],
+  hardSteps: [4, 6],
+  startRange: [10, 99],
+  addendRange: [2, 99],
+  factorRange: [2, 9],
+  unknownRange: [1, 30],
+  maxValue: 9999,
+  ops: '+-*/',
+  mergeProb: 0.5,
+  evalFraction: 0.2,
+  nTrain: 1000,
+  nEval: 200,
+  nPrimitives: 4000,
+  maxChars: 158,
+  seed: 1,
+};
+
+/** Defaults overridden by `partial`, validated; errors name the field. */
+export function taskConfig(partial: Partial<TaskConfig> = {}): TaskConfig {
+  const c: TaskConfig = { ...DEFAULT_TASK_CONFIG, ...partial };
+  validateTaskConfig(c);
+  return c;
+}
+
+export function validateTaskConfig(c: TaskConfig): void {
+  const bad = (field: string, why: string) => {
+    throw new Error(`tasks.${field} ${why}`);
+  };
+  const range = (field: keyof TaskConfig, lo: number, hi: number) => {
+    const r = c[field] as Range;
+    if (!Array.isArray(r) || r.length !== 2 || !r.every((v) => Number.isInteger(v)) || r[0] > r[1] || r[0] < lo || r[1] > hi) {
+      bad(field, `must be an integer range [lo, hi] within [${lo}, ${hi}], got ${JSON.stringify(r)}`);
+    }
+  };
+  if (!Array.isArray(c.families) || c.families.length === 0) bad('families', 'must name at least one family');
+  for (const f of c.families) if (!['chain', 'carry', 'linear'].includes(f)) bad('families', `has unknown family ${JSON.stringify(f)} (chain, carry, linear)`);
+  range('primitiveSteps', 1, 6);
+  range('hardSteps', 1, 6);
+  if (c.primitiveSteps[1] >= c.hardSteps[0]) bad('primitiveSteps', `must end below hardSteps (${c.hardSteps[0]}) so the splits stay disjoint`);
+  range('startRange', 1, 1e6);
+  range('addendRange', 1, 1e6);
+  range('factorRange', 2, 100);
+  range('unknownRange', 1, 1e6);
+  if (!Number.isInteger(c.maxValue) || c.maxValue < 10 || c.maxValue > 1e9) bad('maxValue', `must be an integer in [10, 1e9], got ${c.maxValue}`);
+  if (c.startRange[1] > c.maxValue || c.unknownRange[1] > c.maxValue) bad('maxValue', 'must be at least startRange and unknownRange');
+  if (c.ops.length === 0 || /[^-+*/]/.test(c.ops)) bad('ops', `must be a non-empty subset of '+-*/', got ${JSON.stringify(c.ops)}`);
+  if (!(c.mergeProb >= 0 && c.mergeProb <= 1)) bad('mergeProb', `must be in [0, 1], got ${c.mergeProb}`);
+  if (!(c.evalFraction > 0 && c.evalFraction < 1)) bad('evalFraction', `must be in (0, 1), got ${c.evalFraction}`);
+  for (const f of ['nTrain', 'nEval', 'nPrimitives'] as const) {
+    if (!Number.isInteger(c[f]) || c[f] < 0) bad(f, `must be a non-negative integer, got ${c[f]}`);
+  }
+  if (!Number.isInteger(c.maxChars) || c.maxChars < 16) bad('maxChars', `must be an integer >= 16, got ${c.maxChars}`);
+  if (!Number.isInteger(c.seed)) bad('seed', `must be an integer, got ${c.seed}`);
+}

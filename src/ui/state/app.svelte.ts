@@ -1,0 +1,144 @@
+// The page's controller: wires the worker contract to the state modules (capability, setup, live view,
+// library, notices, preferences) and runs the commands the buttons call. Components read these states
+// and call these methods; none of them talks to the worker directly. Tests drive it with a fake api.
+
+import type { EventSink, TrainerApi, WorkerEvent } from '../../worker/api';
+import { CapabilityState } from './capability.svelte';
+import { Library } from './library.svelte';
+import { LiveRun } from './live.svelte';
+import { Notices } from './notices.svelte';
+import { Prefs, type PrefStorage } from './prefs.svelte';
+import { SetupForm } from './setup.svelte';
+
+export type Pending = 'starting' | 'pausing' | 'resuming' | 'stopping';
+
+export interface AppOptions {
+  storage?: PrefStorage;
+  wrapSink?: (sink: EventSink) => EventSink; // Comlink.proxy in the page; identity in tests
+}
+
+export class AppState {
+  readonly prefs: Prefs;
+  readonly capability = new CapabilityState();
+  readonly setup = new SetupForm();
+  readonly live = new LiveRun();
+  readonly library: Library;
+  readonly notices = new Notices();
+  pending = $state<Pending | undefined>();
+
+  constructor(
+    private readonly api: TrainerApi,
+    private readonly opts: AppOptions = {},
+  ) {
+    this.prefs = new Prefs(opts.storage);
+    this.library = new Library(api);
+  }
+
+  /** Connects to the worker, checks WebGPU, loads the library and shows the newest run. */
+  async init(hasWebGpu: boolean): Promise<void> {
+    const sink: EventSink = (events) => this.onEvents(events);
+    await this.api.connect(this.opts.wrapSink ? this.opts.wrapSink(sink) : sink);
+    const caps = await this.capability.check(this.api, hasWebGpu);
+    if (!caps.ok) return;
+    await this.guard('load the runs library', () => this.library.refresh());
+    const newest = this.library.runs[0];
+    if (newest && !this.live.run) await this.guard('show the latest run', () => this.open(newest.id, false));
+  }
+
+  /** The worker could not load or crashed: explain it instead of waiting forever. */
+  workerFailed(message: string): void {
+    const text = `The training worker stopped: ${message}`;
+    if (this.capability.status === 'checking') {
+      this.capability.caps = { ok: false, reason: 'device-failed', message: text };
+      this.capability.status = 'unsupported';
+    } else this.notices.push('error', 'The training worker stopped', `${text}. Reload the page; saved runs are kept.`);
+  }
+
+  /** The id of the run training in the worker right now, if any. */
+  get trainingId(): string | undefined {
+    const r = this.live.run;
+    return r?.status === 'running' ? r.id : undefined;
+  }
+
+  onEvents(events: readonly WorkerEvent[]): void {
+    for (const e of events) {
+      // A run that starts training (from here or from the library) becomes the live one.
+      if (e.type === 'run' && e.run.status === 'running' && e.run.id !== this.live.run?.id) {
+        this.live.show(e.run, []);
+        void this.backfill(e.run.id);
+      }
+      if (e.type === 'error') this.notices.fromWorker(e.kind, e.message);
+    }
+    this.live.apply(events);
+    if (this.library.apply(events)) void this.guard('refresh the runs library', () => this.library.refresh());
+  }
+
+  async start(): Promise<void> {
+    const { setup } = this.setup.result;
+    if (!setup || this.pending) return;
+    await this.command('starting', 'start the run', async () => {
+      const run = await this.api.start(setup);
+      if (this.live.run?.id !== run.id) this.live.show(run, []);
+      this.prefs.tab = 'train';
+    });
+  }
+
+  pause(): Promise<void> {
+    return this.command('pausing', 'pause the run', () => this.api.pause());
+  }
+
+  stop(): Promise<void> {
+    return this.command('stopping', 'stop the run', () => this.api.stop());
+  }
+
+  /** Continues a run: the paused one in the worker, or any run from its latest checkpoint. */
+  resume(id: string): Promise<void> {
+    return this.command('resuming', 'resume the run', async () => {
+      if (this.live.run?.id !== id) await this.open(id, false);
+      this.prefs.tab = 'train';
+      await this.api.resume(id);
+    });
+  }
+
+  /** Shows a stored run in the live view (its metrics so far); `switchTab` moves to the Train tab. */
+  async open(id: string, switchTab = true): Promise<void> {
+    const run = this.library.runs.find((r) => r.id === id);
+    if (!run) throw new Error('this run is no longer in the library');
+    const points = await this.api.getMetrics(id);
+    this.live.show(run, points, this.library.checkpoints[id]);
+    if (switchTab) this.prefs.tab = 'train';
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.guard('delete the run', async () => {
+      await this.library.remove(id);
+      if (this.live.run?.id === id) this.live.clear();
+    });
+  }
+
+  /** Stored history of a run that began training while another was shown (e.g. resumed elsewhere). */
+  private async backfill(id: string): Promise<void> {
+    const points = await this.api.getMetrics(id).catch(() => []);
+    if (this.live.run?.id === id) this.live.addHistory(points);
+  }
+
+  private async command(what: Pending, verb: string, fn: () => Promise<void>): Promise<void> {
+    if (this.pending && what !== 'stopping') return;
+    this.pending = what;
+    try {
+      await fn();
+    } catch (e) {
+      this.notices.fromCommand(verb, e);
+    } finally {
+      if (this.pending === what) this.pending = undefined;
+    }
+  }
+
+  private async guard(verb: string, fn: () => Promise<void>): Promise<void> {
+    try {
+      await fn();
+    } catch (e) {
+      this.notices.fromCommand(verb, e);
+    }
+  }
+}

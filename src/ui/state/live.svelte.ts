@@ -1,0 +1,157 @@
+// The live view of one run: its record, its metric series (for the charts), recent generations,
+// progress and time left. Series are plain arrays behind a version counter, so ten updates a second
+// stay cheap; steps redone after a resume from an older checkpoint replace the ones they redo.
+
+import type { MetricPoint, RunRecord } from '../../store/types';
+import { METRIC, type Sample, type WorkerEvent } from '../../worker/api';
+
+export interface Series {
+  step: number[];
+  time: number[]; // wall clock (ms) when the step finished
+  loss: number[];
+  lossEma: number[]; // exponential moving average of the loss, for the trend
+  tokensPerS: number[];
+  msPerStep: number[];
+}
+
+export interface SampleSet {
+  step: number;
+  temperature: number;
+  samples: Sample[];
+}
+
+export const EMA = 0.9; // smoothing of the loss trend line
+const KEEP_SAMPLE_SETS = 4;
+const ETA_WINDOW = 20; // steps used to estimate time per step
+
+export function emptySeries(): Series {
+  return { step: [], time: [], loss: [], lossEma: [], tokensPerS: [], msPerStep: [] };
+}
+
+/**
+ * Appends points in the order they happened. A point whose step is not after the last one means the
+ * run went back to a checkpoint: the series is cut back to before that step, then the point appended.
+ */
+export function mergePoints(s: Series, points: readonly MetricPoint[]): void {
+  for (const p of points) {
+    let n = s.step.length;
+    if (n > 0 && p.step <= s.step[n - 1]) {
+      let keep = n;
+      while (keep > 0 && s.step[keep - 1] >= p.step) keep--;
+      for (const arr of Object.values(s) as number[][]) arr.length = keep;
+      n = keep;
+    }
+    const loss = p.values[METRIC.loss] ?? NaN;
+    const prevEma = n > 0 ? s.lossEma[n - 1] : NaN;
+    s.step.push(p.step);
+    s.time.push(p.time);
+    s.loss.push(loss);
+    s.lossEma.push(Number.isFinite(prevEma) ? EMA * prevEma + (1 - EMA) * loss : loss);
+    s.tokensPerS.push(p.values[METRIC.tokensPerS] ?? NaN);
+    s.msPerStep.push(p.values[METRIC.msPerStep] ?? NaN);
+  }
+}
+
+/** Builds series from stored points (sorted by step, possibly with steps recorded twice): time order wins. */
+export function seriesFrom(points: readonly MetricPoint[]): Series {
+  const s = emptySeries();
+  const byTime = points.map((p, i) => ({ p, i })).sort((a, b) => a.p.time - b.p.time || a.i - b.i);
+  mergePoints(s, byTime.map((x) => x.p));
+  return s;
+}
+
+/** Seconds left, from the wall time of the last ETA_WINDOW steps; undefined until two steps exist. */
+export function etaSeconds(s: Series, totalSteps: number): number | undefined {
+  const n = s.step.length;
+  if (n < 2) return undefined;
+  const first = Math.max(0, n - 1 - ETA_WINDOW);
+  const steps = s.step[n - 1] - s.step[first];
+  const ms = s.time[n - 1] - s.time[first];
+  if (steps <= 0 || ms < 0) return undefined;
+  return (Math.max(0, totalSteps - s.step[n - 1]) * (ms / steps)) / 1000;
+}
+
+export class LiveRun {
+  run = $state<RunRecord | undefined>();
+  samples = $state<SampleSet[]>([]); // newest first
+  checkpointStep = $state<number | undefined>();
+  version = $state(0); // bumped whenever `series` changes
+  series: Series = emptySeries();
+  private points: MetricPoint[] = []; // everything merged so far, as received
+
+  /** Shows a run: its record and its stored metrics (replaces whatever was shown). */
+  show(run: RunRecord, points: readonly MetricPoint[], checkpointStep?: number): void {
+    this.run = run;
+    this.points = [...points];
+    this.series = seriesFrom(points);
+    this.samples = [];
+    this.checkpointStep = checkpointStep;
+    this.version++;
+  }
+
+  /** Adds stored history that arrived after live points (a run that began while another was shown). */
+  addHistory(history: readonly MetricPoint[]): void {
+    this.points = [...history, ...this.points];
+    this.series = seriesFrom(this.points);
+    this.version++;
+  }
+
+  clear(): void {
+    this.run = undefined;
+    this.points = [];
+    this.series = emptySeries();
+    this.samples = [];
+    this.checkpointStep = undefined;
+    this.version++;
+  }
+
+  /** Applies worker events; those of other runs are ignored. */
+  apply(events: readonly WorkerEvent[]): void {
+    const id = this.run?.id;
+    let changed = false;
+    for (const e of events) {
+      if (e.type === 'run' && e.run.id === id) this.run = e.run;
+      else if (e.type === 'metrics' && e.runId === id) {
+        this.points.push(...e.points);
+        mergePoints(this.series, e.points);
+        changed = true;
+      } else if (e.type === 'samples' && e.runId === id) {
+        this.samples = [{ step: e.step, temperature: e.temperature, samples: e.samples }, ...this.samples.filter((x) => x.step !== e.step)].slice(0, KEEP_SAMPLE_SETS);
+      } else if (e.type === 'checkpoint' && e.runId === id && e.kind === 'latest') this.checkpointStep = e.step;
+    }
+    if (changed) this.version++;
+  }
+
+  get step(): number {
+    const n = this.series.step.length;
+    void this.version;
+    return n > 0 ? this.series.step[n - 1] : (this.run?.step ?? 0);
+  }
+
+  get total(): number {
+    return this.run?.totalSteps ?? 0;
+  }
+
+  get fraction(): number {
+    return this.total > 0 ? Math.min(1, this.step / this.total) : 0;
+  }
+
+  get etaSeconds(): number | undefined {
+    void this.version;
+    return etaSeconds(this.series, this.total);
+  }
+
+  /** The latest value of a series (undefined before the first step). */
+  latest(key: Exclude<keyof Series, 'step' | 'time'>): number | undefined {
+    void this.version;
+    const a = this.series[key];
+    return a.length > 0 ? a[a.length - 1] : undefined;
+  }
+
+  /** Mean of the latest `n` values (throughput readouts jitter step to step). */
+  recentMean(key: 'tokensPerS' | 'msPerStep', n = 10): number | undefined {
+    void this.version;
+    const a = this.series[key].slice(-n).filter(Number.isFinite);
+    return a.length > 0 ? a.reduce((x, y) => x + y, 0) / a.length : undefined;
+  }
+}

@@ -1,0 +1,416 @@
+// The worker-side run loop: owns the GPU device, the Pretrainer and every store write of a run, and
+// implements TrainerApi (trainer.worker.ts only exposes it). One run trains at a time; a step in flight
+// always finishes before a pause or stop takes effect; a lost device leaves the run resumable from its
+// last checkpoint. Not UI code: it reports through batched events and never formats for display.
+
+import { acquireGpu, NoAdapterError, type GpuHandle } from '../gpu/device';
+import { PipelineCache } from '../gpu/pipelines';
+import type { Gpu } from '../gpu/dispatch';
+import { Pretrainer } from '../model/trainer';
+import { builtinCorpus } from '../tasks/facts';
+import { openStore } from '../store/db';
+import type { Store } from '../store/store';
+import { QuotaExceededStoreError, type MetricPoint, type RunRecord } from '../store/types';
+import { METRIC, PERIODIC_EVERY_N_CHECKPOINTS, setupOf, type Capabilities, type CheckpointBytes, type EventSink, type RunSetup, type Sample, type TrainerApi } from './api';
+import { EventBatcher } from './events';
+import { assertSetup, autoName } from './setup';
+
+const METRICS_FLUSH_MS = 1000; // metrics reach the store at least this often while training
+const SAMPLE_TEMPERATURE = 0.8;
+const SAMPLE_PROMPTS = 3;
+const SAMPLE_TOKENS = 24;
+
+interface Active {
+  run: RunRecord;
+  setup: RunSetup;
+  trainer: Pretrainer;
+  want: 'run' | 'pause' | 'stop';
+  loop?: Promise<void>; // set while the loop runs; undefined when paused in memory
+  pending: MetricPoint[]; // metrics not yet in the store
+  lastFlush: number;
+  quotaHit: boolean;
+  device: Device; // the device the trainer's buffers live on
+  releaseLock: () => void;
+}
+
+interface Device {
+  handle: GpuHandle;
+  gpu: Gpu;
+  lost: Promise<string>; // resolves with a message when the device is lost
+  failed: Promise<never>; // rejects with that message (handled once, so racing it never leaks a rejection)
+  lostMessage?: string;
+}
+
+/** Prompts for the live generations: a few corpus examples cut after their first '=' (or halfway). */
+export function samplePrompts(corpus: string[], n = SAMPLE_PROMPTS): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < n && corpus.length > 0; i++) {
+    const ex = corpus[Math.floor(((i + 0.5) * corpus.length) / n)];
+    const eq = ex.indexOf('=');
+    out.push(eq >= 0 ? ex.slice(0, eq + 1) : ex.slice(0, Math.max(1, Math.floor(ex.length / 2))));
+  }
+  return out;
+}
+
+const lockName = (runId: string) => `exprl-run:${runId}`;
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+const tick = () => new Promise<void>((r) => setTimeout(r, 0));
+
+export class Session implements TrainerApi {
+  private events = new EventBatcher();
+  private storeP?: Promise<Store>;
+  private device?: Device;
+  private deviceP?: Promise<Device>;
+  private active?: Active;
+  private corpusCache?: string[];
+  private serial: Promise<unknown> = Promise.resolve();
+  private locks = new Map<string, Promise<unknown>>(); // run id -> settles when this worker's lock is released
+
+  async connect(sink: EventSink): Promise<void> {
+    this.events.connect(sink);
+  }
+
+  async probe(): Promise<Capabilities> {
+    if (typeof navigator === 'undefined' || !('gpu' in navigator) || !navigator.gpu) {
+      return { ok: false, reason: 'no-webgpu', message: 'This browser does not expose WebGPU (navigator.gpu is missing).' };
+    }
+    try {
+      const { info } = (await this.ensureDevice()).handle;
+      return { ok: true, adapterName: info.adapterName, isFallback: info.isFallback, hasF16: info.hasF16, limits: { ...info.limits } };
+    } catch (e) {
+      return { ok: false, reason: e instanceof NoAdapterError ? 'no-adapter' : 'device-failed', message: message(e) };
+    }
+  }
+
+  start(setup: RunSetup): Promise<RunRecord> {
+    return this.exclusive(async () => {
+      assertSetup(setup);
+      await this.releasePaused();
+      const store = await this.store();
+      const device = await this.ensureDevice();
+      const trainer = await Pretrainer.create(device.gpu, setup.pretrain, this.corpus());
+      const config = { ...setup, name: setup.name.trim() || autoName(setup) };
+      const run = await store.createRun({
+        name: config.name,
+        kind: 'pretrain',
+        status: 'running',
+        config: config as unknown as Record<string, unknown>,
+        step: 0,
+        totalSteps: setup.pretrain.steps,
+        adapter: device.handle.info.adapterName,
+      });
+      this.events.emit({ type: 'library' });
+      this.begin(run, config, trainer, device);
+      return run;
+    });
+  }
+
+  pause(): Promise<void> {
+    return this.exclusive(async () => {
+      const a = this.active;
+      if (!a?.loop) return;
+      if (a.want === 'run') a.want = 'pause';
+      await a.loop;
+    });
+  }
+
+  stop(): Promise<void> {
+    return this.exclusive(async () => {
+      const a = this.active;
+      if (!a) return;
+      if (a.loop) {
+        a.want = 'stop';
+        await a.loop;
+      } else await this.finish(a, 'stopped'); // paused in memory: already checkpointed
+    });
+  }
+
+  resume(runId: string): Promise<void> {
+    return this.exclusive(async () => {
+      const a = this.active;
+      if (a && a.run.id === runId && !a.loop) {
+        a.want = 'run';
+        a.run.error = undefined;
+        await this.saveRun(a, { status: 'running', error: undefined });
+        a.loop = this.loop(a);
+        return;
+      }
+      if (a?.loop) throw new Error(`"${a.run.name}" is training: pause or stop it first`);
+      await this.releasePaused();
+      const store = await this.store();
+      const run = await store.getRun(runId);
+      if (!run) throw new Error('this run no longer exists');
+      const setup = setupOf(run);
+      if (!setup) throw new Error('this run has no pre-training configuration to resume');
+      if (run.status === 'done') throw new Error('this run has finished all its steps');
+      if (!(await this.lockFree(runId))) throw new Error('this run is open in another tab');
+      const ckpt = await store.getLatestCheckpoint(runId);
+      if (!ckpt) throw new Error('this run has no checkpoint yet, so there is nothing to resume from');
+      const device = await this.ensureDevice();
+      const trainer = await Pretrainer.fromCheckpoint(device.gpu, ckpt.bytes, setup.pretrain, this.corpus());
+      this.begin({ ...run, step: trainer.stepCount }, setup, trainer, device);
+    });
+  }
+
+  async listRuns(): Promise<RunRecord[]> {
+    const store = await this.store();
+    const runs = await store.listRuns();
+    // A run marked running that nobody holds was cut off by a reload or a closed tab.
+    for (let i = 0; i < runs.length; i++) {
+      const r = runs[i];
+      if (r.status !== 'running' || r.id === this.active?.run.id || !(await this.lockFree(r.id))) continue;
+      runs[i] = await store.updateRun(r.id, { status: 'interrupted', error: 'The page was closed or reloaded while this run was training; resume continues from its last checkpoint.' });
+    }
+    return runs;
+  }
+
+  async getMetrics(runId: string): Promise<MetricPoint[]> {
+    const saved = await (await this.store()).getMetrics(runId);
+    const a = this.active;
+    return a?.run.id === runId ? [...saved, ...a.pending] : saved;
+  }
+
+  async listCheckpoints(runId: string) {
+    return (await this.store()).listCheckpoints(runId);
+  }
+
+  deleteRun(runId: string): Promise<void> {
+    return this.exclusive(async () => {
+      const a = this.active;
+      if (a?.run.id === runId) {
+        if (a.loop) throw new Error('this run is training: stop it before deleting it');
+        this.release(a);
+      }
+      await (await this.store()).deleteRun(runId);
+      this.events.emit({ type: 'library' });
+    });
+  }
+
+  async exportRun(runId: string): Promise<Uint8Array> {
+    return (await this.store()).exportRun(runId);
+  }
+
+  async importRun(bytes: Uint8Array): Promise<RunRecord> {
+    const run = await (await this.store()).importRun(bytes);
+    this.events.emit({ type: 'library' });
+    return run;
+  }
+
+  async latestCheckpoint(runId: string): Promise<CheckpointBytes | undefined> {
+    const c = await (await this.store()).getLatestCheckpoint(runId);
+    return c && { step: c.step, bytes: c.bytes };
+  }
+
+  async loseDevice(): Promise<void> {
+    this.device?.handle.device.destroy();
+  }
+
+  // ---- the run loop -------------------------------------------------------------------------------
+
+  private begin(run: RunRecord, setup: RunSetup, trainer: Pretrainer, device: Device): void {
+    let releaseLock = () => {};
+    if (typeof navigator !== 'undefined' && navigator.locks) {
+      const held = new Promise<void>((r) => (releaseLock = r));
+      const done = navigator.locks.request(lockName(run.id), () => held).catch(() => undefined);
+      this.locks.set(run.id, done);
+      void done.then(() => this.locks.get(run.id) === done && this.locks.delete(run.id));
+    }
+    const a: Active = { run: { ...run, status: 'running', error: undefined }, setup, trainer, device, want: 'run', pending: [], lastFlush: Date.now(), quotaHit: false, releaseLock };
+    this.active = a;
+    this.events.emit({ type: 'run', run: a.run });
+    a.loop = this.saveRun(a, { status: 'running', error: undefined, step: run.step }).then(() => this.loop(a));
+  }
+
+  private async loop(a: Active): Promise<void> {
+    const total = a.setup.pretrain.steps;
+    try {
+      while (a.want === 'run' && a.trainer.stepCount < total) {
+        const r = await this.raceLost(a, a.trainer.step());
+        const point: MetricPoint = {
+          step: r.step,
+          time: Date.now(),
+          values: {
+            [METRIC.loss]: r.loss,
+            [METRIC.gradNorm]: r.gradNorm,
+            [METRIC.lr]: r.lr,
+            [METRIC.tokensPerS]: (r.tokens * 1000) / Math.max(r.ms, 1e-3),
+            [METRIC.msPerStep]: r.ms,
+          },
+        };
+        a.pending.push(point);
+        a.run.step = r.step;
+        this.events.emit({ type: 'metrics', runId: a.run.id, points: [point] });
+        if (a.setup.sampleEvery > 0 && (r.step % a.setup.sampleEvery === 0 || r.step === total)) await this.sample(a, r.step);
+        if (r.step % a.setup.checkpointEvery === 0 && r.step < total) {
+          const periodic = (r.step / a.setup.checkpointEvery) % PERIODIC_EVERY_N_CHECKPOINTS === 0;
+          await this.persist(a, periodic);
+        } else if (Date.now() - a.lastFlush > METRICS_FLUSH_MS) await this.persist(a, undefined);
+        await tick(); // lets pause/stop commands in between steps
+      }
+      const done = a.trainer.stepCount >= total;
+      const status = done ? 'done' : a.want === 'pause' ? 'paused' : 'stopped';
+      // The final checkpoint (a 'periodic' one too when the run is complete).
+      const saved = a.trainer.stepCount > 0 ? await this.persist(a, done) : true;
+      a.loop = undefined;
+      // Storage full at the end of a run: stay paused in memory so nothing is lost; resume retries.
+      if (status === 'paused' || !saved) await this.saveRun(a, { status: 'paused', error: a.quotaHit ? a.run.error : undefined });
+      else await this.finish(a, status);
+    } catch (e) {
+      a.loop = undefined;
+      if (a.device.lostMessage) return this.interrupt(a, a.device.lostMessage);
+      return this.finish(a, 'failed', message(e));
+    }
+  }
+
+  private async sample(a: Active, step: number): Promise<void> {
+    const prompts = samplePrompts(this.corpus());
+    const greedy = await this.raceLost(a, a.trainer.generate(prompts, { maxNewTokens: SAMPLE_TOKENS, temperature: 0, seed: step }));
+    const sampled = await this.raceLost(a, a.trainer.generate(prompts, { maxNewTokens: SAMPLE_TOKENS, temperature: SAMPLE_TEMPERATURE, seed: step }));
+    const samples: Sample[] = prompts.map((prompt, i) => ({ prompt, greedy: greedy[i], sampled: sampled[i] }));
+    this.events.emit({ type: 'samples', runId: a.run.id, step, temperature: SAMPLE_TEMPERATURE, samples });
+  }
+
+  /**
+   * Writes pending metrics and, when `checkpoint` is given, a 'latest' checkpoint (also 'periodic' when
+   * true). On a full disk it pauses the run and reports it; returns whether everything was written.
+   */
+  private async persist(a: Active, checkpoint: boolean | undefined): Promise<boolean> {
+    const store = await this.store();
+    try {
+      if (a.pending.length > 0) {
+        const points = a.pending.slice();
+        await store.appendMetrics(a.run.id, points);
+        a.pending.splice(0, points.length);
+      }
+      a.lastFlush = Date.now();
+      if (checkpoint !== undefined) {
+        const bytes = await this.raceLost(a, a.trainer.saveCheckpoint());
+        const step = a.trainer.stepCount;
+        await store.putCheckpoint(a.run.id, step, bytes, 'latest');
+        this.events.emit({ type: 'checkpoint', runId: a.run.id, step, kind: 'latest' });
+        if (checkpoint) {
+          await store.putCheckpoint(a.run.id, step, bytes, 'periodic');
+          this.events.emit({ type: 'checkpoint', runId: a.run.id, step, kind: 'periodic' });
+        }
+      }
+      await this.saveRun(a, { step: a.run.step });
+      return true;
+    } catch (e) {
+      if (!(e instanceof QuotaExceededStoreError)) throw e;
+      if (a.want === 'run') a.want = 'pause';
+      const text = 'Browser storage is full: the run is paused and everything saved before is kept. Delete or export old runs, then resume.';
+      a.run.error = text;
+      if (!a.quotaHit) this.events.emit({ type: 'error', runId: a.run.id, kind: 'quota', message: text });
+      a.quotaHit = true;
+      return false;
+    }
+  }
+
+  /** Updates the record in the store and tells the page; a full disk still updates the page. */
+  private async saveRun(a: Active, patch: Partial<RunRecord>): Promise<void> {
+    a.run = { ...a.run, ...patch };
+    try {
+      a.run = await (await this.store()).updateRun(a.run.id, patch);
+    } catch (e) {
+      if (!(e instanceof QuotaExceededStoreError)) this.events.emit({ type: 'error', runId: a.run.id, kind: 'storage', message: message(e) });
+    }
+    this.events.emit({ type: 'run', run: a.run });
+  }
+
+  private async finish(a: Active, status: 'stopped' | 'done' | 'failed', error?: string): Promise<void> {
+    if (status === 'failed') {
+      await this.persist(a, undefined).catch(() => false);
+      this.events.emit({ type: 'error', runId: a.run.id, kind: 'training', message: error ?? 'training failed' });
+    }
+    await this.saveRun(a, { status, error });
+    this.release(a);
+  }
+
+  private async interrupt(a: Active, text: string): Promise<void> {
+    await this.persist(a, undefined).catch(() => false); // metrics so far; the checkpoint stays the last good one
+    this.events.emit({ type: 'error', runId: a.run.id, kind: 'device-lost', message: text });
+    await this.saveRun(a, { status: 'interrupted', error: text });
+    this.release(a);
+  }
+
+  private release(a: Active): void {
+    try {
+      a.trainer.destroy();
+    } catch {
+      /* the device may already be gone */
+    }
+    a.releaseLock();
+    if (this.active === a) this.active = undefined;
+  }
+
+  /** A run paused in memory is already checkpointed: drop it so another can take the GPU. */
+  private async releasePaused(): Promise<void> {
+    const a = this.active;
+    if (!a) return;
+    if (a.loop) throw new Error(`"${a.run.name}" is training: pause or stop it first`);
+    this.release(a);
+  }
+
+  // ---- resources ---------------------------------------------------------------------------------
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.serial.then(fn, fn);
+    this.serial = next.catch(() => undefined);
+    return next;
+  }
+
+  private store(): Promise<Store> {
+    this.storeP ??= openStore().catch((e) => {
+      this.storeP = undefined;
+      throw new Error(`cannot open the browser's run storage (IndexedDB): ${message(e)}`);
+    });
+    return this.storeP;
+  }
+
+  private corpus(): string[] {
+    this.corpusCache ??= builtinCorpus();
+    return this.corpusCache;
+  }
+
+  /** The worker's one device, acquired once (probe and start may ask at the same time) and again after a loss. */
+  private ensureDevice(): Promise<Device> {
+    this.deviceP ??= this.openDevice().catch((e) => {
+      this.deviceP = undefined;
+      throw e;
+    });
+    return this.deviceP;
+  }
+
+  private async openDevice(): Promise<Device> {
+    const handle = await acquireGpu();
+    const gpu: Gpu = { device: handle.device, pipelines: new PipelineCache(handle.device) };
+    const lost = handle.device.lost.then((info) => {
+      d.lostMessage = `The GPU device was lost (${info.reason === 'destroyed' ? 'destroyed' : 'driver reset or GPU removed'}${info.message ? `: ${info.message}` : ''}). The run can resume from its last checkpoint.`;
+      if (this.device === d) {
+        this.device = undefined;
+        this.deviceP = undefined;
+      }
+      const a = this.active;
+      if (a && a.device === d && !a.loop) void this.interrupt(a, d.lostMessage); // paused in memory: nothing in flight
+      return d.lostMessage;
+    });
+    const failed = lost.then((m): never => {
+      throw new Error(m);
+    });
+    failed.catch(() => undefined);
+    const d: Device = { handle, gpu, lost, failed };
+    this.device = d;
+    return d;
+  }
+
+  /** Settles with the work, or rejects as soon as the run's device is lost (a lost device may never answer). */
+  private raceLost<T>(a: Active, work: Promise<T>): Promise<T> {
+    return Promise.race([work, a.device.failed]);
+  }
+
+  private async lockFree(runId: string): Promise<boolean> {
+    if (typeof navigator === 'undefined' || !navigator.locks) return true;
+    await this.locks.get(runId); // our own lock on a run just released
+    return navigator.locks.request(lockName(runId), { ifAvailable: true }, async (lock) => lock !== null);
+  }
+}

@@ -1,0 +1,86 @@
+// Run setup defaults and validation, shared by the page's form (messages next to each field) and the
+// worker (which refuses a bad setup even if a caller skips the form). Pure functions, no GPU, no DOM.
+// Model shape limits themselves come from the engine's validateModelConfig.
+
+import { MODEL_PRESETS, validateModelConfig } from '../model/config';
+import { DEFAULT_PRETRAIN } from '../model/trainer-api';
+import type { RunSetup } from './api';
+
+export type SetupField = 'name' | 'preset' | 'steps' | 'batchSize' | 'lr' | 'seed' | 'sampleEvery' | 'checkpointEvery';
+
+/** Accepted ranges, inclusive; the form shows them as hints. */
+export const LIMITS = {
+  steps: [1, 100_000],
+  batchSize: [1, 256],
+  lr: [1e-6, 1],
+  seed: [0, 2 ** 32 - 1],
+  sampleEvery: [0, 100_000],
+  checkpointEvery: [1, 100_000],
+} as const satisfies Partial<Record<SetupField, readonly [number, number]>>;
+
+/** Warm-up is DEFAULT_PRETRAIN's, but never more than a tenth of a short run. */
+export function warmupFor(steps: number): number {
+  return Math.max(0, Math.min(DEFAULT_PRETRAIN.warmupSteps, Math.ceil(steps / 10)));
+}
+
+/** A complete setup for a preset, with the engine's default optimiser settings. */
+export function defaultSetup(preset = 'tiny'): RunSetup {
+  const model = MODEL_PRESETS[preset] ?? MODEL_PRESETS.tiny;
+  const steps = preset === 'tiny' ? 200 : DEFAULT_PRETRAIN.steps;
+  return {
+    name: '',
+    preset,
+    corpus: 'builtin-facts',
+    pretrain: {
+      ...DEFAULT_PRETRAIN,
+      model: { ...model },
+      steps,
+      warmupSteps: warmupFor(steps),
+      seqLength: Math.min(DEFAULT_PRETRAIN.seqLength, model.contextLength),
+    },
+    sampleEvery: 25,
+    checkpointEvery: 25,
+  };
+}
+
+/** Field -> message for every value the worker would refuse; an empty object means valid. */
+export function setupErrors(s: RunSetup): Partial<Record<SetupField, string>> {
+  const errors: Partial<Record<SetupField, string>> = {};
+  const p = s.pretrain;
+  const intIn = (field: keyof typeof LIMITS, v: number, what: string) => {
+    const [lo, hi] = LIMITS[field];
+    if (!Number.isInteger(v) || v < lo || v > hi) errors[field] = `${what} must be a whole number from ${lo} to ${hi.toLocaleString('en-US')}`;
+  };
+  if (s.name.length > 80) errors.name = 'Name must be at most 80 characters';
+  if (!(s.preset in MODEL_PRESETS)) errors.preset = `Unknown model size "${s.preset}"`;
+  else {
+    try {
+      validateModelConfig(p.model);
+    } catch (e) {
+      errors.preset = (e as Error).message;
+    }
+  }
+  intIn('steps', p.steps, 'Steps');
+  intIn('batchSize', p.batchSize, 'Batch size');
+  intIn('seed', p.seed, 'Seed');
+  intIn('sampleEvery', s.sampleEvery, 'Generations interval');
+  intIn('checkpointEvery', s.checkpointEvery, 'Checkpoint interval');
+  const [lrLo, lrHi] = LIMITS.lr;
+  if (!Number.isFinite(p.lr) || p.lr < lrLo || p.lr > lrHi) errors.lr = `Learning rate must be a number from ${lrLo} to ${lrHi}`;
+  if (!Number.isInteger(p.seqLength) || p.seqLength < 2 || p.seqLength > p.model.contextLength) {
+    errors.preset = `Sequence length ${p.seqLength} must be from 2 to the model's context length ${p.model.contextLength}`;
+  }
+  if (!Number.isInteger(p.warmupSteps) || p.warmupSteps < 0) errors.steps = 'Warm-up steps must be a whole number >= 0';
+  return errors;
+}
+
+/** Throws one Error listing every problem (the worker's guard). */
+export function assertSetup(s: RunSetup): void {
+  const errors = Object.entries(setupErrors(s));
+  if (errors.length > 0) throw new Error('invalid run setup: ' + errors.map(([k, m]) => `${k}: ${m}`).join('; '));
+}
+
+/** A readable default name: preset, steps and seed. */
+export function autoName(s: RunSetup): string {
+  return `${s.preset} · ${s.pretrain.steps} steps · seed ${s.pretrain.seed}`;
+}

@@ -1,0 +1,173 @@
+// A real HTTP server on 127.0.0.1 (random port) that speaks the chat-completions protocol and
+// misbehaves on purpose, for the LLM judge tests. What it does is chosen per request: a queue of
+// scripted replies first, else markers like [[score:7]] in the prompt, else a plain valid reply.
+// It records every request and the most requests it ever had in flight at once.
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One reply. Fields not given fall back to a well-formed 200 with a score of 4. */
+export interface FakeReply {
+  status?: number; // default 200
+  headers?: Record<string, string>;
+  content?: string; // the assistant message (status 200)
+  finishReason?: string; // default 'stop'
+  usage?: { prompt_tokens: number; completion_tokens: number };
+  body?: string; // a raw body instead of the chat JSON (error bodies, broken JSON)
+  delayMs?: number; // wait this long before answering
+  hang?: boolean; // never answer
+}
+
+export interface FakeRequest {
+  index: number; // arrival order, from 0
+  time: number; // performance.now() at arrival
+  body: {
+    model?: string;
+    messages?: { role: string; content: string }[];
+    temperature?: number;
+    max_tokens?: number;
+    response_format?: { type: string; json_schema?: { name?: string } };
+  };
+  authorization: string | undefined;
+  text: string; // all message contents joined
+  json: boolean; // response_format json_schema was asked for
+  rubric: boolean; // a rubric-building request
+}
+
+export type FakeResponder = (req: FakeRequest) => FakeReply | Promise<FakeReply>;
+
+export const DEFAULT_USAGE = { prompt_tokens: 100, completion_tokens: 20 };
+
+/** A grading reply with score k in the mode the request asked for (k may be anything, e.g. '7'). */
+export function scoreReply(req: FakeRequest, k: string | number, analysis = 'The step matches the reference.'): FakeReply {
+  if (req.json) return { content: JSON.stringify({ analysis, score: Number(k) }) };
+  return { content: `${analysis}\nScore: ${k}` };
+}
+
+export function rubricReply(req: FakeRequest): FakeReply {
+  if (req.json) return { content: JSON.stringify({ checkpoints: ['48*2 = 96', '96+37 = 133', '133-5 = 128'], final_answer: '128' }) };
+  return { content: 'Checkpoint 1: 48*2 = 96\nCheckpoint 2: 96+37 = 133\nCheckpoint 3: 133-5 = 128\nFinal answer: 128' };
+}
+
+/**
+ * The marker language (markers are written into the graded text): [[score:K]] replies "Score: K";
+ * [[noscore]] replies without a score line; [[echo:K]] quotes the whole prompt, then "Score: K";
+ * [[status:N]] answers HTTP N; [[delay:MS]] answers after MS; [[echokey]] answers 500 with the
+ * request's Authorization header in the error body. No marker: rubric or a score of 4.
+ */
+export const markerResponder: FakeResponder = (req) => {
+  const m = /\[\[(\w+)(?::([^\]]*))?\]\]/.exec(req.text);
+  if (req.rubric) return rubricReply(req);
+  if (!m) return scoreReply(req, 4);
+  const [, name, arg = ''] = m;
+  switch (name) {
+    case 'score':
+      return scoreReply(req, arg);
+    case 'noscore':
+      return { content: 'The step is hard to assess; I will not commit to a number.' };
+    case 'echo':
+      return { content: `You asked me to grade:\n${req.text}\nMy own verdict follows.\nScore: ${arg}` };
+    case 'status':
+      return { status: Number(arg), body: JSON.stringify({ error: { message: `scripted ${arg}` } }) };
+    case 'delay':
+      return { ...scoreReply(req, 3), delayMs: Number(arg) };
+    case 'echokey':
+      return { status: 500, body: JSON.stringify({ error: { message: `server saw ${req.authorization}` } }) };
+    default:
+      return scoreReply(req, 4);
+  }
+};
+
+export class FakeLlmServer {
+  readonly requests: FakeRequest[] = [];
+  inFlight = 0;
+  maxInFlight = 0;
+  /** Answer 400 to any request with response_format, like a server without structured output. */
+  rejectJsonSchema = false;
+  private readonly queue: FakeReply[] = [];
+
+  private constructor(
+    private readonly server: Server,
+    readonly baseUrl: string,
+    public responder: FakeResponder,
+  ) {}
+
+  static async start(responder: FakeResponder = markerResponder): Promise<FakeLlmServer> {
+    let self: FakeLlmServer | null = null;
+    const server = createServer((req, res) => void self?.handle(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    self = new FakeLlmServer(server, `http://127.0.0.1:${port}/v1`, responder);
+    return self;
+  }
+
+  /** Replies used in order by the next requests, before the responder is consulted. */
+  script(...replies: FakeReply[]): void {
+    this.queue.push(...replies);
+  }
+
+  /** Forgets requests, counters and the script (the responder stays). */
+  reset(): void {
+    this.requests.length = 0;
+    this.queue.length = 0;
+    this.maxInFlight = this.inFlight;
+    this.rejectJsonSchema = false;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    let counted = true;
+    res.on('close', () => {
+      if (counted) this.inFlight--;
+      counted = false;
+    });
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    let body: FakeRequest['body'] = {};
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch {
+      body = {};
+    }
+    const text = (body.messages ?? []).map((m) => m.content).join('\n');
+    const schemaName = body.response_format?.json_schema?.name;
+    const fr: FakeRequest = {
+      index: this.requests.length,
+      time: performance.now(),
+      body,
+      authorization: req.headers.authorization,
+      text,
+      json: body.response_format?.type === 'json_schema',
+      rubric: schemaName === 'rubric' || /Checkpoint 1: \.\.\./.test(text),
+    };
+    this.requests.push(fr);
+    let reply: FakeReply;
+    if (this.rejectJsonSchema && body.response_format) {
+      reply = { status: 400, body: JSON.stringify({ error: { message: 'response_format is not supported' } }) };
+    } else {
+      reply = this.queue.shift() ?? (await this.responder(fr));
+    }
+    if (reply.hang) return;
+    if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
+    if (res.destroyed || res.writableEnded) return; // the client gave up
+    const status = reply.status ?? 200;
+    const payload =
+      reply.body ??
+      JSON.stringify({
+        id: `fake-${fr.index}`,
+        object: 'chat.completion',
+        created: Math.floor(Date.now() / 1000),
+        model: body.model ?? 'fake',
+        choices: [{ index: 0, message: { role: 'assistant', content: reply.content ?? 'Fine.\nScore: 4' }, finish_reason: reply.finishReason ?? 'stop' }],
+        usage: { ...(reply.usage ?? DEFAULT_USAGE), total_tokens: 0 },
+      });
+    res.writeHead(status, { 'content-type': 'application/json', ...reply.headers });
+    res.end(payload);
+  }
+}
