@@ -123,7 +123,7 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
   }
 
   // Max logit (for a stable softmax) and the range of keys to search.
-  var mx = bitcast<f32>(0xff800000u); // -inf
+  var mx = logits[base]; // every thread starts from element 0 (V >= 1)
   var kmin = NONE;
   for (var i = lid; i < V; i += WG) {
     let x = logits[base + i];
@@ -202,10 +202,10 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
   if (lid > 0u) { excl = redF[lid - 1u]; }
   let total = redF[WG - 1u];
   let u = f32(pcg(pcg(pcg(params.seed) ^ row) ^ counter[0]) >> 8u) * (1.0 / 16777216.0);
-  let target = u * total;
-  // Exactly one thread owns the target: [excl, incl) partition [0, total); past total (rounding)
+  let goal = u * total;
+  // Exactly one thread owns the goal: [excl, incl) partition [0, total); past total (rounding)
   // the last thread with mass takes it.
-  if (own > 0.0 && excl <= target && (target < incl || lid == lastT)) {
+  if (own > 0.0 && excl <= goal && (goal < incl || lid == lastT)) {
     var acc = excl;
     var pick = NONE;
     var lastKept = start;
@@ -215,10 +215,10 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
         let e = exp((x - m) / T);
         acc += e;
         if (e > 0.0) { lastKept = i; }
-        if (acc > target) { pick = i; break; }
+        if (acc > goal) { pick = i; break; }
       }
     }
-    // the re-summed chunk fell short of target by rounding: its last token with mass
+    // the re-summed chunk fell short of goal by rounding: its last token with mass
     if (pick == NONE) { pick = lastKept; }
     next[row] = i32(pick);
   }

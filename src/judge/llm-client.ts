@@ -2,7 +2,8 @@
 // retries with exponential backoff on 5xx, 408, timeouts and dropped connections, 429 and 503 waiting
 // as long as Retry-After says (capped), cancellation through an AbortSignal at any point (a cancelled
 // call sends nothing more). HTTP itself is the official `openai` client with its own retries off:
-// its retry sleep cannot be cancelled and its backoff cannot be tuned. Every message is key-redacted.
+// its retry sleep cannot be cancelled, its backoff cannot be tuned and its timeout stops at the
+// response headers. Retry-After is read as the SDK reads it. Every message is key-redacted.
 
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import { isAborted, raceAbort, sleep } from './llm-limiter';

@@ -125,3 +125,30 @@ export function raceAbort<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
     );
   });
 }
+
+// One 'abort' listener per caller signal, fanning out to a child controller per call: a signal shared
+// by hundreds of concurrent calls would otherwise collect hundreds of listeners (Node warns past 10).
+const hubs = new WeakMap<AbortSignal, Set<AbortController>>();
+
+/** A signal that aborts when `parent` does; dispose() when the call is over. undefined in, undefined out. */
+export function childSignal(parent?: AbortSignal): { signal: AbortSignal | undefined; dispose: () => void } {
+  if (!parent) return { signal: undefined, dispose: () => undefined };
+  const ctrl = new AbortController();
+  if (parent.aborted) {
+    ctrl.abort();
+    return { signal: ctrl.signal, dispose: () => undefined };
+  }
+  let children = hubs.get(parent);
+  if (!children) {
+    const set = new Set<AbortController>();
+    hubs.set(parent, set);
+    parent.addEventListener('abort', () => {
+      for (const c of set) c.abort();
+      set.clear();
+    }, { once: true });
+    children = set;
+  }
+  const own = children;
+  own.add(ctrl);
+  return { signal: ctrl.signal, dispose: () => own.delete(ctrl) };
+}

@@ -1,6 +1,6 @@
 // Parsing of LLM judge replies: the strict `Score: k` text rule, the JSON {analysis, score} rule for
-// structured output, rubric replies, and the step splitter used by process grading.
-// Pure functions on strings: no HTTP, no retries (llm-client.ts), no prompts (prompts.ts).
+// structured output, and rubric replies. Pure functions on strings: no HTTP (llm-client.ts), no
+// prompts (prompts.ts); process segments are cut by segments.ts, shared with the built-in judge.
 
 import type { ParseStatus } from './types';
 
@@ -156,22 +156,4 @@ export function parseRubricJson(reply: string): ParsedRubric {
 /** Rubric reply, with the same JSON-or-prose decision as parseGradeReply. */
 export function parseRubricReply(reply: string, structured: boolean): ParsedRubric {
   return structured && looksLikeJson(reply) ? parseRubricJson(reply) : parseRubricText(reply);
-}
-
-/**
- * Cuts a response at the step delimiter (method.md, ExpRL-Process): the first segment is the
- * preamble, every later one starts with its delimiter and runs to the next one (the last to the
- * end), so the segments concatenate back to the response exactly (token offsets stay valid). A
- * preamble that is empty or only whitespace is not a step of its own: it is joined to the first
- * step, so no judge call is spent on nothing. A response with no delimiter is one segment.
- */
-export function splitSegments(response: string, delimiter = '###'): string[] {
-  if (delimiter.length === 0) return [response];
-  const parts = response.split(delimiter);
-  const segments = [parts[0], ...parts.slice(1).map((p) => delimiter + p)];
-  if (segments.length > 1 && segments[0].trim() === '') {
-    segments[1] = segments[0] + segments[1];
-    segments.shift();
-  }
-  return segments;
 }

@@ -7,8 +7,9 @@
 
 import { MemoryJudgeCache, judgeCacheKey, type JudgeCache, type JudgeCacheRecord } from './cache';
 import { ChatClient, type ChatOutcome } from './llm-client';
-import { AbortedError, Semaphore, isAborted, raceAbort } from './llm-limiter';
-import { parseGradeReply, parseRubricReply, splitSegments } from './llm-parse';
+import { AbortedError, Semaphore, childSignal, isAborted, raceAbort } from './llm-limiter';
+import { parseGradeReply, parseRubricReply } from './llm-parse';
+import { splitSegments } from './segments';
 import { GRADE_SCHEMA, PROMPT_VERSION, RUBRIC_SCHEMA, outcomeMessages, processMessages, rubricMessages, type ChatMessage } from './prompts';
 import {
   DEFAULT_JUDGE_OPTIONS,
@@ -89,7 +90,7 @@ function emptyStats(): LlmJudgeStats {
 }
 
 type Kind = 'rubric' | 'outcome' | 'process';
-type RubricResult = { ok: true; rubric: Rubric | null } | { ok: false; error: string; aborted: boolean };
+export type RubricResult = { ok: true; rubric: Rubric | null } | { ok: false; error: string; reason: string };
 /** A reply to parse, a cache hit, or a failure (status 'error' or 'malformed', with its reason). */
 type Asked =
   | { type: 'reply'; content: string; json: boolean; truncated: boolean; key: string }
@@ -116,6 +117,7 @@ export class LlmJudge implements Judge {
     if (!/^https?:\/\/[^\s/]+/i.test(rest.baseUrl)) throw new Error('LLM judge: baseUrl must be an http(s) URL, e.g. http://127.0.0.1:11434/v1');
     if (!rest.model) throw new Error('LLM judge: model is required');
     if (!(rest.timeoutMs > 0)) throw new RangeError(`LLM judge: timeoutMs must be > 0, got ${rest.timeoutMs}`);
+    if (!Number.isInteger(rest.maxTokens) || rest.maxTokens < 1) throw new RangeError(`LLM judge: maxTokens must be an integer >= 1, got ${rest.maxTokens}`);
     if (!Number.isInteger(rest.maxRetries) || rest.maxRetries < 0) throw new RangeError(`LLM judge: maxRetries must be an integer >= 0, got ${rest.maxRetries}`);
     this.config = Object.freeze(rest);
     this.name = `llm:${rest.model}`;
@@ -136,7 +138,7 @@ export class LlmJudge implements Judge {
   async outcome(problem: JudgeProblem, response: string, opts: Partial<JudgeOptions> = {}): Promise<Grade> {
     const o = this.options(opts);
     const rubric = await this.rubricFor(problem, o);
-    if (!rubric.ok) return this.failGrade('error', rubric.aborted ? 'aborted' : 'rubric', rubric.error);
+    if (!rubric.ok) return this.failGrade('error', rubric.reason, rubric.error);
     return this.grade('outcome', problem, response, rubric.rubric, o.signal);
   }
 
@@ -148,7 +150,7 @@ export class LlmJudge implements Judge {
       segments.map((seg) =>
         rubric.ok
           ? this.grade('process', problem, seg, rubric.rubric, o.signal)
-          : this.failGrade('error', rubric.aborted ? 'aborted' : 'rubric', rubric.error),
+          : this.failGrade('error', rubric.reason, rubric.error),
       ),
     );
     return { segments, grades, ok: grades.every((g) => g.status === 'ok') };
@@ -167,13 +169,16 @@ export class LlmJudge implements Judge {
       this.#rubricsInFlight.set(id, shared);
     }
     let r: RubricResult;
+    const child = childSignal(signal);
     try {
-      r = await raceAbort(shared, signal);
+      r = await raceAbort(shared, child.signal);
     } catch {
-      return { ok: false, error: 'aborted', aborted: true };
+      return { ok: false, error: 'aborted', reason: 'aborted' };
+    } finally {
+      child.dispose();
     }
     // The caller that started the shared call cancelled it, not this one: ask again.
-    if (!r.ok && r.aborted && !isAborted(signal)) return this.buildRubric(problem, signal);
+    if (!r.ok && r.reason === 'aborted' && !isAborted(signal)) return this.buildRubric(problem, signal);
     return r;
   }
 
@@ -193,14 +198,17 @@ export class LlmJudge implements Judge {
   private async fetchRubric(problem: JudgeProblem, signal?: AbortSignal): Promise<RubricResult> {
     const a = await this.ask('rubric', (json) => rubricMessages(problem, json), signal);
     if (a.type === 'hit') {
-      if (a.record.kind !== 'rubric') return { ok: false, error: 'cache record of the wrong kind', aborted: false };
+      if (a.record.kind !== 'rubric') return { ok: false, error: 'cache record of the wrong kind', reason: 'cache' };
       return { ok: true, rubric: { problemId: problem.id, checkpoints: a.record.checkpoints, ...(a.record.finalAnswer ? { finalAnswer: a.record.finalAnswer } : {}) } };
     }
-    if (a.type === 'fail') return { ok: false, error: `rubric: ${a.error}`, aborted: a.reason === 'aborted' };
+    // A transport failure keeps its reason (timeout, http-500, ...); an unusable rubric reply is 'rubric'.
+    if (a.type === 'fail') return { ok: false, error: `rubric: ${a.error}`, reason: a.status === 'error' ? a.reason : 'rubric' };
     const p = parseRubricReply(a.content, a.json);
-    if (p.status !== 'ok') return { ok: false, error: `rubric: ${this.#client.redact(p.error ?? p.status)}`, aborted: false };
-    await this.store(a.key, { kind: 'rubric', checkpoints: p.checkpoints, ...(p.finalAnswer ? { finalAnswer: p.finalAnswer } : {}), createdAt: Date.now() });
-    return { ok: true, rubric: { problemId: problem.id, checkpoints: p.checkpoints, ...(p.finalAnswer ? { finalAnswer: p.finalAnswer } : {}) } };
+    if (p.status !== 'ok') return { ok: false, error: `rubric: ${this.#client.redact(p.error ?? p.status)}`, reason: 'rubric' };
+    const checkpoints = p.checkpoints.map((c) => this.#client.redact(c));
+    const finalAnswer = p.finalAnswer ? { finalAnswer: this.#client.redact(p.finalAnswer) } : {};
+    await this.store(a.key, { kind: 'rubric', checkpoints, ...finalAnswer, createdAt: Date.now() });
+    return { ok: true, rubric: { problemId: problem.id, checkpoints, ...finalAnswer } };
   }
 
   private async grade(kind: 'outcome' | 'process', problem: JudgeProblem, text: string, rubric: Rubric | null, signal?: AbortSignal): Promise<Grade> {
@@ -228,8 +236,13 @@ export class LlmJudge implements Judge {
     return this.#jsonAccepted === false ? [false] : [true, false];
   }
 
-  /** Cache lookup, then one limited, retried call. 'auto' falls back to text when JSON is rejected. */
+  /**
+   * Cache lookup, then one limited, retried call. 'auto': a 400/422 to a JSON request is asked again
+   * in text; only when that text request is answered is the server marked as one without JSON
+   * support (a 400 for another reason, e.g. a prompt too long, fails both and marks nothing).
+   */
   private async ask(kind: Kind, messagesFor: (json: boolean) => ChatMessage[], signal?: AbortSignal): Promise<Asked> {
+    let jsonRejected = false;
     for (const json of this.modes()) {
       const messages = messagesFor(json);
       const key = await judgeCacheKey({
@@ -242,33 +255,41 @@ export class LlmJudge implements Judge {
         return { type: 'hit', record };
       }
       if (isAborted(signal)) return { type: 'fail', status: 'error', reason: 'aborted', error: 'aborted' };
-      const schema = kind === 'rubric' ? { name: 'rubric', schema: RUBRIC_SCHEMA } : { name: 'grade', schema: GRADE_SCHEMA };
-      let out: ChatOutcome;
-      try {
-        out = await this.#limiter.run(() => {
-          this.#stats.calls++;
-          if (kind === 'rubric') this.#stats.rubricCalls++;
-          return this.#client.complete({ messages, ...(json ? { schema: { name: schema.name, schema: schema.schema as unknown as Record<string, unknown> } } : {}) }, signal);
-        }, signal);
-      } catch (e) {
-        if (e instanceof AbortedError) return { type: 'fail', status: 'error', reason: 'aborted', error: 'aborted' };
-        throw e;
-      }
+      const out = await this.send(kind, messages, json, signal);
+      if (out === 'aborted') return { type: 'fail', status: 'error', reason: 'aborted', error: 'aborted' };
       this.count(out);
+      const auto = this.config.structuredOutput === 'auto';
       if (!out.ok) {
-        // A server without json_schema support answers 400 (or 422): ask again in text, and remember.
-        const rejected = out.kind === 'http' && (out.status === 400 || out.status === 422);
-        if (json && this.config.structuredOutput === 'auto' && rejected) {
-          this.#jsonAccepted = false;
+        if (json && auto && out.kind === 'http' && (out.status === 400 || out.status === 422)) {
+          jsonRejected = true;
           continue;
         }
         const reason = out.kind === 'http' ? `http-${out.status}` : out.kind;
         return { type: 'fail', status: out.kind === 'bad-response' ? 'malformed' : 'error', reason, error: out.message };
       }
-      if (json && this.config.structuredOutput === 'auto') this.#jsonAccepted = true;
+      if (auto) this.#jsonAccepted = json ? true : jsonRejected ? false : this.#jsonAccepted;
       return { type: 'reply', content: out.content, json, truncated: out.finishReason === 'length', key };
     }
     return { type: 'fail', status: 'error', reason: 'http-400', error: 'the server rejected every output mode' };
+  }
+
+  /** One request through the limiter; a queued request whose signal aborts is never sent. */
+  private async send(kind: Kind, messages: ChatMessage[], json: boolean, signal?: AbortSignal): Promise<ChatOutcome | 'aborted'> {
+    const schema = kind === 'rubric' ? RUBRIC_SCHEMA : GRADE_SCHEMA;
+    const request = { messages, ...(json ? { schema: { name: kind === 'rubric' ? 'rubric' : 'grade', schema: schema as unknown as Record<string, unknown> } } : {}) };
+    const child = childSignal(signal);
+    try {
+      return await this.#limiter.run(() => {
+        this.#stats.calls++;
+        if (kind === 'rubric') this.#stats.rubricCalls++;
+        return this.#client.complete(request, child.signal);
+      }, child.signal);
+    } catch (e) {
+      if (e instanceof AbortedError) return 'aborted';
+      throw e;
+    } finally {
+      child.dispose();
+    }
   }
 
   private count(out: ChatOutcome): void {

@@ -8,6 +8,7 @@ export interface JudgeProblem {
   question: string; // the prompt text the policy saw
   reference: string; // the human-written reference solution (the reward scaffold)
   answer?: string; // final answer, when known
+  intermediates?: string[]; // every result the reference implies, in order (known for generated tasks)
 }
 
 /** Explicit: checkpoints extracted once per problem, cached, handed to every grading call.

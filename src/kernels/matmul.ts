@@ -7,12 +7,10 @@ import matmulCode from '../../shaders/matmul.wgsl?raw';
 import biasBackwardCode from '../../shaders/matmul_bias_backward.wgsl?raw';
 import { makeDispatch, groups, type Buf, type Dispatch, type Gpu } from '../gpu/dispatch';
 import { UniformWriter } from '../gpu/buffers';
+import type { MatmulOptions } from '../ref/matmul';
 
-export interface MatmulOptions {
-  transA?: boolean; // a is stored (K,M) and read transposed
-  transB?: boolean; // b is stored (N,K) and read transposed
-  accumulate?: boolean; // out += result instead of out = result (no bias then)
-}
+// The options are those of the CPU reference, which defines the op.
+export type { MatmulOptions };
 
 /** Outputs per thread along each axis: fixed by the shader's hand-written 8x8 register block. */
 const BLOCK = 8;

@@ -1,7 +1,6 @@
-// CPU reference for the per-token RL policy loss (PPO clipped surrogate, asymmetric clip, k3 KL to a
-// frozen reference, entropy bonus) and the on-policy self-distillation advantage. Mirrors
-// shaders/policy_loss_{forward,backward}.wgsl and shaders/opsd_advantage.wgsl, same argument order.
-// Aggregation is not done here: the per-token `weight` (src/rl/aggregation.ts) carries mask and scale.
+// CPU reference for the per-token RL policy loss (PPO clipped surrogate, asymmetric clip, k3 KL, entropy
+// bonus) and the OPSD advantage. Mirrors shaders/policy_loss_{forward,backward}.wgsl and
+// shaders/opsd_advantage.wgsl. No aggregation here: `weight` (src/rl/aggregation.ts) carries it.
 
 /** Hyper-parameters of the policy loss (method.md, "The policy loss"). */
 export interface PolicyLossHp {
@@ -16,8 +15,7 @@ export interface PolicyLossHp {
  *   r = exp(logp - logpOld), pg = -min(r A, clamp(r, 1-epsLow, 1+epsHigh) A)
  *   kl = exp(q) - q - 1, q = logpRef - logp (k3 estimator)
  *   loss = weight (pg + beta kl - entCoef entropy)
- * Tokens with weight 0 (masked) give all four terms 0 and never touch their logps, so padding with
- * arbitrary values cannot turn into NaN. The total loss is the sum of loss_t over tokens.
+ * Masked tokens (weight 0) give four zeros and their logps are never read (padding cannot make NaN).
  */
 export function policyLossForward(
   terms: Float32Array, // (N,4)
@@ -56,8 +54,7 @@ export function policyLossForward(
  * dlogp (N) += d(sum_t loss_t)/dlogp, dentropy (N) += d(sum_t loss_t)/dentropy.
  *   dlogp = weight ((unclipped term is the min ? -A r : 0) + beta (1 - exp(q)))
  *   dentropy = -weight entCoef
- * Gradient rule: accumulates (+=); the model zeroes gradient buffers once per backward.
- * At a tie between the two terms of the min (r inside the clip range) the unclipped one is used.
+ * Accumulates (+=). At a tie in the min (r inside the clip range) the unclipped term is used.
  */
 export function policyLossBackward(
   dlogp: Float32Array, // (N) accumulated

@@ -1,6 +1,7 @@
 // Opens the runs library: the IndexedDB database at the current schema version, upgraded through
 // schema.ts from whatever version this browser holds, wrapped by idb, then runs a closed tab left
-// 'running' are marked 'interrupted'. Takes any IDBFactory, so tests pass a fake one.
+// 'running' are marked 'interrupted'. Takes any IDBFactory, so tests pass a fake one (under Node,
+// import 'fake-indexeddb/auto' first: idb and the key ranges use the global IDB classes).
 
 import { wrap, type IDBPDatabase } from 'idb';
 import { isQuotaError } from './quota';
@@ -14,7 +15,12 @@ export { DB_VERSION };
 /** Opens the library and marks runs interrupted by a closed tab (see Store.markInterrupted). */
 export async function openStore(name = DB_NAME, factory?: IDBFactory): Promise<Store> {
   const store = new Store(await openDatabase(name, factory));
-  await store.markInterrupted();
+  try {
+    await store.markInterrupted();
+  } catch (err) {
+    // A full disk must not lock the user out of their runs: they stay readable, marked as they were.
+    if (!(err instanceof QuotaExceededStoreError)) throw err;
+  }
   return store;
 }
 

@@ -115,6 +115,7 @@ function checkHeader(h: unknown): {
   if (!isObject(run.config)) bad('run.config is not an object');
   for (const f of ['step', 'totalSteps', 'createdAt', 'updatedAt'])
     if (typeof run[f] !== 'number' || !Number.isFinite(run[f])) bad(`run.${f} is not a number`);
+  for (const f of ['adapter', 'error', 'notes']) if (run[f] !== undefined && typeof run[f] !== 'string') bad(`run.${f} is not text`);
   if (!Array.isArray(h.metrics)) return bad('metrics is not a list');
   const metrics = h.metrics.map((p: unknown, i: number) => {
     if (!isObject(p) || typeof p.step !== 'number' || typeof p.time !== 'number' || !isObject(p.values))

@@ -146,11 +146,20 @@ export class Store {
     });
   }
 
-  /** The run's checkpoint with the highest step (the newest one on a tie), or undefined. */
+  /** The run's checkpoint with the highest step (on a tie the newer, then the 'latest' one), or undefined. */
   async getLatestCheckpoint(runId: string): Promise<CheckpointRecord | undefined> {
     const tx = this.db.transaction('checkpoints');
-    const cursor = await tx.store.index('by-run-step').openKeyCursor(runKeyRange(runId), 'prev');
-    const record = cursor ? await tx.store.get(cursor.primaryKey) : undefined;
+    let c = await tx.store.index('by-run-step').openKeyCursor(runKeyRange(runId), 'prev');
+    let key = c?.primaryKey;
+    // Index keys [runId, step, createdAt] come highest first; the same key twice means both kinds.
+    const [, step, createdAt] = c?.key ?? [];
+    for (; c && c.key[1] === step && c.key[2] === createdAt; c = await c.continue()) {
+      if (c.primaryKey[1] === 'latest') {
+        key = c.primaryKey;
+        break;
+      }
+    }
+    const record = key ? await tx.store.get(key) : undefined;
     await tx.done;
     return record;
   }

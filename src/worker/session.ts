@@ -9,6 +9,7 @@ import type { Gpu } from '../gpu/dispatch';
 import { Pretrainer } from '../model/trainer';
 import { builtinCorpus } from '../tasks/facts';
 import { openStore } from '../store/db';
+import { holdRunLock, liveRunIds } from '../store/locks';
 import type { Store } from '../store/store';
 import { QuotaExceededStoreError, type MetricPoint, type RunRecord } from '../store/types';
 import { METRIC, PERIODIC_EVERY_N_CHECKPOINTS, setupOf, type Capabilities, type CheckpointBytes, type EventSink, type RunSetup, type Sample, type TrainerApi } from './api';
@@ -19,6 +20,7 @@ const METRICS_FLUSH_MS = 1000; // metrics reach the store at least this often wh
 const SAMPLE_TEMPERATURE = 0.8;
 const SAMPLE_PROMPTS = 3;
 const SAMPLE_TOKENS = 24;
+const LOST_GRACE_MS = 1000; // how long a failed step waits to learn whether the device was lost
 
 interface Active {
   run: RunRecord;
@@ -52,9 +54,9 @@ export function samplePrompts(corpus: string[], n = SAMPLE_PROMPTS): string[] {
   return out;
 }
 
-const lockName = (runId: string) => `exprl-run:${runId}`;
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
-const tick = () => new Promise<void>((r) => setTimeout(r, 0));
+const sleep = (ms: number) => new Promise<undefined>((r) => setTimeout(() => r(undefined), ms));
+const tick = () => sleep(0);
 
 export class Session implements TrainerApi {
   private events = new EventBatcher();
@@ -64,7 +66,6 @@ export class Session implements TrainerApi {
   private active?: Active;
   private corpusCache?: string[];
   private serial: Promise<unknown> = Promise.resolve();
-  private locks = new Map<string, Promise<unknown>>(); // run id -> settles when this worker's lock is released
 
   async connect(sink: EventSink): Promise<void> {
     this.events.connect(sink);
@@ -143,25 +144,20 @@ export class Session implements TrainerApi {
       const setup = setupOf(run);
       if (!setup) throw new Error('this run has no pre-training configuration to resume');
       if (run.status === 'done') throw new Error('this run has finished all its steps');
-      if (!(await this.lockFree(runId))) throw new Error('this run is open in another tab');
+      if ((await liveRunIds()).has(runId)) throw new Error('this run is training in another tab');
       const ckpt = await store.getLatestCheckpoint(runId);
       if (!ckpt) throw new Error('this run has no checkpoint yet, so there is nothing to resume from');
       const device = await this.ensureDevice();
       const trainer = await Pretrainer.fromCheckpoint(device.gpu, ckpt.bytes, setup.pretrain, this.corpus());
+      // Steps after the checkpoint are trained again: their old metrics would be duplicates.
+      await store.truncateMetrics(runId, trainer.stepCount);
       this.begin({ ...run, step: trainer.stepCount }, setup, trainer, device);
     });
   }
 
   async listRuns(): Promise<RunRecord[]> {
-    const store = await this.store();
-    const runs = await store.listRuns();
-    // A run marked running that nobody holds was cut off by a reload or a closed tab.
-    for (let i = 0; i < runs.length; i++) {
-      const r = runs[i];
-      if (r.status !== 'running' || r.id === this.active?.run.id || !(await this.lockFree(r.id))) continue;
-      runs[i] = await store.updateRun(r.id, { status: 'interrupted', error: 'The page was closed or reloaded while this run was training; resume continues from its last checkpoint.' });
-    }
-    return runs;
+    // Runs a closed or reloaded tab left 'running' were marked 'interrupted' when the store opened.
+    return (await this.store()).listRuns();
   }
 
   async getMetrics(runId: string): Promise<MetricPoint[]> {
@@ -208,17 +204,13 @@ export class Session implements TrainerApi {
   // ---- the run loop -------------------------------------------------------------------------------
 
   private begin(run: RunRecord, setup: RunSetup, trainer: Pretrainer, device: Device): void {
+    // The run's Web Lock tells other tabs (and the store after a reload) that it is training here.
     let releaseLock = () => {};
-    if (typeof navigator !== 'undefined' && navigator.locks) {
-      const held = new Promise<void>((r) => (releaseLock = r));
-      const done = navigator.locks.request(lockName(run.id), () => held).catch(() => undefined);
-      this.locks.set(run.id, done);
-      void done.then(() => this.locks.get(run.id) === done && this.locks.delete(run.id));
-    }
-    const a: Active = { run: { ...run, status: 'running', error: undefined }, setup, trainer, device, want: 'run', pending: [], lastFlush: Date.now(), quotaHit: false, releaseLock };
+    const locked = holdRunLock(run.id).then((release) => (releaseLock = release), () => undefined);
+    const a: Active = { run: { ...run, status: 'running', error: undefined }, setup, trainer, device, want: 'run', pending: [], lastFlush: Date.now(), quotaHit: false, releaseLock: () => void locked.then(() => releaseLock()) };
     this.active = a;
     this.events.emit({ type: 'run', run: a.run });
-    a.loop = this.saveRun(a, { status: 'running', error: undefined, step: run.step }).then(() => this.loop(a));
+    a.loop = locked.then(() => this.saveRun(a, { status: 'running', error: undefined, step: run.step })).then(() => this.loop(a));
   }
 
   private async loop(a: Active): Promise<void> {
@@ -256,8 +248,12 @@ export class Session implements TrainerApi {
       if (status === 'paused' || !saved) await this.saveRun(a, { status: 'paused', error: a.quotaHit ? a.run.error : undefined });
       else await this.finish(a, status);
     } catch (e) {
+      // A lost device often fails the step (e.g. mapAsync) just before device.lost resolves: wait a
+      // moment so a loss is reported as a loss, not a training error. a.loop stays set meanwhile, so
+      // the device.lost handler leaves this run to us.
+      const lost = a.device.lostMessage ?? (await Promise.race([a.device.lost, sleep(LOST_GRACE_MS)]));
       a.loop = undefined;
-      if (a.device.lostMessage) return this.interrupt(a, a.device.lostMessage);
+      if (lost) return this.interrupt(a, lost);
       return this.finish(a, 'failed', message(e));
     }
   }
@@ -406,11 +402,5 @@ export class Session implements TrainerApi {
   /** Settles with the work, or rejects as soon as the run's device is lost (a lost device may never answer). */
   private raceLost<T>(a: Active, work: Promise<T>): Promise<T> {
     return Promise.race([work, a.device.failed]);
-  }
-
-  private async lockFree(runId: string): Promise<boolean> {
-    if (typeof navigator === 'undefined' || !navigator.locks) return true;
-    await this.locks.get(runId); // our own lock on a run just released
-    return navigator.locks.request(lockName(runId), { ifAvailable: true }, async (lock) => lock !== null);
   }
 }

@@ -8,12 +8,12 @@ import type { RunSetup } from './api';
 
 export type SetupField = 'name' | 'preset' | 'steps' | 'batchSize' | 'lr' | 'seed' | 'sampleEvery' | 'checkpointEvery';
 
-/** Accepted ranges, inclusive; the form shows them as hints. */
+/** Accepted ranges, inclusive unless noted; the engine's own checks (validatePretrainOptions) are no looser. */
 export const LIMITS = {
   steps: [1, 100_000],
   batchSize: [1, 256],
-  lr: [1e-6, 1],
-  seed: [0, 2 ** 32 - 1],
+  lr: [0, 1], // exclusive at both ends
+  seed: [0, 2 ** 31 - 1],
   sampleEvery: [0, 100_000],
   checkpointEvery: [1, 100_000],
 } as const satisfies Partial<Record<SetupField, readonly [number, number]>>;
@@ -66,7 +66,7 @@ export function setupErrors(s: RunSetup): Partial<Record<SetupField, string>> {
   intIn('sampleEvery', s.sampleEvery, 'Generations interval');
   intIn('checkpointEvery', s.checkpointEvery, 'Checkpoint interval');
   const [lrLo, lrHi] = LIMITS.lr;
-  if (!Number.isFinite(p.lr) || p.lr < lrLo || p.lr > lrHi) errors.lr = `Learning rate must be a number from ${lrLo} to ${lrHi}`;
+  if (!Number.isFinite(p.lr) || p.lr <= lrLo || p.lr >= lrHi) errors.lr = `Learning rate must be above ${lrLo} and below ${lrHi}, e.g. 0.003`;
   if (!Number.isInteger(p.seqLength) || p.seqLength < 2 || p.seqLength > p.model.contextLength) {
     errors.preset = `Sequence length ${p.seqLength} must be from 2 to the model's context length ${p.model.contextLength}`;
   }

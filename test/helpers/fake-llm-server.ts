@@ -15,6 +15,7 @@ export interface FakeReply {
   usage?: { prompt_tokens: number; completion_tokens: number };
   body?: string; // a raw body instead of the chat JSON (error bodies, broken JSON)
   delayMs?: number; // wait this long before answering
+  bodyDelayMs?: number; // send the headers at once, the body this much later
   hang?: boolean; // never answer
 }
 
@@ -168,6 +169,11 @@ export class FakeLlmServer {
         usage: { ...(reply.usage ?? DEFAULT_USAGE), total_tokens: 0 },
       });
     res.writeHead(status, { 'content-type': 'application/json', ...reply.headers });
+    if (reply.bodyDelayMs) {
+      res.flushHeaders();
+      await new Promise((r) => setTimeout(r, reply.bodyDelayMs));
+      if (res.destroyed) return;
+    }
     res.end(payload);
   }
 }

@@ -1,7 +1,8 @@
 // The LLM judge's concurrency and cancellation helpers: FIFO semaphore with abortable waiters,
 // abortable sleep, and raceAbort.
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { AbortedError, Semaphore, raceAbort, sleep } from '../../src/judge/llm-limiter';
+import { AbortedError, Semaphore, childSignal, raceAbort, sleep } from '../../src/judge/llm-limiter';
 
 describe('Semaphore', () => {
   it('never lets more than `limit` run and serves waiters in arrival order', async () => {
@@ -64,5 +65,19 @@ describe('sleep / raceAbort', () => {
     await expect(raceAbort(Promise.resolve(7), new AbortController().signal)).resolves.toBe(7);
     await expect(raceAbort(Promise.reject(new Error('x')), new AbortController().signal)).rejects.toThrow('x');
     await expect(raceAbort(Promise.reject(new Error('late')), ctrl.signal)).rejects.toBeInstanceOf(AbortedError);
+  });
+});
+
+describe('childSignal', () => {
+  it('fans one parent listener out to many children, which abort with it', () => {
+    const parent = new AbortController();
+    const kids = Array.from({ length: 50 }, () => childSignal(parent.signal));
+    expect(getEventListeners(parent.signal, 'abort')).toHaveLength(1);
+    kids[0].dispose();
+    parent.abort();
+    expect(kids[0].signal!.aborted).toBe(false); // disposed: no longer linked
+    expect(kids.slice(1).every((k) => k.signal!.aborted)).toBe(true);
+    expect(childSignal(parent.signal).signal!.aborted).toBe(true);
+    expect(childSignal(undefined).signal).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
-// Parsing rules of the LLM judge: the strict final-line `Score: k`, the JSON rule, rubric replies, the
-// step splitter, and the prompt fences that keep graded text from speaking as instructions.
+// Parsing rules of the LLM judge: the strict final-line `Score: k`, the JSON rule, rubric replies, and
+// the prompt fences that keep graded text from speaking as instructions.
 import { describe, expect, it } from 'vitest';
 import {
   parseGradeReply,
@@ -8,7 +8,6 @@ import {
   parseRubricText,
   parseScoreJson,
   parseScoreText,
-  splitSegments,
 } from '../../src/judge/llm-parse';
 import { fence, outcomeMessages, processMessages, rubricMessages } from '../../src/judge/prompts';
 import type { JudgeProblem } from '../../src/judge/types';
@@ -92,25 +91,6 @@ describe('rubric replies', () => {
     expect(parseRubricJson('{"checkpoints":"a"}')).toMatchObject({ status: 'malformed' });
     expect(parseRubricJson('{"checkpoints":["a","b"')).toMatchObject({ status: 'malformed' });
     expect(parseRubricReply('Checkpoint 1: x\nCheckpoint 2: y', true)).toMatchObject({ status: 'ok' });
-  });
-});
-
-describe('splitSegments', () => {
-  it('cuts at the delimiter: preamble first, each step keeps its delimiter, concatenation is exact', () => {
-    const r = 'Plan first.\n### 48*2=96\n### 96+37=133\nA: 133';
-    const s = splitSegments(r);
-    expect(s).toEqual(['Plan first.\n', '### 48*2=96\n', '### 96+37=133\nA: 133']);
-    expect(s.join('')).toBe(r);
-  });
-
-  it('joins an empty or blank preamble to the first step; no delimiter means one segment', () => {
-    expect(splitSegments('### a\n### b')).toEqual(['### a\n', '### b']);
-    expect(splitSegments('\n  ### a')).toEqual(['\n  ### a']);
-    expect(splitSegments('no steps at all')).toEqual(['no steps at all']);
-    expect(splitSegments('')).toEqual(['']);
-    expect(splitSegments('x || y || z', '||')).toEqual(['x ', '|| y ', '|| z']);
-    const r = ' \n###\n######x';
-    expect(splitSegments(r).join('')).toBe(r);
   });
 });
 

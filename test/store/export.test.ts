@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { crc32, decodeRunFile, encodeRunFile, RUN_FILE_VERSION, type RunFile } from '../../src/store/export';
-import { RunFileError, type RunRecord } from '../../src/store/types';
+import { RunFileError, type MetricPoint, type RunRecord } from '../../src/store/types';
 import { mulberry32 } from '../../src/util/rng';
 
 function sampleFile(ckptBytes = 300): RunFile {
@@ -15,7 +15,7 @@ function sampleFile(ckptBytes = 300): RunFile {
     config: { model: { nLayer: 2 }, judge: { baseUrl: 'http://x', apiKey: 'sk-' + 'q'.repeat(24) } },
     step: 40, totalSteps: 100, adapter: 'SwiftShader',
   };
-  const metrics = [
+  const metrics: MetricPoint[] = [
     { step: 1, time: 10, values: { 'train/loss': 3.5, 'perf/tokens_per_s': 900 } },
     { step: 2, time: 20, values: { 'train/loss': NaN, 'train/grad_norm': Infinity, 'x/neg': -Infinity } },
   ];
@@ -97,6 +97,7 @@ describe('run file container', () => {
     expectFileError(json('{"run": {'), /JSON header does not parse/);
     expectFileError(json('[1,2]'), /not an object/);
     expectFileError(json('{"run": {"name": "x", "kind": "pretrain"}, "metrics": [], "checkpoint": null}'), /run.status/);
+    expectFileError(json('{"run": {"name": "x", "kind": "pretrain", "status": "done", "config": {}, "step": 1, "totalSteps": 1, "createdAt": 1, "updatedAt": 1, "notes": {"a": 1}}, "metrics": [], "checkpoint": null}'), /run.notes is not text/);
     const good = JSON.parse(new TextDecoder().decode(encodeRunFile({ ...sampleFile(), checkpoint: null }).subarray(16)));
     expectFileError(json(JSON.stringify({ ...good, metrics: [{ step: 1, time: 2, values: { a: 'oops' } }] })), /metric point 0/);
     expectFileError(json(JSON.stringify({ ...good, checkpoint: { step: 1, byteLength: -1, createdAt: 0, crc32: 0 } })), /checkpoint.byteLength/);

@@ -83,7 +83,7 @@ describe('storage quota', () => {
     const run = await store.createRun({ name: 'big', kind: 'pretrain', status: 'running', step: 0, totalSteps: 9, config: {} });
     const early = [{ step: 1, time: 1, values: { 'train/loss': 3 } }, { step: 2, time: 2, values: { 'train/loss': 2.5 } }];
     await store.appendMetrics(run.id, early);
-    await store.putCheckpoint(run.id, 2, ckpt(64, 1), 'periodic');
+    await store.putCheckpoint(run.id, 1, ckpt(64, 1), 'periodic');
     await store.putCheckpoint(run.id, 2, ckpt(64, 2), 'latest');
 
     restore = fillDisk();
@@ -98,7 +98,7 @@ describe('storage quota', () => {
     const latest = await store.getLatestCheckpoint(run.id);
     expect([latest!.step, latest!.kind]).toEqual([2, 'latest']); // the replaced 'latest' was rolled back, not lost
     expect(new Uint8Array(latest!.bytes)).toEqual(new Uint8Array(64).fill(2));
-    expect((await store.listCheckpoints(run.id)).map((c) => [c.step, c.kind])).toEqual([[2, 'periodic'], [2, 'latest']]);
+    expect((await store.listCheckpoints(run.id)).map((c) => [c.step, c.kind])).toEqual([[1, 'periodic'], [2, 'latest']]);
     expect((await store.getRun(run.id))!.step).toBe(0);
     expect((await store.listRuns()).map((r) => r.name)).toEqual(['big']);
 
@@ -143,6 +143,19 @@ describe('storage quota', () => {
     expect(await again.getAll('metrics')).toEqual([{ runId: 'r', step: 1, time: 1, values: { l: 1 } }]);
     expect((await again.get('runs', 'r')).updatedAt).toBeUndefined();
     again.close();
+  });
+
+  it('the library still opens, readable, when the disk is full', async () => {
+    const factory = new IDBFactory();
+    const s1 = await openStore('full', factory);
+    const run = await s1.createRun({ name: 'was running', kind: 'pretrain', status: 'running', step: 3, totalSteps: 9, config: {} });
+    await s1.appendMetrics(run.id, [{ step: 3, time: 1, values: { l: 1 } }]);
+    s1.close();
+    restore = fillDisk();
+    const s2 = await openStore('full', factory); // marking it interrupted cannot be saved; opening still works
+    open.push(s2);
+    expect((await s2.getRun(run.id))!.status).toBe('running');
+    expect(await s2.getMetrics(run.id)).toEqual([{ step: 3, time: 1, values: { l: 1 } }]);
   });
 
   it('recognises the browsers\u2019 quota errors', () => {

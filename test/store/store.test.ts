@@ -150,6 +150,12 @@ describe('checkpoints', () => {
     await store.putCheckpoint(id, 40, bytes(8, 5), 'periodic');
     expect((await store.getLatestCheckpoint(id))!.step).toBe(40);
     expect(await store.getLatestCheckpoint('other')).toBeUndefined();
+    // Same step and same time: the 'latest' one wins the tie, whichever was written first.
+    vi.spyOn(Date, 'now').mockReturnValue(5e12);
+    await store.putCheckpoint(id, 50, bytes(8, 6), 'latest');
+    await store.putCheckpoint(id, 50, bytes(8, 7), 'periodic');
+    const tie = await store.getLatestCheckpoint(id);
+    expect([tie!.step, tie!.kind, new Uint8Array(tie!.bytes)[0]]).toEqual([50, 'latest', new Uint8Array(bytes(8, 6))[0]]);
     await expect(store.putCheckpoint('missing', 1, bytes(4, 0), 'latest')).rejects.toBeInstanceOf(RunNotFoundError);
     await expect(store.putCheckpoint(id, -1, bytes(4, 0), 'latest')).rejects.toThrow(/step/);
   });

@@ -40,6 +40,7 @@ export function guidance(c: Unsupported, userAgent: string, secureContext: boole
         'Check chrome://gpu: if WebGPU is listed as disabled or blocklisted, update the graphics driver or enable chrome://flags/#enable-unsafe-webgpu.',
         'On Linux, WebGPU also needs Vulkan: enable chrome://flags/#enable-vulkan.',
         'Machines without a GPU can still use a CPU adapter: Chromium started with --enable-unsafe-webgpu --use-webgpu-adapter=swiftshader.',
+        'Or try another browser with WebGPU: Chrome or Edge 113+, Safari 26+, Firefox 141+ on Windows.',
       ],
     };
   }
@@ -80,7 +81,7 @@ export class CapabilityState {
   get label(): string {
     const c = this.caps;
     if (this.status === 'checking') return 'checking WebGPU…';
-    if (!c || !c.ok) return 'no WebGPU';
+    if (!c || !c.ok) return c?.reason === 'no-adapter' ? 'no adapter' : c?.reason === 'device-failed' ? 'device failed' : 'not available';
     return c.isFallback ? `${c.adapterName} · CPU fallback` : c.adapterName;
   }
 }

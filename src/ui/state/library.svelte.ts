@@ -2,6 +2,7 @@
 // (resume, delete, export to a file, import from a file). All storage work happens in the worker;
 // this module keeps the list current from its events and says why a run cannot be resumed.
 
+import { RUN_FILE_EXTENSION } from '../../store/export';
 import type { RunRecord } from '../../store/types';
 import type { TrainerApi, WorkerEvent } from '../../worker/api';
 
@@ -21,7 +22,7 @@ export function exportFileName(run: RunRecord): string {
   const slug = run.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'run';
   const d = new Date(run.createdAt);
   const date = `${d.getFullYear()}${String(d.getMonth() + 1).padStart(2, '0')}${String(d.getDate()).padStart(2, '0')}`;
-  return `exprl-${slug}-${date}.exprl`;
+  return `exprl-${slug}-${date}${RUN_FILE_EXTENSION}`;
 }
 
 export class Library {
@@ -38,7 +39,7 @@ export class Library {
     await Promise.all(
       runs.map(async (r) => {
         const list = await this.api.listCheckpoints(r.id);
-        cps[r.id] = list.find((c) => c.kind === 'latest')?.step;
+        cps[r.id] = list.length > 0 ? Math.max(...list.map((c) => c.step)) : undefined; // what resume loads
       }),
     );
     this.runs = runs;
@@ -54,7 +55,7 @@ export class Library {
         const i = this.runs.findIndex((r) => r.id === e.run.id);
         if (i >= 0) this.runs[i] = e.run;
         else structural = true;
-      } else if (e.type === 'checkpoint' && e.kind === 'latest') this.checkpoints[e.runId] = e.step;
+      } else if (e.type === 'checkpoint') this.checkpoints[e.runId] = e.step;
       else if (e.type === 'library') structural = true;
     }
     return structural;

@@ -1,0 +1,142 @@
+// `npm run judge -- <options>`: grade a JSONL of {question, reference, response[, answer]} with the
+// built-in or an OpenAI-compatible judge and print the calibration table (score >= 4 against the
+// answer checker, with the correct reference, none, and a wrong one). `--generate N` makes such a
+// file from our own tasks so the table can be produced offline. Exit 2 on bad options.
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { BuiltinJudge } from '../judge/builtin';
+import { calibrate, formatCalibrationTable, generateCalibrationSet, parseCalibrationJsonl, type CalibrationRecord } from '../judge/calibration';
+import { LlmJudge } from '../judge/llm';
+import type { Judge } from '../judge/types';
+import { FAMILY_NAMES } from '../tasks/families';
+import type { FamilyName } from '../tasks/problem';
+import { UsageError, choiceArg, floatArg, intArg } from './args';
+
+export const JUDGE_USAGE = `usage: npm run judge -- (--input FILE | --generate N) [options]
+
+  --input FILE         JSONL, one {question, reference, response[, answer][, correct][, kind]} per line
+  --generate N         make N labelled records from held-out problems of the built-in tasks instead
+                       (correct, slip, logic error, first half, another problem's solution)
+  --out FILE           with --generate: write the records there and stop (no grading)
+  --seed S             seed of --generate and of the wrong-reference draw (default 1)
+  --family LIST        comma-separated task families for --generate (default ${FAMILY_NAMES.join(',')})
+  --judge NAME         builtin (default) or llm
+  --error-rate R       builtin: chance in [0, 1] that a grade is replaced at random (default 0)
+  --rubric MODE        explicit (default) or implicit
+  --delimiter TEXT     process step delimiter (default ###)
+  --process            also grade segment by segment and print mean process scores
+  --base-url URL       llm: the OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1
+  --model NAME         llm: the model to ask
+  --api-key-env VAR    llm: environment variable holding the API key (default OPENAI_API_KEY; optional)
+  --concurrency N      records graded at once (default 8)
+  --json               print the numbers as JSON instead of the table
+  --help               this text`;
+
+export interface JudgeCliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  readFile: (path: string) => string;
+  writeFile: (path: string, text: string) => void;
+  env: Record<string, string | undefined>;
+}
+
+const nodeIo: JudgeCliIo = {
+  out: (t) => process.stdout.write(t + '\n'),
+  err: (t) => process.stderr.write(t + '\n'),
+  readFile: (p) => readFileSync(p, 'utf8'),
+  writeFile: (p, t) => writeFileSync(p, t),
+  env: process.env,
+};
+
+function parse(argv: string[]) {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: true,
+    options: {
+      input: { type: 'string' }, generate: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string' },
+      family: { type: 'string' }, judge: { type: 'string' }, 'error-rate': { type: 'string' }, rubric: { type: 'string' },
+      delimiter: { type: 'string' }, process: { type: 'boolean' }, 'base-url': { type: 'string' }, model: { type: 'string' },
+      'api-key-env': { type: 'string' }, concurrency: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' },
+    },
+  });
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  return values;
+}
+
+/** The whole command: parses `argv`, does the work through `io`, returns the exit code. */
+export async function judgeCli(argv: string[], io: JudgeCliIo = nodeIo): Promise<number> {
+  try {
+    const v = parse(argv);
+    if (v.help) {
+      io.out(JUDGE_USAGE);
+      return 0;
+    }
+    if ((v.input === undefined) === (v.generate === undefined)) throw new UsageError('give exactly one of --input FILE or --generate N');
+    if (v.out !== undefined && v.generate === undefined) throw new UsageError('--out only goes with --generate');
+    const seed = intArg('seed', v.seed, 1, 0, 2 ** 31 - 1);
+    const judgeName = choiceArg('judge', v.judge, 'builtin', ['builtin', 'llm'] as const);
+    const errorRate = floatArg('error-rate', v['error-rate'], 0, 0, 1);
+    const rubricMode = choiceArg('rubric', v.rubric, 'explicit', ['explicit', 'implicit'] as const);
+    const concurrency = intArg('concurrency', v.concurrency, 8, 1, 256);
+    const stepDelimiter = v.delimiter ?? '###';
+    if (stepDelimiter === '') throw new UsageError('--delimiter must not be empty');
+    if (judgeName === 'builtin' && (v['base-url'] !== undefined || v.model !== undefined)) throw new UsageError('--base-url and --model need --judge llm');
+    if (judgeName === 'llm' && v['error-rate'] !== undefined) throw new UsageError('--error-rate is a knob of the builtin judge only');
+
+    let records: CalibrationRecord[];
+    if (v.generate !== undefined) {
+      const n = intArg('generate', v.generate, 0, 2, 100_000);
+      const families = (v.family ?? FAMILY_NAMES.join(',')).split(',').map((f) => f.trim());
+      for (const f of families) if (!(FAMILY_NAMES as string[]).includes(f)) throw new UsageError(`--family: unknown family ${JSON.stringify(f)} (${FAMILY_NAMES.join(', ')})`);
+      records = generateCalibrationSet(n, seed, families as FamilyName[]);
+      if (v.out !== undefined) {
+        io.writeFile(v.out, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+        io.err(`wrote ${records.length} records to ${v.out}`);
+        return 0;
+      }
+    } else {
+      if (v.family !== undefined) throw new UsageError('--family only goes with --generate');
+      let text: string;
+      try {
+        text = io.readFile(v.input as string);
+      } catch (e) {
+        throw new UsageError(`cannot read --input ${v.input}: ${(e as Error).message}`);
+      }
+      const parsed = parseCalibrationJsonl(text);
+      for (const e of parsed.errors) io.err(`${v.input}:${e.line}: skipped: ${e.reason}`);
+      if (parsed.records.length === 0) throw new UsageError(`--input ${v.input} has no usable records`);
+      records = parsed.records;
+    }
+
+    let judge: Judge;
+    if (judgeName === 'llm') {
+      if (!v['base-url'] || !v.model) throw new UsageError('--judge llm needs --base-url and --model');
+      const apiKey = io.env[v['api-key-env'] ?? 'OPENAI_API_KEY'] || undefined;
+      judge = new LlmJudge({ baseUrl: v['base-url'], model: v.model, apiKey, rubricMode, stepDelimiter, concurrency: Math.min(concurrency, 16) });
+    } else {
+      judge = new BuiltinJudge({ errorRate, seed });
+    }
+    const stats = await calibrate(records, judge, { process: v.process ?? false, concurrency, seed, judgeOptions: { rubricMode, stepDelimiter } });
+    if (v.json) io.out(JSON.stringify({ judge: judge.name, records: records.length, stats }, null, 2));
+    else io.out(formatCalibrationTable(stats, `judge: ${judge.name}   records: ${records.length}   rubric: ${rubricMode}`));
+    if (judge instanceof LlmJudge) {
+      const s = judge.stats();
+      io.err(`llm judge: ${s.calls} calls, ${s.cacheHits} cache hits, ${s.retries} retries, ${s.promptTokens + s.completionTokens} tokens, cost ${s.cost.toFixed(4)}`);
+    }
+    return 0;
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    const usage = err instanceof UsageError || (err.code ?? '').startsWith('ERR_PARSE_ARGS');
+    io.err(`error: ${err.message}`);
+    if (usage) io.err('run with --help for the options');
+    return usage ? 2 : 1;
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  judgeCli(process.argv.slice(2)).then((code) => process.exit(code));
+}

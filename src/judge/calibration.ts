@@ -1,0 +1,189 @@
+// Judge calibration as the paper reports it: treat "score >= 4" as the judge saying "correct" and
+// measure its false negative and false positive rates against the answer checker, with the correct
+// reference, with none and with another problem's. Also makes a labelled set from our own tasks
+// (correct, corrupted, half-finished and unrelated solutions) so the table needs no external data.
+
+import { answersMatch, extractAnswer } from '../tasks/checker';
+import { FAMILY_NAMES, TASK_FAMILIES } from '../tasks/families';
+import { hardProblems } from '../tasks/splits';
+import { truncateWorked, type FamilyName } from '../tasks/problem';
+import { mulberry32 } from '../util/rng';
+import { substituteReference } from './builtin';
+import { referenceFinal } from './rubric';
+import type { Judge, JudgeOptions, JudgeProblem } from './types';
+
+export interface CalibrationRecord {
+  question: string;
+  reference: string;
+  response: string;
+  answer?: string; // the final answer; else read from the reference
+  correct?: boolean; // a given label; else the answer checker decides
+  kind?: string; // what kind of response it is (generated sets: correct, slip, logic, half, other)
+  intermediates?: string[]; // the reference's full list of results, when known
+  id?: string;
+}
+
+export type Condition = 'reference' | 'no reference' | 'wrong reference';
+export const CONDITIONS: Condition[] = ['reference', 'no reference', 'wrong reference'];
+export const RESPONSE_KINDS = ['correct', 'slip', 'logic', 'half', 'other'] as const;
+
+export interface ConditionStats {
+  condition: Condition;
+  graded: number; // records with a parsed outcome grade
+  failed: number; // judge failures (left out of the rates)
+  positives: number; // graded records whose response is correct
+  negatives: number;
+  fnr: number; // P(score < 4 | correct); NaN without positives
+  fpr: number; // P(score >= 4 | incorrect); NaN without negatives
+  error: number; // (fnr + fpr) / 2, the paper's judge error
+  meanK: Record<string, number>; // mean outcome score by record kind
+  meanProcess?: Record<string, number>; // mean segment score by kind, when process grading was asked for
+}
+
+/** Parses a calibration JSONL; bad lines come back with their line number and reason. */
+export function parseCalibrationJsonl(text: string): { records: CalibrationRecord[]; errors: { line: number; reason: string }[] } {
+  const records: CalibrationRecord[] = [];
+  const errors: { line: number; reason: string }[] = [];
+  text.split(/\r?\n/).forEach((row, i) => {
+    if (row.trim() === '') return;
+    let o: Record<string, unknown>;
+    try {
+      o = JSON.parse(row);
+    } catch (e) {
+      errors.push({ line: i + 1, reason: `bad JSON: ${(e as Error).message}` });
+      return;
+    }
+    const missing = ['question', 'reference', 'response'].filter((k) => typeof o?.[k] !== 'string');
+    if (typeof o !== 'object' || o === null || missing.length > 0) {
+      errors.push({ line: i + 1, reason: `missing or non-string field${missing.length > 1 ? 's' : ''} ${missing.join(', ') || '(not an object)'}` });
+      return;
+    }
+    records.push({
+      question: o.question as string, reference: o.reference as string, response: o.response as string,
+      answer: o.answer === undefined ? undefined : String(o.answer),
+      correct: typeof o.correct === 'boolean' ? o.correct : undefined,
+      kind: typeof o.kind === 'string' ? o.kind : undefined,
+      intermediates: Array.isArray(o.intermediates) ? o.intermediates.map(String) : undefined,
+      id: typeof o.id === 'string' ? o.id : `line-${i + 1}`,
+    });
+  });
+  return { records, errors };
+}
+
+/** The record's ground truth: its label, else the answer checker against its final answer. */
+export function isCorrect(r: CalibrationRecord): boolean {
+  if (r.correct !== undefined) return r.correct;
+  const want = r.answer ?? referenceFinal(r.reference);
+  return want !== undefined && answersMatch(extractAnswer(r.response), want);
+}
+
+/**
+ * `n` records from held-out hard problems of our families, cycling through the response kinds:
+ * the correct worked solution, one arithmetic slip, one logic error, the first half (rounded up)
+ * of the steps, and another problem's worked solution.
+ */
+export function generateCalibrationSet(n: number, seed: number, families: FamilyName[] = FAMILY_NAMES): CalibrationRecord[] {
+  if (!Number.isInteger(n) || n < 2) throw new Error(`a calibration set needs at least 2 records (one problem's solution is another's "other"), got ${n}`);
+  const problems = hardProblems({ families, seed }, 'eval', n);
+  const rng = mulberry32(seed);
+  return problems.map((p, i) => {
+    const kind = RESPONSE_KINDS[i % RESPONSE_KINDS.length];
+    const family = TASK_FAMILIES[p.family];
+    const response =
+      kind === 'correct' ? p.worked
+      : kind === 'slip' || kind === 'logic' ? family.corrupt(p, rng, kind)
+      : kind === 'half' ? truncateWorked(p.worked, Math.ceil(p.difficulty / 2))
+      : problems[(i + 1 + Math.floor(rng() * (n - 1))) % n].worked;
+    return { id: p.id, question: p.prompt, reference: p.reference, response, answer: p.answer, kind, intermediates: p.intermediates };
+  });
+}
+
+function asProblem(r: CalibrationRecord, i: number): JudgeProblem {
+  return { id: r.id ?? `record-${i}`, question: r.question, reference: r.reference, answer: r.answer, intermediates: r.intermediates };
+}
+
+/** The problem as a condition shows it to the judge: as is, without reference, or with another's. */
+export function conditionProblem(p: JudgeProblem, condition: Condition, pool: JudgeProblem[], seed = 0): JudgeProblem {
+  if (condition === 'reference') return p;
+  if (condition === 'no reference') return { id: `${p.id}#noref`, question: p.question, reference: '' };
+  return substituteReference(p, pool, seed);
+}
+
+async function mapLimited<T, R>(items: T[], limit: number, fn: (x: T, i: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return out;
+}
+
+const mean = (xs: number[]) => (xs.length === 0 ? NaN : xs.reduce((a, b) => a + b, 0) / xs.length);
+
+/** Grades every record under each condition with `judge` and computes the calibration numbers. */
+export async function calibrate(
+  records: CalibrationRecord[],
+  judge: Judge,
+  opts: { conditions?: Condition[]; process?: boolean; concurrency?: number; seed?: number; judgeOptions?: Partial<JudgeOptions> } = {},
+): Promise<ConditionStats[]> {
+  const problems = records.map(asProblem);
+  const truth = records.map(isCorrect);
+  const stats: ConditionStats[] = [];
+  for (const condition of opts.conditions ?? CONDITIONS) {
+    const graded = await mapLimited(records, opts.concurrency ?? 8, async (r, i) => {
+      const p = conditionProblem(problems[i], condition, problems, opts.seed ?? 0);
+      const g = await judge.outcome(p, r.response, opts.judgeOptions);
+      const pg = opts.process ? await judge.process(p, r.response, opts.judgeOptions) : null;
+      const pk = pg && pg.ok ? mean(pg.grades.map((x) => x.k as number)) : null;
+      return { k: g.status === 'ok' ? g.k : null, pk };
+    });
+    const ok = graded.map((g, i) => ({ ...g, i })).filter((g) => g.k !== null);
+    const pos = ok.filter((g) => truth[g.i]);
+    const neg = ok.filter((g) => !truth[g.i]);
+    const fnr = pos.length ? pos.filter((g) => (g.k as number) < 4).length / pos.length : NaN;
+    const fpr = neg.length ? neg.filter((g) => (g.k as number) >= 4).length / neg.length : NaN;
+    const byKind = (pick: (g: (typeof graded)[number]) => number | null) => {
+      const groups: Record<string, number[]> = {};
+      graded.forEach((g, i) => {
+        const v = pick(g);
+        if (v !== null) (groups[records[i].kind ?? (truth[i] ? 'correct' : 'incorrect')] ??= []).push(v);
+      });
+      return Object.fromEntries(Object.entries(groups).map(([k, v]) => [k, mean(v)]));
+    };
+    stats.push({
+      condition, graded: ok.length, failed: records.length - ok.length, positives: pos.length, negatives: neg.length,
+      fnr, fpr, error: (fnr + fpr) / 2, meanK: byKind((g) => g.k),
+      meanProcess: opts.process ? byKind((g) => g.pk) : undefined,
+    });
+  }
+  return stats;
+}
+
+const pct = (x: number) => (Number.isNaN(x) ? 'n/a' : `${(100 * x).toFixed(1)}%`);
+const num = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? 'n/a' : x.toFixed(2));
+
+/** The calibration table and the mean scores by response kind, as plain text. */
+export function formatCalibrationTable(stats: ConditionStats[], title: string): string {
+  const lines = [title, '', 'condition          graded  failed  correct      FNR      FPR  (FNR+FPR)/2'];
+  for (const s of stats) {
+    lines.push(
+      `${s.condition.padEnd(17)}${String(s.graded).padStart(7)}${String(s.failed).padStart(8)}${String(s.positives).padStart(9)}` +
+        `${pct(s.fnr).padStart(9)}${pct(s.fpr).padStart(9)}${pct(s.error).padStart(13)}`,
+    );
+  }
+  const table = (label: string, get: (s: ConditionStats) => Record<string, number> | undefined) => {
+    const kinds = [...new Set(stats.flatMap((s) => Object.keys(get(s) ?? {})))];
+    const order = (k: string) => { const i = (RESPONSE_KINDS as readonly string[]).indexOf(k); return i < 0 ? 99 : i; };
+    kinds.sort((a, b) => order(a) - order(b) || a.localeCompare(b));
+    lines.push('', `${label.padEnd(17)}${stats.map((s) => s.condition.padStart(17)).join('')}`);
+    for (const k of kinds) lines.push(`${k.padEnd(17)}${stats.map((s) => num(get(s)?.[k]).padStart(17)).join('')}`);
+  };
+  table('mean outcome k', (s) => s.meanK);
+  if (stats.some((s) => s.meanProcess)) table('mean process k', (s) => s.meanProcess);
+  lines.push('', 'Positive = the judge gives k >= 4; truth = the answer checker (or the record\'s "correct" label).');
+  return lines.join('\n');
+}

@@ -1,0 +1,217 @@
+// End-to-end tests of the playground page in Debian's Chromium with SwiftShader WebGPU: capability
+// check, refused setup values, a tiny run whose loss falls, pause/resume, reload, resume from the
+// library's checkpoint, a lost device, export/import with identical weights, and the explanatory
+// pages without WebGPU. Screenshots go to test-artifacts/e2e/. Usage: node test/e2e/run.mjs [--no-build]
+
+import { join } from 'node:path';
+import { ARTIFACTS, INSECURE_FLAGS, INSECURE_HOST, NO_WEBGPU_FLAGS, Steps, WEBGPU_FLAGS, assert, launch, serveBuild, until } from './harness.mjs';
+
+const STEPS = 60; // tiny preset, batch 4: about a minute of training on SwiftShader
+const EVERY = 10; // generations and checkpoints every 10 steps
+
+const state = (page) => page.evaluate(() => window.__exprl.state());
+const checkpoint = (page, id) => page.evaluate((runId) => window.__exprl.checkpoint(runId), id);
+const mean = (a) => a.reduce((x, y) => x + y, 0) / a.length;
+
+async function waitFor(page, what, pred, timeoutMs = 120_000) {
+  return until(what, async () => {
+    const s = await state(page);
+    return pred(s) ? s : null;
+  }, timeoutMs);
+}
+
+async function adapterReady(page) {
+  await page.waitForSelector('[data-testid=adapter]');
+  const text = await until('the capability check', async () => {
+    const t = (await page.textContent('[data-testid=adapter]')) ?? '';
+    return t.includes('checking') ? null : t;
+  });
+  assert(!/not available|no adapter|failed/.test(text), `no WebGPU adapter in the browser: "${text}"`);
+  return text;
+}
+
+async function withWebGpu(url) {
+  const b = await launch(WEBGPU_FLAGS);
+  const { page } = b;
+  const t = new Steps('webgpu', page);
+  let runId;
+  try {
+    await t.step('open the page and see the adapter', async () => {
+      await page.goto(`${url}?e2e=1`);
+      const text = await adapterReady(page);
+      assert(/swiftshader/i.test(text), `adapter label "${text}" does not name SwiftShader`);
+      await t.shot('01-ready');
+      await page.click('#tab-device');
+      const name = await page.textContent('[data-testid=adapter-name]');
+      assert(name && name.length > 0, 'the Device tab shows no adapter name');
+      assert(['yes', 'no'].includes((await page.textContent('[data-testid=f16]'))?.trim()), 'shader-f16 is not reported');
+      await t.shot('02-device');
+      await page.click('#tab-train');
+    });
+
+    await t.step('invalid values are refused next to their field', async () => {
+      await page.fill('#steps', 'abc');
+      await page.fill('#lr', '5');
+      await page.waitForSelector('[data-testid=error-steps]');
+      assert((await page.textContent('[data-testid=error-steps]')).includes('must be a number'), 'steps error message');
+      assert((await page.textContent('[data-testid=error-lr]')).includes('Learning rate'), 'lr error message');
+      assert(await page.isDisabled('[data-testid=start]'), 'Start must be disabled with invalid values');
+      await t.shot('03-invalid-setup');
+    });
+
+    await t.step('start a tiny run and watch the loss fall', async () => {
+      await page.selectOption('#preset', 'tiny');
+      await page.fill('#steps', String(STEPS));
+      await page.fill('#batchSize', '4');
+      await page.fill('#lr', '0.003');
+      await page.fill('#seed', '7');
+      await page.click('details summary');
+      await page.fill('#sampleEvery', String(EVERY));
+      await page.fill('#checkpointEvery', String(EVERY));
+      assert(!(await page.isDisabled('[data-testid=start]')), 'Start is disabled with valid values');
+      await page.click('[data-testid=start]');
+      const s = await waitFor(page, 'step 15', (s) => s.step >= 15 || s.status === 'failed');
+      assert(s.status === 'running', `run status ${s.status}`);
+      runId = s.runId;
+      const early = mean(s.loss.slice(0, 3));
+      const late = mean(s.loss.slice(-3));
+      assert(late < early - 0.3, `loss did not fall: first steps ${early.toFixed(3)}, latest ${late.toFixed(3)}`);
+      await page.waitForSelector('[data-testid=samples]');
+      await t.shot('04-training');
+    });
+
+    await t.step('pause: the step in flight finishes, a checkpoint is saved, nothing moves', async () => {
+      await page.click('[data-testid=pause]');
+      const s = await waitFor(page, 'status paused', (s) => s.status === 'paused', 30_000);
+      const ck = await checkpoint(page, runId);
+      assert(ck && ck.step === s.step, `checkpoint at pause: ${JSON.stringify(ck)} vs step ${s.step}`);
+      await page.waitForTimeout(1500);
+      assert((await state(page)).step === s.step, 'steps advanced while paused');
+      await t.shot('05-paused');
+    });
+
+    await t.step('resume continues the same run', async () => {
+      const before = (await state(page)).step;
+      await page.click('[data-testid=resume]');
+      await waitFor(page, 'three more steps', (s) => s.status === 'running' && s.step >= before + 3);
+    });
+
+    await t.step('reload mid-run, find the run in the library', async () => {
+      await page.reload();
+      await adapterReady(page);
+      await page.click('#tab-runs');
+      const row = page.locator(`[data-testid=run-row][data-run-id="${runId}"]`);
+      await row.waitFor();
+      const status = (await row.locator('[data-testid=status]').textContent()).trim();
+      assert(status.includes('interrupted'), `reloaded run shows "${status}", expected interrupted`);
+      await t.shot('06-library-after-reload');
+    });
+
+    await t.step('resume from the checkpoint, survive a lost GPU device, finish', async () => {
+      const ck = await checkpoint(page, runId);
+      assert(ck && ck.step >= EVERY, `no checkpoint to resume from: ${JSON.stringify(ck)}`);
+      await page.locator(`[data-testid=run-row][data-run-id="${runId}"] [data-testid=lib-resume]`).click();
+      let s = await waitFor(page, 'resumed run training', (s) => s.runId === runId && s.status === 'running' && s.step >= ck.step + 2);
+      assert(s.loss.length >= s.step - 1, `history not shown after resume: ${s.loss.length} points at step ${s.step}`);
+      await page.evaluate(() => window.__exprl.loseDevice());
+      await waitFor(page, 'status interrupted after device loss', (s) => s.status === 'interrupted', 30_000);
+      await page.waitForSelector('[data-testid=notice-warning]:has-text("GPU device was lost")');
+      await t.shot('07-device-lost');
+      await page.click('[data-testid=resume]');
+      s = await waitFor(page, 'the run to finish', (s) => s.status === 'done' || s.status === 'failed', 240_000);
+      assert(s.status === 'done' && s.step === STEPS, `run ended ${s.status} at step ${s.step}`);
+      assert(s.loss.length === STEPS, `loss series has ${s.loss.length} points, expected ${STEPS}`);
+      assert(mean(s.loss.slice(-5)) < mean(s.loss.slice(0, 5)) - 0.5, 'loss did not fall over the run');
+      await t.shot('08-done');
+    });
+
+    await t.step('export the run to a file and import it back with identical weights', async () => {
+      await page.click('#tab-runs');
+      const row = page.locator(`[data-testid=run-row][data-run-id="${runId}"]`);
+      const [download] = await Promise.all([page.waitForEvent('download'), row.locator('[data-testid=export]').click()]);
+      const file = join(ARTIFACTS, download.suggestedFilename());
+      await download.saveAs(file);
+      await page.setInputFiles('[data-testid=import-input]', file);
+      const s = await waitFor(page, 'the imported run', (s) => s.runs.length === 2, 30_000);
+      const imported = s.runs.find((r) => r.id !== runId);
+      assert(imported.status === 'done' && imported.step === STEPS, `imported run: ${JSON.stringify(imported)}`);
+      const [a, b] = [await checkpoint(page, runId), await checkpoint(page, imported.id)];
+      assert(a && b && a.sha256 === b.sha256 && a.step === b.step && a.size === b.size, `checkpoints differ: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+      await page.locator(`[data-testid=run-row][data-run-id="${imported.id}"] button:has-text("Open")`).click();
+      const shown = await waitFor(page, 'the imported run in the live view', (s) => s.runId === imported.id, 10_000);
+      assert(shown.loss.length === STEPS, `imported metrics: ${shown.loss.length} points`);
+      await page.click('#tab-runs');
+      await t.shot('09-imported');
+    });
+
+    await t.step('keyboard: arrow keys move between tabs', async () => {
+      await page.focus('#tab-runs');
+      await page.keyboard.press('ArrowRight');
+      assert((await page.getAttribute('#tab-rl', 'aria-selected')) === 'true', 'ArrowRight did not select the next tab');
+      assert(await page.evaluate(() => document.activeElement?.id === 'tab-rl'), 'focus did not follow the tab');
+      await page.waitForSelector('[data-testid=rl-panel]:has-text("not yet available")');
+      await t.shot('10-rl-placeholder');
+    });
+
+    await t.step('presentation mode: large type', async () => {
+      await page.click('#tab-train');
+      const small = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+      await page.click('button:has-text("Presentation mode")');
+      const big = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+      assert(big > small * 1.2, `presentation mode font ${big}px vs ${small}px`);
+      await t.shot('11-presentation');
+      await page.click('button:has-text("Presentation mode")');
+    });
+
+    const errors = b.logs.filter((l) => l.startsWith('[pageerror]') || l.startsWith('[error]'));
+    assert(errors.length === 0, `errors in the page console:\n${errors.join('\n')}`);
+  } finally {
+    if (process.env.E2E_LOGS) console.log(b.logs.join('\n'));
+    await b.close();
+  }
+}
+
+async function withoutWebGpu(url) {
+  const b = await launch(NO_WEBGPU_FLAGS);
+  const t = new Steps('no-webgpu', b.page);
+  try {
+    await t.step('WebGPU disabled: the page explains why and what to do', async () => {
+      await b.page.goto(url);
+      await b.page.waitForSelector('[data-testid=no-webgpu]', { timeout: 30_000 });
+      const text = await b.page.textContent('[data-testid=no-webgpu]');
+      assert(/WebGPU/.test(text) && /Chrome|Edge/.test(text) && /flags/.test(text), `explanation lacks browsers or flags: ${text}`);
+      await t.shot('12-webgpu-disabled');
+    });
+  } finally {
+    await b.close();
+  }
+  const c = await launch([...WEBGPU_FLAGS, ...INSECURE_FLAGS]);
+  const u = new Steps('insecure', c.page);
+  try {
+    await u.step('no navigator.gpu (insecure origin): the page says to use https or localhost', async () => {
+      await c.page.goto(url.replace('127.0.0.1', INSECURE_HOST));
+      await c.page.waitForSelector('[data-testid=no-webgpu]', { timeout: 30_000 });
+      const text = await c.page.textContent('[data-testid=no-webgpu]');
+      assert(/does not offer WebGPU/.test(text) && /https:\/\/|localhost/.test(text), `explanation: ${text}`);
+      await u.shot('13-no-navigator-gpu');
+    });
+  } finally {
+    await c.close();
+  }
+}
+
+const t0 = Date.now();
+const server = await serveBuild({ skipBuild: process.argv.includes('--no-build') });
+console.log(`e2e: serving the production build at ${server.url}`);
+let failed = false;
+try {
+  await withWebGpu(server.url);
+  await withoutWebGpu(server.url);
+} catch (e) {
+  failed = true;
+  console.error(`e2e: ${e.stack ?? e}`);
+} finally {
+  await server.close();
+}
+console.log(`e2e: ${failed ? 'FAILED' : 'passed'} in ${((Date.now() - t0) / 1000).toFixed(0)}s; screenshots in ${ARTIFACTS}`);
+process.exit(failed ? 1 : 0);

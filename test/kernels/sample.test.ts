@@ -1,0 +1,230 @@
+// GPU sampling against exact distributions and the CPU reference: chi-square goodness of fit after
+// temperature / top-k / top-p truncation, greedy = argmax, seeds, token-for-token agreement with
+// src/ref/sample.ts, and appendTokens over many decode steps encoded in one command buffer.
+import { describe, expect, it } from 'vitest';
+import * as ref from '../../src/ref/sample';
+import * as gpuK from '../../src/kernels/sample';
+import { mulberry32, randomFloats } from '../../src/util/rng';
+import { testGpu, toGpu, fromGpuI32, run } from '../helpers/gpu';
+import type { Gpu } from '../../src/gpu/dispatch';
+
+/** Upper 0.999 quantile of chi-square with df degrees of freedom (Wilson-Hilferty, within 1% here). */
+function chi2Crit(df: number): number {
+  const z = 3.0902; // standard normal 0.999 quantile
+  const a = 2 / (9 * df);
+  return df * (1 - a + z * Math.sqrt(a)) ** 3;
+}
+
+/** Chi-square statistic of counts against probabilities, over the cells with p > 0. */
+function chi2(counts: number[], probs: ArrayLike<number>, n: number): { stat: number; df: number } {
+  let stat = 0, cells = 0;
+  for (let i = 0; i < counts.length; i++) {
+    if (probs[i] <= 0) continue;
+    stat += (counts[i] - n * probs[i]) ** 2 / (n * probs[i]);
+    cells++;
+  }
+  return { stat, df: cells - 1 };
+}
+
+/** Runs `steps` decode steps of S rows sampling from `logits` in ONE submission; returns every token. */
+async function sampleSteps(g: Gpu, logits: Float32Array, S: number, V: number, p: ref.SampleParams, steps: number, counter0 = 0) {
+  const bNext = toGpu(g, new Int32Array(S));
+  const bCounter = toGpu(g, Uint32Array.from([counter0]));
+  const bSeqs = toGpu(g, new Int32Array(S * steps));
+  const bLen = toGpu(g, new Int32Array(S));
+  const bDone = toGpu(g, new Uint32Array(S));
+  const sample = gpuK.sampleTokens(g, bNext, toGpu(g, logits), bCounter, S, V, p);
+  const append = gpuK.appendTokens(g, bSeqs, bLen, bDone, bCounter, bNext, S, steps, -1, steps);
+  const ds = [];
+  for (let k = 0; k < steps; k++) ds.push(sample, ...append);
+  await run(g, ds);
+  return fromGpuI32(g, bSeqs, S * steps); // (S, steps)
+}
+
+describe('kernel sample: distribution', () => {
+  // V = 12 fixed logits; each case keeps the top-p cut >= 0.02 from every cumulative sum
+  const logits = Float32Array.from([0.3, 2.0, -1.0, 1.2, 0.0, 2.4, -0.5, 1.6, 0.8, -2.0, 1.0, 0.5]);
+  const V = logits.length;
+  const cases: ref.SampleParams[] = [
+    { temperature: 1, topK: 0, topP: 1, seed: 11 },
+    { temperature: 0.8, topK: 5, topP: 1, seed: 12 },
+    { temperature: 1.3, topK: 0, topP: 0.77, seed: 13 },
+    { temperature: 0.7, topK: 6, topP: 0.86, seed: 14 },
+  ];
+  for (const p of cases) {
+    it(`chi-square T=${p.temperature} topK=${p.topK} topP=${p.topP}`, async () => {
+      const g = await testGpu();
+      const S = 1024, steps = 4, n = S * steps; // 4096 draws: 1024 rows x 4 counter values
+      const all = new Float32Array(S * V);
+      for (let s = 0; s < S; s++) all.set(logits, s * V);
+      const toks = await sampleSteps(g, all, S, V, p, steps);
+      const probs = ref.truncatedProbs(logits, V, p);
+      const counts = new Array(V).fill(0);
+      for (const t of toks) counts[t]++;
+      // truncated tokens never appear
+      for (let i = 0; i < V; i++) if (probs[i] === 0) expect(counts[i], `token ${i} is outside the kept set`).toBe(0);
+      const { stat, df } = chi2(counts, probs, n);
+      expect(stat, `chi2 ${stat.toFixed(1)} with ${df} df, counts ${counts}`).toBeLessThan(chi2Crit(df));
+      // the test has power: the untruncated softmax at T=1 (or at T=0.5 for the first case) is rejected
+      const wrong = ref.truncatedProbs(logits, V, { ...p, temperature: p.topK || p.topP < 1 ? 1 : 0.5, topK: 0, topP: 1 });
+      const w = chi2(counts, wrong, n);
+      expect(w.stat).toBeGreaterThan(chi2Crit(w.df));
+      // and the setting is not degenerate near the nucleus cut
+      if (p.topP < 1) {
+        const kept = ref.truncatedProbs(logits, V, { ...p, topP: 1 });
+        const sorted = Array.from(kept).sort((a, b) => b - a);
+        let cum = 0;
+        for (const q of sorted) (cum += q), expect(Math.abs(cum - p.topP)).toBeGreaterThan(0.02);
+      }
+    });
+  }
+
+  it('tokens outside top-k / top-p never appear, V=1000', async () => {
+    const g = await testGpu();
+    const V = 1000, S = 256;
+    const rng = mulberry32(3);
+    const row = randomFloats(rng, V, 4);
+    const all = new Float32Array(S * V);
+    for (let s = 0; s < S; s++) all.set(row, s * V);
+    for (const p of [{ temperature: 1, topK: 10, topP: 1, seed: 5 }, { temperature: 1, topK: 0, topP: 0.3, seed: 6 }]) {
+      const probs = ref.truncatedProbs(row, V, p);
+      const keptCount = probs.filter((x) => x > 0).length;
+      expect(keptCount).toBeGreaterThan(1);
+      expect(keptCount).toBeLessThan(V / 4);
+      const toks = await sampleSteps(g, all, S, V, p, 1);
+      for (const t of toks) expect(probs[t], `token ${t} outside the kept set`).toBeGreaterThan(0);
+      expect(new Set(toks).size).toBeGreaterThan(1);
+    }
+  });
+});
+
+describe('kernel sample: against the reference', () => {
+  const settings: ref.SampleParams[] = [
+    { temperature: 1, topK: 0, topP: 1, seed: 1 },
+    { temperature: 0.6, topK: 7, topP: 1, seed: 2 },
+    { temperature: 1.2, topK: 0, topP: 0.7, seed: 3 },
+    { temperature: 0.9, topK: 40, topP: 0.95, seed: 4 },
+  ];
+  for (const [S, V] of [[1, 1], [3, 7], [17, 300], [4, 5000], [2, 40000]]) {
+    it(`same tokens as src/ref for the same draws, S=${S} V=${V}`, async () => {
+      const g = await testGpu();
+      const rng = mulberry32(S * 7 + V);
+      const logits = randomFloats(rng, S * V, 3);
+      const counter = Uint32Array.from([1234]);
+      let mismatches = 0;
+      for (const p of settings) {
+        const bNext = toGpu(g, new Int32Array(S));
+        await run(g, gpuK.sampleTokens(g, bNext, toGpu(g, logits), toGpu(g, counter), S, V, p));
+        const got = await fromGpuI32(g, bNext, S);
+        const want = new Int32Array(S);
+        ref.sampleTokens(want, logits, counter, S, V, p);
+        for (let s = 0; s < S; s++) {
+          if (got[s] === want[s]) continue;
+          mismatches++;
+          // a disagreement is only allowed where u sits within float error of the CDF around GPU's token
+          const probs = ref.truncatedProbs(logits.subarray(s * V, (s + 1) * V), V, p);
+          const u = ref.rngUniform(p.seed, s, counter[0]);
+          let before = 0;
+          for (let i = 0; i < got[s]; i++) before += probs[i];
+          const ok = got[s] >= 0 && got[s] < V && probs[got[s]] > 0 && u > before - 1e-4 && u < before + probs[got[s]] + 1e-4;
+          expect(ok, `row ${s} (${JSON.stringify(p)}): gpu ${got[s]} ref ${want[s]} u ${u}`).toBe(true);
+        }
+      }
+      expect(mismatches).toBeLessThanOrEqual(Math.floor((S * settings.length) / 100)); // rare by construction
+    });
+  }
+
+  it('temperature 0 (and near 0) is argmax, lowest index on ties', async () => {
+    const g = await testGpu();
+    const S = 9, V = 301;
+    const rng = mulberry32(9);
+    const logits = Float32Array.from({ length: S * V }, () => Math.round(rng() * 40) * 0.5); // many ties below
+    for (let s = 0; s < S; s++) logits[s * V + Math.floor(rng() * V)] = 30; // a clear maximum, 10 above the rest
+    logits[2 * V + 17] = logits[2 * V + 250] = 100; // a tie for the max in row 2
+    logits[5 * V + 0] = logits[5 * V + 300] = 100; // at both ends in row 5
+    const want = new Int32Array(S);
+    ref.sampleTokens(want, logits, new Uint32Array(1), S, V, { temperature: 0, topK: 0, topP: 1, seed: 0 });
+    expect(want[2]).toBe(17);
+    expect(want[5]).toBe(0);
+    for (const temperature of [0, 1e-7, 0.01]) {
+      const bNext = toGpu(g, new Int32Array(S));
+      await run(g, gpuK.sampleTokens(g, bNext, toGpu(g, logits), toGpu(g, new Uint32Array(1)), S, V, { temperature, topK: 0, topP: 1, seed: 3 }));
+      const got = await fromGpuI32(g, bNext, S);
+      // with T = 0.01 only the tied rows may pick the other maximum
+      for (let s = 0; s < S; s++) if (temperature < 0.01 || (s !== 2 && s !== 5)) expect(got[s], `row ${s} T=${temperature}`).toBe(want[s]);
+    }
+  });
+
+  it('the same seed gives the same tokens, another seed or row other ones', async () => {
+    const g = await testGpu();
+    const S = 64, V = 50;
+    const row = Float32Array.from({ length: V }, (_, i) => Math.sin(i)); // broad distribution
+    const all = new Float32Array(S * V);
+    for (let s = 0; s < S; s++) all.set(row, s * V);
+    const p = { temperature: 1, topK: 0, topP: 1, seed: 2024 };
+    const a = await sampleSteps(g, all, S, V, p, 3);
+    const b = await sampleSteps(g, all, S, V, p, 3);
+    const c = await sampleSteps(g, all, S, V, { ...p, seed: 2025 }, 3);
+    expect(Array.from(b)).toEqual(Array.from(a));
+    const differ = a.filter((t, i) => t !== c[i]).length;
+    expect(differ).toBeGreaterThan(a.length / 2);
+    expect(new Set(a).size).toBeGreaterThan(20); // rows and steps are different streams
+  });
+});
+
+describe('kernel appendTokens', () => {
+  it('stops at EOS and at the length limit, leaves done rows untouched, bumps the counter', async () => {
+    const g = await testGpu();
+    const S = 5, Tmax = 6, eos = 2, stop = 5;
+    const seqs = new Int32Array(S * Tmax).fill(-1);
+    const lengths = Int32Array.from([2, 3, 4, 1, 5]);
+    const done = Uint32Array.from([0, 0, 0, ref.DONE_EOS, 0]);
+    const counter = Uint32Array.from([41]);
+    const next = Int32Array.from([7, eos, 9, 9, 9]);
+    const b = [seqs, lengths, done, counter, next].map((a) => toGpu(g, a));
+    await run(g, gpuK.appendTokens(g, b[0], b[1], b[2], b[3], b[4], S, Tmax, eos, stop));
+    ref.appendTokens(seqs, lengths, done, counter, next, S, Tmax, eos, stop);
+    // by hand: row 0 appends 7; row 1 appends EOS (done 1); row 2 reaches 5 tokens (done 2);
+    // row 3 was done; row 4 was already at the limit (done 2, nothing written)
+    expect(Array.from(lengths)).toEqual([3, 4, 5, 1, 5]);
+    expect(Array.from(done)).toEqual([0, 1, 2, 1, 2]);
+    expect(Array.from(await fromGpuI32(g, b[0], S * Tmax))).toEqual(Array.from(seqs));
+    expect(Array.from(await fromGpuI32(g, b[1], S))).toEqual(Array.from(lengths));
+    expect(Array.from(await fromGpuI32(g, b[2], S))).toEqual(Array.from(done));
+    expect(Array.from(await fromGpuI32(g, b[3], 1))).toEqual([42]);
+  });
+
+  it('a 12-step decode loop in one command buffer matches the reference step by step', async () => {
+    const g = await testGpu();
+    const S = 8, V = 6, Tmax = 16, eos = 0, stop = 14, steps = 12;
+    const rng = mulberry32(21);
+    const logits = randomFloats(rng, S * V, 1.5); // EOS (token 0) has a fair chance in every row
+    const prompt = Int32Array.from([1, 3, 2, 4, 1, 2, 5, 3]);
+    const seqs = new Int32Array(S * Tmax);
+    for (let s = 0; s < S; s++) for (let t = 0; t < prompt[s]; t++) seqs[s * Tmax + t] = 5;
+    const lengths = prompt.slice();
+    const done = Uint32Array.from([0, 0, 0, 0, 0, 0, ref.DONE_EOS, 0]); // row 6 is padding
+    const counter = Uint32Array.from([7]);
+    const p = { temperature: 1, topK: 4, topP: 0.95, seed: 77 };
+    const bSeqs = toGpu(g, seqs), bLen = toGpu(g, lengths), bDone = toGpu(g, done), bCounter = toGpu(g, counter);
+    const bNext = toGpu(g, new Int32Array(S));
+    const sample = gpuK.sampleTokens(g, bNext, toGpu(g, logits), bCounter, S, V, p);
+    const append = gpuK.appendTokens(g, bSeqs, bLen, bDone, bCounter, bNext, S, Tmax, eos, stop);
+    const ds = [];
+    for (let k = 0; k < steps; k++) ds.push(sample, ...append);
+    await run(g, ds);
+    const next = new Int32Array(S);
+    for (let k = 0; k < steps; k++) {
+      ref.sampleTokens(next, logits, counter, S, V, p);
+      ref.appendTokens(seqs, lengths, done, counter, next, S, Tmax, eos, stop);
+    }
+    expect(Array.from(await fromGpuI32(g, bSeqs, S * Tmax))).toEqual(Array.from(seqs));
+    expect(Array.from(await fromGpuI32(g, bLen, S))).toEqual(Array.from(lengths));
+    expect(Array.from(await fromGpuI32(g, bDone, S))).toEqual(Array.from(done));
+    expect(Array.from(await fromGpuI32(g, bCounter, 1))).toEqual([7 + steps]);
+    // the loop exercised both endings and kept the padding row as it was
+    expect(Array.from(done)).toContain(ref.DONE_EOS);
+    expect(Array.from(done).filter((d, s) => s !== 6 && d === ref.DONE_EOS).length).toBeGreaterThan(0);
+    expect(lengths[6]).toBe(5);
+  });
+});
