@@ -38,6 +38,7 @@ export interface ConditionStats {
   error: number; // (fnr + fpr) / 2, the paper's judge error
   meanK: Record<string, number>; // mean outcome score by record kind
   meanProcess?: Record<string, number>; // mean segment score by kind, when process grading was asked for
+  note?: string; // why a condition was not graded
 }
 
 /** Parses a calibration JSONL; bad lines come back with their line number and reason. */
@@ -133,7 +134,15 @@ export async function calibrate(
   const problems = records.map(asProblem);
   const truth = records.map(isCorrect);
   const stats: ConditionStats[] = [];
+  const distinctReferences = new Set(problems.map((p) => p.reference)).size;
   for (const condition of opts.conditions ?? CONDITIONS) {
+    if (condition === 'wrong reference' && distinctReferences < 2) {
+      stats.push({
+        condition, graded: 0, failed: 0, positives: 0, negatives: 0, fnr: NaN, fpr: NaN, error: NaN, meanK: {},
+        note: 'not graded: a wrong reference needs at least two records with different references',
+      });
+      continue;
+    }
     const graded = await mapLimited(records, opts.concurrency ?? 8, async (r, i) => {
       const p = conditionProblem(problems[i], condition, problems, opts.seed ?? 0);
       const g = await judge.outcome(p, r.response, opts.judgeOptions);
@@ -182,6 +191,7 @@ export function formatCalibrationTable(stats: ConditionStats[], title: string): 
     lines.push('', `${label.padEnd(17)}${stats.map((s) => s.condition.padStart(17)).join('')}`);
     for (const k of kinds) lines.push(`${k.padEnd(17)}${stats.map((s) => num(get(s)?.[k]).padStart(17)).join('')}`);
   };
+  for (const s of stats) if (s.note) lines.push(`${s.condition}: ${s.note}`);
   table('mean outcome k', (s) => s.meanK);
   if (stats.some((s) => s.meanProcess)) table('mean process k', (s) => s.meanProcess);
   lines.push('', 'Positive = the judge gives k >= 4; truth = the answer checker (or the record\'s "correct" label).');

@@ -45,11 +45,12 @@ export class GpuModel {
     return this.layout.count;
   }
 
-  /** Dispatches computing acts.logits (B*T, V) from `tokens` for a batch of B x T. */
-  forward(B: number, T: number): Dispatch[] {
+  /** Dispatches computing acts.logits (B*T, V) from `tokens` for a batch of B x T; `params` defaults to the
+   *  trained parameters (a frozen reference copy with the same layout can be passed instead). */
+  forward(B: number, T: number, params: GPUBuffer = this.params): Dispatch[] {
     this.checkShape(B, T);
     const ops = new GpuOps(this.gpu);
-    forwardToLogits(ops, this.config, this.layout, (t) => bind(this.params, t), this.acts, this.tokens, B, T);
+    forwardToLogits(ops, this.config, this.layout, (t) => bind(params, t), this.acts, this.tokens, B, T);
     return ops.take();
   }
 

@@ -8,9 +8,11 @@ import type { GpuDecoder } from '../model/decode';
 import { sampleTokens } from '../kernels/sample';
 import { rolloutAdvance } from '../kernels/rollout_advance';
 import { encode, type Dispatch, type Gpu } from '../gpu/dispatch';
-import { storageBuffer, upload, readI32, readU32 } from '../gpu/buffers';
+import { storageBuffer, readI32, readU32 } from '../gpu/buffers';
+import { PAD_ID } from '../tasks/tokenizer';
 
-export const PAD_TOKEN = 0; // fills seqs past each row's length (a valid id, so ended rows embed safely)
+/** Fills seqs past each row's length: a valid id, so the lockstep steps of ended rows embed safely. */
+export const PAD_TOKEN = PAD_ID;
 
 export interface RolloutOptions {
   temperature: number; // softmax(logits / T); <= 1e-6 is greedy argmax
@@ -57,6 +59,8 @@ export async function sampleRollouts(gpu: Gpu, model: GpuModel, decoder: GpuDeco
   const done = new Uint32Array(S);
   prompts.forEach((p, s) => {
     if (p.length < 1 || p.length > Tmax - 1) throw new Error(`sampleRollouts: prompt ${s} has ${p.length} tokens; 1 to ${Tmax - 1} leave room to generate`);
+    const bad = p.findIndex((id) => id < 0 || id >= model.config.vocabSize);
+    if (bad >= 0) throw new Error(`sampleRollouts: prompt ${s} token ${bad} is ${p[bad]}, outside the vocabulary [0, ${model.config.vocabSize})`);
     seqs.set(p, s * Tmax);
     promptLens[s] = p.length;
   });
@@ -71,11 +75,13 @@ export async function sampleRollouts(gpu: Gpu, model: GpuModel, decoder: GpuDeco
 
   try {
     const V = model.config.vocabSize;
+    // One lockstep step: logits at position t, one token per row, append it and advance t.
     const stepDispatches: Dispatch[] = [
       ...decoder.step,
       sampleTokens(gpu, bufs.next, decoder.logits, decoder.counter, S, V, { temperature: o.temperature, topK: o.topK, topP: o.topP, seed: o.seed }),
       ...rolloutAdvance(gpu, decoder.seqs, bufs.lengths, bufs.done, bufs.truncated, bufs.next, bufs.promptLens, decoder.counter, S, Tmax, o.eosId, o.maxNewTokens),
     ];
+    // Steps run in chunks; between chunks the done flags (S u32) are the only readback.
     const total = rolloutSteps(promptLens.subarray(0, n), o.maxNewTokens, Tmax);
     let steps = 0;
     while (steps < total) {

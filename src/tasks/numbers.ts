@@ -22,7 +22,7 @@ export function scanNumbers(text: string): NumberToken[] {
   for (let m = NUMBER_RE.exec(text); m !== null; m = NUMBER_RE.exec(text)) {
     let start = m.index;
     let raw = m[0];
-    // a digit run glued to a previous decimal point ("0.5" scanned from ".5") is not a new number
+    // the tail of a dotted run such as a version "1.2.3" is not a number of its own
     if (start > 0 && text[start - 1] === '.' && start > 1 && /\d/.test(text[start - 2])) continue;
     if (start > 0 && text[start - 1] === '-') {
       let p = start - 2;

@@ -4,8 +4,6 @@
 // last checkpoint. Not UI code: it reports through batched events and never formats for display.
 
 import { acquireGpu, NoAdapterError, type GpuHandle } from '../gpu/device';
-import { PipelineCache } from '../gpu/pipelines';
-import type { Gpu } from '../gpu/dispatch';
 import { Pretrainer } from '../model/trainer';
 import { builtinCorpus } from '../tasks/facts';
 import { openStore } from '../store/db';
@@ -13,6 +11,7 @@ import { holdRunLock, liveRunIds } from '../store/locks';
 import type { Store } from '../store/store';
 import { QuotaExceededStoreError, type MetricPoint, type RunRecord } from '../store/types';
 import { METRIC, PERIODIC_EVERY_N_CHECKPOINTS, setupOf, type Capabilities, type CheckpointBytes, type EventSink, type RunSetup, type Sample, type TrainerApi } from './api';
+import { DeviceSlot, raceLost, type Device } from './device-slot';
 import { EventBatcher } from './events';
 import { assertSetup, autoName } from './setup';
 
@@ -35,14 +34,6 @@ interface Active {
   releaseLock: () => void;
 }
 
-interface Device {
-  handle: GpuHandle;
-  gpu: Gpu;
-  lost: Promise<string>; // resolves with a message when the device is lost
-  failed: Promise<never>; // rejects with that message (handled once, so racing it never leaks a rejection)
-  lostMessage?: string;
-}
-
 /** Prompts for the live generations: a few corpus examples cut after their first '=' (or halfway). */
 export function samplePrompts(corpus: string[], n = SAMPLE_PROMPTS): string[] {
   const out: string[] = [];
@@ -58,28 +49,43 @@ const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const sleep = (ms: number) => new Promise<undefined>((r) => setTimeout(() => r(undefined), ms));
 const tick = () => sleep(0);
 
+/** What a session needs from outside; the defaults are the browser's (tests pass their own store). */
+export interface SessionDeps {
+  openStore: () => Promise<Store>;
+  acquireGpu: () => Promise<GpuHandle>;
+  corpus: () => string[];
+}
+
+const DEFAULT_DEPS: SessionDeps = { openStore: () => openStore(), acquireGpu, corpus: () => builtinCorpus() };
+
 export class Session implements TrainerApi {
   private events = new EventBatcher();
   private storeP?: Promise<Store>;
-  private device?: Device;
-  private deviceP?: Promise<Device>;
+  private devices: DeviceSlot;
   private active?: Active;
   private corpusCache?: string[];
   private serial: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly deps: SessionDeps = DEFAULT_DEPS) {
+    this.devices = new DeviceSlot(deps.acquireGpu, (d, text) => {
+      const a = this.active;
+      if (a && a.device === d && !a.loop) void this.interrupt(a, text); // paused in memory: nothing in flight
+    });
+  }
 
   async connect(sink: EventSink): Promise<void> {
     this.events.connect(sink);
   }
 
   async probe(): Promise<Capabilities> {
-    if (typeof navigator === 'undefined' || !('gpu' in navigator) || !navigator.gpu) {
-      return { ok: false, reason: 'no-webgpu', message: 'This browser does not expose WebGPU (navigator.gpu is missing).' };
-    }
     try {
-      const { info } = (await this.ensureDevice()).handle;
+      const { info } = (await this.devices.get()).handle;
       return { ok: true, adapterName: info.adapterName, isFallback: info.isFallback, hasF16: info.hasF16, limits: { ...info.limits } };
     } catch (e) {
-      return { ok: false, reason: e instanceof NoAdapterError ? 'no-adapter' : 'device-failed', message: message(e) };
+      if (e instanceof NoAdapterError) return { ok: false, reason: 'no-adapter', message: e.message };
+      const inBrowser = typeof navigator !== 'undefined' && typeof process === 'undefined';
+      if (inBrowser && !navigator.gpu) return { ok: false, reason: 'no-webgpu', message: 'This browser does not expose WebGPU (navigator.gpu is missing).' };
+      return { ok: false, reason: 'device-failed', message: message(e) };
     }
   }
 
@@ -88,18 +94,23 @@ export class Session implements TrainerApi {
       assertSetup(setup);
       await this.releasePaused();
       const store = await this.store();
-      const device = await this.ensureDevice();
+      const device = await this.devices.get();
       const trainer = await Pretrainer.create(device.gpu, setup.pretrain, this.corpus());
       const config = { ...setup, name: setup.name.trim() || autoName(setup) };
-      const run = await store.createRun({
-        name: config.name,
-        kind: 'pretrain',
-        status: 'running',
-        config: config as unknown as Record<string, unknown>,
-        step: 0,
-        totalSteps: setup.pretrain.steps,
-        adapter: device.handle.info.adapterName,
-      });
+      const run = await store
+        .createRun({
+          name: config.name,
+          kind: 'pretrain',
+          status: 'running',
+          config: config as unknown as Record<string, unknown>,
+          step: 0,
+          totalSteps: setup.pretrain.steps,
+          adapter: device.handle.info.adapterName,
+        })
+        .catch((e) => {
+          trainer.destroy();
+          throw e;
+        });
       this.events.emit({ type: 'library' });
       this.begin(run, config, trainer, device);
       return run;
@@ -122,7 +133,10 @@ export class Session implements TrainerApi {
       if (a.loop) {
         a.want = 'stop';
         await a.loop;
-      } else await this.finish(a, 'stopped'); // paused in memory: already checkpointed
+      } else {
+        await this.ensureSaved(a);
+        await this.finish(a, 'stopped');
+      }
     });
   }
 
@@ -147,10 +161,13 @@ export class Session implements TrainerApi {
       if ((await liveRunIds()).has(runId)) throw new Error('this run is training in another tab');
       const ckpt = await store.getLatestCheckpoint(runId);
       if (!ckpt) throw new Error('this run has no checkpoint yet, so there is nothing to resume from');
-      const device = await this.ensureDevice();
+      const device = await this.devices.get();
       const trainer = await Pretrainer.fromCheckpoint(device.gpu, ckpt.bytes, setup.pretrain, this.corpus());
       // Steps after the checkpoint are trained again: their old metrics would be duplicates.
-      await store.truncateMetrics(runId, trainer.stepCount);
+      await store.truncateMetrics(runId, trainer.stepCount).catch((e) => {
+        trainer.destroy();
+        throw e;
+      });
       this.begin({ ...run, step: trainer.stepCount }, setup, trainer, device);
     });
   }
@@ -189,6 +206,7 @@ export class Session implements TrainerApi {
   async importRun(bytes: Uint8Array): Promise<RunRecord> {
     const run = await (await this.store()).importRun(bytes);
     this.events.emit({ type: 'library' });
+    this.events.flush();
     return run;
   }
 
@@ -198,7 +216,7 @@ export class Session implements TrainerApi {
   }
 
   async loseDevice(): Promise<void> {
-    this.device?.handle.device.destroy();
+    this.devices.destroy();
   }
 
   // ---- the run loop -------------------------------------------------------------------------------
@@ -217,7 +235,7 @@ export class Session implements TrainerApi {
     const total = a.setup.pretrain.steps;
     try {
       while (a.want === 'run' && a.trainer.stepCount < total) {
-        const r = await this.raceLost(a, a.trainer.step());
+        const r = await raceLost(a.device, a.trainer.step());
         const point: MetricPoint = {
           step: r.step,
           time: Date.now(),
@@ -260,8 +278,8 @@ export class Session implements TrainerApi {
 
   private async sample(a: Active, step: number): Promise<void> {
     const prompts = samplePrompts(this.corpus());
-    const greedy = await this.raceLost(a, a.trainer.generate(prompts, { maxNewTokens: SAMPLE_TOKENS, temperature: 0, seed: step }));
-    const sampled = await this.raceLost(a, a.trainer.generate(prompts, { maxNewTokens: SAMPLE_TOKENS, temperature: SAMPLE_TEMPERATURE, seed: step }));
+    const greedy = await raceLost(a.device, a.trainer.generate(prompts, { maxNewTokens: SAMPLE_TOKENS, temperature: 0, seed: step }));
+    const sampled = await raceLost(a.device, a.trainer.generate(prompts, { maxNewTokens: SAMPLE_TOKENS, temperature: SAMPLE_TEMPERATURE, seed: step }));
     const samples: Sample[] = prompts.map((prompt, i) => ({ prompt, greedy: greedy[i], sampled: sampled[i] }));
     this.events.emit({ type: 'samples', runId: a.run.id, step, temperature: SAMPLE_TEMPERATURE, samples });
   }
@@ -280,7 +298,7 @@ export class Session implements TrainerApi {
       }
       a.lastFlush = Date.now();
       if (checkpoint !== undefined) {
-        const bytes = await this.raceLost(a, a.trainer.saveCheckpoint());
+        const bytes = await raceLost(a.device, a.trainer.saveCheckpoint());
         const step = a.trainer.stepCount;
         await store.putCheckpoint(a.run.id, step, bytes, 'latest');
         this.events.emit({ type: 'checkpoint', runId: a.run.id, step, kind: 'latest' });
@@ -290,6 +308,7 @@ export class Session implements TrainerApi {
         }
       }
       await this.saveRun(a, { step: a.run.step });
+      a.quotaHit = false;
       return true;
     } catch (e) {
       if (!(e instanceof QuotaExceededStoreError)) throw e;
@@ -339,24 +358,35 @@ export class Session implements TrainerApi {
     if (this.active === a) this.active = undefined;
   }
 
-  /** A run paused in memory is already checkpointed: drop it so another can take the GPU. */
+  /** Drops a run paused in memory (checkpointed at its pause) so another can take the GPU. */
   private async releasePaused(): Promise<void> {
     const a = this.active;
     if (!a) return;
     if (a.loop) throw new Error(`"${a.run.name}" is training: pause or stop it first`);
+    await this.ensureSaved(a);
     this.release(a);
+  }
+
+  /** A run paused by a full disk holds unsaved progress: it leaves memory only once that is saved. */
+  private async ensureSaved(a: Active): Promise<void> {
+    if (!a.quotaHit && a.pending.length === 0) return;
+    if (!(await this.persist(a, false))) {
+      throw new Error(`Browser storage is still full, so "${a.run.name}" stays paused to keep its progress. Free space (delete or export old runs), then stop or resume it.`);
+    }
   }
 
   // ---- resources ---------------------------------------------------------------------------------
 
+  /** Runs commands one at a time; when one settles the page gets its events before its answer. */
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.serial.then(fn, fn);
+    const run = () => fn().finally(() => this.events.flush());
+    const next = this.serial.then(run, run);
     this.serial = next.catch(() => undefined);
     return next;
   }
 
   private store(): Promise<Store> {
-    this.storeP ??= openStore().catch((e) => {
+    this.storeP ??= this.deps.openStore().catch((e) => {
       this.storeP = undefined;
       throw new Error(`cannot open the browser's run storage (IndexedDB): ${message(e)}`);
     });
@@ -364,43 +394,7 @@ export class Session implements TrainerApi {
   }
 
   private corpus(): string[] {
-    this.corpusCache ??= builtinCorpus();
+    this.corpusCache ??= this.deps.corpus();
     return this.corpusCache;
-  }
-
-  /** The worker's one device, acquired once (probe and start may ask at the same time) and again after a loss. */
-  private ensureDevice(): Promise<Device> {
-    this.deviceP ??= this.openDevice().catch((e) => {
-      this.deviceP = undefined;
-      throw e;
-    });
-    return this.deviceP;
-  }
-
-  private async openDevice(): Promise<Device> {
-    const handle = await acquireGpu();
-    const gpu: Gpu = { device: handle.device, pipelines: new PipelineCache(handle.device) };
-    const lost = handle.device.lost.then((info) => {
-      d.lostMessage = `The GPU device was lost (${info.reason === 'destroyed' ? 'destroyed' : 'driver reset or GPU removed'}${info.message ? `: ${info.message}` : ''}). The run can resume from its last checkpoint.`;
-      if (this.device === d) {
-        this.device = undefined;
-        this.deviceP = undefined;
-      }
-      const a = this.active;
-      if (a && a.device === d && !a.loop) void this.interrupt(a, d.lostMessage); // paused in memory: nothing in flight
-      return d.lostMessage;
-    });
-    const failed = lost.then((m): never => {
-      throw new Error(m);
-    });
-    failed.catch(() => undefined);
-    const d: Device = { handle, gpu, lost, failed };
-    this.device = d;
-    return d;
-  }
-
-  /** Settles with the work, or rejects as soon as the run's device is lost (a lost device may never answer). */
-  private raceLost<T>(a: Active, work: Promise<T>): Promise<T> {
-    return Promise.race([work, a.device.failed]);
   }
 }

@@ -1,0 +1,79 @@
+// Lays sampled sequences out as a next-token batch for log-probabilities and the policy loss.
+// Sequence s (prompt then response) sits in row s of a (S, T) grid: tokens[s,t] = seq[t] and
+// targets[s,t] = seq[t+1]. Response token j (position promptLen+j) is predicted at t = promptLen+j-1,
+// so per-response-token values (advantages, masks) are scattered to those grid positions.
+
+export interface SequenceBatch {
+  S: number; // rows
+  Tmax: number; // row stride of seqs
+  seqs: Int32Array; // (S,Tmax) prompt, response, then padding
+  promptLens: Int32Array; // (S) includes BOS
+  lengths: Int32Array; // (S) prompt + response tokens
+}
+
+export interface GridBatch {
+  S: number;
+  T: number; // grid length: longest sequence - 1, rounded up to a multiple of 16
+  tokens: Int32Array; // (S,T)
+  targets: Int32Array; // (S,T), -1 where no target (padding and the prompt's own tokens stay valid targets)
+}
+
+export const GRID_ROUND = 16;
+
+export function gridLength(b: SequenceBatch, maxT: number): number {
+  let longest = 2;
+  for (let s = 0; s < b.S; s++) longest = Math.max(longest, b.lengths[s]);
+  return Math.min(maxT, Math.ceil((longest - 1) / GRID_ROUND) * GRID_ROUND);
+}
+
+export function toGrid(b: SequenceBatch, T: number): GridBatch {
+  const tokens = new Int32Array(b.S * T);
+  const targets = new Int32Array(b.S * T).fill(-1);
+  for (let s = 0; s < b.S; s++) {
+    const len = b.lengths[s];
+    for (let t = 0; t < T; t++) {
+      tokens[s * T + t] = t < len ? b.seqs[s * b.Tmax + t] : 0;
+      if (t + 1 < len) targets[s * T + t] = b.seqs[s * b.Tmax + t + 1];
+    }
+  }
+  return { S: b.S, T, tokens, targets };
+}
+
+/** Number of response tokens of row s. */
+export function responseLength(b: SequenceBatch, s: number): number {
+  return Math.max(0, b.lengths[s] - b.promptLens[s]);
+}
+
+/** The response tokens of row s. */
+export function responseTokens(b: SequenceBatch, s: number): Int32Array {
+  return b.seqs.slice(s * b.Tmax + b.promptLens[s], s * b.Tmax + b.lengths[s]);
+}
+
+/** Scatters perRow[s][j] (one value per response token) to the grid: out[s*T + promptLen+j-1]. */
+export function scatterResponse(b: SequenceBatch, T: number, perRow: ArrayLike<number>[]): Float32Array {
+  const out = new Float32Array(b.S * T);
+  for (let s = 0; s < b.S; s++) {
+    const n = responseLength(b, s);
+    if (perRow[s].length !== n) throw new Error(`row ${s}: ${perRow[s].length} values for ${n} response tokens`);
+    for (let j = 0; j < n; j++) {
+      const t = b.promptLens[s] + j - 1;
+      if (t < T) out[s * T + t] = perRow[s][j];
+    }
+  }
+  return out;
+}
+
+/** Gathers grid values back to per-row response arrays (inverse of scatterResponse). */
+export function gatherResponse(b: SequenceBatch, T: number, grid: ArrayLike<number>): Float32Array[] {
+  const out: Float32Array[] = [];
+  for (let s = 0; s < b.S; s++) {
+    const n = responseLength(b, s);
+    const row = new Float32Array(n);
+    for (let j = 0; j < n; j++) {
+      const t = b.promptLens[s] + j - 1;
+      row[j] = t < T ? grid[s * T + t] : 0;
+    }
+    out.push(row);
+  }
+  return out;
+}

@@ -1,0 +1,82 @@
+// Per-step RL metrics under the names RL users know from TRL and verl: reward mean/std, the fraction
+// of groups with zero reward variance, KL, entropy, clip fractions, grad norm, response lengths,
+// truncation, throughput and the time split between sampling, scoring and the update.
+
+import type { TrajectoryScore } from './advantages';
+import type { PgReport } from './policy';
+
+export type StepMetrics = Record<string, number>;
+
+interface TraceLike {
+  tokens: ArrayLike<number>;
+  score: TrajectoryScore;
+  correct: number;
+  truncated: boolean;
+}
+
+export interface MetricsInput {
+  traces: TraceLike[];
+  G: number;
+  reports: { rep: PgReport; weight: Float32Array; mask: Float32Array }[];
+  dropped: number;
+  zeroStdGroups: number;
+  groups: number;
+  sampleMs: number;
+  rewardMs: number;
+  updateMs: number;
+  sampledTokens: number;
+}
+
+/** The scalar reward of a trajectory: its outcome reward, or the mean of its segment scores; null if not scored. */
+export function trajectoryReward(s: TrajectoryScore): number | null {
+  if (s.kind === 'outcome') return s.reward;
+  if (s.scores.length === 0 || s.scores.some((x) => x === null)) return null;
+  return (s.scores as number[]).reduce((a, b) => a + b, 0) / s.scores.length;
+}
+
+function meanStd(xs: number[]): [number, number] {
+  if (xs.length === 0) return [NaN, NaN];
+  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const v = xs.reduce((a, b) => a + (b - m) * (b - m), 0) / Math.max(1, xs.length - 1);
+  return [m, Math.sqrt(v)];
+}
+
+export function stepMetrics(i: MetricsInput): StepMetrics {
+  const rewards = i.traces.map((t) => trajectoryReward(t.score)).filter((r): r is number => r !== null);
+  const [reward, rewardStd] = meanStd(rewards);
+  const lengths = i.traces.map((t) => t.tokens.length);
+  let tok = 0, kl = 0, ent = 0, low = 0, high = 0, loss = 0, grad = 0;
+  for (const { rep, mask } of i.reports) {
+    for (let n = 0; n < mask.length; n++) {
+      if (mask[n] <= 0) continue;
+      tok++;
+      kl += rep.terms[4 * n + 1];
+      low += rep.terms[4 * n + 2];
+      high += rep.terms[4 * n + 3];
+      ent += rep.entropy[n];
+    }
+    for (let n = 0; n < mask.length; n++) loss += rep.terms[4 * n];
+    grad += rep.gradNorm;
+  }
+  const nr = Math.max(1, i.reports.length);
+  return {
+    reward,
+    reward_std: rewardStd,
+    correct: i.traces.reduce((a, t) => a + t.correct, 0) / Math.max(1, i.traces.length),
+    frac_reward_zero_std: i.zeroStdGroups / Math.max(1, i.groups),
+    dropped: i.dropped,
+    loss: loss / nr,
+    kl: tok ? kl / tok : 0,
+    entropy: tok ? ent / tok : 0,
+    'clip_ratio/low_mean': tok ? low / tok : 0,
+    'clip_ratio/high_mean': tok ? high / tok : 0,
+    grad_norm: grad / nr,
+    'completions/mean_length': lengths.reduce((a, b) => a + b, 0) / Math.max(1, lengths.length),
+    'completions/max_length': Math.max(0, ...lengths),
+    'completions/clipped_ratio': i.traces.filter((t) => t.truncated).length / Math.max(1, i.traces.length),
+    tokens_per_s: i.sampleMs > 0 ? (i.sampledTokens * 1000) / i.sampleMs : 0,
+    'timing/sample_s': i.sampleMs / 1000,
+    'timing/reward_s': i.rewardMs / 1000,
+    'timing/update_s': i.updateMs / 1000,
+  };
+}

@@ -1,0 +1,90 @@
+// A scripted stand-in for the worker contract (TrainerApi) used by the state-module tests: it keeps
+// runs, metrics and checkpoints in maps, records every command, and lets a test push worker events.
+import type { MetricPoint, RunRecord } from '../../src/store/types';
+import type { Capabilities, CheckpointBytes, EventSink, RunSetup, TrainerApi, WorkerEvent } from '../../src/worker/api';
+
+export function runRecord(id: string, patch: Partial<RunRecord> = {}): RunRecord {
+  return { id, name: `run ${id}`, kind: 'pretrain', createdAt: 1, updatedAt: 1, status: 'stopped', config: {}, step: 0, totalSteps: 10, ...patch };
+}
+
+export class FakeApi implements TrainerApi {
+  sink?: EventSink;
+  caps: Capabilities = { ok: true, adapterName: 'test adapter', isFallback: false, hasF16: true, limits: {} };
+  runs: RunRecord[] = [];
+  metrics = new Map<string, MetricPoint[]>();
+  checkpoints = new Map<string, number>(); // run id -> latest step
+  calls: string[] = [];
+  failNext = new Map<string, Error>(); // command name -> error thrown once
+  nextId = 1;
+
+  emit(events: WorkerEvent[]): void {
+    this.sink?.(events);
+  }
+
+  private call(name: string, arg?: unknown): void {
+    this.calls.push(arg === undefined ? name : `${name}(${typeof arg === 'string' ? arg : JSON.stringify(arg)})`);
+    const e = this.failNext.get(name);
+    if (e) {
+      this.failNext.delete(name);
+      throw e;
+    }
+  }
+
+  async connect(sink: EventSink) {
+    this.call('connect');
+    this.sink = sink;
+  }
+  async probe() {
+    this.call('probe');
+    return this.caps;
+  }
+  async start(setup: RunSetup) {
+    this.call('start', setup.pretrain.steps);
+    const run = runRecord(`r${this.nextId++}`, { name: setup.name || 'auto', status: 'running', totalSteps: setup.pretrain.steps, config: setup as unknown as Record<string, unknown> });
+    this.runs.unshift(run);
+    this.emit([{ type: 'library' }, { type: 'run', run }]);
+    return run;
+  }
+  async pause() {
+    this.call('pause');
+  }
+  async resume(runId: string) {
+    this.call('resume', runId);
+  }
+  async stop() {
+    this.call('stop');
+  }
+  async listRuns() {
+    this.call('listRuns');
+    return [...this.runs];
+  }
+  async getMetrics(runId: string) {
+    this.call('getMetrics', runId);
+    return this.metrics.get(runId) ?? [];
+  }
+  async listCheckpoints(runId: string) {
+    const step = this.checkpoints.get(runId);
+    return step === undefined ? [] : [{ runId, step, createdAt: 1, kind: 'latest' as const }];
+  }
+  async deleteRun(runId: string) {
+    this.call('deleteRun', runId);
+    this.runs = this.runs.filter((r) => r.id !== runId);
+  }
+  async exportRun(runId: string) {
+    this.call('exportRun', runId);
+    return new Uint8Array([1, 2, 3]);
+  }
+  async importRun(bytes: Uint8Array) {
+    this.call('importRun', bytes.length);
+    const run = runRecord(`r${this.nextId++}`, { name: 'imported' });
+    this.runs.unshift(run);
+    return run;
+  }
+  async latestCheckpoint(runId: string): Promise<CheckpointBytes | undefined> {
+    const step = this.checkpoints.get(runId);
+    return step === undefined ? undefined : { step, bytes: new ArrayBuffer(8) };
+  }
+  async loseDevice() {
+    this.call('loseDevice');
+  }
+}
