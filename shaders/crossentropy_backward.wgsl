@@ -8,7 +8,10 @@
 //   2 targets  array<i32>  (N)
 //   3 dlosses  array<f32>  (N)
 //   4 params   uniform     { N, V }
-// Dispatch: one workgroup of WG threads (a power of two) per row, as crossentropy_forward.wgsl.
+// Dispatch, two entry points as in crossentropy_forward.wgsl:
+//   main: one workgroup of WG threads (a power of two) per row, tree reductions in workgroup memory;
+//         N workgroups along x, wrapping into y past 65535. Large V.
+//   rows: one thread per row, no barriers; ceil(N / WG) workgroups along x, wrapping into y. Small V.
 
 struct Params { N: u32, V: u32, }
 
@@ -64,6 +67,28 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   let inv = 1.0 / blockSum(lid, s);
   let dl = dlosses[row];
   for (var v = lid; v < V; v += WG) {
+    let p = exp(logits[base + v] - m) * inv;
+    let onehot = select(0.0, 1.0, v == u32(t));
+    dlogits[base + v] = dlogits[base + v] + dl * (p - onehot);
+  }
+}
+
+// One thread per row: the same passes over the vocabulary, without workgroup reductions.
+@compute @workgroup_size(WG)
+fn rows(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let row = gid.x + gid.y * nwg.x * WG;
+  if (row >= params.N) { return; }
+  let t = targets[row];
+  if (t < 0) { return; } // ignored row
+  let V = params.V;
+  let base = row * V;
+  var m = LOWEST;
+  for (var v = 0u; v < V; v++) { m = max(m, logits[base + v]); }
+  var s = 0.0;
+  for (var v = 0u; v < V; v++) { s += exp(logits[base + v] - m); }
+  let inv = 1.0 / s;
+  let dl = dlosses[row];
+  for (var v = 0u; v < V; v++) {
     let p = exp(logits[base + v] - m) * inv;
     let onehot = select(0.0, 1.0, v == u32(t));
     dlogits[base + v] = dlogits[base + v] + dl * (p - onehot);

@@ -6,8 +6,11 @@
 //   1 logits   array<f32>  (N,V)
 //   2 targets  array<i32>  (N)
 //   3 params   uniform     { N, V }
-// Dispatch: one workgroup of WG threads (a power of two) per row, threads striding over V (any V);
-//   N workgroups along x, wrapping into y past 65535.
+// Dispatch, two entry points over the same bindings (src/kernels/crossentropy.ts picks one by V):
+//   main: one workgroup of WG threads (a power of two) per row, threads striding over V (any V), tree
+//         reductions in workgroup memory; N workgroups along x, wrapping into y past 65535. Large V.
+//   rows: one thread per row, sequential loops, no workgroup memory and no barriers (barriers are very
+//         costly on CPU adapters such as SwiftShader); ceil(N / WG) workgroups, wrapping into y. Small V.
 
 struct Params { N: u32, V: u32, }
 
@@ -66,4 +69,23 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   for (var v = lid; v < V; v += WG) { s += exp(logits[base + v] - m); }
   s = blockSum(lid, s);
   if (lid == 0u) { losses[row] = log(s) + m - logits[base + u32(t)]; }
+}
+
+// One thread per row: the same passes over the vocabulary, without workgroup reductions.
+@compute @workgroup_size(WG)
+fn rows(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let row = gid.x + gid.y * nwg.x * WG;
+  if (row >= params.N) { return; }
+  let t = targets[row];
+  if (t < 0) {
+    losses[row] = 0.0;
+    return;
+  }
+  let V = params.V;
+  let base = row * V;
+  var m = LOWEST;
+  for (var v = 0u; v < V; v++) { m = max(m, logits[base + v]); }
+  var s = 0.0;
+  for (var v = 0u; v < V; v++) { s += exp(logits[base + v] - m); }
+  losses[row] = log(s) + m - logits[base + u32(t)];
 }

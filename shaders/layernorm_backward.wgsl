@@ -10,7 +10,10 @@
 //   4 mean    array<f32>  (N)    saved by the forward
 //   5 rstd    array<f32>  (N)    saved by the forward
 //   6 params  uniform     { N, C }
-// Dispatch: one workgroup of WG threads (a power of two) per row, as layernorm_forward.wgsl.
+// Dispatch, two entry points as in layernorm_forward.wgsl:
+//   main: one workgroup of WG threads (a power of two) per row, tree sums in workgroup memory;
+//         N workgroups along x, wrapping into y past 65535. For wide rows.
+//   rows: one thread per row, no barriers; ceil(N / WG) workgroups along x, wrapping into y.
 
 struct Params { N: u32, C: u32, }
 
@@ -57,6 +60,29 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   }
   let sums = blockSum2(lid, acc) / f32(C);
   for (var c = lid; c < C; c += WG) {
+    let norm = (inp[base + c] - m) * r;
+    let dnorm = weight[c] * dout[base + c];
+    dinp[base + c] = dinp[base + c] + (dnorm - sums.x - norm * sums.y) * r;
+  }
+}
+
+// One thread per row: the same two passes over the row, sums accumulated in order.
+@compute @workgroup_size(WG)
+fn rows(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let row = gid.x + gid.y * nwg.x * WG;
+  if (row >= params.N) { return; }
+  let C = params.C;
+  let base = row * C;
+  let m = mean[row];
+  let r = rstd[row];
+  var acc = vec2f(0.0);
+  for (var c = 0u; c < C; c++) {
+    let norm = (inp[base + c] - m) * r;
+    let dnorm = weight[c] * dout[base + c];
+    acc += vec2f(dnorm, dnorm * norm);
+  }
+  let sums = acc / f32(C);
+  for (var c = 0u; c < C; c++) {
     let norm = (inp[base + c] - m) * r;
     let dnorm = weight[c] * dout[base + c];
     dinp[base + c] = dinp[base + c] + (dnorm - sums.x - norm * sums.y) * r;

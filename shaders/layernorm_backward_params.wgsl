@@ -1,7 +1,8 @@
 // LayerNorm backward, parameter gradients: dweight[c] += sum_n dout[n,c] * norm[n,c] and
 // dbias[c] += sum_n dout[n,c], norm = (inp - mean) * rstd. Mirrors the dweight/dbias part of
-// layernormBackward in src/ref/layernorm.ts. Race-free: each column is owned by one workgroup column
-// of ROWS threads that split the rows, then a fixed-order tree sums their partials. ACCUMULATES (+=).
+// layernormBackward in src/ref/layernorm.ts. Race-free: each column has one owner (main: a workgroup
+// column of ROWS threads that split the rows, then a fixed-order tree sums their partials; cols: one
+// thread). Like every backward kernel it ACCUMULATES (+=) into dweight and dbias.
 // Bindings:
 //   0 dweight  array<f32>  (C)    accumulated (+=)
 //   1 dbias    array<f32>  (C)    accumulated (+=)
@@ -10,7 +11,10 @@
 //   4 mean     array<f32>  (N)
 //   5 rstd     array<f32>  (N)
 //   6 params   uniform     { N, C }
-// Dispatch: workgroups of (COLS, ROWS) threads, ROWS a power of two; ceil(C / COLS) workgroups along x.
+// Dispatch, two entry points over the same bindings (src/kernels/layernorm.ts picks one by C):
+//   main: workgroups of (COLS, ROWS) threads, ROWS a power of two; ceil(C / COLS) workgroups along x.
+//   cols: one thread per column summing all N rows in order, no workgroup memory and no barriers
+//         (barriers are very costly on CPU adapters); workgroups of COLS threads, ceil(C / COLS) along x.
 
 struct Params { N: u32, C: u32, }
 
@@ -49,4 +53,19 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
     dweight[c] = dweight[c] + part[lid.x].x;
     dbias[c] = dbias[c] + part[lid.x].y;
   }
+}
+
+// One thread per column: the rows are summed in order, as the reference does.
+@compute @workgroup_size(COLS)
+fn cols(@builtin(global_invocation_id) gid: vec3u) {
+  let C = params.C;
+  let c = gid.x;
+  if (c >= C) { return; }
+  var acc = vec2f(0.0);
+  for (var n = 0u; n < params.N; n++) {
+    let d = dout[n * C + c];
+    acc += vec2f(d * (inp[n * C + c] - mean[n]) * rstd[n], d);
+  }
+  dweight[c] = dweight[c] + acc.x;
+  dbias[c] = dbias[c] + acc.y;
 }

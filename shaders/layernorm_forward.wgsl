@@ -10,8 +10,11 @@
 //   4 weight  array<f32>  (C)
 //   5 bias    array<f32>  (C)
 //   6 params  uniform     { N, C }
-// Dispatch: one workgroup of WG threads (a power of two) per row, threads striding over C;
-//   N workgroups along x, wrapping into y past 65535.
+// Dispatch, two entry points over the same bindings (src/kernels/layernorm.ts picks one by C):
+//   main: one workgroup of WG threads (a power of two) per row, threads striding over C, tree sums in
+//         workgroup memory; N workgroups along x, wrapping into y past 65535. For wide rows.
+//   rows: one thread per row, sequential sums, no workgroup memory and no barriers (barriers are
+//         very costly on CPU adapters such as SwiftShader); ceil(N / WG) workgroups, wrapping into y.
 
 struct Params { N: u32, C: u32, }
 
@@ -64,4 +67,27 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
     mean[row] = m;
     rstd[row] = r;
   }
+}
+
+// One thread per row: the same two passes, summed in order; no workgroup memory is touched.
+@compute @workgroup_size(WG)
+fn rows(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let row = gid.x + gid.y * nwg.x * WG;
+  if (row >= params.N) { return; }
+  let C = params.C;
+  let base = row * C;
+  var s = 0.0;
+  for (var c = 0u; c < C; c++) { s += inp[base + c]; }
+  let m = s / f32(C);
+  var q = 0.0;
+  for (var c = 0u; c < C; c++) {
+    let d = inp[base + c] - m;
+    q += d * d;
+  }
+  let r = 1.0 / sqrt(q / f32(C) + EPS);
+  for (var c = 0u; c < C; c++) {
+    out[base + c] = (inp[base + c] - m) * r * weight[c] + bias[c];
+  }
+  mean[row] = m;
+  rstd[row] = r;
 }

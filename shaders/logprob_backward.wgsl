@@ -10,7 +10,10 @@
 //   3 dlogp     array<f32>  (N)
 //   4 dentropy  array<f32>  (N)
 //   5 params    uniform     { N, V }
-// Dispatch: one workgroup of WG threads (a power of two) per row, as logprob_forward.wgsl.
+// Dispatch, two entry points as in logprob_forward.wgsl:
+//   main: one workgroup of WG threads (a power of two) per row, tree reductions in workgroup memory;
+//         N workgroups along x, wrapping into y past 65535. Large V.
+//   rows: one thread per row, no barriers; ceil(N / WG) workgroups along x, wrapping into y. Small V.
 
 struct Params { N: u32, V: u32, }
 
@@ -70,6 +73,35 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   let gl = select(0.0, dlogp[row], t >= 0);
   let gh = dentropy[row];
   for (var v = lid; v < V; v += WG) {
+    let lp = logits[base + v] - m - logS;
+    let p = exp(lp);
+    let onehot = select(0.0, 1.0, i32(v) == t);
+    let dH = select(0.0, p * (lp + H), p > 0.0);
+    dlogits[base + v] = dlogits[base + v] + gl * (onehot - p) - gh * dH;
+  }
+}
+
+// One thread per row: the same passes over the vocabulary, without workgroup reductions.
+@compute @workgroup_size(WG)
+fn rows(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let row = gid.x + gid.y * nwg.x * WG;
+  if (row >= params.N) { return; }
+  let V = params.V;
+  let base = row * V;
+  var m = LOWEST;
+  for (var v = 0u; v < V; v++) { m = max(m, logits[base + v]); }
+  var acc = vec2f(0.0);
+  for (var v = 0u; v < V; v++) {
+    let z = logits[base + v] - m;
+    let e = exp(z);
+    acc += vec2f(e, select(0.0, e * z, e > 0.0));
+  }
+  let logS = log(acc.x);
+  let H = logS - acc.y / acc.x;
+  let t = targets[row];
+  let gl = select(0.0, dlogp[row], t >= 0);
+  let gh = dentropy[row];
+  for (var v = 0u; v < V; v++) {
     let lp = logits[base + v] - m - logS;
     let p = exp(lp);
     let onehot = select(0.0, 1.0, i32(v) == t);

@@ -9,8 +9,11 @@
 //   2 logits   array<f32>  (N,V)
 //   3 targets  array<i32>  (N)
 //   4 params   uniform     { N, V }
-// Dispatch: one workgroup of WG threads (a power of two) per row, threads striding over V (any V);
-//   N workgroups along x, wrapping into y past 65535.
+// Dispatch, two entry points over the same bindings (src/kernels/logprob.ts picks one by V):
+//   main: one workgroup of WG threads (a power of two) per row, threads striding over V (any V), tree
+//         reductions in workgroup memory; N workgroups along x, wrapping into y past 65535. Large V.
+//   rows: one thread per row, sequential loops, no workgroup memory and no barriers (barriers are very
+//         costly on CPU adapters such as SwiftShader); ceil(N / WG) workgroups, wrapping into y. Small V.
 
 struct Params { N: u32, V: u32, }
 
@@ -72,4 +75,25 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
     let t = targets[row];
     logp[row] = select(0.0, logits[base + u32(max(t, 0))] - m - logS, t >= 0);
   }
+}
+
+// One thread per row: the same passes over the vocabulary, without workgroup reductions.
+@compute @workgroup_size(WG)
+fn rows(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let row = gid.x + gid.y * nwg.x * WG;
+  if (row >= params.N) { return; }
+  let V = params.V;
+  let base = row * V;
+  var m = LOWEST;
+  for (var v = 0u; v < V; v++) { m = max(m, logits[base + v]); }
+  var acc = vec2f(0.0);
+  for (var v = 0u; v < V; v++) {
+    let z = logits[base + v] - m;
+    let e = exp(z);
+    acc += vec2f(e, select(0.0, e * z, e > 0.0));
+  }
+  let logS = log(acc.x);
+  entropy[row] = logS - acc.y / acc.x;
+  let t = targets[row];
+  logp[row] = select(0.0, logits[base + u32(max(t, 0))] - m - logS, t >= 0);
 }

@@ -1,5 +1,7 @@
 // LayerNorm kernels: bind buffers and build dispatches for shaders/layernorm_forward.wgsl,
 // shaders/layernorm_backward.wgsl (dinp) and shaders/layernorm_backward_params.wgsl (dweight, dbias).
+// Rows up to ROW_THREAD_MAX_C wide get one thread per row (entry point `rows`, no barriers: on CPU
+// adapters a barrier costs more than the whole row); wider rows get a workgroup per row (`main`).
 
 import forwardCode from '../../shaders/layernorm_forward.wgsl?raw';
 import backwardCode from '../../shaders/layernorm_backward.wgsl?raw';
@@ -8,19 +10,25 @@ import { makeDispatch, type Buf, type Dispatch, type Gpu } from '../gpu/dispatch
 import { UniformWriter } from '../gpu/buffers';
 import { grid1d } from './grid';
 
-/** Threads per row: a power of two; wide rows get a full 256-thread workgroup. */
-function rowThreads(C: number): number {
-  return C > 256 ? 256 : 64;
-}
-const COLS = 32; // columns per workgroup in the dweight/dbias reduction
+/** Widest row (C) still normalised by one thread per row; wider rows use a workgroup per row. */
+export const ROW_THREAD_MAX_C = 256;
+const ROW_WG = 64; // threads per workgroup in the thread-per-row and thread-per-column entry points
+const COL_WG = 16; // few columns (C <= 256): small workgroups spread them over more cores
+const COLS = 32; // columns per workgroup in the workgroup dweight/dbias reduction
 const ROWS = 8; // row lanes per column (power of two)
+
+/** Entry point, override constants and grid for a row kernel over N rows of width C. */
+function rowKernel(N: number, C: number) {
+  if (C <= ROW_THREAD_MAX_C) return { entryPoint: 'rows', constants: { WG: ROW_WG }, workgroups: grid1d(N, ROW_WG) };
+  return { entryPoint: 'main', constants: { WG: 256 }, workgroups: grid1d(N, 1) };
+}
 
 /** out (N,C) = (inp - mean) * rstd * weight (C) + bias (C); mean (N) and rstd (N) saved. eps = 1e-5. */
 export function layernormForward(gpu: Gpu, out: Buf, mean: Buf, rstd: Buf, inp: Buf, weight: Buf, bias: Buf, N: number, C: number): Dispatch {
   return makeDispatch(gpu, {
-    name: 'layernorm_forward', code: forwardCode, constants: { WG: rowThreads(C) },
+    name: 'layernorm_forward', code: forwardCode, ...rowKernel(N, C),
     buffers: [out, mean, rstd, inp, weight, bias],
-    uniform: new UniformWriter().u32(N).u32(C).bytes(), workgroups: grid1d(N, 1),
+    uniform: new UniformWriter().u32(N).u32(C).bytes(),
   });
 }
 
@@ -29,14 +37,18 @@ export function layernormBackward(
   gpu: Gpu, dinp: Buf, dweight: Buf, dbias: Buf, dout: Buf, inp: Buf, weight: Buf, mean: Buf, rstd: Buf, N: number, C: number,
 ): Dispatch[] {
   const uniform = new UniformWriter().u32(N).u32(C).bytes();
+  const narrow = C <= ROW_THREAD_MAX_C;
   return [
     makeDispatch(gpu, {
-      name: 'layernorm_backward', code: backwardCode, constants: { WG: rowThreads(C) },
-      buffers: [dinp, dout, inp, weight, mean, rstd], uniform, workgroups: grid1d(N, 1),
+      name: 'layernorm_backward', code: backwardCode, ...rowKernel(N, C),
+      buffers: [dinp, dout, inp, weight, mean, rstd], uniform,
     }),
     makeDispatch(gpu, {
-      name: 'layernorm_backward_params', code: paramsCode, constants: { COLS, ROWS },
-      buffers: [dweight, dbias, dout, inp, mean, rstd], uniform, workgroups: [Math.ceil(C / COLS)],
+      name: 'layernorm_backward_params', code: paramsCode,
+      ...(narrow
+        ? { entryPoint: 'cols', constants: { COLS: COL_WG }, workgroups: [Math.ceil(C / COL_WG)] as [number] }
+        : { entryPoint: 'main', constants: { COLS, ROWS }, workgroups: [Math.ceil(C / COLS)] as [number] }),
+      buffers: [dweight, dbias, dout, inp, mean, rstd], uniform,
     }),
   ];
 }

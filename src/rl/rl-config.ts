@@ -11,7 +11,7 @@ export interface RlConfig {
   temperature: number;
   topK: number; // 0 = off
   topP: number; // 1 = off
-  advantage: AdvantageMode;
+  advantage: AdvantageMode | 'opsd'; // 'opsd': on-policy self-distillation (per-token teacher-student log-ratio)
   stdNormalize: boolean; // GRPO std division (Stage II of the authors: off)
   truncationGuard: boolean; // method.md: a response that hits the length limit gets reward 0 (off only for tasks
   //                           that grade a fixed-length prefix, such as the `digits` sanity task)

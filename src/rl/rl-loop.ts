@@ -1,6 +1,7 @@
 // One on-policy RL step, read top to bottom: sample G responses for each of P prompts on the GPU,
-// score them (sparse checker or judge), turn scores into per-token advantages per group, then run
-// the clipped policy-gradient update (epochs x mini-batches) with a k3 KL loss to the start model.
+// score them (sparse checker or judge), turn scores into per-token advantages per group (or, for
+// OPSD, into the teacher-student log-ratio), then run the clipped policy-gradient update
+// (epochs x mini-batches) with a k3 KL loss to the frozen start model.
 
 import { GpuDecoder } from '../model/decode';
 import { sampleRollouts } from './rollout';
@@ -8,10 +9,14 @@ import { RlPolicy } from './policy';
 import { groupAdvantages, type TrajectoryScore, type ScoredTrajectory } from './advantages';
 import { lossWeights } from './aggregation';
 import { toGrid, gridLength, scatterResponse, responseLength, responseTokens, type SequenceBatch } from './rl-batch';
+import { teacherBatch } from './opsd';
+import { gatherResponse } from './rl-batch';
+import { opsdAdvantage } from '../ref/policy_loss';
 import { stepMetrics, type StepMetrics } from './step-metrics';
 import { validateRlConfig, type RlConfig } from './rl-config';
 import { encode, decode, BOS_ID, EOS_ID } from '../tasks/tokenizer';
 import type { Gpu } from '../gpu/dispatch';
+import type { PgReport } from './policy';
 
 export interface Scored {
   score: TrajectoryScore; // what the advantages are computed from
@@ -38,6 +43,8 @@ export interface RlStepResult {
   traces: Trace[]; // every sampled response of the step, group by group
 }
 
+type Report = { rep: PgReport; weight: Float32Array; mask: Float32Array };
+
 export class RlLoop {
   readonly decoder: GpuDecoder;
   stepCount = 0;
@@ -49,9 +56,11 @@ export class RlLoop {
     this.decoder = new GpuDecoder(gpu, policy.model, S, policy.config.contextLength);
   }
 
-  async step(prompts: string[], score: Scorer): Promise<RlStepResult> {
+  /** One step. `references` (one per prompt) are needed by OPSD's teacher only; the policy never sees them. */
+  async step(prompts: string[], score: Scorer, references?: string[]): Promise<RlStepResult> {
     const c = this.cfg, G = c.groupSize;
     if (prompts.length !== c.promptsPerStep) throw new Error(`expected ${c.promptsPerStep} prompts, got ${prompts.length}`);
+    if (c.advantage === 'opsd' && references?.length !== prompts.length) throw new Error('OPSD needs one reference per prompt');
     // 1. Sample G responses per prompt.
     const ids = prompts.map((p) => Int32Array.from([BOS_ID, ...encode(p)]));
     const rows = ids.flatMap((p) => Array.from({ length: G }, () => p));
@@ -60,68 +69,111 @@ export class RlLoop {
       maxNewTokens: c.maxNewTokens, eosId: EOS_ID, chunk: 16,
     });
     const batch: SequenceBatch = { S: rows.length, Tmax: this.decoder.Tmax, seqs: ro.seqs, promptLens: ro.promptLens, lengths: ro.lengths };
+    const truncated = (s: number) => ro.truncated[s] === 1;
 
     // 2. Score every response (concurrently: judges may be remote).
     const t1 = performance.now();
     const texts = rows.map((_, s) => decode(responseTokens(batch, s)));
-    const scored = await Promise.all(texts.map((t, s) => score(Math.floor(s / G), t, ro.truncated[s] === 1)));
+    const scored = await Promise.all(texts.map((t, s) => score(Math.floor(s / G), t, truncated(s))));
     const rewardMs = performance.now() - t1;
 
-    // 3. Advantages, group by group.
+    // 3. Old (sampling-policy) and reference log-probs of the whole batch.
+    const t2 = performance.now();
+    const T = gridLength(batch, this.policy.config.contextLength);
+    const grid = toGrid(batch, T);
+    const N = batch.S * T;
+    this.policy.setGrid(grid.tokens, grid.targets);
+    await this.policy.logprobsInto(batch.S, T, 'policy', null);
+    const logpOld = await this.policy.read(this.policy.bufs.logp, N);
+    const logpRef = c.beta > 0 && c.advantage !== 'opsd' ? await this.refLogprobs(batch.S, T) : logpOld;
+
+    // 4. Advantages and loss masks per response token.
+    const adv = c.advantage === 'opsd'
+      ? await this.opsdAdvantages(batch, T, logpOld, prompts, references as string[])
+      : this.groupAdvantages(batch, scored, truncated);
+
+    // 5. The update: epochs x mini-batches of rows.
+    const reports = await this.update(batch, grid, T, logpOld, logpRef, adv.advs, adv.masks);
+    const updateMs = performance.now() - t2;
+    this.stepCount += 1;
+
+    const traces: Trace[] = rows.map((_, s) => ({
+      prompt: prompts[Math.floor(s / G)], response: texts[s], tokens: responseTokens(batch, s), advantages: adv.advs[s], mask: adv.masks[s],
+      score: scored[s].score, correct: scored[s].correct, truncated: truncated(s),
+    }));
+    const metrics = stepMetrics({
+      traces, G, reports, dropped: adv.dropped, zeroStdGroups: adv.zeroStd, groups: c.promptsPerStep,
+      sampleMs: ro.ms, rewardMs, updateMs, sampledTokens: traces.reduce((a, t) => a + t.tokens.length, 0),
+    });
+    return { step: this.stepCount, metrics, traces };
+  }
+
+  private async refLogprobs(S: number, T: number): Promise<Float32Array> {
+    await this.policy.logprobsInto(S, T, 'ref', null);
+    return this.policy.read(this.policy.bufs.logp, S * T);
+  }
+
+  private groupAdvantages(batch: SequenceBatch, scored: Scored[], truncated: (s: number) => boolean) {
+    const c = this.cfg, G = c.groupSize;
     const advs: Float32Array[] = [], masks: Float32Array[] = [];
     let dropped = 0, zeroStd = 0;
     for (let p = 0; p < c.promptsPerStep; p++) {
       const group: ScoredTrajectory[] = [];
       for (let g = 0; g < G; g++) {
         const s = p * G + g;
-        group.push({ score: scored[s].score, length: responseLength(batch, s), truncated: c.truncationGuard && ro.truncated[s] === 1 });
+        group.push({ score: scored[s].score, length: responseLength(batch, s), truncated: c.truncationGuard && truncated(s) });
       }
-      const ga = groupAdvantages(group, { mode: c.advantage, stdNormalize: c.stdNormalize });
+      const ga = groupAdvantages(group, { mode: c.advantage as Exclude<RlConfig['advantage'], 'opsd'>, stdNormalize: c.stdNormalize });
       advs.push(...ga.advantages);
       masks.push(...ga.masks);
       dropped += ga.dropped;
       if (ga.zeroVariance) zeroStd++;
     }
+    return { advs, masks, dropped, zeroStd };
+  }
 
-    // 4. Old (sampling-policy) and reference log-probs on the whole batch, then the update.
-    const t2 = performance.now();
-    const T = gridLength(batch, this.policy.config.contextLength);
-    const grid = toGrid(batch, T);
-    const S = batch.S, N = S * T;
-    this.policy.setGrid(grid.tokens, grid.targets);
-    await this.policy.logprobsInto(S, T, 'policy', null);
-    const logpOld = await this.policy.read(this.policy.bufs.logp, N);
-    const logpRef = c.beta > 0 ? (await this.policy.logprobsInto(S, T, 'ref', null), await this.policy.read(this.policy.bufs.logp, N)) : logpOld;
+  /** OPSD: A_t = log p_teacher(y_t | x, ref, y<t) - log p_student(y_t | x, y<t); the teacher is the frozen start model. */
+  private async opsdAdvantages(batch: SequenceBatch, T: number, logpStudent: Float32Array, prompts: string[], references: string[]) {
+    const G = this.cfg.groupSize;
+    const tb = teacherBatch(batch, prompts.map((p, i) => ({ prompt: p, reference: references[i] })), G, this.policy.config.contextLength);
+    const Tt = gridLength(tb, this.policy.config.contextLength);
+    const tg = toGrid(tb, Tt);
+    this.policy.setGrid(tg.tokens, tg.targets);
+    await this.policy.logprobsInto(tb.S, Tt, 'ref', null);
+    const teacher = gatherResponse(tb, Tt, await this.policy.read(this.policy.bufs.logp, tb.S * Tt));
+    const student = gatherResponse(batch, T, logpStudent);
+    const advs = student.map((st, s) => {
+      const a = new Float32Array(st.length);
+      opsdAdvantage(a, st, teacher[s], st.length);
+      return a;
+    });
+    return { advs, masks: advs.map((a) => new Float32Array(a.length).fill(1)), dropped: 0, zeroStd: 0 };
+  }
+
+  private async update(batch: SequenceBatch, grid: { tokens: Int32Array; targets: Int32Array }, T: number, logpOld: Float32Array,
+    logpRef: Float32Array, advs: Float32Array[], masks: Float32Array[]): Promise<Report[]> {
+    const c = this.cfg, S = batch.S;
     const advGrid = scatterResponse(batch, T, advs);
     const maskGrid = scatterResponse(batch, T, masks);
-    const reports = [];
+    const beta = c.advantage === 'opsd' ? 0 : c.beta; // OPSD: no KL to the start model (method.md)
+    const constant = c.sumNormConstant > 0 ? c.sumNormConstant : c.groupSize * c.maxNewTokens;
     const mb = Math.ceil(S / c.miniBatches);
-    const constant = c.sumNormConstant > 0 ? c.sumNormConstant : G * c.maxNewTokens;
+    const reports: Report[] = [];
     for (let e = 0; e < c.epochs; e++) {
       for (let r0 = 0; r0 < S; r0 += mb) {
-        const r1 = Math.min(S, r0 + mb), n = r1 - r0, sl = (a: Float32Array | Int32Array) => a.slice(r0 * T, r1 * T);
+        const r1 = Math.min(S, r0 + mb), n = r1 - r0;
+        const rowsOf = <A extends Float32Array | Int32Array>(a: A) => a.slice(r0 * T, r1 * T) as A;
         const rowMasks = Array.from({ length: n }, (_, i) => maskGrid.slice((r0 + i) * T, (r0 + i + 1) * T));
         const weight = lossWeights(rowMasks, c.aggregation, constant);
-        this.policy.setGrid(sl(grid.tokens) as Int32Array, sl(grid.targets) as Int32Array);
-        this.upload('logpOld', sl(logpOld) as Float32Array);
-        this.upload('logpRef', sl(logpRef) as Float32Array);
-        const rep = await this.policy.pgUpdate(n, T, sl(advGrid) as Float32Array, weight, { epsLow: c.epsLow, epsHigh: c.epsHigh, beta: c.beta, entCoef: c.entCoef },
+        this.policy.setGrid(rowsOf(grid.tokens), rowsOf(grid.targets));
+        this.upload('logpOld', rowsOf(logpOld));
+        this.upload('logpRef', rowsOf(logpRef));
+        const rep = await this.policy.pgUpdate(n, T, rowsOf(advGrid), weight, { epsLow: c.epsLow, epsHigh: c.epsHigh, beta, entCoef: c.entCoef },
           { lr: c.lr, weightDecay: c.weightDecay, maxGradNorm: c.maxGradNorm });
-        reports.push({ rep, weight, mask: sl(maskGrid) as Float32Array });
+        reports.push({ rep, weight, mask: rowsOf(maskGrid) });
       }
     }
-    const updateMs = performance.now() - t2;
-    this.stepCount += 1;
-
-    const traces: Trace[] = rows.map((_, s) => ({
-      prompt: prompts[Math.floor(s / G)], response: texts[s], tokens: responseTokens(batch, s), advantages: advs[s], mask: masks[s],
-      score: scored[s].score, correct: scored[s].correct, truncated: ro.truncated[s] === 1,
-    }));
-    const metrics = stepMetrics({
-      traces, G, reports, dropped, zeroStdGroups: zeroStd, groups: c.promptsPerStep,
-      sampleMs: ro.ms, rewardMs, updateMs, sampledTokens: traces.reduce((a, t) => a + t.tokens.length, 0),
-    });
-    return { step: this.stepCount, metrics, traces };
+    return reports;
   }
 
   private upload(name: 'logpOld' | 'logpRef', data: Float32Array): void {

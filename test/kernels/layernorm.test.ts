@@ -1,5 +1,6 @@
 // LayerNorm kernels against the CPU reference: one row, widths not multiples of the workgroup or of
-// the 32-column tiles, a 1024-wide row (256-thread workgroups), and gradients that start non-zero.
+// the 32-column tiles, rows on both sides of ROW_THREAD_MAX_C (thread-per-row and workgroup-per-row
+// entry points), a 1024-wide row (256-thread workgroups), and gradients that start non-zero.
 import { describe, it } from 'vitest';
 import * as ref from '../../src/ref/layernorm';
 import * as gpuK from '../../src/kernels/layernorm';
@@ -7,7 +8,8 @@ import { mulberry32, randomFloats } from '../../src/util/rng';
 import { testGpu, toGpu, fromGpu, run } from '../helpers/gpu';
 import { assertClose } from '../helpers/compare';
 
-const shapes: [number, number][] = [[1, 8], [7, 33], [64, 130], [3, 1024], [19, 1]];
+// thread per row (C <= 256): [1,8] [7,33] [64,130] [19,1] [70,256]; workgroup per row: [5,257] [3,1024]
+const shapes: [number, number][] = [[1, 8], [7, 33], [64, 130], [19, 1], [70, 256], [5, 257], [3, 1024]];
 
 describe('kernel layernorm', () => {
   for (const [N, C] of shapes) {

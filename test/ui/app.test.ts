@@ -87,6 +87,20 @@ describe('AppState', () => {
     expect(app.live.series.step).toEqual([1, 2, 3]);
   });
 
+  it('opening another run while one trains keeps it open; the training run stays known', async () => {
+    const api = new FakeApi();
+    api.runs = [runRecord('a'), runRecord('old')];
+    const app = new AppState(api);
+    await app.init(true);
+    api.emit([{ type: 'run', run: runRecord('a', { status: 'running', step: 1 }) }]);
+    await app.open('old');
+    api.emit([{ type: 'run', run: runRecord('a', { status: 'running', step: 2 }) }]); // a periodic update
+    expect(app.live.run?.id).toBe('old');
+    expect(app.trainingId).toBe('a');
+    api.emit([{ type: 'run', run: runRecord('a', { status: 'paused', step: 2 }) }]);
+    expect(app.trainingId).toBeUndefined();
+  });
+
   it('worker errors become notices: storage full, device lost', async () => {
     const api = new FakeApi();
     const app = new AppState(api);

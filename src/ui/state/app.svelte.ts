@@ -25,6 +25,7 @@ export class AppState {
   readonly library: Library;
   readonly notices = new Notices();
   pending = $state<Pending | undefined>();
+  private training = $state<string | undefined>(); // id of the run training in the worker, from its events
 
   constructor(
     private readonly api: TrainerApi,
@@ -54,18 +55,23 @@ export class AppState {
     } else this.notices.push('error', 'The training worker stopped', `${text}. Reload the page; saved runs are kept.`);
   }
 
-  /** The id of the run training in the worker right now, if any. */
+  /** The id of the run training in the worker right now, if any (whichever run the live view shows). */
   get trainingId(): string | undefined {
-    const r = this.live.run;
-    return r?.status === 'running' ? r.id : undefined;
+    return this.training;
   }
 
   onEvents(events: readonly WorkerEvent[]): void {
     for (const e of events) {
-      // A run that starts training (from here or from the library) becomes the live one.
-      if (e.type === 'run' && e.run.status === 'running' && e.run.id !== this.live.run?.id) {
-        this.live.show(e.run, []);
-        void this.backfill(e.run.id);
+      if (e.type === 'run') {
+        const starts = e.run.status === 'running' && this.training !== e.run.id;
+        if (e.run.status === 'running') this.training = e.run.id;
+        else if (this.training === e.run.id) this.training = undefined;
+        // A run that starts training (from here or from the library) becomes the live one; later
+        // updates of it do not pull the view back if the user opened another run meanwhile.
+        if (starts && e.run.id !== this.live.run?.id) {
+          this.live.show(e.run, []);
+          void this.backfill(e.run.id);
+        }
       }
       if (e.type === 'error') this.notices.fromWorker(e.kind, e.message);
     }

@@ -28,7 +28,7 @@ export function guidance(c: Unsupported, userAgent: string, secureContext: boole
     if (firefox) steps.push('Firefox: WebGPU is on by default from Firefox 141 on Windows; elsewhere set dom.webgpu.enabled to true in about:config (Nightly) or use Chrome.');
     if (safari) steps.push('Safari: WebGPU is on by default from Safari 26; on older versions enable it under Develop > Feature Flags > WebGPU.');
     steps.push('Use Chrome or Edge 113 or newer on Windows, macOS or ChromeOS, Chrome 121+ on Android, Safari 26+, or Firefox 141+ on Windows.');
-    steps.push('If WebGPU was turned off on purpose (for example with --disable-webgpu or by a policy), start the browser without that setting.');
+    steps.push('If WebGPU was turned off on purpose (by a browser flag or an administrator policy), turn it back on for this site.');
     return { title: 'This browser does not offer WebGPU', summary: 'The playground trains a transformer on your GPU through WebGPU, and this browser does not expose it. Nothing is sent to a server, so there is no fallback: the page needs WebGPU.', steps };
   }
   if (c.reason === 'no-adapter') {

@@ -1,0 +1,67 @@
+// `npm run bench`: speed on the adapter it finds (named in the output), as ratios against a peer
+// measured in the same run: matmul against tfjs-webgpu, KV-cache sampling against full recompute;
+// plus full training-step tokens/s and the GRPO step's sampling/update split for two model sizes.
+
+import { parseArgs } from 'node:util';
+import { acquireGpu } from '../gpu/device';
+import { PipelineCache } from '../gpu/pipelines';
+import { VOCAB_SIZE } from '../tasks/tokenizer';
+import { benchMatmul, formatMatmulTable, modelMatmulShapes, squareShapes } from './bench/matmul-bench';
+import { benchTrainStep } from './bench/train-bench';
+import { benchSampling } from './bench/sample-bench';
+import { benchGrpoStep } from './bench/grpo-bench';
+import { floatArg, intArg, runCli, UsageError } from './args';
+
+const SECTIONS = ['matmul', 'train', 'sample', 'grpo'];
+const HELP = `usage: npm run bench -- [options]
+  --only LIST        comma-separated sections: ${SECTIONS.join(',')} (default all)
+  --reps N           matmul repetitions per shape (default 7)
+  --peak-gflops X    the adapter's fp32 peak, to print the fraction reached (real GPUs)`;
+
+function table(head: string[], rows: (string | number)[][]): string {
+  const cells = [head, ...rows.map((r) => r.map(String))];
+  const w = head.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
+  return cells.map((r) => r.map((c, i) => c.padStart(w[i])).join('  ')).join('\n');
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { only: { type: 'string' }, reps: { type: 'string' }, 'peak-gflops': { type: 'string' }, help: { type: 'boolean' } }, strict: true });
+  if (values.help) return void console.log(HELP);
+  const only = (values.only ?? SECTIONS.join(',')).split(',');
+  for (const s of only) if (!SECTIONS.includes(s)) throw new UsageError(`--only: unknown section ${JSON.stringify(s)} (choose from ${SECTIONS.join(', ')})`);
+  const reps = intArg('reps', values.reps, 7, 1, 1000);
+  const peak = floatArg('peak-gflops', values['peak-gflops'], 0, 0, 1e7);
+
+  const { device, info } = await acquireGpu();
+  const gpu = { device, pipelines: new PipelineCache(device) };
+  console.log(`adapter: ${info.adapterName}${info.isFallback ? ' (CPU fallback: compare ratios, not absolute times)' : ''}`);
+
+  if (only.includes('matmul')) {
+    console.log('\n## matmul: ours vs @tensorflow/tfjs-backend-webgpu, same adapter, same run (median GFLOP/s)');
+    const shapes = [...modelMatmulShapes(64, 256, VOCAB_SIZE), ...modelMatmulShapes(128, 512, VOCAB_SIZE), ...squareShapes([128, 256, 512])];
+    const rows = await benchMatmul(gpu, shapes, { reps });
+    console.log(formatMatmulTable(rows));
+    const worst = rows.reduce((w, r) => (r.ratio < w.ratio ? r : w));
+    console.log(`lowest ratio ${worst.ratio.toFixed(2)}x (${worst.label})`);
+    if (peak > 0) console.log(`best of ours: ${(Math.max(...rows.map((r) => r.oursGflops)) / peak * 100).toFixed(2)}% of ${peak} GFLOP/s fp32 peak`);
+  }
+  if (only.includes('train')) {
+    console.log('\n## full training step (forward, backward, AdamW), B=16 T=64');
+    const rows = await benchTrainStep(gpu, ['small', 'medium'], 16, 64);
+    console.log(table(['preset', 'params', 'ms/step', 'tokens/s'], rows.map((r) => [r.preset, r.params, r.msPerStep.toFixed(0), r.tokensPerSec.toFixed(0)])));
+  }
+  if (only.includes('sample')) {
+    console.log('\n## sampling: KV cache vs full recompute, S=16 sequences, 64 new tokens, both on the GPU sampler');
+    const rows = await benchSampling(gpu, ['tiny', 'small'], 16, 64);
+    console.log(table(['preset', 'params', 'kv tok/s', 'recompute tok/s', 'ratio', 'same tokens'],
+      rows.map((r) => [r.preset, r.params, r.kvTokensPerSec.toFixed(0), r.fullTokensPerSec.toFixed(1), `${r.ratio.toFixed(1)}x`, r.agree.toFixed(2)])));
+  }
+  if (only.includes('grpo')) {
+    console.log('\n## GRPO step: sampling vs update time (median of 4 steps after warm-up), 4 prompts x 8 samples, 32 new tokens');
+    const rows = await benchGrpoStep(gpu, ['tiny', 'small'], 4, 8, 32);
+    console.log(table(['preset', 'sample s', 'update s', 'update/sample', 'sampled tok/s'],
+      rows.map((r) => [r.preset, r.sampleS.toFixed(2), r.updateS.toFixed(2), `${(r.updateS / r.sampleS).toFixed(2)}x`, r.sampledTokensPerSec.toFixed(0)])));
+  }
+}
+
+void runCli(main);

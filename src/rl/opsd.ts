@@ -1,0 +1,38 @@
+// On-policy self-distillation (method.md, OPSD): the teacher is the frozen start model given the
+// problem AND the reference solution in context. teacherBatch rebuilds each sampled sequence as
+// <bos> prompt "Reference: " reference "\n" response, so the teacher scores the student's own tokens.
+
+import { encode, BOS_ID } from '../tasks/tokenizer';
+import { responseTokens, type SequenceBatch } from './rl-batch';
+
+export const TEACHER_PREFIX = 'Reference: ';
+
+export interface TeacherContext {
+  prompt: string;
+  reference: string;
+}
+
+/**
+ * One teacher row per student row (row s belongs to prompt floor(s/G)). When the reference does not
+ * fit in the context with the response, it is cut from its start (its end holds the final result).
+ */
+export function teacherBatch(student: SequenceBatch, ctx: TeacherContext[], G: number, contextLength: number): SequenceBatch {
+  const S = student.S, Tmax = contextLength;
+  const seqs = new Int32Array(S * Tmax);
+  const promptLens = new Int32Array(S), lengths = new Int32Array(S);
+  for (let s = 0; s < S; s++) {
+    const { prompt, reference } = ctx[Math.floor(s / G)];
+    const resp = responseTokens(student, s);
+    const head = [BOS_ID, ...encode(prompt), ...encode(TEACHER_PREFIX)];
+    const tail = encode('\n');
+    const room = Tmax - head.length - tail.length - resp.length;
+    if (room < 0) throw new Error(`OPSD: prompt and response of row ${s} leave no room for the reference in ${Tmax} tokens`);
+    const ref = encode(reference);
+    const kept = ref.length > room ? ref.slice(ref.length - room) : ref;
+    const row = [...head, ...kept, ...tail, ...resp];
+    seqs.set(row, s * Tmax);
+    promptLens[s] = row.length - resp.length;
+    lengths[s] = row.length;
+  }
+  return { S, Tmax, seqs, promptLens, lengths };
+}
