@@ -4,7 +4,11 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 
 export default defineConfig({
   plugins: [svelte()],
-  worker: { format: 'es' },
+  worker: {
+    format: 'es',
+    // The WGSL sources get a chunk of their own, apart from the worker's code.
+    rolldownOptions: { output: { codeSplitting: { groups: [{ name: 'wgsl', test: /\.wgsl/ }] } } },
+  },
   build: { target: 'es2022', chunkSizeWarningLimit: 1500 },
   test: {
     include: ['test/**/*.test.ts'],

@@ -67,7 +67,7 @@ async function nodeAdapter(): Promise<GPUAdapter> {
   };
   let adapter: GPUAdapter | null = await instance().requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter && !env.VK_ICD_FILENAMES) {
-    const { existsSync } = await import('node:fs');
+    const { existsSync } = await import(/* @vite-ignore */ 'node:' + 'fs');
     if (existsSync(SWIFTSHADER_ICD)) {
       env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
       adapter = await instance().requestAdapter();

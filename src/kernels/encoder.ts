@@ -8,7 +8,8 @@ import { UniformWriter } from '../gpu/buffers';
 import { grid1d } from './grid';
 
 const WG_FORWARD = 256;
-const WG_BACKWARD = 64;
+const WG_BACKWARD = 16; // few threads ((V+T) * C/CH): small workgroups spread them over more cores
+const CH = 32; // channels per backward thread: one scan of the tokens serves CH channels
 
 /** out (B,T,C) = wte (V,C)[tokens (B,T)] + wpe (maxT,C)[t] */
 export function encoderForward(gpu: Gpu, out: Buf, tokens: Buf, wte: Buf, wpe: Buf, B: number, T: number, C: number): Dispatch {
@@ -24,10 +25,10 @@ export function encoderForward(gpu: Gpu, out: Buf, tokens: Buf, wte: Buf, wpe: B
 export function encoderBackward(gpu: Gpu, dwte: Buf, dwpe: Buf, dout: Buf, tokens: Buf, B: number, T: number, C: number, V: number): Dispatch[] {
   return [
     makeDispatch(gpu, {
-      name: 'encoder_backward', code: backwardCode, constants: { WG: WG_BACKWARD },
+      name: 'encoder_backward', code: backwardCode, constants: { WG: WG_BACKWARD, CH },
       buffers: [dwte, dwpe, dout, tokens],
       uniform: new UniformWriter().u32(B).u32(T).u32(C).u32(V).bytes(),
-      workgroups: grid1d((V + T) * C, WG_BACKWARD),
+      workgroups: grid1d((V + T) * Math.ceil(C / CH), WG_BACKWARD),
     }),
   ];
 }

@@ -7,11 +7,12 @@ import { UniformWriter } from '../gpu/buffers';
 import { grid1d } from './grid';
 
 const WG = 256;
+const PER = 4; // elements cleared by each thread
 
 /** buf (N) = 0; N counts 4-byte elements from the start of `buf` (a whole buffer or a range). */
 export function zeroBuffer(gpu: Gpu, buf: Buf, N: number): Dispatch {
   return makeDispatch(gpu, {
-    name: 'zero', code, constants: { WG },
-    buffers: [buf], uniform: new UniformWriter().u32(N).bytes(), workgroups: grid1d(N, WG),
+    name: 'zero', code, constants: { WG, PER },
+    buffers: [buf], uniform: new UniformWriter().u32(N).bytes(), workgroups: grid1d(N, WG * PER),
   });
 }

@@ -1,5 +1,7 @@
 // Causal attention kernels against the CPU reference on shapes that fit no workgroup evenly,
 // including a one-token, one-head case; backward outputs start from random values to prove +=.
+// Head sizes cover every entry point: HS % 8 == 0 (vec4 everywhere), HS = 4 or 12 (vec4 forward and
+// datt, scalar dq/dk/dv), odd HS (scalar everywhere); T not a multiple of 4 tests the partial quads.
 import { describe, it } from 'vitest';
 import * as ref from '../../src/ref/attention';
 import * as gpuK from '../../src/kernels/attention';
@@ -9,10 +11,13 @@ import { assertClose } from '../helpers/compare';
 
 describe('kernel attention', () => {
   const shapes: [number, number, number, number][] = [
-    [1, 1, 4, 1],
-    [2, 5, 8, 2],
-    [3, 17, 24, 3],
-    [2, 33, 64, 4],
+    [1, 1, 4, 1], // HS 4
+    [2, 5, 8, 2], // HS 4
+    [3, 17, 24, 3], // HS 8
+    [2, 33, 64, 4], // HS 16
+    [2, 6, 36, 3], // HS 12
+    [2, 7, 6, 2], // HS 3
+    [1, 10, 5, 1], // HS 5
   ];
   for (const [B, T, C, NH] of shapes) {
     it(`forward and backward, B=${B} T=${T} C=${C} NH=${NH}`, async () => {

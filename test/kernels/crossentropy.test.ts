@@ -1,6 +1,7 @@
-// Softmax cross-entropy kernels against the CPU reference: tiny to GPT-2-sized vocabularies, ignored
-// rows (negative targets), logits around 1e3 (stability), more than 65535 rows (grid wrap), and
-// dlogits that start non-zero to prove accumulation.
+// Softmax cross-entropy kernels against the CPU reference: tiny to GPT-2-sized vocabularies on both
+// sides of ROW_THREAD_MAX_V (thread-per-row and workgroup-per-row entry points), ignored rows (negative
+// targets), logits around 1e3 (stability), more than 65535 workgroups (grid wrap), and dlogits that
+// start non-zero to prove accumulation.
 import { describe, it, expect } from 'vitest';
 import * as ref from '../../src/ref/crossentropy';
 import * as gpuK from '../../src/kernels/crossentropy';
@@ -44,7 +45,8 @@ async function check(N: number, V: number, offset: number, seed: number, withBac
 }
 
 describe('kernel crossentropy', () => {
-  const shapes: [number, number][] = [[1, 3], [5, 99], [37, 130], [64, 1000], [3, 5000], [2, 50257]];
+  // thread per row (V <= 1024): the first five; workgroup per row: the last three
+  const shapes: [number, number][] = [[1, 3], [5, 99], [37, 130], [64, 1000], [40, 1024], [3, 1025], [3, 5000], [2, 50257]];
   for (const [N, V] of shapes) {
     it(`forward and backward, N=${N} V=${V}`, async () => {
       await check(N, V, 0, N * 131 + V);
@@ -56,8 +58,8 @@ describe('kernel crossentropy', () => {
     for (const l of losses) expect(Number.isFinite(l)).toBe(true);
   });
 
-  it('wraps more than 65535 rows into y (forward)', async () => {
-    await check(65600, 2, 0, 17, false);
+  it('wraps more than 65535 workgroups into y (forward, thread per row)', async () => {
+    await check(65536 * 16 + 40, 2, 0, 17, false); // 16 rows per workgroup in the thread-per-row entry point
   });
 
   it('gives loss ~0 for a confident correct row and -log(1/V) for a flat one', async () => {

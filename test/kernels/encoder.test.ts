@@ -1,5 +1,6 @@
 // Embedding kernels against the CPU reference: repeated tokens (the scatter-add case), a single
-// position, widths that are not multiples of the workgroup, and gradients that start non-zero.
+// position, widths that are not multiples of the workgroup or of the backward's 32-channel chunks,
+// and gradients that start non-zero.
 import { describe, it } from 'vitest';
 import * as ref from '../../src/ref/encoder';
 import * as gpuK from '../../src/kernels/encoder';
@@ -13,6 +14,7 @@ const shapes: [number, number, number, number, number][] = [
   [2, 7, 33, 13, 9],
   [3, 17, 130, 50, 20],
   [4, 64, 16, 3, 64], // tiny vocabulary: every token repeats many times
+  [2, 9, 64, 11, 12], // exactly two 32-channel chunks per row in the backward
 ];
 
 describe('kernel encoder', () => {

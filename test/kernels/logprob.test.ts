@@ -1,6 +1,7 @@
-// Log-probability and entropy kernels against the CPU reference: tiny to GPT-2-sized vocabularies,
-// negative targets (logp 0, entropy still computed and differentiated), logits around 1e3, and
-// dlogits that start non-zero to prove accumulation.
+// Log-probability and entropy kernels against the CPU reference: tiny to GPT-2-sized vocabularies on
+// both sides of ROW_THREAD_MAX_V (thread-per-row and workgroup-per-row entry points), negative
+// targets (logp 0, entropy still computed and differentiated), logits around 1e3, and dlogits that
+// start non-zero to prove accumulation.
 import { describe, it, expect } from 'vitest';
 import * as ref from '../../src/ref/logprob';
 import * as gpuK from '../../src/kernels/logprob';
@@ -42,7 +43,8 @@ async function check(N: number, V: number, offset: number, seed: number): Promis
 }
 
 describe('kernel logprob', () => {
-  const shapes: [number, number][] = [[1, 3], [5, 99], [37, 130], [64, 1000], [3, 5000], [2, 50257]];
+  // thread per row (V <= 1024): the first five; workgroup per row: the last three
+  const shapes: [number, number][] = [[1, 3], [5, 99], [37, 130], [64, 1000], [40, 1024], [3, 1025], [3, 5000], [2, 50257]];
   for (const [N, V] of shapes) {
     it(`forward and backward, N=${N} V=${V}`, async () => {
       await check(N, V, 0, N * 977 + V);
