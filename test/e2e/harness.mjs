@@ -72,6 +72,9 @@ export async function launch(flags) {
 
 /** Runs named steps in order, timing each; the first failure stops the scenario and is rethrown. */
 export class Steps {
+  /** Steps passed and failed in this process, for the closing line. */
+  static tally = { passed: 0, failed: 0 };
+
   constructor(scenario, page) {
     this.scenario = scenario;
     this.page = page;
@@ -85,8 +88,10 @@ export class Steps {
       await fn();
       const s = ((Date.now() - t0) / 1000).toFixed(1);
       this.done.push(name);
+      Steps.tally.passed++;
       console.log(`  ok   ${this.scenario}: ${name} (${s}s)`);
     } catch (e) {
+      Steps.tally.failed++;
       console.log(`  FAIL ${this.scenario}: ${name}`);
       await this.shot(`FAILED-${name.replace(/[^a-z0-9]+/gi, '-')}`).catch(() => undefined);
       throw e;

@@ -214,4 +214,7 @@ try {
   await server.close();
 }
 console.log(`e2e: ${failed ? 'FAILED' : 'passed'} in ${((Date.now() - t0) / 1000).toFixed(0)}s; screenshots in ${ARTIFACTS}`);
+// A step that fails stops its scenario, so a failure is also counted when no step recorded it.
+const { passed, failed: failedSteps } = Steps.tally;
+console.log(`e2e: ${passed} passed, ${Math.max(failedSteps, failed ? 1 : 0)} failed`);
 process.exit(failed ? 1 : 0);

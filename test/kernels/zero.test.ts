@@ -1,4 +1,5 @@
 // Zero-fill kernel against the CPU reference, on whole buffers and on a 256-byte-aligned range of one.
+// Counts that are multiples of 4 take the vec4 entry point, the others the scalar one.
 import { describe, it, expect } from 'vitest';
 import * as ref from '../../src/ref/zero';
 import * as gpuK from '../../src/kernels/zero';
@@ -7,7 +8,7 @@ import { testGpu, toGpu, fromGpu, run } from '../helpers/gpu';
 import { assertClose } from '../helpers/compare';
 
 describe('kernel zero', () => {
-  for (const N of [1, 7, 257, 4099]) {
+  for (const N of [1, 4, 7, 257, 1028, 4099, 20000]) {
     it(`clears N=${N} and nothing past it`, async () => {
       const g = await testGpu();
       const data = randomFloats(mulberry32(N), N + 5, 2); // 5 guard elements after the cleared span
