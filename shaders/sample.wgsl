@@ -7,7 +7,7 @@
 // Bindings:
 //   0 next     array<i32> (S)    written
 //   1 logits   array<f32> (S,V)
-//   2 counter  array<u32> (1)    decode-step counter, read (appendTokens increments it)
+//   2 counter  array<u32> (1)    decode position t, read (rollout_advance's counter_increment advances it)
 //   3 params   uniform           { S, V, temperature, topK, topP, seed }
 // Dispatch: one workgroup of WG threads per row (WG a power of two), rows wrapping into y past 65535.
 // Workgroup memory: 2 * WG * 4 bytes + 4 (2 KiB at WG = 256).

@@ -1,7 +1,8 @@
 // `npm run judge -- <options>`: grade a JSONL of {question, reference, response[, answer]} with the
 // built-in or an OpenAI-compatible judge and print the calibration table (score >= 4 against the
 // answer checker, with the correct reference, none, and a wrong one). `--generate N` makes such a
-// file from our own tasks so the table can be produced offline. Exit 2 on bad options.
+// file from our own tasks so the table can be produced offline. An LLM judge's API key comes from the
+// environment only, never from the command line. Exit 2 on bad options.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -30,7 +31,10 @@ export const JUDGE_USAGE = `usage: npm run judge -- (--input FILE | --generate N
   --process            also grade segment by segment and print mean process scores
   --base-url URL       llm: the OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1
   --model NAME         llm: the model to ask
-  --api-key-env VAR    llm: environment variable holding the API key (default OPENAI_API_KEY; optional)
+  --api-key-env VAR    llm: environment variable holding the API key (default OPENAI_API_KEY, used
+                       when set; a VAR named here must be set). The key is read from the
+                       environment only: there is no option to pass it on the command line
+  --structured MODE    llm: auto (default: JSON output where the server accepts it), json_schema, off
   --concurrency N      records graded at once (default 8)
   --json               print the numbers as JSON instead of the table
   --help               this text`;
@@ -60,7 +64,8 @@ function parse(argv: string[]) {
       input: { type: 'string' }, generate: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string' },
       family: { type: 'string' }, judge: { type: 'string' }, 'error-rate': { type: 'string' }, rubric: { type: 'string' },
       delimiter: { type: 'string' }, process: { type: 'boolean' }, 'base-url': { type: 'string' }, model: { type: 'string' },
-      'api-key-env': { type: 'string' }, concurrency: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' },
+      'api-key-env': { type: 'string' }, structured: { type: 'string' }, concurrency: { type: 'string' }, json: { type: 'boolean' },
+      help: { type: 'boolean' },
     },
   });
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
@@ -84,7 +89,11 @@ export async function judgeCli(argv: string[], io: JudgeCliIo = nodeIo): Promise
     const concurrency = intArg('concurrency', v.concurrency, 8, 1, 256);
     const stepDelimiter = v.delimiter ?? '###';
     if (stepDelimiter === '') throw new UsageError('--delimiter must not be empty');
-    if (judgeName === 'builtin' && (v['base-url'] !== undefined || v.model !== undefined)) throw new UsageError('--base-url and --model need --judge llm');
+    const structuredOutput = choiceArg('structured', v.structured, 'auto', ['auto', 'json_schema', 'off'] as const);
+    if (judgeName === 'builtin') {
+      const llmOnly = (['base-url', 'model', 'api-key-env', 'structured'] as const).filter((k) => v[k] !== undefined);
+      if (llmOnly.length > 0) throw new UsageError(`${llmOnly.map((k) => `--${k}`).join(' and ')} need${llmOnly.length > 1 ? '' : 's'} --judge llm`);
+    }
     if (judgeName === 'llm' && v['error-rate'] !== undefined) throw new UsageError('--error-rate is a knob of the builtin judge only');
 
     let records: CalibrationRecord[];
@@ -115,8 +124,13 @@ export async function judgeCli(argv: string[], io: JudgeCliIo = nodeIo): Promise
     let judge: Judge;
     if (judgeName === 'llm') {
       if (!v['base-url'] || !v.model) throw new UsageError('--judge llm needs --base-url and --model');
-      const apiKey = io.env[v['api-key-env'] ?? 'OPENAI_API_KEY'] || undefined;
-      judge = new LlmJudge({ baseUrl: v['base-url'], model: v.model, apiKey, rubricMode, stepDelimiter, concurrency: Math.min(concurrency, 16) });
+      const keyVar = v['api-key-env'] ?? 'OPENAI_API_KEY';
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(keyVar)) throw new UsageError('--api-key-env takes the NAME of an environment variable (letters, digits, _), not the key');
+      const apiKey = io.env[keyVar] || undefined;
+      if (v['api-key-env'] !== undefined && apiKey === undefined) throw new UsageError(`--api-key-env: the environment variable ${keyVar} is not set or is empty`);
+      judge = new LlmJudge({
+        baseUrl: v['base-url'], model: v.model, apiKey, rubricMode, stepDelimiter, structuredOutput, concurrency: Math.min(concurrency, 16),
+      });
     } else {
       judge = new BuiltinJudge({ errorRate, seed });
     }
@@ -125,7 +139,11 @@ export async function judgeCli(argv: string[], io: JudgeCliIo = nodeIo): Promise
     else io.out(formatCalibrationTable(stats, `judge: ${judge.name}   records: ${records.length}   rubric: ${rubricMode}`));
     if (judge instanceof LlmJudge) {
       const s = judge.stats();
-      io.err(`llm judge: ${s.calls} calls, ${s.cacheHits} cache hits, ${s.retries} retries, ${s.promptTokens + s.completionTokens} tokens, cost ${s.cost.toFixed(4)}`);
+      const failed = Object.entries({ ...s.failures, ...s.errors }).filter(([k, n]) => n > 0 && k !== 'error').map(([k, n]) => `${k} ${n}`);
+      io.err(
+        `llm judge: ${s.calls} calls, ${s.cacheHits} cache hits, ${s.retries} retries, ${s.promptTokens + s.completionTokens} tokens, ` +
+          `cost ${s.cost.toFixed(4)}; failed grades (left out of the table, never scored): ${failed.length > 0 ? failed.join(', ') : 'none'}`,
+      );
     }
     return 0;
   } catch (e) {

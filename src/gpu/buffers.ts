@@ -6,9 +6,19 @@ const UNIFORM = 0x0040 | 0x0008; // UNIFORM | COPY_DST
 const MAP_READ = 0x0001;
 const COPY_DST = 0x0008;
 
-/** A storage buffer of `count` 4-byte elements (f32, i32 or u32), optionally filled from `data`. */
+/**
+ * A storage buffer of `count` 4-byte elements (f32, i32 or u32), optionally filled from `data`. A buffer
+ * larger than the device can bind is refused here, by name, instead of failing later as an invalid buffer.
+ */
 export function storageBuffer(device: GPUDevice, label: string, count: number, data?: ArrayBufferView): GPUBuffer {
   const size = Math.max(16, Math.ceil((count * 4) / 16) * 16);
+  const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
+  if (!Number.isInteger(count) || count < 0) throw new Error(`buffer ${label}: element count must be a non-negative integer, got ${count}`);
+  if (size > limit) {
+    const mib = (b: number) => (b / 2 ** 20).toFixed(1);
+    throw new Error(`buffer ${label} needs ${mib(size)} MiB, more than this device can bind (${mib(limit)} MiB): ` +
+      'use a smaller batch, sequence length or model');
+  }
   const buf = device.createBuffer({ label, size, usage: STORAGE });
   if (data) device.queue.writeBuffer(buf, 0, data.buffer, data.byteOffset, data.byteLength);
   return buf;

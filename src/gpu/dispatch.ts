@@ -30,7 +30,7 @@ export interface KernelSpec {
   workgroups: [number, number?, number?];
 }
 
-/** Builds one Dispatch; its uniform buffer is created once and owned by the bind group. */
+/** Builds one Dispatch; its uniform buffer is created here, once, and freed by releaseDispatches. */
 export function makeDispatch(gpu: Gpu, spec: KernelSpec): Dispatch {
   const pipeline = gpu.pipelines.get(spec.name, spec.code, spec.constants ?? {}, spec.entryPoint ?? 'main');
   const entries: GPUBindGroupEntry[] = spec.buffers.map((b, binding) => ({ binding, resource: 'buffer' in b ? b : { buffer: b } }));
@@ -60,6 +60,15 @@ export function submit(gpu: Gpu, dispatches: readonly Dispatch[], label = 'submi
   encode(pass, dispatches);
   pass.end();
   gpu.device.queue.submit([enc.finish()]);
+}
+
+/**
+ * Destroys the uniform buffers of dispatches the caller built and will not encode again. Storage
+ * buffers are not touched (they belong to whoever created them); a buffer still used by submitted
+ * work is freed once that work completes.
+ */
+export function releaseDispatches(dispatches: Iterable<Dispatch>): void {
+  for (const d of dispatches) d.uniform?.destroy();
 }
 
 /** Number of workgroups of size `size` needed to cover `n` items. */

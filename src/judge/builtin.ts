@@ -164,6 +164,9 @@ export class BuiltinJudge implements Judge {
     const { referenceMode, errorRate } = this.config;
     if (!['given', 'none', 'wrong'].includes(referenceMode)) throw new Error(`builtin judge: unknown referenceMode ${JSON.stringify(referenceMode)}`);
     if (!(errorRate >= 0 && errorRate <= 1)) throw new Error(`builtin judge: errorRate must be in [0, 1], got ${errorRate}`);
+    if (referenceMode === 'wrong' && this.config.pool.length < 2) {
+      throw new Error(`builtin judge: referenceMode 'wrong' needs a pool of at least 2 problems whose references it can borrow, got ${this.config.pool.length}`);
+    }
     this.name = `builtin${referenceMode === 'given' ? '' : `(${referenceMode === 'none' ? 'no' : 'wrong'} reference)`}${errorRate > 0 ? `(error ${errorRate})` : ''}`;
   }
 

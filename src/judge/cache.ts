@@ -1,13 +1,31 @@
 // The LLM judge's cache: the JudgeCache interface, an in-memory implementation, and the cache key, a
 // SHA-256 (Web Crypto, Node >= 20 and browsers) of the judge configuration, PROMPT_VERSION and the
-// exact messages sent. The API key is never part of a key or a record. IndexedDB: cache-idb.ts.
+// exact messages sent; records are checked before use. The API key is never part of a key or a
+// record. IndexedDB: cache-idb.ts.
 
 import type { ChatMessage } from './prompts';
+import { MAX_CHECKPOINTS, MIN_CHECKPOINTS } from './types';
 
 /** What is cached: only replies that parsed ('ok'); failures are always asked again. */
 export type JudgeCacheRecord =
   | { kind: 'grade'; k: number; rationale: string; createdAt: number }
   | { kind: 'rubric'; checkpoints: string[]; finalAnswer?: string; createdAt: number };
+
+/**
+ * Whether a record read back from a cache is one the judge could have written for a call of `kind`:
+ * a grade with an integer k in 1..5, or a rubric of 2..6 string checkpoints. A record that is not
+ * (a damaged or hand-edited database) is treated as a miss, never turned into a reward.
+ */
+export function isValidRecord(record: unknown, kind: 'rubric' | 'outcome' | 'process'): record is JudgeCacheRecord {
+  if (typeof record !== 'object' || record === null) return false;
+  const r = record as Record<string, unknown>;
+  if (kind === 'rubric') {
+    const cps = r.checkpoints;
+    return r.kind === 'rubric' && Array.isArray(cps) && cps.length >= MIN_CHECKPOINTS && cps.length <= MAX_CHECKPOINTS &&
+      cps.every((c) => typeof c === 'string') && (r.finalAnswer === undefined || typeof r.finalAnswer === 'string');
+  }
+  return r.kind === 'grade' && Number.isInteger(r.k) && (r.k as number) >= 1 && (r.k as number) <= 5 && typeof r.rationale === 'string';
+}
 
 export interface JudgeCache {
   get(key: string): Promise<JudgeCacheRecord | undefined>;

@@ -41,31 +41,42 @@ export interface ConditionStats {
   note?: string; // why a condition was not graded
 }
 
-/** Parses a calibration JSONL; bad lines come back with their line number and reason. */
+/**
+ * Parses a calibration JSONL; bad lines come back with their line number and reason. A field of the
+ * wrong type is an error, not ignored: a "correct": "yes" that silently fell back to the answer
+ * checker would change the table without a word.
+ */
 export function parseCalibrationJsonl(text: string): { records: CalibrationRecord[]; errors: { line: number; reason: string }[] } {
   const records: CalibrationRecord[] = [];
   const errors: { line: number; reason: string }[] = [];
-  text.split(/\r?\n/).forEach((row, i) => {
+  text.replace(/^\uFEFF/, '').split(/\r?\n/).forEach((row, i) => {
     if (row.trim() === '') return;
-    let o: Record<string, unknown>;
+    const fail = (reason: string) => void errors.push({ line: i + 1, reason });
+    let obj: unknown;
     try {
-      o = JSON.parse(row);
+      obj = JSON.parse(row);
     } catch (e) {
-      errors.push({ line: i + 1, reason: `bad JSON: ${(e as Error).message}` });
-      return;
+      return fail(`bad JSON: ${(e as Error).message}`);
     }
-    const missing = ['question', 'reference', 'response'].filter((k) => typeof o?.[k] !== 'string');
-    if (typeof o !== 'object' || o === null || missing.length > 0) {
-      errors.push({ line: i + 1, reason: `missing or non-string field${missing.length > 1 ? 's' : ''} ${missing.join(', ') || '(not an object)'}` });
-      return;
+    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return fail('not a JSON object');
+    const o = obj as Record<string, unknown>;
+    const missing = ['question', 'reference', 'response'].filter((k) => typeof o[k] !== 'string');
+    if (missing.length > 0) return fail(`missing or non-string field${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
+    const scalar = (v: unknown) => typeof v === 'string' || typeof v === 'number';
+    if (o.answer !== undefined && !scalar(o.answer)) return fail('field "answer" is not a string or number');
+    if (o.correct !== undefined && typeof o.correct !== 'boolean') return fail('field "correct" is not true or false');
+    if (o.kind !== undefined && typeof o.kind !== 'string') return fail('field "kind" is not a string');
+    if (o.id !== undefined && !scalar(o.id)) return fail('field "id" is not a string or number');
+    if (o.intermediates !== undefined && !(Array.isArray(o.intermediates) && o.intermediates.every(scalar))) {
+      return fail('field "intermediates" is not a list of strings or numbers');
     }
     records.push({
       question: o.question as string, reference: o.reference as string, response: o.response as string,
       answer: o.answer === undefined ? undefined : String(o.answer),
-      correct: typeof o.correct === 'boolean' ? o.correct : undefined,
-      kind: typeof o.kind === 'string' ? o.kind : undefined,
-      intermediates: Array.isArray(o.intermediates) ? o.intermediates.map(String) : undefined,
-      id: typeof o.id === 'string' ? o.id : `line-${i + 1}`,
+      correct: o.correct as boolean | undefined,
+      kind: o.kind as string | undefined,
+      intermediates: (o.intermediates as unknown[] | undefined)?.map(String),
+      id: o.id === undefined ? `line-${i + 1}` : String(o.id),
     });
   });
   return { records, errors };

@@ -2,7 +2,7 @@
 // structured output, and rubric replies. Pure functions on strings: no HTTP (llm-client.ts), no
 // prompts (prompts.ts); process segments are cut by segments.ts, shared with the built-in judge.
 
-import type { ParseStatus } from './types';
+import { MAX_CHECKPOINTS, MIN_CHECKPOINTS, type ParseStatus } from './types';
 
 /** A parsed grading reply. k is null unless status is 'ok'. */
 export interface ParsedScore {
@@ -20,9 +20,6 @@ export interface ParsedRubric {
   error?: string;
 }
 
-export const MIN_CHECKPOINTS = 2;
-export const MAX_CHECKPOINTS = 6;
-
 // The final line must be the score line and nothing else. Tolerated around it: markdown emphasis
 // (`**Score: 4**`), a trailing period, any letter case and spaces. The value is everything after the
 // colon; it must be an integer 1..5 (k = 4.5, 0 or 7 is 'out-of-range', not rounded or clamped).
@@ -38,20 +35,30 @@ function checkK(raw: string): { k: number | null; status: ParseStatus; error?: s
   return { k, status: 'ok' };
 }
 
+// A reply the server cut at max_tokens (finish_reason 'length') is never scored, whatever its last
+// line says: the judge did not finish, so that line may be a quotation (the graded response's own
+// "Score: 5") or a draft, not its verdict.
+function cutReply(reply: string): ParsedScore {
+  return {
+    status: 'malformed', k: null, rationale: reply.trim(),
+    error: 'the reply was cut at max_tokens (finish_reason "length"), so it has no final verdict; raise maxTokens',
+  };
+}
+
 /**
  * The text rule: the score is read from the judge's OWN final non-empty line only. A "Score: 5"
  * anywhere earlier (quoted from the graded response, or a draft the judge revised) is ignored.
- * truncated: the server stopped at max_tokens (finish_reason 'length'); only changes the message.
+ * truncated: the server stopped at max_tokens; such a reply is 'malformed', never scored.
  */
 export function parseScoreText(reply: string, truncated = false): ParsedScore {
+  if (truncated) return cutReply(reply);
   const lines = reply.split(/\r?\n/);
   let last = lines.length - 1;
   while (last >= 0 && lines[last].trim() === '') last--;
-  const cut = truncated ? ' (the reply was cut at max_tokens)' : '';
-  if (last < 0) return { status: 'no-score', k: null, rationale: '', error: `empty reply${cut}` };
+  if (last < 0) return { status: 'no-score', k: null, rationale: '', error: 'empty reply' };
   const m = SCORE_LINE.exec(lines[last]);
   if (!m) {
-    return { status: 'no-score', k: null, rationale: reply.trim(), error: `the final line is not "Score: k"${cut}` };
+    return { status: 'no-score', k: null, rationale: reply.trim(), error: 'the final line is not "Score: k"' };
   }
   const rationale = lines.slice(0, last).join('\n').trim();
   const c = checkK(m[1]);
@@ -76,12 +83,12 @@ export function looksLikeJson(reply: string): boolean {
  * (or not an integer) is 'out-of-range'. Nothing is salvaged from broken JSON (see parseGradeReply).
  */
 export function parseScoreJson(reply: string, truncated = false): ParsedScore {
-  const cut = truncated ? ' (the reply was cut at max_tokens)' : '';
+  if (truncated) return cutReply(reply);
   let obj: unknown;
   try {
     obj = JSON.parse(unfence(reply));
   } catch (e) {
-    return { status: 'malformed', k: null, rationale: reply.trim(), error: `invalid JSON${cut}: ${(e as Error).message}` };
+    return { status: 'malformed', k: null, rationale: reply.trim(), error: `invalid JSON: ${(e as Error).message}` };
   }
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
     return { status: 'malformed', k: null, rationale: reply.trim(), error: 'JSON reply is not an object' };
@@ -102,6 +109,7 @@ export function parseScoreJson(reply: string, truncated = false): ParsedScore {
  * rule only: if it is malformed or truncated it stays 'malformed', because a "Score: k" found inside
  * broken JSON may be a quotation from the graded response. A reply that does not start as JSON at
  * all (a server that silently ignored response_format and answered in prose) follows the text rule.
+ * A truncated reply (finish_reason 'length') is 'malformed' under either rule.
  */
 export function parseGradeReply(reply: string, structured: boolean, truncated = false): ParsedScore {
   if (structured && looksLikeJson(reply)) return parseScoreJson(reply, truncated);

@@ -5,7 +5,7 @@
 // Every failure is a Grade with reward null and its reason, counted, never a score. HTTP policy:
 // llm-client.ts; parsing: llm-parse.ts; prompts: prompts.ts; cache: cache.ts / cache-idb.ts.
 
-import { MemoryJudgeCache, judgeCacheKey, type JudgeCache, type JudgeCacheRecord } from './cache';
+import { MemoryJudgeCache, isValidRecord, judgeCacheKey, type JudgeCache, type JudgeCacheRecord } from './cache';
 import { ChatClient, type ChatOutcome } from './llm-client';
 import { AbortedError, Semaphore, childSignal, isAborted, raceAbort } from './llm-limiter';
 import { parseGradeReply, parseRubricReply } from './llm-parse';
@@ -198,11 +198,14 @@ export class LlmJudge implements Judge {
   private async fetchRubric(problem: JudgeProblem, signal?: AbortSignal): Promise<RubricResult> {
     const a = await this.ask('rubric', (json) => rubricMessages(problem, json), signal);
     if (a.type === 'hit') {
-      if (a.record.kind !== 'rubric') return { ok: false, error: 'cache record of the wrong kind', reason: 'cache' };
+      if (a.record.kind !== 'rubric') return { ok: false, error: 'cache record of the wrong kind', reason: 'cache' }; // lookup checked it
       return { ok: true, rubric: { problemId: problem.id, checkpoints: a.record.checkpoints, ...(a.record.finalAnswer ? { finalAnswer: a.record.finalAnswer } : {}) } };
     }
     // A transport failure keeps its reason (timeout, http-500, ...); an unusable rubric reply is 'rubric'.
     if (a.type === 'fail') return { ok: false, error: `rubric: ${a.error}`, reason: a.status === 'error' ? a.reason : 'rubric' };
+    // A rubric cut at max_tokens may have lost its last checkpoints and the final answer: grading
+    // against it would punish correct work, so it fails like an unparsable one.
+    if (a.truncated) return { ok: false, error: 'rubric: the reply was cut at max_tokens (finish_reason "length"); raise maxTokens', reason: 'rubric' };
     const p = parseRubricReply(a.content, a.json);
     if (p.status !== 'ok') return { ok: false, error: `rubric: ${this.#client.redact(p.error ?? p.status)}`, reason: 'rubric' };
     const checkpoints = p.checkpoints.map((c) => this.#client.redact(c));
@@ -216,7 +219,7 @@ export class LlmJudge implements Judge {
     const a = await this.ask(kind, (json) => build(problem, text, rubric, json), signal);
     if (a.type === 'fail') return this.failGrade(a.status, a.reason, a.error);
     if (a.type === 'hit') {
-      if (a.record.kind !== 'grade') return this.failGrade('error', 'cache', 'cache record of the wrong kind');
+      if (a.record.kind !== 'grade') return this.failGrade('error', 'cache', 'cache record of the wrong kind'); // lookup checked it
       return this.okGrade(a.record.k, a.record.rationale);
     }
     const p = parseGradeReply(a.content, a.json, a.truncated);
@@ -249,7 +252,7 @@ export class LlmJudge implements Judge {
         baseUrl: this.config.baseUrl, model: this.config.model, temperature: this.config.temperature,
         maxTokens: this.config.maxTokens, structured: json ? 'json' : 'text', promptVersion: PROMPT_VERSION, kind, messages,
       });
-      const record = await this.lookup(key);
+      const record = await this.lookup(key, kind);
       if (record) {
         this.#stats.cacheHits++;
         return { type: 'hit', record };
@@ -305,10 +308,11 @@ export class LlmJudge implements Judge {
     s.latencyMsMax = Math.max(s.latencyMsMax, out.latencyMs);
   }
 
-  // A cache that fails (quota, a closed database) costs a call, never a grade.
-  private async lookup(key: string): Promise<JudgeCacheRecord | undefined> {
+  // A cache that fails (quota, a closed database) or holds a damaged record costs a call, never a grade.
+  private async lookup(key: string, kind: Kind): Promise<JudgeCacheRecord | undefined> {
     try {
-      return await this.#cache.get(key);
+      const record = await this.#cache.get(key);
+      return isValidRecord(record, kind) ? record : undefined;
     } catch {
       return undefined;
     }

@@ -7,9 +7,7 @@ import { extractAnswer } from '../tasks/checker';
 import { gsm8kFinal, stripCalculatorNotes } from '../tasks/dataset';
 import { formatNumber, normalizeNumber, sameNumber } from '../tasks/numbers';
 import { questionNumbers, statedResults } from './claims';
-import type { JudgeProblem, Rubric, RubricMode } from './types';
-
-export const MAX_CHECKPOINTS = 6; // method.md: the judge extracts 2 to 6 key checkpoints
+import { MAX_CHECKPOINTS, type JudgeProblem, type Rubric, type RubricMode } from './types';
 
 /** At most `max` values, evenly spaced, always keeping the first and the last. */
 export function capCheckpoints(values: string[], max = MAX_CHECKPOINTS): string[] {
@@ -54,19 +52,28 @@ export function buildRubric(problem: JudgeProblem): Rubric {
   return { problemId: problem.id, ...extractCheckpoints(problem.question, problem.reference, problem.answer) };
 }
 
-/** Explicit mode builds each problem's rubric once and reuses it (keyed by id); implicit rebuilds per call. */
+/**
+ * Explicit mode builds each problem's rubric once and reuses it; implicit rebuilds it on every call.
+ * The cache key is everything the rubric is built from (id, question, reference, answer, known
+ * intermediates), as the LLM judge's is: two records that share an id but not a reference (a
+ * hand-made JSONL, a wrong-reference condition) never share a rubric.
+ */
 export class RubricCache {
   private readonly rubrics = new Map<string, Rubric>();
   builds = 0; // rubrics built so far (tests and reports count them)
 
   get(problem: JudgeProblem, mode: RubricMode): Rubric {
-    if (mode === 'explicit') {
-      const hit = this.rubrics.get(problem.id);
-      if (hit) return hit;
+    if (mode === 'implicit') {
+      this.builds++;
+      return buildRubric(problem);
     }
-    const r = buildRubric(problem);
-    this.builds++;
-    if (mode === 'explicit') this.rubrics.set(problem.id, r);
+    const key = JSON.stringify([problem.id, problem.question, problem.reference, problem.answer ?? null, problem.intermediates ?? null]);
+    let r = this.rubrics.get(key);
+    if (!r) {
+      r = buildRubric(problem);
+      this.builds++;
+      this.rubrics.set(key, r);
+    }
     return r;
   }
 

@@ -15,9 +15,13 @@ export interface JudgeProblem {
  *  Implicit: the judge extracts them itself inside each grading call. */
 export type RubricMode = 'explicit' | 'implicit';
 
+/** method.md: the judge extracts 2 to 6 key checkpoints from the reference. */
+export const MIN_CHECKPOINTS = 2;
+export const MAX_CHECKPOINTS = 6;
+
 export interface Rubric {
   problemId: string;
-  checkpoints: string[]; // 2..6 key intermediate claims/results, in order
+  checkpoints: string[]; // up to MAX_CHECKPOINTS key intermediate claims/results, in order
   finalAnswer?: string;
 }
 

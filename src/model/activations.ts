@@ -55,10 +55,29 @@ export function makeActs<X>(c: ModelConfig, B: number, T: number, make: (name: s
   };
 }
 
-/** All tensors of an Acts structure with their counts (for zeroing gradients). */
-export function listActs<X>(a: Acts<X>, c: ModelConfig, B: number, T: number): [X, number][] {
+/**
+ * Activations whose gradient tensor backward never accumulates into, so it needs no zeroing: the
+ * statistics saved for backward (mean, rstd) and the per-token losses get no gradient at all, and
+ * the gradient of `att` is scratch that attention backward overwrites in full before reading it.
+ */
+const NOT_ACCUMULATED = new Set(['ln1Mean', 'ln1Rstd', 'ln2Mean', 'ln2Rstd', 'att', 'lnfMean', 'lnfRstd', 'losses']);
+
+/** All tensors of an Acts structure with their names (as makeActs gives them) and element counts. */
+export function listActs<X>(a: Acts<X>, c: ModelConfig, B: number, T: number): [string, X, number][] {
   const s = actSizes(c, B, T);
-  const out: [X, number][] = [[a.encoded, s.encoded], [a.lnf, s.lnf], [a.lnfMean, s.lnfMean], [a.lnfRstd, s.lnfRstd], [a.logits, s.logits], [a.losses, s.losses]];
-  for (const la of a.layers) for (const [k, n] of Object.entries(s.layer)) out.push([la[k as keyof LayerActs<X>], n]);
+  const out: [string, X, number][] = [
+    ['encoded', a.encoded, s.encoded], ['lnf', a.lnf, s.lnf], ['lnfMean', a.lnfMean, s.lnfMean], ['lnfRstd', a.lnfRstd, s.lnfRstd],
+    ['logits', a.logits, s.logits], ['losses', a.losses, s.losses],
+  ];
+  a.layers.forEach((la, l) => {
+    for (const [k, n] of Object.entries(s.layer)) out.push([`h${l}.${k}`, la[k as keyof LayerActs<X>], n]);
+  });
   return out;
+}
+
+/** The activation gradients (of a batch B x T) that backward accumulates into: zero these, once, before it. */
+export function accumulatedGrads<X>(d: Acts<X>, c: ModelConfig, B: number, T: number): [X, number][] {
+  return listActs(d, c, B, T)
+    .filter(([name]) => !NOT_ACCUMULATED.has(name.replace(/^h\d+\./, '')))
+    .map(([, x, n]) => [x, n]);
 }

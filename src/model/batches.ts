@@ -53,6 +53,12 @@ export class BatchSampler {
     return this.stream;
   }
 
+  /** Skips `batches` batches of B rows without building them: a resumed run draws what it would have drawn. */
+  skip(batches: number, B: number): void {
+    for (let i = 0; i < batches * B; i++) this.rng(); // next() draws one start per row
+  }
+
+  /** The next batch of B rows of T tokens. */
   next(B: number, T: number): Batch {
     const tokens = new Int32Array(B * T);
     const targets = new Int32Array(B * T);

@@ -12,7 +12,7 @@ import { matmulForward, matmulTransBForward } from '../kernels/matmul';
 import { geluForward } from '../kernels/gelu';
 import { residualForward } from '../kernels/residual';
 import { storageBuffer, upload } from '../gpu/buffers';
-import type { Dispatch, Gpu } from '../gpu/dispatch';
+import { releaseDispatches, type Dispatch, type Gpu } from '../gpu/dispatch';
 
 export class GpuDecoder {
   readonly seqs: GPUBuffer; // (S,Tmax) i32 token ids; the step reads column t
@@ -91,6 +91,7 @@ export class GpuDecoder {
   }
 
   destroy(): void {
+    releaseDispatches([...this.step, this.increment]);
     for (const b of this.owned) b.destroy();
     this.owned = [];
   }

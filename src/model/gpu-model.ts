@@ -1,11 +1,12 @@
-// The tiny GPT on the GPU: flat parameter, gradient and AdamW-state buffers, activation buffers
-// sized for (maxB, maxT), and recorded dispatch lists for forward, loss and backward.
-// Buffers: params/grads/m/v (P) flat with named offsets (params.ts); tokens/targets (maxB*maxT) i32;
-// weights (maxB*maxT) f32 per-token loss weights; one buffer per activation and activation gradient.
+// The tiny GPT on the GPU: flat parameter and gradient buffers, activation buffers sized for
+// (maxB, maxT), and recorded dispatch lists for forward, loss and backward. Not the optimiser
+// (AdamW state lives in optimizer.ts) and not decoding (decode.ts). Buffers: params/grads (P) flat
+// with named offsets (params.ts); tokens/targets (maxB*maxT) i32; weights (maxB*maxT) f32 per-token
+// loss weights; one buffer per activation and per activation gradient.
 
 import type { ModelConfig } from './config';
 import { buildLayout, bind, type ParamLayout } from './params';
-import { makeActs, listActs, type Acts } from './activations';
+import { makeActs, accumulatedGrads, type Acts } from './activations';
 import { forwardToLogits, backwardFromLogits, crossEntropyLoss, crossEntropyBackward } from './gpt';
 import { GpuOps } from './gpu-ops';
 import { storageBuffer } from '../gpu/buffers';
@@ -61,11 +62,14 @@ export class GpuModel {
     return ops.take();
   }
 
-  /** Dispatches zeroing every gradient (parameters and activations): run once before a backward. */
+  /**
+   * Dispatches zeroing every gradient that backward accumulates into (all parameters, and the activation
+   * gradients of accumulatedGrads): run once before a backward. Scratch such as datt is not cleared.
+   */
   zeroGrads(B: number, T: number): Dispatch[] {
     const ops = new GpuOps(this.gpu);
     ops.zero(this.grads, this.layout.total);
-    for (const [buf, n] of listActs(this.dacts, this.config, B, T)) ops.zero(buf, n);
+    for (const [buf, n] of accumulatedGrads(this.dacts, this.config, B, T)) ops.zero(buf, n);
     return ops.take();
   }
 

@@ -2,7 +2,7 @@
 // the squared gradient norm is reduced on the GPU and read by the AdamW kernel there (no readback).
 
 import { storageBuffer } from '../gpu/buffers';
-import type { Dispatch, Gpu } from '../gpu/dispatch';
+import { releaseDispatches, type Dispatch, type Gpu } from '../gpu/dispatch';
 import { gradNormSquared, gradNormPartialsLength } from '../kernels/gradnorm';
 import { adamw, type AdamwKernel, type AdamwHyper } from '../kernels/adamw';
 import { decayMask, type ParamLayout } from './params';
@@ -36,6 +36,7 @@ export class GpuAdamW {
   }
 
   destroy(): void {
+    releaseDispatches(this.dispatches);
     for (const b of [this.m, this.v, this.mask, this.normSq, this.partials]) b.destroy();
   }
 }

@@ -10,12 +10,15 @@ import { learningRate } from './schedule';
 import { initParams } from './params';
 import { encodeCheckpoint, decodeCheckpoint } from './checkpoint';
 import { generateText } from './generate';
+import { GpuDecoder } from './decode';
 import type { PretrainOptions, StepResult, GenerateOptions } from './trainer-api';
 import { storageBuffer, upload, readF32 } from '../gpu/buffers';
-import { encode as encodePass, type Dispatch, type Gpu } from '../gpu/dispatch';
+import { encode as encodePass, releaseDispatches, type Dispatch, type Gpu } from '../gpu/dispatch';
 import { weightedSum } from '../kernels/weighted_sum';
 
 const MAP_READ = 0x0001, COPY_DST = 0x0008;
+/** Rows of the generation decoder (previews use a handful of prompts); it grows for a larger call. */
+const GENERATE_ROWS = 8;
 
 export function validatePretrainOptions(o: PretrainOptions): void {
   validateModelConfig(o.model);
@@ -38,6 +41,7 @@ export class Pretrainer {
   private readonly lossOut: GPUBuffer; // (1) mean loss of the last step
   private readonly report: GPUBuffer; // (2) staging: [loss, gradNormSq]
   private readonly stepDispatches: Dispatch[];
+  private decoder: GpuDecoder | null = null; // KV-cache decoder for generate(), built on first use
   stepCount = 0;
 
   private constructor(readonly gpu: Gpu, readonly opts: PretrainOptions, corpus: string[], readonly model: GpuModel, readonly optim: GpuAdamW) {
@@ -61,7 +65,7 @@ export class Pretrainer {
 
   static async create(gpu: Gpu, opts: PretrainOptions, corpus: string[]): Promise<Pretrainer> {
     validatePretrainOptions(opts);
-    const model = new GpuModel(gpu, opts.model, Math.max(opts.batchSize, 8), opts.model.contextLength);
+    const model = new GpuModel(gpu, opts.model, opts.batchSize, opts.seqLength);
     upload(gpu.device, model.params, initParams(opts.model, model.layout, opts.seed));
     return new Pretrainer(gpu, opts, corpus, model, new GpuAdamW(gpu, model.layout, model.params, model.grads));
   }
@@ -70,7 +74,7 @@ export class Pretrainer {
     const ck = decodeCheckpoint(bytes);
     const o = { ...opts, model: ck.header.config };
     validatePretrainOptions(o);
-    const model = new GpuModel(gpu, o.model, Math.max(o.batchSize, 8), o.model.contextLength);
+    const model = new GpuModel(gpu, o.model, o.batchSize, o.seqLength);
     upload(gpu.device, model.params, ck.sections['params']);
     const optim = new GpuAdamW(gpu, model.layout, model.params, model.grads);
     if (ck.sections['adam.m'] && ck.sections['adam.v']) {
@@ -80,6 +84,8 @@ export class Pretrainer {
     }
     const t = new Pretrainer(gpu, o, corpus, model, optim);
     t.stepCount = ck.header.step;
+    // With the same seed, corpus and batch size, the resumed run draws the batches the saved one would have.
+    t.sampler.skip(t.stepCount, o.batchSize);
     return t;
   }
 
@@ -124,8 +130,13 @@ export class Pretrainer {
     return { step: this.stepCount, loss, gradNorm: Math.sqrt(normSq), lr, tokens: B * T, ms: performance.now() - t0 };
   }
 
+  /** Continues each prompt with the current weights (KV-cache decoding up to the context length). */
   async generate(prompts: string[], o: GenerateOptions): Promise<string[]> {
-    return generateText(this.gpu, this.model, prompts, o);
+    if (!this.decoder || this.decoder.S < prompts.length) {
+      this.decoder?.destroy();
+      this.decoder = new GpuDecoder(this.gpu, this.model, Math.max(GENERATE_ROWS, prompts.length), this.opts.model.contextLength);
+    }
+    return generateText(this.gpu, this.decoder, prompts, o);
   }
 
   /** Weights and optimiser state in the checkpoint format of checkpoint.ts. */
@@ -137,6 +148,8 @@ export class Pretrainer {
   }
 
   destroy(): void {
+    releaseDispatches(this.stepDispatches);
+    this.decoder?.destroy();
     this.model.destroy();
     this.optim.destroy();
     this.lossOut.destroy();

@@ -3,7 +3,7 @@
 
 import type { ModelConfig } from '../model/config';
 import { buildLayout, initParams, view, type ParamLayout } from '../model/params';
-import { makeActs, listActs, type Acts } from '../model/activations';
+import { makeActs, accumulatedGrads, type Acts } from '../model/activations';
 import { forwardToLogits, backwardFromLogits, crossEntropyLoss, crossEntropyBackward } from '../model/gpt';
 import { cpuOps, type CpuTensor } from '../model/cpu-ops';
 
@@ -37,10 +37,10 @@ export class CpuModel {
     return s;
   }
 
-  /** Zeroes all gradients, then back-propagates the weighted cross-entropy into grads. */
+  /** Zeroes the gradients backward accumulates into (as the GPU model), then back-propagates the weighted cross-entropy. */
   backward(tokens: Int32Array, targets: Int32Array, weights: Float32Array): void {
     this.grads.fill(0);
-    for (const [buf] of listActs(this.dacts, this.config, this.B, this.T)) buf.fill(0);
+    for (const [buf, n] of accumulatedGrads(this.dacts, this.config, this.B, this.T)) buf.fill(0, 0, n);
     crossEntropyBackward(cpuOps, this.config, this.acts, this.dacts, targets, weights, this.B, this.T);
     backwardFromLogits(cpuOps, this.config, this.layout, (t) => view(this.params, t), (t) => view(this.grads, t), this.acts, this.dacts, tokens, this.B, this.T);
   }

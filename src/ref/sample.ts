@@ -1,8 +1,8 @@
-// CPU reference for GPU token sampling and sequence appending. Mirrors shaders/sample.wgsl,
-// shaders/append_tokens.wgsl and shaders/counter_increment.wgsl, with the same argument order.
-// The random number is bit-exact with the GPU (same hash); the truncation sorts instead of the GPU's
-// threshold search, which selects the same set, and sums in float64, so GPU and CPU pick the same
-// token except where u falls within float error of a cumulative-probability boundary.
+// CPU reference for GPU token sampling. Mirrors shaders/sample.wgsl, with the same argument order as
+// src/kernels/sample.ts. The random number is bit-exact with the GPU (same hash); the truncation sorts
+// instead of the GPU's threshold search, which selects the same set, and sums in float64, so GPU and
+// CPU pick the same token except where u falls within float error of a cumulative-probability boundary.
+// Not the rollout bookkeeping (appending tokens, ending rows): that is src/ref/rollout_advance.ts.
 
 /** Decoding settings of one sampling call. */
 export interface SampleParams {
@@ -11,10 +11,6 @@ export interface SampleParams {
   topP: number; // then the smallest most-likely set with mass >= topP (ties kept); >= 1 = off
   seed: number; // u32; with the row and the step counter it fixes every random draw
 }
-
-/** `done` values written by appendTokens: 0 still running. */
-export const DONE_EOS = 1; // ended by the EOS token
-export const DONE_TRUNCATED = 2; // hit the length limit without EOS
 
 /** PCG output hash (RXS-M-XS) of a u32, as pcg() in shaders/sample.wgsl. */
 export function pcgHash(v: number): number {
@@ -123,36 +119,4 @@ export function sampleTokens(
     const u = rngUniform(p.seed, s, counter[0]);
     next[s] = sampleRow(logits.subarray(s * V, (s + 1) * V), V, p, u);
   }
-}
-
-/**
- * For each row not done: seqs[s, lengths[s]] = next[s], lengths[s]++, then done = DONE_EOS if
- * next is eosId, else DONE_TRUNCATED if lengths reached min(stopLength, Tmax). A running row that is
- * already at the limit only becomes DONE_TRUNCATED. Done rows are untouched. Then counter[0]++.
- */
-export function appendTokens(
-  seqs: Int32Array, // (S,Tmax) token ids, prompt then completion
-  lengths: Int32Array, // (S) tokens so far
-  done: Uint32Array, // (S) 0 running, DONE_EOS, DONE_TRUNCATED
-  counter: Uint32Array, // (1) decode-step counter, incremented
-  next: Int32Array, // (S) sampled tokens
-  S: number,
-  Tmax: number,
-  eosId: number,
-  stopLength: number, // maximum total length (prompt + completion)
-): void {
-  const limit = Math.min(stopLength, Tmax);
-  for (let s = 0; s < S; s++) {
-    if (done[s] !== 0) continue;
-    const len = Math.max(lengths[s], 0);
-    if (len >= limit) {
-      done[s] = DONE_TRUNCATED;
-      continue;
-    }
-    seqs[s * Tmax + len] = next[s];
-    lengths[s] = len + 1;
-    if (next[s] === eosId) done[s] = DONE_EOS;
-    else if (len + 1 >= limit) done[s] = DONE_TRUNCATED;
-  }
-  counter[0] = (counter[0] + 1) >>> 0;
 }

@@ -105,7 +105,17 @@ export function groupAdvantages(group: ScoredTrajectory[], options: Partial<Adva
     if (t.score.kind !== (outcomeMode ? 'outcome' : 'process')) {
       throw new Error(`mode '${o.mode}' needs '${outcomeMode ? 'outcome' : 'process'}' scores, trajectory ${i} has '${t.score.kind}'`);
     }
-    if (t.score.kind === 'process') validateSegments(t.length, t.score.segmentStarts, t.score.scores.length);
+    if (t.score.kind === 'process') {
+      try {
+        validateSegments(t.length, t.score.segmentStarts, t.score.scores.length);
+      } catch (e) {
+        throw new Error(`trajectory ${i}: ${(e as Error).message}`);
+      }
+    }
+    // NaN would spread through the group statistics to every advantage of the group: refuse it loudly
+    for (const v of t.score.kind === 'outcome' ? [t.score.reward] : t.score.scores) {
+      if (v !== null && !Number.isFinite(v)) throw new Error(`trajectory ${i}: score ${v} is not a finite number (null marks a failed judge call)`);
+    }
     const failed = t.score.kind === 'outcome' ? t.score.reward === null : t.score.scores.some((s) => s === null);
     if (!t.truncated && failed) {
       masks[i].fill(0);

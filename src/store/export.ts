@@ -1,5 +1,5 @@
 // The run file: one run (record, metric series, latest checkpoint) in one shareable file, and its
-// strict reader. Never carries an API key: run.config goes through redactSecrets on the way out and in.
+// strict reader. Never carries an API key: the run record goes through redactRun on the way out and in.
 //
 // Container, format version 1 (all integers little-endian):
 //   offset 0       8 bytes   ASCII "EXPRLRUN" (magic)
@@ -12,7 +12,7 @@
 //   offset 16+L    byteLength bytes of the checkpoint (the model's checkpoint format), then end of file
 // crc32 is the IEEE CRC-32 of the checkpoint bytes. A reader refuses a newer format version.
 
-import { redactSecrets } from './redact';
+import { redactRun } from './redact';
 import { RUN_KINDS, RUN_STATUSES, RunFileError, type MetricPoint, type RunRecord } from './types';
 
 export const RUN_FILE_MAGIC = 'EXPRLRUN';
@@ -33,11 +33,11 @@ export interface RunFile {
   checkpoint: RunFileCheckpoint | null;
 }
 
-/** Writes a run file. The config is redacted here, whatever the caller passed. */
+/** Writes a run file. The record is redacted here, whatever the caller passed. */
 export function encodeRunFile(file: RunFile): Uint8Array {
   const ckpt = file.checkpoint ? new Uint8Array(file.checkpoint.bytes) : new Uint8Array(0);
   const header = {
-    run: { ...file.run, config: redactSecrets(file.run.config) },
+    run: redactRun(file.run),
     metrics: file.metrics.map((p) => ({ step: p.step, time: p.time, values: encodeValues(p.values) })),
     checkpoint: file.checkpoint
       ? { step: file.checkpoint.step, byteLength: ckpt.byteLength, createdAt: file.checkpoint.createdAt, crc32: crc32(ckpt) }
@@ -128,7 +128,7 @@ function checkHeader(h: unknown): {
     for (const f of ['step', 'byteLength', 'createdAt', 'crc32'])
       if (typeof c[f] !== 'number' || !Number.isInteger(c[f]) || (c[f] as number) < 0) bad(`checkpoint.${f} is not a whole number`);
   }
-  return { run: { ...(run as unknown as RunRecord), config: redactSecrets(run.config as Record<string, unknown>) }, metrics, checkpoint: c as never };
+  return { run: redactRun(run as unknown as RunRecord), metrics, checkpoint: c as never };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -7,7 +7,7 @@ import { decodeRunFile, encodeRunFile } from './export';
 import { liveRunIds } from './locks';
 import { chunkSeries, makeChunk, mergeChunks } from './metrics';
 import { guardQuota } from './quota';
-import { redactSecrets } from './redact';
+import { redactRun } from './redact';
 import { runKeyRange, type ExprlDB } from './schema';
 import {
   RUN_KINDS,
@@ -32,11 +32,11 @@ export class Store {
 
   // ---- runs ----
 
-  /** Adds a run (id generated unless given); its config is stored without secrets. */
+  /** Adds a run (id generated unless given); it is stored without secrets (see redactRun). */
   async createRun(r: NewRun): Promise<RunRecord> {
     checkRunFields(r);
     const now = Date.now();
-    const run: RunRecord = { ...r, id: r.id ?? newRunId(), createdAt: now, updatedAt: now, config: redactSecrets(r.config) };
+    const run: RunRecord = redactRun({ ...r, id: r.id ?? newRunId(), createdAt: now, updatedAt: now });
     await this.write(`the new run "${run.name}"`, ['runs'], (tx) => tx.objectStore('runs').add(run));
     return run;
   }
@@ -48,8 +48,7 @@ export class Store {
       const store = tx.objectStore('runs');
       const old = await store.get(id);
       if (!old) throw new RunNotFoundError(id);
-      const next: RunRecord = { ...old, ...patch, id, createdAt: old.createdAt, updatedAt: Math.max(Date.now(), old.updatedAt) };
-      next.config = redactSecrets(next.config);
+      const next: RunRecord = redactRun({ ...old, ...patch, id, createdAt: old.createdAt, updatedAt: Math.max(Date.now(), old.updatedAt) });
       checkRunFields(next);
       updated = next;
       await store.put(next);

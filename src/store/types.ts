@@ -15,7 +15,7 @@ export interface RunRecord {
   createdAt: number; // ms since epoch
   updatedAt: number; // ms since epoch, bumped by every updateRun
   status: RunStatus;
-  config: Record<string, unknown>; // plain JSON; secrets are stripped before it is stored (see redactSecrets)
+  config: Record<string, unknown>; // plain JSON; secrets are stripped before it is stored (see redactRun)
   step: number; // optimiser steps done
   totalSteps: number;
   adapter?: string; // GPU adapter description the run trained on

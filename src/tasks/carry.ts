@@ -25,9 +25,10 @@ function digitsOf(n: number, width: number): number[] {
 }
 
 /**
- * The column steps of a + b (ones first). `tamper` lets corruption change one column: `dropCarry`
- * forgets its incoming carry (column = width: the final carry written in front), `delta` mis-adds it. Returns the steps and the answer they imply
- * (each column writes sum % 10, carries sum >= 10; the last carry is written in front).
+ * The column steps of a + b (ones first) and the answer they imply: each column writes sum % 10 and
+ * carries when sum >= 10; the last carry is written in front. `tamper` lets corruption change one
+ * column: `dropCarry` forgets its incoming carry (column = width: forgets the final carry in front),
+ * `delta` mis-adds it.
  */
 export function carrySteps(a: number, b: number, tamper?: { column: number; dropCarry?: boolean; delta?: number }): { steps: Step[]; answer: number } {
   const width = Math.max(String(a).length, String(b).length);

@@ -57,7 +57,7 @@ function encodeProblem(text: string): string | null {
  */
 export function parseDataset(text: string, source = 'data'): DatasetImport {
   const out: DatasetImport = { problems: [], errors: [], warnings: [], lines: 0 };
-  const rows = text.split(/\r?\n/);
+  const rows = text.replace(/^\uFEFF/, '').split(/\r?\n/); // a byte-order mark is not part of line 1's JSON
   rows.forEach((row, i) => {
     const line = i + 1;
     if (row.trim() === '') return;

@@ -2,8 +2,8 @@
 // the learning test. Not the ExpRL task world (tasks/chain.ts and friends): these check the RL loop.
 //   digits: "Q: pick a digit\n" -> reward 1 if the response starts with a digit. A random model
 //           does this ~10% of the time (10 of 99 tokens), so GRPO has signal from step one.
-//   add:    "Q: 23+45\n" -> reward 1 if the response's first line is "A: 68". Needs a model
-//           pre-trained on arithmetic facts.
+//   add:    "### 23+45=" -> reward 1 if the response is "68" (then EOS or a new line): the format of
+//           the built-in pre-training facts, so a pre-trained model starts with partial success.
 
 import { mulberry32, randInt, type Rng } from '../util/rng';
 
@@ -29,11 +29,10 @@ const digits: VerifiableTask = {
 
 const add: VerifiableTask = {
   name: 'add',
-  description: 'answer a two-digit addition as "A: <sum>"',
+  description: 'complete "### a+b=" with the sum (the pre-training facts format)',
   sample(rng) {
-    const a = randInt(rng, 0, 49), b = randInt(rng, 0, 49);
-    const want = `A: ${a + b}`;
-    return { prompt: `Q: ${a}+${b}\n`, check: (r) => (r.split('\n')[0].trim() === want ? 1 : 0) };
+    const a = randInt(rng, 0, 99), b = randInt(rng, 0, 99);
+    return { prompt: `### ${a}+${b}=`, check: (r) => (r.split('\n')[0] === String(a + b) ? 1 : 0) };
   },
 };
 

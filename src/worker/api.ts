@@ -4,6 +4,7 @@
 
 import type { RunRecord, MetricPoint, CheckpointRecord } from '../store/types';
 import type { PretrainOptions } from '../model/trainer-api';
+import type { CorpusId, TaskCorpusSpec } from './corpus';
 
 /** What the worker found when it asked for a WebGPU adapter. */
 export type Capabilities =
@@ -24,7 +25,8 @@ export type Capabilities =
 export interface RunSetup {
   name: string;
   preset: string; // key of MODEL_PRESETS
-  corpus: 'builtin-facts'; // the engine's built-in arithmetic facts; task families come later
+  corpus: CorpusId; // 'builtin-facts' (the engine's arithmetic facts) or 'task-primitives' (corpus.ts)
+  tasks?: TaskCorpusSpec; // which task families, when corpus is 'task-primitives'
   pretrain: PretrainOptions; // model config + optimiser settings, exactly what the engine takes
   sampleEvery: number; // steps between greedy/sampled generations (0 = never)
   checkpointEvery: number; // steps between 'latest' checkpoints; every 5th one is also kept as 'periodic'
@@ -101,9 +103,10 @@ export interface TrainerApi {
   loseDevice(): Promise<void>;
 }
 
-/** The form of RunRecord.config for pre-training runs; tolerant of older or foreign records. */
+/** The form of RunRecord.config for pre-training runs; tolerant of older or foreign records (runs made
+ *  before the corpus choice existed trained on the built-in facts). */
 export function setupOf(run: RunRecord): RunSetup | undefined {
   const c = run.config as Partial<RunSetup>;
   if (!c || typeof c !== 'object' || !c.pretrain || typeof c.pretrain !== 'object' || !c.pretrain.model) return undefined;
-  return c as RunSetup;
+  return { ...(c as RunSetup), corpus: c.corpus ?? 'builtin-facts' };
 }

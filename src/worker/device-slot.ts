@@ -40,8 +40,7 @@ export class DeviceSlot {
   private async open(): Promise<Device> {
     const handle = await this.acquire();
     const lost = handle.device.lost.then((info) => {
-      const why = info.reason === 'destroyed' ? 'destroyed' : 'driver reset or GPU removed';
-      const text = `The GPU device was lost (${why}${info.message ? `: ${info.message}` : ''}). The run can resume from its last checkpoint.`;
+      const text = `The GPU device was lost (${lossCause(info)}).`;
       d.lostMessage = text;
       if (this.current === d) {
         this.current = undefined;
@@ -58,6 +57,13 @@ export class DeviceSlot {
     this.current = d;
     return d;
   }
+}
+
+/** The cause of a device loss in a few words: the browser's message when it gives one. */
+export function lossCause(info: Pick<GPUDeviceLostInfo, 'reason' | 'message'>): string {
+  const said = (info.message ?? '').trim().replace(/\.+$/, '');
+  if (said) return said;
+  return info.reason === 'destroyed' ? 'the device was destroyed' : 'a driver reset or the GPU was removed';
 }
 
 /** Settles with the work, or rejects as soon as the device is lost. */

@@ -5,20 +5,18 @@
 
 import { acquireGpu, NoAdapterError, type GpuHandle } from '../gpu/device';
 import { Pretrainer } from '../model/trainer';
-import { builtinCorpus } from '../tasks/facts';
 import { openStore } from '../store/db';
 import { holdRunLock, liveRunIds } from '../store/locks';
 import type { Store } from '../store/store';
 import { QuotaExceededStoreError, type MetricPoint, type RunRecord } from '../store/types';
 import { METRIC, PERIODIC_EVERY_N_CHECKPOINTS, setupOf, type Capabilities, type CheckpointBytes, type EventSink, type RunSetup, type Sample, type TrainerApi } from './api';
+import { corpusTexts, samplePrompts, sampleTokens, type CorpusChoice } from './corpus';
 import { DeviceSlot, raceLost, type Device } from './device-slot';
 import { EventBatcher } from './events';
 import { assertSetup, autoName } from './setup';
 
 const METRICS_FLUSH_MS = 1000; // metrics reach the store at least this often while training
 const SAMPLE_TEMPERATURE = 0.8;
-const SAMPLE_PROMPTS = 3;
-const SAMPLE_TOKENS = 24;
 const LOST_GRACE_MS = 1000; // how long a failed step waits to learn whether the device was lost
 
 interface Active {
@@ -31,18 +29,8 @@ interface Active {
   lastFlush: number;
   quotaHit: boolean;
   device: Device; // the device the trainer's buffers live on
+  checkpointStep?: number; // step of the run's latest checkpoint in the store, when known
   releaseLock: () => void;
-}
-
-/** Prompts for the live generations: a few corpus examples cut after their first '=' (or halfway). */
-export function samplePrompts(corpus: string[], n = SAMPLE_PROMPTS): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < n && corpus.length > 0; i++) {
-    const ex = corpus[Math.floor(((i + 0.5) * corpus.length) / n)];
-    const eq = ex.indexOf('=');
-    out.push(eq >= 0 ? ex.slice(0, eq + 1) : ex.slice(0, Math.max(1, Math.floor(ex.length / 2))));
-  }
-  return out;
 }
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -53,17 +41,16 @@ const tick = () => sleep(0);
 export interface SessionDeps {
   openStore: () => Promise<Store>;
   acquireGpu: () => Promise<GpuHandle>;
-  corpus: () => string[];
+  corpus: (choice: CorpusChoice) => string[]; // the documents of a run's corpus choice
 }
 
-const DEFAULT_DEPS: SessionDeps = { openStore: () => openStore(), acquireGpu, corpus: () => builtinCorpus() };
+const DEFAULT_DEPS: SessionDeps = { openStore: () => openStore(), acquireGpu, corpus: corpusTexts };
 
 export class Session implements TrainerApi {
   private events = new EventBatcher();
   private storeP?: Promise<Store>;
   private devices: DeviceSlot;
   private active?: Active;
-  private corpusCache?: string[];
   private serial: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly deps: SessionDeps = DEFAULT_DEPS) {
@@ -95,7 +82,7 @@ export class Session implements TrainerApi {
       await this.releasePaused();
       const store = await this.store();
       const device = await this.devices.get();
-      const trainer = await Pretrainer.create(device.gpu, setup.pretrain, this.corpus());
+      const trainer = await Pretrainer.create(device.gpu, setup.pretrain, this.deps.corpus(setup));
       const config = { ...setup, name: setup.name.trim() || autoName(setup) };
       const run = await store
         .createRun({
@@ -162,7 +149,7 @@ export class Session implements TrainerApi {
       const ckpt = await store.getLatestCheckpoint(runId);
       if (!ckpt) throw new Error('this run has no checkpoint yet, so there is nothing to resume from');
       const device = await this.devices.get();
-      const trainer = await Pretrainer.fromCheckpoint(device.gpu, ckpt.bytes, setup.pretrain, this.corpus());
+      const trainer = await Pretrainer.fromCheckpoint(device.gpu, ckpt.bytes, setup.pretrain, this.deps.corpus(setup));
       // Steps after the checkpoint are trained again: their old metrics would be duplicates.
       await store.truncateMetrics(runId, trainer.stepCount).catch((e) => {
         trainer.destroy();
@@ -277,9 +264,11 @@ export class Session implements TrainerApi {
   }
 
   private async sample(a: Active, step: number): Promise<void> {
-    const prompts = samplePrompts(this.corpus());
-    const greedy = await raceLost(a.device, a.trainer.generate(prompts, { maxNewTokens: SAMPLE_TOKENS, temperature: 0, seed: step }));
-    const sampled = await raceLost(a.device, a.trainer.generate(prompts, { maxNewTokens: SAMPLE_TOKENS, temperature: SAMPLE_TEMPERATURE, seed: step }));
+    const corpus = this.deps.corpus(a.setup);
+    const prompts = samplePrompts(corpus);
+    const maxNewTokens = sampleTokens(corpus);
+    const greedy = await raceLost(a.device, a.trainer.generate(prompts, { maxNewTokens, temperature: 0, seed: step }));
+    const sampled = await raceLost(a.device, a.trainer.generate(prompts, { maxNewTokens, temperature: SAMPLE_TEMPERATURE, seed: step }));
     const samples: Sample[] = prompts.map((prompt, i) => ({ prompt, greedy: greedy[i], sampled: sampled[i] }));
     this.events.emit({ type: 'samples', runId: a.run.id, step, temperature: SAMPLE_TEMPERATURE, samples });
   }
@@ -301,6 +290,7 @@ export class Session implements TrainerApi {
         const bytes = await raceLost(a.device, a.trainer.saveCheckpoint());
         const step = a.trainer.stepCount;
         await store.putCheckpoint(a.run.id, step, bytes, 'latest');
+        a.checkpointStep = step;
         this.events.emit({ type: 'checkpoint', runId: a.run.id, step, kind: 'latest' });
         if (checkpoint) {
           await store.putCheckpoint(a.run.id, step, bytes, 'periodic');
@@ -341,8 +331,13 @@ export class Session implements TrainerApi {
     this.release(a);
   }
 
-  private async interrupt(a: Active, text: string): Promise<void> {
+  private async interrupt(a: Active, cause: string): Promise<void> {
     await this.persist(a, undefined).catch(() => false); // metrics so far; the checkpoint stays the last good one
+    const cp = a.checkpointStep ?? (await this.store().then((s) => s.getLatestCheckpoint(a.run.id)).catch(() => undefined))?.step;
+    const text =
+      cp !== undefined
+        ? `${cause} "${a.run.name}" stopped at step ${a.run.step}: press Resume to continue from its checkpoint at step ${cp}.`
+        : `${cause} "${a.run.name}" stopped at step ${a.run.step} before its first checkpoint: start it again.`;
     this.events.emit({ type: 'error', runId: a.run.id, kind: 'device-lost', message: text });
     await this.saveRun(a, { status: 'interrupted', error: text });
     this.release(a);
@@ -391,10 +386,5 @@ export class Session implements TrainerApi {
       throw new Error(`cannot open the browser's run storage (IndexedDB): ${message(e)}`);
     });
     return this.storeP;
-  }
-
-  private corpus(): string[] {
-    this.corpusCache ??= this.deps.corpus();
-    return this.corpusCache;
   }
 }

@@ -1,12 +1,13 @@
 // Run setup defaults and validation, shared by the page's form (messages next to each field) and the
 // worker (which refuses a bad setup even if a caller skips the form). Pure functions, no GPU, no DOM.
-// Model shape limits themselves come from the engine's validateModelConfig.
+// Model shape limits themselves come from the engine's validateModelConfig; corpora from corpus.ts.
 
 import { MODEL_PRESETS, validateModelConfig } from '../model/config';
 import { DEFAULT_PRETRAIN } from '../model/trainer-api';
 import type { RunSetup } from './api';
+import { CORPORA, DEFAULT_TASK_CORPUS, longestExampleTokens, seqLengthFor, taskSpecError, type CorpusChoice, type CorpusId } from './corpus';
 
-export type SetupField = 'name' | 'preset' | 'steps' | 'batchSize' | 'lr' | 'seed' | 'sampleEvery' | 'checkpointEvery';
+export type SetupField = 'name' | 'corpus' | 'families' | 'preset' | 'steps' | 'batchSize' | 'lr' | 'seed' | 'sampleEvery' | 'checkpointEvery';
 
 /** Accepted ranges, inclusive unless noted; the engine's own checks (validatePretrainOptions) are no looser. */
 export const LIMITS = {
@@ -23,24 +24,56 @@ export function warmupFor(steps: number): number {
   return Math.max(0, Math.min(DEFAULT_PRETRAIN.warmupSteps, Math.ceil(steps / 10)));
 }
 
-/** A complete setup for a preset, with the engine's default optimiser settings. */
-export function defaultSetup(preset = 'tiny'): RunSetup {
+/** The corpus part of a setup: the task spec only for the task corpus (defaults for missing fields). */
+export function corpusChoice(corpus: CorpusId, tasks?: Partial<CorpusChoice['tasks']>): CorpusChoice {
+  return corpus === 'task-primitives' ? { corpus, tasks: { ...DEFAULT_TASK_CORPUS, ...tasks } } : { corpus };
+}
+
+/** A complete setup for a preset and corpus, with the engine's default optimiser settings. */
+export function defaultSetup(preset = 'tiny', choice: CorpusChoice = { corpus: 'builtin-facts' }): RunSetup {
   const model = MODEL_PRESETS[preset] ?? MODEL_PRESETS.tiny;
   const steps = preset === 'tiny' ? 200 : DEFAULT_PRETRAIN.steps;
+  const corpus = corpusChoice(choice.corpus, choice.tasks);
+  // The sequence holds the longest document whole; a corpus that cannot be built keeps the engine's
+  // default length (setupErrors then says what is wrong with it).
+  let seqLength = Math.min(DEFAULT_PRETRAIN.seqLength, model.contextLength);
+  if (buildable(corpus)) seqLength = seqLengthFor(corpus, seqLength, model.contextLength);
   return {
     name: '',
     preset,
-    corpus: 'builtin-facts',
-    pretrain: {
-      ...DEFAULT_PRETRAIN,
-      model: { ...model },
-      steps,
-      warmupSteps: warmupFor(steps),
-      seqLength: Math.min(DEFAULT_PRETRAIN.seqLength, model.contextLength),
-    },
+    ...corpus,
+    pretrain: { ...DEFAULT_PRETRAIN, model: { ...model }, steps, warmupSteps: warmupFor(steps), seqLength },
     sampleEvery: 25,
     checkpointEvery: 25,
   };
+}
+
+function buildable(c: CorpusChoice): boolean {
+  return CORPORA.some((x) => x.id === c.corpus) && (c.corpus !== 'task-primitives' || !taskSpecError(c.tasks));
+}
+
+/** Adds the corpus problems of a setup to `errors`: unknown corpus, bad task spec, documents too long. */
+function corpusErrors(s: RunSetup, errors: Partial<Record<SetupField, string>>): void {
+  const info = CORPORA.find((c) => c.id === s.corpus);
+  if (!info) {
+    errors.corpus = `Unknown corpus "${String(s.corpus)}" (known: ${CORPORA.map((c) => c.id).join(', ')})`;
+    return;
+  }
+  if (s.corpus === 'task-primitives') {
+    const why = taskSpecError(s.tasks);
+    if (why) {
+      errors.families = why;
+      return;
+    }
+  }
+  const T = s.pretrain.seqLength;
+  const longest = longestExampleTokens(s);
+  if (Number.isInteger(T) && longest > T) {
+    errors.corpus =
+      `The longest document of this corpus is ${longest} tokens with its start and end markers, more than the ` +
+      `${T}-token training sequence, so the model would never see it whole: choose fewer or shorter task families, ` +
+      `or a model with a longer context (${s.pretrain.model.contextLength} now)`;
+  }
 }
 
 /** Field -> message for every value the worker would refuse; an empty object means valid. */
@@ -52,6 +85,7 @@ export function setupErrors(s: RunSetup): Partial<Record<SetupField, string>> {
     if (!Number.isInteger(v) || v < lo || v > hi) errors[field] = `${what} must be a whole number from ${lo} to ${hi.toLocaleString('en-US')}`;
   };
   if (s.name.length > 80) errors.name = 'Name must be at most 80 characters';
+  corpusErrors(s, errors);
   if (!(s.preset in MODEL_PRESETS)) errors.preset = `Unknown model size "${s.preset}"`;
   else {
     try {
@@ -80,7 +114,8 @@ export function assertSetup(s: RunSetup): void {
   if (errors.length > 0) throw new Error('invalid run setup: ' + errors.map(([k, m]) => `${k}: ${m}`).join('; '));
 }
 
-/** A readable default name: preset, steps and seed. */
+/** A readable default name: preset, corpus (when not the built-in facts), steps and seed. */
 export function autoName(s: RunSetup): string {
-  return `${s.preset} · ${s.pretrain.steps} steps · seed ${s.pretrain.seed}`;
+  const corpus = s.corpus === 'task-primitives' ? ` · tasks (${s.tasks?.families.join(', ')})` : '';
+  return `${s.preset}${corpus} · ${s.pretrain.steps} steps · seed ${s.pretrain.seed}`;
 }

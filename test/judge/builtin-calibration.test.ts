@@ -79,6 +79,32 @@ describe('calibration', () => {
     expect(r.errors.map((e) => e.line)).toEqual([2, 3]);
     expect(r.errors[1].reason).toBe('missing or non-string field reference');
   });
+
+  it('reports optional fields of the wrong type instead of ignoring them, and reads past a byte-order mark', () => {
+    const base = { question: 'Q', reference: 'R = 3', response: 'A: 3' };
+    const rows = [
+      { ...base, correct: 'yes' }, // would otherwise fall back to the answer checker without a word
+      { ...base, answer: null },
+      { ...base, kind: 3 },
+      { ...base, intermediates: [1, { x: 2 }] },
+      { ...base, id: ['a'] },
+      5,
+      ['a'],
+      { ...base, answer: 3, id: 7, intermediates: [1, '3'], correct: false },
+    ];
+    const r = parseCalibrationJsonl('\uFEFF' + rows.map((x) => JSON.stringify(x)).join('\n'));
+    expect(r.errors).toEqual([
+      { line: 1, reason: 'field "correct" is not true or false' },
+      { line: 2, reason: 'field "answer" is not a string or number' },
+      { line: 3, reason: 'field "kind" is not a string' },
+      { line: 4, reason: 'field "intermediates" is not a list of strings or numbers' },
+      { line: 5, reason: 'field "id" is not a string or number' },
+      { line: 6, reason: 'not a JSON object' },
+      { line: 7, reason: 'not a JSON object' },
+    ]);
+    expect(r.records).toEqual([{ ...base, answer: '3', id: '7', intermediates: ['1', '3'], correct: false, kind: undefined }]);
+    expect(parseCalibrationJsonl('\uFEFF' + JSON.stringify(base)).records).toHaveLength(1);
+  });
 });
 
 describe('npm run judge (core)', () => {
@@ -130,7 +156,10 @@ describe('npm run judge (core)', () => {
       [['--input', 'missing.jsonl'], /cannot read --input missing\.jsonl/],
       [['--input', 'x', '--out', 'y'], /--out only goes with --generate/],
       [['--generate', '10', '--judge', 'llm'], /--judge llm needs --base-url and --model/],
-      [['--generate', '10', '--model', 'm'], /--base-url and --model need --judge llm/],
+      [['--generate', '10', '--model', 'm'], /--model needs --judge llm/],
+      [['--generate', '10', '--base-url', 'http://127.0.0.1:1/v1', '--model', 'm'], /--base-url and --model need --judge llm/],
+      [['--generate', '10', '--api-key-env', 'K'], /--api-key-env needs --judge llm/],
+      [['--generate', '10', '--judge', 'llm', '--structured', 'yaml'], /--structured must be one of auto, json_schema, off/],
       [['--generate', '10', '--delimiter', ''], /--delimiter must not be empty/],
     ];
     for (const [argv, msg] of cases) {

@@ -119,7 +119,8 @@ describe('built-in judge knobs', () => {
     expect(wrong.rubricFor(p)?.problemId).toBe(sub.id);
     const ks = pool.map((q, i) => wrong.outcomeSync(q, problems[i].worked).k as number);
     expect(mean(ks)).toBeLessThan(2.5);
-    expect(() => new BuiltinJudge({ referenceMode: 'wrong', pool: [p] }).outcomeSync(p, 'A: 1')).toThrow(/needs a pool with at least one problem other than/);
+    expect(() => new BuiltinJudge({ referenceMode: 'wrong', pool: [p] })).toThrow(/referenceMode 'wrong' needs a pool of at least 2 problems/);
+    expect(() => new BuiltinJudge({ referenceMode: 'wrong', pool: [p, { ...p }] }).outcomeSync(p, 'A: 1')).toThrow(/needs a pool with at least one problem other than/);
   });
 
   it('perturbs scores at the configured rate, deterministically per problem and response', () => {

@@ -1,7 +1,7 @@
-// The judge cache key (SHA-256 of configuration, prompt version and messages, never the API key) and
-// the in-memory JudgeCache.
+// The judge cache key (SHA-256 of configuration, prompt version and messages, never the API key),
+// the in-memory JudgeCache, and the check that keeps a damaged record from becoming a reward.
 import { describe, expect, it } from 'vitest';
-import { MemoryJudgeCache, judgeCacheKey, sha256Hex, type JudgeCacheKeyParts } from '../../src/judge/cache';
+import { MemoryJudgeCache, isValidRecord, judgeCacheKey, sha256Hex, type JudgeCacheKeyParts } from '../../src/judge/cache';
 
 const parts: JudgeCacheKeyParts = {
   baseUrl: 'http://127.0.0.1:11434/v1',
@@ -38,6 +38,25 @@ describe('judgeCacheKey', () => {
     ];
     const keys = await Promise.all(variants.map((v) => judgeCacheKey({ ...parts, ...v })));
     expect(new Set([k, ...keys]).size).toBe(variants.length + 1);
+  });
+});
+
+describe('isValidRecord', () => {
+  it('accepts only what the judge writes for that kind of call', () => {
+    const grade = { kind: 'grade', k: 4, rationale: 'r', createdAt: 1 };
+    const rubric = { kind: 'rubric', checkpoints: ['96', '133'], finalAnswer: '128', createdAt: 1 };
+    expect(isValidRecord(grade, 'outcome')).toBe(true);
+    expect(isValidRecord(grade, 'process')).toBe(true);
+    expect(isValidRecord(rubric, 'rubric')).toBe(true);
+    expect(isValidRecord(grade, 'rubric')).toBe(false);
+    expect(isValidRecord(rubric, 'outcome')).toBe(false);
+    for (const k of [0, 6, 4.5, '4', null]) expect(isValidRecord({ ...grade, k }, 'outcome'), String(k)).toBe(false);
+    expect(isValidRecord({ ...grade, rationale: undefined }, 'outcome')).toBe(false);
+    expect(isValidRecord({ ...rubric, checkpoints: ['96'] }, 'rubric')).toBe(false);
+    expect(isValidRecord({ ...rubric, checkpoints: Array(7).fill('1') }, 'rubric')).toBe(false);
+    expect(isValidRecord({ ...rubric, checkpoints: ['96', 133] }, 'rubric')).toBe(false);
+    expect(isValidRecord({ ...rubric, finalAnswer: 128 }, 'rubric')).toBe(false);
+    expect(isValidRecord(undefined, 'outcome')).toBe(false);
   });
 });
 

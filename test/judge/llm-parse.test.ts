@@ -48,8 +48,14 @@ describe('parseScoreText', () => {
     }
   });
 
-  it('says so when the reply was cut at max_tokens', () => {
+  it('never scores a reply cut at max_tokens, even when its last line reads like a score', () => {
     expect(parseScoreText('The step is fine and', true).error).toMatch(/max_tokens/);
+    // the judge was quoting the student when the server cut it off: that line is not its verdict
+    const cut = 'The student ends with:\nScore: 5';
+    expect(parseScoreText(cut)).toMatchObject({ status: 'ok', k: 5 }); // complete: the last line counts
+    expect(parseScoreText(cut, true)).toMatchObject({ status: 'malformed', k: null });
+    expect(parseGradeReply(cut, false, true)).toMatchObject({ status: 'malformed', k: null });
+    expect(parseGradeReply('{"analysis":"x","score":5}', true, true)).toMatchObject({ status: 'malformed', k: null });
   });
 });
 

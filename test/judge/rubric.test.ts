@@ -30,13 +30,19 @@ describe('rubric', () => {
     expect(buildRubric(p)).toEqual({ problemId: 'chain-1', checkpoints: ['96', '133', '128'], finalAnswer: '128' });
   });
 
-  it('explicit mode builds once per problem id, implicit rebuilds on every call', () => {
+  it('explicit mode builds once per problem (id and texts), implicit rebuilds on every call', () => {
     const p = { id: 'p1', question: 'Q', reference: 'a = 3, b = 5. #### 5' };
     const explicit = new RubricCache();
     const r1 = explicit.get(p, 'explicit');
     expect(explicit.get(p, 'explicit')).toBe(r1);
-    expect(explicit.get({ ...p, reference: 'changed = 9' }, 'explicit')).toBe(r1); // cached by id
+    expect(explicit.get({ ...p }, 'explicit')).toBe(r1); // the same problem, another object
     expect(explicit.builds).toBe(1);
+    // the same id with another reference is another rubric, never the cached one
+    const r3 = explicit.get({ ...p, reference: 'changed = 9' }, 'explicit');
+    expect(r3).not.toBe(r1);
+    expect(r3.checkpoints).toEqual(['9']);
+    expect(explicit.builds).toBe(2);
+    expect(explicit.size).toBe(2);
     const implicit = new RubricCache();
     implicit.get(p, 'implicit');
     const r2 = implicit.get({ ...p, reference: 'changed = 9' }, 'implicit');

@@ -1,4 +1,5 @@
-// GELU kernel against the CPU reference on random shapes, including awkward and one-element sizes.
+// GELU kernels against the CPU reference on random sizes: awkward ones and a single element take the
+// scalar entry point, multiples of 4 the vec4 one (one partial thread, partial workgroups, several blocks).
 import { describe, it } from 'vitest';
 import * as ref from '../../src/ref/gelu';
 import * as gpuK from '../../src/kernels/gelu';
@@ -7,8 +8,8 @@ import { testGpu, toGpu, fromGpu, run } from '../helpers/gpu';
 import { assertClose } from '../helpers/compare';
 
 describe('kernel gelu', () => {
-  for (const N of [1, 7, 255, 256, 257, 1000, 4099]) {
-    it(`forward and backward, N=${N}`, async () => {
+  for (const N of [1, 4, 7, 255, 256, 257, 1000, 2044, 4099, 4100, 20000]) {
+    it(`forward and backward, N=${N} (${N % 4 === 0 ? 'vec4' : 'scalar'})`, async () => {
       const g = await testGpu();
       const rng = mulberry32(N);
       const inp = randomFloats(rng, N, 4);

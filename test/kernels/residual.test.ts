@@ -1,5 +1,5 @@
-// Residual-add kernels against the CPU reference on awkward sizes; backward outputs start non-zero
-// to prove that both gradients accumulate.
+// Residual-add kernels against the CPU reference: awkward sizes take the scalar entry point, multiples
+// of 4 the vec4 one; backward outputs start non-zero to prove that both gradients accumulate.
 import { describe, it } from 'vitest';
 import * as ref from '../../src/ref/residual';
 import * as gpuK from '../../src/kernels/residual';
@@ -8,8 +8,8 @@ import { testGpu, toGpu, fromGpu, run } from '../helpers/gpu';
 import { assertClose } from '../helpers/compare';
 
 describe('kernel residual', () => {
-  for (const N of [1, 7, 255, 257, 4099]) {
-    it(`forward and backward, N=${N}`, async () => {
+  for (const N of [1, 4, 7, 255, 256, 257, 2044, 4099, 4100, 20000]) {
+    it(`forward and backward, N=${N} (${N % 4 === 0 ? 'vec4' : 'scalar'})`, async () => {
       const g = await testGpu();
       const rng = mulberry32(N + 11);
       const inp1 = randomFloats(rng, N, 3);

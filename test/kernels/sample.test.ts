@@ -1,9 +1,13 @@
 // GPU sampling against exact distributions and the CPU reference: chi-square goodness of fit after
 // temperature / top-k / top-p truncation, greedy = argmax, seeds, token-for-token agreement with
-// src/ref/sample.ts, and appendTokens over many decode steps encoded in one command buffer.
+// src/ref/sample.ts, and multi-step decode loops (sample_tokens, then rollout_advance appending the
+// token and advancing the counter) encoded many steps to one command buffer.
 import { describe, expect, it } from 'vitest';
 import * as ref from '../../src/ref/sample';
 import * as gpuK from '../../src/kernels/sample';
+import { rolloutAdvance } from '../../src/kernels/rollout_advance';
+import { rolloutAdvance as refRolloutAdvance } from '../../src/ref/rollout_advance';
+import { readU32 } from '../../src/gpu/buffers';
 import { mulberry32, randomFloats } from '../../src/util/rng';
 import { testGpu, toGpu, fromGpuI32, run } from '../helpers/gpu';
 import type { Gpu } from '../../src/gpu/dispatch';
@@ -26,19 +30,26 @@ function chi2(counts: number[], probs: ArrayLike<number>, n: number): { stat: nu
   return { stat, df: cells - 1 };
 }
 
-/** Runs `steps` decode steps of S rows sampling from `logits` in ONE submission; returns every token. */
-async function sampleSteps(g: Gpu, logits: Float32Array, S: number, V: number, p: ref.SampleParams, steps: number, counter0 = 0) {
+/**
+ * Runs `steps` decode steps of S rows sampling from fixed `logits` in ONE submission: each step is
+ * sample_tokens at position t = counter, then rollout_advance writing column t+1 and advancing t.
+ * Every row has a one-token prompt, no EOS and room for every step. Returns the (S, steps) tokens.
+ */
+async function sampleSteps(g: Gpu, logits: Float32Array, S: number, V: number, p: ref.SampleParams, steps: number) {
+  const Tmax = steps + 1;
+  const ones = new Int32Array(S).fill(1);
   const bNext = toGpu(g, new Int32Array(S));
-  const bCounter = toGpu(g, Uint32Array.from([counter0]));
-  const bSeqs = toGpu(g, new Int32Array(S * steps));
-  const bLen = toGpu(g, new Int32Array(S));
-  const bDone = toGpu(g, new Uint32Array(S));
+  const bCounter = toGpu(g, new Uint32Array(1));
+  const bSeqs = toGpu(g, new Int32Array(S * Tmax));
   const sample = gpuK.sampleTokens(g, bNext, toGpu(g, logits), bCounter, S, V, p);
-  const append = gpuK.appendTokens(g, bSeqs, bLen, bDone, bCounter, bNext, S, steps, -1, steps);
+  const advance = rolloutAdvance(g, bSeqs, toGpu(g, ones), toGpu(g, new Uint32Array(S)), toGpu(g, new Uint32Array(S)), bNext, toGpu(g, ones), bCounter,
+    S, Tmax, -1, steps);
   const ds = [];
-  for (let k = 0; k < steps; k++) ds.push(sample, ...append);
+  for (let k = 0; k < steps; k++) ds.push(sample, ...advance);
   await run(g, ds);
-  return fromGpuI32(g, bSeqs, S * steps); // (S, steps)
+  expect((await readU32(g.device, bCounter, 1))[0]).toBe(steps);
+  const seqs = await fromGpuI32(g, bSeqs, S * Tmax);
+  return seqs.filter((_, i) => i % Tmax !== 0); // (S, steps): column 0 is the prompt
 }
 
 describe('kernel sample: distribution', () => {
@@ -172,59 +183,42 @@ describe('kernel sample: against the reference', () => {
   });
 });
 
-describe('kernel appendTokens', () => {
-  it('stops at EOS and at the length limit, leaves done rows untouched, bumps the counter', async () => {
+describe('kernel sample: a decode loop', () => {
+  it('12 steps of sample_tokens + rollout_advance in one command buffer match the reference step by step', async () => {
     const g = await testGpu();
-    const S = 5, Tmax = 6, eos = 2, stop = 5;
-    const seqs = new Int32Array(S * Tmax).fill(-1);
-    const lengths = Int32Array.from([2, 3, 4, 1, 5]);
-    const done = Uint32Array.from([0, 0, 0, ref.DONE_EOS, 0]);
-    const counter = Uint32Array.from([41]);
-    const next = Int32Array.from([7, eos, 9, 9, 9]);
-    const b = [seqs, lengths, done, counter, next].map((a) => toGpu(g, a));
-    await run(g, gpuK.appendTokens(g, b[0], b[1], b[2], b[3], b[4], S, Tmax, eos, stop));
-    ref.appendTokens(seqs, lengths, done, counter, next, S, Tmax, eos, stop);
-    // by hand: row 0 appends 7; row 1 appends EOS (done 1); row 2 reaches 5 tokens (done 2);
-    // row 3 was done; row 4 was already at the limit (done 2, nothing written)
-    expect(Array.from(lengths)).toEqual([3, 4, 5, 1, 5]);
-    expect(Array.from(done)).toEqual([0, 1, 2, 1, 2]);
-    expect(Array.from(await fromGpuI32(g, b[0], S * Tmax))).toEqual(Array.from(seqs));
-    expect(Array.from(await fromGpuI32(g, b[1], S))).toEqual(Array.from(lengths));
-    expect(Array.from(await fromGpuI32(g, b[2], S))).toEqual(Array.from(done));
-    expect(Array.from(await fromGpuI32(g, b[3], 1))).toEqual([42]);
-  });
-
-  it('a 12-step decode loop in one command buffer matches the reference step by step', async () => {
-    const g = await testGpu();
-    const S = 8, V = 6, Tmax = 16, eos = 0, stop = 14, steps = 12;
+    const S = 8, V = 6, Tmax = 16, eos = 0, maxNew = 6, steps = 12;
     const rng = mulberry32(21);
     const logits = randomFloats(rng, S * V, 1.5); // EOS (token 0) has a fair chance in every row
-    const prompt = Int32Array.from([1, 3, 2, 4, 1, 2, 5, 3]);
+    const promptLens = Int32Array.from([1, 3, 2, 4, 1, 2, 5, 3]); // read in lockstep, then generation
     const seqs = new Int32Array(S * Tmax);
-    for (let s = 0; s < S; s++) for (let t = 0; t < prompt[s]; t++) seqs[s * Tmax + t] = 5;
-    const lengths = prompt.slice();
-    const done = Uint32Array.from([0, 0, 0, 0, 0, 0, ref.DONE_EOS, 0]); // row 6 is padding
-    const counter = Uint32Array.from([7]);
+    for (let s = 0; s < S; s++) for (let t = 0; t < promptLens[s]; t++) seqs[s * Tmax + t] = 5;
+    const lengths = promptLens.slice();
+    const done = Uint32Array.from([0, 0, 0, 0, 0, 0, 1, 0]); // row 6 is padding: ended before the start
+    const truncated = new Uint32Array(S);
+    const counter = new Uint32Array(1);
     const p = { temperature: 1, topK: 4, topP: 0.95, seed: 77 };
-    const bSeqs = toGpu(g, seqs), bLen = toGpu(g, lengths), bDone = toGpu(g, done), bCounter = toGpu(g, counter);
-    const bNext = toGpu(g, new Int32Array(S));
+    const bSeqs = toGpu(g, seqs), bLen = toGpu(g, lengths), bDone = toGpu(g, done), bTrunc = toGpu(g, truncated);
+    const bCounter = toGpu(g, counter), bNext = toGpu(g, new Int32Array(S));
     const sample = gpuK.sampleTokens(g, bNext, toGpu(g, logits), bCounter, S, V, p);
-    const append = gpuK.appendTokens(g, bSeqs, bLen, bDone, bCounter, bNext, S, Tmax, eos, stop);
+    const advance = rolloutAdvance(g, bSeqs, bLen, bDone, bTrunc, bNext, toGpu(g, promptLens), bCounter, S, Tmax, eos, maxNew);
     const ds = [];
-    for (let k = 0; k < steps; k++) ds.push(sample, ...append);
+    for (let k = 0; k < steps; k++) ds.push(sample, ...advance);
     await run(g, ds);
     const next = new Int32Array(S);
     for (let k = 0; k < steps; k++) {
       ref.sampleTokens(next, logits, counter, S, V, p);
-      ref.appendTokens(seqs, lengths, done, counter, next, S, Tmax, eos, stop);
+      refRolloutAdvance(seqs, lengths, done, truncated, next, promptLens, counter, S, Tmax, eos, maxNew);
     }
     expect(Array.from(await fromGpuI32(g, bSeqs, S * Tmax))).toEqual(Array.from(seqs));
     expect(Array.from(await fromGpuI32(g, bLen, S))).toEqual(Array.from(lengths));
-    expect(Array.from(await fromGpuI32(g, bDone, S))).toEqual(Array.from(done));
-    expect(Array.from(await fromGpuI32(g, bCounter, 1))).toEqual([7 + steps]);
-    // the loop exercised both endings and kept the padding row as it was
-    expect(Array.from(done)).toContain(ref.DONE_EOS);
-    expect(Array.from(done).filter((d, s) => s !== 6 && d === ref.DONE_EOS).length).toBeGreaterThan(0);
+    expect(Array.from(await readU32(g.device, bDone, S))).toEqual(Array.from(done));
+    expect(Array.from(await readU32(g.device, bTrunc, S))).toEqual(Array.from(truncated));
+    expect((await readU32(g.device, bCounter, 1))[0]).toBe(steps);
+    // The loop exercised both endings and kept the padding row as it was.
+    const generated = (s: number) => s !== 6 && lengths[s] > promptLens[s];
+    expect(Array.from(done).filter((d, s) => generated(s) && d === 1 && truncated[s] === 0).length).toBeGreaterThan(0); // EOS
+    expect(Array.from(truncated).filter((x, s) => generated(s) && x === 1).length).toBeGreaterThan(0); // maxNewTokens
     expect(lengths[6]).toBe(5);
+    expect(Array.from(seqs.subarray(6 * Tmax, 7 * Tmax))).toEqual([5, 5, 5, 5, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
   });
 });

@@ -1,10 +1,12 @@
 // Whole-model check, GPU against the CPU reference (as llm.c's test_gpt2): logits, loss and every
-// parameter gradient at step 0, then the loss over 10 AdamW steps.
+// parameter gradient at step 0, then the loss over 10 AdamW steps. Activation-gradient buffers that
+// zeroGrads skips (scratch, and tensors without a gradient) start as NaN: backward must never read them.
 import { describe, it, expect } from 'vitest';
 import { CpuModel } from '../../src/ref/gpt';
 import { GpuModel } from '../../src/model/gpu-model';
 import { GpuAdamW } from '../../src/model/optimizer';
 import { view } from '../../src/model/params';
+import { listActs, accumulatedGrads } from '../../src/model/activations';
 import type { ModelConfig } from '../../src/model/config';
 import { adamw as adamwRef } from '../../src/ref/adamw';
 import { gradNormSquared as gradNormRef, CHUNK } from '../../src/ref/gradnorm';
@@ -36,6 +38,11 @@ describe('whole model, GPU vs CPU', () => {
     upload(g.device, gm.params, cpu.params);
     const opt = new GpuAdamW(g, gm.layout, gm.params, gm.grads);
     const lossOut = storageBuffer(g.device, 'loss', 1);
+    const zeroed = new Set(accumulatedGrads(gm.dacts, CONFIG, B, T).map(([buf]) => buf));
+    const skipped = listActs(gm.dacts, CONFIG, B, T).filter(([, buf]) => !zeroed.has(buf));
+    expect(skipped.map(([name]) => name).sort()).toEqual(['h0.att', 'h0.ln1Mean', 'h0.ln1Rstd', 'h0.ln2Mean', 'h0.ln2Rstd',
+      'h1.att', 'h1.ln1Mean', 'h1.ln1Rstd', 'h1.ln2Mean', 'h1.ln2Rstd', 'lnfMean', 'lnfRstd', 'losses']);
+    for (const [, buf, n] of skipped) upload(g.device, buf, new Float32Array(n).fill(NaN));
     const step = [...gm.zeroGrads(B, T), ...gm.forward(B, T), ...gm.loss(B, T), ...weightedSum(g, lossOut, gm.acts.losses, gm.weights, B * T),
       ...gm.lossBackward(B, T), ...gm.backward(B, T)];
     const P = gm.layout.total;

@@ -1,7 +1,8 @@
 // CPU reference of sampling: the hash-based uniform draw, the float key order, truncation by top-k and
-// top-p on hand-computed cases (ties included), the inverse CDF, and appending tokens.
+// top-p on hand-computed cases (ties included), and the inverse CDF. Appending the sampled tokens is
+// src/ref/rollout_advance.ts (test/ref/rollout_advance.test.ts).
 import { describe, expect, it } from 'vitest';
-import { rngUniform, floatKey, truncatedProbs, sampleRow, sampleTokens, appendTokens, DONE_EOS, DONE_TRUNCATED } from '../../src/ref/sample';
+import { rngUniform, floatKey, truncatedProbs, sampleRow, sampleTokens } from '../../src/ref/sample';
 import { assertClose } from '../helpers/compare';
 
 const row = (xs: number[]) => Float32Array.from(xs);
@@ -62,21 +63,5 @@ describe('ref sample', () => {
     const p = { temperature: 1, topK: 0, topP: 1, seed: 99 };
     sampleTokens(next, logits, Uint32Array.from([7]), 3, V, p);
     for (let s = 0; s < 3; s++) expect(next[s]).toBe(sampleRow(logits.subarray(0, V), V, p, rngUniform(99, s, 7)));
-  });
-
-  it('appendTokens stops at EOS and at the length limit, leaves done rows alone, bumps the counter', () => {
-    const S = 5, Tmax = 6, eos = 2, stop = 5;
-    const seqs = new Int32Array(S * Tmax).fill(-1);
-    const lengths = Int32Array.from([2, 3, 4, 1, 5]);
-    const done = Uint32Array.from([0, 0, 0, DONE_EOS, 0]);
-    const counter = Uint32Array.from([41]);
-    appendTokens(seqs, lengths, done, counter, Int32Array.from([7, eos, 9, 9, 9]), S, Tmax, eos, stop);
-    expect(Array.from(lengths)).toEqual([3, 4, 5, 1, 5]);
-    expect(Array.from(done)).toEqual([0, DONE_EOS, DONE_TRUNCATED, DONE_EOS, DONE_TRUNCATED]);
-    expect(seqs[0 * Tmax + 2]).toBe(7);
-    expect(seqs[1 * Tmax + 3]).toBe(eos);
-    expect(seqs[2 * Tmax + 4]).toBe(9);
-    expect(seqs.filter((x) => x !== -1).length).toBe(3); // rows 3 and 4 were not written
-    expect(counter[0]).toBe(42);
   });
 });

@@ -132,10 +132,48 @@ describe('process advantages (ExpRL-Process)', () => {
   it('refuses mismatched inputs with a clear message', () => {
     expect(() => groupAdvantages([outcome(1, 2)], { mode: 'delta-norm' })).toThrow(/mode 'delta-norm' needs 'process' scores, trajectory 0 has 'outcome'/);
     expect(() => groupAdvantages([proc([0], [1], 2)], { mode: 'outcome' })).toThrow(/needs 'outcome' scores/);
-    expect(() => groupAdvantages([proc([0, 3], [1], 4)], { mode: 'delta-norm' })).toThrow(/2 entries for 1 scores/);
+    expect(() => groupAdvantages([proc([0, 3], [1], 4)], { mode: 'delta-norm' })).toThrow(/trajectory 0: segmentStarts has 2 entries for 1 scores/);
     expect(() => groupAdvantages([proc([1], [1], 4)], { mode: 'delta-norm' })).toThrow(/segmentStarts\[0\] must be 0/);
     expect(() => groupAdvantages([proc([0, 3, 2], [1, 1, 1], 4)], { mode: 'delta-norm' })).toThrow(/non-decreasing/);
     expect(() => groupAdvantages([proc([0, 5], [1, 1], 4)], { mode: 'delta-norm' })).toThrow(/non-decreasing integers in \[0, 4\]/);
+    expect(() => groupAdvantages([outcome(1, 2), outcome(NaN, 2)], { mode: 'outcome' })).toThrow(/trajectory 1: score NaN is not a finite number/);
+    expect(() => groupAdvantages([proc([0, 1], [1, Infinity], 2)], { mode: 'end-norm' })).toThrow(/score Infinity is not a finite/);
+  });
+
+  it('DeltaNorm and EndNorm are per trajectory: no group statistics, no std', () => {
+    const alone = groupAdvantages([proc([0, 2], [0.25, 1], 4)], { mode: 'delta-norm' }).advantages[0];
+    const g = groupAdvantages([proc([0, 2], [0.25, 1], 4), proc([0], [1], 3), proc([0, 1], [0, 0], 2)], { mode: 'delta-norm' });
+    expect(Array.from(g.advantages[0])).toEqual(Array.from(alone)); // [-0.75, -0.75, 0.75, 0.75]
+    close('alone', alone, [-0.75, -0.75, 0.75, 0.75]);
+    close('K=1', g.advantages[1], [1, 1, 1]);
+    const e = groupAdvantages([proc([0, 2], [0.25, 1], 4), proc([0], [1], 3)], { mode: 'end-norm', stdNormalize: true });
+    close('end', e.advantages[0], [-0.75, -0.75, 0, 0]);
+  });
+
+  it('adds eps = 1e-6 to the group std (it matters when the std is tiny), and takes another eps', () => {
+    // rewards 0 and 1e-6: mean 5e-7, sample std 7.0710678e-7; without eps A would be +-0.7071
+    const g = groupAdvantages([outcome(0, 1), outcome(1e-6, 1)], { mode: 'outcome' });
+    const a = 5e-7 / (Math.SQRT1_2 * 1e-6 + 1e-6);
+    close('tiny std', g.advantages[1], [a]);
+    expect(a).toBeCloseTo(0.2928932, 6);
+    close('eps 0.5', groupAdvantages([outcome(0, 1), outcome(1, 1)], { mode: 'sparse-grpo', eps: 0.5 }).advantages[1], [0.5 / (Math.SQRT1_2 + 0.5)]);
+  });
+
+  it('in every mode, truncation gives zeros with mask 1 and a failed judge gives mask 0', () => {
+    const modes = ['sparse-grpo', 'outcome', 'delta-norm', 'end-norm', 'group-norm'] as const;
+    for (const mode of modes) {
+      const outcomeMode = mode === 'sparse-grpo' || mode === 'outcome';
+      const ok = (r: number, n: number, truncated = false) => (outcomeMode ? outcome(r, n, truncated) : proc([0, 1], [r, 1 - r], n, truncated));
+      const failed = (n: number) => (outcomeMode ? outcome(null, n) : proc([0, 1], [0.5, null], n));
+      const g = groupAdvantages([ok(1, 3), ok(0.25, 2), ok(1, 4, true), failed(3)], { mode });
+      expect(Array.from(g.advantages[2]), mode).toEqual([0, 0, 0, 0]);
+      expect(Array.from(g.masks[2]), mode).toEqual([1, 1, 1, 1]);
+      expect(Array.from(g.advantages[3]), mode).toEqual([0, 0, 0]);
+      expect(Array.from(g.masks[3]), mode).toEqual([0, 0, 0]);
+      expect(Array.from(g.masks[0]), mode).toEqual([1, 1, 1]);
+      expect(Array.from(g.advantages[0]).some((x) => x !== 0), mode).toBe(true); // the kept ones still learn
+      expect([g.dropped, g.truncated], mode).toEqual([1, 1]);
+    }
   });
 
   it('meanStd uses the sample std and is 0 below two values', () => {

@@ -216,6 +216,16 @@ describe('export and import', () => {
     await expect(store.exportRun('missing')).rejects.toBeInstanceOf(RunNotFoundError);
   });
 
+  it('never stores or exports a key in the name, error or notes of a run', async () => {
+    const store = await fresh();
+    const run = await store.createRun(newRun({ name: `judge ${KEY}`, notes: `key ${KEY}` }));
+    await store.updateRun(run.id, { status: 'failed', error: `401: Incorrect API key provided: ${KEY}` });
+    const all = JSON.stringify(await store.listRuns());
+    expect(all).not.toContain(KEY);
+    expect(all).toContain('Incorrect API key provided: [redacted]');
+    expect(new TextDecoder().decode(await store.exportRun(run.id))).not.toContain(KEY);
+  });
+
   it('rejects a bad file without writing anything', async () => {
     const store = await fresh();
     await expect(store.importRun(new TextEncoder().encode('hello'))).rejects.toThrow(/not an ExpRL run file/);

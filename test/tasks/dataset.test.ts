@@ -67,6 +67,12 @@ describe('dataset import', () => {
     expect(r.warnings).toEqual([{ line: 13, reason: expect.stringMatching(/question: cannot encode character "\u00e9" \(U\+00e9\) at position 3/) }]);
   });
 
+  it('reads a file that starts with a byte-order mark', () => {
+    const r = parseDataset('\uFEFF{"question": "1+1?", "reference": "One and one make 2.", "final": "2"}\n', 'bom');
+    expect(r.errors).toEqual([]);
+    expect(r.problems).toMatchObject([{ id: 'bom:1', question: '1+1?', answer: '2' }]);
+  });
+
   it('strips calculator notes and reads the #### line', () => {
     expect(stripCalculatorNotes('2/2=<<2/2=1>>1 bolt')).toBe('2/2=1 bolt');
     expect(gsm8kFinal('x\n#### 70000')).toBe('70000');

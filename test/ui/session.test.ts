@@ -11,7 +11,8 @@ import type { Store } from '../../src/store/store';
 import { QuotaExceededStoreError } from '../../src/store/types';
 import { builtinCorpus } from '../../src/tasks/facts';
 import type { RunSetup, WorkerEvent } from '../../src/worker/api';
-import { Session, samplePrompts, type SessionDeps } from '../../src/worker/session';
+import { samplePrompts } from '../../src/worker/corpus';
+import { Session, type SessionDeps } from '../../src/worker/session';
 import { defaultSetup } from '../../src/worker/setup';
 
 const corpus = builtinCorpus({ count: 200, maxOperand: 20, seed: 3 });

@@ -64,7 +64,10 @@ export class AppState {
     for (const e of events) {
       if (e.type === 'run') {
         const starts = e.run.status === 'running' && this.training !== e.run.id;
-        if (e.run.status === 'running') this.training = e.run.id;
+        if (e.run.status === 'running') {
+          this.training = e.run.id;
+          this.notices.runTraining(e.run.id); // a lost device or a full disk is behind it now
+        }
         else if (this.training === e.run.id) this.training = undefined;
         // A run that starts training (from here or from the library) becomes the live one; later
         // updates of it do not pull the view back if the user opened another run meanwhile.
@@ -73,7 +76,7 @@ export class AppState {
           void this.backfill(e.run.id);
         }
       }
-      if (e.type === 'error') this.notices.fromWorker(e.kind, e.message);
+      if (e.type === 'error') this.notices.fromWorker(e.kind, e.message, e.runId);
     }
     this.live.apply(events);
     if (this.library.apply(events)) void this.guard('refresh the runs library', () => this.library.refresh());
@@ -118,6 +121,7 @@ export class AppState {
   async remove(id: string): Promise<void> {
     await this.guard('delete the run', async () => {
       await this.library.remove(id);
+      this.notices.runDeleted(id);
       if (this.live.run?.id === id) this.live.clear();
     });
   }
@@ -133,6 +137,7 @@ export class AppState {
     this.pending = what;
     try {
       await fn();
+      this.notices.commandSucceeded(verb);
     } catch (e) {
       this.notices.fromCommand(verb, e);
     } finally {
@@ -143,6 +148,7 @@ export class AppState {
   private async guard(verb: string, fn: () => Promise<void>): Promise<void> {
     try {
       await fn();
+      this.notices.commandSucceeded(verb);
     } catch (e) {
       this.notices.fromCommand(verb, e);
     }

@@ -3,7 +3,8 @@
 // stay cheap; steps redone after a resume from an older checkpoint replace the ones they redo.
 
 import type { MetricPoint, RunRecord } from '../../store/types';
-import { METRIC, type Sample, type WorkerEvent } from '../../worker/api';
+import { METRIC, setupOf, type Sample, type WorkerEvent } from '../../worker/api';
+import { CORPORA } from '../../worker/corpus';
 
 export interface Series {
   step: number[];
@@ -69,6 +70,47 @@ export function etaSeconds(s: Series, totalSteps: number): number | undefined {
   const ms = s.time[n - 1] - s.time[first];
   if (steps <= 0 || ms < 0) return undefined;
   return (Math.max(0, totalSteps - s.step[n - 1]) * (ms / steps)) / 1000;
+}
+
+/** One line on what a run trains, e.g. "tiny model · task primitives (chain, carry) · batch 16 · lr 0.003 · seed 7". */
+export function setupSummary(run: RunRecord): string | undefined {
+  const s = setupOf(run);
+  if (!s) return undefined;
+  const corpus =
+    s.corpus === 'task-primitives'
+      ? `task primitives (${s.tasks?.families.join(', ') ?? 'default families'})`
+      : (CORPORA.find((c) => c.id === s.corpus)?.label.toLowerCase() ?? s.corpus);
+  const p = s.pretrain;
+  return `${s.preset} model · ${corpus} · batch ${p.batchSize} × ${p.seqLength} tokens · lr ${p.lr} · seed ${p.seed}`;
+}
+
+/** What the generations panel says while it has nothing to show for this run. */
+export function generationsNote(run: RunRecord | undefined): string {
+  const every = run ? setupOf(run)?.sampleEvery : undefined;
+  if (run && every === 0) return 'Generations are off for this run (set "Generations every" under More settings for the next one).';
+  if (run?.status === 'running') {
+    const n = every ?? 25;
+    return `The model completes a few corpus prompts every ${n} steps, greedily and by sampling; the first set appears after step ${n}.`;
+  }
+  return 'Generations appear while a run trains; they are not saved with the run.';
+}
+
+/**
+ * The top of a chart axis that outliers do not flatten: the largest value, but at most 1.5 times the
+ * 90th percentile (the first steps of a run include shader compilation and can take 50x longer).
+ */
+export function robustMax(values: ArrayLike<number | null | undefined>): number | undefined {
+  const v: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i];
+    if (typeof x === 'number' && Number.isFinite(x)) v.push(x);
+  }
+  if (v.length === 0) return undefined;
+  v.sort((a, b) => a - b);
+  const max = v[v.length - 1];
+  if (v.length < 10) return max;
+  const p90 = v[Math.floor(0.9 * (v.length - 1))];
+  return p90 > 0 ? Math.min(max, 1.5 * p90) : max;
 }
 
 export class LiveRun {

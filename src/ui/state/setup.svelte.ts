@@ -1,15 +1,20 @@
 // The run-setup form: raw field text as typed, parsed and validated on every change so each invalid
 // value is refused with a message next to its field, and Start stays disabled until all are valid.
-// Validation rules themselves live in src/worker/setup.ts, shared with the worker's own guard.
+// Validation rules themselves live in src/worker/setup.ts, shared with the worker's own guard; the
+// corpora and how their documents fit the training sequence in src/worker/corpus.ts.
 
 import { MODEL_PRESETS } from '../../model/config';
 import { paramCount } from '../../model/params';
+import type { FamilyName } from '../../tasks/problem';
 import type { RunSetup } from '../../worker/api';
-import { defaultSetup, setupErrors, warmupFor, type SetupField } from '../../worker/setup';
+import { CORPORA, DEFAULT_TASK_CORPUS, familyDescriptions, longestExampleTokens, type CorpusId } from '../../worker/corpus';
+import { corpusChoice, defaultSetup, setupErrors, warmupFor, type SetupField } from '../../worker/setup';
 import { formatCount } from '../format';
 
 export interface SetupFields {
   name: string;
+  corpus: string; // a CorpusId
+  families: FamilyName[]; // checked task families (used when corpus is 'task-primitives')
   preset: string;
   steps: string;
   batchSize: string;
@@ -38,7 +43,8 @@ export function presetOptions(): PresetOption[] {
 
 export function fieldsOf(s: RunSetup): SetupFields {
   const p = s.pretrain;
-  return { name: s.name, preset: s.preset, steps: String(p.steps), batchSize: String(p.batchSize), lr: String(p.lr), seed: String(p.seed), sampleEvery: String(s.sampleEvery), checkpointEvery: String(s.checkpointEvery) };
+  const families = [...(s.tasks?.families ?? DEFAULT_TASK_CORPUS.families)];
+  return { name: s.name, corpus: s.corpus, families, preset: s.preset, steps: String(p.steps), batchSize: String(p.batchSize), lr: String(p.lr), seed: String(p.seed), sampleEvery: String(s.sampleEvery), checkpointEvery: String(s.checkpointEvery) };
 }
 
 /** Parses the form: a setup when every field is valid, otherwise a message for each bad field. */
@@ -50,7 +56,8 @@ export function parseSetup(f: SetupFields): { setup?: RunSetup; errors: SetupErr
     if (!Number.isFinite(v)) errors[field] = t === '' ? `${what} is required` : `${what} must be a number`;
     return v;
   };
-  const base = defaultSetup(f.preset in MODEL_PRESETS ? f.preset : 'tiny');
+  // The sequence length follows from the model and the corpus (see defaultSetup).
+  const base = defaultSetup(f.preset in MODEL_PRESETS ? f.preset : 'tiny', corpusChoice(f.corpus as CorpusId, { families: [...f.families] }));
   const steps = num('steps', f.steps, 'Steps');
   const setup: RunSetup = {
     ...base,
@@ -72,13 +79,43 @@ export function parseSetup(f: SetupFields): { setup?: RunSetup; errors: SetupErr
   return Object.keys(errors).length === 0 ? { setup, errors } : { errors };
 }
 
+/** How the corpus fits the model, for the hint under the corpus field. */
+export interface CorpusFit {
+  longest: number; // tokens of the longest document with <bos> and <eos>
+  seqLength: number; // tokens per training sequence
+  contextLength: number; // the model's context
+}
+
+/** The fit of a valid setup's corpus, or undefined when the corpus cannot be built. */
+export function corpusFit(s: RunSetup | undefined): CorpusFit | undefined {
+  if (!s) return undefined;
+  try {
+    return { longest: longestExampleTokens(s), seqLength: s.pretrain.seqLength, contextLength: s.pretrain.model.contextLength };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The hint under the corpus field: what the corpus is and how its documents fit a training sequence. */
+export function corpusHint(id: string, fit: CorpusFit | undefined): string {
+  const info = CORPORA.find((c) => c.id === id);
+  if (!info) return '';
+  if (!fit) return info.description;
+  const holds =
+    id === 'builtin-facts'
+      ? `so each ${fit.seqLength}-token training sequence holds several facts`
+      : `so each ${fit.seqLength}-token training sequence starts at a document and holds it whole (the model's context is ${fit.contextLength})`;
+  return `${info.description} Longest document: ${fit.longest} tokens with its start and end markers, ${holds}.`;
+}
+
 export class SetupForm {
   fields = $state<SetupFields>(fieldsOf(defaultSetup('tiny')));
   readonly presets = presetOptions();
-
-  get result(): { setup?: RunSetup; errors: SetupErrors } {
-    return parseSetup(this.fields);
-  }
+  readonly corpora = CORPORA;
+  readonly families = familyDescriptions();
+  // Parsed once per edit, however many places read it.
+  readonly result: { setup?: RunSetup; errors: SetupErrors } = $derived(parseSetup(this.fields));
+  readonly fit: CorpusFit | undefined = $derived(corpusFit(this.result.setup));
 
   get errors(): SetupErrors {
     return this.result.errors;
@@ -91,6 +128,18 @@ export class SetupForm {
   /** Switching preset keeps the user's steps, batch, learning rate and seed. */
   setPreset(key: string): void {
     this.fields = { ...this.fields, preset: key };
+  }
+
+  setCorpus(id: CorpusId): void {
+    this.fields = { ...this.fields, corpus: id };
+  }
+
+  /** Checks or unchecks one task family, keeping the registry's order. */
+  setFamily(name: FamilyName, on: boolean): void {
+    const chosen = new Set(this.fields.families);
+    if (on) chosen.add(name);
+    else chosen.delete(name);
+    this.fields = { ...this.fields, families: this.families.map((f) => f.name).filter((n) => chosen.has(n)) };
   }
 
   /** Copies a stored run's setup into the form (e.g. "run again with these settings"). */
