@@ -93,6 +93,7 @@ async function main(): Promise<void> {
   await mkdir(dirname(out), { recursive: true });
   await writeFile(out, new Uint8Array(await rlCheckpoint(loop, { task: taskName, algorithm: 'grpo', rl: cfg })));
   console.log(`checkpoint written to ${out}`);
+  loop.destroy();
 }
 
 void runCli(main);

@@ -11,9 +11,9 @@ const COPY_DST = 0x0008;
  * larger than the device can bind is refused here, by name, instead of failing later as an invalid buffer.
  */
 export function storageBuffer(device: GPUDevice, label: string, count: number, data?: ArrayBufferView): GPUBuffer {
+  if (!Number.isInteger(count) || count < 0) throw new Error(`buffer ${label}: element count must be a non-negative integer, got ${count}`);
   const size = Math.max(16, Math.ceil((count * 4) / 16) * 16);
   const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
-  if (!Number.isInteger(count) || count < 0) throw new Error(`buffer ${label}: element count must be a non-negative integer, got ${count}`);
   if (size > limit) {
     const mib = (b: number) => (b / 2 ** 20).toFixed(1);
     throw new Error(`buffer ${label} needs ${mib(size)} MiB, more than this device can bind (${mib(limit)} MiB): ` +
@@ -40,16 +40,21 @@ export class UniformWriter {
     this.view = new DataView(new ArrayBuffer(capacityWords * 4));
   }
   u32(v: number): this {
-    this.view.setUint32(4 * this.n++, v >>> 0, true);
+    this.view.setUint32(this.next(), v >>> 0, true);
     return this;
   }
   i32(v: number): this {
-    this.view.setInt32(4 * this.n++, v | 0, true);
+    this.view.setInt32(this.next(), v | 0, true);
     return this;
   }
   f32(v: number): this {
-    this.view.setFloat32(4 * this.n++, v, true);
+    this.view.setFloat32(this.next(), v, true);
     return this;
+  }
+  /** Byte offset of the next field. */
+  private next(): number {
+    if (4 * (this.n + 1) > this.view.byteLength) throw new Error(`UniformWriter: more than ${this.view.byteLength / 4} fields; pass a larger capacity`);
+    return 4 * this.n++;
   }
   bytes(): Uint8Array {
     // Uniform structs are padded to 16 bytes.

@@ -1,6 +1,6 @@
 // Pipeline cache keyed explicitly by everything that changes the compiled shader: kernel name,
-// entry point and override constants. Every module and pipeline is labelled with its kernel name,
-// so validation errors and captures say which kernel failed.
+// entry point and override constants (one WGSL source per kernel name, checked). Every module and
+// pipeline is labelled with its kernel name, so validation errors and captures say which kernel failed.
 
 export type Constants = Record<string, number>;
 
@@ -10,21 +10,24 @@ export function pipelineKey(name: string, entryPoint: string, constants: Constan
 }
 
 export class PipelineCache {
-  private modules = new Map<string, GPUShaderModule>();
+  private modules = new Map<string, { module: GPUShaderModule; code: string }>();
   private pipelines = new Map<string, GPUComputePipeline>();
   constructor(readonly device: GPUDevice) {}
 
   /** Returns the compute pipeline for `code` compiled with `constants`, building it on first use. */
   get(name: string, code: string, constants: Constants = {}, entryPoint = 'main'): GPUComputePipeline {
+    let entry = this.modules.get(name);
+    if (!entry) {
+      entry = { module: this.device.createShaderModule({ label: name, code }), code };
+      this.modules.set(name, entry);
+    } else if (entry.code !== code) {
+      // Everything is cached by kernel name: two sources under one name would silently share the first.
+      throw new Error(`pipeline cache: kernel name ${JSON.stringify(name)} is already used by different WGSL source`);
+    }
     const key = pipelineKey(name, entryPoint, constants);
     let p = this.pipelines.get(key);
     if (p) return p;
-    let module = this.modules.get(name);
-    if (!module) {
-      module = this.device.createShaderModule({ label: name, code });
-      this.modules.set(name, module);
-    }
-    p = this.device.createComputePipeline({ label: key, layout: 'auto', compute: { module, entryPoint, constants } });
+    p = this.device.createComputePipeline({ label: key, layout: 'auto', compute: { module: entry.module, entryPoint, constants } });
     this.pipelines.set(key, p);
     return p;
   }

@@ -12,8 +12,9 @@ import { grid1d } from './grid';
 
 /** Widest row (C) still normalised by one thread per row; wider rows use a workgroup per row. */
 export const ROW_THREAD_MAX_C = 256;
-const ROW_WG = 64; // threads per workgroup in the thread-per-row and thread-per-column entry points
-const COL_WG = 16; // few columns (C <= 256): small workgroups spread them over more cores
+const ROW_WG = 64; // threads per workgroup in the thread-per-row entry points (`rows`)
+const COL_WG = 16; // threads per workgroup in the thread-per-column `cols`: few columns (C <= 256), so small
+//                   workgroups spread them over more cores
 const COLS = 32; // columns per workgroup in the workgroup dweight/dbias reduction
 const ROWS = 8; // row lanes per column (power of two)
 

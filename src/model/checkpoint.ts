@@ -67,6 +67,11 @@ export function decodeCheckpoint(buf: ArrayBuffer): Checkpoint {
   } catch (e) {
     throw new Error(`checkpoint header is not valid JSON: ${(e as Error).message}`);
   }
+  const h = header as Partial<CheckpointHeader> | null;
+  if (!h || typeof h !== 'object' || typeof h.config !== 'object' || !h.config || typeof h.step !== 'number' ||
+    typeof h.total !== 'number' || !Array.isArray(h.sections) || !h.sections.every((x) => typeof x === 'string')) {
+    throw new Error('checkpoint header is missing its config, step, total or sections');
+  }
   validateModelConfig(header.config);
   const layout = buildLayout(header.config);
   if (header.total !== layout.total) throw new Error(`checkpoint layout (${header.total} floats) does not match its config (${layout.total})`);

@@ -34,7 +34,14 @@ export class GpuDecoder {
     }
     const C = c.dModel, F = c.mlpWidth, V = c.vocabSize, NH = c.nHeads;
     const mk = (label: string, n: number) => {
-      const b = storageBuffer(gpu.device, `decode.${label}`, n);
+      let b: GPUBuffer;
+      try {
+        b = storageBuffer(gpu.device, `decode.${label}`, n);
+      } catch (e) {
+        for (const o of this.owned) o.destroy(); // too large for the device: free what was already made
+        this.owned = [];
+        throw e;
+      }
       this.owned.push(b);
       return b;
     };

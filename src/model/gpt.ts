@@ -62,11 +62,12 @@ export function backwardFromLogits<X>(
   ops.encoderBackward(g(L.wte), g(L.wpe), d.encoded, tokens, B, T, C, c.vocabSize);
 }
 
-/** Next-token loss: per-token losses into a.losses, and (for backward) d.logits += weights * dCE. */
+/** Next-token loss: per-token cross-entropy of a.logits (BT,V) against targets (BT) into a.losses (BT). */
 export function crossEntropyLoss<X>(ops: Ops<X>, c: ModelConfig, a: Acts<X>, targets: X, B: number, T: number): void {
   ops.crossentropyForward(a.losses, a.logits, targets, B * T, c.vocabSize);
 }
 
+/** Its backward: d.logits (BT,V) += weights (BT) * (softmax(a.logits) - onehot(targets)). */
 export function crossEntropyBackward<X>(ops: Ops<X>, c: ModelConfig, a: Acts<X>, d: Acts<X>, targets: X, weights: X, B: number, T: number): void {
   ops.crossentropyBackward(d.logits, a.logits, targets, weights, B * T, c.vocabSize);
 }

@@ -24,12 +24,22 @@ export class GpuModel {
   private owned: GPUBuffer[] = [];
 
   constructor(readonly gpu: Gpu, readonly config: ModelConfig, readonly maxB: number, readonly maxT: number) {
-    if (maxT > config.contextLength) throw new Error(`sequence length ${maxT} exceeds the model's context length ${config.contextLength}`);
+    if (!Number.isInteger(maxB) || maxB < 1) throw new Error(`batch size must be a positive integer, got ${maxB}`);
+    if (!Number.isInteger(maxT) || maxT < 1 || maxT > config.contextLength) {
+      throw new Error(`sequence length ${maxT} must lie in [1, ${config.contextLength}] (the model's context length)`);
+    }
     this.layout = buildLayout(config);
     const P = this.layout.total;
     const dev = gpu.device;
     const mk = (label: string, n: number) => {
-      const b = storageBuffer(dev, label, n);
+      let b: GPUBuffer;
+      try {
+        b = storageBuffer(dev, label, n);
+      } catch (e) {
+        for (const o of this.owned) o.destroy(); // too large for the device: free what was already made
+        this.owned = [];
+        throw e;
+      }
       this.owned.push(b);
       return b;
     };
@@ -57,6 +67,7 @@ export class GpuModel {
 
   /** Dispatches computing per-token cross-entropy into acts.losses (after forward). */
   loss(B: number, T: number): Dispatch[] {
+    this.checkShape(B, T);
     const ops = new GpuOps(this.gpu);
     crossEntropyLoss(ops, this.config, this.acts, this.targets, B, T);
     return ops.take();
@@ -67,6 +78,7 @@ export class GpuModel {
    * gradients of accumulatedGrads): run once before a backward. Scratch such as datt is not cleared.
    */
   zeroGrads(B: number, T: number): Dispatch[] {
+    this.checkShape(B, T);
     const ops = new GpuOps(this.gpu);
     ops.zero(this.grads, this.layout.total);
     for (const [buf, n] of accumulatedGrads(this.dacts, this.config, B, T)) ops.zero(buf, n);
@@ -75,6 +87,7 @@ export class GpuModel {
 
   /** Dispatches writing dacts.logits from the cross-entropy loss weighted by `weights`. */
   lossBackward(B: number, T: number): Dispatch[] {
+    this.checkShape(B, T);
     const ops = new GpuOps(this.gpu);
     crossEntropyBackward(ops, this.config, this.acts, this.dacts, this.targets, this.weights, B, T);
     return ops.take();
@@ -82,13 +95,16 @@ export class GpuModel {
 
   /** Dispatches back-propagating dacts.logits into `grads` (after forward and a loss backward). */
   backward(B: number, T: number): Dispatch[] {
+    this.checkShape(B, T);
     const ops = new GpuOps(this.gpu);
     backwardFromLogits(ops, this.config, this.layout, (t) => bind(this.params, t), (t) => bind(this.grads, t), this.acts, this.dacts, this.tokens, B, T);
     return ops.take();
   }
 
   private checkShape(B: number, T: number): void {
-    if (B < 1 || B > this.maxB || T < 1 || T > this.maxT) throw new Error(`batch ${B}x${T} outside the allocated ${this.maxB}x${this.maxT}`);
+    if (!Number.isInteger(B) || !Number.isInteger(T) || B < 1 || B > this.maxB || T < 1 || T > this.maxT) {
+      throw new Error(`batch ${B}x${T} does not fit the model's buffers, allocated for at most ${this.maxB}x${this.maxT}`);
+    }
   }
 
   destroy(): void {

@@ -1,16 +1,17 @@
 // The RL policy on the GPU: the trained model, a frozen reference copy of its parameters (for the
-// k3 KL loss and for OPSD's teacher), AdamW, and the recorded dispatches of three updates:
-//   policy-gradient (clipped surrogate + KL + entropy bonus), SFT (masked next-token loss).
-// Buffers, per token of the (rows, T) grid, N = rows*T: logp, entropy, logpOld, logpRef, adv, weight,
-// terms (N,4), dlogp, dentropy. Grids of several T are recorded once each and cached.
+// k3 KL loss and for OPSD's teacher), AdamW, and the recorded dispatches of two updates:
+// policy-gradient (clipped surrogate + KL + entropy bonus) and SFT (masked next-token loss).
+// Buffers, per token of the (rows, T) grid, N = rows*T <= maxN: logp, entropy, logpOld, logpRef, adv,
+// weight, terms (N,4), dlogp, dentropy. Dispatch lists are recorded once per grid shape and cached;
+// the loss hyper-parameters live in uniforms rewritten before each update, so they never add entries.
 
 import { GpuModel } from '../model/gpu-model';
 import { GpuAdamW } from '../model/optimizer';
 import type { ModelConfig } from '../model/config';
 import { storageBuffer, upload, readF32 } from '../gpu/buffers';
-import { encode as encodePass, type Dispatch, type Gpu } from '../gpu/dispatch';
+import { encode as encodePass, releaseDispatches, type Dispatch, type Gpu } from '../gpu/dispatch';
 import { logprobForward, logprobBackward } from '../kernels/logprob';
-import { policyLossForward, policyLossBackward, type PolicyLossHp } from '../kernels/policy_loss';
+import { policyLossForward, policyLossBackward, policyLossUniform, type PolicyLossHp } from '../kernels/policy_loss';
 import { weightedSum } from '../kernels/weighted_sum';
 import { zeroBuffer } from '../kernels/zero';
 
@@ -20,14 +21,25 @@ export interface OptimHyper {
   maxGradNorm: number;
 }
 
+/** Per-token inputs of one policy-gradient update, each (rows*T) in grid layout (rl-batch.ts). */
+export interface PgInputs {
+  adv: Float32Array; // advantages
+  weight: Float32Array; // loss mask times aggregation scale (aggregation.ts)
+  logpOld: Float32Array; // log-probs under the sampling policy
+  logpRef: Float32Array; // log-probs under the frozen reference (read only when beta > 0)
+}
+
 export interface PgReport {
   terms: Float32Array; // (N,4) [loss_t, kl_t, clippedLow_t, clippedHigh_t]
-  entropy: Float32Array; // (N)
-  logp: Float32Array; // (N) log-probabilities under the policy before this update
+  entropy: Float32Array; // (N) policy entropy before this update
   gradNorm: number;
 }
 
-const COPY_SRC = 0x0004;
+/** Recorded dispatches of one policy-gradient update on a grid, with its two policy-loss dispatches. */
+interface PgDispatches {
+  all: Dispatch[];
+  loss: [Dispatch, Dispatch]; // forward, backward: their uniforms carry the hyper-parameters
+}
 
 export class RlPolicy {
   readonly model: GpuModel;
@@ -37,13 +49,13 @@ export class RlPolicy {
   readonly bufs: Record<'logp' | 'entropy' | 'logpOld' | 'logpRef' | 'adv' | 'weight' | 'dlogp' | 'dentropy' | 'loss', GPUBuffer>;
   readonly terms: GPUBuffer; // (maxN,4)
   private cache = new Map<string, Dispatch[]>();
+  private pgCache = new Map<string, PgDispatches>();
 
   constructor(readonly gpu: Gpu, readonly config: ModelConfig, params: Float32Array, readonly maxRows: number) {
     const T = config.contextLength;
     this.model = new GpuModel(gpu, config, maxRows, T);
     upload(gpu.device, this.model.params, params);
-    this.refParams = gpu.device.createBuffer({ label: 'refParams', size: this.model.params.size, usage: 0x0080 | 0x0008 | COPY_SRC });
-    upload(gpu.device, this.refParams, params);
+    this.refParams = storageBuffer(gpu.device, 'refParams', this.model.layout.total, params);
     this.optim = new GpuAdamW(gpu, this.model.layout, this.model.params, this.model.grads);
     this.maxN = maxRows * T;
     const mk = (name: string, n = this.maxN) => storageBuffer(gpu.device, `rl.${name}`, n);
@@ -62,94 +74,111 @@ export class RlPolicy {
 
   /** Uploads a (rows, T) grid of tokens and targets into the model's input buffers. */
   setGrid(tokens: Int32Array, targets: Int32Array): void {
+    if (tokens.length !== targets.length || tokens.length > this.maxN) {
+      throw new Error(`policy grid: ${tokens.length} tokens and ${targets.length} targets for at most ${this.maxN} positions`);
+    }
     upload(this.gpu.device, this.model.tokens, tokens);
     upload(this.gpu.device, this.model.targets, targets);
   }
 
-  /** Dispatches: forward with `params` then per-token logp/entropy into bufs.logp/entropy. */
-  private logprobPass(rows: number, T: number, which: 'policy' | 'ref'): Dispatch[] {
-    return this.cached(`lp:${which}:${rows}x${T}`, () => [
+  /**
+   * Per-token log-probabilities (rows*T) of the current grid's targets under the policy or the frozen
+   * reference: one forward pass, one readback (once per batch, never per token).
+   */
+  async logprobs(rows: number, T: number, which: 'policy' | 'ref'): Promise<Float32Array> {
+    const dev = this.gpu.device;
+    const d = this.cached(`lp:${which}:${rows}x${T}`, () => [
       ...this.model.forward(rows, T, which === 'ref' ? this.refParams : this.model.params),
       logprobForward(this.gpu, this.bufs.logp, this.bufs.entropy, this.model.acts.logits, this.model.targets, rows * T, this.config.vocabSize),
     ]);
-  }
-
-  /** Runs a log-probability pass on the current grid and copies logp into `dest` (a (rows*T) buffer). */
-  async logprobsInto(rows: number, T: number, which: 'policy' | 'ref', dest: GPUBuffer | null): Promise<void> {
-    const dev = this.gpu.device;
     const enc = dev.createCommandEncoder({ label: `logprobs-${which}` });
-    const pass = enc.beginComputePass();
-    encodePass(pass, this.logprobPass(rows, T, which));
+    const pass = enc.beginComputePass({ label: `logprobs-${which}` });
+    encodePass(pass, d);
     pass.end();
-    if (dest) enc.copyBufferToBuffer(this.bufs.logp, 0, dest, 0, rows * T * 4);
     dev.queue.submit([enc.finish()]);
-    await dev.queue.onSubmittedWorkDone();
+    return readF32(dev, this.bufs.logp, rows * T);
   }
 
-  /** Reads back a per-token buffer (metrics and CPU-side signals; once per batch, never per token). */
-  read(buf: GPUBuffer, n: number): Promise<Float32Array> {
-    return readF32(this.gpu.device, buf, n);
-  }
-
-  /**
-   * One clipped policy-gradient update on the current grid (rows x T). adv and weight (rows*T) come
-   * from the CPU; logpOld and logpRef must already hold this grid's values (logprobsInto).
-   */
-  async pgUpdate(rows: number, T: number, adv: Float32Array, weight: Float32Array, hp: PolicyLossHp, o: OptimHyper): Promise<PgReport> {
+  /** One clipped policy-gradient update on the current grid (rows x T; setGrid first). */
+  async pgUpdate(rows: number, T: number, x: PgInputs, hp: PolicyLossHp, o: OptimHyper): Promise<PgReport> {
     const N = rows * T, V = this.config.vocabSize, g = this.gpu, b = this.bufs, m = this.model;
-    upload(g.device, b.adv, adv);
-    upload(g.device, b.weight, weight);
-    const key = `pg:${rows}x${T}:${hp.epsLow},${hp.epsHigh},${hp.beta},${hp.entCoef}`;
-    const d = this.cached(key, () => [
-      ...m.zeroGrads(rows, T), zeroBuffer(g, b.dlogp, N), zeroBuffer(g, b.dentropy, N),
-      ...m.forward(rows, T),
-      logprobForward(g, b.logp, b.entropy, m.acts.logits, m.targets, N, V),
-      policyLossForward(g, this.terms, b.logp, b.logpOld, b.logpRef, b.adv, b.weight, b.entropy, N, hp),
-      policyLossBackward(g, b.dlogp, b.dentropy, b.logp, b.logpOld, b.logpRef, b.adv, b.weight, N, hp),
-      logprobBackward(g, m.dacts.logits, m.acts.logits, m.targets, b.dlogp, b.dentropy, N, V),
-      ...m.backward(rows, T),
+    for (const [k, a] of Object.entries(x)) if (a.length !== N) throw new Error(`pgUpdate: ${k} has ${a.length} values for a ${rows}x${T} grid`);
+    upload(g.device, b.adv, x.adv);
+    upload(g.device, b.weight, x.weight);
+    upload(g.device, b.logpOld, x.logpOld);
+    upload(g.device, b.logpRef, x.logpRef);
+    const key = `${rows}x${T}`;
+    let d = this.pgCache.get(key);
+    if (!d) {
+      const loss: [Dispatch, Dispatch] = [
+        policyLossForward(g, this.terms, b.logp, b.logpOld, b.logpRef, b.adv, b.weight, b.entropy, N, hp),
+        policyLossBackward(g, b.dlogp, b.dentropy, b.logp, b.logpOld, b.logpRef, b.adv, b.weight, N, hp),
+      ];
+      const all = [
+        ...m.zeroGrads(rows, T), zeroBuffer(g, b.dlogp, N), zeroBuffer(g, b.dentropy, N),
+        ...m.forward(rows, T),
+        logprobForward(g, b.logp, b.entropy, m.acts.logits, m.targets, N, V),
+        ...loss,
+        logprobBackward(g, m.dacts.logits, m.acts.logits, m.targets, b.dlogp, b.dentropy, N, V),
+        ...m.backward(rows, T),
+      ];
+      this.pgCache.set(key, (d = { all, loss }));
+    }
+    const hpBytes = policyLossUniform(N, hp);
+    for (const ld of d.loss) upload(g.device, ld.uniform as GPUBuffer, hpBytes);
+    this.submitUpdate(d.all, o);
+    const [normSq, terms, entropy] = await Promise.all([
+      readF32(g.device, this.optim.normSq, 1), readF32(g.device, this.terms, N * 4), readF32(g.device, b.entropy, N),
     ]);
-    return this.runUpdate(d, N, o);
+    return { terms, entropy, gradNorm: this.checkedNorm(normSq[0]) };
   }
 
-  /** One SFT update: masked next-token loss on the current grid, weight = mask / count per token. */
+  /** One SFT update on the current grid: masked next-token loss, weight (rows*T) = mask / count per token. */
   async sftUpdate(rows: number, T: number, weight: Float32Array, o: OptimHyper): Promise<{ loss: number; gradNorm: number }> {
     const N = rows * T, g = this.gpu, m = this.model;
+    if (weight.length !== N) throw new Error(`sftUpdate: ${weight.length} weights for a ${rows}x${T} grid`);
     upload(g.device, m.weights, weight);
     const d = this.cached(`sft:${rows}x${T}`, () => [
       ...m.zeroGrads(rows, T), ...m.forward(rows, T), ...m.loss(rows, T),
       ...weightedSum(g, this.bufs.loss, m.acts.losses, m.weights, N), ...m.lossBackward(rows, T), ...m.backward(rows, T),
     ]);
-    const r = await this.runUpdate(d, N, o);
-    const loss = (await this.read(this.bufs.loss, 1))[0];
-    return { loss, gradNorm: r.gradNorm };
+    this.submitUpdate(d, o);
+    const [normSq, loss] = await Promise.all([readF32(g.device, this.optim.normSq, 1), readF32(g.device, this.bufs.loss, 1)]);
+    return { loss: loss[0], gradNorm: this.checkedNorm(normSq[0]) };
   }
 
-  private async runUpdate(d: Dispatch[], N: number, o: OptimHyper): Promise<PgReport> {
+  /** Submits a gradient computation and the AdamW step in one command buffer (no readback here). */
+  private submitUpdate(d: Dispatch[], o: OptimHyper): void {
     const dev = this.gpu.device;
     this.optim.prepare({ lr: o.lr, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: o.weightDecay, maxGradNorm: o.maxGradNorm });
     const enc = dev.createCommandEncoder({ label: 'rl-update' });
-    const pass = enc.beginComputePass();
+    const pass = enc.beginComputePass({ label: 'rl-update' });
     encodePass(pass, d);
     encodePass(pass, this.optim.dispatches);
     pass.end();
     dev.queue.submit([enc.finish()]);
-    const [terms, entropy, logp, normSq] = await Promise.all([
-      this.read(this.terms, N * 4), this.read(this.bufs.entropy, N), this.read(this.bufs.logp, N), this.read(this.optim.normSq, 1),
-    ]);
-    if (!Number.isFinite(normSq[0])) {
+  }
+
+  /** The gradient norm of the update just run, from its squared norm; throws when it was not finite. */
+  private checkedNorm(normSq: number): number {
+    if (!Number.isFinite(normSq)) {
+      // AdamW skipped the update on the GPU; the step counter follows, so bias correction stays in line.
       this.optim.step -= 1;
       throw new Error('the policy gradient is not finite (NaN or Inf): the update was skipped; lower the learning rate');
     }
-    return { terms, entropy, logp, gradNorm: Math.sqrt(normSq[0]) };
+    return Math.sqrt(normSq);
   }
 
   /** The current parameters (for checkpoints). */
   params(): Promise<Float32Array> {
-    return this.read(this.model.params, this.model.layout.total);
+    return readF32(this.gpu.device, this.model.params, this.model.layout.total);
   }
 
   destroy(): void {
+    for (const d of this.cache.values()) releaseDispatches(d);
+    for (const d of this.pgCache.values()) releaseDispatches(d.all);
+    this.cache.clear();
+    this.pgCache.clear();
     this.model.destroy();
     this.optim.destroy();
     this.refParams.destroy();

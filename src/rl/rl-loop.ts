@@ -1,16 +1,16 @@
 // One on-policy RL step, read top to bottom: sample G responses for each of P prompts on the GPU,
 // score them (sparse checker or judge), turn scores into per-token advantages per group (or, for
 // OPSD, into the teacher-student log-ratio), then run the clipped policy-gradient update
-// (epochs x mini-batches) with a k3 KL loss to the frozen start model.
+// (epochs x mini-batches) with a k3 KL loss to the frozen start model. The loop owns its decoder and
+// its policy (destroy() frees both). Readbacks happen once per batch: rollouts, log-probs, reports.
 
 import { GpuDecoder } from '../model/decode';
 import { sampleRollouts } from './rollout';
 import { RlPolicy } from './policy';
 import { groupAdvantages, type TrajectoryScore, type ScoredTrajectory } from './advantages';
 import { lossWeights } from './aggregation';
-import { toGrid, gridLength, scatterResponse, responseLength, responseTokens, type SequenceBatch } from './rl-batch';
+import { toGrid, gridLength, scatterResponse, gatherResponse, responseLength, responseTokens, type SequenceBatch } from './rl-batch';
 import { teacherBatch } from './opsd';
-import { gatherResponse } from './rl-batch';
 import { opsdAdvantage } from '../ref/policy_loss';
 import { stepMetrics, type StepMetrics } from './step-metrics';
 import { validateRlConfig, type RlConfig } from './rl-config';
@@ -63,6 +63,10 @@ export class RlLoop {
     if (c.advantage === 'opsd' && references?.length !== prompts.length) throw new Error('OPSD needs one reference per prompt');
     // 1. Sample G responses per prompt.
     const ids = prompts.map((p) => Int32Array.from([BOS_ID, ...encode(p)]));
+    const ctx = this.policy.config.contextLength;
+    ids.forEach((p, i) => {
+      if (p.length > ctx - 1) throw new Error(`prompt ${i} has ${p.length - 1} tokens: the model's context of ${ctx} leaves no room for a response`);
+    });
     const rows = ids.flatMap((p) => Array.from({ length: G }, () => p));
     const ro = await sampleRollouts(this.gpu, this.policy.model, this.decoder, rows, {
       temperature: c.temperature, topK: c.topK, topP: c.topP, seed: (c.seed * 7919 + this.stepCount) >>> 0,
@@ -81,11 +85,9 @@ export class RlLoop {
     const t2 = performance.now();
     const T = gridLength(batch, this.policy.config.contextLength);
     const grid = toGrid(batch, T);
-    const N = batch.S * T;
     this.policy.setGrid(grid.tokens, grid.targets);
-    await this.policy.logprobsInto(batch.S, T, 'policy', null);
-    const logpOld = await this.policy.read(this.policy.bufs.logp, N);
-    const logpRef = c.beta > 0 && c.advantage !== 'opsd' ? await this.refLogprobs(batch.S, T) : logpOld;
+    const logpOld = await this.policy.logprobs(batch.S, T, 'policy');
+    const logpRef = c.beta > 0 && c.advantage !== 'opsd' ? await this.policy.logprobs(batch.S, T, 'ref') : logpOld;
 
     // 4. Advantages and loss masks per response token.
     const adv = c.advantage === 'opsd'
@@ -106,11 +108,6 @@ export class RlLoop {
       sampleMs: ro.ms, rewardMs, updateMs, sampledTokens: traces.reduce((a, t) => a + t.tokens.length, 0),
     });
     return { step: this.stepCount, metrics, traces };
-  }
-
-  private async refLogprobs(S: number, T: number): Promise<Float32Array> {
-    await this.policy.logprobsInto(S, T, 'ref', null);
-    return this.policy.read(this.policy.bufs.logp, S * T);
   }
 
   private groupAdvantages(batch: SequenceBatch, scored: Scored[], truncated: (s: number) => boolean) {
@@ -139,8 +136,7 @@ export class RlLoop {
     const Tt = gridLength(tb, this.policy.config.contextLength);
     const tg = toGrid(tb, Tt);
     this.policy.setGrid(tg.tokens, tg.targets);
-    await this.policy.logprobsInto(tb.S, Tt, 'ref', null);
-    const teacher = gatherResponse(tb, Tt, await this.policy.read(this.policy.bufs.logp, tb.S * Tt));
+    const teacher = gatherResponse(tb, Tt, await this.policy.logprobs(tb.S, Tt, 'ref'));
     const student = gatherResponse(batch, T, logpStudent);
     const advs = student.map((st, s) => {
       const a = new Float32Array(st.length);
@@ -166,9 +162,8 @@ export class RlLoop {
         const rowMasks = Array.from({ length: n }, (_, i) => maskGrid.slice((r0 + i) * T, (r0 + i + 1) * T));
         const weight = lossWeights(rowMasks, c.aggregation, constant);
         this.policy.setGrid(rowsOf(grid.tokens), rowsOf(grid.targets));
-        this.upload('logpOld', rowsOf(logpOld));
-        this.upload('logpRef', rowsOf(logpRef));
-        const rep = await this.policy.pgUpdate(n, T, rowsOf(advGrid), weight, { epsLow: c.epsLow, epsHigh: c.epsHigh, beta, entCoef: c.entCoef },
+        const inputs = { adv: rowsOf(advGrid), weight, logpOld: rowsOf(logpOld), logpRef: rowsOf(logpRef) };
+        const rep = await this.policy.pgUpdate(n, T, inputs, { epsLow: c.epsLow, epsHigh: c.epsHigh, beta, entCoef: c.entCoef },
           { lr: c.lr, weightDecay: c.weightDecay, maxGradNorm: c.maxGradNorm });
         reports.push({ rep, weight, mask: rowsOf(maskGrid) });
       }
@@ -176,11 +171,9 @@ export class RlLoop {
     return reports;
   }
 
-  private upload(name: 'logpOld' | 'logpRef', data: Float32Array): void {
-    this.gpu.device.queue.writeBuffer(this.policy.bufs[name], 0, data.buffer, data.byteOffset, data.byteLength);
-  }
-
+  /** Frees the decoder and the policy (its model, reference copy, optimiser and buffers). */
   destroy(): void {
     this.decoder.destroy();
+    this.policy.destroy();
   }
 }

@@ -2,12 +2,13 @@
 // per row per step (sampleTokens), appended by rolloutAdvance; steps are encoded `chunk` at a time
 // into one command buffer and the only readback per chunk is the `done` flags (S u32), to stop early.
 // Sequences, lengths and truncation flags are read back once at the end. No per-token readback.
+// The row-state buffers (S each) and the two dispatches made here are freed before returning.
 
 import type { GpuModel } from '../model/gpu-model';
 import type { GpuDecoder } from '../model/decode';
 import { sampleTokens } from '../kernels/sample';
 import { rolloutAdvance } from '../kernels/rollout_advance';
-import { encode, type Dispatch, type Gpu } from '../gpu/dispatch';
+import { encode, releaseDispatches, type Dispatch, type Gpu } from '../gpu/dispatch';
 import { storageBuffer, readI32, readU32 } from '../gpu/buffers';
 import { PAD_ID } from '../tasks/tokenizer';
 
@@ -72,15 +73,14 @@ export async function sampleRollouts(gpu: Gpu, model: GpuModel, decoder: GpuDeco
   };
   decoder.setTokens(seqs);
   decoder.setPosition(0);
-
+  const V = model.config.vocabSize;
+  // Sampling and bookkeeping of one step, built for this call's settings (the decoder's own step is reused).
+  const own: Dispatch[] = [];
   try {
-    const V = model.config.vocabSize;
+    own.push(sampleTokens(gpu, bufs.next, decoder.logits, decoder.counter, S, V, { temperature: o.temperature, topK: o.topK, topP: o.topP, seed: o.seed }));
+    own.push(...rolloutAdvance(gpu, decoder.seqs, bufs.lengths, bufs.done, bufs.truncated, bufs.next, bufs.promptLens, decoder.counter, S, Tmax, o.eosId, o.maxNewTokens));
     // One lockstep step: logits at position t, one token per row, append it and advance t.
-    const stepDispatches: Dispatch[] = [
-      ...decoder.step,
-      sampleTokens(gpu, bufs.next, decoder.logits, decoder.counter, S, V, { temperature: o.temperature, topK: o.topK, topP: o.topP, seed: o.seed }),
-      ...rolloutAdvance(gpu, decoder.seqs, bufs.lengths, bufs.done, bufs.truncated, bufs.next, bufs.promptLens, decoder.counter, S, Tmax, o.eosId, o.maxNewTokens),
-    ];
+    const stepDispatches: Dispatch[] = [...decoder.step, ...own];
     // Steps run in chunks; between chunks the done flags (S u32) are the only readback.
     const total = rolloutSteps(promptLens.subarray(0, n), o.maxNewTokens, Tmax);
     let steps = 0;
@@ -103,6 +103,7 @@ export async function sampleRollouts(gpu: Gpu, model: GpuModel, decoder: GpuDeco
       ms: performance.now() - t0, steps,
     };
   } finally {
+    releaseDispatches(own);
     for (const b of Object.values(bufs)) b.destroy();
   }
 }

@@ -1,7 +1,8 @@
 // Small verifiable tasks with a programmatic 0/1 reward, for sparse GRPO from the terminal and for
 // the learning test. Not the ExpRL task world (tasks/chain.ts and friends): these check the RL loop.
-//   digits: "Q: pick a digit\n" -> reward 1 if the response starts with a digit. A random model
-//           does this ~10% of the time (10 of 99 tokens), so GRPO has signal from step one.
+//   digits: "Q: 7\n" -> reward 1 if the response starts with a digit (any digit: the prompt is only
+//           context). A random model does this ~10% of the time (10 of 99 tokens), so GRPO has
+//           signal from step one.
 //   add:    "### 23+45=" -> reward 1 if the response is "68" (then EOS or a new line): the format of
 //           the built-in pre-training facts, so a pre-trained model starts with partial success.
 

@@ -28,7 +28,6 @@ export interface CorpusChoice {
 export interface CorpusInfo {
   id: CorpusId;
   label: string;
-  example: string; // one document, as the model reads it
   description: string;
 }
 
@@ -36,14 +35,12 @@ export const CORPORA: readonly CorpusInfo[] = [
   {
     id: 'builtin-facts',
     label: 'Built-in arithmetic facts',
-    example: '### 48*2=96',
-    description: 'Short facts; a training sequence starts at a fact and runs on through the next ones.',
+    description: 'Short facts such as ### 48*2=96.',
   },
   {
     id: 'task-primitives',
     label: 'Task families: primitive skills',
-    example: 'Q: 48*2\n### 48*2=96\nA: 96',
-    description: 'One- and two-step problems of the task families, worked in the format the RL stage uses.',
+    description: '1–2 step problems of the task families, worked in the format the RL stage uses.',
   },
 ];
 

@@ -141,13 +141,13 @@ export class Session implements TrainerApi {
       await this.releasePaused();
       const store = await this.store();
       const run = await store.getRun(runId);
-      if (!run) throw new Error('this run no longer exists');
+      if (!run) throw new Error('this run no longer exists (deleted, perhaps in another tab): reload the page to see the current list');
       const setup = setupOf(run);
-      if (!setup) throw new Error('this run has no pre-training configuration to resume');
-      if (run.status === 'done') throw new Error('this run has finished all its steps');
-      if ((await liveRunIds()).has(runId)) throw new Error('this run is training in another tab');
+      if (!setup) throw new Error('this run has no pre-training configuration to resume (it was not made by this page): start a new run instead');
+      if (run.status === 'done') throw new Error('this run has finished all its steps: to train longer, start a new run with more steps');
+      if ((await liveRunIds()).has(runId)) throw new Error('this run is training in another tab: pause it there, or close that tab, then resume it here');
       const ckpt = await store.getLatestCheckpoint(runId);
-      if (!ckpt) throw new Error('this run has no checkpoint yet, so there is nothing to resume from');
+      if (!ckpt) throw new Error('this run has no checkpoint yet, so there is nothing to resume from: start it again from the Train tab');
       const device = await this.devices.get();
       const trainer = await Pretrainer.fromCheckpoint(device.gpu, ckpt.bytes, setup.pretrain, this.deps.corpus(setup));
       // Steps after the checkpoint are trained again: their old metrics would be duplicates.

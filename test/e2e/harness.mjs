@@ -2,7 +2,7 @@
 // launches Debian's Chromium (never a downloaded browser) through playwright-core, with SwiftShader
 // WebGPU or with WebGPU turned off. Also a tiny step runner that times steps and saves screenshots.
 
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -70,6 +70,17 @@ export async function launch(flags) {
   };
 }
 
+/** Empties the artifacts folder of an earlier run's screenshots and run files, so all of it is this run's. */
+export function clearArtifacts() {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  for (const f of readdirSync(ARTIFACTS)) if (/\.(png|exprlrun)$/.test(f)) rmSync(join(ARTIFACTS, f));
+}
+
+/** True when the page is wider than the window (a horizontal scroll bar): the layout broke. */
+export async function overflowsX(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1);
+}
+
 /** Runs named steps in order, timing each; the first failure stops the scenario and is rethrown. */
 export class Steps {
   /** Steps passed and failed in this process, for the closing line. */
@@ -98,10 +109,10 @@ export class Steps {
     }
   }
 
-  /** Saves test-artifacts/e2e/<name>.png (the whole page). */
-  async shot(name) {
+  /** Saves test-artifacts/e2e/<name>.png: the whole page, or with fullPage false what the window shows. */
+  async shot(name, { fullPage = true } = {}) {
     const path = join(ARTIFACTS, `${name}.png`);
-    await this.page.screenshot({ path, fullPage: true });
+    await this.page.screenshot({ path, fullPage });
     return path;
   }
 }

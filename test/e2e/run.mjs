@@ -1,10 +1,12 @@
 // End-to-end tests of the playground page in Debian's Chromium with SwiftShader WebGPU: capability
-// check, refused setup values, a tiny run whose loss falls, pause/resume, reload, resume from the
-// library's checkpoint, a lost device, export/import with identical weights, and the explanatory
-// pages without WebGPU. Screenshots go to test-artifacts/e2e/. Usage: node test/e2e/run.mjs [--no-build]
+// check, the empty library, refused setup values, a tiny run whose loss falls, pause/resume from the
+// keyboard, reload, resume from the library's checkpoint, a lost device (and its notice gone once the
+// run trains again), export/import with identical weights, a run on the task families' corpus, the
+// layout at 1280x720 and in presentation mode, and the explanatory pages without WebGPU. Screenshots
+// go to test-artifacts/e2e/ (emptied first). Usage: node test/e2e/run.mjs [--no-build]
 
 import { join } from 'node:path';
-import { ARTIFACTS, INSECURE_FLAGS, INSECURE_HOST, NO_WEBGPU_FLAGS, Steps, WEBGPU_FLAGS, assert, launch, serveBuild, until } from './harness.mjs';
+import { ARTIFACTS, INSECURE_FLAGS, INSECURE_HOST, NO_WEBGPU_FLAGS, Steps, WEBGPU_FLAGS, assert, clearArtifacts, launch, overflowsX, serveBuild, until } from './harness.mjs';
 
 const STEPS = 60; // tiny preset, batch 4: about a minute of training on SwiftShader
 const EVERY = 10; // generations and checkpoints every 10 steps
@@ -46,7 +48,11 @@ async function withWebGpu(url) {
       assert(name && name.length > 0, 'the Device tab shows no adapter name');
       assert(['yes', 'no'].includes((await page.textContent('[data-testid=f16]'))?.trim()), 'shader-f16 is not reported');
       await t.shot('02-device');
-      await page.click('#tab-train');
+      await page.click('#tab-runs');
+      await page.waitForSelector('[data-testid=library-empty]');
+      await t.shot('03-library-empty');
+      await page.click('[data-testid=library-empty] button');
+      assert((await page.getAttribute('#tab-train', 'aria-selected')) === 'true', 'the empty library\'s button did not open the Train tab');
     });
 
     await t.step('invalid values are refused next to their field', async () => {
@@ -56,7 +62,7 @@ async function withWebGpu(url) {
       assert((await page.textContent('[data-testid=error-steps]')).includes('must be a number'), 'steps error message');
       assert((await page.textContent('[data-testid=error-lr]')).includes('Learning rate'), 'lr error message');
       assert(await page.isDisabled('[data-testid=start]'), 'Start must be disabled with invalid values');
-      await t.shot('03-invalid-setup');
+      await t.shot('04-invalid-setup');
     });
 
     await t.step('start a tiny run and watch the loss fall', async () => {
@@ -77,17 +83,21 @@ async function withWebGpu(url) {
       const late = mean(s.loss.slice(-3));
       assert(late < early - 0.3, `loss did not fall: first steps ${early.toFixed(3)}, latest ${late.toFixed(3)}`);
       await page.waitForSelector('[data-testid=samples]');
-      await t.shot('04-training');
+      await t.shot('05-training');
     });
 
-    await t.step('pause: the step in flight finishes, a checkpoint is saved, nothing moves', async () => {
-      await page.click('[data-testid=pause]');
+    await t.step('pause from the keyboard: the step in flight finishes, a checkpoint is saved, focus stays on the controls', async () => {
+      await page.focus('[data-testid=pause]');
+      await page.keyboard.press('Enter');
       const s = await waitFor(page, 'status paused', (s) => s.status === 'paused', 30_000);
+      const focusedId = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName);
+      const focused = await until('focus on Resume', async () => ((await focusedId()) === 'resume' ? 'resume' : null), 5_000).catch(focusedId);
+      assert(focused === 'resume', `after pausing, focus is on ${focused}, not on the Resume button`);
       const ck = await checkpoint(page, runId);
       assert(ck && ck.step === s.step, `checkpoint at pause: ${JSON.stringify(ck)} vs step ${s.step}`);
       await page.waitForTimeout(1500);
       assert((await state(page)).step === s.step, 'steps advanced while paused');
-      await t.shot('05-paused');
+      await t.shot('06-paused');
     });
 
     await t.step('resume continues the same run', async () => {
@@ -104,7 +114,7 @@ async function withWebGpu(url) {
       await row.waitFor();
       const status = (await row.locator('[data-testid=status]').textContent()).trim();
       assert(status.includes('interrupted'), `reloaded run shows "${status}", expected interrupted`);
-      await t.shot('06-library-after-reload');
+      await t.shot('07-library-after-reload');
     });
 
     await t.step('resume from the checkpoint, survive a lost GPU device, finish', async () => {
@@ -116,13 +126,18 @@ async function withWebGpu(url) {
       await page.evaluate(() => window.__exprl.loseDevice());
       await waitFor(page, 'status interrupted after device loss', (s) => s.status === 'interrupted', 30_000);
       await page.waitForSelector('[data-testid=notice-warning]:has-text("GPU device was lost")');
-      await t.shot('07-device-lost');
+      const said = await page.textContent('[data-testid=notice-warning]');
+      assert(/press Resume to continue from its checkpoint at step \d+/.test(said), `the device-lost notice does not say what to do: ${said}`);
+      await t.shot('08-device-lost');
       await page.click('[data-testid=resume]');
+      await waitFor(page, 'training again', (s) => s.status === 'running' || s.status === 'done', 60_000);
+      await page.waitForSelector('[data-testid=notice-warning]', { state: 'detached', timeout: 10_000 });
       s = await waitFor(page, 'the run to finish', (s) => s.status === 'done' || s.status === 'failed', 240_000);
       assert(s.status === 'done' && s.step === STEPS, `run ended ${s.status} at step ${s.step}`);
       assert(s.loss.length === STEPS, `loss series has ${s.loss.length} points, expected ${STEPS}`);
       assert(mean(s.loss.slice(-5)) < mean(s.loss.slice(0, 5)) - 0.5, 'loss did not fall over the run');
-      await t.shot('08-done');
+      assert((await page.locator('[data-testid^=notice-]').count()) === 0, 'a notice is still shown after the run finished');
+      await t.shot('09-done');
     });
 
     await t.step('export the run to a file and import it back with identical weights', async () => {
@@ -141,26 +156,70 @@ async function withWebGpu(url) {
       const shown = await waitFor(page, 'the imported run in the live view', (s) => s.runId === imported.id, 10_000);
       assert(shown.loss.length === STEPS, `imported metrics: ${shown.loss.length} points`);
       await page.click('#tab-runs');
-      await t.shot('09-imported');
+      await t.shot('10-imported');
+    });
+
+    await t.step("a run on the task families' primitives: families chosen, the fit explained, task questions answered", async () => {
+      await page.click('#tab-train');
+      await page.selectOption('#corpus', 'task-primitives');
+      await page.waitForSelector('[data-testid=families]');
+      const hint = (await page.textContent('#corpus-hint')) ?? '';
+      assert(/The longest is \d+ tokens .*\d+-token training sequence holds it whole/.test(hint), `corpus hint: ${hint}`);
+      for (const f of ['chain', 'carry', 'linear']) await page.uncheck(`[data-testid=families] input[value=${f}]`);
+      await page.waitForSelector('[data-testid=error-families]');
+      assert(await page.isDisabled('[data-testid=start]'), 'Start must be disabled without a task family');
+      await page.check('[data-testid=families] input[value=chain]');
+      await page.check('[data-testid=families] input[value=linear]');
+      await page.fill('#steps', '8');
+      if (!(await page.isVisible('#sampleEvery'))) await page.click('details summary');
+      await page.fill('#sampleEvery', '4');
+      await page.fill('#checkpointEvery', '4');
+      await page.fill('#name', '');
+      const known = new Set((await state(page)).runs.map((r) => r.id));
+      await page.click('[data-testid=start]');
+      const s = await waitFor(page, 'the task run to finish', (s) => !known.has(s.runId) && s.runId && (s.status === 'done' || s.status === 'failed'), 180_000);
+      assert(s.status === 'done' && s.step === 8, `task run ended ${s.status} at step ${s.step}`);
+      const summary = await page.textContent('[data-testid=run-summary]');
+      assert(/task primitives \(chain, linear\)/.test(summary), `run summary: ${summary}`);
+      await page.waitForSelector('[data-testid=samples]');
+      const prompts = await page.$$eval('[data-testid=samples] td.prompt', (els) => els.map((e) => e.textContent));
+      assert(prompts.length > 0 && prompts.every((p) => /^Q: /.test(p)), `generation prompts are not task questions: ${JSON.stringify(prompts)}`);
+      await t.shot('11-task-run');
     });
 
     await t.step('keyboard: arrow keys move between tabs', async () => {
-      await page.focus('#tab-runs');
+      await page.click('#tab-runs');
       await page.keyboard.press('ArrowRight');
       assert((await page.getAttribute('#tab-rl', 'aria-selected')) === 'true', 'ArrowRight did not select the next tab');
       assert(await page.evaluate(() => document.activeElement?.id === 'tab-rl'), 'focus did not follow the tab');
       await page.waitForSelector('[data-testid=rl-panel]:has-text("not yet available")');
-      await t.shot('10-rl-placeholder');
+      await t.shot('12-rl-placeholder');
     });
 
-    await t.step('presentation mode: large type', async () => {
+    await t.step('1280x720 and presentation mode: large type, nothing wider than the window', async () => {
+      await page.setViewportSize({ width: 1280, height: 720 });
+      // A speaker dismisses what is left of the notices before showing the page (each says its title).
+      for (const b of await page.locator('[data-testid^=notice-] button').all()) await b.click();
+      const tabs = ['train', 'runs', 'device'];
+      for (const tab of tabs) {
+        await page.click(`#tab-${tab}`);
+        assert(!(await overflowsX(page)), `the ${tab} tab is wider than a 1280x720 window`);
+      }
       await page.click('#tab-train');
+      await t.shot('13-1280x720', { fullPage: false });
       const small = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
       await page.click('button:has-text("Presentation mode")');
       const big = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
       assert(big > small * 1.2, `presentation mode font ${big}px vs ${small}px`);
-      await t.shot('11-presentation');
+      for (const tab of tabs) {
+        await page.click(`#tab-${tab}`);
+        assert(!(await overflowsX(page)), `the ${tab} tab in presentation mode is wider than a 1280x720 window`);
+        if (tab !== 'device') await t.shot(`14-presentation-${tab}`, { fullPage: false });
+      }
+      await page.click('#tab-train');
+      await t.shot('15-presentation-train-full');
       await page.click('button:has-text("Presentation mode")');
+      await page.setViewportSize({ width: 1366, height: 900 });
     });
 
     const errors = b.logs.filter((l) => l.startsWith('[pageerror]') || l.startsWith('[error]'));
@@ -180,7 +239,7 @@ async function withoutWebGpu(url) {
       await b.page.waitForSelector('[data-testid=no-webgpu]', { timeout: 30_000 });
       const text = await b.page.textContent('[data-testid=no-webgpu]');
       assert(/WebGPU/.test(text) && /Chrome|Edge/.test(text) && /flags/.test(text), `explanation lacks browsers or flags: ${text}`);
-      await t.shot('12-webgpu-disabled');
+      await t.shot('16-webgpu-disabled');
     });
   } finally {
     await b.close();
@@ -193,7 +252,7 @@ async function withoutWebGpu(url) {
       await c.page.waitForSelector('[data-testid=no-webgpu]', { timeout: 30_000 });
       const text = await c.page.textContent('[data-testid=no-webgpu]');
       assert(/does not offer WebGPU/.test(text) && /https:\/\/|localhost/.test(text), `explanation: ${text}`);
-      await u.shot('13-no-navigator-gpu');
+      await u.shot('17-no-navigator-gpu');
     });
   } finally {
     await c.close();
@@ -201,6 +260,7 @@ async function withoutWebGpu(url) {
 }
 
 const t0 = Date.now();
+clearArtifacts();
 const server = await serveBuild({ skipBuild: process.argv.includes('--no-build') });
 console.log(`e2e: serving the production build at ${server.url}`);
 let failed = false;

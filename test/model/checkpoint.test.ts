@@ -37,6 +37,14 @@ describe('checkpoint format', () => {
     const newer = bytes.slice(0);
     new DataView(newer).setUint32(8, 99, true);
     expect(() => decodeCheckpoint(newer)).toThrow(/version 99/);
+    // a well-formed container whose JSON header is not a checkpoint header
+    const json = new TextEncoder().encode('{"config":null}');
+    const foreign = new Uint8Array(16 + json.length);
+    foreign.set(new TextEncoder().encode('EXPRLCKP'));
+    new DataView(foreign.buffer).setUint32(8, 1, true);
+    new DataView(foreign.buffer).setUint32(12, json.length, true);
+    foreign.set(json, 16);
+    expect(() => decodeCheckpoint(foreign.buffer)).toThrow(/missing its config, step, total or sections/);
   });
 
   it('GPU trainer: save -> load -> save is bit-exact and training resumes identically', async () => {
@@ -49,6 +57,12 @@ describe('checkpoint format', () => {
     expect(b.stepCount).toBe(3);
     const resaved = await b.saveCheckpoint();
     expect(Buffer.from(resaved).equals(Buffer.from(saved))).toBe(true);
+    // The next steps see the same batches, learning rates and optimiser state: bit-equal results.
+    for (let i = 0; i < 2; i++) {
+      const [ra, rb] = [await a.step(), await b.step()];
+      expect([rb.step, rb.loss, rb.gradNorm, rb.lr]).toEqual([ra.step, ra.loss, ra.gradNorm, ra.lr]);
+    }
+    expect(Buffer.from(await b.saveCheckpoint()).equals(Buffer.from(await a.saveCheckpoint()))).toBe(true);
     a.destroy();
     b.destroy();
   });

@@ -1,6 +1,7 @@
 // Whole-model check, GPU against the CPU reference (as llm.c's test_gpt2): logits, loss and every
 // parameter gradient at step 0, then the loss over 10 AdamW steps. Activation-gradient buffers that
 // zeroGrads skips (scratch, and tensors without a gradient) start as NaN: backward must never read them.
+// Activations too large for the device are refused by name.
 import { describe, it, expect } from 'vitest';
 import { CpuModel } from '../../src/ref/gpt';
 import { GpuModel } from '../../src/model/gpu-model';
@@ -77,5 +78,13 @@ describe('whole model, GPU vs CPU', () => {
     // Adam divides by sqrt(v): where a gradient is ~0, float32 noise in its sign moves a weight by up to ~lr*1e-2,
     // so parameters get an absolute tolerance of that size; the losses above are the tight check.
     assertClose('params after 10 steps', await fromGpu(g, gm.params, P), cpu.params, 3e-4, 1e-3);
+  });
+
+  it('refuses activations too large for the device with a message naming the buffer', async () => {
+    const g = await testGpu();
+    // (B,NH,T,T) attention probabilities of 1 x 64 x 1024 x 1024 floats: 256 MiB, over WebGPU's 128 MiB default binding
+    const big: ModelConfig = { vocabSize: 37, contextLength: 1024, dModel: 64, nLayers: 1, nHeads: 64, mlpWidth: 64 };
+    expect(() => new GpuModel(g, big, 1, 1024)).toThrow(/buffer act\.h0\.att needs 256\.0 MiB, more than this device can bind/);
+    expect(() => new GpuModel(g, CONFIG, 2, CONFIG.contextLength + 1)).toThrow(/context length/);
   });
 });

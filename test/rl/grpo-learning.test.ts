@@ -23,6 +23,7 @@ describe('sparse GRPO on the GPU', () => {
       curve.push(r.metrics.reward);
       expect(Number.isFinite(r.metrics.kl) && r.metrics.grad_norm >= 0).toBe(true);
     }
+    loop.destroy();
     console.log('digits reward curve:', curve.map((x) => x.toFixed(2)).join(' '));
     const first = (curve[0] + curve[1] + curve[2]) / 3;
     const last = (curve[11] + curve[12] + curve[13]) / 3;

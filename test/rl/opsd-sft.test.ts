@@ -56,6 +56,7 @@ describe('OPSD and SFT', () => {
       resp.forEach((_, j) => expect(tr.advantages[j]).toBeCloseTo(teacher[j] - student[j], 3));
     }
     expect(Number.isFinite(r.metrics.grad_norm) && r.metrics.grad_norm > 0).toBe(true);
+    loop.destroy();
   });
 
   it('SFT lowers the loss on a fixed batch and only counts reference tokens', async () => {
@@ -68,5 +69,6 @@ describe('OPSD and SFT', () => {
     for (let i = 0; i < 8; i++) losses.push((await sftStep(policy, ex, { lr: 1e-2, weightDecay: 0, maxGradNorm: 1 })).loss);
     expect(losses[0]).toBeGreaterThan(Math.log(VOCAB_SIZE) - 0.5); // fresh model: near-uniform
     expect(losses[7]).toBeLessThan(losses[0] - 0.5);
+    policy.destroy();
   });
 });

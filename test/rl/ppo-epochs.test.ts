@@ -16,7 +16,7 @@ async function clipAfterOneStep(over: Partial<RlConfig>) {
     const c = /[0-9]/.test(resp) ? 1 : 0;
     return { score: { kind: 'outcome', reward: c }, correct: c };
   });
-  loop.policy.destroy();
+  loop.destroy();
   return r.metrics;
 }
 

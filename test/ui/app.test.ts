@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppState } from '../../src/ui/state/app.svelte';
 import type { MetricPoint } from '../../src/store/types';
+import { defaultSetup } from '../../src/worker/setup';
 import { FakeApi, runRecord } from './fake-api';
 
 const pt = (step: number, loss: number): MetricPoint => ({ step, time: step, values: { 'train/loss': loss } });
@@ -113,6 +114,35 @@ describe('AppState', () => {
     ]);
   });
 
+  it('a device-lost notice goes away once the run trains again, and stays gone when it finishes', async () => {
+    const api = new FakeApi();
+    api.runs = [runRecord('a', { status: 'running', step: 3 })];
+    const app = new AppState(api);
+    await app.init(true);
+    api.emit([{ type: 'error', runId: 'a', kind: 'device-lost', message: 'The GPU device was lost.' }, { type: 'run', run: runRecord('a', { status: 'interrupted', step: 3 }) }]);
+    expect(app.notices.list.map((n) => n.title)).toEqual(['The GPU device was lost']);
+    await app.resume('a');
+    api.emit([{ type: 'run', run: runRecord('a', { status: 'running', step: 2 }) }]);
+    expect(app.notices.list).toEqual([]);
+    api.emit([{ type: 'run', run: runRecord('a', { status: 'done', step: 10 }) }]);
+    expect(app.notices.list).toEqual([]);
+  });
+
+  it('a command that fails and then succeeds leaves no stale failure; deleting a run drops its notices', async () => {
+    const api = new FakeApi();
+    api.runs = [runRecord('a', { status: 'stopped' })];
+    const app = new AppState(api);
+    await app.init(true);
+    api.failNext.set('resume', new Error('busy'));
+    await app.resume('a');
+    expect(app.notices.list.map((n) => n.title)).toEqual(['Could not resume the run']);
+    await app.resume('a');
+    expect(app.notices.list).toEqual([]);
+    api.emit([{ type: 'error', runId: 'a', kind: 'quota', message: 'full' }]);
+    await app.remove('a');
+    expect(app.notices.list).toEqual([]);
+  });
+
   it('a refused command is explained, and the pending mark is cleared', async () => {
     const api = new FakeApi();
     api.runs = [runRecord('a', { status: 'stopped' })];
@@ -122,6 +152,19 @@ describe('AppState', () => {
     await app.resume('a');
     expect(app.notices.list.at(-1)).toMatchObject({ title: 'Could not resume the run', message: 'this run has no checkpoint yet' });
     expect(app.pending).toBeUndefined();
+  });
+
+  it('the shown run\'s settings can be copied into the setup form, corpus and families included', async () => {
+    const api = new FakeApi();
+    const setup = defaultSetup('small', { corpus: 'task-primitives', tasks: { families: ['carry'], count: 4000, seed: 1 } });
+    api.runs = [runRecord('a', { name: 'mine', config: { ...setup, name: 'mine' } as unknown as Record<string, unknown> }), runRecord('b')];
+    const app = new AppState(api);
+    await app.init(true);
+    expect(app.reuseSettings()).toBe(true);
+    expect(app.setup.fields).toMatchObject({ name: '', preset: 'small', corpus: 'task-primitives', families: ['carry'] });
+    expect(app.setup.result.setup).toEqual({ ...setup, name: '' });
+    await app.open('b');
+    expect(app.reuseSettings()).toBe(false); // a record without a pre-training setup
   });
 
   it('deleting the shown run clears the live view', async () => {

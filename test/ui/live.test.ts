@@ -1,7 +1,8 @@
 // The live view's state: merging metric points (including steps redone after a resume from an
 // older checkpoint), stored history with duplicates, time left, and worker events of other runs.
 import { describe, expect, it } from 'vitest';
-import { EMA, LiveRun, emptySeries, etaSeconds, mergePoints, seriesFrom } from '../../src/ui/state/live.svelte';
+import { EMA, LiveRun, emptySeries, etaSeconds, generationsNote, mergePoints, robustMax, seriesFrom, setupSummary } from '../../src/ui/state/live.svelte';
+import { defaultSetup } from '../../src/worker/setup';
 import type { MetricPoint, RunRecord } from '../../src/store/types';
 import type { WorkerEvent } from '../../src/worker/api';
 
@@ -99,5 +100,31 @@ describe('LiveRun', () => {
     expect(live.run).toBeUndefined();
     expect(live.step).toBe(0);
     expect(live.series.step).toEqual([]);
+  });
+});
+
+describe('live view texts and axes', () => {
+  it('says what a run trains, for both corpora, and nothing for a foreign config', () => {
+    const facts = { ...defaultSetup('tiny'), pretrain: { ...defaultSetup('tiny').pretrain, seed: 7 } };
+    expect(setupSummary(run('a', { config: facts as unknown as Record<string, unknown> }))).toBe('tiny model · built-in arithmetic facts · batch 16 × 64 tokens · lr 0.003 · seed 7');
+    const tasks = defaultSetup('small', { corpus: 'task-primitives', tasks: { families: ['chain', 'carry'], count: 10, seed: 1 } });
+    expect(setupSummary(run('b', { config: tasks as unknown as Record<string, unknown> }))).toMatch(/^small model · task primitives \(chain, carry\) · batch 16 × \d+ tokens/);
+    expect(setupSummary(run('c'))).toBeUndefined();
+  });
+
+  it('the empty generations panel says when they come, or why they do not', () => {
+    const cfg = (sampleEvery: number) => ({ ...defaultSetup('tiny'), sampleEvery }) as unknown as Record<string, unknown>;
+    expect(generationsNote(run('a', { config: cfg(10) }))).toMatch(/every 10 steps.*after step 10/);
+    expect(generationsNote(run('a', { config: cfg(0) }))).toMatch(/off for this run/);
+    expect(generationsNote(run('a', { status: 'done', config: cfg(10) }))).toMatch(/not saved with the run/);
+    expect(generationsNote(undefined)).toMatch(/while a run trains/);
+  });
+
+  it('the throughput axis tops out below rare spikes (shader compilation) but follows a real change', () => {
+    const steady = Array.from({ length: 40 }, (_, i) => 20 + (i % 3));
+    expect(robustMax([1500, ...steady, 1400])).toBeCloseTo(1.5 * 22, 10);
+    expect(robustMax([...steady.slice(0, 20), ...steady.slice(0, 20).map((v) => v * 10)])).toBe(220);
+    expect(robustMax([5, null, NaN, 3])).toBe(5);
+    expect(robustMax([])).toBeUndefined();
   });
 });

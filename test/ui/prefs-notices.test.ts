@@ -1,6 +1,6 @@
 // Page preferences (tab, presentation mode remembered in storage) and notices (worker errors and
-// failed commands, merged when repeated, dismissible).
-import { describe, expect, it } from 'vitest';
+// failed commands, merged when repeated, dismissible, gone once their condition ends or expired).
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Prefs, TABS, type PrefStorage } from '../../src/ui/state/prefs.svelte';
 import { Notices, describeError } from '../../src/ui/state/notices.svelte';
 
@@ -64,5 +64,41 @@ describe('Notices', () => {
     expect(n.list).toHaveLength(4);
     const c = n.fromCommand('export the run', new Error('no space'));
     expect(c).toMatchObject({ level: 'error', title: 'Could not export the run', message: 'no space' });
+  });
+});
+
+describe('Notices that go out of date', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('a run training again clears its device-lost, storage-full and failed-step notices, not others', () => {
+    const n = new Notices(0);
+    n.fromWorker('device-lost', 'lost', 'a');
+    n.fromWorker('quota', 'full', 'a');
+    n.fromWorker('device-lost', 'lost too', 'b');
+    n.fromWorker('storage', 'write failed', 'a');
+    n.fromCommand('export the run', new Error('x'));
+    n.runTraining('a');
+    expect(n.list.map((x) => x.message)).toEqual(['lost too', 'write failed', 'x']);
+    n.runDeleted('a');
+    expect(n.list.map((x) => x.message)).toEqual(['lost too', 'x']);
+  });
+
+  it('a command that succeeds clears its earlier failure', () => {
+    const n = new Notices(0);
+    n.fromCommand('resume the run', new Error('no checkpoint'));
+    n.fromCommand('export the run', new Error('disk'));
+    n.commandSucceeded('resume the run');
+    expect(n.list.map((x) => x.title)).toEqual(['Could not export the run']);
+  });
+
+  it('information expires after a few seconds; warnings and errors stay until dismissed', () => {
+    vi.useFakeTimers();
+    const n = new Notices(1000);
+    n.push('info', 'Run imported', 'ok');
+    n.fromWorker('quota', 'full', 'a');
+    vi.advanceTimersByTime(999);
+    expect(n.list).toHaveLength(2);
+    vi.advanceTimersByTime(1);
+    expect(n.list.map((x) => x.title)).toEqual(['Browser storage is full']);
   });
 });

@@ -1,7 +1,8 @@
 // The worker-side run loop on a real WebGPU device (SwiftShader without a GPU) and an IndexedDB store
 // (fake-indexeddb): a run to the end, pause/resume/stop with a step in flight, a full disk that pauses
 // the run and loses nothing, a lost device that leaves the run resumable, and a reload that resumes
-// from the stored checkpoint. Tiny model and few steps: SwiftShader is slow.
+// from the stored checkpoint, and a run on the task families' corpus. Tiny model and few steps:
+// SwiftShader is slow.
 
 import 'fake-indexeddb/auto';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import type { Store } from '../../src/store/store';
 import { QuotaExceededStoreError } from '../../src/store/types';
 import { builtinCorpus } from '../../src/tasks/facts';
 import type { RunSetup, WorkerEvent } from '../../src/worker/api';
-import { samplePrompts } from '../../src/worker/corpus';
+import { corpusTexts, longestExampleTokens, samplePrompts } from '../../src/worker/corpus';
 import { Session, type SessionDeps } from '../../src/worker/session';
 import { defaultSetup } from '../../src/worker/setup';
 
@@ -20,7 +21,7 @@ const opened: Store[] = [];
 let dbCount = 0;
 
 /** A session on its own database; `full()` makes every store write fail as on a full disk. */
-function harness(dbName = `session-test-${++dbCount}`) {
+function harness(dbName = `session-test-${++dbCount}`, texts: SessionDeps['corpus'] = () => corpus) {
   let diskFull = false;
   const guard = <T>(fn: () => Promise<T>): Promise<T> => (diskFull ? Promise.reject(new QuotaExceededStoreError('test write')) : fn());
   const deps: SessionDeps = {
@@ -37,7 +38,7 @@ function harness(dbName = `session-test-${++dbCount}`) {
       });
     },
     acquireGpu,
-    corpus: () => corpus,
+    corpus: texts,
   };
   const session = new Session(deps);
   const events: WorkerEvent[] = [];
@@ -148,6 +149,8 @@ describe('Session', () => {
     await until('interrupted', () => lastStatus(h.events, run.id) === 'interrupted');
     expect(h.events.filter((e) => e.type === 'error').map((e) => e.type === 'error' && e.kind)).toEqual(['device-lost']);
     const ck = (await h.session.latestCheckpoint(run.id))!;
+    const lost = h.events.find((e) => e.type === 'error');
+    expect(lost?.type === 'error' && lost.message).toMatch(new RegExp(`^The GPU device was lost \\(.+\\)\\. "test" stopped at step \\d+: press Resume to continue from its checkpoint at step ${ck.step}\\.$`));
     await h.session.resume(run.id);
     const resumed = h.events.length;
     await until('two steps after resume', () => steps(h.events.slice(resumed), run.id).length >= 2);
@@ -171,6 +174,23 @@ describe('Session', () => {
     await until('a step', () => steps(b.events, run.id).length >= 1);
     expect(steps(b.events, run.id)[0]).toBe(ck.step + 1);
     await b.session.stop();
+  });
+
+  it('trains on the task families\' primitives: the setup is stored, generations answer task questions', async () => {
+    const h = harness(undefined, corpusTexts);
+    const tasks = { families: ['chain' as const, 'linear' as const], count: 60, seed: 1 };
+    const short = setup(2, { corpus: 'task-primitives', tasks });
+    await expect(h.session.start(short)).rejects.toThrow(/corpus: The longest document .* 24-token training sequence/);
+    const s = setup(2, { corpus: 'task-primitives', tasks, sampleEvery: 2 });
+    s.pretrain.seqLength = longestExampleTokens(s);
+    const run = await h.session.start(s);
+    await until('done', () => lastStatus(h.events, run.id) === 'done');
+    const stored = (await h.session.listRuns()).find((r) => r.id === run.id)!;
+    expect(stored.config).toMatchObject({ corpus: 'task-primitives', tasks, pretrain: { seqLength: s.pretrain.seqLength } });
+    expect(stored.name).toBe('test');
+    const gen = h.events.find((e) => e.type === 'samples');
+    expect(gen?.type === 'samples' && gen.samples.map((x) => x.prompt)).toEqual(samplePrompts(corpusTexts(s)));
+    expect(gen?.type === 'samples' && gen.samples.every((x) => /^Q: .*\n$/.test(x.prompt))).toBe(true);
   });
 
   it('refuses what it cannot do, with reasons', async () => {

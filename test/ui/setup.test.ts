@@ -1,9 +1,14 @@
-// The run-setup form: every preset with its parameter count, text parsed into a setup, and each bad
-// value refused with a message for its own field (the same rules the worker enforces).
+// The run-setup form: every preset with its parameter count, text parsed into a setup, each bad value
+// refused with a message for its own field (the same rules the worker enforces), and the two corpora:
+// built-in facts and task-family primitives, whose longest document must fit the training sequence.
 import { describe, expect, it } from 'vitest';
 import { MODEL_PRESETS } from '../../src/model/config';
 import { paramCount } from '../../src/model/params';
-import { SetupForm, fieldsOf, parseSetup, presetOptions, type SetupFields } from '../../src/ui/state/setup.svelte';
+import { DEFAULT_PRETRAIN } from '../../src/model/trainer-api';
+import { pretrainCorpus } from '../../src/tasks/splits';
+import { setupOf } from '../../src/worker/api';
+import { SetupForm, corpusHint, fieldsOf, parseSetup, presetOptions, type SetupFields } from '../../src/ui/state/setup.svelte';
+import { CORPORA, DEFAULT_TASK_CORPUS, corpusTexts, longestExampleTokens, samplePrompts, sampleTokens } from '../../src/worker/corpus';
 import { assertSetup, autoName, defaultSetup, setupErrors, warmupFor } from '../../src/worker/setup';
 
 const good = (): SetupFields => fieldsOf(defaultSetup('tiny'));
@@ -113,5 +118,82 @@ describe('SetupForm', () => {
     s.pretrain.seed = 42;
     f.load(s);
     expect(f.fields).toMatchObject({ preset: 'medium', seed: '42' });
+  });
+});
+
+describe('corpora', () => {
+  it('the task corpus is the task families\' primitives, families in any order give the same texts', () => {
+    const texts = corpusTexts({ corpus: 'task-primitives', tasks: { families: ['linear', 'chain'], count: 50, seed: 1 } });
+    expect(texts).toEqual(pretrainCorpus({ families: ['chain', 'linear'], seed: 1 }, 50));
+    expect(texts.every((t) => t.startsWith('Q: ') && t.includes('\n### ') && /\nA: -?\d+$/.test(t))).toBe(true);
+    expect(corpusTexts({ corpus: 'task-primitives', tasks: { families: ['chain', 'linear'], count: 50, seed: 1 } })).toBe(texts); // built once
+    expect(corpusTexts({ corpus: 'builtin-facts' })[0]).toMatch(/^### \d+[-+*]\d+=\d+$/);
+  });
+
+  it('generation prompts stop where the model\'s own work begins; enough new tokens for a whole solution', () => {
+    expect(samplePrompts(['Q: 48*2\n### 48*2=96\nA: 96', 'Q: x+1=3\n### 3-1=2\nA: 2'], 2)).toEqual(['Q: 48*2\n', 'Q: x+1=3\n']);
+    expect(sampleTokens(['### 1+2=3'])).toBe(24);
+    expect(sampleTokens(['x'.repeat(55)])).toBe(55);
+    expect(sampleTokens(['x'.repeat(500)])).toBe(64);
+  });
+
+  it('a task-corpus setup trains on sequences that hold its longest document whole', () => {
+    for (const key of Object.keys(MODEL_PRESETS)) {
+      const s = defaultSetup(key, { corpus: 'task-primitives' });
+      expect(s.tasks).toEqual(DEFAULT_TASK_CORPUS);
+      const longest = longestExampleTokens(s);
+      expect(longest).toBe(Math.max(...corpusTexts(s).map((t) => t.length)) + 2); // <bos> text <eos>
+      expect(s.pretrain.seqLength).toBeGreaterThanOrEqual(longest);
+      expect(s.pretrain.seqLength).toBeGreaterThanOrEqual(DEFAULT_PRETRAIN.seqLength);
+      expect(s.pretrain.seqLength).toBeLessThanOrEqual(s.pretrain.model.contextLength);
+      expect(setupErrors(s)).toEqual({});
+    }
+    expect(defaultSetup('tiny').tasks).toBeUndefined(); // the facts corpus carries no task spec
+  });
+
+  it('refuses a sequence shorter than the longest document, no family, an unknown family or corpus', () => {
+    const s = defaultSetup('tiny', { corpus: 'task-primitives' });
+    s.pretrain.seqLength = 20;
+    expect(setupErrors(s).corpus).toMatch(/longest document of this corpus is \d+ tokens.*20-token training sequence/);
+    expect(() => assertSetup(s)).toThrow(/corpus: The longest document/);
+    const none = defaultSetup('tiny', { corpus: 'task-primitives', tasks: { ...DEFAULT_TASK_CORPUS, families: [] } });
+    expect(setupErrors(none)).toEqual({ families: 'Choose at least one task family' });
+    const odd = { ...defaultSetup('tiny'), corpus: 'task-primitives' as const, tasks: { ...DEFAULT_TASK_CORPUS, families: ['poetry' as never] } };
+    expect(setupErrors(odd).families).toMatch(/Unknown task family "poetry"/);
+    expect(setupErrors({ ...defaultSetup('tiny'), corpus: 'novels' as never }).corpus).toMatch(/Unknown corpus "novels"/);
+  });
+
+  it('the form offers both corpora; task families are chosen with check boxes; the hint says how documents fit', () => {
+    const f = new SetupForm();
+    expect(f.corpora.map((c) => c.id)).toEqual(CORPORA.map((c) => c.id));
+    expect(f.result.setup?.corpus).toBe('builtin-facts');
+    expect(corpusHint(f.fields.corpus, f.fit)).toMatch(/The longest is 15 tokens .*so a 64-token training sequence holds several, one after another/);
+    f.setCorpus('task-primitives');
+    const s = f.result.setup!;
+    expect(s).toMatchObject({ corpus: 'task-primitives', tasks: DEFAULT_TASK_CORPUS });
+    expect(corpusHint(f.fields.corpus, f.fit)).toMatch(new RegExp(`The longest is ${longestExampleTokens(s)} tokens .*so a ${s.pretrain.seqLength}-token training sequence holds it whole`));
+    expect(corpusHint('task-primitives', { longest: 70, seqLength: 64, contextLength: 160 })).toMatch(/does not fit a 64-token training sequence/);
+    expect(corpusHint('novels', undefined)).toBe('');
+    f.setFamily('carry', false);
+    f.setFamily('linear', false);
+    expect(f.result.setup?.tasks?.families).toEqual(['chain']);
+    f.setFamily('chain', false);
+    expect(f.valid).toBe(false);
+    expect(f.errors).toEqual({ families: 'Choose at least one task family' });
+    f.setFamily('linear', true);
+    f.setFamily('chain', true);
+    expect(f.result.setup?.tasks?.families).toEqual(['chain', 'linear']); // registry order
+    expect(autoName(f.result.setup!)).toBe('tiny · tasks (chain, linear) · 200 steps · seed 1');
+  });
+
+  it('a stored run from before the corpus choice trained on the facts; load() restores the families', () => {
+    const old = { ...defaultSetup('tiny') } as Partial<ReturnType<typeof defaultSetup>>;
+    delete old.corpus;
+    const run = { id: 'r', name: 'old', kind: 'pretrain' as const, createdAt: 0, updatedAt: 0, status: 'done' as const, config: old as Record<string, unknown>, step: 1, totalSteps: 1 };
+    expect(setupOf(run)?.corpus).toBe('builtin-facts');
+    const f = new SetupForm();
+    f.load(defaultSetup('small', { corpus: 'task-primitives', tasks: { ...DEFAULT_TASK_CORPUS, families: ['carry'] } }));
+    expect(f.fields).toMatchObject({ corpus: 'task-primitives', families: ['carry'], preset: 'small' });
+    expect(fieldsOf(defaultSetup('tiny')).families).toEqual(DEFAULT_TASK_CORPUS.families);
   });
 });

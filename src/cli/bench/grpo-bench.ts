@@ -38,7 +38,6 @@ export async function benchGrpoStep(gpu: Gpu, presets: string[], P: number, G: n
       tps.push(r.metrics.tokens_per_s);
     }
     rows.push({ preset, P, G, newTokens, sampleS: median(sample), updateS: median(update), sampledTokensPerSec: median(tps) });
-    loop.policy.destroy();
     loop.destroy();
   }
   return rows;

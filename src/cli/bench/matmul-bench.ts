@@ -4,7 +4,7 @@
 // a CPU adapter absolute numbers drift with machine load, so ratios from one run are what to compare.
 
 import type { Gpu } from '../../gpu/dispatch';
-import { submit } from '../../gpu/dispatch';
+import { submit, releaseDispatches } from '../../gpu/dispatch';
 import { readF32, storageBuffer } from '../../gpu/buffers';
 import { matmul } from '../../kernels/matmul';
 import { mulberry32, randomFloats } from '../../util/rng';
@@ -162,6 +162,7 @@ export async function benchMatmul(gpu: Gpu, shapes: MatmulBenchShape[], opts: Ma
     bufA.destroy();
     bufB.destroy();
     bufOut.destroy();
+    releaseDispatches([dispatch]);
 
     const flop = 2 * M * K * N;
     const oursMs = median(ours);

@@ -10,7 +10,7 @@ import { initParams } from '../../model/params';
 import { sampleRollouts, PAD_TOKEN, type RolloutOptions } from '../../rl/rollout';
 import { sampleTokens } from '../../kernels/sample';
 import { rolloutAdvance } from '../../kernels/rollout_advance';
-import { encode, type Dispatch, type Gpu } from '../../gpu/dispatch';
+import { encode, releaseDispatches, type Dispatch, type Gpu } from '../../gpu/dispatch';
 import { storageBuffer, upload, readI32, readU32 } from '../../gpu/buffers';
 import { BOS_ID } from '../../tasks/tokenizer';
 
@@ -67,6 +67,7 @@ async function sampleFullRecompute(gpu: Gpu, model: GpuModel, S: number, Tmax: n
     }
     return { seqs: await readI32(dev, seqs, S * Tmax), ms: performance.now() - t0 };
   } finally {
+    releaseDispatches([...forwards.flat(), ...tail]);
     for (const b of own) b.destroy();
   }
 }

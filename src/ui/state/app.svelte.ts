@@ -2,7 +2,7 @@
 // library, notices, preferences) and runs the commands the buttons call. Components read these states
 // and call these methods; none of them talks to the worker directly. Tests drive it with a fake api.
 
-import type { EventSink, TrainerApi, WorkerEvent } from '../../worker/api';
+import { setupOf, type EventSink, type TrainerApi, type WorkerEvent } from '../../worker/api';
 import { CapabilityState } from './capability.svelte';
 import { Library } from './library.svelte';
 import { LiveRun } from './live.svelte';
@@ -116,6 +116,14 @@ export class AppState {
     const points = await this.api.getMetrics(id);
     this.live.show(run, points, this.library.checkpoints[id]);
     if (switchTab) this.prefs.tab = 'train';
+  }
+
+  /** Copies the settings of the shown run into the setup form (name cleared); false if it has none. */
+  reuseSettings(): boolean {
+    const setup = this.live.run && setupOf(this.live.run);
+    if (!setup) return false;
+    this.setup.load({ ...setup, name: '' });
+    return true;
   }
 
   async remove(id: string): Promise<void> {

@@ -101,11 +101,14 @@ export function corpusHint(id: string, fit: CorpusFit | undefined): string {
   const info = CORPORA.find((c) => c.id === id);
   if (!info) return '';
   if (!fit) return info.description;
+  const whole = fit.longest <= fit.seqLength;
   const holds =
-    id === 'builtin-facts'
-      ? `so each ${fit.seqLength}-token training sequence holds several facts`
-      : `so each ${fit.seqLength}-token training sequence starts at a document and holds it whole (the model's context is ${fit.contextLength})`;
-  return `${info.description} Longest document: ${fit.longest} tokens with its start and end markers, ${holds}.`;
+    id === 'builtin-facts' && 2 * fit.longest <= fit.seqLength
+      ? `a ${fit.seqLength}-token training sequence holds several, one after another`
+      : whole
+        ? `a ${fit.seqLength}-token training sequence holds it whole (the model's context is ${fit.contextLength})`
+        : `it does not fit a ${fit.seqLength}-token training sequence`;
+  return `${info.description} The longest is ${fit.longest} tokens with its start and end markers, so ${holds}.`;
 }
 
 export class SetupForm {
