@@ -51,10 +51,12 @@ async function main(): Promise<void> {
     console.log(table(['preset', 'params', 'ms/step', 'tokens/s'], rows.map((r) => [r.preset, r.params, r.msPerStep.toFixed(0), r.tokensPerSec.toFixed(0)])));
   }
   if (only.includes('sample')) {
-    console.log('\n## sampling: KV cache vs full recompute, S=16 sequences, 64 new tokens, both on the GPU sampler');
-    const rows = await benchSampling(gpu, ['tiny', 'small'], 16, 64);
-    console.log(table(['preset', 'params', 'kv tok/s', 'recompute tok/s', 'ratio', 'same tokens'],
-      rows.map((r) => [r.preset, r.params, r.kvTokensPerSec.toFixed(0), r.fullTokensPerSec.toFixed(1), `${r.ratio.toFixed(1)}x`, r.agree.toFixed(2)])));
+    for (const newTokens of [64, 128]) {
+      console.log(`\n## sampling: KV cache vs full recompute, S=16 sequences, ${newTokens} new tokens, both on the GPU sampler`);
+      const rows = await benchSampling(gpu, ['tiny', 'small'], 16, newTokens);
+      console.log(table(['preset', 'params', 'kv tok/s', 'recompute tok/s', 'ratio', 'same tokens'],
+        rows.map((r) => [r.preset, r.params, r.kvTokensPerSec.toFixed(0), r.fullTokensPerSec.toFixed(1), `${r.ratio.toFixed(1)}x`, r.agree.toFixed(2)])));
+    }
   }
   if (only.includes('grpo')) {
     console.log('\n## GRPO step: sampling vs update time (median of 4 steps after warm-up), 4 prompts x 8 samples, 32 new tokens');
