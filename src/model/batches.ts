@@ -54,7 +54,7 @@ export class BatchSampler {
   }
 
   /** Skips `batches` batches of B rows without building them: a resumed run draws what it would have drawn. */
-  skip(batches: number, B: number): void {
+  fastForward(batches: number, B: number): void {
     for (let i = 0; i < batches * B; i++) this.rng(); // next() draws one start per row
   }
 

@@ -85,7 +85,7 @@ export class Pretrainer {
     const t = new Pretrainer(gpu, o, corpus, model, optim);
     t.stepCount = ck.header.step;
     // With the same seed, corpus and batch size, the resumed run draws the batches the saved one would have.
-    t.sampler.skip(t.stepCount, o.batchSize);
+    t.sampler.fastForward(t.stepCount, o.batchSize);
     return t;
   }
 

@@ -73,7 +73,7 @@ let tfjsDevice: GPUDevice | null = null; // the device tfjs's 'webgpu' backend c
 /**
  * Loads tfjs-core and tfjs-backend-webgpu and makes a WebGPU backend on OUR device, registered under
  * the name 'webgpu' (tfjs registers its kernels under that name). tfjs refuses to start unless
- * navigator.gpu exists, which Node 20 lacks: a placeholder is set then; tfjs never asks it for an
+ * navigator.gpu exists, which Node 20 lacks: a stand-in object is set then; tfjs never asks it for an
  * adapter because it is handed the device.
  */
 async function tfjsOnDevice(device: GPUDevice): Promise<Tf> {
