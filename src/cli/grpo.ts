@@ -88,7 +88,7 @@ async function main(): Promise<void> {
       const c = problems[item].check(response);
       return { score: { kind: 'outcome', reward: c }, correct: c };
     });
-    console.log([String(r.step), ...COLUMNS.map(([k, , d]) => r.metrics[k].toFixed(d))].map((s) => s.padStart(9)).join(''));
+    console.log([String(r.step), ...COLUMNS.map(([k, , d]) => (k in r.metrics ? r.metrics[k].toFixed(d) : '-'))].map((s) => s.padStart(9)).join(''));
   }
   await mkdir(dirname(out), { recursive: true });
   await writeFile(out, new Uint8Array(await rlCheckpoint(loop, { task: taskName, algorithm: 'grpo', rl: cfg })));

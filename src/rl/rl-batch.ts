@@ -77,3 +77,17 @@ export function gatherResponse(b: SequenceBatch, T: number, grid: ArrayLike<numb
   }
   return out;
 }
+
+/**
+ * Maps character offsets in decode(tokens) to token indices. Special tokens decode to no text, so
+ * a response holding one has fewer characters than tokens; offset == text length maps to the end.
+ * Used to place a judge's segment starts (found in the text) on the response's tokens.
+ */
+export function textOffsetsToTokens(tokens: ArrayLike<number>, offsets: number[], isSpecial: (id: number) => boolean): number[] {
+  const tokenOfChar: number[] = [];
+  for (let i = 0; i < tokens.length; i++) if (!isSpecial(tokens[i])) tokenOfChar.push(i);
+  return offsets.map((c) => {
+    if (c < 0 || c > tokenOfChar.length) throw new Error(`segment offset ${c} is outside the response text (${tokenOfChar.length} characters)`);
+    return c === tokenOfChar.length ? tokens.length : tokenOfChar[c];
+  });
+}

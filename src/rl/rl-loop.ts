@@ -9,12 +9,12 @@ import { sampleRollouts } from './rollout';
 import { RlPolicy } from './policy';
 import { groupAdvantages, type TrajectoryScore, type ScoredTrajectory } from './advantages';
 import { lossWeights } from './aggregation';
-import { toGrid, gridLength, scatterResponse, gatherResponse, responseLength, responseTokens, type SequenceBatch } from './rl-batch';
+import { toGrid, gridLength, scatterResponse, gatherResponse, responseLength, responseTokens, textOffsetsToTokens, type SequenceBatch } from './rl-batch';
 import { teacherBatch } from './opsd';
 import { opsdAdvantage } from '../ref/policy_loss';
 import { stepMetrics, type StepMetrics } from './step-metrics';
 import { validateRlConfig, type RlConfig } from './rl-config';
-import { encode, decode, BOS_ID, EOS_ID } from '../tasks/tokenizer';
+import { encode, decode, BOS_ID, EOS_ID, SPECIAL_TOKENS } from '../tasks/tokenizer';
 import type { Gpu } from '../gpu/dispatch';
 import type { PgReport } from './policy';
 
@@ -44,6 +44,13 @@ export interface RlStepResult {
 }
 
 type Report = { rep: PgReport; weight: Float32Array; mask: Float32Array };
+
+/** Process scores locate segments by character offsets in the decoded text; the loss needs token indices. */
+function onTokens(x: Scored, tokens: Int32Array): Scored {
+  if (x.score.kind !== 'process') return x;
+  const segmentStarts = textOffsetsToTokens(tokens, x.score.segmentStarts, (id) => id < SPECIAL_TOKENS);
+  return { ...x, score: { ...x.score, segmentStarts } };
+}
 
 export class RlLoop {
   readonly decoder: GpuDecoder;
@@ -78,7 +85,7 @@ export class RlLoop {
     // 2. Score every response (concurrently: judges may be remote).
     const t1 = performance.now();
     const texts = rows.map((_, s) => decode(responseTokens(batch, s)));
-    const scored = await Promise.all(texts.map((t, s) => score(Math.floor(s / G), t, truncated(s))));
+    const scored = (await Promise.all(texts.map((t, s) => score(Math.floor(s / G), t, truncated(s))))).map((x, s) => onTokens(x, responseTokens(batch, s)));
     const rewardMs = performance.now() - t1;
 
     // 3. Old (sampling-policy) and reference log-probs of the whole batch.
@@ -104,7 +111,7 @@ export class RlLoop {
       score: scored[s].score, correct: scored[s].correct, truncated: truncated(s),
     }));
     const metrics = stepMetrics({
-      traces, G, reports, dropped: adv.dropped, zeroStdGroups: adv.zeroStd, groups: c.promptsPerStep,
+      traces, G, reports, klMeasured: logpRef !== logpOld, dropped: adv.dropped, zeroStdGroups: adv.zeroStd, groups: c.promptsPerStep,
       sampleMs: ro.ms, rewardMs, updateMs, sampledTokens: traces.reduce((a, t) => a + t.tokens.length, 0),
     });
     return { step: this.stepCount, metrics, traces };

@@ -18,6 +18,7 @@ export interface MetricsInput {
   traces: TraceLike[];
   G: number;
   reports: { rep: PgReport; weight: Float32Array; mask: Float32Array }[];
+  klMeasured: boolean; // false when no reference pass ran (beta = 0, OPSD): then there is no `kl` metric, as in TRL
   dropped: number;
   zeroStdGroups: number;
   groups: number;
@@ -66,7 +67,7 @@ export function stepMetrics(i: MetricsInput): StepMetrics {
     frac_reward_zero_std: i.zeroStdGroups / Math.max(1, i.groups),
     dropped: i.dropped,
     loss: loss / nr,
-    kl: tok ? kl / tok : 0,
+    ...(i.klMeasured ? { kl: tok ? kl / tok : 0 } : {}),
     entropy: tok ? ent / tok : 0,
     'clip_ratio/low_mean': tok ? low / tok : 0,
     'clip_ratio/high_mean': tok ? high / tok : 0,

@@ -6,6 +6,8 @@ export const PAD_ID = 0;
 export const BOS_ID = 1;
 export const EOS_ID = 2;
 const SPECIALS = ['<pad>', '<bos>', '<eos>'];
+/** Ids below this are special tokens (PAD, BOS, EOS): they decode to no text. */
+export const SPECIAL_TOKENS = SPECIALS.length;
 
 // '\n' then every printable ASCII character from space (32) to '~' (126).
 const CHARS: string[] = ['\n', ...Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i))];

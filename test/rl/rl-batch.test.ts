@@ -1,0 +1,37 @@
+// Layout of sampled sequences for the loss: grid placement of response tokens, and the mapping of a
+// judge's text offsets to token indices when a response holds special tokens (which decode to nothing).
+import { describe, it, expect } from 'vitest';
+import { toGrid, scatterResponse, gatherResponse, textOffsetsToTokens, type SequenceBatch } from '../../src/rl/rl-batch';
+import { SPECIAL_TOKENS, PAD_ID, EOS_ID, encode, decode } from '../../src/tasks/tokenizer';
+import { stepMetrics } from '../../src/rl/step-metrics';
+
+const isSpecial = (id: number) => id < SPECIAL_TOKENS;
+
+describe('rl-batch', () => {
+  it('places response token j of row s at grid position promptLen + j - 1', () => {
+    const b: SequenceBatch = { S: 2, Tmax: 8, seqs: new Int32Array(16), promptLens: Int32Array.of(2, 3), lengths: Int32Array.of(5, 4) };
+    b.seqs.set([1, 10, 11, 12, 13], 0);
+    b.seqs.set([1, 20, 21, 22], 8);
+    const g = toGrid(b, 4);
+    expect(Array.from(g.targets)).toEqual([10, 11, 12, 13, 20, 21, 22, -1]);
+    const grid = scatterResponse(b, 4, [Float32Array.of(1, 2, 3), Float32Array.of(9)]);
+    expect(Array.from(grid)).toEqual([0, 1, 2, 3, 0, 0, 9, 0]);
+    expect(gatherResponse(b, 4, grid).map((r) => Array.from(r))).toEqual([[1, 2, 3], [9]]);
+  });
+
+  it('maps text offsets to token indices around special tokens', () => {
+    const tokens = Int32Array.from([...encode('### a'), PAD_ID, ...encode('### b'), EOS_ID]);
+    const text = decode(tokens);
+    expect(text).toBe('### a### b');
+    // segments start at characters 0 and 5 of the text: tokens 0 and 6 (after the PAD)
+    expect(textOffsetsToTokens(tokens, [0, 5], isSpecial)).toEqual([0, 6]);
+    expect(textOffsetsToTokens(tokens, [text.length], isSpecial)).toEqual([tokens.length]);
+    expect(() => textOffsetsToTokens(tokens, [11], isSpecial)).toThrow(/outside the response text/);
+  });
+
+  it('reports no kl metric when no reference pass ran', () => {
+    const base = { traces: [], G: 2, reports: [], dropped: 0, zeroStdGroups: 0, groups: 1, sampleMs: 1, rewardMs: 1, updateMs: 1, sampledTokens: 0 };
+    expect('kl' in stepMetrics({ ...base, klMeasured: false })).toBe(false);
+    expect('kl' in stepMetrics({ ...base, klMeasured: true })).toBe(true);
+  });
+});
