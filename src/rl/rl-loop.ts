@@ -85,7 +85,8 @@ export class RlLoop {
     // 2. Score every response (concurrently: judges may be remote).
     const t1 = performance.now();
     const texts = rows.map((_, s) => decode(responseTokens(batch, s)));
-    const scored = (await Promise.all(texts.map((t, s) => score(Math.floor(s / G), t, truncated(s))))).map((x, s) => onTokens(x, responseTokens(batch, s)));
+    const verdicts = await Promise.all(texts.map((t, s) => score(Math.floor(s / G), t, truncated(s))));
+    const scored = verdicts.map((x, s) => onTokens(x, responseTokens(batch, s)));
     const rewardMs = performance.now() - t1;
 
     // 3. Old (sampling-policy) and reference log-probs of the whole batch.
