@@ -13,30 +13,31 @@ import { VERIFIABLE_TASKS, problemStream } from '../tasks/verifiable';
 import { UsageError, intArg, floatArg, choiceArg, runCli } from './args';
 
 const HELP = `usage: npm run grpo -- [options]
-  --task NAME        ${Object.entries(VERIFIABLE_TASKS).map(([k, t]) => `${k} (${t.description})`).join('; ')}
+  --task NAME        (default add) ${Object.entries(VERIFIABLE_TASKS).map(([k, t]) => `${k}: ${t.description}`).join('; ')}
   --checkpoint FILE  start from this checkpoint (npm run train writes runs/pretrain.ckpt)
   --fresh PRESET     or start from a fresh seeded model of a preset (${Object.keys(MODEL_PRESETS).join(', ')})
+  --init-seed N      with --fresh: the initialisation seed (default 1)
   --steps N          RL steps (default 20)
   --prompts N        prompts per step (default ${DEFAULT_RL.promptsPerStep})
   --group N          samples per prompt (default ${DEFAULT_RL.groupSize})
-  --max-new N        response token limit (default ${DEFAULT_RL.maxNewTokens})
+  --max-new N        response token limit (default 4 for digits, 16 for add)
   --lr X             learning rate (default ${DEFAULT_RL.lr})
   --beta X           KL coefficient (default ${DEFAULT_RL.beta})
   --temperature X    sampling temperature (default ${DEFAULT_RL.temperature})
-  --seed N           (default ${DEFAULT_RL.seed})
+  --seed N           seed of the problems and the sampler (default ${DEFAULT_RL.seed})
   --out FILE         checkpoint written at the end (default runs/grpo.ckpt)`;
 
 const COLUMNS: [string, string, number][] = [
   ['reward', 'reward', 3], ['reward_std', 'std', 3], ['frac_reward_zero_std', 'zero_std', 2], ['kl', 'kl', 5], ['entropy', 'entropy', 3],
   ['clip_ratio/low_mean', 'clip_lo', 3], ['clip_ratio/high_mean', 'clip_hi', 3], ['grad_norm', 'grad', 3],
   ['completions/mean_length', 'len', 1], ['completions/max_length', 'len_max', 0], ['completions/clipped_ratio', 'trunc', 2],
-  ['tokens_per_s', 'tok/s', 0], ['timing/sample_s', 'sample_s', 2], ['timing/update_s', 'update_s', 2],
+  ['tokens_per_s', 'tok/s', 0], ['timing/sample_s', 'sample_s', 2], ['timing/reward_s', 'reward_s', 2], ['timing/update_s', 'update_s', 2],
 ];
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      task: { type: 'string' }, checkpoint: { type: 'string' }, fresh: { type: 'string' }, steps: { type: 'string' },
+      task: { type: 'string' }, checkpoint: { type: 'string' }, fresh: { type: 'string' }, 'init-seed': { type: 'string' }, steps: { type: 'string' },
       prompts: { type: 'string' }, group: { type: 'string' }, 'max-new': { type: 'string' }, lr: { type: 'string' },
       beta: { type: 'string' }, temperature: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' },
     },
@@ -55,7 +56,7 @@ async function main(): Promise<void> {
     }
     start = startFromCheckpoint(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
   } else if (values.fresh) {
-    start = startFresh(MODEL_PRESETS[choiceArg('fresh', values.fresh, 'tiny', Object.keys(MODEL_PRESETS))], intArg('seed', values.seed, 1, 0, 2 ** 31 - 1));
+    start = startFresh(MODEL_PRESETS[choiceArg('fresh', values.fresh, 'tiny', Object.keys(MODEL_PRESETS))], intArg('init-seed', values['init-seed'], 1, 0, 2 ** 31 - 1));
   } else {
     throw new UsageError('give --checkpoint FILE (e.g. from npm run train) or --fresh PRESET');
   }

@@ -1,5 +1,5 @@
 // Model configuration of the tiny decoder-only transformer (GPT-2 style, LayerNorm, GELU MLP,
-// learned positions, output layer tied to the token embedding). Defaults give ~100K parameters:
+// learned positions, output layer tied to the token embedding). Defaults give ~117K parameters:
 // big enough to learn the arithmetic formats, small enough to train on a CPU WebGPU adapter.
 
 import { VOCAB_SIZE } from '../tasks/tokenizer';

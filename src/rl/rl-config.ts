@@ -32,7 +32,7 @@ export interface RlConfig {
 export const DEFAULT_RL: RlConfig = {
   promptsPerStep: 8, groupSize: 8, maxNewTokens: 48, temperature: 1.0, topK: 0, topP: 1,
   advantage: 'sparse-grpo', stdNormalize: true, truncationGuard: true, epsLow: 0.2, epsHigh: 0.26, beta: 0.001, entCoef: 0,
-  aggregation: 'token-mean', sumNormConstant: 0, epochs: 1, miniBatches: 1, lr: 1e-3, weightDecay: 0, maxGradNorm: 1.0, seed: 1,
+  aggregation: 'token-mean', sumNormConstant: 0, epochs: 1, miniBatches: 1, lr: 1e-4, weightDecay: 0, maxGradNorm: 1.0, seed: 1,
 };
 
 export function validateRlConfig(c: RlConfig): void {
