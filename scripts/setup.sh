@@ -19,7 +19,7 @@ if [ ${#need[@]} -gt 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     # shellcheck disable=SC2086
-    apt-get install -y -qq --no-install-recommends $pkgs >/dev/null
+    apt-get install -y -qq $pkgs >/dev/null
   else
     echo "setup: missing system packages: $pkgs" >&2
     echo "setup: install them with: sudo apt-get install $pkgs" >&2
