@@ -25,8 +25,10 @@ export interface OptimHyper {
 export interface PgInputs {
   adv: Float32Array; // advantages
   weight: Float32Array; // loss mask times aggregation scale (aggregation.ts)
-  logpOld: Float32Array; // log-probs under the sampling policy
-  logpRef: Float32Array; // log-probs under the frozen reference (read only when beta > 0)
+  // Log-probs under the sampling policy. null: the policy has not changed since sampling (first update of a
+  // batch), so the update's own forward pass gives them: copied on the GPU, no separate pass.
+  logpOld: Float32Array | null;
+  logpRef: Float32Array | null; // under the frozen reference (read only when beta > 0); null: same as logpOld
 }
 
 export interface PgReport {
@@ -37,7 +39,8 @@ export interface PgReport {
 
 /** Recorded dispatches of one policy-gradient update on a grid, with its two policy-loss dispatches. */
 interface PgDispatches {
-  all: Dispatch[];
+  head: Dispatch[]; // zero gradients, forward, log-probs of the current policy
+  tail: Dispatch[]; // policy loss forward/backward, log-prob backward, model backward
   loss: [Dispatch, Dispatch]; // forward, backward: their uniforms carry the hyper-parameters
 }
 
@@ -102,11 +105,12 @@ export class RlPolicy {
   /** One clipped policy-gradient update on the current grid (rows x T; setGrid first). */
   async pgUpdate(rows: number, T: number, x: PgInputs, hp: PolicyLossHp, o: OptimHyper): Promise<PgReport> {
     const N = rows * T, V = this.config.vocabSize, g = this.gpu, b = this.bufs, m = this.model;
-    for (const [k, a] of Object.entries(x)) if (a.length !== N) throw new Error(`pgUpdate: ${k} has ${a.length} values for a ${rows}x${T} grid`);
+    for (const [k, a] of Object.entries(x)) if (a && a.length !== N) throw new Error(`pgUpdate: ${k} has ${a.length} values for a ${rows}x${T} grid`);
     upload(g.device, b.adv, x.adv);
     upload(g.device, b.weight, x.weight);
-    upload(g.device, b.logpOld, x.logpOld);
-    upload(g.device, b.logpRef, x.logpRef);
+    if (x.logpOld) upload(g.device, b.logpOld, x.logpOld);
+    if (x.logpRef) upload(g.device, b.logpRef, x.logpRef);
+    else if (x.logpOld) upload(g.device, b.logpRef, x.logpOld);
     const key = `${rows}x${T}`;
     let d = this.pgCache.get(key);
     if (!d) {
@@ -114,19 +118,25 @@ export class RlPolicy {
         policyLossForward(g, this.terms, b.logp, b.logpOld, b.logpRef, b.adv, b.weight, b.entropy, N, hp),
         policyLossBackward(g, b.dlogp, b.dentropy, b.logp, b.logpOld, b.logpRef, b.adv, b.weight, N, hp),
       ];
-      const all = [
+      const head = [
         ...m.zeroGrads(rows, T), zeroBuffer(g, b.dlogp, N), zeroBuffer(g, b.dentropy, N),
         ...m.forward(rows, T),
         logprobForward(g, b.logp, b.entropy, m.acts.logits, m.targets, N, V),
+      ];
+      const tail = [
         ...loss,
         logprobBackward(g, m.dacts.logits, m.acts.logits, m.targets, b.dlogp, b.dentropy, N, V),
         ...m.backward(rows, T),
       ];
-      this.pgCache.set(key, (d = { all, loss }));
+      this.pgCache.set(key, (d = { head, tail, loss }));
     }
     const hpBytes = policyLossUniform(N, hp);
     for (const ld of d.loss) upload(g.device, ld.uniform as GPUBuffer, hpBytes);
-    this.submitUpdate(d.all, o);
+    // Without given old log-probs, the current ones (computed by `head`) are copied in between the passes.
+    const copies: [GPUBuffer, GPUBuffer][] = [];
+    if (!x.logpOld) copies.push([b.logp, b.logpOld]);
+    if (!x.logpOld && !x.logpRef) copies.push([b.logp, b.logpRef]);
+    this.submitUpdate([d.head, d.tail], o, copies, N);
     const [normSq, terms, entropy] = await Promise.all([
       readF32(g.device, this.optim.normSq, 1), readF32(g.device, this.terms, N * 4), readF32(g.device, b.entropy, N),
     ]);
@@ -142,20 +152,26 @@ export class RlPolicy {
       ...m.zeroGrads(rows, T), ...m.forward(rows, T), ...m.loss(rows, T),
       ...weightedSum(g, this.bufs.loss, m.acts.losses, m.weights, N), ...m.lossBackward(rows, T), ...m.backward(rows, T),
     ]);
-    this.submitUpdate(d, o);
+    this.submitUpdate([d], o);
     const [normSq, loss] = await Promise.all([readF32(g.device, this.optim.normSq, 1), readF32(g.device, this.bufs.loss, 1)]);
     return { loss: loss[0], gradNorm: this.checkedNorm(normSq[0]) };
   }
 
-  /** Submits a gradient computation and the AdamW step in one command buffer (no readback here). */
-  private submitUpdate(d: Dispatch[], o: OptimHyper): void {
+  /**
+   * Submits a gradient computation and the AdamW step in one command buffer (no readback here): the
+   * first group of dispatches, then the `copies` of N floats (GPU to GPU), then the rest and AdamW.
+   */
+  private submitUpdate(groups: Dispatch[][], o: OptimHyper, copies: [GPUBuffer, GPUBuffer][] = [], N = 0): void {
     const dev = this.gpu.device;
     this.optim.prepare({ lr: o.lr, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: o.weightDecay, maxGradNorm: o.maxGradNorm });
     const enc = dev.createCommandEncoder({ label: 'rl-update' });
-    const pass = enc.beginComputePass({ label: 'rl-update' });
-    encodePass(pass, d);
-    encodePass(pass, this.optim.dispatches);
-    pass.end();
+    const passes = copies.length > 0 ? [groups[0], [...groups.slice(1).flat(), ...this.optim.dispatches]] : [[...groups.flat(), ...this.optim.dispatches]];
+    passes.forEach((ds, i) => {
+      if (i === 1) for (const [from, to] of copies) enc.copyBufferToBuffer(from, 0, to, 0, N * 4);
+      const pass = enc.beginComputePass({ label: 'rl-update' });
+      encodePass(pass, ds);
+      pass.end();
+    });
     dev.queue.submit([enc.finish()]);
   }
 
@@ -176,7 +192,7 @@ export class RlPolicy {
 
   destroy(): void {
     for (const d of this.cache.values()) releaseDispatches(d);
-    for (const d of this.pgCache.values()) releaseDispatches(d.all);
+    for (const d of this.pgCache.values()) releaseDispatches([...d.head, ...d.tail]);
     this.cache.clear();
     this.pgCache.clear();
     this.model.destroy();

@@ -94,12 +94,15 @@ export class RlLoop {
     const T = gridLength(batch, this.policy.config.contextLength);
     const grid = toGrid(batch, T);
     this.policy.setGrid(grid.tokens, grid.targets);
-    const logpOld = await this.policy.logprobs(batch.S, T, 'policy');
-    const logpRef = c.beta > 0 && c.advantage !== 'opsd' ? await this.policy.logprobs(batch.S, T, 'ref') : logpOld;
+    // With one epoch of one mini-batch the update's own forward pass gives the old log-probs (the policy
+    // has not changed since sampling), so no separate pass runs; OPSD needs them on the CPU first.
+    const onPolicy = c.epochs === 1 && c.miniBatches === 1 && c.advantage !== 'opsd';
+    const logpOld = onPolicy ? null : await this.policy.logprobs(batch.S, T, 'policy');
+    const logpRef = c.beta > 0 && c.advantage !== 'opsd' ? await this.policy.logprobs(batch.S, T, 'ref') : null;
 
     // 4. Advantages and loss masks per response token.
     const adv = c.advantage === 'opsd'
-      ? await this.opsdAdvantages(batch, T, logpOld, prompts, references as string[])
+      ? await this.opsdAdvantages(batch, T, logpOld as Float32Array, prompts, references as string[])
       : this.groupAdvantages(batch, scored, truncated);
 
     // 5. The update: epochs x mini-batches of rows.
@@ -112,7 +115,7 @@ export class RlLoop {
       score: scored[s].score, correct: scored[s].correct, truncated: truncated(s),
     }));
     const metrics = stepMetrics({
-      traces, G, reports, klMeasured: logpRef !== logpOld, dropped: adv.dropped, zeroStdGroups: adv.zeroStd, groups: c.promptsPerStep,
+      traces, G, reports, klMeasured: logpRef !== null, dropped: adv.dropped, zeroStdGroups: adv.zeroStd, groups: c.promptsPerStep,
       sampleMs: ro.ms, rewardMs, updateMs, sampledTokens: traces.reduce((a, t) => a + t.tokens.length, 0),
     });
     return { step: this.stepCount, metrics, traces };
@@ -154,8 +157,8 @@ export class RlLoop {
     return { advs, masks: advs.map((a) => new Float32Array(a.length).fill(1)), dropped: 0, zeroStd: 0 };
   }
 
-  private async update(batch: SequenceBatch, grid: { tokens: Int32Array; targets: Int32Array }, T: number, logpOld: Float32Array,
-    logpRef: Float32Array, advs: Float32Array[], masks: Float32Array[]): Promise<Report[]> {
+  private async update(batch: SequenceBatch, grid: { tokens: Int32Array; targets: Int32Array }, T: number, logpOld: Float32Array | null,
+    logpRef: Float32Array | null, advs: Float32Array[], masks: Float32Array[]): Promise<Report[]> {
     const c = this.cfg, S = batch.S;
     const advGrid = scatterResponse(batch, T, advs);
     const maskGrid = scatterResponse(batch, T, masks);
@@ -170,7 +173,7 @@ export class RlLoop {
         const rowMasks = Array.from({ length: n }, (_, i) => maskGrid.slice((r0 + i) * T, (r0 + i + 1) * T));
         const weight = lossWeights(rowMasks, c.aggregation, constant);
         this.policy.setGrid(rowsOf(grid.tokens), rowsOf(grid.targets));
-        const inputs = { adv: rowsOf(advGrid), weight, logpOld: rowsOf(logpOld), logpRef: rowsOf(logpRef) };
+        const inputs = { adv: rowsOf(advGrid), weight, logpOld: logpOld && rowsOf(logpOld), logpRef: logpRef && rowsOf(logpRef) };
         const rep = await this.policy.pgUpdate(n, T, inputs, { epsLow: c.epsLow, epsHigh: c.epsHigh, beta, entCoef: c.entCoef },
           { lr: c.lr, weightDecay: c.weightDecay, maxGradNorm: c.maxGradNorm });
         reports.push({ rep, weight, mask: rowsOf(maskGrid) });
