@@ -2,7 +2,7 @@
 // of groups with zero reward variance, KL, entropy, clip fractions, grad norm, response lengths,
 // truncation, throughput and the time split between sampling, scoring and the update.
 
-import type { TrajectoryScore } from './advantages';
+import { meanStd, type TrajectoryScore } from './advantages';
 import type { PgReport } from './policy';
 
 export type StepMetrics = Record<string, number>;
@@ -35,16 +35,10 @@ export function trajectoryReward(s: TrajectoryScore): number | null {
   return (s.scores as number[]).reduce((a, b) => a + b, 0) / s.scores.length;
 }
 
-function meanStd(xs: number[]): [number, number] {
-  if (xs.length === 0) return [NaN, NaN];
-  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const v = xs.reduce((a, b) => a + (b - m) * (b - m), 0) / Math.max(1, xs.length - 1);
-  return [m, Math.sqrt(v)];
-}
-
 export function stepMetrics(i: MetricsInput): StepMetrics {
   const rewards = i.traces.map((t) => trajectoryReward(t.score)).filter((r): r is number => r !== null);
-  const [reward, rewardStd] = meanStd(rewards);
+  // No scored trajectory (all dropped) has no mean: NaN, not a made-up 0.
+  const { mean: reward, std: rewardStd } = rewards.length > 0 ? meanStd(rewards) : { mean: NaN, std: NaN };
   const lengths = i.traces.map((t) => t.tokens.length);
   let tok = 0, kl = 0, ent = 0, low = 0, high = 0, loss = 0, grad = 0;
   for (const { rep, mask } of i.reports) {
