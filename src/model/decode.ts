@@ -1,7 +1,7 @@
 // KV-cache decoding of the tiny GPT on the GPU: one position for S sequences per step, in lockstep.
 // The position t is a GPU counter (1) u32, so a step is a fixed dispatch list that can be encoded
 // many times into one command buffer; whoever encodes steps advances the counter between them.
-// Not a sampler (src/kernels/sample.ts) and not rollout bookkeeping (src/rl/rollout.ts).
+// Not a sampler (src/kernels/sample.ts) and not rollout bookkeeping (src/model/sampling.ts).
 
 import type { GpuModel } from './gpu-model';
 import { bind, type TensorSpec } from './params';

@@ -3,7 +3,7 @@
 // decoder (and destroys it); this file only frames the prompts and decodes the continuations.
 
 import type { GpuDecoder } from './decode';
-import { sampleRollouts } from '../rl/rollout';
+import { sampleRollouts } from './sampling';
 import type { Gpu } from '../gpu/dispatch';
 import { encode, decode, BOS_ID, EOS_ID } from '../tasks/tokenizer';
 import type { GenerateOptions } from './trainer-api';

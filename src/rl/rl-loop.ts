@@ -5,7 +5,7 @@
 // its policy (destroy() frees both). Readbacks happen once per batch: rollouts, log-probs, reports.
 
 import { GpuDecoder } from '../model/decode';
-import { sampleRollouts } from './rollout';
+import { sampleRollouts } from '../model/sampling';
 import { RlPolicy } from './policy';
 import { groupAdvantages, type TrajectoryScore, type ScoredTrajectory } from './advantages';
 import { lossWeights } from './aggregation';

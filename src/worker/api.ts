@@ -4,7 +4,7 @@
 
 import type { RunRecord, MetricPoint, CheckpointRecord } from '../store/types';
 import type { PretrainOptions } from '../model/trainer-api';
-import type { CorpusId, TaskCorpusSpec } from './corpus';
+import type { CorpusId, TaskCorpusSpec } from '../run/corpus';
 
 /** What the worker found when it asked for a WebGPU adapter. */
 export type Capabilities =

@@ -10,10 +10,10 @@ import { holdRunLock, liveRunIds } from '../store/locks';
 import type { Store } from '../store/store';
 import { QuotaExceededStoreError, type MetricPoint, type RunRecord } from '../store/types';
 import { METRIC, PERIODIC_EVERY_N_CHECKPOINTS, setupOf, type Capabilities, type CheckpointBytes, type EventSink, type RunSetup, type Sample, type TrainerApi } from './api';
-import { corpusTexts, samplePrompts, sampleTokens, type CorpusChoice } from './corpus';
+import { corpusTexts, samplePrompts, sampleTokens, type CorpusChoice } from '../run/corpus';
 import { DeviceSlot, raceLost, type Device } from './device-slot';
 import { EventBatcher } from './events';
-import { assertSetup, autoName } from './setup';
+import { assertSetup, autoName } from '../run/setup';
 
 const METRICS_FLUSH_MS = 1000; // metrics reach the store at least this often while training
 const SAMPLE_TEMPERATURE = 0.8;

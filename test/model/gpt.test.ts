@@ -3,7 +3,7 @@
 // zeroGrads skips (scratch, and tensors without a gradient) start as NaN: backward must never read them.
 // Activations too large for the device are refused by name.
 import { describe, it, expect } from 'vitest';
-import { CpuModel } from '../../src/ref/gpt';
+import { CpuModel } from '../../src/model/cpu-model';
 import { GpuModel } from '../../src/model/gpu-model';
 import { GpuAdamW } from '../../src/model/optimizer';
 import { view } from '../../src/model/params';

@@ -6,7 +6,7 @@ import { DEFAULT_RL } from '../../src/rl/rl-config';
 import { teacherBatch } from '../../src/rl/opsd';
 import { sftStep, sftBatch } from '../../src/rl/sft';
 import { RlPolicy } from '../../src/rl/policy';
-import { CpuModel } from '../../src/ref/gpt';
+import { CpuModel } from '../../src/model/cpu-model';
 import type { ModelConfig } from '../../src/model/config';
 import { VOCAB_SIZE, encode, BOS_ID } from '../../src/tasks/tokenizer';
 import { testGpu } from '../helpers/gpu';

@@ -12,9 +12,9 @@ import type { Store } from '../../src/store/store';
 import { QuotaExceededStoreError } from '../../src/store/types';
 import { builtinCorpus } from '../../src/tasks/facts';
 import type { RunSetup, WorkerEvent } from '../../src/worker/api';
-import { corpusTexts, longestExampleTokens, samplePrompts } from '../../src/worker/corpus';
+import { corpusTexts, longestExampleTokens, samplePrompts } from '../../src/run/corpus';
 import { Session, type SessionDeps } from '../../src/worker/session';
-import { defaultSetup } from '../../src/worker/setup';
+import { defaultSetup } from '../../src/run/setup';
 
 const corpus = builtinCorpus({ count: 200, maxOperand: 20, seed: 3 });
 const opened: Store[] = [];

@@ -8,8 +8,8 @@ import { DEFAULT_PRETRAIN } from '../../src/model/trainer-api';
 import { pretrainCorpus } from '../../src/tasks/splits';
 import { setupOf } from '../../src/worker/api';
 import { SetupForm, corpusHint, fieldsOf, parseSetup, presetOptions, type SetupFields } from '../../src/ui/state/setup.svelte';
-import { CORPORA, DEFAULT_TASK_CORPUS, corpusTexts, longestExampleTokens, samplePrompts, sampleTokens } from '../../src/worker/corpus';
-import { assertSetup, autoName, defaultSetup, setupErrors, warmupFor } from '../../src/worker/setup';
+import { CORPORA, DEFAULT_TASK_CORPUS, corpusTexts, longestExampleTokens, samplePrompts, sampleTokens } from '../../src/run/corpus';
+import { assertSetup, autoName, defaultSetup, setupErrors, warmupFor } from '../../src/run/setup';
 
 const good = (): SetupFields => fieldsOf(defaultSetup('tiny'));
 

@@ -7,7 +7,7 @@ import { GpuModel } from '../../model/gpu-model';
 import { GpuDecoder } from '../../model/decode';
 import { MODEL_PRESETS } from '../../model/config';
 import { initParams } from '../../model/params';
-import { sampleRollouts, PAD_TOKEN, type RolloutOptions } from '../../rl/rollout';
+import { sampleRollouts, PAD_TOKEN, type RolloutOptions } from '../../model/sampling';
 import { sampleTokens } from '../../kernels/sample';
 import { rolloutAdvance } from '../../kernels/rollout_advance';
 import { encode, releaseDispatches, type Dispatch, type Gpu } from '../../gpu/dispatch';

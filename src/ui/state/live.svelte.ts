@@ -4,7 +4,7 @@
 
 import type { MetricPoint, RunRecord } from '../../store/types';
 import { METRIC, setupOf, type Sample, type WorkerEvent } from '../../worker/api';
-import { CORPORA } from '../../worker/corpus';
+import { CORPORA } from '../../run/corpus';
 
 export interface Series {
   step: number[];

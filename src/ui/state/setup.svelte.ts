@@ -1,14 +1,14 @@
 // The run-setup form: raw field text as typed, parsed and validated on every change so each invalid
 // value is refused with a message next to its field, and Start stays disabled until all are valid.
-// Validation rules themselves live in src/worker/setup.ts, shared with the worker's own guard; the
-// corpora and how their documents fit the training sequence in src/worker/corpus.ts.
+// Validation rules themselves live in src/run/setup.ts, shared with the worker's own guard; the
+// corpora and how their documents fit the training sequence in src/run/corpus.ts.
 
 import { MODEL_PRESETS } from '../../model/config';
 import { paramCount } from '../../model/params';
 import type { FamilyName } from '../../tasks/problem';
 import type { RunSetup } from '../../worker/api';
-import { CORPORA, DEFAULT_TASK_CORPUS, familyDescriptions, longestExampleTokens, type CorpusId } from '../../worker/corpus';
-import { corpusChoice, defaultSetup, setupErrors, warmupFor, type SetupField } from '../../worker/setup';
+import { CORPORA, DEFAULT_TASK_CORPUS, familyDescriptions, longestExampleTokens, type CorpusId } from '../../run/corpus';
+import { corpusChoice, defaultSetup, setupErrors, warmupFor, type SetupField } from '../../run/setup';
 import { formatCount } from '../format';
 
 export interface SetupFields {

@@ -7,7 +7,7 @@ import { GpuModel } from '../../src/model/gpu-model';
 import { GpuDecoder } from '../../src/model/decode';
 import { buildLayout, type ParamLayout } from '../../src/model/params';
 import type { ModelConfig } from '../../src/model/config';
-import { sampleRollouts, rolloutSteps, PAD_TOKEN, type RolloutOptions, type Rollouts } from '../../src/rl/rollout';
+import { sampleRollouts, rolloutSteps, PAD_TOKEN, type RolloutOptions, type Rollouts } from '../../src/model/sampling';
 import { sampleRow, rngUniform } from '../../src/ref/sample';
 import { upload } from '../../src/gpu/buffers';
 import { mulberry32, randomFloats, randomInts } from '../../src/util/rng';

@@ -4,8 +4,8 @@
 // Sequences, lengths and truncation flags are read back once at the end. No per-token readback.
 // The row-state buffers (S each) and the two dispatches made here are freed before returning.
 
-import type { GpuModel } from '../model/gpu-model';
-import type { GpuDecoder } from '../model/decode';
+import type { GpuModel } from './gpu-model';
+import type { GpuDecoder } from './decode';
 import { sampleTokens } from '../kernels/sample';
 import { rolloutAdvance } from '../kernels/rollout_advance';
 import { encode, releaseDispatches, type Dispatch, type Gpu } from '../gpu/dispatch';

@@ -1,11 +1,11 @@
 // CPU reference of the whole model: the same forward/backward code as the GPU (src/model/gpt.ts)
 // run on the plain-loop references. Slow by design; used to check the GPU model end to end.
 
-import type { ModelConfig } from '../model/config';
-import { buildLayout, initParams, view, type ParamLayout } from '../model/params';
-import { makeActs, accumulatedGrads, type Acts } from '../model/activations';
-import { forwardToLogits, backwardFromLogits, crossEntropyLoss, crossEntropyBackward } from '../model/gpt';
-import { cpuOps, type CpuTensor } from '../model/cpu-ops';
+import type { ModelConfig } from './config';
+import { buildLayout, initParams, view, type ParamLayout } from './params';
+import { makeActs, accumulatedGrads, type Acts } from './activations';
+import { forwardToLogits, backwardFromLogits, crossEntropyLoss, crossEntropyBackward } from './gpt';
+import { cpuOps, type CpuTensor } from './cpu-ops';
 
 export class CpuModel {
   readonly layout: ParamLayout;
