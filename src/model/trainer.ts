@@ -3,20 +3,20 @@
 // The only GPU-to-CPU traffic of a step is the scalar loss and the squared gradient norm (8 bytes).
 
 import { validateModelConfig } from './config';
-import { GpuModel } from './gpu-model';
-import { GpuAdamW } from './optimizer';
+import type { GpuModel } from './gpu-model';
+import type { GpuAdamW } from './optimizer';
+import { TrainState } from './train-state';
 import { BatchSampler } from './batches';
 import { learningRate } from './schedule';
-import { initParams } from './params';
+import { buildLayout, initParams } from './params';
 import { encodeCheckpoint, decodeCheckpoint } from './checkpoint';
 import { generateText } from './generate';
 import { GpuDecoder } from './decode';
 import type { PretrainOptions, StepResult, GenerateOptions } from './trainer-api';
 import { storageBuffer, upload, readF32 } from '../gpu/buffers';
-import { encode as encodePass, releaseDispatches, type Dispatch, type Gpu } from '../gpu/dispatch';
+import { releaseDispatches, type Dispatch, type Gpu } from '../gpu/dispatch';
 import { weightedSum } from '../kernels/weighted_sum';
 
-const MAP_READ = 0x0001, COPY_DST = 0x0008;
 /** Rows of the generation decoder (previews use a handful of prompts); it grows for a larger call. */
 const GENERATE_ROWS = 8;
 
@@ -39,19 +39,17 @@ export function validatePretrainOptions(o: PretrainOptions): void {
 export class Pretrainer {
   private readonly sampler: BatchSampler;
   private readonly lossOut: GPUBuffer; // (1) mean loss of the last step
-  private readonly report: GPUBuffer; // (2) staging: [loss, gradNormSq]
   private readonly stepDispatches: Dispatch[];
   private decoder: GpuDecoder | null = null; // KV-cache decoder for generate(), built on first use
   stepCount = 0;
 
-  private constructor(readonly gpu: Gpu, readonly opts: PretrainOptions, corpus: string[], readonly model: GpuModel, readonly optim: GpuAdamW) {
+  private constructor(readonly state: TrainState, readonly opts: PretrainOptions, corpus: string[]) {
     this.sampler = new BatchSampler(corpus, opts.seed);
     const { batchSize: B, seqLength: T } = opts;
+    const gpu = state.gpu, m = state.model;
     this.lossOut = storageBuffer(gpu.device, 'loss', 1);
-    this.report = gpu.device.createBuffer({ label: 'step-report', size: 8, usage: MAP_READ | COPY_DST });
-    const m = model;
     const lossSum = weightedSum(gpu, this.lossOut, m.acts.losses, m.weights, B * T);
-    // The whole step, top to bottom:
+    // The gradient of a step, top to bottom (TrainState.update appends the grad norm and AdamW):
     this.stepDispatches = [
       ...m.zeroGrads(B, T), // grads = 0, activation grads = 0
       ...m.forward(B, T), // tokens -> logits
@@ -59,34 +57,38 @@ export class Pretrainer {
       ...lossSum, // scalar loss = sum(losses * weights)
       ...m.lossBackward(B, T), // dlogits = weights * (softmax - onehot)
       ...m.backward(B, T), // all parameter gradients
-      ...optim.dispatches, // global grad norm, clipped AdamW update
     ];
   }
 
   static async create(gpu: Gpu, opts: PretrainOptions, corpus: string[]): Promise<Pretrainer> {
     validatePretrainOptions(opts);
-    const model = new GpuModel(gpu, opts.model, opts.batchSize, opts.seqLength);
-    upload(gpu.device, model.params, initParams(opts.model, model.layout, opts.seed));
-    return new Pretrainer(gpu, opts, corpus, model, new GpuAdamW(gpu, model.layout, model.params, model.grads));
+    const params = initParams(opts.model, buildLayout(opts.model), opts.seed);
+    return new Pretrainer(new TrainState(gpu, opts.model, opts.batchSize, opts.seqLength, params), opts, corpus);
   }
 
   static async fromCheckpoint(gpu: Gpu, bytes: ArrayBuffer, opts: PretrainOptions, corpus: string[]): Promise<Pretrainer> {
     const ck = decodeCheckpoint(bytes);
     const o = { ...opts, model: ck.header.config };
     validatePretrainOptions(o);
-    const model = new GpuModel(gpu, o.model, o.batchSize, o.seqLength);
-    upload(gpu.device, model.params, ck.sections['params']);
-    const optim = new GpuAdamW(gpu, model.layout, model.params, model.grads);
-    if (ck.sections['adam.m'] && ck.sections['adam.v']) {
-      upload(gpu.device, optim.m, ck.sections['adam.m']);
-      upload(gpu.device, optim.v, ck.sections['adam.v']);
-      optim.step = ck.header.optimizer?.step ?? ck.header.step;
-    }
-    const t = new Pretrainer(gpu, o, corpus, model, optim);
+    const m = ck.sections['adam.m'], v = ck.sections['adam.v'];
+    const adam = m && v ? { m, v, step: ck.header.optimizer?.step ?? ck.header.step } : undefined;
+    const t = new Pretrainer(new TrainState(gpu, o.model, o.batchSize, o.seqLength, ck.sections['params'], adam), o, corpus);
     t.stepCount = ck.header.step;
     // With the same seed, corpus and batch size, the resumed run draws the batches the saved one would have.
     t.sampler.fastForward(t.stepCount, o.batchSize);
     return t;
+  }
+
+  get gpu(): Gpu {
+    return this.state.gpu;
+  }
+
+  get model(): GpuModel {
+    return this.state.model;
+  }
+
+  get optim(): GpuAdamW {
+    return this.state.optim;
   }
 
   get paramCount(): number {
@@ -107,27 +109,12 @@ export class Pretrainer {
     upload(dev, this.model.targets, batch.targets);
     upload(dev, this.model.weights, batch.weights);
     const lr = learningRate(this.stepCount + 1, this.opts.lr, this.opts.warmupSteps, this.opts.steps);
-    this.optim.prepare({ lr, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: this.opts.weightDecay, maxGradNorm: this.opts.maxGradNorm });
-    const enc = dev.createCommandEncoder({ label: 'train-step' });
-    const pass = enc.beginComputePass({ label: 'train-step' });
-    encodePass(pass, this.stepDispatches);
-    pass.end();
-    enc.copyBufferToBuffer(this.lossOut, 0, this.report, 0, 4);
-    enc.copyBufferToBuffer(this.optim.normSq, 0, this.report, 4, 4);
-    dev.queue.submit([enc.finish()]);
-    await this.report.mapAsync(MAP_READ);
-    const [loss, normSq] = new Float32Array(this.report.getMappedRange().slice(0));
-    this.report.unmap();
+    const [normSq, loss] = await this.state.update([this.stepDispatches], { lr, weightDecay: this.opts.weightDecay, maxGradNorm: this.opts.maxGradNorm }, [this.lossOut]);
+    const gradNorm = this.state.checkedNorm(normSq, () =>
+      `training diverged at step ${this.stepCount + 1}: loss ${loss}, gradient norm ${Math.sqrt(normSq)}; ` +
+      'the update was skipped; lower the learning rate or resume from the last checkpoint', [loss]);
     this.stepCount += 1;
-    if (!Number.isFinite(loss) || !Number.isFinite(normSq)) {
-      // The AdamW kernel skips the update when the gradient norm is not finite, so the weights are intact;
-      // the step counters are rolled back so bias correction stays in line with the moments.
-      this.stepCount -= 1;
-      this.optim.step -= 1;
-      throw new Error(`training diverged at step ${this.stepCount + 1}: loss ${loss}, gradient norm ${Math.sqrt(normSq)}; ` +
-        'the update was skipped; lower the learning rate or resume from the last checkpoint');
-    }
-    return { step: this.stepCount, loss, gradNorm: Math.sqrt(normSq), lr, tokens: B * T, ms: performance.now() - t0 };
+    return { step: this.stepCount, loss, gradNorm, lr, tokens: B * T, ms: performance.now() - t0 };
   }
 
   /** Continues each prompt with the current weights (KV-cache decoding up to the context length). */
@@ -150,9 +137,7 @@ export class Pretrainer {
   destroy(): void {
     releaseDispatches(this.stepDispatches);
     this.decoder?.destroy();
-    this.model.destroy();
-    this.optim.destroy();
+    this.state.destroy();
     this.lossOut.destroy();
-    this.report.destroy();
   }
 }

@@ -5,8 +5,9 @@
 // weight, terms (N,4), dlogp, dentropy. Dispatch lists are recorded once per grid shape and cached;
 // the loss hyper-parameters live in uniforms rewritten before each update, so they never add entries.
 
-import { GpuModel } from '../model/gpu-model';
-import { GpuAdamW } from '../model/optimizer';
+import type { GpuModel } from '../model/gpu-model';
+import type { GpuAdamW } from '../model/optimizer';
+import { TrainState, type UpdateHyper } from '../model/train-state';
 import type { ModelConfig } from '../model/config';
 import { storageBuffer, upload, readF32 } from '../gpu/buffers';
 import { encode as encodePass, releaseDispatches, type Dispatch, type Gpu } from '../gpu/dispatch';
@@ -15,11 +16,8 @@ import { policyLossForward, policyLossBackward, policyLossUniform, type PolicyLo
 import { weightedSum } from '../kernels/weighted_sum';
 import { zeroBuffer } from '../kernels/zero';
 
-export interface OptimHyper {
-  lr: number;
-  weightDecay: number;
-  maxGradNorm: number;
-}
+/** The optimiser settings of one update (TrainState's). */
+export type OptimHyper = UpdateHyper;
 
 /** Per-token inputs of one policy-gradient update, each (rows*T) in grid layout (rl-batch.ts). */
 export interface PgInputs {
@@ -44,10 +42,11 @@ interface PgDispatches {
   loss: [Dispatch, Dispatch]; // forward, backward: their uniforms carry the hyper-parameters
 }
 
+const NOT_FINITE = () => 'the policy gradient is not finite (NaN or Inf): the update was skipped; lower the learning rate';
+
 export class RlPolicy {
-  readonly model: GpuModel;
+  readonly state: TrainState; // the trained model and its AdamW state
   readonly refParams: GPUBuffer; // (P) frozen start model
-  readonly optim: GpuAdamW;
   readonly maxN: number;
   readonly bufs: Record<'logp' | 'entropy' | 'logpOld' | 'logpRef' | 'adv' | 'weight' | 'dlogp' | 'dentropy' | 'loss', GPUBuffer>;
   readonly terms: GPUBuffer; // (maxN,4)
@@ -56,10 +55,8 @@ export class RlPolicy {
 
   constructor(readonly gpu: Gpu, readonly config: ModelConfig, params: Float32Array, readonly maxRows: number) {
     const T = config.contextLength;
-    this.model = new GpuModel(gpu, config, maxRows, T);
-    upload(gpu.device, this.model.params, params);
+    this.state = new TrainState(gpu, config, maxRows, T, params);
     this.refParams = storageBuffer(gpu.device, 'refParams', this.model.layout.total, params);
-    this.optim = new GpuAdamW(gpu, this.model.layout, this.model.params, this.model.grads);
     this.maxN = maxRows * T;
     const mk = (name: string, n = this.maxN) => storageBuffer(gpu.device, `rl.${name}`, n);
     this.bufs = {
@@ -67,6 +64,14 @@ export class RlPolicy {
       weight: mk('weight'), dlogp: mk('dlogp'), dentropy: mk('dentropy'), loss: mk('loss', 1),
     };
     this.terms = mk('terms', this.maxN * 4);
+  }
+
+  get model(): GpuModel {
+    return this.state.model;
+  }
+
+  get optim(): GpuAdamW {
+    return this.state.optim;
   }
 
   private cached(key: string, build: () => Dispatch[]): Dispatch[] {
@@ -136,11 +141,12 @@ export class RlPolicy {
     const copies: [GPUBuffer, GPUBuffer][] = [];
     if (!x.logpOld) copies.push([b.logp, b.logpOld]);
     if (!x.logpOld && !x.logpRef) copies.push([b.logp, b.logpRef]);
-    this.submitUpdate([d.head, d.tail], o, copies, N);
-    const [normSq, terms, entropy] = await Promise.all([
-      readF32(g.device, this.optim.normSq, 1), readF32(g.device, this.terms, N * 4), readF32(g.device, b.entropy, N),
-    ]);
-    return { terms, entropy, gradNorm: this.checkedNorm(normSq[0]) };
+    const [normSq] = await this.state.update([d.head, d.tail], o, [], (enc) => {
+      for (const [from, to] of copies) enc.copyBufferToBuffer(from, 0, to, 0, N * 4);
+    });
+    const gradNorm = this.state.checkedNorm(normSq, NOT_FINITE);
+    const [terms, entropy] = await Promise.all([readF32(g.device, this.terms, N * 4), readF32(g.device, b.entropy, N)]);
+    return { terms, entropy, gradNorm };
   }
 
   /** One SFT update on the current grid: masked next-token loss, weight (rows*T) = mask / count per token. */
@@ -152,37 +158,8 @@ export class RlPolicy {
       ...m.zeroGrads(rows, T), ...m.forward(rows, T), ...m.loss(rows, T),
       ...weightedSum(g, this.bufs.loss, m.acts.losses, m.weights, N), ...m.lossBackward(rows, T), ...m.backward(rows, T),
     ]);
-    this.submitUpdate([d], o);
-    const [normSq, loss] = await Promise.all([readF32(g.device, this.optim.normSq, 1), readF32(g.device, this.bufs.loss, 1)]);
-    return { loss: loss[0], gradNorm: this.checkedNorm(normSq[0]) };
-  }
-
-  /**
-   * Submits a gradient computation and the AdamW step in one command buffer (no readback here): the
-   * first group of dispatches, then the `copies` of N floats (GPU to GPU), then the rest and AdamW.
-   */
-  private submitUpdate(groups: Dispatch[][], o: OptimHyper, copies: [GPUBuffer, GPUBuffer][] = [], N = 0): void {
-    const dev = this.gpu.device;
-    this.optim.prepare({ lr: o.lr, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: o.weightDecay, maxGradNorm: o.maxGradNorm });
-    const enc = dev.createCommandEncoder({ label: 'rl-update' });
-    const passes = copies.length > 0 ? [groups[0], [...groups.slice(1).flat(), ...this.optim.dispatches]] : [[...groups.flat(), ...this.optim.dispatches]];
-    passes.forEach((ds, i) => {
-      if (i === 1) for (const [from, to] of copies) enc.copyBufferToBuffer(from, 0, to, 0, N * 4);
-      const pass = enc.beginComputePass({ label: 'rl-update' });
-      encodePass(pass, ds);
-      pass.end();
-    });
-    dev.queue.submit([enc.finish()]);
-  }
-
-  /** The gradient norm of the update just run, from its squared norm; throws when it was not finite. */
-  private checkedNorm(normSq: number): number {
-    if (!Number.isFinite(normSq)) {
-      // AdamW skipped the update on the GPU; the step counter follows, so bias correction stays in line.
-      this.optim.step -= 1;
-      throw new Error('the policy gradient is not finite (NaN or Inf): the update was skipped; lower the learning rate');
-    }
-    return Math.sqrt(normSq);
+    const [normSq, loss] = await this.state.update([d], o, [this.bufs.loss]);
+    return { loss, gradNorm: this.state.checkedNorm(normSq, NOT_FINITE) };
   }
 
   /** The current parameters (for checkpoints). */
@@ -195,8 +172,7 @@ export class RlPolicy {
     for (const d of this.pgCache.values()) releaseDispatches([...d.head, ...d.tail]);
     this.cache.clear();
     this.pgCache.clear();
-    this.model.destroy();
-    this.optim.destroy();
+    this.state.destroy();
     this.refParams.destroy();
     for (const b of [...Object.values(this.bufs), this.terms]) b.destroy();
   }
