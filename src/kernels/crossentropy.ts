@@ -1,23 +1,18 @@
 // Softmax cross-entropy kernels: bind buffers and build dispatches for
 // shaders/crossentropy_{forward,backward}.wgsl. Vocabularies up to ROW_THREAD_MAX_V get one thread per
 // row (entry point `rows`, no barriers: on CPU adapters a barrier costs more than a whole row); larger
-// ones (a GPT-2-size vocabulary) get a workgroup per row (`main`). Any vocabulary size works either way.
+// ones (a GPT-2-size vocabulary) get a workgroup per row (`main`): rowEntry in row-entry.ts chooses.
 
 import forwardCode from '../../shaders/crossentropy_forward.wgsl?raw';
 import backwardCode from '../../shaders/crossentropy_backward.wgsl?raw';
 import { makeDispatch, type Buf, type Dispatch, type Gpu } from '../gpu/dispatch';
 import { UniformWriter } from '../gpu/buffers';
-import { grid1d } from './grid';
+import { rowEntry } from './row-entry';
 
 /** Largest vocabulary (V) still handled by one thread per row; larger ones use a workgroup per row. */
 export const ROW_THREAD_MAX_V = 1024;
 const ROW_WG = 16; // threads per workgroup in `rows`: more, smaller workgroups spread rows over cores
-
-/** Entry point, override constants and grid for N rows of V logits. */
-function rowKernel(N: number, V: number) {
-  if (V <= ROW_THREAD_MAX_V) return { entryPoint: 'rows', constants: { WG: ROW_WG }, workgroups: grid1d(N, ROW_WG) };
-  return { entryPoint: 'main', constants: { WG: 256 }, workgroups: grid1d(N, 1) };
-}
+const rowKernel = (N: number, V: number) => rowEntry(N, V, ROW_THREAD_MAX_V, ROW_WG);
 
 /** losses (N) = -log softmax(logits (N,V))[targets (N)]; 0 where the target is negative. */
 export function crossentropyForward(gpu: Gpu, losses: Buf, logits: Buf, targets: Buf, N: number, V: number): Dispatch {

@@ -1,14 +1,14 @@
 // LayerNorm kernels: bind buffers and build dispatches for shaders/layernorm_forward.wgsl,
 // shaders/layernorm_backward.wgsl (dinp) and shaders/layernorm_backward_params.wgsl (dweight, dbias).
 // Rows up to ROW_THREAD_MAX_C wide get one thread per row (entry point `rows`, no barriers: on CPU
-// adapters a barrier costs more than the whole row); wider rows get a workgroup per row (`main`).
+// adapters a barrier costs more than the whole row); wider rows get a workgroup per row (`main`): rowEntry.
 
 import forwardCode from '../../shaders/layernorm_forward.wgsl?raw';
 import backwardCode from '../../shaders/layernorm_backward.wgsl?raw';
 import paramsCode from '../../shaders/layernorm_backward_params.wgsl?raw';
 import { makeDispatch, type Buf, type Dispatch, type Gpu } from '../gpu/dispatch';
 import { UniformWriter } from '../gpu/buffers';
-import { grid1d } from './grid';
+import { rowEntry, threadPerRow } from './row-entry';
 
 /** Widest row (C) still normalised by one thread per row; wider rows use a workgroup per row. */
 export const ROW_THREAD_MAX_C = 256;
@@ -17,12 +17,7 @@ const COL_WG = 16; // threads per workgroup in the thread-per-column `cols`: few
 //                   workgroups spread them over more cores
 const COLS = 32; // columns per workgroup in the workgroup dweight/dbias reduction
 const ROWS = 8; // row lanes per column (power of two)
-
-/** Entry point, override constants and grid for a row kernel over N rows of width C. */
-function rowKernel(N: number, C: number) {
-  if (C <= ROW_THREAD_MAX_C) return { entryPoint: 'rows', constants: { WG: ROW_WG }, workgroups: grid1d(N, ROW_WG) };
-  return { entryPoint: 'main', constants: { WG: 256 }, workgroups: grid1d(N, 1) };
-}
+const rowKernel = (N: number, C: number) => rowEntry(N, C, ROW_THREAD_MAX_C, ROW_WG);
 
 /** out (N,C) = (inp - mean) * rstd * weight (C) + bias (C); mean (N) and rstd (N) saved. eps = 1e-5. */
 export function layernormForward(gpu: Gpu, out: Buf, mean: Buf, rstd: Buf, inp: Buf, weight: Buf, bias: Buf, N: number, C: number): Dispatch {
@@ -38,7 +33,7 @@ export function layernormBackward(
   gpu: Gpu, dinp: Buf, dweight: Buf, dbias: Buf, dout: Buf, inp: Buf, weight: Buf, mean: Buf, rstd: Buf, N: number, C: number,
 ): Dispatch[] {
   const uniform = new UniformWriter().u32(N).u32(C).bytes();
-  const narrow = C <= ROW_THREAD_MAX_C;
+  const narrow = threadPerRow(C, ROW_THREAD_MAX_C); // few columns: thread-per-column `cols`
   return [
     makeDispatch(gpu, {
       name: 'layernorm_backward', code: backwardCode, ...rowKernel(N, C),

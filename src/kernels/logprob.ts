@@ -1,22 +1,17 @@
 // Log-probability and entropy kernels for RL: bind buffers and build dispatches for
 // shaders/logprob_{forward,backward}.wgsl; any vocabulary size, no temperature. Vocabularies up to
 // ROW_THREAD_MAX_V get one thread per row (entry point `rows`, no barriers, the fast path on CPU
-// adapters); larger ones get a workgroup per row (`main`), as in src/kernels/crossentropy.ts.
+// adapters); larger ones get a workgroup per row (`main`); the choice is rowEntry (row-entry.ts).
 
 import forwardCode from '../../shaders/logprob_forward.wgsl?raw';
 import backwardCode from '../../shaders/logprob_backward.wgsl?raw';
 import { makeDispatch, type Buf, type Dispatch, type Gpu } from '../gpu/dispatch';
 import { UniformWriter } from '../gpu/buffers';
 import { ROW_THREAD_MAX_V } from './crossentropy';
-import { grid1d } from './grid';
+import { rowEntry } from './row-entry';
 
 const ROW_WG = 16; // threads per workgroup in `rows`
-
-/** Entry point, override constants and grid for N rows of V logits. */
-function rowKernel(N: number, V: number) {
-  if (V <= ROW_THREAD_MAX_V) return { entryPoint: 'rows', constants: { WG: ROW_WG }, workgroups: grid1d(N, ROW_WG) };
-  return { entryPoint: 'main', constants: { WG: 256 }, workgroups: grid1d(N, 1) };
-}
+const rowKernel = (N: number, V: number) => rowEntry(N, V, ROW_THREAD_MAX_V, ROW_WG);
 
 /** logp (N) = log softmax(logits (N,V))[targets (N)] (0 for a negative target); entropy (N) = -sum p log p. */
 export function logprobForward(gpu: Gpu, logp: Buf, entropy: Buf, logits: Buf, targets: Buf, N: number, V: number): Dispatch {
