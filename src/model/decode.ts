@@ -11,7 +11,8 @@ import { layernormForward } from '../kernels/layernorm';
 import { matmulForward, matmulTransBForward } from '../kernels/matmul';
 import { geluForward } from '../kernels/gelu';
 import { residualForward } from '../kernels/residual';
-import { storageBuffer, upload } from '../gpu/buffers';
+import { upload } from '../gpu/buffers';
+import { BufferOwner } from '../gpu/owned';
 import { releaseDispatches, type Dispatch, type Gpu } from '../gpu/dispatch';
 
 export class GpuDecoder {
@@ -24,7 +25,7 @@ export class GpuDecoder {
   readonly step: Dispatch[];
   /** counter[0] += 1: encode after a step when nothing else advances the position. */
   readonly increment: Dispatch;
-  private owned: GPUBuffer[] = [];
+  private readonly buffers: BufferOwner; // every buffer above and the activations; all freed on a failure
 
   constructor(readonly gpu: Gpu, readonly model: GpuModel, readonly S: number, readonly Tmax: number) {
     const c = model.config;
@@ -33,18 +34,8 @@ export class GpuDecoder {
       throw new Error(`decoder: Tmax ${Tmax} must lie in [1, ${c.contextLength}] (the model's context length)`);
     }
     const C = c.dModel, F = c.mlpWidth, V = c.vocabSize, NH = c.nHeads;
-    const mk = (label: string, n: number) => {
-      let b: GPUBuffer;
-      try {
-        b = storageBuffer(gpu.device, `decode.${label}`, n);
-      } catch (e) {
-        for (const o of this.owned) o.destroy(); // too large for the device: free what was already made
-        this.owned = [];
-        throw e;
-      }
-      this.owned.push(b);
-      return b;
-    };
+    this.buffers = new BufferOwner(gpu.device, 'decode.');
+    const mk = (label: string, n: number) => this.buffers.storage(label, n);
     this.seqs = mk('seqs', S * Tmax);
     this.counter = mk('counter', 1);
     this.logits = mk('logits', S * V);
@@ -61,29 +52,32 @@ export class GpuDecoder {
     const L = model.layout;
     const p = (t: TensorSpec) => bind(model.params, t);
     const g = gpu;
-    const d: Dispatch[] = [encoderAt(g, resA, this.seqs, this.counter, p(L.wte), p(L.wpe), S, C, Tmax)];
-    for (let l = 0; l < c.nLayers; l++) {
-      const w = L.layers[l];
+    // A dispatch that cannot be built (e.g. a pipeline the device refuses) frees the buffers too.
+    this.step = this.buffers.guard(() => {
+      const d: Dispatch[] = [encoderAt(g, resA, this.seqs, this.counter, p(L.wte), p(L.wpe), S, C, Tmax)];
+      for (let l = 0; l < c.nLayers; l++) {
+        const w = L.layers[l];
+        d.push(
+          layernormForward(g, ln, mean, rstd, resA, p(w.ln1w), p(w.ln1b), S, C),
+          matmulForward(g, qkv, ln, p(w.qkvw), p(w.qkvb), S, C, 3 * C),
+          kvWrite(g, this.kcache[l], this.vcache[l], qkv, this.counter, S, C, Tmax),
+          attentionDecode(g, atty, qkv, this.kcache[l], this.vcache[l], this.counter, S, C, NH, Tmax),
+          matmulForward(g, proj, atty, p(w.attprojw), p(w.attprojb), S, C, C),
+          residualForward(g, resB, resA, proj, S * C),
+          layernormForward(g, ln, mean, rstd, resB, p(w.ln2w), p(w.ln2b), S, C),
+          matmulForward(g, fch, ln, p(w.fcw), p(w.fcb), S, C, F),
+          geluForward(g, fchGelu, fch, S * F),
+          matmulForward(g, proj, fchGelu, p(w.fcprojw), p(w.fcprojb), S, F, C),
+          residualForward(g, resA, resB, proj, S * C),
+        );
+      }
       d.push(
-        layernormForward(g, ln, mean, rstd, resA, p(w.ln1w), p(w.ln1b), S, C),
-        matmulForward(g, qkv, ln, p(w.qkvw), p(w.qkvb), S, C, 3 * C),
-        kvWrite(g, this.kcache[l], this.vcache[l], qkv, this.counter, S, C, Tmax),
-        attentionDecode(g, atty, qkv, this.kcache[l], this.vcache[l], this.counter, S, C, NH, Tmax),
-        matmulForward(g, proj, atty, p(w.attprojw), p(w.attprojb), S, C, C),
-        residualForward(g, resB, resA, proj, S * C),
-        layernormForward(g, ln, mean, rstd, resB, p(w.ln2w), p(w.ln2b), S, C),
-        matmulForward(g, fch, ln, p(w.fcw), p(w.fcb), S, C, F),
-        geluForward(g, fchGelu, fch, S * F),
-        matmulForward(g, proj, fchGelu, p(w.fcprojw), p(w.fcprojb), S, F, C),
-        residualForward(g, resA, resB, proj, S * C),
+        layernormForward(g, ln, mean, rstd, resA, p(L.lnfw), p(L.lnfb), S, C),
+        matmulTransBForward(g, this.logits, ln, p(L.wte), S, C, V), // tied output layer
       );
-    }
-    d.push(
-      layernormForward(g, ln, mean, rstd, resA, p(L.lnfw), p(L.lnfb), S, C),
-      matmulTransBForward(g, this.logits, ln, p(L.wte), S, C, V), // tied output layer
-    );
-    this.step = d;
-    this.increment = counterIncrement(g, this.counter);
+      return d;
+    });
+    this.increment = this.buffers.guard(() => counterIncrement(g, this.counter));
   }
 
   /** Uploads token ids (S,Tmax) into seqs. */
@@ -99,7 +93,6 @@ export class GpuDecoder {
 
   destroy(): void {
     releaseDispatches([...this.step, this.increment]);
-    for (const b of this.owned) b.destroy();
-    this.owned = [];
+    this.buffers.destroyAll();
   }
 }

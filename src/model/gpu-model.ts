@@ -9,7 +9,7 @@ import { buildLayout, bind, type ParamLayout } from './params';
 import { makeActs, accumulatedGrads, type Acts } from './activations';
 import { forwardToLogits, backwardFromLogits, crossEntropyLoss, crossEntropyBackward } from './gpt';
 import { GpuOps } from './gpu-ops';
-import { storageBuffer } from '../gpu/buffers';
+import { BufferOwner } from '../gpu/owned';
 import type { Dispatch, Gpu } from '../gpu/dispatch';
 
 export class GpuModel {
@@ -21,7 +21,7 @@ export class GpuModel {
   readonly weights: GPUBuffer; // (maxB, maxT) f32 per-token loss weight (mask / count)
   readonly acts: Acts<GPUBuffer>;
   readonly dacts: Acts<GPUBuffer>;
-  private owned: GPUBuffer[] = [];
+  private readonly buffers: BufferOwner; // every buffer above; all freed if one cannot be made
 
   constructor(readonly gpu: Gpu, readonly config: ModelConfig, readonly maxB: number, readonly maxT: number) {
     if (!Number.isInteger(maxB) || maxB < 1) throw new Error(`batch size must be a positive integer, got ${maxB}`);
@@ -30,19 +30,8 @@ export class GpuModel {
     }
     this.layout = buildLayout(config);
     const P = this.layout.total;
-    const dev = gpu.device;
-    const mk = (label: string, n: number) => {
-      let b: GPUBuffer;
-      try {
-        b = storageBuffer(dev, label, n);
-      } catch (e) {
-        for (const o of this.owned) o.destroy(); // too large for the device: free what was already made
-        this.owned = [];
-        throw e;
-      }
-      this.owned.push(b);
-      return b;
-    };
+    this.buffers = new BufferOwner(gpu.device);
+    const mk = (label: string, n: number) => this.buffers.storage(label, n);
     this.params = mk('params', P);
     this.grads = mk('grads', P);
     this.tokens = mk('tokens', maxB * maxT);
@@ -108,7 +97,6 @@ export class GpuModel {
   }
 
   destroy(): void {
-    for (const b of this.owned) b.destroy();
-    this.owned = [];
+    this.buffers.destroyAll();
   }
 }
