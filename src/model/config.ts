@@ -3,6 +3,7 @@
 // big enough to learn the arithmetic formats, small enough to train on a CPU WebGPU adapter.
 
 import { VOCAB_SIZE } from '../tasks/tokenizer';
+import { fieldChecks } from '../util/validate';
 
 export interface ModelConfig {
   vocabSize: number; // V: the fixed character vocabulary (tokenizer.ts), so checkpoints and tasks agree
@@ -31,10 +32,7 @@ export const MODEL_PRESETS: Record<string, ModelConfig> = {
 
 /** Refuses configurations the kernels cannot run, with a message naming the field. */
 export function validateModelConfig(c: ModelConfig): void {
-  const int = (name: keyof ModelConfig, lo: number, hi: number) => {
-    const v = c[name];
-    if (!Number.isInteger(v) || v < lo || v > hi) throw new Error(`model.${name} must be an integer in [${lo}, ${hi}], got ${v}`);
-  };
+  const { int } = fieldChecks(c, 'model.');
   int('vocabSize', 3, 65536);
   int('contextLength', 2, 1024);
   int('dModel', 4, 1024);

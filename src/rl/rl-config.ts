@@ -2,7 +2,8 @@
 // method's defaults (method.md, "The policy loss") and the names RL users know from TRL and verl.
 
 import type { AggregationMode } from './aggregation';
-import type { AdvantageMode } from './advantages';
+import type { AdvantageMode, TruncationRule } from './advantages';
+import { fieldChecks } from '../util/validate';
 
 export interface RlConfig {
   promptsPerStep: number; // P prompts per step
@@ -15,6 +16,8 @@ export interface RlConfig {
   stdNormalize: boolean; // GRPO std division (Stage II of the authors: off)
   truncationGuard: boolean; // method.md: a response that hits the length limit gets reward 0 (off only for tasks
   //                           that grade a fixed-length prefix, such as the `digits` sanity task)
+  truncationRule: TruncationRule; // 'penalize' (the authors'): a truncated response takes its group's negative
+  //                                 advantage; 'zero-advantage': the older rule (reward 0, advantages 0)
   epsLow: number; // 0.2
   epsHigh: number; // 0.28 Outcome, 0.26 Process and sparse GRPO
   beta: number; // k3 KL-loss coefficient to the frozen start model (0.001); 0 skips the reference pass
@@ -31,19 +34,17 @@ export interface RlConfig {
 
 export const DEFAULT_RL: RlConfig = {
   promptsPerStep: 8, groupSize: 8, maxNewTokens: 48, temperature: 1.0, topK: 0, topP: 1,
-  advantage: 'sparse-grpo', stdNormalize: true, truncationGuard: true, epsLow: 0.2, epsHigh: 0.26, beta: 0.001, entCoef: 0,
+  advantage: 'sparse-grpo', stdNormalize: true, truncationGuard: true, truncationRule: 'penalize', epsLow: 0.2, epsHigh: 0.26, beta: 0.001, entCoef: 0,
   aggregation: 'token-mean', sumNormConstant: 0, epochs: 1, miniBatches: 1, lr: 1e-4, weightDecay: 0, maxGradNorm: 1.0, seed: 1,
 };
 
+// Every mode, listed once: `satisfies` fails to compile when a mode is added to the types but not here.
+const ADVANTAGE_MODES = { 'sparse-grpo': 1, outcome: 1, 'delta-norm': 1, 'end-norm': 1, 'group-norm': 1, opsd: 1 } satisfies Record<RlConfig['advantage'], 1>;
+const AGGREGATION_MODES = { 'token-mean': 1, 'seq-mean-token-mean': 1, 'sum-norm': 1 } satisfies Record<AggregationMode, 1>;
+
+/** Refuses a config the RL step cannot run, with a message naming the field. */
 export function validateRlConfig(c: RlConfig): void {
-  const int = (k: keyof RlConfig, lo: number, hi: number) => {
-    const v = c[k] as number;
-    if (!Number.isInteger(v) || v < lo || v > hi) throw new Error(`${k} must be an integer in [${lo}, ${hi}], got ${v}`);
-  };
-  const num = (k: keyof RlConfig, lo: number, hi: number) => {
-    const v = c[k] as number;
-    if (!(Number.isFinite(v) && v >= lo && v <= hi)) throw new Error(`${k} must be a number in [${lo}, ${hi}], got ${v}`);
-  };
+  const { int, num, oneOf, bool } = fieldChecks(c);
   int('promptsPerStep', 1, 4096);
   int('groupSize', 2, 1024);
   int('maxNewTokens', 1, 1024);
@@ -61,4 +62,8 @@ export function validateRlConfig(c: RlConfig): void {
   num('lr', 1e-9, 1);
   num('weightDecay', 0, 1);
   num('maxGradNorm', 0, 1e9);
+  oneOf('advantage', Object.keys(ADVANTAGE_MODES));
+  oneOf('aggregation', Object.keys(AGGREGATION_MODES));
+  bool('stdNormalize');
+  bool('truncationGuard');
 }
