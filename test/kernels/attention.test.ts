@@ -6,8 +6,7 @@ import { describe, it } from 'vitest';
 import * as ref from '../../src/ref/attention';
 import * as gpuK from '../../src/kernels/attention';
 import { mulberry32, randomFloats } from '../../src/util/rng';
-import { testGpu, toGpu, fromGpu, run } from '../helpers/gpu';
-import { assertClose } from '../helpers/compare';
+import { checkOp } from '../helpers/op-check';
 
 describe('kernel attention', () => {
   const shapes: [number, number, number, number][] = [
@@ -21,37 +20,32 @@ describe('kernel attention', () => {
   ];
   for (const [B, T, C, NH] of shapes) {
     it(`forward and backward, B=${B} T=${T} C=${C} NH=${NH}`, async () => {
-      const g = await testGpu();
       const rng = mulberry32(B * 1000 + T * 10 + NH);
       const nQKV = B * T * 3 * C;
       const nAtt = B * NH * T * T;
-      const qkv = randomFloats(rng, nQKV, 2);
-      const dout = randomFloats(rng, B * T * C);
-      const dqkv0 = randomFloats(rng, nQKV); // backward accumulates into existing values
-      const datt0 = randomFloats(rng, nAtt, 5); // scratch: garbage in, fully overwritten
-      const attGarbage = randomFloats(rng, nAtt, 5); // masked entries must come out 0 anyway
-
-      const out = new Float32Array(B * T * C);
-      const att = new Float32Array(nAtt);
-      const dqkv = dqkv0.slice();
-      const datt = datt0.slice();
-      ref.attentionForward(out, att, qkv, B, T, C, NH);
-      ref.attentionBackward(dqkv, datt, dout, qkv, att, B, T, C, NH);
-
-      const bOut = toGpu(g, new Float32Array(B * T * C));
-      const bAtt = toGpu(g, attGarbage);
-      const bQkv = toGpu(g, qkv);
-      const bDout = toGpu(g, dout);
-      const bDqkv = toGpu(g, dqkv0);
-      const bDatt = toGpu(g, datt0);
-      await run(g, [
-        ...gpuK.attentionForward(g, bOut, bAtt, bQkv, B, T, C, NH),
-        ...gpuK.attentionBackward(g, bDqkv, bDatt, bDout, bQkv, bAtt, B, T, C, NH),
-      ]);
-      assertClose('attention att', await fromGpu(g, bAtt, nAtt), att, 1e-6, 1e-4);
-      assertClose('attention out', await fromGpu(g, bOut, B * T * C), out, 1e-5, 1e-4);
-      assertClose('attention datt (dot-product gradient)', await fromGpu(g, bDatt, nAtt), datt, 1e-5, 1e-3);
-      assertClose('attention dqkv', await fromGpu(g, bDqkv, nQKV), dqkv, 1e-5, 1e-3);
+      await checkOp({
+        name: `attention B=${B} T=${T} C=${C} NH=${NH}`,
+        inputs: { qkv: randomFloats(rng, nQKV, 2), dout: randomFloats(rng, B * T * C) }, // (B,T,3C), (B,T,C)
+        outputs: {
+          out: new Float32Array(B * T * C), // (B,T,C)
+          att: randomFloats(rng, nAtt, 5), // (B,NH,T,T) garbage: masked entries must come out 0 anyway
+        },
+        grads: {
+          dqkv: randomFloats(rng, nQKV), // backward accumulates into existing values
+          datt: randomFloats(rng, nAtt, 5), // scratch gradient: garbage in, fully overwritten
+        },
+        ref: (a) => {
+          ref.attentionForward(a.out, a.att, a.qkv, B, T, C, NH);
+          ref.attentionBackward(a.dqkv, a.datt, a.dout, a.qkv, a.att, B, T, C, NH);
+        },
+        gpu: (g, b) => [
+          ...gpuK.attentionForward(g, b.out, b.att, b.qkv, B, T, C, NH),
+          ...gpuK.attentionBackward(g, b.dqkv, b.datt, b.dout, b.qkv, b.att, B, T, C, NH),
+        ],
+        forwardTol: [1e-5, 1e-4],
+        gradTol: [1e-5, 1e-3],
+        tol: { att: [1e-6, 1e-4] },
+      });
     });
   }
 });

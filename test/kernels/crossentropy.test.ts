@@ -6,8 +6,7 @@ import { describe, it, expect } from 'vitest';
 import * as ref from '../../src/ref/crossentropy';
 import * as gpuK from '../../src/kernels/crossentropy';
 import { mulberry32, randomFloats, randomInts, type Rng } from '../../src/util/rng';
-import { testGpu, toGpu, fromGpu, run } from '../helpers/gpu';
-import { assertClose } from '../helpers/compare';
+import { checkOp } from '../helpers/op-check';
 
 /** Targets in [0, V), about one in five replaced by -1 (ignored), never all of them. */
 function targetsWithIgnored(rng: Rng, N: number, V: number): Int32Array {
@@ -17,31 +16,29 @@ function targetsWithIgnored(rng: Rng, N: number, V: number): Int32Array {
 }
 
 async function check(N: number, V: number, offset: number, seed: number, withBackward = true): Promise<Float32Array> {
-  const g = await testGpu();
   const rng = mulberry32(seed);
-  const logits = randomFloats(rng, N * V, 4);
-  for (let i = 0; i < logits.length; i++) logits[i] += offset;
-  const targets = targetsWithIgnored(rng, N, V);
-  const dlosses = randomFloats(rng, N);
-  const losses = new Float32Array(N);
-  ref.crossentropyForward(losses, logits, targets, N, V);
-  const bLosses = toGpu(g, new Float32Array(N).fill(7)); // every row must be written, ignored ones with 0
-  const bLogits = toGpu(g, logits);
-  const bTargets = toGpu(g, targets);
-  const dispatches = [gpuK.crossentropyForward(g, bLosses, bLogits, bTargets, N, V)];
-  const dlogits0 = randomFloats(rng, N * V);
-  const bDlogits = toGpu(g, dlogits0);
-  if (withBackward) dispatches.push(gpuK.crossentropyBackward(g, bDlogits, bLogits, bTargets, toGpu(g, dlosses), N, V));
-  await run(g, dispatches);
-  const got = await fromGpu(g, bLosses, N);
-  // offset logits lose precision in float32 itself (ulp(1000) = 6e-5): a looser absolute tolerance
-  assertClose('crossentropy losses', got, losses, offset ? 3e-4 : 2e-5, 1e-4);
-  if (withBackward) {
-    const dlogits = dlogits0.slice();
-    ref.crossentropyBackward(dlogits, logits, targets, dlosses, N, V);
-    assertClose('crossentropy dlogits', await fromGpu(g, bDlogits, N * V), dlogits, 1e-5, 1e-4);
-  }
-  return got;
+  const logits = randomFloats(rng, N * V, 4).map((x) => x + offset); // (N,V)
+  const targets = targetsWithIgnored(rng, N, V); // (N)
+  const dlosses = randomFloats(rng, N); // (N)
+  const grads: Record<string, Float32Array> = withBackward ? { dlogits: randomFloats(rng, N * V) } : {}; // (N,V) accumulated into
+  const { got } = await checkOp({
+    name: `crossentropy N=${N} V=${V}`,
+    inputs: { logits, targets, dlosses },
+    outputs: { losses: new Float32Array(N).fill(7) }, // every row must be written, ignored ones with 0
+    grads,
+    ref: (a) => {
+      ref.crossentropyForward(a.losses, a.logits, a.targets, N, V);
+      if (withBackward) ref.crossentropyBackward(a.dlogits, a.logits, a.targets, a.dlosses, N, V);
+    },
+    gpu: (g, b) => [
+      gpuK.crossentropyForward(g, b.losses, b.logits, b.targets, N, V),
+      ...(withBackward ? [gpuK.crossentropyBackward(g, b.dlogits, b.logits, b.targets, b.dlosses, N, V)] : []),
+    ],
+    // offset logits lose precision in float32 itself (ulp(1000) = 6e-5): a looser absolute tolerance
+    forwardTol: [offset ? 3e-4 : 2e-5, 1e-4],
+    gradTol: [1e-5, 1e-4],
+  });
+  return got.losses as Float32Array;
 }
 
 describe('kernel crossentropy', () => {
@@ -63,12 +60,16 @@ describe('kernel crossentropy', () => {
   });
 
   it('gives loss ~0 for a confident correct row and -log(1/V) for a flat one', async () => {
-    const g = await testGpu();
     const V = 10;
     const logits = new Float32Array(2 * V);
     logits[3] = 50; // row 0: certain of token 3; row 1: all equal
-    const bLosses = toGpu(g, new Float32Array(2));
-    await run(g, gpuK.crossentropyForward(g, bLosses, toGpu(g, logits), toGpu(g, new Int32Array([3, 6])), 2, V));
-    assertClose('known losses', await fromGpu(g, bLosses, 2), [0, Math.log(V)], 1e-6, 1e-6);
+    await checkOp({
+      name: 'crossentropy known losses',
+      inputs: { logits, targets: Int32Array.from([3, 6]) },
+      outputs: { losses: new Float32Array(2) },
+      ref: (a) => a.losses.set([0, Math.log(V)]),
+      gpu: (g, b) => gpuK.crossentropyForward(g, b.losses, b.logits, b.targets, 2, V),
+      forwardTol: [1e-6, 1e-6],
+    });
   });
 });

@@ -5,8 +5,7 @@ import { describe, it } from 'vitest';
 import * as ref from '../../src/ref/encoder';
 import * as gpuK from '../../src/kernels/encoder';
 import { mulberry32, randomFloats, randomInts } from '../../src/util/rng';
-import { testGpu, toGpu, fromGpu, run } from '../helpers/gpu';
-import { assertClose } from '../helpers/compare';
+import { checkOp } from '../helpers/op-check';
 
 // [B, T, C, V, maxT]
 const shapes: [number, number, number, number, number][] = [
@@ -20,30 +19,28 @@ const shapes: [number, number, number, number, number][] = [
 describe('kernel encoder', () => {
   for (const [B, T, C, V, maxT] of shapes) {
     it(`forward and backward, B=${B} T=${T} C=${C} V=${V}`, async () => {
-      const g = await testGpu();
       const rng = mulberry32(B * 1000 + T * 10 + C);
-      const tokens = randomInts(rng, B * T, 0, V - 1);
-      const wte = randomFloats(rng, V * C);
-      const wpe = randomFloats(rng, maxT * C);
-      const dout = randomFloats(rng, B * T * C);
-      const dwte0 = randomFloats(rng, V * C);
-      const dwpe0 = randomFloats(rng, maxT * C); // rows >= T must stay untouched
-      const out = new Float32Array(B * T * C);
-      const dwte = dwte0.slice();
-      const dwpe = dwpe0.slice();
-      ref.encoderForward(out, tokens, wte, wpe, B, T, C);
-      ref.encoderBackward(dwte, dwpe, dout, tokens, B, T, C, V);
-      const bTok = toGpu(g, tokens);
-      const bOut = toGpu(g, new Float32Array(B * T * C));
-      const bDwte = toGpu(g, dwte0);
-      const bDwpe = toGpu(g, dwpe0);
-      await run(g, [
-        gpuK.encoderForward(g, bOut, bTok, toGpu(g, wte), toGpu(g, wpe), B, T, C),
-        ...gpuK.encoderBackward(g, bDwte, bDwpe, toGpu(g, dout), bTok, B, T, C, V),
-      ]);
-      assertClose('encoder forward', await fromGpu(g, bOut, B * T * C), out, 1e-6, 1e-6);
-      assertClose('encoder dwte', await fromGpu(g, bDwte, V * C), dwte, 1e-5, 1e-5);
-      assertClose('encoder dwpe', await fromGpu(g, bDwpe, maxT * C), dwpe, 1e-5, 1e-5);
+      await checkOp({
+        name: `encoder B=${B} T=${T} C=${C} V=${V}`,
+        inputs: {
+          tokens: randomInts(rng, B * T, 0, V - 1), // (B,T)
+          wte: randomFloats(rng, V * C), // (V,C)
+          wpe: randomFloats(rng, maxT * C), // (maxT,C)
+          dout: randomFloats(rng, B * T * C), // (B,T,C)
+        },
+        outputs: { out: new Float32Array(B * T * C) },
+        grads: { dwte: randomFloats(rng, V * C), dwpe: randomFloats(rng, maxT * C) }, // dwpe rows >= T must stay untouched
+        ref: (a) => {
+          ref.encoderForward(a.out, a.tokens, a.wte, a.wpe, B, T, C);
+          ref.encoderBackward(a.dwte, a.dwpe, a.dout, a.tokens, B, T, C, V);
+        },
+        gpu: (g, b) => [
+          gpuK.encoderForward(g, b.out, b.tokens, b.wte, b.wpe, B, T, C),
+          ...gpuK.encoderBackward(g, b.dwte, b.dwpe, b.dout, b.tokens, B, T, C, V),
+        ],
+        forwardTol: [1e-6, 1e-6],
+        gradTol: [1e-5, 1e-5],
+      });
     });
   }
 });

@@ -4,8 +4,7 @@ import { describe, it, expect } from 'vitest';
 import * as ref from '../../src/ref/gradnorm';
 import * as gpuK from '../../src/kernels/gradnorm';
 import { mulberry32, randomFloats } from '../../src/util/rng';
-import { testGpu, toGpu, fromGpu, run } from '../helpers/gpu';
-import { assertClose } from '../helpers/compare';
+import { checkOp } from '../helpers/op-check';
 
 describe('kernel gradnorm', () => {
   it('chunk size agrees with the reference', () => {
@@ -17,23 +16,17 @@ describe('kernel gradnorm', () => {
 
   for (const N of [1, 3, 255, 4096, 4097, 70001, 10_000_000]) {
     it(`sum of squares, N=${N}`, async () => {
-      const g = await testGpu();
       const rng = mulberry32(N);
-      const grads = randomFloats(rng, N, 0.5);
       const P = gpuK.gradNormPartialsLength(N);
-      const out = new Float32Array(1);
-      const partials = new Float32Array(P);
-      ref.gradNormSquared(out, partials, grads, N);
-      const bOut = toGpu(g, new Float32Array([-1]));
-      const bPartials = toGpu(g, randomFloats(rng, P, 9)); // scratch starts as garbage
-      const bGrads = toGpu(g, grads);
-      const ds = gpuK.gradNormSquared(g, bOut, bPartials, bGrads, N);
-      await run(g, ds);
-      assertClose('gradnorm partials', await fromGpu(g, bPartials, P), partials, 1e-6, 1e-5);
-      const first = await fromGpu(g, bOut, 1);
-      assertClose('gradnorm out', first, out, 1e-6, 1e-5);
-      await run(g, ds);
-      expect((await fromGpu(g, bOut, 1))[0]).toBe(first[0]); // deterministic
+      await checkOp({
+        name: `gradnorm N=${N}`,
+        inputs: { grads: randomFloats(rng, N, 0.5) }, // (N)
+        outputs: { out: Float32Array.of(-1), partials: randomFloats(rng, P, 9) }, // (1), (P) scratch starts as garbage
+        ref: (a) => ref.gradNormSquared(a.out, a.partials, a.grads, N),
+        gpu: (g, b) => gpuK.gradNormSquared(g, b.out, b.partials, b.grads, N),
+        forwardTol: [1e-6, 1e-5],
+        repeats: 1, // deterministic
+      });
     });
   }
 });

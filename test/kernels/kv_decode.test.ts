@@ -5,8 +5,7 @@ import { describe, it } from 'vitest';
 import * as ref from '../../src/ref/kv_decode';
 import * as gpuK from '../../src/kernels/kv_decode';
 import { mulberry32, randomFloats, randomInts } from '../../src/util/rng';
-import { testGpu, toGpu, fromGpu, run } from '../helpers/gpu';
-import { assertClose } from '../helpers/compare';
+import { checkOp, EXACT } from '../helpers/op-check';
 
 // [S, C, NH, Tmax, t, V]
 const shapes: [number, number, number, number, number, number][] = [
@@ -21,34 +20,35 @@ const shapes: [number, number, number, number, number, number][] = [
 describe('kernel kv_decode', () => {
   for (const [S, C, NH, Tmax, t, V] of shapes) {
     it(`encoderAt, kvWrite, attentionDecode: S=${S} C=${C} NH=${NH} Tmax=${Tmax} t=${t}`, async () => {
-      const g = await testGpu();
       const rng = mulberry32(S * 1000 + C * 10 + t);
-      const seqs = randomInts(rng, S * Tmax, 0, V - 1);
-      const counter = new Uint32Array([t]);
-      const wte = randomFloats(rng, V * C);
-      const wpe = randomFloats(rng, Tmax * C);
-      const qkv = randomFloats(rng, S * 3 * C, 2);
-      const kc0 = randomFloats(rng, S * Tmax * C, 2); // earlier positions: what attention reads
-      const vc0 = randomFloats(rng, S * Tmax * C, 2);
-      const emb0 = randomFloats(rng, S * C); // stale outputs, overwritten (or kept when t >= Tmax)
-      const att0 = randomFloats(rng, S * C);
-
-      const emb = emb0.slice(), kc = kc0.slice(), vc = vc0.slice(), att = att0.slice();
-      ref.encoderAt(emb, seqs, counter, wte, wpe, S, C, Tmax);
-      ref.kvWrite(kc, vc, qkv, counter, S, C, Tmax);
-      ref.attentionDecode(att, qkv, kc, vc, counter, S, C, NH, Tmax);
-
-      const bSeqs = toGpu(g, seqs), bCounter = toGpu(g, counter), bQkv = toGpu(g, qkv);
-      const bEmb = toGpu(g, emb0), bKc = toGpu(g, kc0), bVc = toGpu(g, vc0), bAtt = toGpu(g, att0);
-      await run(g, [
-        gpuK.encoderAt(g, bEmb, bSeqs, bCounter, toGpu(g, wte), toGpu(g, wpe), S, C, Tmax),
-        gpuK.kvWrite(g, bKc, bVc, bQkv, bCounter, S, C, Tmax),
-        gpuK.attentionDecode(g, bAtt, bQkv, bKc, bVc, bCounter, S, C, NH, Tmax),
-      ]);
-      assertClose('encoderAt', await fromGpu(g, bEmb, S * C), emb, 0, 0);
-      assertClose('kvWrite k', await fromGpu(g, bKc, S * Tmax * C), kc, 0, 0);
-      assertClose('kvWrite v', await fromGpu(g, bVc, S * Tmax * C), vc, 0, 0);
-      assertClose('attentionDecode', await fromGpu(g, bAtt, S * C), att, 1e-5, 1e-4);
+      await checkOp({
+        name: `kv_decode S=${S} C=${C} NH=${NH} Tmax=${Tmax} t=${t}`,
+        inputs: {
+          seqs: randomInts(rng, S * Tmax, 0, V - 1), // (S,Tmax)
+          counter: Uint32Array.of(t), // (1)
+          wte: randomFloats(rng, V * C), // (V,C)
+          wpe: randomFloats(rng, Tmax * C), // (Tmax,C)
+          qkv: randomFloats(rng, S * 3 * C, 2), // (S,3C)
+        },
+        outputs: {
+          kc: randomFloats(rng, S * Tmax * C, 2), // (S,Tmax,C) earlier positions: what attention reads
+          vc: randomFloats(rng, S * Tmax * C, 2),
+          emb: randomFloats(rng, S * C), // (S,C) stale outputs, overwritten (or kept when t >= Tmax)
+          att: randomFloats(rng, S * C),
+        },
+        ref: (a) => {
+          ref.encoderAt(a.emb, a.seqs, a.counter, a.wte, a.wpe, S, C, Tmax);
+          ref.kvWrite(a.kc, a.vc, a.qkv, a.counter, S, C, Tmax);
+          ref.attentionDecode(a.att, a.qkv, a.kc, a.vc, a.counter, S, C, NH, Tmax);
+        },
+        gpu: (g, b) => [
+          gpuK.encoderAt(g, b.emb, b.seqs, b.counter, b.wte, b.wpe, S, C, Tmax),
+          gpuK.kvWrite(g, b.kc, b.vc, b.qkv, b.counter, S, C, Tmax),
+          gpuK.attentionDecode(g, b.att, b.qkv, b.kc, b.vc, b.counter, S, C, NH, Tmax),
+        ],
+        forwardTol: EXACT, // copies: bit for bit
+        tol: { att: [1e-5, 1e-4] },
+      });
     });
   }
 });

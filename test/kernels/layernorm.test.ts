@@ -5,8 +5,7 @@ import { describe, it } from 'vitest';
 import * as ref from '../../src/ref/layernorm';
 import * as gpuK from '../../src/kernels/layernorm';
 import { mulberry32, randomFloats } from '../../src/util/rng';
-import { testGpu, toGpu, fromGpu, run } from '../helpers/gpu';
-import { assertClose } from '../helpers/compare';
+import { checkOp } from '../helpers/op-check';
 
 // thread per row (C <= 256): [1,8] [7,33] [64,130] [19,1] [70,256]; workgroup per row: [5,257] [3,1024]
 const shapes: [number, number][] = [[1, 8], [7, 33], [64, 130], [19, 1], [70, 256], [5, 257], [3, 1024]];
@@ -14,42 +13,26 @@ const shapes: [number, number][] = [[1, 8], [7, 33], [64, 130], [19, 1], [70, 25
 describe('kernel layernorm', () => {
   for (const [N, C] of shapes) {
     it(`forward and backward, N=${N} C=${C}`, async () => {
-      const g = await testGpu();
       const rng = mulberry32(N * 7919 + C);
-      const inp = randomFloats(rng, N * C, 2);
-      for (let i = 0; i < inp.length; i++) inp[i] += 0.5; // a non-zero mean per row
-      const weight = randomFloats(rng, C, 1.5);
-      const bias = randomFloats(rng, C);
-      const dout = randomFloats(rng, N * C);
-      const dinp0 = randomFloats(rng, N * C);
-      const dweight0 = randomFloats(rng, C);
-      const dbias0 = randomFloats(rng, C);
-      const out = new Float32Array(N * C);
-      const mean = new Float32Array(N);
-      const rstd = new Float32Array(N);
-      const [dinp, dweight, dbias] = [dinp0.slice(), dweight0.slice(), dbias0.slice()];
-      ref.layernormForward(out, mean, rstd, inp, weight, bias, N, C);
-      ref.layernormBackward(dinp, dweight, dbias, dout, inp, weight, mean, rstd, N, C);
-
-      const bOut = toGpu(g, new Float32Array(N * C));
-      const bMean = toGpu(g, new Float32Array(N));
-      const bRstd = toGpu(g, new Float32Array(N));
-      const bInp = toGpu(g, inp);
-      const bW = toGpu(g, weight);
-      const bDinp = toGpu(g, dinp0);
-      const bDw = toGpu(g, dweight0);
-      const bDb = toGpu(g, dbias0);
-      await run(g, [
-        gpuK.layernormForward(g, bOut, bMean, bRstd, bInp, bW, toGpu(g, bias), N, C),
-        ...gpuK.layernormBackward(g, bDinp, bDw, bDb, toGpu(g, dout), bInp, bW, bMean, bRstd, N, C),
-      ]);
-      assertClose('layernorm out', await fromGpu(g, bOut, N * C), out, 1e-5, 1e-4);
-      assertClose('layernorm mean', await fromGpu(g, bMean, N), mean, 1e-6, 1e-5);
-      // C = 1 has zero variance: rstd = 1/sqrt(eps) ~ 316, compared relatively
-      assertClose('layernorm rstd', await fromGpu(g, bRstd, N), rstd, 1e-5, 1e-4);
-      assertClose('layernorm dinp', await fromGpu(g, bDinp, N * C), dinp, 1e-4, 1e-4);
-      assertClose('layernorm dweight', await fromGpu(g, bDw, C), dweight, 1e-4, 1e-4);
-      assertClose('layernorm dbias', await fromGpu(g, bDb, C), dbias, 1e-4, 1e-4);
+      const inp = randomFloats(rng, N * C, 2).map((x) => x + 0.5); // (N,C) a non-zero mean per row
+      await checkOp({
+        name: `layernorm N=${N} C=${C}`,
+        inputs: { inp, weight: randomFloats(rng, C, 1.5), bias: randomFloats(rng, C), dout: randomFloats(rng, N * C) },
+        outputs: { out: new Float32Array(N * C), mean: new Float32Array(N), rstd: new Float32Array(N) },
+        grads: { dinp: randomFloats(rng, N * C), dweight: randomFloats(rng, C), dbias: randomFloats(rng, C) },
+        ref: (a) => {
+          ref.layernormForward(a.out, a.mean, a.rstd, a.inp, a.weight, a.bias, N, C);
+          ref.layernormBackward(a.dinp, a.dweight, a.dbias, a.dout, a.inp, a.weight, a.mean, a.rstd, N, C);
+        },
+        gpu: (g, b) => [
+          gpuK.layernormForward(g, b.out, b.mean, b.rstd, b.inp, b.weight, b.bias, N, C),
+          ...gpuK.layernormBackward(g, b.dinp, b.dweight, b.dbias, b.dout, b.inp, b.weight, b.mean, b.rstd, N, C),
+        ],
+        // C = 1 has zero variance: rstd = 1/sqrt(eps) ~ 316, compared relatively
+        forwardTol: [1e-5, 1e-4],
+        gradTol: [1e-4, 1e-4],
+        tol: { mean: [1e-6, 1e-5] },
+      });
     });
   }
 });

@@ -6,40 +6,31 @@ import { describe, it, expect } from 'vitest';
 import * as ref from '../../src/ref/logprob';
 import * as gpuK from '../../src/kernels/logprob';
 import { mulberry32, randomFloats, randomInts } from '../../src/util/rng';
-import { testGpu, toGpu, fromGpu, run } from '../helpers/gpu';
-import { assertClose } from '../helpers/compare';
+import { checkOp } from '../helpers/op-check';
 
-async function check(N: number, V: number, offset: number, seed: number): Promise<{ logp: Float32Array; entropy: Float32Array }> {
-  const g = await testGpu();
+async function check(N: number, V: number, offset: number, seed: number) {
   const rng = mulberry32(seed);
-  const logits = randomFloats(rng, N * V, 4);
-  for (let i = 0; i < logits.length; i++) logits[i] += offset;
-  const targets = randomInts(rng, N, 0, V - 1);
+  const logits = randomFloats(rng, N * V, 4).map((x) => x + offset); // (N,V)
+  const targets = randomInts(rng, N, 0, V - 1); // (N), some negative
   for (let n = 1; n < N; n++) if (rng() < 0.2) targets[n] = -1;
-  const dlogp = randomFloats(rng, N);
-  const dentropy = randomFloats(rng, N);
-  const dlogits0 = randomFloats(rng, N * V);
-  const logp = new Float32Array(N);
-  const entropy = new Float32Array(N);
-  const dlogits = dlogits0.slice();
-  ref.logprobForward(logp, entropy, logits, targets, N, V);
-  ref.logprobBackward(dlogits, logits, targets, dlogp, dentropy, N, V);
-
-  const bLogp = toGpu(g, new Float32Array(N).fill(7));
-  const bEnt = toGpu(g, new Float32Array(N).fill(7));
-  const bLogits = toGpu(g, logits);
-  const bTargets = toGpu(g, targets);
-  const bDlogits = toGpu(g, dlogits0);
-  await run(g, [
-    gpuK.logprobForward(g, bLogp, bEnt, bLogits, bTargets, N, V),
-    gpuK.logprobBackward(g, bDlogits, bLogits, bTargets, toGpu(g, dlogp), toGpu(g, dentropy), N, V),
-  ]);
-  const got = { logp: await fromGpu(g, bLogp, N), entropy: await fromGpu(g, bEnt, N) };
-  const atol = offset ? 3e-4 : 2e-5; // ulp(1000) = 6e-5 in the float32 logits themselves
-  assertClose('logprob logp', got.logp, logp, atol, 1e-4);
-  assertClose('logprob entropy', got.entropy, entropy, 2e-5, 1e-4);
-  assertClose('logprob dlogits', await fromGpu(g, bDlogits, N * V), dlogits, 1e-5, 1e-4);
-  return got;
+  const { got } = await checkOp({
+    name: `logprob N=${N} V=${V}`,
+    inputs: { logits, targets, dlogp: randomFloats(rng, N), dentropy: randomFloats(rng, N) },
+    outputs: { logp: new Float32Array(N).fill(7), entropy: new Float32Array(N).fill(7) },
+    grads: { dlogits: randomFloats(rng, N * V) },
+    ref: (a) => {
+      ref.logprobForward(a.logp, a.entropy, a.logits, a.targets, N, V);
+      ref.logprobBackward(a.dlogits, a.logits, a.targets, a.dlogp, a.dentropy, N, V);
+    },
+    gpu: (g, b) => [
+      gpuK.logprobForward(g, b.logp, b.entropy, b.logits, b.targets, N, V),
+      gpuK.logprobBackward(g, b.dlogits, b.logits, b.targets, b.dlogp, b.dentropy, N, V),
+    ],
+    forwardTol: [offset ? 3e-4 : 2e-5, 1e-4], // ulp(1000) = 6e-5 in the float32 logits themselves
+    gradTol: [1e-5, 1e-4],
+    tol: { entropy: [2e-5, 1e-4] },
+  });
+  return { logp: got.logp, entropy: got.entropy };
 }
 
 describe('kernel logprob', () => {
@@ -60,14 +51,17 @@ describe('kernel logprob', () => {
   });
 
   it('gives known values: certain row (logp 0, entropy 0) and flat row (entropy log V)', async () => {
-    const g = await testGpu();
     const V = 8;
     const logits = new Float32Array(2 * V);
     logits[5] = 60;
-    const bLogp = toGpu(g, new Float32Array(2));
-    const bEnt = toGpu(g, new Float32Array(2));
-    await run(g, gpuK.logprobForward(g, bLogp, bEnt, toGpu(g, logits), toGpu(g, new Int32Array([5, 2])), 2, V));
-    assertClose('known logp', await fromGpu(g, bLogp, 2), [0, -Math.log(V)], 1e-6, 1e-6);
-    assertClose('known entropy', await fromGpu(g, bEnt, 2), [0, Math.log(V)], 1e-5, 1e-6);
+    await checkOp({
+      name: 'logprob known values',
+      inputs: { logits, targets: Int32Array.from([5, 2]) },
+      outputs: { logp: new Float32Array(2), entropy: new Float32Array(2) },
+      ref: (a) => (a.logp.set([0, -Math.log(V)]), a.entropy.set([0, Math.log(V)])),
+      gpu: (g, b) => gpuK.logprobForward(g, b.logp, b.entropy, b.logits, b.targets, 2, V),
+      forwardTol: [1e-6, 1e-6],
+      tol: { entropy: [1e-5, 1e-6] },
+    });
   });
 });

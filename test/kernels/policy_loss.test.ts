@@ -6,8 +6,7 @@ import * as ref from '../../src/ref/policy_loss';
 import * as gpuK from '../../src/kernels/policy_loss';
 import { lossWeights, type AggregationMode } from '../../src/rl/aggregation';
 import { mulberry32, randomFloats, type Rng } from '../../src/util/rng';
-import { testGpu, toGpu, zerosGpu, fromGpu, run } from '../helpers/gpu';
-import { assertClose } from '../helpers/compare';
+import { checkOp, expectClose, EXACT, type Tol } from '../helpers/op-check';
 
 const HP = { epsLow: 0.2, epsHigh: 0.28, beta: 0, entCoef: 0.01 };
 
@@ -45,22 +44,6 @@ function makeBatch(rng: Rng, lens: number[]) {
   return { masks, mask, N, logp, logpOld, logpRef, adv, entropy };
 }
 
-async function gpuLoss(
-  logp: Float32Array, logpOld: Float32Array, logpRef: Float32Array, adv: Float32Array, weight: Float32Array,
-  entropy: Float32Array, dlogp0: Float32Array, dent0: Float32Array, N: number, hp: ref.PolicyLossHp,
-) {
-  const g = await testGpu();
-  const b = [logp, logpOld, logpRef, adv, weight, entropy].map((a) => toGpu(g, a));
-  const bTerms = zerosGpu(g, 4 * N);
-  const bDlogp = toGpu(g, dlogp0);
-  const bDent = toGpu(g, dent0);
-  await run(g, [
-    gpuK.policyLossForward(g, bTerms, b[0], b[1], b[2], b[3], b[4], b[5], N, hp),
-    gpuK.policyLossBackward(g, bDlogp, bDent, b[0], b[1], b[2], b[3], b[4], N, hp),
-  ]);
-  return { terms: await fromGpu(g, bTerms, 4 * N), dlogp: await fromGpu(g, bDlogp, N), dent: await fromGpu(g, bDent, N) };
-}
-
 describe('kernel policy loss', () => {
   const shapes = [[1], [5, 3, 9], [37, 64, 200, 1, 19]];
   const modes: AggregationMode[] = ['token-mean', 'seq-mean-token-mean', 'sum-norm'];
@@ -73,22 +56,25 @@ describe('kernel policy loss', () => {
           const N = d.N;
           const weight = lossWeights(d.masks, mode, mode === 'sum-norm' ? 64 : undefined);
           const hp = { ...HP, beta };
-          const dlogp0 = randomFloats(rng, N); // backward accumulates into existing values
-          const dent0 = randomFloats(rng, N);
-          const terms = new Float32Array(4 * N);
-          const dlogp = dlogp0.slice();
-          const dent = dent0.slice();
-          ref.policyLossForward(terms, d.logp, d.logpOld, d.logpRef, d.adv, weight, d.entropy, N, hp);
-          ref.policyLossBackward(dlogp, dent, d.logp, d.logpOld, d.logpRef, d.adv, weight, N, hp);
-          const got = await gpuLoss(d.logp, d.logpOld, d.logpRef, d.adv, weight, d.entropy, dlogp0, dent0, N, hp);
-          const col = (a: Float32Array, c: number) => Array.from({ length: N }, (_, t) => a[4 * t + c]);
-          assertClose('loss_t', col(got.terms, 0), col(terms, 0), 1e-7, 2e-4);
-          assertClose('kl_t', col(got.terms, 1), col(terms, 1), 1e-6, 2e-4);
-          assertClose('clippedLow_t', col(got.terms, 2), col(terms, 2), 0, 0);
-          assertClose('clippedHigh_t', col(got.terms, 3), col(terms, 3), 0, 0);
-          assertClose('dlogp', got.dlogp, dlogp, 1e-6, 2e-4);
-          assertClose('dentropy', got.dent, dent, 1e-6, 2e-4);
-          expect(got.terms.every(Number.isFinite)).toBe(true);
+          const { got, want } = await checkOp({
+            name: `policy loss lens=[${lens}] ${mode} beta=${beta}`,
+            inputs: { logp: d.logp, logpOld: d.logpOld, logpRef: d.logpRef, adv: d.adv, weight, entropy: d.entropy }, // (N) each
+            outputs: { terms: new Float32Array(4 * N) }, // (N,4): loss_t, kl_t, clippedLow_t, clippedHigh_t
+            grads: { dlogp: randomFloats(rng, N), dent: randomFloats(rng, N) }, // backward accumulates into existing values
+            ref: (a) => {
+              ref.policyLossForward(a.terms, a.logp, a.logpOld, a.logpRef, a.adv, a.weight, a.entropy, N, hp);
+              ref.policyLossBackward(a.dlogp, a.dent, a.logp, a.logpOld, a.logpRef, a.adv, a.weight, N, hp);
+            },
+            gpu: (g, b) => [
+              gpuK.policyLossForward(g, b.terms, b.logp, b.logpOld, b.logpRef, b.adv, b.weight, b.entropy, N, hp),
+              gpuK.policyLossBackward(g, b.dlogp, b.dent, b.logp, b.logpOld, b.logpRef, b.adv, b.weight, N, hp),
+            ],
+            tol: { terms: [[1e-7, 2e-4], [1e-6, 2e-4], EXACT, EXACT] },
+            gradTol: [1e-6, 2e-4],
+          });
+          const terms = want.terms;
+          const col = (a: ArrayLike<number>, c: number) => Array.from({ length: N }, (_, t) => a[4 * t + c]);
+          expect(Array.from(got.terms).every(Number.isFinite)).toBe(true);
           if (N > 100) {
             // the data really exercises both clip sides, masking and the KL term
             expect(col(terms, 2).reduce((s, x) => s + x, 0)).toBeGreaterThan(3);
@@ -127,56 +113,65 @@ describe('kernel policy loss', () => {
     const wantDlogp = [0, -0.125, -0.5, 1.5, 0, 0.5];
     const wantDent = [-0.05, -0.025, -0.1, -0.1, 0, -0.2];
     const N = 6;
-    const terms = new Float32Array(4 * N);
-    const dlogp = new Float32Array(N);
-    const dent = new Float32Array(N);
-    ref.policyLossForward(terms, logp, logpOld, logpRef, adv, weight, entropy, N, hp);
-    ref.policyLossBackward(dlogp, dent, logp, logpOld, logpRef, adv, weight, N, hp);
-    const got = await gpuLoss(logp, logpOld, logpRef, adv, weight, entropy, new Float32Array(N), new Float32Array(N), N, hp);
-    for (const [who, r] of [['ref', { terms, dlogp, dent }], ['gpu', got]] as const) {
-      const col = (c: number) => Array.from({ length: N }, (_, t) => r.terms[4 * t + c]);
-      assertClose(`${who} loss_t`, col(0), wantLoss, 1e-6, 1e-5);
-      assertClose(`${who} kl_t`, col(1), wantKl, 1e-6, 1e-5);
-      assertClose(`${who} clippedLow_t`, col(2), wantLow, 0, 0);
-      assertClose(`${who} clippedHigh_t`, col(3), wantHigh, 0, 0);
-      assertClose(`${who} dlogp`, r.dlogp, wantDlogp, 1e-6, 1e-5);
-      assertClose(`${who} dentropy`, r.dent, wantDent, 1e-6, 1e-5);
-    }
+    const hand = { terms: new Float32Array(4 * N), dlogp: Float32Array.from(wantDlogp), dent: Float32Array.from(wantDent) };
+    for (let t = 0; t < N; t++) hand.terms.set([wantLoss[t], wantKl[t], wantLow[t], wantHigh[t]], 4 * t);
+    const termsTol: Tol[] = [[1e-6, 1e-5], [1e-6, 1e-5], EXACT, EXACT]; // loss_t, kl_t, clippedLow_t, clippedHigh_t
+    // the CPU reference against the hand-computed values ...
+    const cpu = { terms: new Float32Array(4 * N), dlogp: new Float32Array(N), dent: new Float32Array(N) };
+    ref.policyLossForward(cpu.terms, logp, logpOld, logpRef, adv, weight, entropy, N, hp);
+    ref.policyLossBackward(cpu.dlogp, cpu.dent, logp, logpOld, logpRef, adv, weight, N, hp);
+    expectClose('ref terms', cpu.terms, hand.terms, termsTol);
+    expectClose('ref dlogp', cpu.dlogp, hand.dlogp, [1e-6, 1e-5]);
+    expectClose('ref dentropy', cpu.dent, hand.dent, [1e-6, 1e-5]);
+    // ... and the GPU against them, its gradients starting at zero
+    await checkOp({
+      name: 'gpu hand-computed',
+      inputs: { logp, logpOld, logpRef, adv, weight, entropy },
+      outputs: { terms: new Float32Array(4 * N), dlogp: new Float32Array(N), dent: new Float32Array(N) },
+      ref: (a) => (a.terms.set(hand.terms), a.dlogp.set(hand.dlogp), a.dent.set(hand.dent)),
+      gpu: (g, b) => [
+        gpuK.policyLossForward(g, b.terms, b.logp, b.logpOld, b.logpRef, b.adv, b.weight, b.entropy, N, hp),
+        gpuK.policyLossBackward(g, b.dlogp, b.dent, b.logp, b.logpOld, b.logpRef, b.adv, b.weight, N, hp),
+      ],
+      forwardTol: [1e-6, 1e-5],
+      tol: { terms: termsTol },
+    });
   });
 });
 
 describe('kernel opsd advantage', () => {
   for (const N of [1, 7, 300]) {
     it(`matches the reference, N=${N}`, async () => {
-      const g = await testGpu();
       const rng = mulberry32(N + 5);
-      const ls = randomFloats(rng, N, 3).map((x) => x - 3);
-      const lt = randomFloats(rng, N, 3).map((x) => x - 3);
-      const want = new Float32Array(N);
-      ref.opsdAdvantage(want, ls, lt, N);
-      const bAdv = zerosGpu(g, N);
-      await run(g, gpuK.opsdAdvantage(g, bAdv, toGpu(g, ls), toGpu(g, lt), N));
-      assertClose('opsd adv', await fromGpu(g, bAdv, N), want, 1e-6, 1e-6);
+      await checkOp({
+        name: `opsd advantage N=${N}`,
+        inputs: { ls: randomFloats(rng, N, 3).map((x) => x - 3), lt: randomFloats(rng, N, 3).map((x) => x - 3) }, // (N) each
+        outputs: { adv: new Float32Array(N) },
+        ref: (a) => ref.opsdAdvantage(a.adv, a.ls, a.lt, N),
+        gpu: (g, b) => gpuK.opsdAdvantage(g, b.adv, b.ls, b.lt, N),
+        forwardTol: [1e-6, 1e-6],
+      });
     });
   }
 
   it('fed to the loss with beta 0 on-policy, the gradient is weight * (logpStudent - logpTeacher)', async () => {
     // r = 1 on-policy, so dlogp = -w A = w (log pi_s - log pi_t): descent lowers the reverse KL signal
-    const g = await testGpu();
     const N = 9;
     const rng = mulberry32(77);
     const ls = randomFloats(rng, N, 2).map((x) => x - 2);
     const lt = randomFloats(rng, N, 2).map((x) => x - 2);
-    const w = new Float32Array(N).fill(1 / N);
-    const bAdv = zerosGpu(g, N);
-    const bLs = toGpu(g, ls);
-    const bDlogp = zerosGpu(g, N);
     const hp = { epsLow: 0.2, epsHigh: 0.28, beta: 0, entCoef: 0 };
-    await run(g, [
-      gpuK.opsdAdvantage(g, bAdv, bLs, toGpu(g, lt), N),
-      gpuK.policyLossBackward(g, bDlogp, zerosGpu(g, N), bLs, bLs, zerosGpu(g, N), bAdv, toGpu(g, w), N, hp),
-    ]);
-    const want = Array.from(ls, (x, t) => (x - lt[t]) / N);
-    assertClose('opsd dlogp', await fromGpu(g, bDlogp, N), want, 1e-6, 1e-5);
+    await checkOp({
+      name: 'opsd gradient',
+      inputs: { ls, lt, w: new Float32Array(N).fill(1 / N), zeros: new Float32Array(N) },
+      outputs: { adv: new Float32Array(N), dlogp: new Float32Array(N), dent: new Float32Array(N) },
+      ref: (a) => a.dlogp.set(Array.from(ls, (x, t) => (x - lt[t]) / N)),
+      gpu: (g, b) => [
+        gpuK.opsdAdvantage(g, b.adv, b.ls, b.lt, N),
+        gpuK.policyLossBackward(g, b.dlogp, b.dent, b.ls, b.ls, b.zeros, b.adv, b.w, N, hp),
+      ],
+      forwardTol: [1e-6, 1e-5],
+      tol: { adv: null, dent: null }, // intermediate and unused outputs
+    });
   });
 });

@@ -4,34 +4,22 @@ import { describe, it } from 'vitest';
 import * as ref from '../../src/ref/residual';
 import * as gpuK from '../../src/kernels/residual';
 import { mulberry32, randomFloats } from '../../src/util/rng';
-import { testGpu, toGpu, fromGpu, run } from '../helpers/gpu';
-import { assertClose } from '../helpers/compare';
+import { checkOp } from '../helpers/op-check';
 
 describe('kernel residual', () => {
   for (const N of [1, 4, 7, 255, 256, 257, 2044, 4099, 4100, 20000]) {
     it(`forward and backward, N=${N} (${N % 4 === 0 ? 'vec4' : 'scalar'})`, async () => {
-      const g = await testGpu();
       const rng = mulberry32(N + 11);
-      const inp1 = randomFloats(rng, N, 3);
-      const inp2 = randomFloats(rng, N, 3);
-      const dout = randomFloats(rng, N);
-      const dinp1_0 = randomFloats(rng, N);
-      const dinp2_0 = randomFloats(rng, N);
-      const out = new Float32Array(N);
-      const dinp1 = dinp1_0.slice();
-      const dinp2 = dinp2_0.slice();
-      ref.residualForward(out, inp1, inp2, N);
-      ref.residualBackward(dinp1, dinp2, dout, N);
-      const bOut = toGpu(g, new Float32Array(N));
-      const bD1 = toGpu(g, dinp1_0);
-      const bD2 = toGpu(g, dinp2_0);
-      await run(g, [
-        gpuK.residualForward(g, bOut, toGpu(g, inp1), toGpu(g, inp2), N),
-        gpuK.residualBackward(g, bD1, bD2, toGpu(g, dout), N),
-      ]);
-      assertClose('residual forward', await fromGpu(g, bOut, N), out, 0, 1e-6);
-      assertClose('residual dinp1', await fromGpu(g, bD1, N), dinp1, 0, 1e-6);
-      assertClose('residual dinp2', await fromGpu(g, bD2, N), dinp2, 0, 1e-6);
+      await checkOp({
+        name: `residual N=${N}`,
+        inputs: { inp1: randomFloats(rng, N, 3), inp2: randomFloats(rng, N, 3), dout: randomFloats(rng, N) }, // (N) each
+        outputs: { out: new Float32Array(N) },
+        grads: { dinp1: randomFloats(rng, N), dinp2: randomFloats(rng, N) },
+        ref: (a) => (ref.residualForward(a.out, a.inp1, a.inp2, N), ref.residualBackward(a.dinp1, a.dinp2, a.dout, N)),
+        gpu: (g, b) => [gpuK.residualForward(g, b.out, b.inp1, b.inp2, N), gpuK.residualBackward(g, b.dinp1, b.dinp2, b.dout, N)],
+        forwardTol: [0, 1e-6],
+        gradTol: [0, 1e-6],
+      });
     });
   }
 });

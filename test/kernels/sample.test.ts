@@ -11,6 +11,7 @@ import { readU32 } from '../../src/gpu/buffers';
 import { mulberry32, randomFloats } from '../../src/util/rng';
 import { testGpu, toGpu, fromGpuI32, run } from '../helpers/gpu';
 import type { Gpu } from '../../src/gpu/dispatch';
+import { checkOp, EXACT } from '../helpers/op-check';
 
 /** Upper 0.999 quantile of chi-square with df degrees of freedom (Wilson-Hilferty, within 1% here). */
 function chi2Crit(df: number): number {
@@ -185,40 +186,45 @@ describe('kernel sample: against the reference', () => {
 
 describe('kernel sample: a decode loop', () => {
   it('12 steps of sample_tokens + rollout_advance in one command buffer match the reference step by step', async () => {
-    const g = await testGpu();
     const S = 8, V = 6, Tmax = 16, eos = 0, maxNew = 6, steps = 12;
     const rng = mulberry32(21);
     const logits = randomFloats(rng, S * V, 1.5); // EOS (token 0) has a fair chance in every row
-    const promptLens = Int32Array.from([1, 3, 2, 4, 1, 2, 5, 3]); // read in lockstep, then generation
-    const seqs = new Int32Array(S * Tmax);
+    const promptLens = Int32Array.from([1, 3, 2, 4, 1, 2, 5, 3]); // (S) read in lockstep, then generation
+    const seqs = new Int32Array(S * Tmax); // (S,Tmax)
     for (let s = 0; s < S; s++) for (let t = 0; t < promptLens[s]; t++) seqs[s * Tmax + t] = 5;
-    const lengths = promptLens.slice();
-    const done = Uint32Array.from([0, 0, 0, 0, 0, 0, 1, 0]); // row 6 is padding: ended before the start
-    const truncated = new Uint32Array(S);
-    const counter = new Uint32Array(1);
     const p = { temperature: 1, topK: 4, topP: 0.95, seed: 77 };
-    const bSeqs = toGpu(g, seqs), bLen = toGpu(g, lengths), bDone = toGpu(g, done), bTrunc = toGpu(g, truncated);
-    const bCounter = toGpu(g, counter), bNext = toGpu(g, new Int32Array(S));
-    const sample = gpuK.sampleTokens(g, bNext, toGpu(g, logits), bCounter, S, V, p);
-    const advance = rolloutAdvance(g, bSeqs, bLen, bDone, bTrunc, bNext, toGpu(g, promptLens), bCounter, S, Tmax, eos, maxNew);
-    const ds = [];
-    for (let k = 0; k < steps; k++) ds.push(sample, ...advance);
-    await run(g, ds);
-    const next = new Int32Array(S);
-    for (let k = 0; k < steps; k++) {
-      ref.sampleTokens(next, logits, counter, S, V, p);
-      refRolloutAdvance(seqs, lengths, done, truncated, next, promptLens, counter, S, Tmax, eos, maxNew);
-    }
-    expect(Array.from(await fromGpuI32(g, bSeqs, S * Tmax))).toEqual(Array.from(seqs));
-    expect(Array.from(await fromGpuI32(g, bLen, S))).toEqual(Array.from(lengths));
-    expect(Array.from(await readU32(g.device, bDone, S))).toEqual(Array.from(done));
-    expect(Array.from(await readU32(g.device, bTrunc, S))).toEqual(Array.from(truncated));
-    expect((await readU32(g.device, bCounter, 1))[0]).toBe(steps);
+    const { want } = await checkOp({
+      name: 'decode loop',
+      inputs: { logits, promptLens },
+      outputs: {
+        seqs,
+        lengths: promptLens.slice(),
+        done: Uint32Array.from([0, 0, 0, 0, 0, 0, 1, 0]), // row 6 is padding: ended before the start
+        truncated: new Uint32Array(S),
+        counter: new Uint32Array(1),
+        next: new Int32Array(S), // scratch: the sampled token of the last step
+      },
+      ref: (a) => {
+        for (let k = 0; k < steps; k++) {
+          ref.sampleTokens(a.next, a.logits, a.counter, S, V, p);
+          refRolloutAdvance(a.seqs, a.lengths, a.done, a.truncated, a.next, a.promptLens, a.counter, S, Tmax, eos, maxNew);
+        }
+      },
+      gpu: (g, b) => {
+        const sample = gpuK.sampleTokens(g, b.next, b.logits, b.counter, S, V, p);
+        const advance = rolloutAdvance(g, b.seqs, b.lengths, b.done, b.truncated, b.next, b.promptLens, b.counter, S, Tmax, eos, maxNew);
+        return Array.from({ length: steps }, () => [sample, ...advance]).flat();
+      },
+      forwardTol: EXACT,
+      tol: { next: null },
+    });
+    const { lengths, done, truncated } = want;
+    expect(want.counter[0]).toBe(steps);
     // The loop exercised both endings and kept the padding row as it was.
     const generated = (s: number) => s !== 6 && lengths[s] > promptLens[s];
     expect(Array.from(done).filter((d, s) => generated(s) && d === 1 && truncated[s] === 0).length).toBeGreaterThan(0); // EOS
     expect(Array.from(truncated).filter((x, s) => generated(s) && x === 1).length).toBeGreaterThan(0); // maxNewTokens
     expect(lengths[6]).toBe(5);
-    expect(Array.from(seqs.subarray(6 * Tmax, 7 * Tmax))).toEqual([5, 5, 5, 5, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(Array.from(want.seqs.subarray(6 * Tmax, 7 * Tmax))).toEqual([5, 5, 5, 5, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
   });
 });

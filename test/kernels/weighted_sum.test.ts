@@ -4,41 +4,37 @@ import { describe, it, expect } from 'vitest';
 import * as ref from '../../src/ref/weighted_sum';
 import * as gpuK from '../../src/kernels/weighted_sum';
 import { mulberry32, randomFloats } from '../../src/util/rng';
-import { testGpu, toGpu, fromGpu, run } from '../helpers/gpu';
-import { assertClose } from '../helpers/compare';
+import { checkOp } from '../helpers/op-check';
 
 describe('kernel weighted_sum', () => {
   for (const N of [1, 7, 256, 257, 1000, 100000]) {
     it(`matches the reference, N=${N}`, async () => {
-      const g = await testGpu();
       const rng = mulberry32(N + 5);
-      const values = randomFloats(rng, N, 3);
-      const weights = randomFloats(rng, N);
-      const want = new Float32Array(1);
-      ref.weightedSum(want, values, weights, N);
-      const bOut = toGpu(g, new Float32Array([123]));
-      await run(g, gpuK.weightedSum(g, bOut, toGpu(g, values), toGpu(g, weights), N));
-      // float32 partial sums of N products of size <= 3: error grows like sqrt(N) ulps
-      assertClose('weighted sum', await fromGpu(g, bOut, 1), want, 1e-5 * Math.sqrt(N), 1e-5);
+      await checkOp({
+        name: `weighted sum N=${N}`,
+        inputs: { values: randomFloats(rng, N, 3), weights: randomFloats(rng, N) }, // (N) each
+        outputs: { out: Float32Array.of(123) }, // (1)
+        ref: (a) => ref.weightedSum(a.out, a.values, a.weights, N),
+        gpu: (g, b) => gpuK.weightedSum(g, b.out, b.values, b.weights, N),
+        // float32 partial sums of N products of size <= 3: error grows like sqrt(N) ulps
+        forwardTol: [1e-5 * Math.sqrt(N), 1e-5],
+      });
     });
   }
 
   it('is deterministic and writes into a buffer range', async () => {
-    const g = await testGpu();
     const N = 20000;
     const rng = mulberry32(99);
-    const bVal = toGpu(g, randomFloats(rng, N));
-    const bW = toGpu(g, randomFloats(rng, N));
-    const bOut = toGpu(g, new Float32Array(128));
-    const d = gpuK.weightedSum(g, { buffer: bOut, offset: 256, size: 4 }, bVal, bW, N);
-    await run(g, d);
-    const first = (await fromGpu(g, bOut, 128))[64];
-    for (let k = 0; k < 3; k++) {
-      await run(g, d);
-      const again = await fromGpu(g, bOut, 128);
-      expect(again[64]).toBe(first);
-      expect(again[0]).toBe(0); // nothing written before the range
-    }
-    expect(first).not.toBe(0);
+    const { got } = await checkOp({
+      name: 'weighted sum into a range',
+      inputs: { values: randomFloats(rng, N), weights: randomFloats(rng, N) },
+      outputs: { out: new Float32Array(128) }, // (128): the sum lands in element 64 (byte offset 256)
+      ref: (a) => ref.weightedSum(a.out.subarray(64, 65), a.values, a.weights, N),
+      gpu: (g, b) => gpuK.weightedSum(g, { buffer: b.out, offset: 256, size: 4 }, b.values, b.weights, N),
+      forwardTol: [1e-5 * Math.sqrt(N), 1e-5],
+      repeats: 3, // deterministic
+    });
+    expect(got.out[64]).not.toBe(0);
+    expect(Array.from(got.out).filter((x, i) => i !== 64 && x !== 0)).toEqual([]); // nothing written outside the range
   });
 });
