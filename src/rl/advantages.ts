@@ -22,13 +22,21 @@ export type AdvantageMode =
   | 'end-norm' // ablation: A_k = s_k - s_K
   | 'group-norm'; // ablation: A_k = s_k - mean over the group's tokens of their segment score
 
+/** How a response that hit the length limit is treated (method.md, "Guards"); either way its reward is 0.
+ *  'penalize' (the authors'): under sparse GRPO and Outcome it takes the ordinary group-normalised
+ *  (negative) advantage; 'zero-advantage' (the older rule): its advantages are 0 but its reward still
+ *  counts in the group statistics. Under the process modes a truncated response always gets all-zero
+ *  advantages. */
+export type TruncationRule = 'penalize' | 'zero-advantage';
+
 export interface AdvantageOptions {
   mode: AdvantageMode;
   stdNormalize: boolean; // true: divide by the group std (GRPO); Stage II of the authors uses false
   eps: number; // 1e-6: added to the std, as in method.md
+  truncation: TruncationRule; // 'penalize', as in the authors' code
 }
 
-export const DEFAULT_ADVANTAGE_OPTIONS: Omit<AdvantageOptions, 'mode'> = { stdNormalize: true, eps: 1e-6 };
+export const DEFAULT_ADVANTAGE_OPTIONS: Omit<AdvantageOptions, 'mode'> = { stdNormalize: true, eps: 1e-6, truncation: 'penalize' };
 
 export interface GroupAdvantages {
   advantages: Float32Array[]; // per trajectory, one value per response token
@@ -91,8 +99,9 @@ export function spreadSegments(length: number, starts: number[], values: number[
 
 /**
  * Advantages and loss masks of one group. A truncated rollout counts as reward 0 (per-token scores 0)
- * in the group statistics and gets all-zero advantages, mask 1. A dropped one (null reward or any
- * null segment score, not truncated) is left out of the statistics and gets mask 0.
+ * in the group statistics; its advantages follow o.truncation (outcome modes) or are all zero (process
+ * modes), mask 1. A dropped one (null reward or any null segment score, truncated or not) is left out
+ * of the statistics and gets mask 0.
  */
 export function groupAdvantages(group: ScoredTrajectory[], options: Partial<AdvantageOptions> & Pick<AdvantageOptions, 'mode'>): GroupAdvantages {
   const o: AdvantageOptions = { ...DEFAULT_ADVANTAGE_OPTIONS, ...options };
@@ -117,7 +126,7 @@ export function groupAdvantages(group: ScoredTrajectory[], options: Partial<Adva
       if (v !== null && !Number.isFinite(v)) throw new Error(`trajectory ${i}: score ${v} is not a finite number (null marks a failed judge call)`);
     }
     const failed = t.score.kind === 'outcome' ? t.score.reward === null : t.score.scores.some((s) => s === null);
-    if (!t.truncated && failed) {
+    if (failed) {
       masks[i].fill(0);
       dropped++;
       return null;
@@ -132,7 +141,7 @@ export function groupAdvantages(group: ScoredTrajectory[], options: Partial<Adva
   if (outcomeMode) {
     const a = groupNormalize(rewards, o.stdNormalize, o.eps);
     group.forEach((t, i) => {
-      if (a[i] !== null && !t.truncated) advantages[i].fill(a[i] as number);
+      if (a[i] !== null && !(t.truncated && o.truncation === 'zero-advantage')) advantages[i].fill(a[i] as number);
     });
   } else if (o.mode === 'group-norm') {
     // mean over every kept token of the group of its segment's score

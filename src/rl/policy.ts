@@ -7,7 +7,7 @@
 
 import type { GpuModel } from '../model/gpu-model';
 import type { GpuAdamW } from '../model/optimizer';
-import { TrainState, type UpdateHyper } from '../model/train-state';
+import { TrainState, type AdamState, type UpdateHyper } from '../model/train-state';
 import type { ModelConfig } from '../model/config';
 import { storageBuffer, upload, readF32 } from '../gpu/buffers';
 import { encode as encodePass, releaseDispatches, type Dispatch, type Gpu } from '../gpu/dispatch';
@@ -53,10 +53,11 @@ export class RlPolicy {
   private cache = new Map<string, Dispatch[]>();
   private pgCache = new Map<string, PgDispatches>();
 
-  constructor(readonly gpu: Gpu, readonly config: ModelConfig, params: Float32Array, readonly maxRows: number) {
+  /** `resume` continues a saved RL run: its AdamW state and its frozen reference (else the start params). */
+  constructor(readonly gpu: Gpu, readonly config: ModelConfig, params: Float32Array, readonly maxRows: number, resume?: { ref: Float32Array; adam: AdamState }) {
     const T = config.contextLength;
-    this.state = new TrainState(gpu, config, maxRows, T, params);
-    this.refParams = storageBuffer(gpu.device, 'refParams', this.model.layout.total, params);
+    this.state = new TrainState(gpu, config, maxRows, T, params, resume?.adam);
+    this.refParams = storageBuffer(gpu.device, 'refParams', this.model.layout.total, resume?.ref ?? params);
     this.maxN = maxRows * T;
     const mk = (name: string, n = this.maxN) => storageBuffer(gpu.device, `rl.${name}`, n);
     this.bufs = {
@@ -165,6 +166,13 @@ export class RlPolicy {
   /** The current parameters (for checkpoints). */
   params(): Promise<Float32Array> {
     return readF32(this.gpu.device, this.model.params, this.model.layout.total);
+  }
+
+  /** Everything a resumed run needs besides the parameters: the frozen reference and AdamW's state. */
+  async resumeState(): Promise<{ ref: Float32Array; adam: AdamState }> {
+    const dev = this.gpu.device, P = this.model.layout.total;
+    const [ref, m, v] = await Promise.all([readF32(dev, this.refParams, P), readF32(dev, this.optim.m, P), readF32(dev, this.optim.v, P)]);
+    return { ref, adam: { m, v, step: this.optim.step } };
   }
 
   destroy(): void {

@@ -21,6 +21,8 @@ import type { PgReport } from './policy';
 export interface Scored {
   score: TrajectoryScore; // what the advantages are computed from
   correct: 0 | 1; // the sparse correctness reward, always logged
+  dense?: number | null; // the judge's reward of the whole response (logged; null: its call failed)
+  detail?: unknown; // the judge's verdict (grades, per-step scores, rationale) for the inspector
 }
 
 /** Scores one response to prompt `item` (index into the step's prompts). */
@@ -34,6 +36,8 @@ export interface Trace {
   mask: Float32Array; // per response token (0 = dropped)
   score: TrajectoryScore;
   correct: 0 | 1;
+  dense?: number | null;
+  detail?: unknown;
   truncated: boolean;
 }
 
@@ -112,7 +116,7 @@ export class RlLoop {
 
     const traces: Trace[] = rows.map((_, s) => ({
       prompt: prompts[Math.floor(s / G)], response: texts[s], tokens: responseTokens(batch, s), advantages: adv.advs[s], mask: adv.masks[s],
-      score: scored[s].score, correct: scored[s].correct, truncated: truncated(s),
+      score: scored[s].score, correct: scored[s].correct, dense: scored[s].dense, detail: scored[s].detail, truncated: truncated(s),
     }));
     const metrics = stepMetrics({
       traces, G, reports, klMeasured: logpRef !== null, dropped: adv.dropped, zeroStdGroups: adv.zeroStd, groups: c.promptsPerStep,
@@ -131,7 +135,7 @@ export class RlLoop {
         const s = p * G + g;
         group.push({ score: scored[s].score, length: responseLength(batch, s), truncated: c.truncationGuard && truncated(s) });
       }
-      const ga = groupAdvantages(group, { mode: c.advantage as Exclude<RlConfig['advantage'], 'opsd'>, stdNormalize: c.stdNormalize });
+      const ga = groupAdvantages(group, { mode: c.advantage as Exclude<RlConfig['advantage'], 'opsd'>, stdNormalize: c.stdNormalize, truncation: c.truncationRule });
       advs.push(...ga.advantages);
       masks.push(...ga.masks);
       dropped += ga.dropped;

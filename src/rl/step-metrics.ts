@@ -1,6 +1,7 @@
-// Per-step RL metrics under the names RL users know from TRL and verl: reward mean/std, the fraction
-// of groups with zero reward variance, KL, entropy, clip fractions, grad norm, response lengths,
-// truncation, throughput and the time split between sampling, scoring and the update.
+// Per-step RL metrics under the names of src/run/metric-names.ts (rl/ + the names RL users know from
+// TRL and verl): reward mean/std, dense (judge) and sparse (0/1) rewards, the fraction of groups with
+// zero variance of the trained and of the sparse reward, KL, entropy, clip fractions, grad norm,
+// response lengths, truncation, throughput and the time split between sampling, scoring and update.
 
 import { meanStd, type TrajectoryScore } from './advantages';
 import type { PgReport } from './policy';
@@ -11,6 +12,7 @@ interface TraceLike {
   tokens: ArrayLike<number>;
   score: TrajectoryScore;
   correct: number;
+  dense?: number | null; // the judge's reward for the whole response, when a judge graded it
   truncated: boolean;
 }
 
@@ -54,24 +56,38 @@ export function stepMetrics(i: MetricsInput): StepMetrics {
     grad += rep.gradNorm;
   }
   const nr = Math.max(1, i.reports.length);
+  const dense = i.traces.map((t) => t.dense).filter((d): d is number => typeof d === 'number');
   return {
-    reward,
-    reward_std: rewardStd,
-    correct: i.traces.reduce((a, t) => a + t.correct, 0) / Math.max(1, i.traces.length),
-    frac_reward_zero_std: i.zeroStdGroups / Math.max(1, i.groups),
-    dropped: i.dropped,
-    loss: loss / nr,
-    ...(i.klMeasured ? { kl: tok ? kl / tok : 0 } : {}),
-    entropy: tok ? ent / tok : 0,
-    'clip_ratio/low_mean': tok ? low / tok : 0,
-    'clip_ratio/high_mean': tok ? high / tok : 0,
-    grad_norm: grad / nr,
-    'completions/mean_length': lengths.reduce((a, b) => a + b, 0) / Math.max(1, lengths.length),
-    'completions/max_length': Math.max(0, ...lengths),
-    'completions/clipped_ratio': i.traces.filter((t) => t.truncated).length / Math.max(1, i.traces.length),
-    tokens_per_s: i.sampleMs > 0 ? (i.sampledTokens * 1000) / i.sampleMs : 0,
-    'timing/sample_s': i.sampleMs / 1000,
-    'timing/reward_s': i.rewardMs / 1000,
-    'timing/update_s': i.updateMs / 1000,
+    'rl/reward': reward,
+    'rl/reward_std': rewardStd,
+    'rl/correct': i.traces.reduce((a, t) => a + t.correct, 0) / Math.max(1, i.traces.length),
+    ...(dense.length > 0 ? { 'rl/dense_reward': dense.reduce((a, b) => a + b, 0) / dense.length } : {}),
+    'rl/frac_reward_zero_std': i.zeroStdGroups / Math.max(1, i.groups),
+    'rl/frac_sparse_zero_std': sparseZeroStd(i.traces, i.G),
+    'rl/dropped': i.dropped,
+    'rl/loss': loss / nr,
+    ...(i.klMeasured ? { 'rl/kl': tok ? kl / tok : 0 } : {}),
+    'rl/entropy': tok ? ent / tok : 0,
+    'rl/clip_ratio/low_mean': tok ? low / tok : 0,
+    'rl/clip_ratio/high_mean': tok ? high / tok : 0,
+    'rl/grad_norm': grad / nr,
+    'rl/completions/mean_length': lengths.reduce((a, b) => a + b, 0) / Math.max(1, lengths.length),
+    'rl/completions/max_length': Math.max(0, ...lengths),
+    'rl/completions/clipped_ratio': i.traces.filter((t) => t.truncated).length / Math.max(1, i.traces.length),
+    'rl/tokens_per_s': i.sampleMs > 0 ? (i.sampledTokens * 1000) / i.sampleMs : 0,
+    'rl/timing/sample_s': i.sampleMs / 1000,
+    'rl/timing/reward_s': i.rewardMs / 1000,
+    'rl/timing/update_s': i.updateMs / 1000,
   };
+}
+
+/** Share of groups (G consecutive traces) whose 0/1 correctness is the same for every member: the dead zone. */
+export function sparseZeroStd(traces: { correct: number }[], G: number): number {
+  const groups = Math.floor(traces.length / G);
+  let zero = 0;
+  for (let p = 0; p < groups; p++) {
+    const first = traces[p * G].correct;
+    if (traces.slice(p * G, (p + 1) * G).every((t) => t.correct === first)) zero++;
+  }
+  return groups > 0 ? zero / groups : 0;
 }

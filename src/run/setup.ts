@@ -4,7 +4,7 @@
 
 import { MODEL_PRESETS, validateModelConfig } from '../model/config';
 import { DEFAULT_PRETRAIN } from '../model/trainer-api';
-import type { RunSetup } from '../worker/api';
+import type { RunSetup } from './run-setup';
 import { CORPORA, DEFAULT_TASK_CORPUS, longestExampleTokens, seqLengthFor, taskSpecError, type CorpusChoice, type CorpusId } from './corpus';
 
 export type SetupField = 'name' | 'corpus' | 'families' | 'preset' | 'steps' | 'batchSize' | 'lr' | 'seed' | 'sampleEvery' | 'checkpointEvery';

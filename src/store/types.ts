@@ -23,7 +23,7 @@ export interface RunRecord {
   notes?: string;
 }
 
-/** One logged moment of a run, e.g. {'train/loss': 2.1, 'perf/tokens_per_s': 900}. */
+/** One logged moment of a run, e.g. {'pretrain/loss': 2.1, 'pretrain/tokens_per_s': 900} (names: src/run/metric-names.ts). */
 export interface MetricPoint {
   step: number;
   time: number; // ms since epoch

@@ -23,7 +23,7 @@ export function installTestHook(app: AppState, api: TrainerApi): void {
       status: app.live.run?.status,
       step: app.live.step,
       total: app.live.total,
-      loss: [...app.live.series.loss],
+      loss: [...(app.live.series.values['pretrain/loss'] ?? [])],
       runs: app.library.runs.map((r) => ({ id: r.id, name: r.name, status: r.status, step: r.step })),
     }),
     checkpoint: async (runId) => {

@@ -3,8 +3,8 @@
 // Comlink.proxy(EventSink). Only plain data and transferred ArrayBuffers cross it; no code, no GPU objects.
 
 import type { RunRecord, MetricPoint, CheckpointRecord } from '../store/types';
-import type { PretrainOptions } from '../model/trainer-api';
-import type { CorpusId, TaskCorpusSpec } from '../run/corpus';
+import type { RunSetup } from '../run/run-setup';
+import type { Sample } from '../run/previews';
 
 /** What the worker found when it asked for a WebGPU adapter. */
 export type Capabilities =
@@ -21,35 +21,10 @@ export type Capabilities =
       message: string; // what happened, in words
     };
 
-/** Everything the page chooses before a pre-training run; stored (as plain JSON) in RunRecord.config. */
-export interface RunSetup {
-  name: string;
-  preset: string; // key of MODEL_PRESETS
-  corpus: CorpusId; // 'builtin-facts' (the engine's arithmetic facts) or 'task-primitives' (corpus.ts)
-  tasks?: TaskCorpusSpec; // which task families, when corpus is 'task-primitives'
-  pretrain: PretrainOptions; // model config + optimiser settings, exactly what the engine takes
-  sampleEvery: number; // steps between greedy/sampled generations (0 = never)
-  checkpointEvery: number; // steps between 'latest' checkpoints; every 5th one is also kept as 'periodic'
-}
-
-/** How often a 'latest' checkpoint is also kept as a 'periodic' one. */
-export const PERIODIC_EVERY_N_CHECKPOINTS = 5;
-
-/** The metric names the worker writes (MetricPoint.values keys). */
-export const METRIC = {
-  loss: 'train/loss',
-  gradNorm: 'train/grad_norm',
-  lr: 'train/lr',
-  tokensPerS: 'perf/tokens_per_s',
-  msPerStep: 'perf/ms_per_step',
-} as const;
-
-/** One prompt completed twice: greedily and by sampling. */
-export interface Sample {
-  prompt: string;
-  greedy: string;
-  sampled: string;
-}
+/** The metric names the worker writes (MetricPoint.values keys): one table, src/run/metric-names.ts. */
+export { METRICS, currentMetricName, type MetricName } from '../run/metric-names';
+export { PERIODIC_EVERY_N_CHECKPOINTS, setupOf, type RunSetup } from '../run/run-setup';
+export type { Sample } from '../run/previews';
 
 export type ErrorKind =
   | 'quota' // storage full: the run is paused, nothing already saved is lost
@@ -101,12 +76,4 @@ export interface TrainerApi {
 
   /** Destroys the GPU device as a driver reset would; the page's e2e test hook (?e2e=1) only. */
   loseDevice(): Promise<void>;
-}
-
-/** The form of RunRecord.config for pre-training runs; tolerant of older or foreign records (runs made
- *  before the corpus choice existed trained on the built-in facts). */
-export function setupOf(run: RunRecord): RunSetup | undefined {
-  const c = run.config as Partial<RunSetup>;
-  if (!c || typeof c !== 'object' || !c.pretrain || typeof c.pretrain !== 'object' || !c.pretrain.model) return undefined;
-  return { ...(c as RunSetup), corpus: c.corpus ?? 'builtin-facts' };
 }

@@ -44,14 +44,21 @@ describe('outcome advantages (sparse GRPO, ExpRL-Outcome)', () => {
     expect(j.zeroVariance).toBe(false);
   });
 
-  it('counts a truncated rollout as reward 0 and gives it zero advantages', () => {
+  it('counts a truncated rollout as reward 0 and gives it the ordinary (negative) advantage', () => {
     const g = groupAdvantages([outcome(1, 2), outcome(0.5, 2), outcome(0.75, 3, true)], { mode: 'outcome' });
     // rewards used 1, 0.5, 0: mean 0.5, sample std 0.5
     close('A0', g.advantages[0], rep(0.5 / (0.5 + 1e-6), 2));
     close('A1', g.advantages[1], [0, 0]);
-    close('A2 truncated', g.advantages[2], [0, 0, 0]);
+    close('A2 truncated', g.advantages[2], rep(-0.5 / (0.5 + 1e-6), 3));
     expect(Array.from(g.masks[2])).toEqual([1, 1, 1]);
     expect(g.truncated).toBe(1);
+  });
+
+  it('the older rule, as an option: a truncated rollout counts as reward 0 but gets zero advantages', () => {
+    const g = groupAdvantages([outcome(1, 2), outcome(0.5, 2), outcome(0.75, 3, true)], { mode: 'outcome', truncation: 'zero-advantage' });
+    close('A0', g.advantages[0], rep(0.5 / (0.5 + 1e-6), 2));
+    close('A2 truncated', g.advantages[2], [0, 0, 0]);
+    expect(Array.from(g.masks[2])).toEqual([1, 1, 1]);
   });
 
   it('drops a trajectory whose judge failed: mask 0, out of the statistics', () => {
@@ -110,13 +117,14 @@ describe('process advantages (ExpRL-Process)', () => {
     expect(g.dropped).toBe(1);
   });
 
-  it('truncated responses get all zeros even with a failed judge; failed segments drop the trajectory', () => {
+  it('process modes: truncated responses get all zeros; truncated and unparsable, or failed segments, drop the trajectory', () => {
     const g = groupAdvantages([proc([0, 2], [1, 0], 4, true), proc([0, 2], [null, 1], 4, true), proc([0, 2], [1, null], 4)], { mode: 'delta-norm' });
     expect(Array.from(g.advantages[0])).toEqual([0, 0, 0, 0]);
     expect(Array.from(g.masks[0])).toEqual([1, 1, 1, 1]);
-    expect(Array.from(g.masks[1])).toEqual([1, 1, 1, 1]);
+    expect(Array.from(g.masks[1])).toEqual([0, 0, 0, 0]);
     expect(Array.from(g.masks[2])).toEqual([0, 0, 0, 0]);
     expect(Array.from(g.advantages[2])).toEqual([0, 0, 0, 0]);
+    expect(g.dropped).toBe(2);
   });
 
   it('maps judge segments onto tokens through their character offsets', () => {
@@ -159,14 +167,15 @@ describe('process advantages (ExpRL-Process)', () => {
     close('eps 0.5', groupAdvantages([outcome(0, 1), outcome(1, 1)], { mode: 'sparse-grpo', eps: 0.5 }).advantages[1], [0.5 / (Math.SQRT1_2 + 0.5)]);
   });
 
-  it('in every mode, truncation gives zeros with mask 1 and a failed judge gives mask 0', () => {
+  it('in every mode: truncation keeps mask 1 (negative advantage under outcome modes, zeros under process modes); a failed judge gives mask 0', () => {
     const modes = ['sparse-grpo', 'outcome', 'delta-norm', 'end-norm', 'group-norm'] as const;
     for (const mode of modes) {
       const outcomeMode = mode === 'sparse-grpo' || mode === 'outcome';
       const ok = (r: number, n: number, truncated = false) => (outcomeMode ? outcome(r, n, truncated) : proc([0, 1], [r, 1 - r], n, truncated));
       const failed = (n: number) => (outcomeMode ? outcome(null, n) : proc([0, 1], [0.5, null], n));
       const g = groupAdvantages([ok(1, 3), ok(0.25, 2), ok(1, 4, true), failed(3)], { mode });
-      expect(Array.from(g.advantages[2]), mode).toEqual([0, 0, 0, 0]);
+      if (outcomeMode) expect(Array.from(g.advantages[2]).every((x) => x < 0), mode).toBe(true);
+      else expect(Array.from(g.advantages[2]), mode).toEqual([0, 0, 0, 0]);
       expect(Array.from(g.masks[2]), mode).toEqual([1, 1, 1, 1]);
       expect(Array.from(g.advantages[3]), mode).toEqual([0, 0, 0]);
       expect(Array.from(g.masks[3]), mode).toEqual([0, 0, 0]);

@@ -20,8 +20,8 @@ describe('sparse GRPO on the GPU', () => {
         const c = problems[item].check(response);
         return { score: { kind: 'outcome', reward: c }, correct: c };
       });
-      curve.push(r.metrics.reward);
-      expect(Number.isFinite(r.metrics.kl) && r.metrics.grad_norm >= 0).toBe(true);
+      curve.push(r.metrics['rl/reward']);
+      expect(Number.isFinite(r.metrics['rl/kl']) && r.metrics['rl/grad_norm'] >= 0).toBe(true);
     }
     loop.destroy();
     console.log('digits reward curve:', curve.map((x) => x.toFixed(2)).join(' '));

@@ -55,7 +55,7 @@ describe('OPSD and SFT', () => {
       const teacher = cpuLogprobs(start.params, [...tp, ...resp], tp.length - 1, tp.length - 1 + resp.length);
       resp.forEach((_, j) => expect(tr.advantages[j]).toBeCloseTo(teacher[j] - student[j], 3));
     }
-    expect(Number.isFinite(r.metrics.grad_norm) && r.metrics.grad_norm > 0).toBe(true);
+    expect(Number.isFinite(r.metrics['rl/grad_norm']) && r.metrics['rl/grad_norm'] > 0).toBe(true);
     loop.destroy();
   });
 

@@ -31,7 +31,7 @@ describe('rl-batch', () => {
 
   it('reports no kl metric when no reference pass ran', () => {
     const base = { traces: [], G: 2, reports: [], dropped: 0, zeroStdGroups: 0, groups: 1, sampleMs: 1, rewardMs: 1, updateMs: 1, sampledTokens: 0 };
-    expect('kl' in stepMetrics({ ...base, klMeasured: false })).toBe(false);
-    expect('kl' in stepMetrics({ ...base, klMeasured: true })).toBe(true);
+    expect('rl/kl' in stepMetrics({ ...base, klMeasured: false })).toBe(false);
+    expect('rl/kl' in stepMetrics({ ...base, klMeasured: true })).toBe(true);
   });
 });

@@ -30,7 +30,7 @@ describe('AppState', () => {
     expect(app.capability.status).toBe('ready');
     expect(app.library.runs).toHaveLength(2);
     expect(app.live.run?.id).toBe('new');
-    expect(app.live.series.loss).toEqual([4, 3, 2]);
+    expect(app.live.series.values['pretrain/loss']).toEqual([4, 3, 2]);
     expect(app.live.checkpointStep).toBe(2);
     expect(app.prefs.tab).toBe('train');
   });

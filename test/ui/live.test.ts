@@ -1,12 +1,12 @@
 // The live view's state: merging metric points (including steps redone after a resume from an
 // older checkpoint), stored history with duplicates, time left, and worker events of other runs.
 import { describe, expect, it } from 'vitest';
-import { EMA, LiveRun, emptySeries, etaSeconds, generationsNote, mergePoints, robustMax, seriesFrom, setupSummary } from '../../src/ui/state/live.svelte';
+import { EMA, LiveRun, emaOf, emptySeries, etaSeconds, generationsNote, mergePoints, robustMax, seriesFrom, setupSummary } from '../../src/ui/state/live.svelte';
 import { defaultSetup } from '../../src/run/setup';
 import type { MetricPoint, RunRecord } from '../../src/store/types';
 import type { WorkerEvent } from '../../src/worker/api';
 
-const pt = (step: number, loss: number, time = step * 1000): MetricPoint => ({ step, time, values: { 'train/loss': loss, 'perf/tokens_per_s': 100 * step, 'perf/ms_per_step': 10 } });
+const pt = (step: number, loss: number, time = step * 1000): MetricPoint => ({ step, time, values: { 'pretrain/loss': loss, 'pretrain/tokens_per_s': 100 * step, 'pretrain/ms_per_step': 10 } });
 
 function run(id: string, patch: Partial<RunRecord> = {}): RunRecord {
   return { id, name: id, kind: 'pretrain', createdAt: 0, updatedAt: 0, status: 'running', config: {}, step: 0, totalSteps: 10, ...patch };
@@ -17,10 +17,10 @@ describe('live series', () => {
     const s = emptySeries();
     mergePoints(s, [pt(1, 4), pt(2, 2)]);
     expect(s.step).toEqual([1, 2]);
-    expect(s.loss).toEqual([4, 2]);
-    expect(s.lossEma[0]).toBe(4);
-    expect(s.lossEma[1]).toBeCloseTo(EMA * 4 + (1 - EMA) * 2, 10);
-    expect(s.tokensPerS).toEqual([100, 200]);
+    expect(s.values['pretrain/loss']).toEqual([4, 2]);
+    expect(s.values[emaOf('pretrain/loss')][0]).toBe(4);
+    expect(s.values[emaOf('pretrain/loss')][1]).toBeCloseTo(EMA * 4 + (1 - EMA) * 2, 10);
+    expect(s.values['pretrain/tokens_per_s']).toEqual([100, 200]);
   });
 
   it('a step not after the last one cuts the series back (resume from an older checkpoint)', () => {
@@ -28,15 +28,23 @@ describe('live series', () => {
     mergePoints(s, [1, 2, 3, 4, 5].map((i) => pt(i, 5 - i)));
     mergePoints(s, [pt(3, 9), pt(4, 8)]);
     expect(s.step).toEqual([1, 2, 3, 4]);
-    expect(s.loss).toEqual([4, 3, 9, 8]);
-    expect(Object.values(s).every((a) => a.length === 4)).toBe(true);
+    expect(s.values['pretrain/loss']).toEqual([4, 3, 9, 8]);
+    expect([s.step, s.time, ...Object.values(s.values)].every((a) => a.length === 4)).toBe(true);
+  });
+
+  it('keys series by metric name: a metric missing from a point is NaN there, older stored names read as current ones', () => {
+    const s = emptySeries();
+    mergePoints(s, [{ step: 1, time: 1, values: { 'train/loss': 3 } }, { step: 2, time: 2, values: { 'pretrain/loss': 2, 'rl/reward': 0.5 } }]);
+    expect(s.values['pretrain/loss']).toEqual([3, 2]);
+    expect(s.values['rl/reward']).toEqual([NaN, 0.5]);
+    expect(s.values['train/loss']).toBeUndefined();
   });
 
   it('stored history with a step recorded twice keeps the newer one (time order wins)', () => {
     const stored = [pt(1, 4, 1), pt(2, 3, 2), pt(2, 2.5, 5), pt(3, 2, 3), pt(3, 1.5, 6)]; // sorted by step, as the store returns
     const s = seriesFrom(stored);
     expect(s.step).toEqual([1, 2, 3]);
-    expect(s.loss).toEqual([4, 2.5, 1.5]);
+    expect(s.values['pretrain/loss']).toEqual([4, 2.5, 1.5]);
   });
 
   it('time left comes from recent wall time per step', () => {
@@ -73,8 +81,8 @@ describe('LiveRun', () => {
     expect(live.checkpointStep).toBe(3);
     expect(live.samples).toHaveLength(1);
     expect(live.samples[0].samples[0].greedy).toBe('2');
-    expect(live.latest('loss')).toBe(2);
-    expect(live.recentMean('tokensPerS', 2)).toBe(250);
+    expect(live.latest('pretrain/loss')).toBe(2);
+    expect(live.recentMean('pretrain/tokens_per_s', 2)).toBe(250);
   });
 
   it('keeps the four newest sample sets, newest first', () => {
@@ -90,7 +98,7 @@ describe('LiveRun', () => {
     live.apply([{ type: 'metrics', runId: 'a', points: [pt(4, 1, 4000), pt(5, 0.5, 5000)] }]);
     live.addHistory([pt(1, 4, 1000), pt(2, 3, 2000), pt(3, 2, 3000), pt(4, 1, 4000)]);
     expect(live.series.step).toEqual([1, 2, 3, 4, 5]);
-    expect(live.series.loss).toEqual([4, 3, 2, 1, 0.5]);
+    expect(live.series.values['pretrain/loss']).toEqual([4, 3, 2, 1, 0.5]);
   });
 
   it('clear() forgets the run', () => {

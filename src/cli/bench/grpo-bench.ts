@@ -33,9 +33,9 @@ export async function benchGrpoStep(gpu: Gpu, presets: string[], P: number, G: n
         return { score: { kind: 'outcome', reward: c }, correct: c };
       });
       if (i === 0) continue; // warm-up: pipeline compilation
-      sample.push(r.metrics['timing/sample_s']);
-      update.push(r.metrics['timing/update_s']);
-      tps.push(r.metrics.tokens_per_s);
+      sample.push(r.metrics['rl/timing/sample_s']);
+      update.push(r.metrics['rl/timing/update_s']);
+      tps.push(r.metrics['rl/tokens_per_s']);
     }
     rows.push({ preset, P, G, newTokens, sampleS: median(sample), updateS: median(update), sampledTokensPerSec: median(tps) });
     loop.destroy();

@@ -3,16 +3,15 @@
 // stay cheap; steps redone after a resume from an older checkpoint replace the ones they redo.
 
 import type { MetricPoint, RunRecord } from '../../store/types';
-import { METRIC, setupOf, type Sample, type WorkerEvent } from '../../worker/api';
+import { currentMetricName, setupOf, type Sample, type WorkerEvent } from '../../worker/api';
 import { CORPORA } from '../../run/corpus';
 
+/** Metric series of a run, keyed by metric name (src/run/metric-names.ts), aligned with `step`: a
+ *  metric a point lacks is NaN there. Smoothed metrics also have `emaOf(name)`. */
 export interface Series {
   step: number[];
   time: number[]; // wall clock (ms) when the step finished
-  loss: number[];
-  lossEma: number[]; // exponential moving average of the loss, for the trend
-  tokensPerS: number[];
-  msPerStep: number[];
+  values: Record<string, number[]>;
 }
 
 export interface SampleSet {
@@ -21,17 +20,27 @@ export interface SampleSet {
   samples: Sample[];
 }
 
-export const EMA = 0.9; // smoothing of the loss trend line
+export const EMA = 0.9; // smoothing of trend lines (an exponential moving average: each point keeps 90% of the last)
+const SMOOTHED: readonly string[] = ['pretrain/loss', 'sft/loss', 'rl/reward', 'rl/dense_reward', 'rl/correct'];
 const KEEP_SAMPLE_SETS = 4;
 const ETA_WINDOW = 20; // steps used to estimate time per step
 
+/** The name of a metric's smoothed series. */
+export const emaOf = (name: string) => `${name}:ema`;
+
 export function emptySeries(): Series {
-  return { step: [], time: [], loss: [], lossEma: [], tokensPerS: [], msPerStep: [] };
+  return { step: [], time: [], values: {} };
+}
+
+/** A metric's values aligned with s.step (NaN where absent); an empty array of the right length when never seen. */
+export function column(s: Series, name: string): number[] {
+  return s.values[name] ?? new Array<number>(s.step.length).fill(NaN);
 }
 
 /**
  * Appends points in the order they happened. A point whose step is not after the last one means the
  * run went back to a checkpoint: the series is cut back to before that step, then the point appended.
+ * Stored names of older versions are read under their current names.
  */
 export function mergePoints(s: Series, points: readonly MetricPoint[]): void {
   for (const p of points) {
@@ -39,17 +48,27 @@ export function mergePoints(s: Series, points: readonly MetricPoint[]): void {
     if (n > 0 && p.step <= s.step[n - 1]) {
       let keep = n;
       while (keep > 0 && s.step[keep - 1] >= p.step) keep--;
-      for (const arr of Object.values(s) as number[][]) arr.length = keep;
+      for (const arr of [s.step, s.time, ...Object.values(s.values)]) arr.length = keep;
       n = keep;
     }
-    const loss = p.values[METRIC.loss] ?? NaN;
-    const prevEma = n > 0 ? s.lossEma[n - 1] : NaN;
     s.step.push(p.step);
     s.time.push(p.time);
-    s.loss.push(loss);
-    s.lossEma.push(Number.isFinite(prevEma) ? EMA * prevEma + (1 - EMA) * loss : loss);
-    s.tokensPerS.push(p.values[METRIC.tokensPerS] ?? NaN);
-    s.msPerStep.push(p.values[METRIC.msPerStep] ?? NaN);
+    const values: Record<string, number> = {};
+    for (const [k, v] of Object.entries(p.values)) values[currentMetricName(k)] = v;
+    for (const name of Object.keys(values)) {
+      if (!s.values[name]) s.values[name] = new Array<number>(n).fill(NaN);
+      if (SMOOTHED.includes(name) && !s.values[emaOf(name)]) s.values[emaOf(name)] = new Array<number>(n).fill(NaN);
+    }
+    for (const [name, arr] of Object.entries(s.values)) {
+      if (name.endsWith(':ema')) continue;
+      const v = values[name] ?? NaN;
+      arr.push(v);
+      if (SMOOTHED.includes(name)) {
+        const ema = s.values[emaOf(name)];
+        const prev = n > 0 ? ema[n - 1] : NaN;
+        ema.push(Number.isFinite(prev) ? (Number.isFinite(v) ? EMA * prev + (1 - EMA) * v : prev) : v);
+      }
+    }
   }
 }
 
@@ -183,17 +202,17 @@ export class LiveRun {
     return etaSeconds(this.series, this.total);
   }
 
-  /** The latest value of a series (undefined before the first step). */
-  latest(key: Exclude<keyof Series, 'step' | 'time'>): number | undefined {
+  /** The latest value of a metric (undefined before the first step). */
+  latest(name: string): number | undefined {
     void this.version;
-    const a = this.series[key];
-    return a.length > 0 ? a[a.length - 1] : undefined;
+    const a = this.series.values[name];
+    return a && a.length > 0 ? a[a.length - 1] : undefined;
   }
 
-  /** Mean of the latest `n` values (throughput readouts jitter step to step). */
-  recentMean(key: 'tokensPerS' | 'msPerStep', n = 10): number | undefined {
+  /** Mean of a metric's latest `n` finite values (throughput readouts jitter step to step). */
+  recentMean(name: string, n = 10): number | undefined {
     void this.version;
-    const a = this.series[key].slice(-n).filter(Number.isFinite);
+    const a = (this.series.values[name] ?? []).slice(-n).filter(Number.isFinite);
     return a.length > 0 ? a.reduce((x, y) => x + y, 0) / a.length : undefined;
   }
 }

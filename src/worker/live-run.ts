@@ -1,0 +1,173 @@
+// The run the worker is training (or holds paused in memory): its record, its job and the lifecycle
+// driving it, with hooks that write to the runs library (metrics, checkpoints, the record) and report
+// to the page through events. Maps the lifecycle's outcomes to run statuses and messages.
+
+import { holdRunLock } from '../store/locks';
+import type { Store } from '../store/store';
+import { QuotaExceededStoreError, type RunRecord, type RunStatus } from '../store/types';
+import { RunDriver, type LifecycleHooks, type Outcome } from '../run/lifecycle';
+import { PretrainJob } from '../run/pretrain-job';
+import { samplePrompts, sampleTokens } from '../run/corpus';
+import { PERIODIC_EVERY_N_CHECKPOINTS, type RunSetup } from '../run/run-setup';
+import type { SamplesPreview } from '../run/previews';
+import type { Gpu } from '../gpu/dispatch';
+import type { RunJob } from '../run/job';
+import { raceLost, type Device } from './device-slot';
+import type { EventBatcher } from './events';
+
+const METRICS_FLUSH_MS = 1000; // metrics reach the store at least this often while training
+const LOST_GRACE_MS = 1000; // how long a failed step waits to learn whether the device was lost
+const QUOTA_TEXT = 'Browser storage is full: the run is paused and everything saved before is kept. Delete or export old runs, then resume.';
+
+const sleep = (ms: number) => new Promise<undefined>((r) => setTimeout(() => r(undefined), ms));
+
+/** A page run's pre-training job, fresh or from checkpoint bytes. */
+export async function createPretrainJob(gpu: Gpu, setup: RunSetup, corpus: string[], checkpoint?: ArrayBuffer): Promise<PretrainJob> {
+  const o = { opts: setup.pretrain, corpus, previewPrompts: samplePrompts(corpus), previewTokens: sampleTokens(corpus) };
+  return checkpoint ? PretrainJob.resume(gpu, checkpoint, o) : PretrainJob.create(gpu, o);
+}
+
+export class LiveRun {
+  readonly driver: RunDriver;
+  onEnd: () => void = () => undefined; // the run left memory (finished, failed, interrupted)
+  private loop?: Promise<void>; // set while stepping
+
+  constructor(public run: RunRecord, readonly setup: RunSetup, job: RunJob, readonly device: Device, private readonly store: Store,
+    private readonly events: EventBatcher, private checkpointStep?: number) {
+    this.driver = new RunDriver(job, this.hooks(), {
+      checkpointEvery: setup.checkpointEvery, periodicEvery: PERIODIC_EVERY_N_CHECKPOINTS, flushMs: METRICS_FLUSH_MS, previewEvery: setup.sampleEvery,
+    });
+  }
+
+  get running(): boolean {
+    return this.loop !== undefined;
+  }
+
+  get unsaved() {
+    return this.driver.unsaved;
+  }
+
+  /** Starts stepping (after taking the run's lock and marking it running). */
+  begin(): void {
+    this.run = { ...this.run, status: 'running', error: undefined };
+    this.events.emit({ type: 'run', run: this.run });
+    this.loop = this.saveRun({ status: 'running', error: undefined, step: this.run.step }).then(() => this.drive());
+  }
+
+  /** Continues a run paused in memory. */
+  async continue(): Promise<void> {
+    this.driver.want = 'run';
+    await this.saveRun({ status: 'running', error: undefined });
+    this.loop = this.drive();
+  }
+
+  async pause(): Promise<void> {
+    if (!this.loop) return;
+    if (this.driver.want === 'run') this.driver.want = 'pause';
+    await this.loop;
+  }
+
+  async stop(): Promise<void> {
+    if (this.loop) {
+      this.driver.want = 'stop';
+      return this.loop;
+    }
+    await this.ensureSaved();
+    await this.end('stopped');
+  }
+
+  /** A run paused by a full disk holds unsaved progress: it leaves memory only once that is saved. */
+  async ensureSaved(): Promise<void> {
+    if (this.driver.allSaved) return;
+    if (!(await this.driver.persist(false))) {
+      throw new Error(`Browser storage is still full, so "${this.run.name}" stays paused to keep its progress. Free space (delete or export old runs), then stop or resume it.`);
+    }
+  }
+
+  /** The device was lost: metrics so far are saved, the checkpoint stays the last good one. */
+  async interrupt(cause: string): Promise<void> {
+    await this.driver.persist(undefined).catch(() => false);
+    const cp = this.checkpointStep ?? (await this.store.getLatestCheckpoint(this.run.id).catch(() => undefined))?.step;
+    const text = cp !== undefined
+      ? `${cause} "${this.run.name}" stopped at step ${this.run.step}: press Resume to continue from its checkpoint at step ${cp}` +
+        (this.run.step > cp ? ` (the ${this.run.step - cp} steps after it are trained again).` : '.')
+      : `${cause} "${this.run.name}" stopped at step ${this.run.step} before its first checkpoint: start it again.`;
+    this.events.emit({ type: 'error', runId: this.run.id, kind: 'device-lost', message: text });
+    await this.saveRun({ status: 'interrupted', error: text });
+    this.onEnd();
+  }
+
+  dispose(): void {
+    this.driver.dispose();
+  }
+
+  private async drive(): Promise<void> {
+    const out: Outcome = await this.driver.run();
+    this.loop = undefined;
+    switch (out.status) {
+      case 'paused':
+        return this.saveRun({ status: 'paused', error: undefined });
+      case 'storage-full': // stays paused in memory so nothing is lost; resume retries
+        return this.saveRun({ status: 'paused', error: this.run.error });
+      case 'lost':
+        return this.interrupt(out.cause);
+      case 'failed':
+        this.events.emit({ type: 'error', runId: this.run.id, kind: 'training', message: out.error });
+        return this.end('failed', out.error);
+      default:
+        return this.end(out.status);
+    }
+  }
+
+  private async end(status: RunStatus, error?: string): Promise<void> {
+    await this.saveRun({ status, error });
+    this.onEnd();
+  }
+
+  /** Updates the record in the store and tells the page; a full disk still updates the page. */
+  private async saveRun(patch: Partial<RunRecord>): Promise<void> {
+    this.run = { ...this.run, ...patch };
+    try {
+      this.run = await this.store.updateRun(this.run.id, patch);
+    } catch (e) {
+      if (!(e instanceof QuotaExceededStoreError)) this.events.emit({ type: 'error', runId: this.run.id, kind: 'storage', message: (e as Error).message });
+    }
+    this.events.emit({ type: 'run', run: this.run });
+  }
+
+  private hooks(): LifecycleHooks {
+    const id = () => this.run.id;
+    return {
+      saveMetrics: (points) => this.store.appendMetrics(id(), points),
+      saveCheckpoint: async (step, bytes, periodic) => {
+        await this.store.putCheckpoint(id(), step, bytes, 'latest');
+        this.checkpointStep = step;
+        this.events.emit({ type: 'checkpoint', runId: id(), step, kind: 'latest' });
+        if (periodic) {
+          await this.store.putCheckpoint(id(), step, bytes, 'periodic');
+          this.events.emit({ type: 'checkpoint', runId: id(), step, kind: 'periodic' });
+        }
+      },
+      afterPersist: (step) => this.saveRun({ step }),
+      onStep: (point) => {
+        this.run.step = point.step;
+        this.events.emit({ type: 'metrics', runId: id(), points: [point] });
+      },
+      onPreview: (p) => {
+        if (p.kind !== 'samples') return;
+        const { temperature, samples } = (p as SamplesPreview).data;
+        this.events.emit({ type: 'samples', runId: id(), step: p.step, temperature, samples });
+      },
+      onStorageFull: () => {
+        this.run.error = QUOTA_TEXT;
+        this.events.emit({ type: 'error', runId: id(), kind: 'quota', message: QUOTA_TEXT });
+      },
+      isStorageFull: (e) => e instanceof QuotaExceededStoreError,
+      guard: (work) => raceLost(this.device, work),
+      // A lost device often fails the step (e.g. mapAsync) just before device.lost resolves: wait a
+      // moment so a loss is reported as a loss, not a training error.
+      lostCause: async () => this.device.lostMessage ?? (await Promise.race([this.device.lost, sleep(LOST_GRACE_MS)])),
+      lock: () => holdRunLock(id()),
+    };
+  }
+}
