@@ -2,9 +2,13 @@
 // built-in or an OpenAI-compatible judge and print the calibration table (score >= 4 against the
 // answer checker, with the correct reference, none, and a wrong one). `--generate N` makes such a
 // file from our own tasks so the table can be produced offline. An LLM judge's API key comes from the
-// environment only, never from the command line. Exit 2 on bad options.
+// environment only, never from the command line. A setup the judge cannot work with (wrong key or
+// URL, no server, not a chat API) stops the run at the first call with one line naming cause and fix.
+// LLM grades are cached on disk across runs (--cache-dir). Exit 1 on such a failure, 2 on bad options.
 
 import { readFileSync, writeFileSync } from 'node:fs';
+import { FsJudgeCache, defaultJudgeCacheDir } from '../judge/cache-fs';
+import { decodeTextBytes } from '../util/jsonl';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -15,6 +19,9 @@ import type { Judge } from '../judge/types';
 import { FAMILY_NAMES } from '../tasks/families';
 import type { FamilyName } from '../tasks/problem';
 import { UsageError, choiceArg, floatArg, intArg } from './args';
+
+/** The most LLM requests in flight at once: more only trips hosted rate limits and stalls local servers. */
+export const MAX_LLM_CONCURRENCY = 16;
 
 export const JUDGE_USAGE = `usage: npm run judge -- (--input FILE | --generate N) [options]
 
@@ -35,7 +42,14 @@ export const JUDGE_USAGE = `usage: npm run judge -- (--input FILE | --generate N
                        when set; a VAR named here must be set). The key is read from the
                        environment only: there is no option to pass it on the command line
   --structured MODE    llm: auto (default: JSON output where the server accepts it), json_schema, off
-  --concurrency N      records graded at once (default 8)
+  --timeout S          llm: seconds one request may take, reply included (default 60; 0.1..3600)
+  --retries N          llm: retries of a request after a 429, 5xx, timeout or dropped connection
+                       (default 3; 0..10)
+  --cache-dir DIR      llm: where grades are cached across runs (default $XDG_CACHE_HOME or
+                       ~/.cache, then exprl-playground/judge); keyed by settings, prompt version
+                       and texts, never the key
+  --no-cache           llm: neither read nor write the cache
+  --concurrency N      records graded at once (default 8; 1..256, with --judge llm 1..16)
   --json               print the numbers as JSON instead of the table
   --help               this text`;
 
@@ -45,12 +59,18 @@ export interface JudgeCliIo {
   readFile: (path: string) => string;
   writeFile: (path: string, text: string) => void;
   env: Record<string, string | undefined>;
+  now?: () => number; // ms clock for the progress line (default performance.now)
+  progressEveryMs?: number; // a progress line at most this often (default 10 s; 0: after every record)
 }
 
 const nodeIo: JudgeCliIo = {
   out: (t) => process.stdout.write(t + '\n'),
   err: (t) => process.stderr.write(t + '\n'),
-  readFile: (p) => readFileSync(p, 'utf8'),
+  readFile: (p) => {
+    const d = decodeTextBytes(readFileSync(p));
+    if (d.fatal) throw new Error(d.fatal);
+    return d.text;
+  },
   writeFile: (p, t) => writeFileSync(p, t),
   env: process.env,
 };
@@ -65,7 +85,7 @@ function parse(argv: string[]) {
       family: { type: 'string' }, judge: { type: 'string' }, 'error-rate': { type: 'string' }, rubric: { type: 'string' },
       delimiter: { type: 'string' }, process: { type: 'boolean' }, 'base-url': { type: 'string' }, model: { type: 'string' },
       'api-key-env': { type: 'string' }, structured: { type: 'string' }, concurrency: { type: 'string' }, json: { type: 'boolean' },
-      help: { type: 'boolean' },
+      timeout: { type: 'string' }, retries: { type: 'string' }, 'cache-dir': { type: 'string' }, 'no-cache': { type: 'boolean' }, help: { type: 'boolean' },
     },
   });
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
@@ -86,15 +106,19 @@ export async function judgeCli(argv: string[], io: JudgeCliIo = nodeIo): Promise
     const judgeName = choiceArg('judge', v.judge, 'builtin', ['builtin', 'llm'] as const);
     const errorRate = floatArg('error-rate', v['error-rate'], 0, 0, 1);
     const rubricMode = choiceArg('rubric', v.rubric, 'explicit', ['explicit', 'implicit'] as const);
-    const concurrency = intArg('concurrency', v.concurrency, 8, 1, 256);
+    const concurrency = intArg('concurrency', v.concurrency, 8, 1, judgeName === 'llm' ? MAX_LLM_CONCURRENCY : 256);
     const stepDelimiter = v.delimiter ?? '###';
     if (stepDelimiter === '') throw new UsageError('--delimiter must not be empty');
     const structuredOutput = choiceArg('structured', v.structured, 'auto', ['auto', 'json_schema', 'off'] as const);
     if (judgeName === 'builtin') {
-      const llmOnly = (['base-url', 'model', 'api-key-env', 'structured'] as const).filter((k) => v[k] !== undefined);
+      const llmOnly = (['base-url', 'model', 'api-key-env', 'structured', 'timeout', 'retries', 'cache-dir', 'no-cache'] as const).filter((k) => v[k] !== undefined);
       if (llmOnly.length > 0) throw new UsageError(`${llmOnly.map((k) => `--${k}`).join(' and ')} need${llmOnly.length > 1 ? '' : 's'} --judge llm`);
     }
     if (judgeName === 'llm' && v['error-rate'] !== undefined) throw new UsageError('--error-rate is a knob of the builtin judge only');
+    if (v['cache-dir'] !== undefined && v['no-cache']) throw new UsageError('give --cache-dir or --no-cache, not both');
+    const timeoutS = floatArg('timeout', v.timeout, 60, 0.1, 3600);
+    const maxRetries = intArg('retries', v.retries, 3, 0, 10);
+    if (v.model !== undefined && v.model.trim() === '') throw new UsageError(`--model must name a model, got ${JSON.stringify(v.model)}`);
 
     let records: CalibrationRecord[];
     if (v.generate !== undefined) {
@@ -116,25 +140,52 @@ export async function judgeCli(argv: string[], io: JudgeCliIo = nodeIo): Promise
         throw new UsageError(`cannot read --input ${v.input}: ${(e as Error).message}`);
       }
       const parsed = parseCalibrationJsonl(text);
+      if (parsed.fatal) throw new UsageError(`--input ${v.input}: ${parsed.fatal}`);
+      for (const n of parsed.notes) io.err(`${v.input}: note: ${n}`);
       for (const e of parsed.errors) io.err(`${v.input}:${e.line}: skipped: ${e.reason}`);
       if (parsed.records.length === 0) throw new UsageError(`--input ${v.input} has no usable records`);
       records = parsed.records;
     }
 
     let judge: Judge;
+    const stop = new AbortController();
+    let fatal: string | undefined;
     if (judgeName === 'llm') {
       if (!v['base-url'] || !v.model) throw new UsageError('--judge llm needs --base-url and --model');
       const keyVar = v['api-key-env'] ?? 'OPENAI_API_KEY';
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(keyVar)) throw new UsageError('--api-key-env takes the NAME of an environment variable (letters, digits, _), not the key');
       const apiKey = io.env[keyVar] || undefined;
       if (v['api-key-env'] !== undefined && apiKey === undefined) throw new UsageError(`--api-key-env: the environment variable ${keyVar} is not set or is empty`);
-      judge = new LlmJudge({
-        baseUrl: v['base-url'], model: v.model, apiKey, rubricMode, stepDelimiter, structuredOutput, concurrency: Math.min(concurrency, 16),
-      });
+      const cache = v['no-cache'] ? undefined : new FsJudgeCache(v['cache-dir'] ?? defaultJudgeCacheDir(io.env));
+      judge = new LlmJudge(
+        { baseUrl: v['base-url'], model: v.model.trim(), apiKey, rubricMode, stepDelimiter, structuredOutput, concurrency, timeoutMs: Math.round(timeoutS * 1000), maxRetries },
+        { ...(cache ? { cache } : {}), onFatal: (line) => { fatal = line; stop.abort(); } },
+      );
     } else {
       judge = new BuiltinJudge({ errorRate, seed });
     }
-    const stats = await calibrate(records, judge, { process: v.process ?? false, concurrency, seed, judgeOptions: { rubricMode, stepDelimiter } });
+    const now = io.now ?? (() => performance.now());
+    const every = io.progressEveryMs ?? 10_000;
+    const t0 = now();
+    let lastLine = t0;
+    let stats;
+    try {
+      stats = await calibrate(records, judge, {
+        process: v.process ?? false, concurrency, seed, judgeOptions: { rubricMode, stepDelimiter, signal: stop.signal },
+        onProgress: (p) => {
+          const t = now();
+          if (t - lastLine < every || p.done === p.total) return;
+          lastLine = t;
+          io.err(`progress: ${p.done}/${p.total} grades (${p.condition}), ${((t - t0) / 1000).toFixed(0)} s`);
+        },
+      });
+    } catch (e) {
+      if (fatal === undefined) throw e;
+    }
+    if (fatal !== undefined || stats === undefined) {
+      io.err(`error: ${fatal ?? 'the judge stopped'}`);
+      return 1;
+    }
     if (v.json) io.out(JSON.stringify({ judge: judge.name, records: records.length, stats }, null, 2));
     else io.out(formatCalibrationTable(stats, `judge: ${judge.name}   records: ${records.length}   rubric: ${rubricMode}`));
     if (judge instanceof LlmJudge) {

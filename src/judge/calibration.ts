@@ -7,6 +7,8 @@ import { answersMatch, extractAnswer } from '../tasks/checker';
 import { FAMILY_NAMES, TASK_FAMILIES } from '../tasks/families';
 import { hardProblems } from '../tasks/splits';
 import { truncateWorked, type FamilyName } from '../tasks/problem';
+import { readJsonlObjects } from '../util/jsonl';
+import { AbortedError } from './llm-limiter';
 import { mulberry32 } from '../util/rng';
 import { substituteReference } from './builtin';
 import { referenceFinal } from './rubric';
@@ -46,40 +48,34 @@ export interface ConditionStats {
  * wrong type is an error, not ignored: a "correct": "yes" that silently fell back to the answer
  * checker would change the table without a word.
  */
-export function parseCalibrationJsonl(text: string): { records: CalibrationRecord[]; errors: { line: number; reason: string }[] } {
+export function parseCalibrationJsonl(text: string): { records: CalibrationRecord[]; errors: { line: number; reason: string }[]; notes: string[]; fatal?: string } {
   const records: CalibrationRecord[] = [];
-  const errors: { line: number; reason: string }[] = [];
-  text.replace(/^\uFEFF/, '').split(/\r?\n/).forEach((row, i) => {
-    if (row.trim() === '') return;
-    const fail = (reason: string) => void errors.push({ line: i + 1, reason });
-    let obj: unknown;
-    try {
-      obj = JSON.parse(row);
-    } catch (e) {
-      return fail(`bad JSON: ${(e as Error).message}`);
-    }
-    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return fail('not a JSON object');
-    const o = obj as Record<string, unknown>;
+  const read = readJsonlObjects(text);
+  const errors = [...read.errors];
+  for (const { line, value: o } of read.rows) {
+    const fail = (reason: string) => void errors.push({ line, reason });
     const missing = ['question', 'reference', 'response'].filter((k) => typeof o[k] !== 'string');
-    if (missing.length > 0) return fail(`missing or non-string field${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
+    if (missing.length > 0) { fail(`missing or non-string field${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`); continue; }
     const scalar = (v: unknown) => typeof v === 'string' || typeof v === 'number';
-    if (o.answer !== undefined && !scalar(o.answer)) return fail('field "answer" is not a string or number');
-    if (o.correct !== undefined && typeof o.correct !== 'boolean') return fail('field "correct" is not true or false');
-    if (o.kind !== undefined && typeof o.kind !== 'string') return fail('field "kind" is not a string');
-    if (o.id !== undefined && !scalar(o.id)) return fail('field "id" is not a string or number');
-    if (o.intermediates !== undefined && !(Array.isArray(o.intermediates) && o.intermediates.every(scalar))) {
-      return fail('field "intermediates" is not a list of strings or numbers');
-    }
+    const wrong =
+      o.answer !== undefined && !scalar(o.answer) ? 'field "answer" is not a string or number'
+      : o.correct !== undefined && typeof o.correct !== 'boolean' ? 'field "correct" is not true or false'
+      : o.kind !== undefined && typeof o.kind !== 'string' ? 'field "kind" is not a string'
+      : o.id !== undefined && !scalar(o.id) ? 'field "id" is not a string or number'
+      : o.intermediates !== undefined && !(Array.isArray(o.intermediates) && o.intermediates.every(scalar)) ? 'field "intermediates" is not a list of strings or numbers'
+      : null;
+    if (wrong) { fail(wrong); continue; }
     records.push({
       question: o.question as string, reference: o.reference as string, response: o.response as string,
       answer: o.answer === undefined ? undefined : String(o.answer),
       correct: o.correct as boolean | undefined,
       kind: o.kind as string | undefined,
       intermediates: (o.intermediates as unknown[] | undefined)?.map(String),
-      id: o.id === undefined ? `line-${i + 1}` : String(o.id),
+      id: o.id === undefined ? `line-${line}` : String(o.id),
     });
-  });
-  return { records, errors };
+  }
+  errors.sort((a, b) => a.line - b.line);
+  return { records, errors, notes: read.notes, ...(read.fatal ? { fatal: read.fatal } : {}) };
 }
 
 /** The record's ground truth: its label, else the answer checker against its final answer. */
@@ -121,11 +117,11 @@ export function conditionProblem(p: JudgeProblem, condition: Condition, pool: Ju
   return substituteReference(p, pool, seed);
 }
 
-async function mapLimited<T, R>(items: T[], limit: number, fn: (x: T, i: number) => Promise<R>): Promise<R[]> {
+async function mapLimited<T, R>(items: T[], limit: number, fn: (x: T, i: number) => Promise<R>, signal?: AbortSignal): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
-    while (next < items.length) {
+    while (next < items.length && !signal?.aborted) {
       const i = next++;
       out[i] = await fn(items[i], i);
     }
@@ -134,20 +130,33 @@ async function mapLimited<T, R>(items: T[], limit: number, fn: (x: T, i: number)
   return out;
 }
 
+export interface CalibrationProgress {
+  done: number; // records graded so far, over all conditions
+  total: number; // records x conditions
+  condition: Condition; // the condition being graded
+}
+
 const mean = (xs: number[]) => (xs.length === 0 ? NaN : xs.reduce((a, b) => a + b, 0) / xs.length);
 
 /** Grades every record under each condition with `judge` and computes the calibration numbers. */
 export async function calibrate(
   records: CalibrationRecord[],
   judge: Judge,
-  opts: { conditions?: Condition[]; process?: boolean; concurrency?: number; seed?: number; judgeOptions?: Partial<JudgeOptions> } = {},
+  opts: {
+    conditions?: Condition[]; process?: boolean; concurrency?: number; seed?: number; judgeOptions?: Partial<JudgeOptions>;
+    onProgress?: (p: CalibrationProgress) => void; // after each graded record
+  } = {},
 ): Promise<ConditionStats[]> {
+  const conditions = opts.conditions ?? CONDITIONS;
+  const progress: CalibrationProgress = { done: 0, total: records.length * conditions.length, condition: conditions[0] };
   const problems = records.map(asProblem);
   const truth = records.map(isCorrect);
   const stats: ConditionStats[] = [];
   const distinctReferences = new Set(problems.map((p) => p.reference)).size;
-  for (const condition of opts.conditions ?? CONDITIONS) {
+  for (const condition of conditions) {
+    progress.condition = condition;
     if (condition === 'wrong reference' && distinctReferences < 2) {
+      progress.done += records.length;
       stats.push({
         condition, graded: 0, failed: 0, positives: 0, negatives: 0, fnr: NaN, fpr: NaN, error: NaN, meanK: {},
         note: 'not graded: a wrong reference needs at least two records with different references',
@@ -159,8 +168,11 @@ export async function calibrate(
       const g = await judge.outcome(p, r.response, opts.judgeOptions);
       const pg = opts.process ? await judge.process(p, r.response, opts.judgeOptions) : null;
       const pk = pg && pg.ok ? mean(pg.grades.map((x) => x.k as number)) : null;
+      progress.done++;
+      opts.onProgress?.({ ...progress });
       return { k: g.status === 'ok' ? g.k : null, pk };
-    });
+    }, opts.judgeOptions?.signal);
+    if (opts.judgeOptions?.signal?.aborted) throw new AbortedError('calibration cancelled');
     const ok = graded.map((g, i) => ({ ...g, i })).filter((g) => g.k !== null);
     const pos = ok.filter((g) => truth[g.i]);
     const neg = ok.filter((g) => !truth[g.i]);

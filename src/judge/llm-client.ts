@@ -6,6 +6,7 @@
 // response headers. Retry-After is read as the SDK reads it. Every message is key-redacted.
 
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
+import { errorCode, fatalLine, innermostMessage, type FailureFacts } from './llm-diagnose';
 import { isAborted, raceAbort, sleep } from './llm-limiter';
 import type { ChatMessage } from './prompts';
 
@@ -21,6 +22,15 @@ export interface ChatClientConfig {
   retryMaxMs: number; // backoff ceiling
   maxRetryAfterMs: number; // a longer Retry-After is cut to this
   fetch?: typeof fetch; // for environments without a global fetch
+  onRetry?: (e: RetryEvent) => void; // told each time a retry is scheduled, before the wait
+}
+
+/** A retry about to be waited for: which attempt failed, why, and how long the wait is. */
+export interface RetryEvent {
+  attempt: number; // the attempt that failed, from 1
+  reason: string; // timeout, connection, http-429, ...
+  waitMs: number;
+  retryAfter: boolean; // the wait came from the server's Retry-After
 }
 
 export interface ChatRequest {
@@ -44,7 +54,9 @@ export interface ChatFailure {
   ok: false;
   kind: ChatFailureKind;
   status?: number; // HTTP status, for kind 'http'
+  code?: string; // network error code, for kind 'connection'
   message: string; // redacted
+  fatal?: string; // set when no retry or later call can succeed: the one line naming cause and fix (llm-diagnose.ts)
   attempts: number;
 }
 
@@ -52,7 +64,7 @@ export type ChatOutcome = ChatSuccess | ChatFailure;
 
 type Attempt =
   | { ok: true; content: string; finishReason: string | null; promptTokens: number; completionTokens: number }
-  | { ok: false; kind: ChatFailureKind; status?: number; message: string; retryable: boolean; retryAfterMs?: number };
+  | { ok: false; kind: ChatFailureKind; status?: number; message: string; retryable: boolean; retryAfterMs?: number; facts?: FailureFacts };
 
 /** Retry-After as milliseconds: `retry-after-ms`, else `retry-after` in seconds or as an HTTP date. */
 export function retryAfterMs(headers: Headers | undefined): number | undefined {
@@ -66,6 +78,7 @@ export function retryAfterMs(headers: Headers | undefined): number | undefined {
 }
 
 const MAX_MESSAGE = 300;
+const clipDetail = (m: string) => (m.length > 80 ? `${m.slice(0, 80)}...` : m);
 
 export class ChatClient {
   // Private (#) so that the key inside the SDK client never shows in JSON.stringify or a debugger dump.
@@ -110,10 +123,16 @@ export class ChatClient {
       if (!r.retryable || attempt >= this.cfg.maxRetries || isAborted(signal)) {
         const kind = isAborted(signal) ? 'aborted' : r.kind;
         const more = r.retryable && attempt > 0 ? ` (after ${attempt + 1} attempts)` : '';
-        return { ok: false, kind, ...(r.status ? { status: r.status } : {}), message: this.clip(r.message + more), attempts: attempt + 1 };
+        const fatal = kind === 'aborted' || !r.facts ? null : fatalLine(r.facts, this.cfg);
+        return {
+          ok: false, kind, ...(r.status ? { status: r.status } : {}), ...(r.facts?.code ? { code: r.facts.code } : {}),
+          message: this.clip(r.message + more), ...(fatal ? { fatal: this.redact(fatal) } : {}), attempts: attempt + 1,
+        };
       }
       const backoff = Math.min(this.cfg.retryMaxMs, this.cfg.retryBaseMs * 2 ** attempt) * (1 - Math.random() * 0.25);
       const wait = r.retryAfterMs !== undefined ? Math.min(r.retryAfterMs, this.cfg.maxRetryAfterMs) : backoff;
+      const reason = r.kind === 'http' ? `http-${r.status}` : r.kind;
+      this.cfg.onRetry?.({ attempt: attempt + 1, reason, waitMs: wait, retryAfter: r.retryAfterMs !== undefined });
       try {
         await sleep(wait, signal);
       } catch {
@@ -163,8 +182,8 @@ export class ChatClient {
     const choice = Array.isArray(r.choices) ? r.choices[0] : undefined;
     const content = choice?.message?.content;
     if (typeof content !== 'string') {
-      const what = typeof res === 'string' ? 'a non-JSON body' : choice ? 'a choice without text content' : 'no choices';
-      return { ok: false, kind: 'bad-response', message: `the server replied with ${what}`, retryable: false };
+      const what = typeof res === 'string' ? 'a body that is not JSON' : choice ? 'a choice without text content' : 'no choices';
+      return { ok: false, kind: 'bad-response', message: `the server replied with ${what}`, retryable: false, facts: { kind: 'bad-response', detail: what } };
     }
     return {
       ok: true,
@@ -184,11 +203,19 @@ export class ChatClient {
       const s = e.status;
       const retryable = s === 408 || s === 429 || s >= 500;
       const wait = s === 429 || s === 503 ? retryAfterMs(e.headers) : undefined;
-      return { ok: false, kind: 'http', status: s, message: `HTTP ${e.message}`, retryable, ...(wait !== undefined ? { retryAfterMs: wait } : {}) };
+      const body = (e.error as { message?: unknown } | undefined)?.message;
+      const facts: FailureFacts = { kind: 'http', status: s, serverMessage: this.redact(typeof body === 'string' ? body : e.message) };
+      return { ok: false, kind: 'http', status: s, message: `HTTP ${e.message}`, retryable, ...(wait !== undefined ? { retryAfterMs: wait } : {}), facts };
     }
-    if (e instanceof APIConnectionError) return { ok: false, kind: 'connection', message: `connection failed: ${e.message}`, retryable: true };
+    if (e instanceof APIConnectionError) {
+      const code = errorCode(e);
+      const facts: FailureFacts = { kind: 'connection', ...(code ? { code } : {}), serverMessage: this.redact(innermostMessage(e)) };
+      // A refused connection, an unknown host or a TLS failure will not change in a second: no retry.
+      const retryable = fatalLine(facts, this.cfg) === null;
+      return { ok: false, kind: 'connection', message: `connection failed: ${facts.serverMessage}${code ? ` (${code})` : ''}`, retryable, facts };
+    }
     // Anything else (a 200 whose body is not valid JSON, ...) would come back the same: no retry.
     const msg = e instanceof Error ? e.message : String(e);
-    return { ok: false, kind: 'bad-response', message: `unreadable reply: ${msg}`, retryable: false };
+    return { ok: false, kind: 'bad-response', message: `unreadable reply: ${msg}`, retryable: false, facts: { kind: 'bad-response', detail: e instanceof SyntaxError ? 'a body that is not JSON' : clipDetail(msg) } };
   }
 }

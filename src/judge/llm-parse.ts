@@ -23,7 +23,8 @@ export interface ParsedRubric {
 // The final line must be the score line and nothing else. Tolerated around it: markdown emphasis
 // (`**Score: 4**`), a trailing period, any letter case and spaces. The value is everything after the
 // colon; it must be an integer 1..5 (k = 4.5, 0 or 7 is 'out-of-range', not rounded or clamped).
-const SCORE_LINE = /^[*_`\s]*score[*_`\s]*[:=][*_`\s]*([^*_`\s]*)[*_`.\s]*$/i;
+// `Score: 4/5` is read as 4; any other denominator (`8/10`) is 'out-of-range', never rescaled.
+const SCORE_LINE = /^[*_`\s]*score[*_`\s]*[:=][*_`\s]*([^*_`\s/]*)(?:\s*\/\s*(\d*))?[*_`.\s]*$/i;
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 
 function checkK(raw: string): { k: number | null; status: ParseStatus; error?: string } {
@@ -61,6 +62,9 @@ export function parseScoreText(reply: string, truncated = false): ParsedScore {
     return { status: 'no-score', k: null, rationale: reply.trim(), error: 'the final line is not "Score: k"' };
   }
   const rationale = lines.slice(0, last).join('\n').trim();
+  if (m[2] !== undefined && m[2] !== '5') {
+    return { status: 'out-of-range', k: null, rationale, error: `score ${m[1]}/${m[2]} is not on the 1..5 scale (only k/5 is read)` };
+  }
   const c = checkK(m[1]);
   return { status: c.status, k: c.k, rationale, ...(c.error ? { error: c.error } : {}) };
 }

@@ -2,13 +2,16 @@
 // server, LM Studio) grading the policy's response against the hidden reference (method.md, "Rewards").
 // Outcome: one call on the whole response. Process: one call per segment, concurrently within the limit.
 // Explicit rubric mode builds the checkpoints once per problem (cached); implicit asks for them per call.
-// Every failure is a Grade with reward null and its reason, counted, never a score. HTTP policy:
+// Every failure is a Grade with reward null and its reason, counted, never a score. A fatal failure
+// (llm-diagnose.ts: wrong key, wrong URL, no server, not a chat API) is latched: later calls fail at
+// once with the same line, without a request, and deps.onFatal hears it once. HTTP policy:
 // llm-client.ts; parsing: llm-parse.ts; prompts: prompts.ts; cache: cache.ts / cache-idb.ts.
 
 import { MemoryJudgeCache, isValidRecord, judgeCacheKey, type JudgeCache, type JudgeCacheRecord } from './cache';
-import { ChatClient, type ChatOutcome } from './llm-client';
+import { ChatClient, type ChatOutcome, type RetryEvent } from './llm-client';
 import { AbortedError, Semaphore, childSignal, isAborted, raceAbort } from './llm-limiter';
 import { parseGradeReply, parseRubricReply } from './llm-parse';
+import { DEFAULT_LLM_JUDGE_CONFIG, emptyStats, type LlmJudgeConfig, type LlmJudgeStats } from './llm-config';
 import { splitSegments } from './segments';
 import { GRADE_SCHEMA, PROMPT_VERSION, RUBRIC_SCHEMA, outcomeMessages, processMessages, rubricMessages, type ChatMessage } from './prompts';
 import {
@@ -24,71 +27,9 @@ import {
   type RubricMode,
 } from './types';
 
-export type StructuredOutput = 'auto' | 'json_schema' | 'off';
-
-export interface LlmJudgeConfig {
-  baseUrl: string; // e.g. https://api.openai.com/v1, http://127.0.0.1:11434/v1 (Ollama)
-  model: string;
-  apiKey?: string; // optional: local servers need none; never cached, logged or reported
-  temperature: number;
-  maxTokens: number;
-  timeoutMs: number;
-  maxRetries: number;
-  concurrency: number;
-  rubricMode: RubricMode; // default for calls whose options do not say
-  stepDelimiter: string; // default for calls whose options do not say
-  structuredOutput: StructuredOutput;
-  pricePer1kInput: number; // currency units per 1000 prompt tokens, for the cost counter
-  pricePer1kOutput: number; // per 1000 completion tokens
-  retryBaseMs: number;
-  retryMaxMs: number;
-  maxRetryAfterMs: number;
-}
-
-export const DEFAULT_LLM_JUDGE_CONFIG: Omit<LlmJudgeConfig, 'baseUrl' | 'model' | 'apiKey'> = {
-  temperature: 0, // greedy: the judge is frozen and deterministic (method.md)
-  maxTokens: 1024, // room for an analysis and the score line; a cut reply fails to parse, it is not scored
-  timeoutMs: 60_000, // per attempt; local models on a laptop can be slow
-  maxRetries: 3, // transient 429/5xx/timeouts; more only delays a failure that is then dropped anyway
-  concurrency: 4, // enough to keep a local server busy without tripping a hosted one's rate limit
-  rubricMode: 'explicit', // one rubric call per problem, cheaper than extracting checkpoints per call
-  stepDelimiter: '###', // the policy writes `### ` step headers
-  structuredOutput: 'auto', // JSON where the server accepts json_schema, the text rule elsewhere
-  pricePer1kInput: 0, // local servers are free; set the provider's price to see the cost
-  pricePer1kOutput: 0,
-  retryBaseMs: 500, // backoff 0.5 s, 1 s, 2 s, ...
-  retryMaxMs: 8_000,
-  maxRetryAfterMs: 60_000, // a server asking for a longer pause is retried after this long
-};
+export { DEFAULT_LLM_JUDGE_CONFIG, type LlmJudgeConfig, type LlmJudgeStats, type StructuredOutput } from './llm-config';
 
 type FailureStatus = Exclude<ParseStatus, 'ok'>;
-
-/** Counters, plain data (safe to log or send to the UI: no key, no texts). */
-export interface LlmJudgeStats {
-  calls: number; // judge requests sent (rubric and grading), one per request however many retries
-  attempts: number; // HTTP requests, retries included
-  retries: number;
-  rubricCalls: number;
-  cacheHits: number;
-  grades: number; // grades returned (outcome grades plus process segments)
-  failures: Record<FailureStatus, number>; // failed grades by status
-  errors: Record<string, number>; // failed grades by reason: aborted, timeout, http-500, rubric, ...
-  promptTokens: number;
-  completionTokens: number;
-  cost: number; // from the configured prices
-  latencyMsTotal: number; // over answered calls, retries and Retry-After waits included
-  latencyMsMax: number;
-  answered: number; // calls that got a reply (parsed or not)
-}
-
-function emptyStats(): LlmJudgeStats {
-  return {
-    calls: 0, attempts: 0, retries: 0, rubricCalls: 0, cacheHits: 0, grades: 0,
-    failures: { 'no-score': 0, 'out-of-range': 0, malformed: 0, error: 0 },
-    errors: {}, promptTokens: 0, completionTokens: 0, cost: 0, latencyMsTotal: 0, latencyMsMax: 0, answered: 0,
-  };
-}
-
 type Kind = 'rubric' | 'outcome' | 'process';
 export type RubricResult = { ok: true; rubric: Rubric | null } | { ok: false; error: string; reason: string };
 /** A reply to parse, a cache hit, or a failure (status 'error' or 'malformed', with its reason). */
@@ -100,6 +41,8 @@ type Asked =
 export interface LlmJudgeDeps {
   cache?: JudgeCache; // default: an in-memory cache for this judge's lifetime
   fetch?: typeof fetch;
+  onRetry?: (e: RetryEvent) => void; // each scheduled retry (progress displays, tests)
+  onFatal?: (line: string) => void; // the first fatal failure: a run should stop and show this line
 }
 
 export class LlmJudge implements Judge {
@@ -111,19 +54,27 @@ export class LlmJudge implements Judge {
   readonly #rubricsInFlight = new Map<string, Promise<RubricResult>>();
   #stats = emptyStats();
   #jsonAccepted: boolean | undefined; // 'auto': learned from the first reply or rejection
+  #fatal: string | undefined;
+  readonly #onFatal: ((line: string) => void) | undefined;
 
   constructor(config: Pick<LlmJudgeConfig, 'baseUrl' | 'model'> & Partial<LlmJudgeConfig>, deps: LlmJudgeDeps = {}) {
     const { apiKey, ...rest } = { ...DEFAULT_LLM_JUDGE_CONFIG, ...config };
     if (!/^https?:\/\/[^\s/]+/i.test(rest.baseUrl)) throw new Error('LLM judge: baseUrl must be an http(s) URL, e.g. http://127.0.0.1:11434/v1');
-    if (!rest.model) throw new Error('LLM judge: model is required');
+    if (typeof rest.model !== 'string' || rest.model.trim() === '') throw new Error(`LLM judge: model is required, got ${JSON.stringify(rest.model)}`);
     if (!(rest.timeoutMs > 0)) throw new RangeError(`LLM judge: timeoutMs must be > 0, got ${rest.timeoutMs}`);
     if (!Number.isInteger(rest.maxTokens) || rest.maxTokens < 1) throw new RangeError(`LLM judge: maxTokens must be an integer >= 1, got ${rest.maxTokens}`);
     if (!Number.isInteger(rest.maxRetries) || rest.maxRetries < 0) throw new RangeError(`LLM judge: maxRetries must be an integer >= 0, got ${rest.maxRetries}`);
     this.config = Object.freeze(rest);
     this.name = `llm:${rest.model}`;
-    this.#client = new ChatClient({ ...rest, apiKey, fetch: deps.fetch });
+    this.#client = new ChatClient({ ...rest, apiKey, fetch: deps.fetch, onRetry: deps.onRetry });
+    this.#onFatal = deps.onFatal;
     this.#limiter = new Semaphore(rest.concurrency);
     this.#cache = deps.cache ?? new MemoryJudgeCache();
+  }
+
+  /** The line of the first fatal failure (wrong key, wrong URL, no server, ...), undefined while there is none. */
+  get fatal(): string | undefined {
+    return this.#fatal;
   }
 
   /** A snapshot of the counters. */
@@ -258,8 +209,10 @@ export class LlmJudge implements Judge {
         return { type: 'hit', record };
       }
       if (isAborted(signal)) return { type: 'fail', status: 'error', reason: 'aborted', error: 'aborted' };
+      if (this.#fatal !== undefined) return { type: 'fail', status: 'error', reason: 'fatal', error: this.#fatal };
       const out = await this.send(kind, messages, json, signal);
       if (out === 'aborted') return { type: 'fail', status: 'error', reason: 'aborted', error: 'aborted' };
+      if (out === 'fatal') return { type: 'fail', status: 'error', reason: 'fatal', error: this.#fatal ?? 'fatal' };
       this.count(out);
       const auto = this.config.structuredOutput === 'auto';
       if (!out.ok) {
@@ -268,7 +221,8 @@ export class LlmJudge implements Judge {
           continue;
         }
         const reason = out.kind === 'http' ? `http-${out.status}` : out.kind;
-        return { type: 'fail', status: out.kind === 'bad-response' ? 'malformed' : 'error', reason, error: out.message };
+        if (out.fatal !== undefined) this.latchFatal(out.fatal);
+        return { type: 'fail', status: out.kind === 'bad-response' ? 'malformed' : 'error', reason, error: out.fatal ?? out.message };
       }
       if (auto) this.#jsonAccepted = json ? true : jsonRejected ? false : this.#jsonAccepted;
       return { type: 'reply', content: out.content, json, truncated: out.finishReason === 'length', key };
@@ -276,13 +230,21 @@ export class LlmJudge implements Judge {
     return { type: 'fail', status: 'error', reason: 'http-400', error: 'the server rejected every output mode' };
   }
 
+  private latchFatal(line: string): void {
+    if (this.#fatal !== undefined) return;
+    this.#fatal = line;
+    this.#stats.fatal = line;
+    this.#onFatal?.(line);
+  }
+
   /** One request through the limiter; a queued request whose signal aborts is never sent. */
-  private async send(kind: Kind, messages: ChatMessage[], json: boolean, signal?: AbortSignal): Promise<ChatOutcome | 'aborted'> {
+  private async send(kind: Kind, messages: ChatMessage[], json: boolean, signal?: AbortSignal): Promise<ChatOutcome | 'aborted' | 'fatal'> {
     const schema = kind === 'rubric' ? RUBRIC_SCHEMA : GRADE_SCHEMA;
     const request = { messages, ...(json ? { schema: { name: kind === 'rubric' ? 'rubric' : 'grade', schema: schema as unknown as Record<string, unknown> } } : {}) };
     const child = childSignal(signal);
     try {
-      return await this.#limiter.run(() => {
+      return await this.#limiter.run(async () => {
+        if (this.#fatal !== undefined) return 'fatal' as const; // queued behind a call that just failed fatally: send nothing
         this.#stats.calls++;
         if (kind === 'rubric') this.#stats.rubricCalls++;
         return this.#client.complete(request, child.signal);

@@ -1,7 +1,9 @@
 // Import of question + reference datasets from JSONL, GSM8K's format read as is. Every non-empty
 // line ends up either as a problem or as an error with its line number and reason; nothing is
 // dropped silently. Text the tokenizer cannot encode is kept (judges read any text) with a warning.
+// File-level problems (empty, UTF-16, CR-only line endings) come from the JSONL reader as one message.
 
+import { readJsonlObjects } from '../util/jsonl';
 import { TokenizerError, encode } from './tokenizer';
 import { normalizeNumber } from './numbers';
 
@@ -14,15 +16,17 @@ export interface DatasetProblem {
 }
 
 export interface DatasetIssue {
-  line: number;
+  line: number; // 0: the file as a whole
   reason: string;
 }
 
 export interface DatasetImport {
   problems: DatasetProblem[];
   errors: DatasetIssue[]; // lines not imported
-  warnings: DatasetIssue[]; // imported lines the policy's tokenizer cannot encode
+  warnings: DatasetIssue[]; // imported lines with a caveat (characters the tokenizer cannot encode, no final answer)
   lines: number; // non-empty lines seen: problems.length + errors.length
+  notes: string[]; // file-level facts (encoding, line endings)
+  fatal?: string; // the file as a whole is unusable: empty, binary, UTF-16 without a byte-order mark
 }
 
 const FINAL_LINE = /^[ \t]*####[ \t]*(.*?)[ \t]*$/m;
@@ -33,14 +37,15 @@ export function stripCalculatorNotes(text: string): string {
   return text.replace(CALCULATOR_NOTE, '');
 }
 
-/** The "#### n" final answer of a GSM8K solution, canonical when numeric; null if absent. */
+/** The "#### n" final answer of a GSM8K solution, canonical when numeric; null if absent or empty. */
 export function gsm8kFinal(solution: string): string | null {
   const m = FINAL_LINE.exec(solution);
   if (!m || m[1] === '') return null;
   return normalizeNumber(m[1]) ?? m[1];
 }
 
-function encodeProblem(text: string): string | null {
+/** Why the tokenizer cannot encode `text`, or null when it can. */
+export function unencodable(text: string): string | null {
   try {
     encode(text);
     return null;
@@ -56,47 +61,42 @@ function encodeProblem(text: string): string | null {
  * (the final answer). When `reference`/`solution` is given, a short `answer` is the final answer.
  */
 export function parseDataset(text: string, source = 'data'): DatasetImport {
-  const out: DatasetImport = { problems: [], errors: [], warnings: [], lines: 0 };
-  const rows = text.replace(/^\uFEFF/, '').split(/\r?\n/); // a byte-order mark is not part of line 1's JSON
-  rows.forEach((row, i) => {
-    const line = i + 1;
-    if (row.trim() === '') return;
-    out.lines++;
-    const fail = (reason: string) => out.errors.push({ line, reason });
-    let obj: unknown;
-    try {
-      obj = JSON.parse(row);
-    } catch (e) {
-      return fail(`bad JSON: ${(e as Error).message}`);
-    }
-    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return fail('not a JSON object');
-    const o = obj as Record<string, unknown>;
-    if (!('question' in o)) return fail('missing field "question"');
-    if (typeof o.question !== 'string') return fail('field "question" is not a string');
-    if (o.question.trim() === '') return fail('empty question');
-    for (const k of ['reference', 'solution', 'answer', 'final'] as const) {
-      if (k in o && typeof o[k] !== 'string' && typeof o[k] !== 'number') return fail(`field "${k}" is not a string or number`);
-    }
+  const read = readJsonlObjects(text);
+  const out: DatasetImport = { problems: [], errors: [...read.errors], warnings: [], lines: read.lines, notes: read.notes };
+  if (read.fatal) return { ...out, fatal: read.fatal };
+  for (const { line, value: o } of read.rows) {
+    const fail = (reason: string) => void out.errors.push({ line, reason });
+    if (!('question' in o)) { fail('missing field "question"'); continue; }
+    if (typeof o.question !== 'string') { fail('field "question" is not a string'); continue; }
+    if (o.question.trim() === '') { fail('empty question'); continue; }
+    const badType = (['reference', 'solution', 'answer', 'final'] as const).find((k) => k in o && typeof o[k] !== 'string' && typeof o[k] !== 'number');
+    if (badType) { fail(`field "${badType}" is not a string or number`); continue; }
     const str = (k: string) => (o[k] === undefined ? undefined : String(o[k]));
     const given = str('reference') ?? str('solution');
     const answerField = str('answer');
     // without reference/solution, "answer" must be a GSM8K solution: text ending in a "#### n" line
     const solution = given ?? (answerField?.includes('####') ? answerField : undefined);
     if (solution === undefined) {
-      return fail(answerField !== undefined
+      fail(answerField !== undefined
         ? 'field "answer" has no "#### <final answer>" line and there is no "reference" or "solution" field'
         : 'missing field: "reference", "solution" or "answer" (GSM8K style, with a final #### line)');
+      continue;
     }
     const reference = stripCalculatorNotes(solution).trim();
-    if (reference === '') return fail('empty reference solution');
+    if (reference === '') { fail('empty reference solution'); continue; }
+    const hashLine = FINAL_LINE.exec(solution);
+    if (hashLine && hashLine[1] === '' && str('final') === undefined) { fail('the "####" line has no final answer after it: write the answer after "#### "'); continue; }
     const rawFinal = str('final') ?? gsm8kFinal(solution) ?? (given !== undefined ? answerField : undefined);
+    if (rawFinal !== undefined && rawFinal.trim() === '') { fail(`field "${str('final') !== undefined ? 'final' : 'answer'}" (the final answer) is empty`); continue; }
     const answer = rawFinal === undefined ? undefined : normalizeNumber(rawFinal) ?? rawFinal.trim();
-    const id = o.id !== undefined && (typeof o.id === 'string' || typeof o.id === 'number') ? String(o.id) : `${source}:${line}`;
-    out.problems.push({ id, question: o.question, reference, answer: answer === '' ? undefined : answer, line });
+    const id = typeof o.id === 'string' || typeof o.id === 'number' ? String(o.id) : `${source}:${line}`;
+    out.problems.push({ id, question: o.question, reference, ...(answer !== undefined ? { answer } : {}), line });
+    if (answer === undefined) out.warnings.push({ line, reason: 'no final answer ("final" field or "#### n" line): the judge can grade it, but correctness cannot be checked' });
     for (const [field, value] of [['question', o.question], ['reference', reference]] as const) {
-      const why = encodeProblem(value);
+      const why = unencodable(value);
       if (why) out.warnings.push({ line, reason: `${field}: ${why} (kept for judge use; the policy cannot read it)` });
     }
-  });
+  }
+  out.errors.sort((a, b) => a.line - b.line);
   return out;
 }

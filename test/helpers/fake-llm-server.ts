@@ -1,10 +1,15 @@
 // A real HTTP server on 127.0.0.1 (random port) that speaks the chat-completions protocol and
 // misbehaves on purpose, for the LLM judge tests. What it does is chosen per request: a queue of
 // scripted replies first, else markers like [[score:7]] in the prompt, else a plain valid reply.
-// It records every request and the most requests it ever had in flight at once.
+// It records every request and the most requests it ever had in flight at once, and lets tests wait
+// for events (n requests seen, n in flight, all answered) instead of sleeping for a guessed time.
+// Like real servers it serves only POST /v1/chat/completions (404 elsewhere) and, when `models` is
+// set, only those models (404 "model not found" otherwise, as Ollama and OpenAI answer).
+// useFakeLlmServer() gives a test file one server, reset before each test.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 
 /** One reply. Fields not given fall back to a well-formed 200 with a score of 4. */
 export interface FakeReply {
@@ -17,6 +22,7 @@ export interface FakeReply {
   delayMs?: number; // wait this long before answering
   bodyDelayMs?: number; // send the headers at once, the body this much later
   hang?: boolean; // never answer
+  bodyHang?: boolean; // send the headers, never the body
 }
 
 export interface FakeRequest {
@@ -53,8 +59,9 @@ export function rubricReply(req: FakeRequest): FakeReply {
 /**
  * The marker language (markers are written into the graded text): [[score:K]] replies "Score: K";
  * [[noscore]] replies without a score line; [[echo:K]] quotes the whole prompt, then "Score: K";
- * [[status:N]] answers HTTP N; [[delay:MS]] answers after MS; [[echokey]] answers 500 with the
- * request's Authorization header in the error body. No marker: rubric or a score of 4.
+ * [[status:N]] answers HTTP N; [[delay:MS]] answers after MS; [[hang]] never answers; [[echokey]]
+ * answers 500 with the request's Authorization header in the error body. No marker: rubric or a
+ * score of 4.
  */
 export const markerResponder: FakeResponder = (req) => {
   const m = /\[\[(\w+)(?::([^\]]*))?\]\]/.exec(req.text);
@@ -72,6 +79,8 @@ export const markerResponder: FakeResponder = (req) => {
       return { status: Number(arg), body: JSON.stringify({ error: { message: `scripted ${arg}` } }) };
     case 'delay':
       return { ...scoreReply(req, 3), delayMs: Number(arg) };
+    case 'hang':
+      return { hang: true };
     case 'echokey':
       return { status: 500, body: JSON.stringify({ error: { message: `server saw ${req.authorization}` } }) };
     default:
@@ -85,7 +94,10 @@ export class FakeLlmServer {
   maxInFlight = 0;
   /** Answer 400 to any request with response_format, like a server without structured output. */
   rejectJsonSchema = false;
+  /** When set, a request for another model is answered 404 "model not found". */
+  models: string[] | null = null;
   private readonly queue: FakeReply[] = [];
+  private waiters: { test: () => boolean; resolve: () => void }[] = [];
 
   private constructor(
     private readonly server: Server,
@@ -113,6 +125,34 @@ export class FakeLlmServer {
     this.queue.length = 0;
     this.maxInFlight = this.inFlight;
     this.rejectJsonSchema = false;
+    this.models = null;
+  }
+
+  /** Resolves once `test` holds (checked now and after every arrival and every closed request). */
+  waitUntil(test: () => boolean): Promise<void> {
+    if (test()) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ test, resolve }));
+  }
+
+  /** Resolves once at least n requests have arrived since the last reset. */
+  waitForRequests(n: number): Promise<void> {
+    return this.waitUntil(() => this.requests.length >= n);
+  }
+
+  /** Resolves once at least n requests are in flight at the same time. */
+  waitForInFlight(n: number): Promise<void> {
+    return this.waitUntil(() => this.inFlight >= n);
+  }
+
+  /** Resolves once no request is in flight (every one answered, or closed by the client). */
+  waitForIdle(): Promise<void> {
+    return this.waitUntil(() => this.inFlight === 0);
+  }
+
+  private notify(): void {
+    const still: typeof this.waiters = [];
+    for (const w of this.waiters) (w.test() ? w.resolve : () => still.push(w))();
+    this.waiters = still;
   }
 
   async close(): Promise<void> {
@@ -127,6 +167,7 @@ export class FakeLlmServer {
     res.on('close', () => {
       if (counted) this.inFlight--;
       counted = false;
+      this.notify();
     });
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -147,9 +188,18 @@ export class FakeLlmServer {
       json: body.response_format?.type === 'json_schema',
       rubric: schemaName === 'rubric' || /Checkpoint 1: \.\.\./.test(text),
     };
+    const path = (req.url ?? '').split('?')[0];
+    if (req.method !== 'POST' || path !== '/v1/chat/completions') {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('404 page not found');
+      return;
+    }
     this.requests.push(fr);
+    this.notify();
     let reply: FakeReply;
-    if (this.rejectJsonSchema && body.response_format) {
+    if (this.models && !this.models.includes(body.model ?? '')) {
+      reply = { status: 404, body: JSON.stringify({ error: { message: `model "${body.model}" not found, try pulling it first` } }) };
+    } else if (this.rejectJsonSchema && body.response_format) {
       reply = { status: 400, body: JSON.stringify({ error: { message: 'response_format is not supported' } }) };
     } else {
       reply = this.queue.shift() ?? (await this.responder(fr));
@@ -169,6 +219,10 @@ export class FakeLlmServer {
         usage: { ...(reply.usage ?? DEFAULT_USAGE), total_tokens: 0 },
       });
     res.writeHead(status, { 'content-type': 'application/json', ...reply.headers });
+    if (reply.bodyHang) {
+      res.flushHeaders();
+      return;
+    }
     if (reply.bodyDelayMs) {
       res.flushHeaders();
       await new Promise((r) => setTimeout(r, reply.bodyDelayMs));
@@ -176,4 +230,23 @@ export class FakeLlmServer {
     }
     res.end(payload);
   }
+}
+
+/**
+ * One server for a test file: started before the first test, closed after the last, and before each
+ * test reset, with `responder` (default: the marker language) restored. Read `.server` inside tests.
+ */
+export function useFakeLlmServer(responder: FakeResponder = markerResponder): { server: FakeLlmServer } {
+  const holder = {} as { server: FakeLlmServer };
+  beforeAll(async () => {
+    holder.server = await FakeLlmServer.start(responder);
+  });
+  afterAll(async () => {
+    await holder.server.close();
+  });
+  beforeEach(() => {
+    holder.server.reset();
+    holder.server.responder = responder;
+  });
+  return holder;
 }

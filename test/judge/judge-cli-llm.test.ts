@@ -2,25 +2,15 @@
 // the calibration table from LLM grades, the API key read from the environment only (sent in the
 // header, never printed), judge failures counted and left out of the table (never scored as 0),
 // the concurrency bound, the output modes, and the refusals of the LLM options.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { judgeCli, type JudgeCliIo } from '../../src/cli/judge';
 import { generateCalibrationSet, isCorrect } from '../../src/judge/calibration';
-import { FakeLlmServer, rubricReply, scoreReply, type FakeReply, type FakeRequest } from '../helpers/fake-llm-server';
+import { rubricReply, scoreReply, useFakeLlmServer, type FakeReply, type FakeRequest } from '../helpers/fake-llm-server';
 
 const KEY = 'sk-cli-SECRET-4b1d9e77aa';
 const N = 10;
 
-let server: FakeLlmServer;
-beforeAll(async () => {
-  server = await FakeLlmServer.start();
-});
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(() => {
-  server.reset();
-  server.responder = fairJudge;
-});
+const fake = useFakeLlmServer((req) => fairJudge(req));
 
 const block = (text: string, tag: string) => new RegExp(`<${tag}>\\n([\\s\\S]*?)\\n</${tag}>`).exec(text)?.[1];
 
@@ -52,7 +42,8 @@ function memoryIo(env: Record<string, string | undefined> = {}) {
   return { io, out, err };
 }
 
-const llmArgs = () => ['--generate', String(N), '--seed', '1', '--judge', 'llm', '--base-url', server.baseUrl, '--model', 'fake-judge'];
+// --no-cache: every run here must reach the server (the disk cache has its own test in judge-cli-fatal).
+const llmArgs = () => ['--generate', String(N), '--seed', '1', '--judge', 'llm', '--base-url', fake.server.baseUrl, '--model', 'fake-judge', '--no-cache'];
 
 describe('npm run judge -- --judge llm', () => {
   it('prints the calibration table from LLM grades, with the key from the environment only', async () => {
@@ -66,13 +57,13 @@ describe('npm run judge -- --judge llm', () => {
     expect(table).toMatch(/^wrong reference\s+10\s+0\s/m);
     expect(m.err.join('\n')).toMatch(/^llm judge: \d+ calls, \d+ cache hits, 0 retries, \d+ tokens, cost 0\.0000; failed grades \(left out of the table, never scored\): none$/);
     // explicit rubrics: one per (problem, reference) shown; none without a reference
-    const rubrics = server.requests.filter((r) => r.rubric);
+    const rubrics = fake.server.requests.filter((r) => r.rubric);
     expect(rubrics.length).toBeGreaterThanOrEqual(N + 1);
     expect(rubrics.length).toBeLessThanOrEqual(2 * N);
-    expect(server.requests.filter((r) => !r.rubric)).toHaveLength(3 * N);
-    expect(server.requests.every((r) => r.json && r.body.temperature === 0)).toBe(true); // 'auto': JSON accepted
-    expect(server.maxInFlight).toBeLessThanOrEqual(3);
-    expect(server.requests.every((r) => r.authorization === `Bearer ${KEY}`)).toBe(true);
+    expect(fake.server.requests.filter((r) => !r.rubric)).toHaveLength(3 * N);
+    expect(fake.server.requests.every((r) => r.json && r.body.temperature === 0)).toBe(true); // 'auto': JSON accepted
+    expect(fake.server.maxInFlight).toBeLessThanOrEqual(3);
+    expect(fake.server.requests.every((r) => r.authorization === `Bearer ${KEY}`)).toBe(true);
     expect(JSON.stringify([m.out, m.err])).not.toContain(KEY.slice(3));
   });
 
@@ -82,8 +73,8 @@ describe('npm run judge -- --judge llm', () => {
     try {
       const m = memoryIo({});
       expect(await judgeCli([...llmArgs(), '--structured', 'off', '--rubric', 'implicit'], m.io)).toBe(0);
-      expect(server.requests).toHaveLength(3 * N);
-      expect(server.requests.every((r) => r.authorization === undefined && !r.json)).toBe(true);
+      expect(fake.server.requests).toHaveLength(3 * N);
+      expect(fake.server.requests.every((r) => r.authorization === undefined && !r.json)).toBe(true);
       expect(m.out.join('\n')).toMatch(/^reference\s+10\s+0\s+\d+\s+0\.0%\s+0\.0%/m); // text replies, same grades
     } finally {
       if (saved === undefined) delete process.env.OPENAI_API_KEY;
@@ -92,7 +83,7 @@ describe('npm run judge -- --judge llm', () => {
   });
 
   it('counts judge failures with their reasons and leaves them out of the table, never scored', async () => {
-    server.responder = (req) => {
+    fake.server.responder = (req) => {
       if (!block(req.text, 'reference') && !req.rubric) return { content: 'I cannot grade this without a reference.' }; // no score line
       return fairJudge(req);
     };
@@ -104,7 +95,7 @@ describe('npm run judge -- --judge llm', () => {
     expect(none.fnr).toBeNull(); // NaN in JSON: nothing graded, nothing to measure
     expect(r.stats.find((s) => s.condition === 'reference')).toMatchObject({ graded: N, failed: 0 });
     expect(m.err.join('\n')).toMatch(new RegExp(`failed grades \\(left out of the table, never scored\\): no-score ${N}$`));
-    expect(server.requests.every((q) => q.authorization === `Bearer ${KEY}`)).toBe(true); // OPENAI_API_KEY by default
+    expect(fake.server.requests.every((q) => q.authorization === `Bearer ${KEY}`)).toBe(true); // OPENAI_API_KEY by default
     expect(JSON.stringify([m.out, m.err])).not.toContain(KEY.slice(3));
   });
 
@@ -123,6 +114,6 @@ describe('npm run judge -- --judge llm', () => {
       expect(m.err[0], argv.join(' ')).toMatch(msg);
       expect(JSON.stringify(m.err)).not.toContain(KEY.slice(3));
     }
-    expect(server.requests).toHaveLength(0);
+    expect(fake.server.requests).toHaveLength(0);
   });
 });

@@ -128,3 +128,14 @@ describe('prompts', () => {
     expect(text).toContain('No reference solution is available');
   });
 });
+
+describe('Score: k/5', () => {
+  it('reads k out of 5, and no other denominator', () => {
+    expect(parseScoreText('Good.\nScore: 4/5')).toMatchObject({ status: 'ok', k: 4, rationale: 'Good.' });
+    expect(parseScoreText('Good.\n**Score: 2 / 5**.')).toMatchObject({ status: 'ok', k: 2 });
+    expect(parseScoreText('Good.\nScore: 8/10')).toMatchObject({ status: 'out-of-range', k: null, error: 'score 8/10 is not on the 1..5 scale (only k/5 is read)' });
+    expect(parseScoreText('Good.\nScore: 6/5')).toMatchObject({ status: 'out-of-range', k: null });
+    expect(parseScoreText('Good.\nScore: /5')).toMatchObject({ status: 'no-score', k: null });
+    expect(parseScoreText('Good.\nScore: 4/five')).toMatchObject({ status: 'no-score', k: null });
+  });
+});

@@ -2,11 +2,11 @@
 // keys or records, console output, the judge object, or constructor errors, whatever fails, even
 // when the server echoes the key back in an error body. Without a key, none is sent, not even one
 // found in OPENAI_API_KEY.
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MemoryJudgeCache, type JudgeCacheRecord } from '../../src/judge/cache';
 import { LlmJudge, type LlmJudgeConfig } from '../../src/judge/llm';
 import type { JudgeProblem } from '../../src/judge/types';
-import { FakeLlmServer, markerResponder } from '../helpers/fake-llm-server';
+import { markerResponder, useFakeLlmServer } from '../helpers/fake-llm-server';
 
 const KEY = 'sk-SECRET-do-not-leak-7f3a91c2';
 
@@ -19,24 +19,16 @@ class RecordingCache extends MemoryJudgeCache {
   }
 }
 
-let server: FakeLlmServer;
-beforeAll(async () => {
-  server = await FakeLlmServer.start();
-});
-afterAll(async () => {
-  await server.close();
-});
+const fake = useFakeLlmServer();
 afterEach(() => {
   vi.restoreAllMocks();
-  server.reset();
-  server.responder = markerResponder;
 });
 
 const problem: JudgeProblem = { id: 'p1', question: 'Q: 7*6', reference: 'Seven sixes make 42.' };
 
 function judge(cfg: Partial<LlmJudgeConfig>, cache: RecordingCache): LlmJudge {
   return new LlmJudge(
-    { baseUrl: server.baseUrl, model: 'fake-judge', apiKey: KEY, timeoutMs: 80, maxRetries: 1, retryBaseMs: 2, retryMaxMs: 5, ...cfg },
+    { baseUrl: fake.server.baseUrl, model: 'fake-judge', apiKey: KEY, timeoutMs: 1000, maxRetries: 1, retryBaseMs: 2, retryMaxMs: 5, ...cfg },
     { cache },
   );
 }
@@ -53,23 +45,27 @@ describe('API key hygiene', () => {
     const judges: LlmJudge[] = [];
     for (const structuredOutput of ['off', 'json_schema'] as const) {
       for (const rubricMode of ['explicit', 'implicit'] as const) {
+        // One judge per kind of failure: a fatal one (the 401, the non-chat body) latches its judge.
         const j = judge({ structuredOutput, rubricMode }, cache);
-        judges.push(j);
-        for (const marker of ['[[score:5]]', '[[noscore]]', '[[score:9]]', '[[status:500]]', '[[status:401]]', '[[echokey]]', '[[delay:300]]']) {
+        for (const marker of ['[[score:5]]', '[[noscore]]', '[[score:9]]', '[[status:500]]', '[[echokey]]', '[[status:401]]']) {
           returned.push(await j.outcome(problem, `A: 42 ${marker}`));
           returned.push(await j.process(problem, `### 7*6=42 ${marker}\n### A: 42`));
         }
-        server.script({ content: '{"analysis": "cut', finishReason: 'length' }, { body: 'not json' });
-        returned.push(await j.outcome({ ...problem, id: 'p2', question: 'Q: 8*6' }, 'x'), await j.outcome(problem, 'y'));
+        const hung = judge({ structuredOutput, rubricMode: 'implicit', timeoutMs: 100, maxRetries: 0 }, cache); // a reply that never comes
+        returned.push(await hung.outcome(problem, 'A: 42 [[hang]]'));
+        const cut = judge({ structuredOutput, rubricMode: 'implicit' }, cache);
+        fake.server.script({ content: '{"analysis": "cut', finishReason: 'length' }, { body: 'not json' });
+        returned.push(await cut.outcome({ ...problem, id: 'p2', question: 'Q: 8*6' }, 'x'), await cut.outcome(problem, 'y'));
         const ctrl = new AbortController();
-        const pending = j.outcome(problem, 'A: 42 [[delay:200]]', { signal: ctrl.signal });
+        const pending = hung.outcome(problem, 'A: 42 [[hang]] again', { signal: ctrl.signal });
         ctrl.abort();
         returned.push(await pending);
-        returned.push(j.stats());
+        judges.push(j, hung, cut);
+        returned.push(j.stats(), hung.stats(), cut.stats());
       }
     }
     // Rubric failure whose server error echoes the key.
-    server.responder = (req) => (req.rubric ? { status: 403, body: JSON.stringify({ error: { message: `denied for ${req.authorization}` } }) } : markerResponder(req));
+    fake.server.responder = (req) => (req.rubric ? { status: 403, body: JSON.stringify({ error: { message: `denied for ${req.authorization}` } }) } : markerResponder(req));
     const rj = judge({ rubricMode: 'explicit' }, cache);
     judges.push(rj);
     returned.push(await rj.outcome({ ...problem, id: 'p3', question: 'Q: 9*6' }, 'A: 54'), rj.stats());
@@ -80,7 +76,7 @@ describe('API key hygiene', () => {
     // Configuration errors.
     for (const bad of [{ baseUrl: 'not a url' }, { timeoutMs: -1 }, { maxRetries: 1.5 }, { concurrency: 0 }]) {
       try {
-        new LlmJudge({ baseUrl: server.baseUrl, model: 'm', apiKey: KEY, ...bad });
+        new LlmJudge({ baseUrl: fake.server.baseUrl, model: 'm', apiKey: KEY, ...bad });
       } catch (e) {
         thrown.push(e, String(e), (e as Error).message, (e as Error).stack);
       }
@@ -92,7 +88,7 @@ describe('API key hygiene', () => {
     expect([...statuses].sort()).toEqual(['error', 'malformed', 'no-score', 'ok', 'out-of-range']);
     const echoed = returned.filter((r) => JSON.stringify(r).includes('[redacted]'));
     expect(echoed.length).toBeGreaterThan(0); // the server echoed the key; it was redacted
-    expect(server.requests.every((r) => r.authorization === `Bearer ${KEY}`)).toBe(true);
+    expect(fake.server.requests.every((r) => r.authorization === `Bearer ${KEY}`)).toBe(true);
 
     const everything = JSON.stringify({ returned, thrown: thrown.map(String), cache: cache.written, judges, logged });
     expect(everything).not.toContain(KEY);
@@ -105,10 +101,10 @@ describe('API key hygiene', () => {
     const saved = process.env.OPENAI_API_KEY;
     process.env.OPENAI_API_KEY = 'sk-from-the-environment';
     try {
-      const j = new LlmJudge({ baseUrl: server.baseUrl, model: 'm', structuredOutput: 'off', rubricMode: 'implicit' });
+      const j = new LlmJudge({ baseUrl: fake.server.baseUrl, model: 'm', structuredOutput: 'off', rubricMode: 'implicit' });
       expect(await j.outcome(problem, 'A: 42 [[score:5]]')).toMatchObject({ k: 5, status: 'ok' });
-      expect(server.requests).toHaveLength(1);
-      expect(server.requests[0].authorization).toBeUndefined();
+      expect(fake.server.requests).toHaveLength(1);
+      expect(fake.server.requests[0].authorization).toBeUndefined();
     } finally {
       if (saved === undefined) delete process.env.OPENAI_API_KEY;
       else process.env.OPENAI_API_KEY = saved;
