@@ -1,6 +1,7 @@
 // The LLM judge's settings with their defaults (each with its reason) and its counters: plain data,
 // safe to log or send to the UI (no key, no texts). The judge itself: llm.ts.
 
+import type { ChatOutcome } from './llm-client';
 import type { ParseStatus, RubricMode } from './types';
 
 export type StructuredOutput = 'auto' | 'json_schema' | 'off';
@@ -69,3 +70,16 @@ export function emptyStats(): LlmJudgeStats {
   };
 }
 
+
+/** Adds one finished request (retries included) to the counters. */
+export function countOutcome(s: LlmJudgeStats, out: ChatOutcome, prices: Pick<LlmJudgeConfig, 'pricePer1kInput' | 'pricePer1kOutput'>): void {
+  s.attempts += out.attempts;
+  s.retries += Math.max(0, out.attempts - 1);
+  if (!out.ok) return;
+  s.answered++;
+  s.promptTokens += out.promptTokens;
+  s.completionTokens += out.completionTokens;
+  s.cost += (out.promptTokens / 1000) * prices.pricePer1kInput + (out.completionTokens / 1000) * prices.pricePer1kOutput;
+  s.latencyMsTotal += out.latencyMs;
+  s.latencyMsMax = Math.max(s.latencyMsMax, out.latencyMs);
+}

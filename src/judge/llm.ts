@@ -11,7 +11,7 @@ import { MemoryJudgeCache, isValidRecord, judgeCacheKey, type JudgeCache, type J
 import { ChatClient, type ChatOutcome, type RetryEvent } from './llm-client';
 import { AbortedError, Semaphore, childSignal, isAborted, raceAbort } from './llm-limiter';
 import { parseGradeReply, parseRubricReply } from './llm-parse';
-import { DEFAULT_LLM_JUDGE_CONFIG, emptyStats, type LlmJudgeConfig, type LlmJudgeStats } from './llm-config';
+import { DEFAULT_LLM_JUDGE_CONFIG, countOutcome, emptyStats, type LlmJudgeConfig, type LlmJudgeStats } from './llm-config';
 import { splitSegments } from './segments';
 import { GRADE_SCHEMA, PROMPT_VERSION, RUBRIC_SCHEMA, outcomeMessages, processMessages, rubricMessages, type ChatMessage } from './prompts';
 import {
@@ -213,7 +213,7 @@ export class LlmJudge implements Judge {
       const out = await this.send(kind, messages, json, signal);
       if (out === 'aborted') return { type: 'fail', status: 'error', reason: 'aborted', error: 'aborted' };
       if (out === 'fatal') return { type: 'fail', status: 'error', reason: 'fatal', error: this.#fatal ?? 'fatal' };
-      this.count(out);
+      countOutcome(this.#stats, out, this.config);
       const auto = this.config.structuredOutput === 'auto';
       if (!out.ok) {
         if (json && auto && out.kind === 'http' && (out.status === 400 || out.status === 422)) {
@@ -255,19 +255,6 @@ export class LlmJudge implements Judge {
     } finally {
       child.dispose();
     }
-  }
-
-  private count(out: ChatOutcome): void {
-    const s = this.#stats;
-    s.attempts += out.attempts;
-    s.retries += Math.max(0, out.attempts - 1);
-    if (!out.ok) return;
-    s.answered++;
-    s.promptTokens += out.promptTokens;
-    s.completionTokens += out.completionTokens;
-    s.cost += (out.promptTokens / 1000) * this.config.pricePer1kInput + (out.completionTokens / 1000) * this.config.pricePer1kOutput;
-    s.latencyMsTotal += out.latencyMs;
-    s.latencyMsMax = Math.max(s.latencyMsMax, out.latencyMs);
   }
 
   // A cache that fails (quota, a closed database) or holds a damaged record costs a call, never a grade.

@@ -1,7 +1,8 @@
 // Checkpoint format: save -> load -> save is bit-exact (weights and optimiser state), corrupt files
 // are refused with a reason, and a resumed trainer continues exactly where the saved one stopped.
 import { describe, it, expect } from 'vitest';
-import { encodeCheckpoint, decodeCheckpoint } from '../../src/model/checkpoint';
+import { encodeCheckpoint, decodeCheckpoint, type CheckpointHeader } from '../../src/model/checkpoint';
+import { VOCAB } from '../../src/tasks/tokenizer';
 import { buildLayout, initParams } from '../../src/model/params';
 import { Pretrainer } from '../../src/model/trainer';
 import { DEFAULT_PRETRAIN, type PretrainOptions } from '../../src/model/trainer-api';
@@ -47,6 +48,37 @@ describe('checkpoint format', () => {
     expect(() => decodeCheckpoint(foreign.buffer)).toThrow(/missing its config, step, total or sections/);
   });
 
+  it('carries the tokenizer vocabulary when the config uses it; files without it still read', () => {
+    const C99 = { ...CONFIG, vocabSize: VOCAB.length };
+    const bytes = encodeCheckpoint(C99, 0, { params: initParams(C99, buildLayout(C99), 1) });
+    const h = decodeCheckpoint(bytes).header;
+    expect(h.tokenizer).toEqual({ type: 'char', vocab: [...VOCAB], pad: 0, bos: 1, eos: 2 });
+    expect(h.tokenizer!.vocab.slice(0, 5)).toEqual(['<pad>', '<bos>', '<eos>', '\n', ' ']);
+    const old = rewriteHeader(bytes, (x) => void delete x.tokenizer); // as written before the field existed
+    expect(decodeCheckpoint(old).header.tokenizer).toBeUndefined();
+    expect(() => decodeCheckpoint(rewriteHeader(bytes, (x) => void x.tokenizer!.vocab.pop()))).toThrow(/tokenizer must be \{type: "char", vocab: 99 strings\}/);
+    const C37 = { ...CONFIG, vocabSize: 37 }; // not the character vocabulary: no tokenizer to describe
+    expect(decodeCheckpoint(encodeCheckpoint(C37, 0, { params: initParams(C37, buildLayout(C37), 1) })).header.tokenizer).toBeUndefined();
+  });
+
+  it('refuses a step that is negative or not an integer, and a tensors table that disagrees with the config', () => {
+    const params = initParams(CONFIG, buildLayout(CONFIG), 1);
+    expect(() => encodeCheckpoint(CONFIG, -1, { params })).toThrow('checkpoint step must be an integer >= 0, got -1');
+    const bytes = encodeCheckpoint(CONFIG, 5, { params, 'adam.m': params, 'adam.v': params });
+    const cases: [(h: CheckpointHeader) => void, string | RegExp][] = [
+      [(h) => void (h.step = -3), 'checkpoint step must be an integer >= 0, got -3'],
+      [(h) => void (h.step = 2.5), 'checkpoint step must be an integer >= 0, got 2.5'],
+      [(h) => void (h.optimizer!.step = -1), 'checkpoint optimizer.step must be an integer >= 0, got -1'],
+      [(h) => void (h.tensors[2].name = 'h0.ln1.weight'), /^checkpoint tensors\[2\] is \{"name":"h0.ln1.weight","shape":\[16\],"offset":\d+\}, but the config's layout has \{"name":"h0.ln1.w","shape":\[16\],"offset":\d+\}$/],
+      [(h) => void (h.tensors[4].shape = [48, 16]), /tensors\[4\] is .*"shape":\[48,16\].*layout has .*"name":"h0.qkv.w","shape":\[16,48\]/],
+      [(h) => void (h.tensors[1].offset += 64), /tensors\[1\] is .*but the config's layout has/],
+      [(h) => void h.tensors.pop(), /tensors table has \d+ entries, its config's layout has \d+/],
+      [(h) => void ((h as { tensors: unknown }).tensors = 'none'), 'checkpoint header has no tensors table'],
+    ];
+    for (const [edit, msg] of cases) expect(() => decodeCheckpoint(rewriteHeader(bytes, edit))).toThrow(msg);
+    expect(decodeCheckpoint(rewriteHeader(bytes, () => undefined)).header.step).toBe(5); // the rewrite itself is sound
+  });
+
   it('GPU trainer: save -> load -> save is bit-exact and training resumes identically', async () => {
     const g = await testGpu();
     const corpus = builtinCorpus({ count: 50, maxOperand: 20, seed: 1 });
@@ -67,3 +99,20 @@ describe('checkpoint format', () => {
     b.destroy();
   });
 });
+
+/** The same checkpoint with its JSON header edited (the data sections moved to the new alignment). */
+function rewriteHeader(buf: ArrayBuffer, edit: (h: CheckpointHeader) => void): ArrayBuffer {
+  const dv = new DataView(buf);
+  const len = dv.getUint32(12, true);
+  const header = JSON.parse(new TextDecoder().decode(new Uint8Array(buf, 16, len))) as CheckpointHeader;
+  const data = new Uint8Array(buf, Math.ceil((16 + len) / 4) * 4);
+  edit(header);
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const start = Math.ceil((16 + json.length) / 4) * 4;
+  const out = new Uint8Array(start + data.length);
+  out.set(new Uint8Array(buf, 0, 12));
+  new DataView(out.buffer).setUint32(12, json.length, true);
+  out.set(json, 16);
+  out.set(data, start);
+  return out.buffer;
+}
