@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { acquireGpu } from '../gpu/device';
 import { PipelineCache } from '../gpu/pipelines';
-import { VOCAB_SIZE } from '../tasks/tokenizer';
+import { VOCAB_SIZE } from '../model/tokenizer';
 import { benchMatmul, formatMatmulTable, modelMatmulShapes, squareShapes } from './bench/matmul-bench';
 import { benchTrainStep } from './bench/train-bench';
 import { benchSampling } from './bench/sample-bench';

@@ -1,9 +1,7 @@
-// Policy-loss kernels: bind buffers and build dispatches for shaders/policy_loss_{forward,backward}.wgsl
-// and shaders/opsd_advantage.wgsl. Per-token math only; the mask and the aggregation arrive as `weight`.
+// Policy-loss kernels: bind buffers and build dispatches for shaders/policy_loss_{forward,backward}.wgsl. Per-token math only; the mask and the aggregation arrive as `weight`.
 
 import forwardCode from '../../shaders/policy_loss_forward.wgsl?raw';
 import backwardCode from '../../shaders/policy_loss_backward.wgsl?raw';
-import opsdCode from '../../shaders/opsd_advantage.wgsl?raw';
 import { makeDispatch, type Buf, type Dispatch, type Gpu } from '../gpu/dispatch';
 import { UniformWriter } from '../gpu/buffers';
 import type { PolicyLossHp } from '../ref/policy_loss';
@@ -39,9 +37,3 @@ export function policyLossBackward(
 }
 
 /** adv (N) = logpTeacher (N) - logpStudent (N): the OPSD per-token advantage. */
-export function opsdAdvantage(gpu: Gpu, adv: Buf, logpStudent: Buf, logpTeacher: Buf, N: number): Dispatch {
-  return makeDispatch(gpu, {
-    name: 'opsd_advantage', code: opsdCode, constants: { WG },
-    buffers: [adv, logpStudent, logpTeacher], uniform: new UniformWriter().u32(N).bytes(), workgroups: grid1d(N, WG),
-  });
-}

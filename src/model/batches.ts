@@ -2,7 +2,7 @@
 // <bos> text <eos>; each row of a batch starts at the <bos> of a random example (so position 0 is
 // always <bos>, as at generation time) and runs on through the following examples.
 
-import { encode, BOS_ID, EOS_ID } from '../tasks/tokenizer';
+import { encode, BOS_ID, EOS_ID } from './tokenizer';
 import { mulberry32, type Rng } from '../util/rng';
 
 export interface Batch {

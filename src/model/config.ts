@@ -2,7 +2,7 @@
 // learned positions, output layer tied to the token embedding). Defaults give ~117K parameters:
 // big enough to learn the arithmetic formats, small enough to train on a CPU WebGPU adapter.
 
-import { VOCAB_SIZE } from '../tasks/tokenizer';
+import { VOCAB_SIZE } from './tokenizer';
 import { fieldChecks } from '../util/validate';
 
 export interface ModelConfig {

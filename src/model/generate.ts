@@ -5,7 +5,7 @@
 import type { GpuDecoder } from './decode';
 import { sampleRollouts } from './sampling';
 import type { Gpu } from '../gpu/dispatch';
-import { encode, decode, BOS_ID, EOS_ID } from '../tasks/tokenizer';
+import { encode, decode, BOS_ID, EOS_ID } from './tokenizer';
 import type { GenerateOptions } from './trainer-api';
 
 /** Continues each prompt with the decoder's model; temperature 0 is greedy. Returns the continuations without the prompts. */

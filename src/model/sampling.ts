@@ -10,7 +10,7 @@ import { sampleTokens } from '../kernels/sample';
 import { rolloutAdvance } from '../kernels/rollout_advance';
 import { encode, releaseDispatches, type Dispatch, type Gpu } from '../gpu/dispatch';
 import { storageBuffer, readI32, readU32 } from '../gpu/buffers';
-import { PAD_ID } from '../tasks/tokenizer';
+import { PAD_ID } from './tokenizer';
 
 /** Fills seqs past each row's length: a valid id, so the lockstep steps of ended rows embed safely. */
 export const PAD_TOKEN = PAD_ID;

@@ -1,6 +1,6 @@
 // CPU reference for the per-token RL policy loss (PPO clipped surrogate, asymmetric clip, k3 KL, entropy
-// bonus) and the OPSD advantage. Mirrors shaders/policy_loss_{forward,backward}.wgsl and
-// shaders/opsd_advantage.wgsl. No aggregation here: `weight` (src/rl/aggregation.ts) carries it.
+// bonus). Mirrors shaders/policy_loss_{forward,backward}.wgsl. No aggregation here: `weight`
+// (src/rl/aggregation.ts) carries it.
 
 /** Hyper-parameters of the policy loss (method.md, "The policy loss"). */
 export interface PolicyLossHp {
@@ -79,17 +79,4 @@ export function policyLossBackward(
     dlogp[t] += w * (dpg + dkl);
     dentropy[t] += -w * hp.entCoef;
   }
-}
-
-/**
- * adv (N) = logpTeacher - logpStudent: on-policy self-distillation (method.md, OPSD). Fed to the
- * clipped loss with beta 0, its gradient lowers the per-token reverse KL log pi_s - log pi_t.
- */
-export function opsdAdvantage(
-  adv: Float32Array, // (N) written
-  logpStudent: Float32Array, // (N) student log-prob of its own sampled token
-  logpTeacher: Float32Array, // (N) frozen teacher's log-prob of that token, with the reference in context
-  N: number,
-): void {
-  for (let t = 0; t < N; t++) adv[t] = logpTeacher[t] - logpStudent[t];
 }

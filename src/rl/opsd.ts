@@ -2,7 +2,7 @@
 // problem AND the reference solution in context. teacherBatch rebuilds each sampled sequence as
 // <bos> prompt "Reference: " reference "\n" response, so the teacher scores the student's own tokens.
 
-import { encode, BOS_ID } from '../tasks/tokenizer';
+import { encode, BOS_ID } from '../model/tokenizer';
 import { responseTokens, type SequenceBatch } from './rl-batch';
 
 export const TEACHER_PREFIX = 'Reference: ';
@@ -35,4 +35,17 @@ export function teacherBatch(student: SequenceBatch, ctx: TeacherContext[], G: n
     lengths[s] = row.length;
   }
   return { S, Tmax, seqs, promptLens, lengths };
+}
+
+/**
+ * OPSD's per-token signal on the student's own samples (method.md): A_t = log p_teacher(y_t | x, ref,
+ * y<t) - log p_student(y_t | x, y<t), one array per response, used as the advantage of the clipped
+ * loss with beta 0, so descent lowers the reverse KL to the teacher.
+ */
+export function opsdAdvantages(student: Float32Array[], teacher: Float32Array[]): Float32Array[] {
+  if (student.length !== teacher.length) throw new Error(`OPSD: ${student.length} student rows and ${teacher.length} teacher rows`);
+  return student.map((st, s) => {
+    if (teacher[s].length !== st.length) throw new Error(`OPSD row ${s}: ${st.length} student and ${teacher[s].length} teacher log-probs`);
+    return st.map((x, t) => teacher[s][t] - x);
+  });
 }

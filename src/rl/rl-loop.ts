@@ -10,11 +10,10 @@ import { RlPolicy } from './policy';
 import { groupAdvantages, type TrajectoryScore, type ScoredTrajectory } from './advantages';
 import { lossWeights } from './aggregation';
 import { toGrid, gridLength, scatterResponse, gatherResponse, responseLength, responseTokens, textOffsetsToTokens, type SequenceBatch } from './rl-batch';
-import { teacherBatch } from './opsd';
-import { opsdAdvantage } from '../ref/policy_loss';
+import { teacherBatch, opsdAdvantages } from './opsd';
 import { stepMetrics, type StepMetrics } from './step-metrics';
 import { validateRlConfig, type RlConfig } from './rl-config';
-import { encode, decode, BOS_ID, EOS_ID, SPECIAL_TOKENS } from '../tasks/tokenizer';
+import { encode, decode, BOS_ID, EOS_ID, SPECIAL_TOKENS } from '../model/tokenizer';
 import type { Gpu } from '../gpu/dispatch';
 import type { PgReport } from './policy';
 
@@ -106,7 +105,7 @@ export class RlLoop {
 
     // 4. Advantages and loss masks per response token.
     const adv = c.advantage === 'opsd'
-      ? await this.opsdAdvantages(batch, T, logpOld as Float32Array, prompts, references as string[])
+      ? await this.teacherAdvantages(batch, T, logpOld as Float32Array, prompts, references as string[])
       : this.groupAdvantages(batch, scored, truncated);
 
     // 5. The update: epochs x mini-batches of rows.
@@ -145,19 +144,14 @@ export class RlLoop {
   }
 
   /** OPSD: A_t = log p_teacher(y_t | x, ref, y<t) - log p_student(y_t | x, y<t); the teacher is the frozen start model. */
-  private async opsdAdvantages(batch: SequenceBatch, T: number, logpStudent: Float32Array, prompts: string[], references: string[]) {
+  private async teacherAdvantages(batch: SequenceBatch, T: number, logpStudent: Float32Array, prompts: string[], references: string[]) {
     const G = this.cfg.groupSize;
     const tb = teacherBatch(batch, prompts.map((p, i) => ({ prompt: p, reference: references[i] })), G, this.policy.config.contextLength);
     const Tt = gridLength(tb, this.policy.config.contextLength);
     const tg = toGrid(tb, Tt);
     this.policy.setGrid(tg.tokens, tg.targets);
     const teacher = gatherResponse(tb, Tt, await this.policy.logprobs(tb.S, Tt, 'ref'));
-    const student = gatherResponse(batch, T, logpStudent);
-    const advs = student.map((st, s) => {
-      const a = new Float32Array(st.length);
-      opsdAdvantage(a, st, teacher[s], st.length);
-      return a;
-    });
+    const advs = opsdAdvantages(gatherResponse(batch, T, logpStudent), teacher);
     return { advs, masks: advs.map((a) => new Float32Array(a.length).fill(1)), dropped: 0, zeroStd: 0 };
   }
 

@@ -2,7 +2,7 @@
 // of the human reference. Sequences are <bos> prompt reference <eos>; only reference tokens (and the
 // closing <eos>) are in the loss, weighted 1/count.
 
-import { encode, BOS_ID, EOS_ID } from '../tasks/tokenizer';
+import { encode, BOS_ID, EOS_ID } from '../model/tokenizer';
 import { toGrid, gridLength, type SequenceBatch } from './rl-batch';
 import type { RlPolicy, OptimHyper } from './policy';
 

@@ -1,7 +1,8 @@
 // Finite-difference check of the policy-loss CPU reference backward (clipped and unclipped tokens,
 // both advantage signs, KL on and off, entropy bonus, masked tokens), and the OPSD advantage.
 import { describe, expect, it } from 'vitest';
-import { policyLossForward, policyLossBackward, opsdAdvantage, type PolicyLossHp } from '../../src/ref/policy_loss';
+import { policyLossForward, policyLossBackward, type PolicyLossHp } from '../../src/ref/policy_loss';
+import { opsdAdvantages } from '../../src/rl/opsd';
 import { mulberry32, randomFloats } from '../../src/util/rng';
 import { gradCheck } from '../helpers/gradcheck';
 
@@ -71,8 +72,7 @@ describe('ref policy loss', () => {
   });
 
   it('opsd advantage is logpTeacher - logpStudent', () => {
-    const adv = new Float32Array(3);
-    opsdAdvantage(adv, Float32Array.from([-1, -0.5, -3]), Float32Array.from([-2, -0.5, -1]), 3);
+    const [adv] = opsdAdvantages([Float32Array.from([-1, -0.5, -3])], [Float32Array.from([-2, -0.5, -1])]);
     expect(Array.from(adv)).toEqual([-1, 0, 2]);
   });
 });

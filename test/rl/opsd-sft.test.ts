@@ -8,7 +8,7 @@ import { sftStep, sftBatch } from '../../src/rl/sft';
 import { RlPolicy } from '../../src/rl/policy';
 import { CpuModel } from '../../src/model/cpu-model';
 import type { ModelConfig } from '../../src/model/config';
-import { VOCAB_SIZE, encode, BOS_ID } from '../../src/tasks/tokenizer';
+import { VOCAB_SIZE, encode, BOS_ID } from '../../src/model/tokenizer';
 import { testGpu } from '../helpers/gpu';
 
 const CONFIG: ModelConfig = { vocabSize: VOCAB_SIZE, contextLength: 48, dModel: 16, nLayers: 1, nHeads: 2, mlpWidth: 32 };

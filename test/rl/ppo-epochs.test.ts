@@ -23,12 +23,12 @@ async function clipAfterOneStep(over: Partial<RlConfig>) {
 describe('PPO epochs and mini-batches', () => {
   it('one epoch, one mini-batch: ratio 1, no clipping, KL 0', async () => {
     const m = await clipAfterOneStep({ epochs: 1, miniBatches: 1 });
-    expect(m['clip_ratio/low_mean'] + m['clip_ratio/high_mean']).toBe(0);
-    expect(m.kl).toBeCloseTo(0, 6);
+    expect(m['rl/clip_ratio/low_mean'] + m['rl/clip_ratio/high_mean']).toBe(0);
+    expect(m['rl/kl']).toBeCloseTo(0, 6);
   });
   it('three epochs of two mini-batches: later updates see moved ratios and clip', async () => {
     const m = await clipAfterOneStep({ epochs: 3, miniBatches: 2 });
-    expect(m['clip_ratio/low_mean'] + m['clip_ratio/high_mean']).toBeGreaterThan(0);
-    expect(m.kl).toBeGreaterThan(0);
+    expect(m['rl/clip_ratio/low_mean'] + m['rl/clip_ratio/high_mean']).toBeGreaterThan(0);
+    expect(m['rl/kl']).toBeGreaterThan(0);
   });
 });

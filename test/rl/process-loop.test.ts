@@ -7,7 +7,7 @@ import { MODEL_PRESETS } from '../../src/model/config';
 import { splitSegments, segmentStarts } from '../../src/judge/segments';
 import { segmentAdvantages, spreadSegments } from '../../src/rl/advantages';
 import { textOffsetsToTokens } from '../../src/rl/rl-batch';
-import { SPECIAL_TOKENS } from '../../src/tasks/tokenizer';
+import { SPECIAL_TOKENS } from '../../src/model/tokenizer';
 import { testGpu } from '../helpers/gpu';
 
 describe('process rewards in the RL loop', () => {

@@ -2,7 +2,7 @@
 // judge's text offsets to token indices when a response holds special tokens (which decode to nothing).
 import { describe, it, expect } from 'vitest';
 import { toGrid, scatterResponse, gatherResponse, textOffsetsToTokens, type SequenceBatch } from '../../src/rl/rl-batch';
-import { SPECIAL_TOKENS, PAD_ID, EOS_ID, encode, decode } from '../../src/tasks/tokenizer';
+import { SPECIAL_TOKENS, PAD_ID, EOS_ID, encode, decode } from '../../src/model/tokenizer';
 import { stepMetrics } from '../../src/rl/step-metrics';
 
 const isSpecial = (id: number) => id < SPECIAL_TOKENS;

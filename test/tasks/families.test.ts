@@ -6,7 +6,7 @@ import { extractAnswer } from '../../src/tasks/checker';
 import { taskConfig } from '../../src/tasks/config';
 import { FAMILY_NAMES, TASK_FAMILIES, taskFamily } from '../../src/tasks/families';
 import { sameNumber } from '../../src/tasks/numbers';
-import { encode } from '../../src/tasks/tokenizer';
+import { encode } from '../../src/model/tokenizer';
 import { parseChainPrompt } from '../../src/tasks/chain';
 import { carrySteps, parseCarryPrompt } from '../../src/tasks/carry';
 import { parseLinearPrompt } from '../../src/tasks/linear';

@@ -12,7 +12,7 @@ import { sampleTokens } from '../../kernels/sample';
 import { rolloutAdvance } from '../../kernels/rollout_advance';
 import { encode, releaseDispatches, type Dispatch, type Gpu } from '../../gpu/dispatch';
 import { storageBuffer, upload, readI32, readU32 } from '../../gpu/buffers';
-import { BOS_ID } from '../../tasks/tokenizer';
+import { BOS_ID } from '../../model/tokenizer';
 
 export interface SampleBenchRow {
   preset: string;

@@ -1,7 +1,7 @@
 // Tokenizer: round trips every task text, keeps its fixed ids, and names the character and position
 // it cannot encode.
 import { describe, expect, it } from 'vitest';
-import { BOS_ID, EOS_ID, PAD_ID, TokenizerError, VOCAB_SIZE, decode, encode } from '../../src/tasks/tokenizer';
+import { BOS_ID, EOS_ID, PAD_ID, TokenizerError, VOCAB_SIZE, decode, encode } from '../../src/model/tokenizer';
 import { pretrainCorpus } from '../../src/tasks/splits';
 
 describe('tokenizer', () => {

@@ -1,0 +1,100 @@
+// An RL run as a RunJob: each step draws P problems from a seeded stream, samples G responses each,
+// scores them with the job's scorer (answer checker or judge), and runs the policy update (RlLoop).
+// Its checkpoint holds the policy, AdamW's state and the frozen reference, and its meta the step and
+// the prompts solved so far, so a resumed job continues bit-identically (the stream is fast-forwarded).
+
+import type { Gpu } from '../gpu/dispatch';
+import { decodeCheckpoint, encodeCheckpoint } from '../model/checkpoint';
+import { RlPolicy } from '../rl/policy';
+import { RlLoop, type Scored, type Trace } from '../rl/rl-loop';
+import type { RlStart } from '../rl/rl-session';
+import type { RlConfig } from '../rl/rl-config';
+import type { JobStep, Preview, RunJob } from './job';
+
+/** What the loop needs of a problem: the prompt the policy sees, and (OPSD only) the hidden reference. */
+export interface RlProblem {
+  id: string;
+  prompt: string;
+  reference?: string;
+}
+
+export interface RlJobSpec<P extends RlProblem> {
+  cfg: RlConfig;
+  steps: number; // the step budget
+  draw: () => P; // the next problem of a seeded stream (P draws per step, in order)
+  score: (problem: P, response: string, truncated: boolean) => Promise<Scored>;
+  meta?: Record<string, unknown>; // provenance written into every checkpoint
+}
+
+export interface TracesPreview extends Preview {
+  kind: 'traces';
+  data: { problems: RlProblem[]; G: number; traces: Trace[] };
+}
+
+interface SavedJobState {
+  unlocked: string[]; // ids of training prompts with at least one correct sample so far
+  adamStep: number; // AdamW updates taken (epochs x mini-batches per RL step)
+}
+
+export class RlJob<P extends RlProblem> implements RunJob {
+  readonly kind = 'rl';
+  readonly unlocked = new Set<string>();
+
+  private constructor(readonly loop: RlLoop, private readonly spec: RlJobSpec<P>) {}
+
+  /** A new RL run from start weights (a fresh AdamW; the reference is the start model). */
+  static create<P extends RlProblem>(gpu: Gpu, start: RlStart, spec: RlJobSpec<P>): RlJob<P> {
+    const policy = new RlPolicy(gpu, start.config, start.params, spec.cfg.promptsPerStep * spec.cfg.groupSize);
+    return new RlJob(new RlLoop(gpu, policy, spec.cfg), spec);
+  }
+
+  /** Continues a run from one of its own checkpoints (same spec): weights, AdamW, reference, stream position. */
+  static resume<P extends RlProblem>(gpu: Gpu, bytes: ArrayBuffer, spec: RlJobSpec<P>): RlJob<P> {
+    const ck = decodeCheckpoint(bytes);
+    const { params, ref, 'adam.m': m, 'adam.v': v } = ck.sections;
+    const saved = (ck.header.meta?.rlJob ?? undefined) as SavedJobState | undefined;
+    if (!params || !ref || !m || !v || !saved || !Number.isInteger(saved.adamStep)) {
+      throw new Error('this checkpoint is not one an RL run wrote mid-run (it lacks the reference, the optimiser state or the run state): start the run again');
+    }
+    const policy = new RlPolicy(gpu, ck.header.config, params, spec.cfg.promptsPerStep * spec.cfg.groupSize, { ref, adam: { m, v, step: saved.adamStep } });
+    const job = new RlJob(new RlLoop(gpu, policy, spec.cfg), spec);
+    job.loop.stepCount = ck.header.step;
+    for (const id of saved.unlocked) job.unlocked.add(id);
+    for (let i = 0; i < ck.header.step * spec.cfg.promptsPerStep; i++) spec.draw(); // the stream where it was
+    return job;
+  }
+
+  get total(): number {
+    return this.spec.steps;
+  }
+
+  get stepCount(): number {
+    return this.loop.stepCount;
+  }
+
+  async step(): Promise<JobStep> {
+    const { cfg } = this.spec;
+    const problems = Array.from({ length: cfg.promptsPerStep }, () => this.spec.draw());
+    const references = cfg.advantage === 'opsd' ? problems.map((p, i) => {
+      if (p.reference === undefined) throw new Error(`OPSD needs the reference of every problem; problem ${i} (${p.id}) has none`);
+      return p.reference;
+    }) : undefined;
+    const r = await this.loop.step(problems.map((p) => p.prompt), (item, response, truncated) => this.spec.score(problems[item], response, truncated), references);
+    r.traces.forEach((t, s) => {
+      if (t.correct === 1) this.unlocked.add(problems[Math.floor(s / cfg.groupSize)].id);
+    });
+    const preview: TracesPreview = { kind: 'traces', step: r.step, data: { problems, G: cfg.groupSize, traces: r.traces } };
+    return { step: r.step, values: { ...r.metrics, 'rl/solvable_unlocked': this.unlocked.size }, previews: [preview] };
+  }
+
+  async saveCheckpoint(): Promise<ArrayBuffer> {
+    const policy = this.loop.policy;
+    const [params, { ref, adam }] = await Promise.all([policy.params(), policy.resumeState()]);
+    const state: SavedJobState = { unlocked: [...this.unlocked], adamStep: adam.step };
+    return encodeCheckpoint(policy.config, this.stepCount, { params, 'adam.m': adam.m, 'adam.v': adam.v, ref }, { ...this.spec.meta, rlJob: state });
+  }
+
+  destroy(): void {
+    this.loop.destroy();
+  }
+}
