@@ -13,7 +13,7 @@
 import type { ModelConfig } from './config';
 import { validateModelConfig } from './config';
 import { buildLayout } from './params';
-import { BOS_ID, EOS_ID, PAD_ID, VOCAB } from '../tasks/tokenizer';
+import { BOS_ID, EOS_ID, PAD_ID, VOCAB } from './tokenizer';
 
 export const CHECKPOINT_MAGIC = 'EXPRLCKP';
 export const CHECKPOINT_VERSION = 1;

@@ -4,7 +4,7 @@
 // File-level problems (empty, UTF-16, CR-only line endings) come from the JSONL reader as one message.
 
 import { readJsonlObjects } from '../util/jsonl';
-import { TokenizerError, encode } from './tokenizer';
+import { TokenizerError, encode } from '../model/tokenizer';
 import { normalizeNumber } from './numbers';
 
 export interface DatasetProblem {

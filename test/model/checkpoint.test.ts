@@ -2,7 +2,7 @@
 // are refused with a reason, and a resumed trainer continues exactly where the saved one stopped.
 import { describe, it, expect } from 'vitest';
 import { encodeCheckpoint, decodeCheckpoint, type CheckpointHeader } from '../../src/model/checkpoint';
-import { VOCAB } from '../../src/tasks/tokenizer';
+import { VOCAB } from '../../src/model/tokenizer';
 import { buildLayout, initParams } from '../../src/model/params';
 import { Pretrainer } from '../../src/model/trainer';
 import { DEFAULT_PRETRAIN, type PretrainOptions } from '../../src/model/trainer-api';
