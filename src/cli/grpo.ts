@@ -1,16 +1,20 @@
-// `npm run grpo -- <options>`: sparse-reward GRPO under Node on WebGPU. Takes a checkpoint (or a
-// fresh seeded model for the `digits` task), prints one metrics line per step, writes a checkpoint.
+// `npm run grpo -- <options>`: sparse-reward GRPO under Node on WebGPU through the shared run
+// lifecycle. Takes a checkpoint (or a fresh seeded model for the `digits` task), prints one metrics
+// line per step, writes a checkpoint (every --checkpoint-every steps and at the end; --resume continues).
 
 import { parseArgs } from 'node:util';
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { acquireGpu } from '../gpu/device';
 import { PipelineCache } from '../gpu/pipelines';
 import { MODEL_PRESETS } from '../model/config';
 import { DEFAULT_RL, type RlConfig } from '../rl/rl-config';
-import { createRlLoop, startFromCheckpoint, startFresh, rlCheckpoint } from '../rl/rl-session';
-import { VERIFIABLE_TASKS, problemStream } from '../tasks/verifiable';
+import { startFromCheckpoint, startFresh } from '../rl/rl-session';
+import { VERIFIABLE_TASKS, problemStream, type VerifiableProblem } from '../tasks/verifiable';
+import { RlJob, type RlProblem } from '../run/rl-job';
+import { formatMetric, METRICS, type MetricName } from '../run/metric-names';
 import { UsageError, intArg, floatArg, choiceArg, runCli } from './args';
+import { driveToFiles, reportOutcome } from './drive';
 
 const HELP = `usage: npm run grpo -- [options]
   --task NAME        (default add) ${Object.entries(VERIFIABLE_TASKS).map(([k, t]) => `${k}: ${t.description}`).join('; ')}
@@ -25,13 +29,14 @@ const HELP = `usage: npm run grpo -- [options]
   --beta X           KL coefficient (default ${DEFAULT_RL.beta})
   --temperature X    sampling temperature (default ${DEFAULT_RL.temperature})
   --seed N           seed of the problems and the sampler (default ${DEFAULT_RL.seed})
-  --out FILE         checkpoint written at the end (default runs/grpo.ckpt)`;
+  --out FILE         checkpoint (default runs/grpo.ckpt); metrics go to FILE.metrics.jsonl
+  --checkpoint-every N  steps between checkpoints (default 10)
+  --resume           continue from the checkpoint at --out (same options), if it exists`;
 
-const COLUMNS: [string, string, number][] = [
-  ['reward', 'reward', 3], ['reward_std', 'std', 3], ['frac_reward_zero_std', 'zero_std', 2], ['kl', 'kl', 5], ['entropy', 'entropy', 3],
-  ['clip_ratio/low_mean', 'clip_lo', 3], ['clip_ratio/high_mean', 'clip_hi', 3], ['grad_norm', 'grad', 3],
-  ['completions/mean_length', 'len', 1], ['completions/max_length', 'len_max', 0], ['completions/clipped_ratio', 'trunc', 2],
-  ['tokens_per_s', 'tok/s', 0], ['timing/sample_s', 'sample_s', 2], ['timing/reward_s', 'reward_s', 2], ['timing/update_s', 'update_s', 2],
+const COLUMNS: MetricName[] = [
+  'rl/reward', 'rl/reward_std', 'rl/frac_reward_zero_std', 'rl/kl', 'rl/entropy', 'rl/clip_ratio/low_mean', 'rl/clip_ratio/high_mean',
+  'rl/grad_norm', 'rl/completions/mean_length', 'rl/completions/max_length', 'rl/completions/clipped_ratio', 'rl/tokens_per_s',
+  'rl/timing/sample_s', 'rl/timing/reward_s', 'rl/timing/update_s',
 ];
 
 async function main(): Promise<void> {
@@ -39,7 +44,8 @@ async function main(): Promise<void> {
     options: {
       task: { type: 'string' }, checkpoint: { type: 'string' }, fresh: { type: 'string' }, 'init-seed': { type: 'string' }, steps: { type: 'string' },
       prompts: { type: 'string' }, group: { type: 'string' }, 'max-new': { type: 'string' }, lr: { type: 'string' },
-      beta: { type: 'string' }, temperature: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' },
+      beta: { type: 'string' }, temperature: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' },
+      'checkpoint-every': { type: 'string' }, resume: { type: 'boolean' }, help: { type: 'boolean' },
     },
     strict: true,
   });
@@ -75,26 +81,35 @@ async function main(): Promise<void> {
   const steps = intArg('steps', values.steps, 20, 1, 1e6);
   const out = values.out ?? 'runs/grpo.ckpt';
 
+  const checkpointEvery = intArg('checkpoint-every', values['checkpoint-every'], 10, 1, 1e6);
+
   const { device, info } = await acquireGpu();
   console.log(`adapter: ${info.adapterName}${info.isFallback ? ' (CPU fallback)' : ''}`);
   const gpu = { device, pipelines: new PipelineCache(device) };
-  const loop = createRlLoop(gpu, start, cfg);
   const task = VERIFIABLE_TASKS[taskName];
   const next = problemStream(task, cfg.seed);
+  let n = 0;
+  const spec = {
+    cfg, steps,
+    draw: (): RlProblem & VerifiableProblem => ({ ...next(), id: String(n++) }),
+    score: async (p: VerifiableProblem, response: string) => {
+      const c = p.check(response);
+      return { score: { kind: 'outcome' as const, reward: c }, correct: c };
+    },
+    meta: { task: taskName, algorithm: 'grpo', rl: cfg },
+  };
+  const resuming = values.resume === true && existsSync(out);
+  const job = resuming ? RlJob.resume(gpu, (await readFile(out)).buffer as ArrayBuffer, spec) : RlJob.create(gpu, start, spec);
+  if (resuming) console.log(`resuming from ${out} at step ${job.stepCount}`);
   console.log(`task: ${taskName} (${task.description}); ${cfg.promptsPerStep} prompts x ${cfg.groupSize} samples per step`);
-  console.log(['step', ...COLUMNS.map(([, h]) => h)].map((h) => h.padStart(9)).join(''));
-  for (let i = 0; i < steps; i++) {
-    const problems = Array.from({ length: cfg.promptsPerStep }, next);
-    const r = await loop.step(problems.map((p) => p.prompt), async (item, response) => {
-      const c = problems[item].check(response);
-      return { score: { kind: 'outcome', reward: c }, correct: c };
-    });
-    console.log([String(r.step), ...COLUMNS.map(([k, , d]) => (k in r.metrics ? r.metrics[k].toFixed(d) : '-'))].map((s) => s.padStart(9)).join(''));
-  }
-  await mkdir(dirname(out), { recursive: true });
-  await writeFile(out, new Uint8Array(await rlCheckpoint(loop, { task: taskName, algorithm: 'grpo', rl: cfg })));
-  console.log(`checkpoint written to ${out}`);
-  loop.destroy();
+  console.log(['step', ...COLUMNS.map((k) => METRICS[k].short)].map((h) => h.padStart(9)).join(''));
+  const outcome = await driveToFiles(job, {
+    checkpointPath: out, metricsPath: `${out}.metrics.jsonl`, checkpointEvery, device,
+    onStep: (p) => console.log([String(p.step), ...COLUMNS.map((k) => formatMetric(k, p.values[k]))].map((x) => x.padStart(9)).join('')),
+  });
+  reportOutcome(outcome, out, job.stepCount);
+  if (outcome.status === 'done') console.log(`checkpoint written to ${out}`);
+  job.destroy();
 }
 
 void runCli(main);

@@ -6,7 +6,7 @@ import { RlLoop } from './rl-loop';
 import type { RlConfig } from './rl-config';
 import type { ModelConfig } from '../model/config';
 import { validateModelConfig } from '../model/config';
-import { decodeCheckpoint, encodeCheckpoint } from '../model/checkpoint';
+import { decodeCheckpoint } from '../model/checkpoint';
 import { buildLayout, initParams } from '../model/params';
 import type { Gpu } from '../gpu/dispatch';
 
@@ -33,9 +33,4 @@ export function startFresh(config: ModelConfig, seed: number): RlStart {
 export function createRlLoop(gpu: Gpu, start: RlStart, cfg: RlConfig): RlLoop {
   const policy = new RlPolicy(gpu, start.config, start.params, cfg.promptsPerStep * cfg.groupSize);
   return new RlLoop(gpu, policy, cfg);
-}
-
-/** The policy's current weights as a checkpoint (no optimiser state: RL stages restart AdamW). */
-export async function rlCheckpoint(loop: RlLoop, meta: Record<string, unknown>): Promise<ArrayBuffer> {
-  return encodeCheckpoint(loop.policy.config, loop.stepCount, { params: await loop.policy.params() }, meta);
 }
