@@ -3,6 +3,7 @@
 // The only GPU-to-CPU traffic of a step is the scalar loss and the squared gradient norm (8 bytes).
 
 import { validateModelConfig } from './config';
+import { fieldChecks } from '../util/validate';
 import type { GpuModel } from './gpu-model';
 import type { GpuAdamW } from './optimizer';
 import { TrainState } from './train-state';
@@ -22,18 +23,15 @@ const GENERATE_ROWS = 8;
 
 export function validatePretrainOptions(o: PretrainOptions): void {
   validateModelConfig(o.model);
-  const int = (name: keyof PretrainOptions, lo: number, hi: number) => {
-    const v = o[name] as number;
-    if (!Number.isInteger(v) || v < lo || v > hi) throw new Error(`${name} must be an integer in [${lo}, ${hi}], got ${v}`);
-  };
-  int('batchSize', 1, 1024);
-  int('seqLength', 2, o.model.contextLength);
-  int('steps', 1, 10_000_000);
-  int('warmupSteps', 0, 10_000_000);
-  int('seed', 0, 2 ** 31 - 1);
-  if (!(o.lr > 0 && o.lr < 1)) throw new Error(`lr must be in (0, 1), got ${o.lr}`);
-  if (!(o.weightDecay >= 0 && o.weightDecay < 1)) throw new Error(`weightDecay must be in [0, 1), got ${o.weightDecay}`);
-  if (!Number.isFinite(o.maxGradNorm)) throw new Error(`maxGradNorm must be a number, got ${o.maxGradNorm}`);
+  const f = fieldChecks(o);
+  f.int('batchSize', 1, 1024);
+  f.int('seqLength', 2, o.model.contextLength);
+  f.int('steps', 1, 10_000_000);
+  f.int('warmupSteps', 0, 10_000_000);
+  f.int('seed', 0, 2 ** 31 - 1);
+  f.num('lr', 0, 1, '()');
+  f.num('weightDecay', 0, 1, '[)');
+  f.finite('maxGradNorm');
 }
 
 export class Pretrainer {

@@ -9,7 +9,8 @@ import type { GpuModel } from '../model/gpu-model';
 import type { GpuAdamW } from '../model/optimizer';
 import { TrainState, type AdamState, type UpdateHyper } from '../model/train-state';
 import type { ModelConfig } from '../model/config';
-import { storageBuffer, upload, readF32 } from '../gpu/buffers';
+import { upload, readF32 } from '../gpu/buffers';
+import { BufferOwner } from '../gpu/owned';
 import { encode as encodePass, releaseDispatches, type Dispatch, type Gpu } from '../gpu/dispatch';
 import { logprobForward, logprobBackward } from '../kernels/logprob';
 import { policyLossForward, policyLossBackward, policyLossUniform, type PolicyLossHp } from '../kernels/policy_loss';
@@ -50,21 +51,29 @@ export class RlPolicy {
   readonly maxN: number;
   readonly bufs: Record<'logp' | 'entropy' | 'logpOld' | 'logpRef' | 'adv' | 'weight' | 'dlogp' | 'dentropy' | 'loss', GPUBuffer>;
   readonly terms: GPUBuffer; // (maxN,4)
+  private readonly owned: BufferOwner;
   private cache = new Map<string, Dispatch[]>();
   private pgCache = new Map<string, PgDispatches>();
 
   /** `resume` continues a saved RL run: its AdamW state and its frozen reference (else the start params). */
   constructor(readonly gpu: Gpu, readonly config: ModelConfig, params: Float32Array, readonly maxRows: number, resume?: { ref: Float32Array; adam: AdamState }) {
     const T = config.contextLength;
+    this.owned = new BufferOwner(gpu.device, 'rl.');
     this.state = new TrainState(gpu, config, maxRows, T, params, resume?.adam);
-    this.refParams = storageBuffer(gpu.device, 'refParams', this.model.layout.total, resume?.ref ?? params);
     this.maxN = maxRows * T;
-    const mk = (name: string, n = this.maxN) => storageBuffer(gpu.device, `rl.${name}`, n);
-    this.bufs = {
-      logp: mk('logp'), entropy: mk('entropy'), logpOld: mk('logpOld'), logpRef: mk('logpRef'), adv: mk('adv'),
-      weight: mk('weight'), dlogp: mk('dlogp'), dentropy: mk('dentropy'), loss: mk('loss', 1),
-    };
-    this.terms = mk('terms', this.maxN * 4);
+    const own = this.owned;
+    try {
+      this.refParams = own.storage('refParams', this.model.layout.total, resume?.ref ?? params);
+      const mk = (name: string, n = this.maxN) => own.storage(name, n);
+      this.bufs = {
+        logp: mk('logp'), entropy: mk('entropy'), logpOld: mk('logpOld'), logpRef: mk('logpRef'), adv: mk('adv'),
+        weight: mk('weight'), dlogp: mk('dlogp'), dentropy: mk('dentropy'), loss: mk('loss', 1),
+      };
+      this.terms = mk('terms', this.maxN * 4);
+    } catch (e) {
+      this.state.destroy(); // the owner has freed its own buffers
+      throw e;
+    }
   }
 
   get model(): GpuModel {
@@ -181,7 +190,6 @@ export class RlPolicy {
     this.cache.clear();
     this.pgCache.clear();
     this.state.destroy();
-    this.refParams.destroy();
-    for (const b of [...Object.values(this.bufs), this.terms]) b.destroy();
+    this.owned.destroyAll();
   }
 }

@@ -36,7 +36,7 @@ describe('pre-training step', () => {
     const g = await testGpu();
     const corpus = builtinCorpus({ count: 10, maxOperand: 9, seed: 1 });
     await expect(Pretrainer.create(g, { ...OPTS, seqLength: 100 }, corpus)).rejects.toThrow(/seqLength must be an integer in \[2, 24\]/);
-    await expect(Pretrainer.create(g, { ...OPTS, lr: -1 }, corpus)).rejects.toThrow(/lr must be in/);
+    await expect(Pretrainer.create(g, { ...OPTS, lr: -1 }, corpus)).rejects.toThrow(/lr must be a number in \(0, 1\)/);
     await expect(Pretrainer.create(g, OPTS, ['café'])).rejects.toThrow(/corpus example 1: cannot encode character "é"/);
   });
 });
