@@ -1,15 +1,15 @@
 // An RL run as a RunJob: each step draws P problems from a seeded stream, samples G responses each,
 // scores them with the job's scorer (answer checker or judge), and runs the policy update (RlLoop).
-// Its checkpoint holds the policy, AdamW's state and the frozen reference, and its meta the step and
-// the prompts solved so far, so a resumed job continues bit-identically (the stream is fast-forwarded).
+// Its checkpoint (policy-state.ts) holds the policy, AdamW's state, the frozen reference and the
+// prompts solved so far, so a resumed job continues bit-identically (the stream is fast-forwarded).
 
 import type { Gpu } from '../gpu/dispatch';
-import { decodeCheckpoint, encodeCheckpoint } from '../model/checkpoint';
 import { RlPolicy } from '../rl/policy';
 import { RlLoop, type Scored, type Trace } from '../rl/rl-loop';
 import type { RlStart } from '../rl/rl-session';
 import type { RlConfig } from '../rl/rl-config';
 import type { JobStep, Preview, RunJob } from './job';
+import { loadPolicyState, savePolicyState } from './policy-state';
 
 /** What the loop needs of a problem: the prompt the policy sees, and (OPSD only) the hidden reference. */
 export interface RlProblem {
@@ -33,7 +33,6 @@ export interface TracesPreview extends Preview {
 
 interface SavedJobState {
   unlocked: string[]; // ids of training prompts with at least one correct sample so far
-  adamStep: number; // AdamW updates taken (epochs x mini-batches per RL step)
 }
 
 export class RlJob<P extends RlProblem> implements RunJob {
@@ -50,17 +49,11 @@ export class RlJob<P extends RlProblem> implements RunJob {
 
   /** Continues a run from one of its own checkpoints (same spec): weights, AdamW, reference, stream position. */
   static resume<P extends RlProblem>(gpu: Gpu, bytes: ArrayBuffer, spec: RlJobSpec<P>): RlJob<P> {
-    const ck = decodeCheckpoint(bytes);
-    const { params, ref, 'adam.m': m, 'adam.v': v } = ck.sections;
-    const saved = (ck.header.meta?.rlJob ?? undefined) as SavedJobState | undefined;
-    if (!params || !ref || !m || !v || !saved || !Number.isInteger(saved.adamStep)) {
-      throw new Error('this checkpoint is not one an RL run wrote mid-run (it lacks the reference, the optimiser state or the run state): start the run again');
-    }
-    const policy = new RlPolicy(gpu, ck.header.config, params, spec.cfg.promptsPerStep * spec.cfg.groupSize, { ref, adam: { m, v, step: saved.adamStep } });
+    const { policy, step, job: saved } = loadPolicyState<SavedJobState>(gpu, bytes, spec.cfg.promptsPerStep * spec.cfg.groupSize);
     const job = new RlJob(new RlLoop(gpu, policy, spec.cfg), spec);
-    job.loop.stepCount = ck.header.step;
+    job.loop.stepCount = step;
     for (const id of saved.unlocked) job.unlocked.add(id);
-    for (let i = 0; i < ck.header.step * spec.cfg.promptsPerStep; i++) spec.draw(); // the stream where it was
+    for (let i = 0; i < step * spec.cfg.promptsPerStep; i++) spec.draw(); // the stream where it was
     return job;
   }
 
@@ -87,11 +80,9 @@ export class RlJob<P extends RlProblem> implements RunJob {
     return { step: r.step, values: { ...r.metrics, 'rl/solvable_unlocked': this.unlocked.size }, previews: [preview] };
   }
 
-  async saveCheckpoint(): Promise<ArrayBuffer> {
-    const policy = this.loop.policy;
-    const [params, { ref, adam }] = await Promise.all([policy.params(), policy.resumeState()]);
-    const state: SavedJobState = { unlocked: [...this.unlocked], adamStep: adam.step };
-    return encodeCheckpoint(policy.config, this.stepCount, { params, 'adam.m': adam.m, 'adam.v': adam.v, ref }, { ...this.spec.meta, rlJob: state });
+  saveCheckpoint(): Promise<ArrayBuffer> {
+    const state: SavedJobState = { unlocked: [...this.unlocked] };
+    return savePolicyState(this.loop.policy, this.stepCount, state, this.spec.meta);
   }
 
   destroy(): void {

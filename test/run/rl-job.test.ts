@@ -60,6 +60,6 @@ describe('RL job', () => {
     const { encodeCheckpoint } = await import('../../src/model/checkpoint');
     const start = startFresh(MODEL_PRESETS.tiny, 1);
     const plain = encodeCheckpoint(start.config, 3, { params: start.params });
-    expect(() => RlJob.resume(g, plain, spec())).toThrow(/not one an RL run wrote mid-run/);
+    expect(() => RlJob.resume(g, plain, spec())).toThrow(/not one a training job wrote mid-run/);
   });
 });

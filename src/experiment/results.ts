@@ -1,0 +1,119 @@
+// The results of an experiment as one JSON document (written by `npm run experiment`, read by the
+// page's results viewer), and the two views made from it: results.md (pass@1 and pass@k per arm and
+// stage, mean and 95% interval over seeds) and curves.csv (every per-step metric, long format).
+// Schema (RESULTS_SCHEMA): see the README's "Results file" section; bump the version on any change.
+
+import type { ArmId, ArmSpec } from './arms';
+import type { ExperimentOptions } from './options';
+import type { EvalResult } from '../run/eval-job';
+import type { MetricPoint } from '../store/types';
+
+export const RESULTS_SCHEMA = 'exprl-results/1';
+
+/** 'stage1': after Stage I (for Base: the pre-trained model); 'stage2': after Stage II. */
+export type Stage = 'stage1' | 'stage2';
+
+export interface CellResult {
+  arm: ArmId;
+  stage: Stage;
+  seed: number;
+  status: 'done' | 'pending';
+  steps: number; // training steps taken (0 for Base's Stage I)
+  trainSeconds: number;
+  evalSeconds: number;
+  curve: MetricPoint[]; // per-step metrics of the stage's training
+  eval?: EvalResult; // on the held-out split, after the stage
+}
+
+export interface ResultsFile {
+  schema: typeof RESULTS_SCHEMA;
+  name: string;
+  preset: string;
+  command: string; // how it was run
+  createdAt: string; // ISO time
+  updatedAt: string;
+  complete: boolean; // every cell done
+  wallSeconds: number; // summed over the sessions that ran it
+  adapter: string; // the WebGPU adapter
+  options: ExperimentOptions; // as run (never a key)
+  arms: Pick<ArmSpec, 'id' | 'label' | 'stageI' | 'why'>[];
+  cells: CellResult[];
+}
+
+// Two-sided 95% Student t quantiles for 1..10 degrees of freedom; 1.96 beyond.
+const T95 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228];
+
+/** Mean and half-width of the 95% interval (t distribution) of values; half-width NaN for one value. */
+export function meanCi(xs: number[]): { mean: number; half: number } {
+  const n = xs.length;
+  if (n === 0) return { mean: NaN, half: NaN };
+  const mean = xs.reduce((a, b) => a + b, 0) / n;
+  if (n < 2) return { mean, half: NaN };
+  const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
+  return { mean, half: (T95[n - 2] ?? 1.96) * (sd / Math.sqrt(n)) };
+}
+
+const pct = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(1) : '-');
+const cell = (xs: number[]) => {
+  const { mean, half } = meanCi(xs);
+  return Number.isFinite(half) ? `${pct(mean)} ± ${pct(half)}` : pct(mean);
+};
+
+/** One figure of every arm at one stage, over seeds (done cells only). */
+export function figures(r: ResultsFile, stage: Stage, pick: (e: EvalResult) => number | null): Map<ArmId, number[]> {
+  const out = new Map<ArmId, number[]>();
+  for (const c of r.cells) {
+    if (c.stage !== stage || c.status !== 'done' || !c.eval) continue;
+    const v = pick(c.eval);
+    if (v === null) continue;
+    out.set(c.arm, [...(out.get(c.arm) ?? []), v]);
+  }
+  return out;
+}
+
+/** results.md: the tables a reader compares arms with. */
+export function resultsMarkdown(r: ResultsFile): string {
+  const k = r.options.eval.k;
+  const seeds = r.options.seeds.length;
+  const lines = [
+    `# ${r.name} (${r.preset})`, '',
+    `${r.complete ? 'Complete' : 'Incomplete (some cells pending)'}; ${seeds} seed${seeds === 1 ? '' : 's'} (${r.options.seeds.join(', ')}); ` +
+      `${Math.round(r.wallSeconds / 60)} min of wall time on ${r.adapter}.`,
+    `Evaluation: ${r.options.eval.problems} held-out problems, n = ${r.options.eval.n} samples each at temperature ${r.options.eval.temperature}; ` +
+      `pass@1 and pass@${k} by the unbiased estimator, in %, mean ± 95% interval over seeds.`,
+    `Command: \`${r.command}\``, '',
+  ];
+  const stages: [Stage, string][] = r.options.stageII.steps > 0 ? [['stage1', 'after Stage I'], ['stage2', 'after Stage II']] : [['stage1', 'after Stage I']];
+  const head = ['arm', ...stages.flatMap(([, s]) => [`pass@1 ${s}`, `pass@${k} ${s}`, `judge score ${s}`])];
+  lines.push(`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`);
+  for (const arm of r.arms) {
+    const row = [arm.label];
+    for (const [stage] of stages) {
+      row.push(cell(figures(r, stage, (e) => e.passAt1).get(arm.id) ?? []));
+      row.push(cell(figures(r, stage, (e) => e.passAtK).get(arm.id) ?? []));
+      row.push(cell(figures(r, stage, (e) => e.judgeScore).get(arm.id) ?? []));
+    }
+    lines.push(`| ${row.join(' | ')} |`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** curves.csv: arm,stage,seed,step,metric,value for every per-step metric of every cell. */
+export function curvesCsv(r: ResultsFile): string {
+  const rows = ['arm,stage,seed,step,metric,value'];
+  for (const c of r.cells) {
+    for (const p of c.curve) {
+      for (const [m, v] of Object.entries(p.values)) rows.push(`${c.arm},${c.stage},${c.seed},${p.step},${m},${Number.isFinite(v) ? v : ''}`);
+    }
+  }
+  return rows.join('\n') + '\n';
+}
+
+/** Checks that a parsed JSON document is a results file this version reads; throws a clear message. */
+export function checkResultsFile(x: unknown): ResultsFile {
+  const r = x as Partial<ResultsFile>;
+  if (!r || typeof r !== 'object') throw new Error('not a results file: expected a JSON object');
+  if (r.schema !== RESULTS_SCHEMA) throw new Error(`not a results file this version reads: schema ${JSON.stringify(r.schema)}, expected ${RESULTS_SCHEMA}`);
+  if (!Array.isArray(r.cells) || !Array.isArray(r.arms) || !r.options) throw new Error('the results file lacks its cells, arms or options');
+  return r as ResultsFile;
+}

@@ -1,0 +1,157 @@
+// Evaluation as a RunJob (method.md, "What is measured"): n samples per held-out problem at a fixed
+// temperature, a batch of problems per step, counting the correct ones (c of n) per problem; with a
+// judge, also its whole-response score. The result gives pass@1 and pass@k by the unbiased estimator,
+// the mean judge score and the mean response length. The weights are frozen; the checkpoint holds the
+// counts so far, so a stopped evaluation resumes where it was.
+
+import type { Gpu } from '../gpu/dispatch';
+import { upload } from '../gpu/buffers';
+import { GpuModel } from '../model/gpu-model';
+import { GpuDecoder } from '../model/decode';
+import { sampleRollouts } from '../model/sampling';
+import { decodeCheckpoint, encodeCheckpoint } from '../model/checkpoint';
+import type { ModelConfig } from '../model/config';
+import { BOS_ID, EOS_ID, decode, encode } from '../model/tokenizer';
+import { meanPassAtK } from '../rl/metrics';
+import { sparseReward } from '../tasks/checker';
+import type { Problem } from '../tasks/problem';
+import type { Judge, RubricMode } from '../judge/types';
+import { judgeProblem } from './scorers';
+import type { JobStep, RunJob } from './job';
+
+export interface EvalSpec {
+  problems: Problem[]; // the held-out split
+  n: number; // samples per problem
+  k: number; // pass@k (k <= n)
+  temperature: number; // 0.8 (method.md)
+  maxNewTokens: number;
+  problemsPerStep: number; // problems sampled together (n rows each)
+  seed: number;
+  judge?: Judge; // for the mean judge score (optional)
+  rubricMode: RubricMode;
+  keepExamples: number; // responses kept for display (the first sample of the first problems)
+}
+
+export interface EvalExample {
+  id: string;
+  prompt: string;
+  answer: string;
+  response: string;
+  correct: 0 | 1;
+}
+
+export interface EvalResult {
+  n: number;
+  k: number;
+  temperature: number;
+  perProblem: { id: string; c: number }[]; // c correct of n, in problem order
+  passAt1: number;
+  passAtK: number;
+  judgeScore: number | null; // mean (k-1)/4 over samples the judge graded; null without a judge
+  judgeFailures: number; // samples whose grade did not parse (left out of the mean)
+  meanLength: number; // response tokens
+  examples: EvalExample[];
+}
+
+interface Counts {
+  correct: number[]; // per problem evaluated so far
+  judgeSum: number;
+  judged: number;
+  judgeFailures: number;
+  lengthSum: number;
+  samples: number;
+  examples: EvalExample[];
+}
+
+export class EvalJob implements RunJob {
+  readonly kind = 'eval';
+  stepCount = 0;
+  private counts: Counts = { correct: [], judgeSum: 0, judged: 0, judgeFailures: 0, lengthSum: 0, samples: 0, examples: [] };
+  private readonly model: GpuModel;
+  private readonly decoder: GpuDecoder;
+
+  constructor(readonly gpu: Gpu, readonly config: ModelConfig, readonly params: Float32Array, private readonly spec: EvalSpec) {
+    if (!Number.isInteger(spec.n) || spec.n < 1) throw new Error(`eval: n must be a positive integer, got ${spec.n}`);
+    if (!Number.isInteger(spec.k) || spec.k < 1 || spec.k > spec.n) throw new Error(`eval: k must be an integer in [1, n=${spec.n}], got ${spec.k}`);
+    if (spec.problems.length === 0) throw new Error('eval: no problems to evaluate');
+    const rows = spec.n * Math.min(spec.problemsPerStep, spec.problems.length);
+    this.model = new GpuModel(gpu, config, 1, 1);
+    try {
+      upload(gpu.device, this.model.params, params);
+      this.decoder = new GpuDecoder(gpu, this.model, rows, config.contextLength);
+    } catch (e) {
+      this.model.destroy();
+      throw e;
+    }
+  }
+
+  /** Continues an evaluation from its own checkpoint (same spec). */
+  static resume(gpu: Gpu, bytes: ArrayBuffer, spec: EvalSpec): EvalJob {
+    const ck = decodeCheckpoint(bytes);
+    const counts = ck.header.meta?.evalJob as Counts | undefined;
+    if (!counts || !Array.isArray(counts.correct)) throw new Error('this checkpoint is not one an evaluation wrote mid-run: start the evaluation again');
+    const job = new EvalJob(gpu, ck.header.config, ck.sections['params'], spec);
+    job.counts = counts;
+    job.stepCount = ck.header.step;
+    return job;
+  }
+
+  get total(): number {
+    return Math.ceil(this.spec.problems.length / this.spec.problemsPerStep);
+  }
+
+  async step(): Promise<JobStep> {
+    const s = this.spec, n = s.n;
+    const batch = s.problems.slice(this.stepCount * s.problemsPerStep, (this.stepCount + 1) * s.problemsPerStep);
+    const prompts = batch.flatMap((p) => Array.from({ length: n }, () => Int32Array.from([BOS_ID, ...encode(p.prompt)])));
+    const ro = await sampleRollouts(this.gpu, this.model, this.decoder, prompts, {
+      temperature: s.temperature, topK: 0, topP: 1, seed: (s.seed * 7919 + 104729 * (this.stepCount + 1)) >>> 0,
+      maxNewTokens: s.maxNewTokens, eosId: EOS_ID, chunk: 16,
+    });
+    const c = this.counts;
+    for (let b = 0; b < batch.length; b++) {
+      let correct = 0;
+      for (let j = 0; j < n; j++) {
+        const row = b * n + j;
+        const tokens = ro.seqs.subarray(row * this.decoder.Tmax + ro.promptLens[row], row * this.decoder.Tmax + ro.lengths[row]);
+        const response = decode(tokens);
+        const ok = ro.truncated[row] === 1 ? 0 : sparseReward(batch[b], response);
+        correct += ok;
+        c.lengthSum += tokens.length;
+        c.samples++;
+        if (s.judge) {
+          const g = await s.judge.outcome(judgeProblem(batch[b]), response, { rubricMode: s.rubricMode });
+          if (g.reward === null) c.judgeFailures++;
+          else (c.judgeSum += g.reward), c.judged++;
+        }
+        if (j === 0 && c.examples.length < s.keepExamples) c.examples.push({ id: batch[b].id, prompt: batch[b].prompt, answer: batch[b].answer, response, correct: ok });
+      }
+      c.correct.push(correct);
+    }
+    this.stepCount += 1;
+    const r = this.result();
+    return { step: this.stepCount, values: { 'eval/pass@1': r.passAt1, 'eval/pass@k': r.passAtK, ...(r.judgeScore !== null ? { 'eval/judge_score': r.judgeScore } : {}), 'eval/mean_length': r.meanLength } };
+  }
+
+  /** The figures over the problems evaluated so far (all of them once the job is done). */
+  result(): EvalResult {
+    const s = this.spec, c = this.counts;
+    const perProblem = c.correct.map((x, i) => ({ id: s.problems[i].id, c: x }));
+    const counts = c.correct.map((x) => ({ n: s.n, c: x }));
+    return {
+      n: s.n, k: s.k, temperature: s.temperature, perProblem,
+      passAt1: meanPassAtK(counts, 1), passAtK: meanPassAtK(counts, s.k),
+      judgeScore: c.judged > 0 ? c.judgeSum / c.judged : null, judgeFailures: c.judgeFailures,
+      meanLength: c.samples > 0 ? c.lengthSum / c.samples : 0, examples: c.examples,
+    };
+  }
+
+  async saveCheckpoint(): Promise<ArrayBuffer> {
+    return encodeCheckpoint(this.config, this.stepCount, { params: this.params }, { evalJob: this.counts });
+  }
+
+  destroy(): void {
+    this.decoder.destroy();
+    this.model.destroy();
+  }
+}
