@@ -28,6 +28,9 @@ export interface CellWorld {
   judge?: Judge; // the configured judge (LLM) or undefined for the built-in one
 }
 
+/** The judge of every arm's dense-reward curve when the built-in judge is used: the true reference, no noise. */
+const measuringJudge = new BuiltinJudge();
+
 /** A stream over the training problems in a seeded random order (the same for every arm of a seed). */
 export function problemStream(problems: Problem[], seed: number): () => Problem {
   const rng = mulberry32((seed * 2654435761) >>> 0);
@@ -64,7 +67,8 @@ export function trainingJob(gpu: Gpu, w: CellWorld, arm: ArmSpec, stage: Stage, 
   const cfg = cellRlConfig(w, arm, stage, seed);
   const scorerKind = stage === 'stage1' ? arm.scorer ?? 'sparse' : 'sparse';
   const judge = armJudge(w, stage === 'stage1' ? arm : { ...arm, judge: undefined }, seed);
-  const score = makeScorer({ kind: scorerKind, judge, logDense: o.logDense, rubricMode: 'explicit' });
+  const measure = o.logDense || scorerKind === 'outcome' ? (w.judge ?? measuringJudge) : undefined;
+  const score = makeScorer({ kind: scorerKind, judge: scorerKind === 'sparse' ? undefined : judge, measure, rubricMode: 'explicit' });
   const spec = { cfg, steps: stage === 'stage1' ? o.stageI.steps : o.stageII.steps, draw, score, meta };
   return 'start' in from ? RlJob.create(gpu, from.start, spec) : RlJob.resume(gpu, from.resume, spec);
 }

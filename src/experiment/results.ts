@@ -54,9 +54,10 @@ export function meanCi(xs: number[]): { mean: number; half: number } {
 }
 
 const pct = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(1) : '-');
-const cell = (xs: number[]) => {
+const dec = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '-');
+const cell = (xs: number[], f = pct) => {
   const { mean, half } = meanCi(xs);
-  return Number.isFinite(half) ? `${pct(mean)} ± ${pct(half)}` : pct(mean);
+  return Number.isFinite(half) ? `${f(mean)} ± ${f(half)}` : f(mean);
 };
 
 /** One figure of every arm at one stage, over seeds (done cells only). */
@@ -80,7 +81,7 @@ export function resultsMarkdown(r: ResultsFile): string {
     `${r.complete ? 'Complete' : 'Incomplete (some cells pending)'}; ${seeds} seed${seeds === 1 ? '' : 's'} (${r.options.seeds.join(', ')}); ` +
       `${Math.round(r.wallSeconds / 60)} min of wall time on ${r.adapter}.`,
     `Evaluation: ${r.options.eval.problems} held-out problems, n = ${r.options.eval.n} samples each at temperature ${r.options.eval.temperature}; ` +
-      `pass@1 and pass@${k} by the unbiased estimator, in %, mean ± 95% interval over seeds.`,
+      `pass@1 and pass@${k} by the unbiased estimator, in %; judge score: the mean (k-1)/4 of the samples; mean ± 95% interval over seeds.`,
     `Command: \`${r.command}\``, '',
   ];
   const stages: [Stage, string][] = r.options.stageII.steps > 0 ? [['stage1', 'after Stage I'], ['stage2', 'after Stage II']] : [['stage1', 'after Stage I']];
@@ -91,7 +92,7 @@ export function resultsMarkdown(r: ResultsFile): string {
     for (const [stage] of stages) {
       row.push(cell(figures(r, stage, (e) => e.passAt1).get(arm.id) ?? []));
       row.push(cell(figures(r, stage, (e) => e.passAtK).get(arm.id) ?? []));
-      row.push(cell(figures(r, stage, (e) => e.judgeScore).get(arm.id) ?? []));
+      row.push(cell(figures(r, stage, (e) => e.judgeScore).get(arm.id) ?? [], dec));
     }
     lines.push(`| ${row.join(' | ')} |`);
   }

@@ -80,7 +80,8 @@ export function gatherResponse(b: SequenceBatch, T: number, grid: ArrayLike<numb
 
 /**
  * Maps character offsets in decode(tokens) to token indices. Special tokens decode to no text, so
- * a response holding one has fewer characters than tokens; offset == text length maps to the end.
+ * a response holding one has fewer characters than tokens; offset == text length maps to the end,
+ * and offset 0 to token 0 (special tokens before the text belong to the first segment).
  * Used to place a judge's segment starts (found in the text) on the response's tokens.
  */
 export function textOffsetsToTokens(tokens: ArrayLike<number>, offsets: number[], isSpecial: (id: number) => boolean): number[] {
@@ -88,6 +89,7 @@ export function textOffsetsToTokens(tokens: ArrayLike<number>, offsets: number[]
   for (let i = 0; i < tokens.length; i++) if (!isSpecial(tokens[i])) tokenOfChar.push(i);
   return offsets.map((c) => {
     if (c < 0 || c > tokenOfChar.length) throw new Error(`segment offset ${c} is outside the response text (${tokenOfChar.length} characters)`);
+    if (c === 0) return 0; // the first segment starts with the response, special tokens before its text included
     return c === tokenOfChar.length ? tokens.length : tokenOfChar[c];
   });
 }

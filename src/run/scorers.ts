@@ -1,8 +1,9 @@
 // Scorers put a reward source in the RL loop (method.md, "Rewards"): sparse (the answer checker),
 // ExpRL-Outcome (one judge call per response) and ExpRL-Process (one judge call per `###` segment,
 // segment starts given as character offsets, which the loop maps to tokens). Each returns what the
-// advantages need, the 0/1 correctness (always computed and logged, never mixed in), the judge's
-// whole-response reward for logging where it was asked for, and the verdicts for the inspector.
+// advantages need, the 0/1 correctness (always computed and logged, never mixed in), the measuring
+// judge's whole-response reward (against the true reference, so arms compare on one scale) when a
+// measuring judge is given, and the verdicts for the inspector.
 
 import type { Scored } from '../rl/rl-loop';
 import type { Grade, Judge, JudgeProblem, RubricMode } from '../judge/types';
@@ -21,14 +22,15 @@ export interface VerdictDetail {
 }
 
 export interface ScoreDetail {
-  outcome?: VerdictDetail; // the whole-response verdict
-  segments?: { text: string; start: number; verdict: VerdictDetail }[]; // the process verdicts, in order
+  outcome?: VerdictDetail; // the whole-response verdict the arm trains on (Outcome)
+  segments?: { text: string; start: number; verdict: VerdictDetail }[]; // the process verdicts, in order (Process)
+  measured?: VerdictDetail; // the measuring judge's whole-response verdict (the rl/dense_reward curve)
 }
 
 export interface ScorerOptions {
   kind: ScorerKind;
-  judge?: Judge; // required for 'outcome' and 'process'; optional for 'sparse' (then only for logging)
-  logDense: boolean; // also grade the whole response for the rl/dense_reward curve when the arm does not
+  judge?: Judge; // the judge the arm trains on: required for 'outcome' and 'process'
+  measure?: Judge; // the judge of the rl/dense_reward curve (the true reference, whatever the arm trains on); none: no curve
   rubricMode: RubricMode;
   signal?: AbortSignal;
 }
@@ -45,24 +47,24 @@ const verdict = (g: Grade): VerdictDetail => ({ k: g.k, reward: g.reward, status
 export function makeScorer(o: ScorerOptions): ProblemScorer {
   if ((o.kind === 'outcome' || o.kind === 'process') && !o.judge) throw new Error(`the ${o.kind} scorer needs a judge`);
   const opts = { rubricMode: o.rubricMode, signal: o.signal };
-  const outcomeOf = async (p: Problem, response: string) => verdict(await (o.judge as Judge).outcome(judgeProblem(p), response, opts));
+  const grade = async (j: Judge, p: Problem, response: string) => verdict(await j.outcome(judgeProblem(p), response, opts));
   return async (p, response, truncated) => {
     const correct = sparseReward(p, response);
-    if (o.kind === 'sparse') {
-      const detail: ScoreDetail = {};
-      if (o.logDense && o.judge) detail.outcome = await outcomeOf(p, response);
-      return { score: { kind: 'outcome', reward: truncated ? 0 : correct }, correct, dense: detail.outcome?.reward, detail };
+    const detail: ScoreDetail = {};
+    if (o.kind === 'outcome') detail.outcome = await grade(o.judge as Judge, p, response);
+    if (o.kind === 'process') {
+      const pg = await (o.judge as Judge).process(judgeProblem(p), response, opts);
+      const starts = segmentStarts(pg.segments);
+      detail.segments = pg.segments.map((text, i) => ({ text, start: starts[i], verdict: verdict(pg.grades[i]) }));
     }
-    if (o.kind === 'outcome') {
-      const v = await outcomeOf(p, response);
-      return { score: { kind: 'outcome', reward: v.reward }, correct, dense: v.reward, detail: { outcome: v } satisfies ScoreDetail };
-    }
-    const pg = await (o.judge as Judge).process(judgeProblem(p), response, opts);
-    const starts = segmentStarts(pg.segments);
-    const segments = pg.segments.map((text, i) => ({ text, start: starts[i], verdict: verdict(pg.grades[i]) }));
-    const detail: ScoreDetail = { segments };
-    if (o.logDense) detail.outcome = await outcomeOf(p, response);
-    const scores = pg.ok ? pg.grades.map((g) => g.reward) : pg.grades.map((g) => (g.status === 'ok' ? g.reward : null));
-    return { score: { kind: 'process', segmentStarts: starts, scores }, correct, dense: detail.outcome?.reward, detail };
+    // The dense-reward curve: the measuring judge's whole-response grade (the trained one when they agree).
+    const measured = o.measure === undefined ? undefined : o.measure === o.judge && detail.outcome ? detail.outcome : await grade(o.measure, p, response);
+    const dense = measured?.reward;
+    if (o.kind === 'sparse') return { score: { kind: 'outcome', reward: truncated ? 0 : correct }, correct, dense, detail: { ...detail, measured } };
+    if (o.kind === 'outcome') return { score: { kind: 'outcome', reward: (detail.outcome as VerdictDetail).reward }, correct, dense, detail: { ...detail, measured } };
+    const segs = detail.segments as NonNullable<ScoreDetail['segments']>;
+    const starts = segs.map((x) => x.start);
+    const scores = segs.map((x) => (x.verdict.status === 'ok' ? x.verdict.reward : null));
+    return { score: { kind: 'process', segmentStarts: starts, scores }, correct, dense, detail: { ...detail, measured } };
   };
 }

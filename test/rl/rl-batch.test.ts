@@ -27,6 +27,9 @@ describe('rl-batch', () => {
     expect(textOffsetsToTokens(tokens, [0, 5], isSpecial)).toEqual([0, 6]);
     expect(textOffsetsToTokens(tokens, [text.length], isSpecial)).toEqual([tokens.length]);
     expect(() => textOffsetsToTokens(tokens, [11], isSpecial)).toThrow(/outside the response text/);
+    // a response that opens with a special token: the first segment still starts at token 0
+    const lead = Int32Array.from([PAD_ID, ...encode('### 1+1=2')]);
+    expect(textOffsetsToTokens(lead, [0], isSpecial)).toEqual([0]);
   });
 
   it('reports no kl metric when no reference pass ran', () => {
