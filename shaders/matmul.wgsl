@@ -1,15 +1,17 @@
 // Generic matmul: out (M,N) = op(a) · op(b) (+ bias broadcast over rows), or out += op(a) · op(b)
 // when ACCUMULATE. Mirrors matmul in src/ref/matmul.ts; the forward and backward passes of every
 // linear layer are this one shader with different flags (see src/kernels/matmul.ts).
-//   op(a) is (M,K): a stored (M,K), or (K,M) when TRANS_A.
-//   op(b) is (K,N): b stored (K,N), or (N,K) when TRANS_B.
+//   op(a) is (M,K): a stored (M,K), or (K,M) when transposed: element op(a)[m,k] = a[m * aRow + k * aK].
+//   op(b) is (K,N): b stored (K,N), or (N,K) when transposed: element op(b)[k,n] = b[k * bK + n * bCol].
+// Transposes, ACCUMULATE and HAS_BIAS are uniform fields, not override constants: every variant is
+// one pipeline per workgroup shape, so a run compiles this (the slowest shader to compile) at most twice.
 // Gradient rule: backward passes set ACCUMULATE, so gradients are added (+=) to what the buffer holds.
 // Bindings:
 //   0 out   array<f32>  (M,N)          written; accumulated (+=) when ACCUMULATE
 //   1 a     array<f32>  (M,K) | (K,M)
 //   2 b     array<f32>  (K,N) | (N,K)
 //   3 bias  array<f32>  (N)            read only when HAS_BIAS (any read-only buffer is bound otherwise)
-//   4 params uniform    { M, K, N }
+//   4 params uniform    { M, K, N, aRow, aK, bCol, bK, flags }  flags: 1 ACCUMULATE, 2 HAS_BIAS
 // Dispatch: (ceil(N / (8 WG_X)), ceil(M / (8 WG_Y))) workgroups of WG_X x WG_Y threads. Each thread
 // keeps an 8x8 block of out in registers: rows r0 + i WG_Y and columns c0 + j WG_X (i, j < 8), so
 // neighbouring threads read neighbouring columns of b and write neighbouring elements of out.
@@ -17,7 +19,7 @@
 // here is 16 loads for 64 multiply-adds. The 8x8 block is written out by hand because loops over
 // register arrays are compiled to memory traffic (measured ~8x slower).
 
-struct Params { M: u32, K: u32, N: u32, }
+struct Params { M: u32, K: u32, N: u32, aRow: u32, aK: u32, bCol: u32, bK: u32, flags: u32, }
 
 @group(0) @binding(0) var<storage, read_write> out: array<f32>;
 @group(0) @binding(1) var<storage, read> a: array<f32>;
@@ -25,10 +27,6 @@ struct Params { M: u32, K: u32, N: u32, }
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<uniform> params: Params;
 
-override TRANS_A: bool = false;
-override TRANS_B: bool = false;
-override ACCUMULATE: bool = false;
-override HAS_BIAS: bool = false;
 override WG_X: u32 = 8;
 override WG_Y: u32 = 8;
 
@@ -37,8 +35,8 @@ fn put(row: u32, col: u32, v: f32) {
   if (row >= params.M || col >= params.N) { return; }
   let idx = row * params.N + col;
   var x = v;
-  if (HAS_BIAS) { x += bias[col]; }
-  if (ACCUMULATE) { x += out[idx]; }
+  if ((params.flags & 2u) != 0u) { x += bias[col]; }
+  if ((params.flags & 1u) != 0u) { x += out[idx]; }
   out[idx] = x;
 }
 
@@ -62,10 +60,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
   let r0 = wid.y * WG_Y * 8u + lid.y;
   let c0 = wid.x * WG_X * 8u + lid.x;
   // Element op(a)[m,k] is a[m * aRow + k * aK]; op(b)[k,n] is b[k * bK + n * bCol].
-  let aRow = select(K, 1u, TRANS_A);
-  let aK = select(1u, M, TRANS_A);
-  let bCol = select(1u, K, TRANS_B);
-  let bK = select(N, 1u, TRANS_B);
+  let aRow = params.aRow;
+  let aK = params.aK;
+  let bCol = params.bCol;
+  let bK = params.bK;
   // Rows and columns past the edge are clamped onto the last one: loads stay in bounds without
   // branches, and put() drops the duplicated results.
   let a0 = min(r0, M - 1u) * aRow;

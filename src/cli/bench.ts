@@ -10,13 +10,15 @@ import { benchMatmul, formatMatmulTable, modelMatmulShapes, squareShapes } from 
 import { benchTrainStep } from './bench/train-bench';
 import { benchSampling } from './bench/sample-bench';
 import { benchGrpoStep } from './bench/grpo-bench';
+import { benchProfile, formatProfile } from './bench/profile-bench';
 import { floatArg, intArg, runCli, UsageError } from './args';
 
 const SECTIONS = ['matmul', 'train', 'sample', 'grpo'];
 const HELP = `usage: npm run bench -- [options]
   --only LIST        comma-separated sections: ${SECTIONS.join(',')} (default all)
   --reps N           matmul repetitions per shape (default 7)
-  --peak-gflops X    the adapter's fp32 peak, to print the fraction reached (real GPUs)`;
+  --peak-gflops X    the adapter's fp32 peak, to print the fraction reached (real GPUs)
+  --profile          only the time per kernel of one training step, one RL update and one decode step`;
 
 function table(head: string[], rows: (string | number)[][]): string {
   const cells = [head, ...rows.map((r) => r.map(String))];
@@ -25,16 +27,22 @@ function table(head: string[], rows: (string | number)[][]): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { only: { type: 'string' }, reps: { type: 'string' }, 'peak-gflops': { type: 'string' }, help: { type: 'boolean' } }, strict: true });
+  const { values } = parseArgs({ options: { only: { type: 'string' }, reps: { type: 'string' }, 'peak-gflops': { type: 'string' }, profile: { type: 'boolean' }, help: { type: 'boolean' } }, strict: true });
   if (values.help) return void console.log(HELP);
   const only = (values.only ?? SECTIONS.join(',')).split(',');
   for (const s of only) if (!SECTIONS.includes(s)) throw new UsageError(`--only: unknown section ${JSON.stringify(s)} (choose from ${SECTIONS.join(', ')})`);
   const reps = intArg('reps', values.reps, 7, 1, 1000);
   const peak = floatArg('peak-gflops', values['peak-gflops'], 0, 0, 1e7);
 
-  const { device, info } = await acquireGpu();
+  const { device, info } = await acquireGpu({ timestamps: values.profile });
   const gpu = { device, pipelines: new PipelineCache(device) };
   console.log(`adapter: ${info.adapterName}${info.isFallback ? ' (CPU fallback: compare ratios, not absolute times)' : ''}`);
+  if (values.profile) {
+    console.log(`\n## time per kernel (${info.hasTimestamps ? 'timestamp queries' : 'no timestamp queries on this adapter: each kernel submitted alone and waited for'}; median of ${reps})`);
+    const rows = await benchProfile(gpu, ['tiny', 'small'], { B: 16, T: 64, S: 32, rlT: 48, decodeT: 32, reps });
+    for (const r of rows) console.log(`\n${formatProfile(r)}`);
+    return;
+  }
 
   if (only.includes('matmul')) {
     console.log('\n## matmul: ours vs @tensorflow/tfjs-backend-webgpu, same adapter, same run (median GFLOP/s)');

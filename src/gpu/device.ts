@@ -8,6 +8,7 @@ export interface GpuInfo {
   adapterName: string; // human-readable: "vendor architecture (description)"
   isFallback: boolean; // true for a CPU (SwiftShader) adapter
   hasF16: boolean;
+  hasTimestamps: boolean; // the device was created with 'timestamp-query' (only when asked for)
   limits: { maxStorageBufferBindingSize: number; maxComputeWorkgroupStorageSize: number; maxComputeInvocationsPerWorkgroup: number; maxStorageBuffersPerShaderStage: number };
 }
 
@@ -40,6 +41,7 @@ function describe(adapter: GPUAdapter): GpuInfo {
     adapterName: name || 'unknown adapter',
     isFallback: swift || (i as { isFallbackAdapter?: boolean }).isFallbackAdapter === true,
     hasF16: adapter.features.has('shader-f16'),
+    hasTimestamps: false,
     limits: {
       maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
       maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
@@ -77,8 +79,13 @@ async function nodeAdapter(): Promise<GPUAdapter> {
   return adapter;
 }
 
+export interface AcquireOptions {
+  /** Request 'timestamp-query' when the adapter has it (for the kernel profile); info.hasTimestamps says whether it did. */
+  timestamps?: boolean;
+}
+
 /** Default WebGPU limits are requested on purpose: kernels must run in every browser. */
-export async function acquireGpu(): Promise<GpuHandle> {
+export async function acquireGpu(opts: AcquireOptions = {}): Promise<GpuHandle> {
   const inBrowser = typeof navigator !== 'undefined' && 'gpu' in navigator && typeof process === 'undefined';
   let adapter: GPUAdapter | null;
   if (inBrowser) {
@@ -90,6 +97,9 @@ export async function acquireGpu(): Promise<GpuHandle> {
     throw new Error('WebGPU is not available here: use a browser with WebGPU (Chrome/Edge 113+, Safari 26+, Firefox 141+ on Windows).');
   }
   const info = describe(adapter);
-  const device = await adapter.requestDevice({ label: 'exprl-device' });
+  const requiredFeatures: GPUFeatureName[] = [];
+  if (opts.timestamps && adapter.features.has('timestamp-query')) requiredFeatures.push('timestamp-query');
+  const device = await adapter.requestDevice({ label: 'exprl-device', requiredFeatures });
+  info.hasTimestamps = device.features.has('timestamp-query');
   return { device, info };
 }

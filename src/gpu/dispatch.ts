@@ -15,6 +15,7 @@ export interface Dispatch {
   bindGroup: GPUBindGroup;
   workgroups: [number, number, number];
   uniform?: GPUBuffer; // the Params uniform, rewritable with queue.writeBuffer (e.g. AdamW's step and lr)
+  note?: string; // shape or role, for the kernel profile (e.g. a matmul's MxKxN)
 }
 
 /** A whole buffer, or a range of one (offsets in bytes, multiples of 256: minStorageBufferOffsetAlignment). */
@@ -28,6 +29,7 @@ export interface KernelSpec {
   buffers: Buf[]; // bound at @binding(0..n-1) in order: outputs, then inputs
   uniform?: Uint8Array; // bound at @binding(n), last
   workgroups: [number, number?, number?];
+  note?: string; // shape or role shown in the kernel profile
 }
 
 /** Builds one Dispatch; its uniform buffer is created here, once, and freed by releaseDispatches. */
@@ -40,7 +42,7 @@ export function makeDispatch(gpu: Gpu, spec: KernelSpec): Dispatch {
   const [x, y = 1, z = 1] = spec.workgroups;
   const maxDim = 65535;
   if (x > maxDim || y > maxDim || z > maxDim) throw new Error(`${spec.name}: dispatch ${x}x${y}x${z} exceeds ${maxDim} workgroups per dimension`);
-  return { label: spec.name, pipeline, bindGroup, workgroups: [x, y, z], uniform };
+  return { label: spec.name, pipeline, bindGroup, workgroups: [x, y, z], uniform, note: spec.note };
 }
 
 /** Records dispatches into one compute pass. Empty dispatches (a zero-size dimension) are skipped. */

@@ -1,5 +1,5 @@
 // Matmul kernels: build dispatches of shaders/matmul.wgsl (one generic register-blocked kernel whose
-// transposes, accumulation and bias are override constants) and shaders/matmul_bias_backward.wgsl.
+// transposes, accumulation and bias are uniform fields, so one pipeline per workgroup shape) and shaders/matmul_bias_backward.wgsl.
 // Linear layers (x·W + b) and the tied output layer (x·Wteᵀ) are thin compositions of the two.
 // Every backward dispatch accumulates (+=) into its gradient buffers; the caller zeroes them.
 
@@ -27,6 +27,14 @@ function workgroupShape(M: number, N: number): number {
   return groups(M, BLOCK * 8) * groups(N, BLOCK * 8) >= MIN_GROUPS ? 8 : 4;
 }
 
+/** The Params uniform of matmul.wgsl: sizes, the strides of op(a) and op(b), flags (1 accumulate, 2 bias). */
+function matmulUniform(M: number, K: number, N: number, hasBias: boolean, o: MatmulOptions): Uint8Array {
+  const w = new UniformWriter().u32(M).u32(K).u32(N);
+  w.u32(o.transA ? 1 : K).u32(o.transA ? M : 1); // aRow, aK
+  w.u32(o.transB ? K : 1).u32(o.transB ? 1 : N); // bCol, bK
+  return w.u32((o.accumulate ? 1 : 0) | (hasBias ? 2 : 0)).bytes();
+}
+
 /**
  * out (M,N) = op(a) · op(b) (+ bias (N) on every row), or out += op(a) · op(b) with `accumulate`.
  * op(a) is (M,K): a stored (M,K), or (K,M) with transA. op(b) is (K,N): b stored (K,N), or (N,K)
@@ -40,18 +48,12 @@ export function matmul(
   return makeDispatch(gpu, {
     name: 'matmul',
     code: matmulCode,
-    constants: {
-      TRANS_A: opts.transA ? 1 : 0,
-      TRANS_B: opts.transB ? 1 : 0,
-      ACCUMULATE: opts.accumulate ? 1 : 0,
-      HAS_BIAS: bias ? 1 : 0,
-      WG_X: wg,
-      WG_Y: wg,
-    },
+    constants: { WG_X: wg, WG_Y: wg },
     // Without a bias, binding 3 still needs a buffer: `a` is bound there and never read.
     buffers: [out, a, b, bias ?? a],
-    uniform: new UniformWriter().u32(M).u32(K).u32(N).bytes(),
+    uniform: matmulUniform(M, K, N, bias !== null, opts),
     workgroups: [groups(N, BLOCK * wg), groups(M, BLOCK * wg)],
+    note: `${M}x${K}x${N}${opts.transA ? ' aT' : ''}${opts.transB ? ' bT' : ''}${opts.accumulate ? ' +=' : ''}`,
   });
 }
 

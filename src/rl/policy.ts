@@ -2,8 +2,10 @@
 // k3 KL loss and for OPSD's teacher), AdamW, and the recorded dispatches of two updates:
 // policy-gradient (clipped surrogate + KL + entropy bonus) and SFT (masked next-token loss).
 // Buffers, per token of the (rows, T) grid, N = rows*T <= maxN: logp, entropy, logpOld, logpRef, adv,
-// weight, terms (N,4), dlogp, dentropy. Dispatch lists are recorded once per grid shape and cached;
-// the loss hyper-parameters live in uniforms rewritten before each update, so they never add entries.
+// weight, terms (N,4), dlogp, dentropy; batchOld, batchRef (maxN) hold a whole batch's old and
+// reference log-probs on the GPU (storeLogprobs), from which every mini-batch and epoch copies its
+// rows GPU to GPU (no readback, no upload). Dispatch lists are recorded once per grid shape and
+// cached; the loss hyper-parameters live in uniforms rewritten before each update.
 
 import type { GpuModel } from '../model/gpu-model';
 import type { GpuAdamW } from '../model/optimizer';
@@ -20,14 +22,19 @@ import { zeroBuffer } from '../kernels/zero';
 /** The optimiser settings of one update (TrainState's). */
 export type OptimHyper = UpdateHyper;
 
+/** Rows of the batch log-probs that storeLogprobs left on the GPU: this update's rows start at row0 (grid T equal). */
+export interface StoredRows {
+  row0: number;
+}
+
 /** Per-token inputs of one policy-gradient update, each (rows*T) in grid layout (rl-batch.ts). */
 export interface PgInputs {
   adv: Float32Array; // advantages
   weight: Float32Array; // loss mask times aggregation scale (aggregation.ts)
-  // Log-probs under the sampling policy. null: the policy has not changed since sampling (first update of a
-  // batch), so the update's own forward pass gives them: copied on the GPU, no separate pass.
-  logpOld: Float32Array | null;
-  logpRef: Float32Array | null; // under the frozen reference (read only when beta > 0); null: same as logpOld
+  // Log-probs under the sampling policy: values, rows stored on the GPU, or null: the policy has not changed
+  // since sampling (first update of a batch), so the update's own forward pass gives them (a GPU copy).
+  logpOld: Float32Array | StoredRows | null;
+  logpRef: Float32Array | StoredRows | null; // under the frozen reference (read only when beta > 0); null: same as logpOld
 }
 
 export interface PgReport {
@@ -49,7 +56,7 @@ export class RlPolicy {
   readonly state: TrainState; // the trained model and its AdamW state
   readonly refParams: GPUBuffer; // (P) frozen start model
   readonly maxN: number;
-  readonly bufs: Record<'logp' | 'entropy' | 'logpOld' | 'logpRef' | 'adv' | 'weight' | 'dlogp' | 'dentropy' | 'loss', GPUBuffer>;
+  readonly bufs: Record<'logp' | 'entropy' | 'logpOld' | 'logpRef' | 'batchOld' | 'batchRef' | 'adv' | 'weight' | 'dlogp' | 'dentropy' | 'loss', GPUBuffer>;
   readonly terms: GPUBuffer; // (maxN,4)
   private readonly owned: BufferOwner;
   private cache = new Map<string, Dispatch[]>();
@@ -66,7 +73,7 @@ export class RlPolicy {
       this.refParams = own.storage('refParams', this.model.layout.total, resume?.ref ?? params);
       const mk = (name: string, n = this.maxN) => own.storage(name, n);
       this.bufs = {
-        logp: mk('logp'), entropy: mk('entropy'), logpOld: mk('logpOld'), logpRef: mk('logpRef'), adv: mk('adv'),
+        logp: mk('logp'), entropy: mk('entropy'), logpOld: mk('logpOld'), logpRef: mk('logpRef'), batchOld: mk('batchOld'), batchRef: mk('batchRef'), adv: mk('adv'),
         weight: mk('weight'), dlogp: mk('dlogp'), dentropy: mk('dentropy'), loss: mk('loss', 1),
       };
       this.terms = mk('terms', this.maxN * 4);
@@ -99,33 +106,45 @@ export class RlPolicy {
     upload(this.gpu.device, this.model.targets, targets);
   }
 
+  /** Forward and log-prob dispatches of the current grid under the policy or the frozen reference (into bufs.logp). */
+  private logprobDispatches(rows: number, T: number, which: 'policy' | 'ref'): Dispatch[] {
+    return this.cached(`lp:${which}:${rows}x${T}`, () => [
+      ...this.model.forward(rows, T, which === 'ref' ? this.refParams : this.model.params),
+      logprobForward(this.gpu, this.bufs.logp, this.bufs.entropy, this.model.acts.logits, this.model.targets, rows * T, this.config.vocabSize),
+    ]);
+  }
+
+  private submitLogprobs(rows: number, T: number, which: 'policy' | 'ref', after?: (enc: GPUCommandEncoder) => void): void {
+    const dev = this.gpu.device;
+    const enc = dev.createCommandEncoder({ label: `logprobs-${which}` });
+    const pass = enc.beginComputePass({ label: `logprobs-${which}` });
+    encodePass(pass, this.logprobDispatches(rows, T, which));
+    pass.end();
+    after?.(enc);
+    dev.queue.submit([enc.finish()]);
+  }
+
   /**
    * Per-token log-probabilities (rows*T) of the current grid's targets under the policy or the frozen
    * reference: one forward pass, one readback (once per batch, never per token).
    */
   async logprobs(rows: number, T: number, which: 'policy' | 'ref'): Promise<Float32Array> {
-    const dev = this.gpu.device;
-    const d = this.cached(`lp:${which}:${rows}x${T}`, () => [
-      ...this.model.forward(rows, T, which === 'ref' ? this.refParams : this.model.params),
-      logprobForward(this.gpu, this.bufs.logp, this.bufs.entropy, this.model.acts.logits, this.model.targets, rows * T, this.config.vocabSize),
-    ]);
-    const enc = dev.createCommandEncoder({ label: `logprobs-${which}` });
-    const pass = enc.beginComputePass({ label: `logprobs-${which}` });
-    encodePass(pass, d);
-    pass.end();
-    dev.queue.submit([enc.finish()]);
-    return readF32(dev, this.bufs.logp, rows * T);
+    this.submitLogprobs(rows, T, which);
+    return readF32(this.gpu.device, this.bufs.logp, rows * T);
   }
 
-  /** One clipped policy-gradient update on the current grid (rows x T; setGrid first). */
-  async pgUpdate(rows: number, T: number, x: PgInputs, hp: PolicyLossHp, o: OptimHyper): Promise<PgReport> {
+  /**
+   * The same log-probs of the whole current grid, kept on the GPU (batchOld for the policy, batchRef for
+   * the reference) for the updates to take their rows from (StoredRows). Submits and returns at once.
+   */
+  storeLogprobs(rows: number, T: number, which: 'policy' | 'ref'): void {
+    const dst = which === 'ref' ? this.bufs.batchRef : this.bufs.batchOld;
+    this.submitLogprobs(rows, T, which, (enc) => enc.copyBufferToBuffer(this.bufs.logp, 0, dst, 0, rows * T * 4));
+  }
+
+  /** The recorded dispatches of a policy-gradient update on a rows x T grid, with hp written into its loss uniforms. */
+  private pgDispatches(rows: number, T: number, hp: PolicyLossHp): PgDispatches {
     const N = rows * T, V = this.config.vocabSize, g = this.gpu, b = this.bufs, m = this.model;
-    for (const [k, a] of Object.entries(x)) if (a && a.length !== N) throw new Error(`pgUpdate: ${k} has ${a.length} values for a ${rows}x${T} grid`);
-    upload(g.device, b.adv, x.adv);
-    upload(g.device, b.weight, x.weight);
-    if (x.logpOld) upload(g.device, b.logpOld, x.logpOld);
-    if (x.logpRef) upload(g.device, b.logpRef, x.logpRef);
-    else if (x.logpOld) upload(g.device, b.logpRef, x.logpOld);
     const key = `${rows}x${T}`;
     let d = this.pgCache.get(key);
     if (!d) {
@@ -147,12 +166,41 @@ export class RlPolicy {
     }
     const hpBytes = policyLossUniform(N, hp);
     for (const ld of d.loss) upload(g.device, ld.uniform as GPUBuffer, hpBytes);
-    // Without given old log-probs, the current ones (computed by `head`) are copied in between the passes.
-    const copies: [GPUBuffer, GPUBuffer][] = [];
-    if (!x.logpOld) copies.push([b.logp, b.logpOld]);
-    if (!x.logpOld && !x.logpRef) copies.push([b.logp, b.logpRef]);
+    return d;
+  }
+
+  /** Every dispatch of one RL update in order (reference log-probs, gradient, AdamW), for the kernel profile. */
+  updateDispatches(rows: number, T: number, hp: PolicyLossHp): Dispatch[] {
+    const d = this.pgDispatches(rows, T, hp);
+    return [...this.logprobDispatches(rows, T, 'ref'), ...d.head, ...d.tail, ...this.optim.dispatches];
+  }
+
+  /** One clipped policy-gradient update on the current grid (rows x T; setGrid first). */
+  async pgUpdate(rows: number, T: number, x: PgInputs, hp: PolicyLossHp, o: OptimHyper): Promise<PgReport> {
+    const N = rows * T, g = this.gpu, b = this.bufs;
+    for (const [k, a] of Object.entries(x)) {
+      if (a instanceof Float32Array && a.length !== N) throw new Error(`pgUpdate: ${k} has ${a.length} values for a ${rows}x${T} grid`);
+      if (a && !(a instanceof Float32Array) && (!Number.isInteger(a.row0) || a.row0 < 0 || (a.row0 + rows) * T > this.maxN)) {
+        throw new Error(`pgUpdate: ${k} rows ${a.row0}..${a.row0 + rows} of T=${T} lie outside the stored batch`);
+      }
+    }
+    upload(g.device, b.adv, x.adv);
+    upload(g.device, b.weight, x.weight);
+    // Where each log-prob input comes from: uploaded values, or a GPU copy [from, byte offset] made between the passes.
+    const copies: [GPUBuffer, number, GPUBuffer][] = [];
+    const source = (v: Float32Array | StoredRows, stored: GPUBuffer, to: GPUBuffer) => {
+      if (v instanceof Float32Array) upload(g.device, to, v);
+      else copies.push([stored, v.row0 * T * 4, to]);
+    };
+    if (x.logpOld) source(x.logpOld, b.batchOld, b.logpOld);
+    else copies.push([b.logp, 0, b.logpOld]); // the current log-probs, computed by `head`
+    const ref = x.logpRef ?? x.logpOld;
+    if (x.logpRef) source(x.logpRef, b.batchRef, b.logpRef);
+    else if (ref) source(ref, b.batchOld, b.logpRef);
+    else copies.push([b.logp, 0, b.logpRef]);
+    const d = this.pgDispatches(rows, T, hp);
     const [normSq] = await this.state.update([d.head, d.tail], o, [], (enc) => {
-      for (const [from, to] of copies) enc.copyBufferToBuffer(from, 0, to, 0, N * 4);
+      for (const [from, off, to] of copies) enc.copyBufferToBuffer(from, off, to, 0, N * 4);
     });
     const gradNorm = this.state.checkedNorm(normSq, NOT_FINITE);
     const [terms, entropy] = await Promise.all([readF32(g.device, this.terms, N * 4), readF32(g.device, b.entropy, N)]);

@@ -2,7 +2,8 @@
 // score them (sparse checker or judge), turn scores into per-token advantages per group (or, for
 // OPSD, into the teacher-student log-ratio), then run the clipped policy-gradient update
 // (epochs x mini-batches) with a k3 KL loss to the frozen start model. The loop owns its decoder and
-// its policy (destroy() frees both). Readbacks happen once per batch: rollouts, log-probs, reports.
+// its policy (destroy() frees both). Readbacks happen once per batch: rollouts and reports; old and
+// reference log-probs stay on the GPU (OPSD reads the student's back for its CPU advantages).
 
 import { GpuDecoder } from '../model/decode';
 import { sampleRollouts } from '../model/sampling';
@@ -84,24 +85,34 @@ export class RlLoop {
     });
     const batch: SequenceBatch = { S: rows.length, Tmax: this.decoder.Tmax, seqs: ro.seqs, promptLens: ro.promptLens, lengths: ro.lengths };
     const truncated = (s: number) => ro.truncated[s] === 1;
+    const T = gridLength(batch, this.policy.config.contextLength);
+    const grid = toGrid(batch, T);
 
-    // 2. Score every response (concurrently: judges may be remote).
+    // 2. Old (sampling-policy) and reference log-probs of the whole batch, kept on the GPU for every
+    // mini-batch and epoch. They need no scores, so they are submitted first and run while the scorer
+    // works. With one epoch of one mini-batch the update's own forward pass gives the old log-probs
+    // (the policy has not changed since sampling); OPSD needs them on the CPU, after scoring.
     const t1 = performance.now();
+    const opsd = c.advantage === 'opsd';
+    const onPolicy = c.epochs === 1 && c.miniBatches === 1 && !opsd;
+    const refMeasured = c.beta > 0 && !opsd;
+    if (!opsd) {
+      this.policy.setGrid(grid.tokens, grid.targets);
+      if (!onPolicy) this.policy.storeLogprobs(batch.S, T, 'policy');
+      if (refMeasured) this.policy.storeLogprobs(batch.S, T, 'ref');
+    }
+
+    // 3. Score every response (concurrently: judges may be remote).
     const texts = rows.map((_, s) => decode(responseTokens(batch, s)));
     const verdicts = await Promise.all(texts.map((t, s) => score(Math.floor(s / G), t, truncated(s))));
     const scored = verdicts.map((x, s) => onTokens(x, responseTokens(batch, s)));
     const rewardMs = performance.now() - t1;
-
-    // 3. Old (sampling-policy) and reference log-probs of the whole batch.
     const t2 = performance.now();
-    const T = gridLength(batch, this.policy.config.contextLength);
-    const grid = toGrid(batch, T);
-    this.policy.setGrid(grid.tokens, grid.targets);
-    // With one epoch of one mini-batch the update's own forward pass gives the old log-probs (the policy
-    // has not changed since sampling), so no separate pass runs; OPSD needs them on the CPU first.
-    const onPolicy = c.epochs === 1 && c.miniBatches === 1 && c.advantage !== 'opsd';
-    const logpOld = onPolicy ? null : await this.policy.logprobs(batch.S, T, 'policy');
-    const logpRef = c.beta > 0 && c.advantage !== 'opsd' ? await this.policy.logprobs(batch.S, T, 'ref') : null;
+    let logpOld: Float32Array | null = null; // on the CPU for OPSD only
+    if (opsd) {
+      this.policy.setGrid(grid.tokens, grid.targets);
+      logpOld = await this.policy.logprobs(batch.S, T, 'policy');
+    }
 
     // 4. Advantages and loss masks per response token.
     const adv = c.advantage === 'opsd'
@@ -109,7 +120,7 @@ export class RlLoop {
       : this.groupAdvantages(batch, scored, truncated);
 
     // 5. The update: epochs x mini-batches of rows.
-    const reports = await this.update(batch, grid, T, logpOld, logpRef, adv.advs, adv.masks);
+    const reports = await this.update(batch, grid, T, logpOld, onPolicy ? 'current' : opsd ? 'values' : 'stored', refMeasured, adv.advs, adv.masks);
     const updateMs = performance.now() - t2;
     this.stepCount += 1;
 
@@ -118,7 +129,7 @@ export class RlLoop {
       score: scored[s].score, correct: scored[s].correct, dense: scored[s].dense, detail: scored[s].detail, truncated: truncated(s),
     }));
     const metrics = stepMetrics({
-      traces, G, reports, klMeasured: logpRef !== null, dropped: adv.dropped, zeroStdGroups: adv.zeroStd, groups: c.promptsPerStep,
+      traces, G, reports, klMeasured: refMeasured, dropped: adv.dropped, zeroStdGroups: adv.zeroStd, groups: c.promptsPerStep,
       sampleMs: ro.ms, rewardMs, updateMs, sampledTokens: traces.reduce((a, t) => a + t.tokens.length, 0),
     });
     return { step: this.stepCount, metrics, traces };
@@ -155,8 +166,9 @@ export class RlLoop {
     return { advs, masks: advs.map((a) => new Float32Array(a.length).fill(1)), dropped: 0, zeroStd: 0 };
   }
 
+  /** old: where the old log-probs come from (the update's own forward, logpOld's values, or the GPU copy). */
   private async update(batch: SequenceBatch, grid: { tokens: Int32Array; targets: Int32Array }, T: number, logpOld: Float32Array | null,
-    logpRef: Float32Array | null, advs: Float32Array[], masks: Float32Array[]): Promise<Report[]> {
+    old: 'current' | 'values' | 'stored', refStored: boolean, advs: Float32Array[], masks: Float32Array[]): Promise<Report[]> {
     const c = this.cfg, S = batch.S;
     const advGrid = scatterResponse(batch, T, advs);
     const maskGrid = scatterResponse(batch, T, masks);
@@ -171,7 +183,12 @@ export class RlLoop {
         const rowMasks = Array.from({ length: n }, (_, i) => maskGrid.slice((r0 + i) * T, (r0 + i + 1) * T));
         const weight = lossWeights(rowMasks, c.aggregation, constant);
         this.policy.setGrid(rowsOf(grid.tokens), rowsOf(grid.targets));
-        const inputs = { adv: rowsOf(advGrid), weight, logpOld: logpOld && rowsOf(logpOld), logpRef: logpRef && rowsOf(logpRef) };
+        const stored = { row0: r0 };
+        const inputs = {
+          adv: rowsOf(advGrid), weight,
+          logpOld: old === 'stored' ? stored : old === 'values' ? rowsOf(logpOld as Float32Array) : null,
+          logpRef: refStored ? stored : null,
+        };
         const rep = await this.policy.pgUpdate(n, T, inputs, { epsLow: c.epsLow, epsHigh: c.epsHigh, beta, entCoef: c.entCoef },
           { lr: c.lr, weightDecay: c.weightDecay, maxGradNorm: c.maxGradNorm });
         reports.push({ rep, weight, mask: rowsOf(maskGrid) });
