@@ -9,6 +9,8 @@
 //                              run: RunRecord (its id is replaced on import)
 //                              metrics: MetricPoint[] by step; non-finite values as "NaN", "Infinity", "-Infinity"
 //                              checkpoint: {step, byteLength, createdAt, crc32} or null
+//                              previews (optional, added without a version change; older readers
+//                              ignore it): [{kind, step, data}] generations and RL traces
 //   offset 16+L    byteLength bytes of the checkpoint (the model's checkpoint format), then end of file
 // crc32 is the IEEE CRC-32 of the checkpoint bytes. A reader refuses a newer format version.
 
@@ -31,6 +33,7 @@ export interface RunFile {
   run: RunRecord;
   metrics: MetricPoint[];
   checkpoint: RunFileCheckpoint | null;
+  previews?: { kind: string; step: number; data: unknown }[];
 }
 
 /** Writes a run file. The record is redacted here, whatever the caller passed. */
@@ -42,6 +45,7 @@ export function encodeRunFile(file: RunFile): Uint8Array {
     checkpoint: file.checkpoint
       ? { step: file.checkpoint.step, byteLength: ckpt.byteLength, createdAt: file.checkpoint.createdAt, crc32: crc32(ckpt) }
       : null,
+    ...(file.previews && file.previews.length > 0 ? { previews: file.previews } : {}),
   };
   const json = new TextEncoder().encode(JSON.stringify(header));
   const out = new Uint8Array(HEADER_BYTES + json.byteLength + ckpt.byteLength);
@@ -80,13 +84,13 @@ export function decodeRunFile(bytes: Uint8Array): RunFile {
   } catch (err) {
     throw new RunFileError(`The run file is corrupt: its JSON header does not parse (${(err as Error).message}).`, { cause: err });
   }
-  const { run, metrics, checkpoint } = checkHeader(header);
+  const { run, metrics, checkpoint, previews } = checkHeader(header);
 
   const start = HEADER_BYTES + jsonLength;
   const left = n - start;
   if (!checkpoint) {
     if (left !== 0) throw new RunFileError(`The run file is corrupt: ${left} unexpected bytes after the JSON header.`);
-    return { run, metrics, checkpoint: null };
+    return { run, metrics, checkpoint: null, previews };
   }
   if (left < checkpoint.byteLength)
     throw new RunFileError(`The run file is truncated: the checkpoint needs ${checkpoint.byteLength} bytes, only ${left} are there.`);
@@ -94,7 +98,7 @@ export function decodeRunFile(bytes: Uint8Array): RunFile {
     throw new RunFileError(`The run file is corrupt: ${left - checkpoint.byteLength} unexpected bytes after the checkpoint.`);
   const ckpt = bytes.slice(start, n);
   if (crc32(ckpt) !== checkpoint.crc32) throw new RunFileError('The run file is corrupt: the checkpoint bytes fail their CRC-32 check.');
-  return { run, metrics, checkpoint: { step: checkpoint.step, createdAt: checkpoint.createdAt, bytes: ckpt.buffer } };
+  return { run, metrics, checkpoint: { step: checkpoint.step, createdAt: checkpoint.createdAt, bytes: ckpt.buffer }, previews };
 }
 
 /** Validates the JSON header's shape; the messages name the first field that is wrong. */
@@ -102,6 +106,7 @@ function checkHeader(h: unknown): {
   run: RunRecord;
   metrics: MetricPoint[];
   checkpoint: { step: number; byteLength: number; createdAt: number; crc32: number } | null;
+  previews: RunFile['previews'];
 } {
   const bad = (what: string): never => {
     throw new RunFileError(`The run file is corrupt: ${what}.`);
@@ -128,7 +133,16 @@ function checkHeader(h: unknown): {
     for (const f of ['step', 'byteLength', 'createdAt', 'crc32'])
       if (typeof c[f] !== 'number' || !Number.isInteger(c[f]) || (c[f] as number) < 0) bad(`checkpoint.${f} is not a whole number`);
   }
-  return { run: redactRun(run as unknown as RunRecord), metrics, checkpoint: c as never };
+  let previews: RunFile['previews'];
+  if (h.previews !== undefined) {
+    if (!Array.isArray(h.previews)) return bad('previews is not a list');
+    previews = h.previews.map((p: unknown, i: number) => {
+      if (!isObject(p) || typeof p.kind !== 'string' || typeof p.step !== 'number' || !Number.isInteger(p.step)) return bad(`preview ${i} is malformed`);
+      return { kind: p.kind, step: p.step, data: p.data };
+    });
+  }
+  if (run.importedAt !== undefined && typeof run.importedAt !== 'number') bad('run.importedAt is not a number');
+  return { run: redactRun(run as unknown as RunRecord), metrics, checkpoint: c as never, previews };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

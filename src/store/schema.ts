@@ -11,12 +11,14 @@
 //                    regrouped into chunks of CHUNK_POINTS)
 //       checkpoints  index by-run replaced by by-run-step [runId, step, createdAt]: listing and
 //                    finding the latest read index keys only, never the checkpoint bytes
+//   v3  previews     key [runId, kind, step]: what a run showed people (generations, RL traces), a
+//                    bounded number per run, so they survive a reload and travel in run files
 
 import type { DBSchema, IDBPDatabase, IDBPTransaction } from 'idb';
 import { checkPoint, chunkSeries } from './metrics';
-import type { CheckpointRecord, MetricChunk, MetricPoint, RunRecord } from './types';
+import type { CheckpointRecord, MetricChunk, MetricPoint, PreviewRecord, RunRecord } from './types';
 
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 /** The current (v2) layout, as idb's typed API sees it. */
 export interface ExprlDB extends DBSchema {
@@ -27,6 +29,7 @@ export interface ExprlDB extends DBSchema {
     value: CheckpointRecord;
     indexes: { 'by-run-step': [string, number, number] }; // [runId, step, createdAt]
   };
+  previews: { key: [string, string, number]; value: PreviewRecord }; // [runId, kind, step]
 }
 
 /** A v1 metrics row (one per point). */
@@ -50,6 +53,7 @@ export function upgradeSchema(db: IDBPDatabase, oldVersion: number, newVersion: 
   const steps: Promise<void>[] = [];
   if (oldVersion < 1 && newVersion >= 1) createV1(db);
   if (oldVersion < 2 && newVersion >= 2) steps.push(upgradeV1toV2(db, tx));
+  if (oldVersion < 3 && newVersion >= 3) db.createObjectStore('previews', { keyPath: ['runId', 'kind', 'step'] });
   const all = Promise.all(steps).then(() => undefined);
   all.catch(() => {
     try {

@@ -16,6 +16,7 @@ import {
   type CheckpointKind,
   type CheckpointRecord,
   type MetricPoint,
+  type PreviewRecord,
   type RunRecord,
 } from './types';
 
@@ -60,18 +61,20 @@ export class Store {
     return this.db.get('runs', id);
   }
 
-  /** All runs, newest (by createdAt) first. */
+  /** All runs, newest first (an imported run counts from when it came in; it keeps its creation time). */
   async listRuns(): Promise<RunRecord[]> {
-    return (await this.db.getAllFromIndex('runs', 'by-created')).reverse();
+    const runs = (await this.db.getAllFromIndex('runs', 'by-created')).reverse();
+    return runs.sort((a, b) => (b.importedAt ?? b.createdAt) - (a.importedAt ?? a.createdAt));
   }
 
   /** Deletes a run with its metrics and checkpoints, in one transaction. Unknown ids are a no-op. */
   async deleteRun(id: string): Promise<void> {
-    await this.write(`the deletion of run ${id}`, ['runs', 'metricChunks', 'checkpoints'], async (tx) => {
+    await this.write(`the deletion of run ${id}`, ['runs', 'metricChunks', 'checkpoints', 'previews'], async (tx) => {
       await Promise.all([
         tx.objectStore('runs').delete(id),
         tx.objectStore('metricChunks').delete(runKeyRange(id)),
         tx.objectStore('checkpoints').delete(runKeyRange(id)),
+        tx.objectStore('previews').delete(runKeyRange(id)),
       ]);
     });
   }
@@ -176,20 +179,46 @@ export class Store {
     return out;
   }
 
+  // ---- previews ----
+
+  /** Keeps a preview of the run (replacing one of the same kind and step), and only the `keep` newest of its kind. */
+  async putPreview(runId: string, kind: string, step: number, data: unknown, keep: number): Promise<void> {
+    await this.write(`the ${kind} of step ${step} of run ${runId}`, ['runs', 'previews'], async (tx) => {
+      if (!(await tx.objectStore('runs').getKey(runId))) throw new RunNotFoundError(runId);
+      const store = tx.objectStore('previews');
+      await store.put({ runId, kind, step, data });
+      const keys = await store.getAllKeys(IDBKeyRange.bound([runId, kind], [runId, kind, []]));
+      await Promise.all(keys.slice(0, Math.max(0, keys.length - keep)).map((k) => store.delete(k)));
+    });
+  }
+
+  /** The run's previews by kind, then step. */
+  getPreviews(runId: string): Promise<PreviewRecord[]> {
+    return this.db.getAll('previews', runKeyRange(runId));
+  }
+
+  /** Drops previews after `afterStep` (a resume from an earlier checkpoint shows those steps again). */
+  async truncatePreviews(runId: string, afterStep: number): Promise<void> {
+    await this.write(`the trimmed previews of run ${runId}`, ['previews'], async (tx) => {
+      for (let c = await tx.objectStore('previews').openCursor(runKeyRange(runId)); c; c = await c.continue()) if (c.value.step > afterStep) await c.delete();
+    });
+  }
+
   // ---- files ----
 
   /** One file with the run record (no secrets), its metrics and its latest checkpoint; see export.ts. */
   async exportRun(runId: string): Promise<Uint8Array> {
     const run = await this.getRun(runId);
     if (!run) throw new RunNotFoundError(runId);
-    const [metrics, ckpt] = await Promise.all([this.getMetrics(runId), this.getLatestCheckpoint(runId)]);
+    const [metrics, ckpt, previews] = await Promise.all([this.getMetrics(runId), this.getLatestCheckpoint(runId), this.getPreviews(runId)]);
     const checkpoint = ckpt ? { step: ckpt.step, createdAt: ckpt.createdAt, bytes: ckpt.bytes } : null;
-    return encodeRunFile({ run, metrics, checkpoint });
+    return encodeRunFile({ run, metrics, checkpoint, previews: previews.map(({ kind, step, data }) => ({ kind, step, data })) });
   }
 
   /**
-   * Adds the run in a run file under a new id, with its metrics and checkpoint (as 'latest'), all in
-   * one transaction. Throws RunFileError for a foreign, truncated, corrupt or newer-version file.
+   * Adds the run in a run file under a new id, with its metrics, previews and checkpoint (as 'latest'),
+   * all in one transaction; it keeps its creation time and is marked imported (importedAt). Throws
+   * RunFileError for a foreign, truncated, corrupt or newer-version file.
    */
   async importRun(bytes: Uint8Array): Promise<RunRecord> {
     const file = decodeRunFile(bytes);
@@ -197,12 +226,13 @@ export class Store {
     const run: RunRecord = {
       ...file.run,
       id: newRunId(),
-      createdAt: now, // new in this library: listed first
+      importedAt: now, // new in this library: listed first, creation time kept
       updatedAt: now,
       status: file.run.status === 'running' ? 'interrupted' : file.run.status, // nothing trains it here yet
     };
-    await this.write(`the imported run "${run.name}"`, ['runs', 'metricChunks', 'checkpoints'], async (tx) => {
+    await this.write(`the imported run "${run.name}"`, ['runs', 'metricChunks', 'checkpoints', 'previews'], async (tx) => {
       const writes: Promise<unknown>[] = [tx.objectStore('runs').add(run)];
+      for (const p of file.previews ?? []) writes.push(tx.objectStore('previews').put({ runId: run.id, kind: p.kind, step: p.step, data: p.data }));
       for (const chunk of chunkSeries(run.id, file.metrics, 0)) writes.push(tx.objectStore('metricChunks').add(chunk));
       const c = file.checkpoint;
       if (c) writes.push(tx.objectStore('checkpoints').put({ runId: run.id, step: c.step, createdAt: c.createdAt, bytes: c.bytes, kind: 'latest' }));

@@ -21,6 +21,30 @@ export interface RunRecord {
   adapter?: string; // GPU adapter description the run trained on
   error?: string; // why it failed, when status is 'failed'
   notes?: string;
+  importedAt?: number; // ms since epoch, when the run came into this library from a run file
+  evaluation?: RunEvaluation; // held-out evaluation after the run's training, when it had one
+}
+
+/** A run's held-out evaluation (the shape of src/run/eval-job.ts EvalResult, plain data). */
+export interface RunEvaluation {
+  n: number; // samples per problem
+  k: number; // pass@k
+  temperature: number;
+  perProblem: { id: string; c: number }[];
+  passAt1: number;
+  passAtK: number;
+  judgeScore: number | null;
+  judgeFailures: number;
+  meanLength: number;
+  examples: { id: string; prompt: string; answer: string; response: string; correct: 0 | 1 }[];
+}
+
+/** Something a run showed people (generations, RL traces of a step), kept with the run. */
+export interface PreviewRecord {
+  runId: string;
+  kind: string; // 'samples' | 'traces'
+  step: number;
+  data: unknown; // plain data (src/run/previews.ts shapes)
 }
 
 /** One logged moment of a run, e.g. {'pretrain/loss': 2.1, 'pretrain/tokens_per_s': 900} (names: src/run/metric-names.ts). */

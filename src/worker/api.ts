@@ -2,9 +2,11 @@
 // Comlink.wrap<TrainerApi>() and the events the worker sends back, batched (~10 a second) through one
 // Comlink.proxy(EventSink). Only plain data and transferred ArrayBuffers cross it; no code, no GPU objects.
 
-import type { RunRecord, MetricPoint, CheckpointRecord } from '../store/types';
+import type { RunRecord, MetricPoint, CheckpointRecord, PreviewRecord, RunEvaluation } from '../store/types';
 import type { RunSetup } from '../run/run-setup';
-import type { Sample } from '../run/previews';
+import type { Sample, TraceSet } from '../run/previews';
+import type { PageJudge, RlRunSetup } from './rl-setup';
+import type { JudgeStatsView, JudgeTest } from './judge-slot';
 
 /** What the worker found when it asked for a WebGPU adapter. */
 export type Capabilities =
@@ -24,19 +26,29 @@ export type Capabilities =
 /** The metric names the worker writes (MetricPoint.values keys): one table, src/run/metric-names.ts. */
 export { METRICS, currentMetricName, type MetricName } from '../run/metric-names';
 export { PERIODIC_EVERY_N_CHECKPOINTS, setupOf, type RunSetup } from '../run/run-setup';
-export type { Sample } from '../run/previews';
+export type { Sample, TraceSet, TraceRecord, TraceProblem } from '../run/previews';
+export type { PreviewRecord, RunEvaluation } from '../store/types';
+export type { JudgeStatsView, JudgeTest } from './judge-slot';
+export {
+  DEFAULT_PAGE_JUDGE, TRACE_STEPS_KEPT, autoRlName, demoSetups, rlSetupErrors, rlSetupFor, rlSetupOf,
+  type PageJudge, type RlField, type RlRunSetup, type RlStartFrom,
+} from './rl-setup';
 
 export type ErrorKind =
   | 'quota' // storage full: the run is paused, nothing already saved is lost
   | 'device-lost' // the GPU device was lost: the run can resume from its last checkpoint
   | 'training' // the step failed (e.g. NaN loss): the run is marked failed
   | 'storage' // another IndexedDB failure
+  | 'judge' // the judge cannot grade (wrong key, no server, CORS): the run stopped
   | 'other';
 
 export type WorkerEvent =
   | { type: 'run'; run: RunRecord } // a run record changed (status, step, error)
   | { type: 'metrics'; runId: string; points: MetricPoint[] } // new steps, in order
   | { type: 'samples'; runId: string; step: number; temperature: number; samples: Sample[] }
+  | { type: 'traces'; runId: string; traces: TraceSet } // every response of an RL step
+  | { type: 'eval'; runId: string; done: number; total: number; result?: RunEvaluation } // held-out evaluation progress
+  | { type: 'judge'; runId: string; stats: JudgeStatsView } // the judge's counters so far
   | { type: 'checkpoint'; runId: string; step: number; kind: CheckpointRecord['kind'] }
   | { type: 'error'; runId?: string; kind: ErrorKind; message: string }
   | { type: 'library' }; // the list of runs changed (created, deleted, imported)
@@ -59,20 +71,28 @@ export interface TrainerApi {
 
   /** Creates a run in the store and starts training it. Refused while another run is training. */
   start(setup: RunSetup): Promise<RunRecord>;
-  /** Lets the step in flight finish, checkpoints, and leaves the run paused (resolves when it is). */
+  /** Creates RL runs (one arm and stage each; several only as one group, e.g. the demo) and trains them side by side. */
+  startRl(setups: RlRunSetup[]): Promise<RunRecord[]>;
+  /** Lets the steps in flight finish, checkpoints, and leaves the runs paused (resolves when they are). */
   pause(): Promise<void>;
   /** Continues the paused run, or loads any run from its latest checkpoint and continues it. */
   resume(runId: string): Promise<void>;
-  /** Lets the step in flight finish, checkpoints, and ends the run (it can still be resumed later). */
+  /** Lets the steps in flight finish, checkpoints, and ends the runs (they can still be resumed later). */
   stop(): Promise<void>;
 
   listRuns(): Promise<RunRecord[]>; // newest first
   getMetrics(runId: string): Promise<MetricPoint[]>; // by step
+  getPreviews(runId: string): Promise<PreviewRecord[]>; // generations and RL traces kept with the run
   listCheckpoints(runId: string): Promise<Omit<CheckpointRecord, 'bytes'>[]>;
   deleteRun(runId: string): Promise<void>; // refused for the run being trained
   exportRun(runId: string): Promise<Uint8Array>; // one file: record, metrics, latest checkpoint
   importRun(bytes: Uint8Array): Promise<RunRecord>; // a new run (new id); clear errors for bad files
   latestCheckpoint(runId: string): Promise<CheckpointBytes | undefined>;
+
+  /** Keeps the LLM judge's API key in the worker's memory (null forgets it); resolves whether one is set. */
+  setJudgeKey(key: string | null): Promise<boolean>;
+  /** One real call to an OpenAI-compatible endpoint: the reply, or one line on why not (a CORS refusal named as such). */
+  testJudge(judge: Extract<PageJudge, { kind: 'llm' }>): Promise<JudgeTest>;
 
   /** Destroys the GPU device as a driver reset would; the page's e2e test hook (?e2e=1) only. */
   loseDevice(): Promise<void>;

@@ -1,41 +1,48 @@
 // The run the worker is training (or holds paused in memory): its record, its job and the lifecycle
-// driving it, with hooks that write to the runs library (metrics, checkpoints, the record) and report
-// to the page through events. Maps the lifecycle's outcomes to run statuses and messages.
+// driving it, with hooks that write to the runs library (metrics, checkpoints, previews, the record)
+// and report to the page through events. Maps the lifecycle's outcomes to run statuses and messages;
+// a run whose steps are all done may have finishing work (an RL run's held-out evaluation).
 
 import { holdRunLock } from '../store/locks';
 import type { Store } from '../store/store';
 import { QuotaExceededStoreError, type RunRecord, type RunStatus } from '../store/types';
 import { RunDriver, type LifecycleHooks, type Outcome } from '../run/lifecycle';
-import { PretrainJob } from '../run/pretrain-job';
-import { samplePrompts, sampleTokens } from '../run/corpus';
-import { PERIODIC_EVERY_N_CHECKPOINTS, type RunSetup } from '../run/run-setup';
-import type { SamplesPreview } from '../run/previews';
-import type { Gpu } from '../gpu/dispatch';
+import { PERIODIC_EVERY_N_CHECKPOINTS } from '../run/run-setup';
+import { traceSetOf, type SamplesPreview } from '../run/previews';
+import type { TracesPreview } from '../run/rl-job';
+import { TRACE_STEPS_KEPT } from './rl-setup';
 import type { RunJob } from '../run/job';
 import { raceLost, type Device } from './device-slot';
 import type { EventBatcher } from './events';
 
 const METRICS_FLUSH_MS = 1000; // metrics reach the store at least this often while training
 const LOST_GRACE_MS = 1000; // how long a failed step waits to learn whether the device was lost
+const SAMPLE_SETS_KEPT = 4; // generation sets a run keeps (the most recent)
 const QUOTA_TEXT = 'Browser storage is full: the run is paused and everything saved before is kept. Delete or export old runs, then resume.';
 
 const sleep = (ms: number) => new Promise<undefined>((r) => setTimeout(() => r(undefined), ms));
 
-/** A page run's pre-training job, fresh or from checkpoint bytes. */
-export async function createPretrainJob(gpu: Gpu, setup: RunSetup, corpus: string[], checkpoint?: ArrayBuffer): Promise<PretrainJob> {
-  const o = { opts: setup.pretrain, corpus, previewPrompts: samplePrompts(corpus), previewTokens: sampleTokens(corpus) };
-  return checkpoint ? PretrainJob.resume(gpu, checkpoint, o) : PretrainJob.create(gpu, o);
+export interface LiveRunOptions {
+  checkpointEvery: number;
+  previewEvery: number; // steps between on-demand previews (generations); 0: never
+  checkpointStep?: number; // the checkpoint it resumed from
+  group?: string; // runs started together
+  /** Work after the last step (an RL run's evaluation); resolves false when it was stopped before the end. */
+  finish?: (stopped: () => boolean) => Promise<boolean>;
+  afterStep?: (runId: string) => void; // after each step's events (e.g. the judge's counters)
 }
 
 export class LiveRun {
   readonly driver: RunDriver;
   onEnd: () => void = () => undefined; // the run left memory (finished, failed, interrupted)
   private loop?: Promise<void>; // set while stepping
+  private checkpointStep?: number;
 
-  constructor(public run: RunRecord, readonly setup: RunSetup, job: RunJob, readonly device: Device, private readonly store: Store,
-    private readonly events: EventBatcher, private checkpointStep?: number) {
+  constructor(public run: RunRecord, job: RunJob, readonly device: Device, private readonly store: Store,
+    private readonly events: EventBatcher, readonly o: LiveRunOptions) {
+    this.checkpointStep = o.checkpointStep;
     this.driver = new RunDriver(job, this.hooks(), {
-      checkpointEvery: setup.checkpointEvery, periodicEvery: PERIODIC_EVERY_N_CHECKPOINTS, flushMs: METRICS_FLUSH_MS, previewEvery: setup.sampleEvery,
+      checkpointEvery: o.checkpointEvery, periodicEvery: PERIODIC_EVERY_N_CHECKPOINTS, flushMs: METRICS_FLUSH_MS, previewEvery: o.previewEvery,
     });
   }
 
@@ -114,9 +121,32 @@ export class LiveRun {
       case 'failed':
         this.events.emit({ type: 'error', runId: this.run.id, kind: 'training', message: out.error });
         return this.end('failed', out.error);
+      case 'done':
+        return this.finish();
       default:
         return this.end(out.status);
     }
+  }
+
+  /** The finishing work after the last step; the run is 'done' once it completes. */
+  private async finish(): Promise<void> {
+    if (!this.o.finish) return this.end('done');
+    this.loop = (async () => {
+      try {
+        const complete = await this.o.finish!(() => this.driver.want !== 'run');
+        this.loop = undefined;
+        if (!complete && this.driver.want === 'pause') return this.saveRun({ status: 'paused', error: undefined }); // in memory: continue() evaluates again
+        await this.end(complete ? 'done' : 'stopped');
+      } catch (e) {
+        this.loop = undefined;
+        const lost = this.device.lostMessage;
+        if (lost) return this.interrupt(lost);
+        const text = `the held-out evaluation failed: ${(e as Error).message}`;
+        this.events.emit({ type: 'error', runId: this.run.id, kind: 'training', message: text });
+        await this.end('failed', text);
+      }
+    })();
+    return this.loop;
   }
 
   private async end(status: RunStatus, error?: string): Promise<void> {
@@ -133,6 +163,13 @@ export class LiveRun {
       if (!(e instanceof QuotaExceededStoreError)) this.events.emit({ type: 'error', runId: this.run.id, kind: 'storage', message: (e as Error).message });
     }
     this.events.emit({ type: 'run', run: this.run });
+  }
+
+  /** Stores a preview with the run; a failed write costs the preview only (the run trains on). */
+  private keep(kind: string, step: number, data: unknown, n: number): void {
+    this.store.putPreview(this.run.id, kind, step, data, n).catch((e) => {
+      if (!(e instanceof QuotaExceededStoreError)) this.events.emit({ type: 'error', runId: this.run.id, kind: 'storage', message: (e as Error).message });
+    });
   }
 
   private hooks(): LifecycleHooks {
@@ -152,11 +189,19 @@ export class LiveRun {
       onStep: (point) => {
         this.run.step = point.step;
         this.events.emit({ type: 'metrics', runId: id(), points: [point] });
+        this.o.afterStep?.(id());
       },
       onPreview: (p) => {
-        if (p.kind !== 'samples') return;
-        const { temperature, samples } = (p as SamplesPreview).data;
-        this.events.emit({ type: 'samples', runId: id(), step: p.step, temperature, samples });
+        if (p.kind === 'samples') {
+          const { temperature, samples } = (p as SamplesPreview).data;
+          this.events.emit({ type: 'samples', runId: id(), step: p.step, temperature, samples });
+          this.keep('samples', p.step, { temperature, samples }, SAMPLE_SETS_KEPT);
+        } else if (p.kind === 'traces') {
+          const { problems, G, traces } = (p as TracesPreview).data;
+          const set = traceSetOf(p.step, G, problems, traces);
+          this.events.emit({ type: 'traces', runId: id(), traces: set });
+          this.keep('traces', p.step, set, TRACE_STEPS_KEPT);
+        }
       },
       onStorageFull: () => {
         this.run.error = QUOTA_TEXT;

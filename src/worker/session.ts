@@ -1,20 +1,25 @@
-// The worker's commands (TrainerApi): one run at a time, driven by the shared lifecycle (src/run/
-// lifecycle.ts) with hooks that write to the runs library and report to the page. The session owns
-// the GPU device, the live job and every store write of a run; a lost device leaves the run resumable
-// from its last checkpoint. Not UI code: it reports through batched events and never formats for display.
+// The worker's commands (TrainerApi): runs driven by the shared lifecycle (src/run/lifecycle.ts) with
+// hooks that write to the runs library and report to the page. One run trains at a time, except the
+// runs of one group (the demo's arms), which train side by side on the one device. The session owns
+// the GPU device, the live jobs, the judge's key and every store write of a run; a lost device
+// leaves each run resumable from its last checkpoint. Not UI code: it reports through batched events.
 
 import { acquireGpu, NoAdapterError, type GpuHandle } from '../gpu/device';
 import { openStore } from '../store/db';
 import type { Store } from '../store/store';
-import type { RunRecord } from '../store/types';
+import type { PreviewRecord, RunRecord } from '../store/types';
 import { liveRunIds } from '../store/locks';
 import { corpusTexts, type CorpusChoice } from '../run/corpus';
-import { assertSetup, autoName } from '../run/setup';
+import { assertSetup } from '../run/setup';
 import { setupOf, type RunSetup } from '../run/run-setup';
 import type { Capabilities, CheckpointBytes, EventSink, TrainerApi } from './api';
 import { DeviceSlot } from './device-slot';
 import { EventBatcher } from './events';
-import { createPretrainJob, LiveRun } from './live-run';
+import { JudgeSlot, type JudgeTest } from './judge-slot';
+import type { LiveRun } from './live-run';
+import { newPretrainRun, newRlRun, resumeLive, type FactoryDeps } from './run-factory';
+import { fetchShipped } from './rl-jobs';
+import { assertRlSetup, rlSetupOf, type PageJudge, type RlRunSetup } from './rl-setup';
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -23,21 +28,22 @@ export interface SessionDeps {
   openStore: () => Promise<Store>;
   acquireGpu: () => Promise<GpuHandle>;
   corpus: (choice: CorpusChoice) => string[]; // the documents of a run's corpus choice
+  shipped?: () => Promise<ArrayBuffer>; // the shipped pre-trained checkpoint
 }
 
-const DEFAULT_DEPS: SessionDeps = { openStore: () => openStore(), acquireGpu, corpus: corpusTexts };
+const DEFAULT_DEPS: SessionDeps = { openStore: () => openStore(), acquireGpu, corpus: corpusTexts, shipped: fetchShipped };
 
 export class Session implements TrainerApi {
   private events = new EventBatcher();
   private storeP?: Promise<Store>;
   private devices: DeviceSlot;
-  private active?: LiveRun;
+  private readonly judges = new JudgeSlot();
+  private active: LiveRun[] = [];
   private serial: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly deps: SessionDeps = DEFAULT_DEPS) {
     this.devices = new DeviceSlot(deps.acquireGpu, (d, text) => {
-      const a = this.active;
-      if (a && a.device === d && !a.running) void a.interrupt(text); // paused in memory: nothing in flight
+      for (const a of this.active) if (a.device === d && !a.running) void a.interrupt(text); // paused in memory: nothing in flight
     });
   }
 
@@ -61,60 +67,66 @@ export class Session implements TrainerApi {
     return this.exclusive(async () => {
       assertSetup(setup);
       await this.releasePaused();
-      const store = await this.store();
-      const device = await this.devices.get();
-      const job = await createPretrainJob(device.gpu, setup, this.deps.corpus(setup));
-      const config = { ...setup, name: setup.name.trim() || autoName(setup) };
-      const run = await store
-        .createRun({
-          name: config.name, kind: 'pretrain', status: 'running', config: config as unknown as Record<string, unknown>,
-          step: 0, totalSteps: setup.pretrain.steps, adapter: device.handle.info.adapterName,
-        })
-        .catch((e) => {
-          job.destroy();
-          throw e;
-        });
+      const live = await newPretrainRun(await this.factory(), setup, await this.devices.get());
       this.events.emit({ type: 'library' });
-      this.begin(new LiveRun(run, config, job, device, store, this.events));
-      return run;
+      this.begin(live);
+      return live.run;
+    });
+  }
+
+  startRl(setups: RlRunSetup[]): Promise<RunRecord[]> {
+    return this.exclusive(async () => {
+      if (setups.length === 0) throw new Error('no run to start');
+      setups.forEach(assertRlSetup);
+      if (setups.length > 1 && setups.some((s) => !s.group || s.group !== setups[0].group)) throw new Error('runs started together must share a group');
+      await this.releasePaused();
+      const f = await this.factory();
+      const device = await this.devices.get();
+      const lives: LiveRun[] = [];
+      try {
+        for (const s of setups) lives.push(await newRlRun(f, s, device));
+      } catch (e) {
+        for (const l of lives) {
+          l.dispose();
+          await f.store.deleteRun(l.run.id).catch(() => undefined);
+        }
+        throw e;
+      }
+      this.events.emit({ type: 'library' });
+      lives.forEach((l) => this.begin(l));
+      return lives.map((l) => l.run);
     });
   }
 
   pause(): Promise<void> {
     return this.exclusive(async () => {
-      await this.active?.pause();
+      await Promise.all(this.active.map((a) => a.pause()));
     });
   }
 
   stop(): Promise<void> {
     return this.exclusive(async () => {
-      await this.active?.stop();
+      await Promise.all([...this.active].map((a) => a.stop()));
     });
   }
 
   resume(runId: string): Promise<void> {
     return this.exclusive(async () => {
-      const a = this.active;
-      if (a && a.run.id === runId && !a.running) return a.continue();
-      if (a?.running) throw new Error(`"${a.run.name}" is training: pause or stop it first`);
-      await this.releasePaused();
+      const a = this.active.find((x) => x.run.id === runId);
+      if (a && !a.running) return a.continue();
+      if (a) return;
       const store = await this.store();
       const run = await store.getRun(runId);
+      const group = run && rlSetupOf(run)?.group;
+      const busy = this.active.find((x) => x.running && (!group || x.o.group !== group));
+      if (busy) throw new Error(`"${busy.run.name}" is training: pause or stop it first`);
       if (!run) throw new Error('this run no longer exists (deleted, perhaps in another tab): reload the page to see the current list');
       const setup = setupOf(run);
-      if (!setup) throw new Error('this run has no pre-training configuration to resume (it was not made by this page): start a new run instead');
+      if (!setup && !rlSetupOf(run)) throw new Error('this run has no configuration to resume (it was not made by this page): start a new run instead');
       if (run.status === 'done') throw new Error('this run has finished all its steps: to train longer, start a new run with more steps');
       if ((await liveRunIds()).has(runId)) throw new Error('this run is training in another tab: pause it there, or close that tab, then resume it here');
-      const ckpt = await store.getLatestCheckpoint(runId);
-      if (!ckpt) throw new Error('this run has no checkpoint yet, so there is nothing to resume from: start it again from the Train tab');
-      const device = await this.devices.get();
-      const job = await createPretrainJob(device.gpu, setup, this.deps.corpus(setup), ckpt.bytes);
-      // Steps after the checkpoint are trained again: their old metrics would be duplicates.
-      await store.truncateMetrics(runId, job.stepCount).catch((e) => {
-        job.destroy();
-        throw e;
-      });
-      this.begin(new LiveRun({ ...run, step: job.stepCount }, setup, job, device, store, this.events, ckpt.step));
+      if (!group) await this.releasePaused();
+      this.begin(await resumeLive(await this.factory(), run, setup, await this.devices.get()));
     });
   }
 
@@ -125,8 +137,12 @@ export class Session implements TrainerApi {
 
   async getMetrics(runId: string) {
     const saved = await (await this.store()).getMetrics(runId);
-    const a = this.active;
-    return a?.run.id === runId ? [...saved, ...a.unsaved] : saved;
+    const a = this.active.find((x) => x.run.id === runId);
+    return a ? [...saved, ...a.unsaved] : saved;
+  }
+
+  async getPreviews(runId: string): Promise<PreviewRecord[]> {
+    return (await this.store()).getPreviews(runId);
   }
 
   async listCheckpoints(runId: string) {
@@ -135,8 +151,8 @@ export class Session implements TrainerApi {
 
   deleteRun(runId: string): Promise<void> {
     return this.exclusive(async () => {
-      const a = this.active;
-      if (a?.run.id === runId) {
+      const a = this.active.find((x) => x.run.id === runId);
+      if (a) {
         if (a.running) throw new Error('this run is training: stop it before deleting it');
         this.drop(a);
       }
@@ -161,30 +177,52 @@ export class Session implements TrainerApi {
     return c && { step: c.step, bytes: c.bytes };
   }
 
+  async setJudgeKey(key: string | null): Promise<boolean> {
+    this.judges.setKey(key);
+    return this.judges.hasKey;
+  }
+
+  async testJudge(judge: Extract<PageJudge, { kind: 'llm' }>): Promise<JudgeTest> {
+    return this.judges.test(judge);
+  }
+
   async loseDevice(): Promise<void> {
     this.devices.destroy();
   }
 
   // ---- resources ---------------------------------------------------------------------------------
 
+  private async factory(): Promise<FactoryDeps> {
+    return {
+      store: await this.store(), events: this.events, judges: this.judges, corpus: this.deps.corpus,
+      shipped: this.deps.shipped ?? fetchShipped,
+      onJudgeFatal: (runId, line) => {
+        const a = this.active.find((x) => x.run.id === runId);
+        this.events.emit({ type: 'error', runId, kind: 'judge', message: `The judge cannot grade: ${line}. The run stops; fix the judge settings, then resume it.` });
+        if (a && a.driver.want === 'run') a.driver.want = 'stop';
+      },
+    };
+  }
+
   private begin(a: LiveRun): void {
-    this.active = a;
+    this.active.push(a);
     a.onEnd = () => this.drop(a);
     a.begin();
   }
 
   private drop(a: LiveRun): void {
     a.dispose();
-    if (this.active === a) this.active = undefined;
+    this.active = this.active.filter((x) => x !== a);
   }
 
-  /** Drops a run paused in memory (checkpointed at its pause) so another can take the GPU. */
+  /** Drops runs paused in memory (checkpointed at their pause) so another can take the GPU. */
   private async releasePaused(): Promise<void> {
-    const a = this.active;
-    if (!a) return;
-    if (a.running) throw new Error(`"${a.run.name}" is training: pause or stop it first`);
-    await a.ensureSaved();
-    this.drop(a);
+    const busy = this.active.find((a) => a.running);
+    if (busy) throw new Error(`"${busy.run.name}" is training: pause or stop it first`);
+    for (const a of [...this.active]) {
+      await a.ensureSaved();
+      this.drop(a);
+    }
   }
 
   /** Runs commands one at a time; when one settles the page gets its events before its answer. */

@@ -48,14 +48,14 @@ async function makeV1(factory: IDBFactory): Promise<{ rows: MetricRowV1[] }> {
 
 describe('schema upgrade', () => {
   it('migrates a v1 database to the current version with its data intact', async () => {
-    expect(DB_VERSION).toBe(2);
+    expect(DB_VERSION).toBe(3);
     const factory = new IDBFactory();
     const { rows } = await makeV1(factory);
     const store: Store = await openStore(NAME, factory);
     open.push(store);
 
     expect(store.db.version).toBe(DB_VERSION);
-    expect([...store.db.objectStoreNames]).toEqual(['checkpoints', 'metricChunks', 'runs']);
+    expect([...store.db.objectStoreNames]).toEqual(['checkpoints', 'metricChunks', 'previews', 'runs']);
     const ckStore = store.db.transaction('checkpoints').store;
     expect([...ckStore.indexNames]).toEqual(['by-run-step']);
 
@@ -91,7 +91,7 @@ describe('schema upgrade', () => {
     const store = await openStore(NAME, new IDBFactory());
     open.push(store);
     expect(store.db.version).toBe(DB_VERSION);
-    expect([...store.db.objectStoreNames]).toEqual(['checkpoints', 'metricChunks', 'runs']);
+    expect([...store.db.objectStoreNames]).toEqual(['checkpoints', 'metricChunks', 'previews', 'runs']);
     expect(await store.listRuns()).toEqual([]);
   });
 

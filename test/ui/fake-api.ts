@@ -1,7 +1,7 @@
 // A scripted stand-in for the worker contract (TrainerApi) used by the state-module tests: it keeps
 // runs, metrics and checkpoints in maps, records every command, and lets a test push worker events.
 import type { MetricPoint, RunRecord } from '../../src/store/types';
-import type { Capabilities, CheckpointBytes, EventSink, RunSetup, TrainerApi, WorkerEvent } from '../../src/worker/api';
+import type { Capabilities, CheckpointBytes, EventSink, JudgeTest, PageJudge, PreviewRecord, RlRunSetup, RunSetup, TrainerApi, WorkerEvent } from '../../src/worker/api';
 
 export function runRecord(id: string, patch: Partial<RunRecord> = {}): RunRecord {
   return { id, name: `run ${id}`, kind: 'pretrain', createdAt: 1, updatedAt: 1, status: 'stopped', config: {}, step: 0, totalSteps: 10, ...patch };
@@ -16,6 +16,9 @@ export class FakeApi implements TrainerApi {
   calls: string[] = [];
   failNext = new Map<string, Error>(); // command name -> error thrown once
   nextId = 1;
+  previews = new Map<string, PreviewRecord[]>();
+  judgeKey: string | null = null;
+  judgeReply: JudgeTest = { ok: true, line: 'm at u answered in 5 ms', reply: 'OK', latencyMs: 5 };
 
   emit(events: WorkerEvent[]): void {
     this.sink?.(events);
@@ -44,6 +47,29 @@ export class FakeApi implements TrainerApi {
     this.runs.unshift(run);
     this.emit([{ type: 'library' }, { type: 'run', run }]);
     return run;
+  }
+  async startRl(setups: RlRunSetup[]) {
+    this.call('startRl', setups.map((s) => s.arm).join(','));
+    const runs = setups.map((s) => {
+      const b = s.stage === 'stage1' ? s.options.stageI : s.options.stageII;
+      return runRecord(`r${this.nextId++}`, { name: s.name || s.arm, kind: 'midtrain', status: 'running', totalSteps: b.steps, config: s as unknown as Record<string, unknown> });
+    });
+    this.runs.unshift(...runs);
+    this.emit([{ type: 'library' }, ...runs.map((run) => ({ type: 'run' as const, run }))]);
+    return runs;
+  }
+  async getPreviews(runId: string) {
+    this.call('getPreviews', runId);
+    return this.previews.get(runId) ?? [];
+  }
+  async setJudgeKey(key: string | null) {
+    this.call('setJudgeKey', key === null ? 'null' : 'key');
+    this.judgeKey = key;
+    return key !== null && key !== '';
+  }
+  async testJudge(judge: Extract<PageJudge, { kind: 'llm' }>) {
+    this.call('testJudge', judge.baseUrl);
+    return this.judgeReply;
   }
   async pause() {
     this.call('pause');
