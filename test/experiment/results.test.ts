@@ -1,0 +1,38 @@
+// The results file's figures: pass@k from per-problem counts against hand values, the 95% interval
+// over seeds, the markdown table and the CSV curves, and a clear refusal of files it cannot read.
+import { describe, it, expect } from 'vitest';
+import { meanPassAtK, passAtK } from '../../src/rl/metrics';
+import { checkResultsFile, curvesCsv, meanCi, resultsMarkdown, RESULTS_SCHEMA, type ResultsFile } from '../../src/experiment/results';
+import { PRESETS } from '../../src/experiment/presets';
+
+describe('results', () => {
+  it('pass@k from counts: hand values', () => {
+    expect(passAtK(8, 1, 1)).toBeCloseTo(0.125, 12);
+    expect(passAtK(5, 2, 2)).toBeCloseTo(1 - 3 / 10, 12); // 1 - C(3,2)/C(5,2)
+    expect(passAtK(8, 1, 8)).toBe(1);
+    expect(passAtK(8, 0, 8)).toBe(0);
+    expect(meanPassAtK([{ n: 4, c: 0 }, { n: 4, c: 2 }], 2)).toBeCloseTo((0 + (1 - 1 / 6)) / 2, 12); // 1 - C(2,2)/C(4,2)
+  });
+
+  it('mean and 95% interval over seeds (Student t)', () => {
+    expect(meanCi([0.2, 0.4, 0.6]).mean).toBeCloseTo(0.4, 12);
+    expect(meanCi([0.2, 0.4, 0.6]).half).toBeCloseTo(4.303 * (0.2 / Math.sqrt(3)), 6);
+    expect(Number.isNaN(meanCi([0.5]).half)).toBe(true);
+  });
+
+  it('renders the tables and the curves', () => {
+    const evalOf = (c: number) => ({ n: 2, k: 2, temperature: 0.8, perProblem: [{ id: 'a', c }], passAt1: c / 2, passAtK: c > 0 ? 1 : 0, judgeScore: 0.5, judgeFailures: 0, meanLength: 10, examples: [] });
+    const r: ResultsFile = {
+      schema: RESULTS_SCHEMA, name: 't', preset: 'smoke', command: 'x', createdAt: '', updatedAt: '', complete: true, wallSeconds: 60, adapter: 'cpu',
+      options: { ...PRESETS.smoke, seeds: [1, 2], stageII: { ...PRESETS.smoke.stageII, steps: 0 }, eval: { ...PRESETS.smoke.eval, k: 2 } },
+      arms: [{ id: 'grpo', label: 'Sparse GRPO', stageI: 'rl', why: '' }],
+      cells: [1, 2].map((seed) => ({ arm: 'grpo' as const, stage: 'stage1' as const, seed, status: 'done' as const, steps: 1, trainSeconds: 1, evalSeconds: 1,
+        curve: [{ step: 1, time: 0, values: { 'rl/reward': 0.5 * seed } }], eval: evalOf(seed - 1) })),
+    };
+    const md = resultsMarkdown(r);
+    expect(md).toContain('| Sparse GRPO | 25.0 ± 317.6 | 50.0 ± 635.3 | 0.500 ± 0.000 |'); // seeds: 0 and 1 correct of 2 (t = 12.706 for one degree of freedom)
+    expect(curvesCsv(r).split('\n').slice(0, 3)).toEqual(['arm,stage,seed,step,metric,value', 'grpo,stage1,1,1,rl/reward,0.5', 'grpo,stage1,2,1,rl/reward,1']);
+    expect(() => checkResultsFile({ schema: 'other' })).toThrow(/not a results file this version reads/);
+    expect(checkResultsFile(JSON.parse(JSON.stringify(r))).cells).toHaveLength(2);
+  });
+});
