@@ -9,7 +9,11 @@ import { join } from 'node:path';
 import { acquireGpu } from '../gpu/device';
 import { PipelineCache } from '../gpu/pipelines';
 import { ARMS } from '../experiment/arms';
-import { buildWorld } from '../experiment/world';
+import { buildWorld, DATASET_RESPONSE_TOKENS } from '../experiment/world';
+import { datasetWorld } from '../experiment/dataset-world';
+import type { ExperimentOptions } from '../experiment/options';
+import { loadDataset } from '../tasks/dataset-load';
+import { taskConfig } from '../tasks/config';
 import { estimateJudgeCalls } from '../experiment/estimate';
 import { RESULTS_SCHEMA, checkResultsFile, resultsMarkdown, type ResultsFile } from '../experiment/results';
 import { UsageError, runCli } from './args';
@@ -27,6 +31,22 @@ async function loadResults(path: string): Promise<ResultsFile | undefined> {
     return undefined;
   }
   return checkResultsFile(JSON.parse(text));
+}
+
+/** The problems of --dataset, with what was usable and why the rest was not. */
+async function datasetProblems(o: ExperimentOptions, contextLength: number) {
+  const path = o.dataset as string;
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    throw new UsageError(`cannot read dataset ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const maxNewTokens = o.maxNewTokens > 0 ? o.maxNewTokens : DATASET_RESPONSE_TOKENS;
+  const load = loadDataset(bytes, path, { contextLength, responseTokens: maxNewTokens });
+  const d = datasetWorld(load, { evalFraction: taskConfig(o.tasks).evalFraction, contextLength, maxNewTokens, arms: o.arms });
+  for (const line of d.report) console.log(`dataset: ${line}`);
+  return d;
 }
 
 async function main(): Promise<void> {
@@ -55,8 +75,9 @@ async function main(): Promise<void> {
   let fatal: string | undefined;
   const judge = experimentJudge(options, (line) => (fatal = line));
   const start = await startModel(gpu, options, root, progress);
-  const { world, facts } = buildWorld(options, start.config.contextLength, judge);
-  console.log(`world: ${facts.train} training and ${facts.eval} held-out problems; response limit ${facts.maxNewTokens} tokens (longest correct solution ${facts.longestSolution}); ` +
+  const problems = options.dataset ? await datasetProblems(options, start.config.contextLength) : undefined;
+  const { world, facts } = buildWorld(options, start.config.contextLength, judge, problems);
+  console.log(`world: ${facts.train} training and ${facts.eval} held-out problems; response limit ${facts.maxNewTokens} tokens (${problems ? 'a dataset has no worked solutions: --max-new sets it' : `longest correct solution ${facts.longestSolution}`}); ` +
     `context ${facts.contextLength} holds the longest prompt + limit (${facts.longestPrompt + facts.maxNewTokens}), problem + reference (${facts.longestSft}), teacher input (${facts.longestTeacher})`);
   console.log(`budget per arm and seed: Stage I ${options.stageI.steps} updates of ${options.stageI.promptsPerStep} prompts x ${options.stageI.groupSize} samples; ` +
     `Stage II ${options.stageII.steps}; evaluation ${Math.min(options.eval.problems, facts.eval)} problems x ${options.eval.n} samples at temperature ${options.eval.temperature}`);

@@ -8,12 +8,11 @@ import type { Judge } from '../judge/types';
 import { BuiltinJudge } from '../judge/builtin';
 import { DEFAULT_RL, type RlConfig } from '../rl/rl-config';
 import type { RlStart } from '../rl/rl-session';
-import { judgeProblem, makeScorer } from '../run/scorers';
+import { judgeProblem, makeScorer, type TaskProblem } from '../run/scorers';
 import { RlJob } from '../run/rl-job';
 import { SftJob } from '../run/sft-job';
 import { EvalJob } from '../run/eval-job';
 import type { RunJob } from '../run/job';
-import type { Problem } from '../tasks/problem';
 import { mulberry32 } from '../util/rng';
 import { STAGE2_RL, type ArmSpec } from './arms';
 import type { ExperimentOptions } from './options';
@@ -22,8 +21,8 @@ import type { Stage } from './results';
 /** The problem sets and judges an experiment's cells share. */
 export interface CellWorld {
   options: ExperimentOptions;
-  train: Problem[]; // hard training problems (Stage I and II)
-  eval: Problem[]; // held-out hard problems
+  train: TaskProblem[]; // hard training problems (Stage I and II)
+  eval: TaskProblem[]; // held-out hard problems
   maxNewTokens: number; // the response limit of every arm
   judge?: Judge; // the configured judge (LLM) or undefined for the built-in one
 }
@@ -32,7 +31,7 @@ export interface CellWorld {
 const measuringJudge = new BuiltinJudge();
 
 /** A stream over the training problems in a seeded random order (the same for every arm of a seed). */
-export function problemStream(problems: Problem[], seed: number): () => Problem {
+export function problemStream(problems: TaskProblem[], seed: number): () => TaskProblem {
   const rng = mulberry32((seed * 2654435761) >>> 0);
   return () => problems[Math.floor(rng() * problems.length)];
 }

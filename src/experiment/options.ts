@@ -35,6 +35,7 @@ export interface ExperimentOptions {
   seeds: number[];
   start: StartSpec;
   tasks: Partial<TaskConfig>; // the world (defaults: src/tasks/config.ts)
+  dataset?: string; // a JSONL dataset (npm run dataset) whose problems replace the generated hard ones
   stageI: StageBudget;
   stageII: StageBudget; // steps 0: no Stage II
   sftLr: number; // the SFT arm's learning rate (imitation tolerates a larger step than RL)

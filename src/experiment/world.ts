@@ -10,6 +10,7 @@ import { hardProblems } from '../tasks/splits';
 import type { Judge } from '../judge/types';
 import { TEACHER_PREFIX } from '../rl/opsd';
 import type { CellWorld } from './cell-jobs';
+import type { TaskProblem } from '../run/scorers';
 import type { ExperimentOptions } from './options';
 
 export const RESPONSE_MARGIN = 8; // tokens beyond the longest correct solution (EOS, a stray character)
@@ -25,14 +26,18 @@ export interface WorldFacts {
   contextLength: number;
 }
 
-export function buildWorld(options: ExperimentOptions, contextLength: number, judge?: Judge): { world: CellWorld; facts: WorldFacts } {
+/** Response limit of a dataset world (its problems have no worked solution to measure) unless given. */
+export const DATASET_RESPONSE_TOKENS = 64;
+
+/** The world of the options' task config, or of the given problems (a user's dataset). */
+export function buildWorld(options: ExperimentOptions, contextLength: number, judge?: Judge, problems?: { train: TaskProblem[]; eval: TaskProblem[] }): { world: CellWorld; facts: WorldFacts } {
   const cfg = taskConfig(options.tasks);
-  const train = hardProblems(cfg, 'train', cfg.nTrain);
-  const evalSet = hardProblems(cfg, 'eval', Math.max(options.eval.problems, 1));
+  const train = problems?.train ?? hardProblems(cfg, 'train', cfg.nTrain);
+  const evalSet = problems?.eval ?? hardProblems(cfg, 'eval', Math.max(options.eval.problems, 1));
   const all = [...train, ...evalSet];
   const max = (f: (p: (typeof all)[number]) => number) => all.reduce((m, p) => Math.max(m, f(p)), 0);
   const longestSolution = max((p) => p.worked.length);
-  const maxNewTokens = options.maxNewTokens > 0 ? options.maxNewTokens : longestSolution + RESPONSE_MARGIN;
+  const maxNewTokens = options.maxNewTokens > 0 ? options.maxNewTokens : problems ? DATASET_RESPONSE_TOKENS : longestSolution + RESPONSE_MARGIN;
   const facts: WorldFacts = {
     train: train.length, eval: evalSet.length, longestSolution, maxNewTokens, contextLength,
     longestPrompt: max((p) => p.prompt.length + 1),

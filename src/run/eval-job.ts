@@ -14,13 +14,12 @@ import type { ModelConfig } from '../model/config';
 import { BOS_ID, EOS_ID, decode, encode } from '../model/tokenizer';
 import { meanPassAtK } from '../rl/metrics';
 import { sparseReward } from '../tasks/checker';
-import type { Problem } from '../tasks/problem';
 import type { Judge, RubricMode } from '../judge/types';
-import { judgeProblem } from './scorers';
+import { judgeProblem, type TaskProblem } from './scorers';
 import type { JobStep, RunJob } from './job';
 
 export interface EvalSpec {
-  problems: Problem[]; // the held-out split
+  problems: TaskProblem[]; // the held-out split
   n: number; // samples per problem
   k: number; // pass@k (k <= n)
   temperature: number; // 0.8 (method.md)

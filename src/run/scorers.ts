@@ -11,6 +11,9 @@ import { segmentStarts } from '../judge/segments';
 import { sparseReward } from '../tasks/checker';
 import type { Problem } from '../tasks/problem';
 
+/** What scoring and evaluation need of a problem: a generated one, or one from a user's dataset. */
+export type TaskProblem = Pick<Problem, 'id' | 'prompt' | 'answer' | 'reference' | 'intermediates' | 'difficulty' | 'worked'>;
+
 export type ScorerKind = 'sparse' | 'outcome' | 'process';
 
 /** One verdict as the inspector shows it (plain data, no key, no raw HTTP). */
@@ -35,10 +38,10 @@ export interface ScorerOptions {
   signal?: AbortSignal;
 }
 
-export type ProblemScorer = (problem: Problem, response: string, truncated: boolean) => Promise<Scored>;
+export type ProblemScorer = (problem: TaskProblem, response: string, truncated: boolean) => Promise<Scored>;
 
 /** What the judge sees of a problem: the question, the hidden reference, the answer and its results. */
-export function judgeProblem(p: Problem): JudgeProblem {
+export function judgeProblem(p: TaskProblem): JudgeProblem {
   return { id: p.id, question: p.prompt, reference: p.reference, answer: p.answer, intermediates: p.intermediates };
 }
 
@@ -47,7 +50,7 @@ const verdict = (g: Grade): VerdictDetail => ({ k: g.k, reward: g.reward, status
 export function makeScorer(o: ScorerOptions): ProblemScorer {
   if ((o.kind === 'outcome' || o.kind === 'process') && !o.judge) throw new Error(`the ${o.kind} scorer needs a judge`);
   const opts = { rubricMode: o.rubricMode, signal: o.signal };
-  const grade = async (j: Judge, p: Problem, response: string) => verdict(await j.outcome(judgeProblem(p), response, opts));
+  const grade = async (j: Judge, p: TaskProblem, response: string) => verdict(await j.outcome(judgeProblem(p), response, opts));
   return async (p, response, truncated) => {
     const correct = sparseReward(p, response);
     const detail: ScoreDetail = {};

@@ -9,7 +9,7 @@ import { taskConfig, type TaskConfig } from '../../tasks/config';
 import { UsageError, choiceArg, floatArg, intArg } from '../args';
 
 export const OPTION_NAMES = [
-  'preset', 'name', 'dir', 'arms', 'seeds', 'checkpoint', 'tasks', 'stage1-steps', 'stage2-steps', 'prompts', 'group', 'lr', 'stage2-lr', 'sft-lr',
+  'preset', 'name', 'dir', 'arms', 'seeds', 'checkpoint', 'tasks', 'dataset', 'stage1-steps', 'stage2-steps', 'prompts', 'group', 'lr', 'stage2-lr', 'sft-lr',
   'beta', 'temperature', 'max-new', 'eval-problems', 'eval-n', 'eval-k', 'eval-temperature', 'eval-batch', 'judge', 'base-url', 'model',
   'api-key-env', 'concurrency', 'timeout', 'price-in', 'price-out', 'cache-dir',
 ] as const;
@@ -22,6 +22,7 @@ export const HELP = `usage: npm run experiment -- --preset NAME [options]
   --seeds 1,2,3        seeds (each: its own prompt order, sampling and evaluation draws)
   --checkpoint FILE    the pre-trained start model (default: the shipped one)
   --tasks JSON         task world overrides, e.g. '{"hardSteps":[4,5]}' (src/tasks/config.ts)
+  --dataset FILE       a JSONL dataset (see npm run dataset) whose problems replace the generated ones
   --stage1-steps N     Stage I policy updates per arm        --stage2-steps N  Stage II updates (0: none)
   --prompts N          prompts per step (P)                  --group N         samples per prompt (G)
   --lr X               Stage I RL learning rate              --stage2-lr X     Stage II learning rate
@@ -66,6 +67,7 @@ export function experimentOptions(v: Record<string, string | boolean | undefined
     seeds: seeds ?? base.seeds,
     start: s('checkpoint') !== undefined ? { kind: 'checkpoint', path: s('checkpoint') as string } : base.start,
     tasks,
+    ...(s('dataset') !== undefined ? { dataset: s('dataset') } : {}),
     stageI: {
       steps: intArg('stage1-steps', s('stage1-steps'), base.stageI.steps, 1, 1e6),
       promptsPerStep: intArg('prompts', s('prompts'), base.stageI.promptsPerStep, 1, 1024),
