@@ -53,6 +53,15 @@ export type WorkerEvent =
   | { type: 'error'; runId?: string; kind: ErrorKind; message: string }
   | { type: 'library' }; // the list of runs changed (created, deleted, imported)
 
+/** How long RL runs will take on this device, from two real steps timed here. */
+export interface RlEstimate {
+  firstStepSeconds: number; // the first step, pipelines compiled
+  stepSeconds: number; // a step once compiled
+  evalSeconds: number; // the held-out evaluations
+  totalSeconds: number; // training and evaluation of every setup
+  adapter: string;
+}
+
 /** The page's single callback; receives events in the order they happened. */
 export type EventSink = (events: WorkerEvent[]) => void;
 
@@ -73,6 +82,8 @@ export interface TrainerApi {
   start(setup: RunSetup): Promise<RunRecord>;
   /** Creates RL runs (one arm and stage each; several only as one group, e.g. the demo) and trains them side by side. */
   startRl(setups: RlRunSetup[]): Promise<RunRecord[]>;
+  /** Times two steps of the first setup here and estimates the whole (refused while a run trains). */
+  estimateRl(setups: RlRunSetup[]): Promise<RlEstimate>;
   /** Lets the steps in flight finish, checkpoints, and leaves the runs paused (resolves when they are). */
   pause(): Promise<void>;
   /** Continues the paused run, or loads any run from its latest checkpoint and continues it. */

@@ -72,7 +72,7 @@ export function rlSetupErrors(s: RlRunSetup): Partial<Record<RlField, string>> {
   if (!arm) e.arm = `Unknown arm "${String(s.arm)}"`;
   else if (s.stage === 'stage1' && arm.stageI === 'none') e.arm = `${arm.label} has no Stage I training: evaluate the start model, or choose Stage II`;
   if (s.stage !== 'stage1' && s.stage !== 'stage2') e.stage = 'Stage must be Stage I or Stage II';
-  if (s.stage === 'stage2' && s.start.kind !== 'run') e.start = 'Stage II starts from a Stage I run of the library: choose one';
+  if (s.stage === 'stage2' && s.start.kind !== 'run' && s.arm !== 'base') e.start = 'Stage II starts from a Stage I run of the library (only Base starts from the shipped checkpoint): choose one';
   if (s.start.kind === 'run' && !s.start.runId) e.start = 'Choose the run to start from';
   const b = s.stage === 'stage2' ? s.options.stageII : s.options.stageI;
   int('steps', b.steps, 1, 10_000, 'Steps');

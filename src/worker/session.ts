@@ -12,13 +12,13 @@ import { liveRunIds } from '../store/locks';
 import { corpusTexts, type CorpusChoice } from '../run/corpus';
 import { assertSetup } from '../run/setup';
 import { setupOf, type RunSetup } from '../run/run-setup';
-import type { Capabilities, CheckpointBytes, EventSink, TrainerApi } from './api';
+import type { Capabilities, CheckpointBytes, EventSink, RlEstimate, TrainerApi } from './api';
 import { DeviceSlot } from './device-slot';
 import { EventBatcher } from './events';
 import { JudgeSlot, type JudgeTest } from './judge-slot';
 import type { LiveRun } from './live-run';
 import { newPretrainRun, newRlRun, resumeLive, type FactoryDeps } from './run-factory';
-import { fetchShipped } from './rl-jobs';
+import { buildRlJob, fetchShipped, startBytes } from './rl-jobs';
 import { assertRlSetup, rlSetupOf, type PageJudge, type RlRunSetup } from './rl-setup';
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -175,6 +175,38 @@ export class Session implements TrainerApi {
   async latestCheckpoint(runId: string): Promise<CheckpointBytes | undefined> {
     const c = await (await this.store()).getLatestCheckpoint(runId);
     return c && { step: c.step, bytes: c.bytes };
+  }
+
+  /** Times two real steps of the first setup's job on this device (the first compiles the pipelines),
+   *  and from them the whole of the setups: training and evaluation. Nothing is stored. */
+  estimateRl(setups: RlRunSetup[]): Promise<RlEstimate> {
+    return this.exclusive(async () => {
+      const busy = this.active.find((a) => a.running);
+      if (busy) throw new Error(`"${busy.run.name}" is training: the estimate waits until it stops`);
+      setups.forEach(assertRlSetup);
+      const f = await this.factory();
+      const device = await this.devices.get();
+      const s = setups[0];
+      const built = await buildRlJob(device.gpu, s, await startBytes(s, f.store, f.shipped), this.judges, () => undefined);
+      try {
+        const t0 = performance.now();
+        await built.job.step();
+        const t1 = performance.now();
+        const r = await built.job.step();
+        const stepSeconds = (performance.now() - t1) / 1000;
+        const sampleS = r.values['rl/timing/sample_s'] ?? stepSeconds / 2;
+        let total = 0, evalSeconds = 0;
+        for (const x of setups) {
+          const b = x.stage === 'stage2' ? x.options.stageII : x.options.stageI;
+          total += b.steps * stepSeconds * (b.promptsPerStep * b.groupSize) / (s.options.stageI.promptsPerStep * s.options.stageI.groupSize);
+          const e = x.options.eval;
+          if (x.evaluate) evalSeconds += Math.ceil(e.problems / e.problemsPerStep) * sampleS * (e.problemsPerStep * e.n) / (b.promptsPerStep * b.groupSize);
+        }
+        return { firstStepSeconds: (t1 - t0) / 1000, stepSeconds, evalSeconds, totalSeconds: total + evalSeconds, adapter: device.handle.info.adapterName };
+      } finally {
+        built.job.destroy();
+      }
+    });
   }
 
   async setJudgeKey(key: string | null): Promise<boolean> {

@@ -58,6 +58,10 @@ export class FakeApi implements TrainerApi {
     this.emit([{ type: 'library' }, ...runs.map((run) => ({ type: 'run' as const, run }))]);
     return runs;
   }
+  async estimateRl(setups: RlRunSetup[]) {
+    this.call('estimateRl', setups.length);
+    return { firstStepSeconds: 2, stepSeconds: 1, evalSeconds: 4, totalSeconds: 28, adapter: 'test adapter' };
+  }
   async getPreviews(runId: string) {
     this.call('getPreviews', runId);
     return this.previews.get(runId) ?? [];

@@ -3,12 +3,17 @@
 // and call these methods; none of them talks to the worker directly. Tests drive it with a fake api.
 
 import { setupOf, type EventSink, type TrainerApi, type WorkerEvent } from '../../worker/api';
+import type { RunRecord } from '../../store/types';
 import { CapabilityState } from './capability.svelte';
 import { Library } from './library.svelte';
 import { LiveRun } from './live.svelte';
 import { Notices } from './notices.svelte';
 import { Prefs, type PrefStorage } from './prefs.svelte';
 import { SetupForm } from './setup.svelte';
+import { RlControl, isDemoRun } from './rl-control.svelte';
+import { Replay } from './replay.svelte';
+import { ResultsView } from './results.svelte';
+import { rlSetupOf } from '../../worker/api';
 
 export type Pending = 'starting' | 'pausing' | 'resuming' | 'stopping';
 
@@ -24,15 +29,19 @@ export class AppState {
   readonly live = new LiveRun();
   readonly library: Library;
   readonly notices = new Notices();
+  readonly rl: RlControl;
+  readonly replay = new Replay();
+  readonly results = new ResultsView();
   pending = $state<Pending | undefined>();
   private training = $state<string | undefined>(); // id of the run training in the worker, from its events
 
   constructor(
-    private readonly api: TrainerApi,
+    readonly api: TrainerApi,
     private readonly opts: AppOptions = {},
   ) {
     this.prefs = new Prefs(opts.storage);
     this.library = new Library(api);
+    this.rl = new RlControl(api, opts.storage);
   }
 
   /** Connects to the worker, checks WebGPU, loads the library and shows the newest run. */
@@ -42,7 +51,9 @@ export class AppState {
     const caps = await this.capability.check(this.api, hasWebGpu);
     if (!caps.ok) return;
     await this.guard('load the runs library', () => this.library.refresh());
-    const newest = this.library.runs[0];
+    await this.guard('use the judge key kept on this device', () => this.rl.judge.restore());
+    await this.guard('show the latest demo', () => this.rl.restore(this.library.runs));
+    const newest = this.library.runs.find((r) => r.kind === 'pretrain');
     if (newest && !this.live.run) await this.guard('show the latest run', () => this.open(newest.id, false));
   }
 
@@ -71,7 +82,7 @@ export class AppState {
         else if (this.training === e.run.id) this.training = undefined;
         // A run that starts training (from here or from the library) becomes the live one; later
         // updates of it do not pull the view back if the user opened another run meanwhile.
-        if (starts && e.run.id !== this.live.run?.id) {
+        if (starts && e.run.kind === 'pretrain' && e.run.id !== this.live.run?.id) {
           this.live.show(e.run, []);
           void this.backfill(e.run.id);
         }
@@ -79,6 +90,7 @@ export class AppState {
       if (e.type === 'error') this.notices.fromWorker(e.kind, e.message, e.runId);
     }
     this.live.apply(events);
+    this.rl.apply(events);
     if (this.library.apply(events)) void this.guard('refresh the runs library', () => this.library.refresh());
   }
 
@@ -89,6 +101,33 @@ export class AppState {
       const run = await this.api.start(setup);
       if (this.live.run?.id !== run.id) this.live.show(run, []);
       this.prefs.tab = 'train';
+    });
+  }
+
+  /** The one-click demo: both arms from the shipped checkpoint, side by side, then their evaluation. */
+  startDemo(): Promise<void> {
+    return this.command('starting', 'start the demo', async () => {
+      this.prefs.tab = 'demo';
+      await this.rl.startDemo();
+    });
+  }
+
+  /** The RL setup form's run. */
+  startRl(): Promise<void> {
+    return this.command('starting', 'start the RL run', async () => {
+      await this.rl.startForm(this.library.runs);
+      this.prefs.tab = 'rl';
+    });
+  }
+
+  /** Shows runs of the library in the RL tab (or adds one to what it shows). */
+  async openRl(id: string, add = false): Promise<void> {
+    const run = this.library.runs.find((r) => r.id === id);
+    if (!run) return;
+    await this.guard('show the run', async () => {
+      if (add) await this.rl.runs.overlay(run);
+      else await this.rl.runs.show([run]);
+      this.prefs.tab = 'rl';
     });
   }
 
@@ -103,10 +142,29 @@ export class AppState {
   /** Continues a run: the paused one in the worker, or any run from its latest checkpoint. */
   resume(id: string): Promise<void> {
     return this.command('resuming', 'resume the run', async () => {
+      const run = this.library.runs.find((r) => r.id === id);
+      const checkpoint = this.library.checkpoints[id] ?? this.live.checkpointStep;
+      if (run && run.kind !== 'pretrain') return this.resumeRl(run);
       if (this.live.run?.id !== id) await this.open(id, false);
       this.prefs.tab = 'train';
+      // The steps after the checkpoint are trained again: the view goes back to it at once.
+      if (checkpoint !== undefined && this.live.run?.status !== 'paused') this.live.rewind(checkpoint);
       await this.api.resume(id);
     });
+  }
+
+  /** An RL run (with the other unfinished runs of its group) continues from its checkpoint. */
+  private async resumeRl(run: RunRecord): Promise<void> {
+    const group = rlSetupOf(run)?.group;
+    const members = group ? this.library.runs.filter((r) => rlSetupOf(r)?.group === group && r.status !== 'done') : [run];
+    const state = isDemoRun(run) ? this.rl.demo : this.rl.runs;
+    if (!members.every((m) => state.views.some((v) => v.run.id === m.id))) await state.show(members.slice().reverse(), group);
+    this.prefs.tab = isDemoRun(run) ? 'demo' : 'rl';
+    for (const m of members) {
+      const cp = this.library.checkpoints[m.id];
+      if (m.status !== 'paused') state.views.find((v) => v.run.id === m.id)?.truncate(cp ?? 0);
+      await this.api.resume(m.id);
+    }
   }
 
   /** Shows a stored run in the live view (its metrics so far); `switchTab` moves to the Train tab. */

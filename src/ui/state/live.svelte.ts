@@ -157,6 +157,14 @@ export class LiveRun {
     this.version++;
   }
 
+  /** Goes back to a checkpoint's step (a resume trains the steps after it again). */
+  rewind(step: number): void {
+    this.points = this.points.filter((p) => p.step <= step);
+    this.series = seriesFrom(this.points);
+    if (this.run) this.run = { ...this.run, step: Math.min(this.run.step, step) };
+    this.version++;
+  }
+
   clear(): void {
     this.run = undefined;
     this.points = [];

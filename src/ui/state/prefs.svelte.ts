@@ -1,12 +1,14 @@
 // Page preferences: the active tab and presentation mode (large type for projectors). Presentation mode
-// is remembered in localStorage; the tab is not (a reload starts on Train). No run data lives here.
+// is remembered in localStorage; the tab is not (a reload starts on the demo). No run data lives here.
 
-export type Tab = 'train' | 'runs' | 'rl' | 'device';
+export type Tab = 'demo' | 'rl' | 'train' | 'runs' | 'results' | 'device';
 
 export const TABS: { id: Tab; label: string }[] = [
-  { id: 'train', label: 'Train' },
+  { id: 'demo', label: 'ExpRL demo' },
+  { id: 'rl', label: 'RL runs' },
+  { id: 'train', label: 'Pre-train' },
   { id: 'runs', label: 'Runs' },
-  { id: 'rl', label: 'RL post-training' },
+  { id: 'results', label: 'Results' },
   { id: 'device', label: 'Device' },
 ];
 
@@ -16,7 +18,7 @@ const KEY = 'exprl:presentation';
 export type PrefStorage = Pick<Storage, 'getItem' | 'setItem'>;
 
 export class Prefs {
-  tab = $state<Tab>('train');
+  tab = $state<Tab>('demo');
   presentation = $state(false);
 
   constructor(private readonly storage?: PrefStorage) {

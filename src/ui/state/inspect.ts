@@ -1,0 +1,77 @@
+// What the rollout inspector draws for one response: its tokens with their advantages, the reason a
+// token is greyed (dropped from the loss, or zeroed by the length-limit rule), the `###` segments with
+// the judge's verdict on each, and the diverging colour of an advantage (Okabe-Ito blue for positive,
+// vermillion for negative, white at zero), scaled to the step's largest |advantage|.
+
+import { EOS_ID, SPECIAL_TOKENS, VOCAB } from '../../model/tokenizer';
+import { extractAnswer } from '../../tasks/checker';
+import type { TraceRecord, TraceSet } from '../../worker/api';
+
+export interface TokenView {
+  i: number;
+  text: string; // what the token shows ('⏎' for a line break, 'EOS' for the end token)
+  adv: number;
+  masked: boolean;
+  segment: number; // index of the ### segment it belongs to (-1 without segments)
+}
+
+export interface InspectView {
+  tokens: TokenView[];
+  maskedReason?: string; // why greyed tokens are greyed
+  segments: { text: string; k: number | null; reward: number | null; rationale: string; status: string; tokens: [number, number] }[];
+  outcome?: { k: number | null; reward: number | null; rationale: string };
+  extracted: string | null; // the final answer the checker read
+}
+
+const POS = [0, 114, 178]; // #0072b2
+const NEG = [213, 94, 0]; // #d55e00
+
+/** Background colour of an advantage on a symmetric scale [-max, max]. */
+export function advColor(a: number, max: number): string {
+  const t = max > 0 ? Math.max(-1, Math.min(1, a / max)) : 0;
+  const end = t >= 0 ? POS : NEG;
+  const w = Math.abs(t);
+  const c = end.map((e) => Math.round(255 + (e - 255) * w));
+  return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
+}
+
+/** Text colour readable on advColor. */
+export function advText(a: number, max: number): string {
+  return max > 0 && Math.abs(a / max) > 0.55 ? '#fff' : '#16181d';
+}
+
+/** The largest |advantage| of a step (the colour scale's end). */
+export function scaleOf(set: TraceSet | undefined): number {
+  let m = 0;
+  for (const t of set?.traces ?? []) for (const a of t.advantages) m = Math.max(m, Math.abs(a));
+  return m;
+}
+
+export function inspect(t: TraceRecord): InspectView {
+  // Character offset of each token in the response text (special tokens add no text).
+  const offsets: number[] = [];
+  let pos = 0;
+  for (const id of t.tokens) {
+    offsets.push(pos);
+    if (id >= SPECIAL_TOKENS) pos += 1;
+  }
+  const segs = t.detail?.segments ?? [];
+  const segOf = (i: number) => {
+    let k = -1;
+    for (let s = 0; s < segs.length; s++) if (segs[s].start <= offsets[i]) k = s;
+    return k;
+  };
+  const tokens = t.tokens.map((id, i) => ({
+    i, text: id === EOS_ID ? 'EOS' : id < SPECIAL_TOKENS ? '' : VOCAB[id] === '\n' ? '⏎' : VOCAB[id],
+    adv: t.advantages[i] ?? 0, masked: (t.mask[i] ?? 1) === 0, segment: segs.length ? segOf(i) : -1,
+  }));
+  const segments = segs.map((s, k) => {
+    const idx = tokens.filter((x) => x.segment === k).map((x) => x.i);
+    return { text: s.text, k: s.verdict.k, reward: s.verdict.reward, rationale: s.verdict.rationale, status: s.verdict.status, tokens: [idx[0] ?? 0, idx[idx.length - 1] ?? 0] as [number, number] };
+  });
+  let maskedReason: string | undefined;
+  if (tokens.some((x) => x.masked)) maskedReason = "dropped from the loss: the judge's reply for this response did not parse, so it was neither rewarded nor punished";
+  else if (t.truncated && t.score.kind === 'process') maskedReason = 'advantage 0 on every token: the response hit the length limit, and the process rule gives a cut response no signal';
+  const o = t.detail?.outcome;
+  return { tokens, maskedReason, segments, outcome: o && { k: o.k, reward: o.reward, rationale: o.rationale }, extracted: extractAnswer(t.response) };
+}

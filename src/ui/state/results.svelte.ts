@@ -1,0 +1,80 @@
+// The results viewer: a results.json written by `npm run experiment` (schema exprl-results/1, checked
+// by src/experiment/results.ts), opened from a file picker or dropped on the page, shown as the same
+// tables, bars and curves as runs made in the page: pass@1 / pass@k per arm and stage (mean and 95%
+// interval over seeds) and each cell's training curves as runs on shared axes.
+
+import { checkResultsFile, figures, meanCi, type ResultsFile, type Stage } from '../../experiment/results';
+import type { RunRecord } from '../../store/types';
+import { armColor } from './runview.svelte';
+import { RlState } from './rl.svelte';
+import type { PassBar } from './bars';
+
+export interface ResultRow {
+  arm: string;
+  label: string;
+  cells: { stage: Stage; p1: { mean: number; half: number }; pk: { mean: number; half: number }; judge: { mean: number; half: number }; seeds: number }[];
+}
+
+export class ResultsView {
+  file = $state<ResultsFile | undefined>();
+  name = $state('');
+  error = $state<string | undefined>();
+  readonly curves = new RlState({ getMetrics: async () => [], getPreviews: async () => [] });
+
+  async open(f: Blob & { name?: string }): Promise<void> {
+    try {
+      const r = checkResultsFile(JSON.parse(await f.text()));
+      this.file = r;
+      this.name = f.name ?? 'results.json';
+      this.error = undefined;
+      await this.showCurves('stage1');
+    } catch (e) {
+      this.file = undefined;
+      this.error = `${f.name ?? 'This file'} cannot be shown: ${e instanceof SyntaxError ? 'it is not JSON' : e instanceof Error ? e.message : String(e)}`;
+    }
+  }
+
+  get stages(): Stage[] {
+    return this.file && this.file.options.stageII.steps > 0 ? ['stage1', 'stage2'] : ['stage1'];
+  }
+
+  /** pass@1, pass@k and judge score per arm and stage (mean and 95% interval over done seeds). */
+  get rows(): ResultRow[] {
+    const r = this.file;
+    if (!r) return [];
+    return r.arms.map((a) => ({
+      arm: a.id, label: a.label,
+      cells: this.stages.map((stage) => {
+        const p1 = figures(r, stage, (e) => e.passAt1).get(a.id) ?? [];
+        return {
+          stage, seeds: p1.length, p1: meanCi(p1),
+          pk: meanCi(figures(r, stage, (e) => e.passAtK).get(a.id) ?? []),
+          judge: meanCi(figures(r, stage, (e) => e.judgeScore).get(a.id) ?? []),
+        };
+      }),
+    }));
+  }
+
+  bars(stage: Stage): PassBar[] {
+    return this.rows.flatMap((row, i) => {
+      const c = row.cells.find((x) => x.stage === stage);
+      if (!c || c.seeds === 0) return [];
+      return [{ label: row.label, color: armColor(row.arm, i), p1: c.p1.mean, pk: c.pk.mean, p1Half: c.p1.half, pkHalf: c.pk.half }];
+    });
+  }
+
+  /** Each arm's training curve of a stage (first seed) as a run on the shared axes. */
+  async showCurves(stage: Stage): Promise<void> {
+    const r = this.file;
+    if (!r) return;
+    const seed = r.options.seeds[0];
+    const cells = r.cells.filter((c) => c.stage === stage && c.seed === seed && c.curve.length > 0);
+    const runs: RunRecord[] = cells.map((c) => ({
+      id: `${c.arm}:${c.stage}:${c.seed}`, name: r.arms.find((a) => a.id === c.arm)?.label ?? c.arm, kind: stage === 'stage1' ? 'midtrain' : 'posttrain',
+      createdAt: 0, updatedAt: 0, status: c.status === 'done' ? 'done' : 'stopped', step: c.steps, totalSteps: c.steps,
+      config: { kind: 'rl', arm: c.arm, options: r.options }, ...(c.eval ? { evaluation: c.eval } : {}),
+    }));
+    await this.curves.show(runs);
+    this.curves.apply(cells.map((c) => ({ type: 'metrics' as const, runId: `${c.arm}:${c.stage}:${c.seed}`, points: c.curve })));
+  }
+}

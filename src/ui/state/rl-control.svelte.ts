@@ -1,0 +1,81 @@
+// The RL side of the page's controller: the one-click demo (its time estimate first), RL runs from the
+// setup form, the judge settings, and which runs the RL panels show. Commands go through the
+// AppState's command wrapper (pending state, notices); this module never talks to the GPU.
+
+import type { RunRecord } from '../../store/types';
+import { demoSetups, rlSetupOf, type RlEstimate, type RlRunSetup, type TrainerApi, type WorkerEvent } from '../../worker/api';
+import { JudgeSettings } from './judge.svelte';
+import type { PrefStorage } from './prefs.svelte';
+import { RlForm, parseRl } from './rl-form.svelte';
+import { RlState } from './rl.svelte';
+
+export type RlControlApi = Pick<TrainerApi, 'startRl' | 'estimateRl' | 'getMetrics' | 'getPreviews' | 'setJudgeKey' | 'testJudge'>;
+
+/** Whether a run belongs to a demo (its group was made by startDemo). */
+export const isDemoRun = (r: RunRecord) => (rlSetupOf(r)?.group ?? '').startsWith('demo-');
+
+export class RlControl {
+  readonly demo: RlState; // the demo tab's runs
+  readonly runs: RlState; // the RL tab's runs (started there, or chosen from the library)
+  readonly form = new RlForm();
+  readonly judge: JudgeSettings;
+  estimate = $state<RlEstimate | undefined>();
+  estimating = $state(false);
+  estimateError = $state<string | undefined>();
+
+  constructor(private readonly api: RlControlApi, storage?: PrefStorage) {
+    this.demo = new RlState(api);
+    this.runs = new RlState(api);
+    this.judge = new JudgeSettings(api, storage);
+  }
+
+  /** The demo's setups with the judge of the settings (the built-in one unless the user chose another). */
+  demoSetups(group = `demo-${Date.now().toString(36)}`): RlRunSetup[] {
+    const judge = this.judge.result.judge ?? { kind: 'builtin', referenceMode: 'given', errorRate: 0 };
+    return demoSetups(group, judge);
+  }
+
+  /** Times two real steps on this device, once per page (never while a run trains). */
+  async measure(): Promise<void> {
+    if (this.estimating || this.estimate) return;
+    this.estimating = true;
+    this.estimateError = undefined;
+    try {
+      this.estimate = await this.api.estimateRl(this.demoSetups('estimate'));
+    } catch (e) {
+      this.estimateError = e instanceof Error ? e.message : String(e);
+    } finally {
+      this.estimating = false;
+    }
+  }
+
+  async startDemo(): Promise<RunRecord[]> {
+    const setups = this.demoSetups();
+    const runs = await this.api.startRl(setups);
+    await this.demo.show(runs, setups[0].group);
+    return runs;
+  }
+
+  /** Starts the form's run; its errors stay beside their fields when it is not valid. */
+  async startForm(library: readonly RunRecord[]): Promise<RunRecord[]> {
+    const judge = this.judge.result.judge;
+    if (!judge) throw new Error('the judge settings have a refused value: see the Judge section');
+    const { setup } = parseRl(this.form.fields, library, judge);
+    if (!setup) throw new Error('the RL setup has a refused value: see the messages beside the fields');
+    const runs = await this.api.startRl([setup]);
+    await this.runs.show(runs);
+    return runs;
+  }
+
+  /** After a reload: the newest demo comes back into the demo tab, with its stored traces. */
+  async restore(library: readonly RunRecord[]): Promise<void> {
+    const newest = library.find(isDemoRun);
+    const group = newest && rlSetupOf(newest)?.group;
+    if (group && this.demo.views.length === 0) await this.demo.show(library.filter((r) => rlSetupOf(r)?.group === group).reverse(), group);
+  }
+
+  apply(events: readonly WorkerEvent[]): void {
+    this.demo.apply(events);
+    this.runs.apply(events);
+  }
+}
