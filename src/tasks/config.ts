@@ -10,13 +10,15 @@ export interface TaskConfig {
   families: FamilyName[]; // ['chain']: the arithmetic chain is the family method.md tells the story with
   primitiveSteps: Range; // [1, 2]: pre-training teaches single operations and short chains, not composition
   hardSteps: Range; // [4, 6]: long enough that a primitives-only model rarely finishes, short enough for 160 tokens
-  startRange: Range; // [10, 99]: two-digit starting numbers (chain) keep hard prompts short
-  addendRange: Range; // [2, 99]: terms added or subtracted; two digits make carries and borrows common
+  startRange: Range; // [10, 99]: two-digit values, so a guessed final answer is right about 1% of the time
+  addendRange: Range; // [2, 9]: one-digit terms; with two-digit terms a small model had learned no step after 2.5M tokens
   factorRange: Range; // [2, 9]: single-digit multipliers and divisors, as in "*2" or "/4"
   unknownRange: Range; // [1, 30]: the solution x of the linear equations
-  maxValue: number; // 9999: every intermediate result stays within four digits, so 6 steps fit the context
-  ops: string; // '+-*/': the operations chains may use ('/' only where it divides exactly)
+  maxValue: number; // 99: every intermediate result stays two-digit (>= 1), the size the model learns to copy and add
+  ops: string; // '+-': the operations chains may use ('/' only where it divides exactly); * and / on two digits are out of reach
   mergeProb: number; // 0.5: chance that the reference merges a step into the next, leaving its result unstated
+  partialShare: number; // 0.5: share of pre-training documents that are long chains worked part way: every prompt length is seen
+  partialWorked: Range; // [1, 2]: steps a partial document works before stating the answer: the first steps, never the whole chain
   evalFraction: number; // 0.2: share of the hard problem space (by hash) reserved for held-out evaluation
   nTrain: number; // 1000: hard training prompts (Stage I and II)
   nEval: number; // 200: held-out hard prompts; enough for pass@k differences of a few points
@@ -30,12 +32,14 @@ export const DEFAULT_TASK_CONFIG: TaskConfig = {
   primitiveSteps: [1, 2],
   hardSteps: [4, 6],
   startRange: [10, 99],
-  addendRange: [2, 99],
+  addendRange: [2, 9],
   factorRange: [2, 9],
   unknownRange: [1, 30],
-  maxValue: 9999,
-  ops: '+-*/',
+  maxValue: 99,
+  ops: '+-',
   mergeProb: 0.5,
+  partialShare: 0.5,
+  partialWorked: [1, 2],
   evalFraction: 0.2,
   nTrain: 1000,
   nEval: 200,
@@ -74,6 +78,8 @@ export function validateTaskConfig(c: TaskConfig): void {
   if (c.startRange[1] > c.maxValue || c.unknownRange[1] > c.maxValue) bad('maxValue', 'must be at least startRange and unknownRange');
   if (c.ops.length === 0 || /[^-+*/]/.test(c.ops)) bad('ops', `must be a non-empty subset of '+-*/', got ${JSON.stringify(c.ops)}`);
   if (!(c.mergeProb >= 0 && c.mergeProb <= 1)) bad('mergeProb', `must be in [0, 1], got ${c.mergeProb}`);
+  if (!(c.partialShare >= 0 && c.partialShare <= 1)) bad('partialShare', `must be in [0, 1], got ${c.partialShare}`);
+  range('partialWorked', 0, 5);
   if (!(c.evalFraction > 0 && c.evalFraction < 1)) bad('evalFraction', `must be in (0, 1), got ${c.evalFraction}`);
   for (const f of ['nTrain', 'nEval', 'nPrimitives'] as const) {
     if (!Number.isInteger(c[f]) || c[f] < 0) bad(f, `must be a non-negative integer, got ${c[f]}`);

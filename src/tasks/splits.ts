@@ -1,13 +1,15 @@
 // The three problem sets of a run: primitives (1-2 steps, pre-training), hard train and held-out
-// hard eval (4-6 steps). Train and eval are disjoint by construction: a problem belongs to eval iff
-// the hash of its canonical form falls below evalFraction, whatever the seed; primitives differ from
-// both in step count. Every set is a pure function of the config.
+// hard eval (4-6 steps), and the pre-training corpus (primitives plus long chains worked only part
+// way). Train and eval are disjoint by construction: a problem belongs to eval iff the hash of its
+// canonical form falls below evalFraction, whatever the seed; primitives differ from both in step
+// count, and no partly worked corpus document is a train or eval problem. Every set is a pure
+// function of the config.
 
 import { mulberry32, randInt, type Rng } from '../util/rng';
 import { taskConfig, type Range, type TaskConfig } from './config';
 import { TASK_FAMILIES } from './families';
 import { fnv1a, hashUnit } from './hash';
-import { canonicalForm, type Problem, type Purpose } from './problem';
+import { ANSWER_PREFIX, canonicalForm, truncateWorked, type Problem, type Purpose } from './problem';
 
 export type HardSplit = 'train' | 'eval';
 
@@ -84,9 +86,43 @@ export function makeSplits(partial: Partial<TaskConfig> = {}): Splits {
 }
 
 /**
- * `n` pre-training documents, each one primitive problem as the policy would write it: the prompt
- * then the worked solution, e.g. "Q: 48*2\n### 48*2=96\nA: 96". The engine frames each with BOS/EOS.
+ * `n` long-chain documents that work only their first steps (partialWorked, never all of them) and
+ * then state the answer as a person would, without the rest of the work: "Q: 48+37-5+12-8\n### 48+37=85
+ * \nA: 84". They show the model prompts of every length it is later asked, so the first steps of a
+ * hard problem are in reach, while the composition of a whole long chain is never demonstrated.
+ * Chains have primitiveSteps[1]+1 to hardSteps[1] steps; none is a train or eval problem.
+ */
+export function partialDocuments(partial: Partial<TaskConfig>, n: number): string[] {
+  const config = taskConfig(partial);
+  if (n === 0) return [];
+  const rng = streamRng(config, 'partial');
+  const train = new Set(config.nTrain > 0 ? hardProblems(config, 'train', config.nTrain).map((p) => p.id) : []);
+  const steps: Range = [config.primitiveSteps[1] + 1, config.hardSteps[1]];
+  const out: string[] = [];
+  for (let i = 0, attempt = 0; out.length < n; attempt++) {
+    if (attempt >= 100 * n + 1000) throw new Error(`only ${out.length} partial documents found for ${n} requested`);
+    const p = generateFitting(rng, config, i, steps, 'hard');
+    if (hardSplitOf(p, config.evalFraction) === 'eval' || train.has(p.id)) continue;
+    const worked = randInt(rng, Math.min(config.partialWorked[0], p.difficulty - 1), Math.min(config.partialWorked[1], p.difficulty - 1));
+    out.push(p.prompt + truncateWorked(p.worked, worked) + ANSWER_PREFIX + p.answer);
+    i++;
+  }
+  return out;
+}
+
+/**
+ * `n` pre-training documents: primitive problems as the policy would write them (the prompt then the
+ * worked solution, e.g. "Q: 48*2\n### 48*2=96\nA: 96") and, a partialShare of them, long chains
+ * worked part way (partialDocuments), interleaved evenly. The engine frames each with BOS/EOS.
  */
 export function pretrainCorpus(partial: Partial<TaskConfig>, n: number): string[] {
-  return primitiveProblems(partial, n).map((p) => p.prompt + p.worked);
+  const config = taskConfig(partial);
+  const isPartial = (i: number) => Math.floor((i + 1) * config.partialShare) > Math.floor(i * config.partialShare);
+  let nPartial = 0;
+  for (let i = 0; i < n; i++) if (isPartial(i)) nPartial++;
+  const prim = primitiveProblems(config, n - nPartial).map((p) => p.prompt + p.worked);
+  const part = partialDocuments(config, nPartial);
+  const out: string[] = [];
+  for (let i = 0, a = 0, b = 0; i < n; i++) out.push(isPartial(i) ? part[b++] : prim[a++]);
+  return out;
 }

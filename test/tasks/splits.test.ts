@@ -55,18 +55,36 @@ describe('splits', () => {
     for (const p of [...s.train, ...s.eval]) expect(p.prompt.length + p.worked.length).toBeLessThanOrEqual(158);
   });
 
-  it('make a pre-training corpus of prompt + worked solution documents', () => {
-    const docs = pretrainCorpus({ families: ['chain'] }, 50);
-    expect(docs).toEqual(pretrainCorpus({ families: ['chain'] }, 50));
-    expect(docs.length).toBe(50);
-    for (const d of docs) expect(d).toMatch(/^Q: \d+([-+*/]\d+){1,2}\n(### \d+[-+*/]\d+=\d+\n){1,2}A: \d+$/);
-    // single operations are practised on numbers beyond the two-digit starts of hard chains
-    expect(docs.some((d) => /^Q: \d{4}/.test(d))).toBe(true);
+  it('make a pre-training corpus of worked primitives and long chains worked part way', () => {
+    const docs = pretrainCorpus({ families: ['chain'] }, 60);
+    expect(docs).toEqual(pretrainCorpus({ families: ['chain'] }, 60));
+    expect(docs.length).toBe(60);
+    const full = docs.filter((d) => /^Q: \d+([-+*/]\d+){1,2}\n(### \d+[-+*/]\d+=\d+\n){1,2}A: \d+$/.test(d));
+    for (const d of full) expect(d.endsWith(`=${d.split('A: ')[1]}\nA: ${d.split('A: ')[1]}`)).toBe(true);
+    const part = docs.filter((d) => !full.includes(d));
+    expect(part.length).toBe(30); // partialShare 0.5
+    for (const d of part) {
+      // 3 to 6 operations in the prompt, partialWorked = 1 to 2 of them worked, then the answer
+      expect(d).toMatch(/^Q: \d+([-+*/]\d+){3,6}\n(### \d+[-+*/]\d+=\d+\n){1,2}A: \d+$/);
+    }
+    expect(part.some((d) => d.split('###').length === 2)).toBe(true);
+    expect(part.some((d) => d.split('###').length === 3)).toBe(true);
+  });
+
+  it('never put a train or eval problem in the pre-training corpus', () => {
+    const cfg = { families: ['chain' as const], nTrain: 200, nEval: 50, startRange: [10, 12] as [number, number], addendRange: [2, 3] as [number, number], ops: '+-', hardSteps: [4, 4] as [number, number] };
+    const docs = pretrainCorpus(cfg, 400);
+    const prompts = new Set(docs.map((d) => d.split('\n')[0] + '\n'));
+    const s = makeSplits({ ...cfg, nPrimitives: 10 });
+    for (const p of [...s.train, ...s.eval]) expect(prompts.has(p.prompt)).toBe(false);
+    expect(pretrainCorpus({ ...cfg, partialShare: 0 }, 40).every((d) => /^Q: \d+([-+]\d+){1,2}\n/.test(d))).toBe(true);
   });
 
   it('refuse configs that would break disjointness or cannot be met, naming the field', () => {
     expect(() => taskConfig({ primitiveSteps: [1, 4] })).toThrow(/tasks.primitiveSteps must end below hardSteps/);
     expect(() => taskConfig({ mergeProb: 2 })).toThrow(/tasks.mergeProb/);
+    expect(() => taskConfig({ partialShare: -0.1 })).toThrow(/tasks.partialShare/);
+    expect(() => taskConfig({ partialWorked: [2, 1] })).toThrow(/tasks.partialWorked/);
     expect(() => taskConfig({ families: ['chess' as 'chain'] })).toThrow(/unknown family "chess"/);
     expect(() => hardProblems({ families: ['carry'], primitiveSteps: [1, 5], hardSteps: [6, 6] }, 'train', 1)).toThrow(/overlap primitiveSteps/);
     // a space of exactly one problem ("Q: 10+2+2+2+2") cannot give three
