@@ -38,6 +38,13 @@ export async function truncateMetricsFile(path: string, step: number): Promise<v
   await writeFileAtomic(path, kept.map((l) => l + '\n').join(''));
 }
 
+let stopRequested = false; // Ctrl-C: this job stops after its step in flight, and no later job starts
+
+/** Whether Ctrl-C asked the process to stop (a runner of several jobs checks it between them). */
+export function stopWasRequested(): boolean {
+  return stopRequested;
+}
+
 /** Runs the job to its total (or until Ctrl-C); returns the lifecycle's outcome. */
 export async function driveToFiles(job: RunJob, o: FileRunOptions): Promise<Outcome> {
   let lost: string | undefined;
@@ -57,10 +64,12 @@ export async function driveToFiles(job: RunJob, o: FileRunOptions): Promise<Outc
     await truncateMetricsFile(o.metricsPath, job.stepCount);
   }
   const onInt = () => {
-    if (driver.want === 'stop') process.exit(130); // a second Ctrl-C: stop at once
+    if (stopRequested) process.exit(130); // a second Ctrl-C: stop at once
     console.error('\nstopping after the step in flight (Ctrl-C again to quit at once)');
+    stopRequested = true;
     driver.want = 'stop';
   };
+  if (stopRequested) driver.want = 'stop';
   process.on('SIGINT', onInt);
   try {
     return await driver.run();

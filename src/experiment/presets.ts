@@ -28,7 +28,7 @@ export const PRESETS: Record<string, ExperimentOptions> = {
     arms: [...ARM_IDS],
     seeds: [1],
     start: { kind: 'pretrain', preset: 'tiny-256', steps: 20, batchSize: 4, lr: 3e-3, docs: 200 },
-    tasks: { nTrain: 16, nEval: 4 },
+    tasks: { hardSteps: [3, 4], maxValue: 99, ops: '+-', addendRange: [2, 9], nTrain: 16, nEval: 4 }, // short chains: problem, reference and solution fit 256 tokens
     stageI: { steps: 2, promptsPerStep: 2, groupSize: 2, lr: 1e-4 },
     stageII: { steps: 2, promptsPerStep: 2, groupSize: 2, lr: 1e-4 },
     sftLr: 1e-3,

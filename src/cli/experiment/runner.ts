@@ -13,7 +13,7 @@ import type { EvalJob } from '../../run/eval-job';
 import { ARMS, type ArmId } from '../../experiment/arms';
 import { evaluationJob, trainingJob, type CellWorld } from '../../experiment/cell-jobs';
 import { curvesCsv, resultsMarkdown, type CellResult, type ResultsFile, type Stage } from '../../experiment/results';
-import { driveToFiles, writeFileAtomic } from '../drive';
+import { driveToFiles, stopWasRequested, writeFileAtomic } from '../drive';
 import { cellPaths, readBytes, readCurve } from './cell-files';
 import { Progress, type StepKind } from './progress';
 
@@ -78,7 +78,7 @@ async function drive(ctx: RunnerContext, job: RunJob, checkpointPath: string, me
   });
   if (out.status === 'failed') throw new Error(`${name}: ${out.error}`);
   if (out.status === 'lost') throw new Error(`${name}: ${out.cause}; run the same command again to continue from the last checkpoint`);
-  if (out.status !== 'done') throw new StoppedError(name);
+  if (out.status !== 'done' || stopWasRequested()) throw new StoppedError(name);
 }
 
 /** Trains one cell (or resumes it); returns the model it ends with. */
