@@ -137,3 +137,21 @@ export function longestExampleTokens(c: CorpusChoice): number {
 export function seqLengthFor(c: CorpusChoice, defaultSeqLength: number, contextLength: number): number {
   return Math.min(contextLength, Math.max(defaultSeqLength, longestExampleTokens(c)));
 }
+
+/**
+ * Entropy (nats/token) of the corpus's unigram distribution over the tokens a model predicts (every
+ * character and the end marker of each document): the loss of a model that ignores all context, the
+ * reference line of the loss chart.
+ */
+export function unigramEntropy(c: CorpusChoice): number {
+  const counts = new Map<string, number>();
+  let n = 0;
+  for (const t of build(c).texts) {
+    for (const ch of t) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+    counts.set('<eos>', (counts.get('<eos>') ?? 0) + 1);
+    n += t.length + 1;
+  }
+  let h = 0;
+  for (const k of counts.values()) h -= (k / n) * Math.log(k / n);
+  return h;
+}

@@ -29,15 +29,20 @@ export function corpusChoice(corpus: CorpusId, tasks?: Partial<CorpusChoice['tas
   return corpus === 'task-primitives' ? { corpus, tasks: { ...DEFAULT_TASK_CORPUS, ...tasks } } : { corpus };
 }
 
+/** The longest document of a corpus in tokens: 'build' builds the corpus here (the worker, the tests);
+ *  the page passes what the worker measured, or undefined while it does not know yet. */
+export type Longest = number | 'build' | undefined;
+
 /** A complete setup for a preset and corpus, with the engine's default optimiser settings. */
-export function defaultSetup(preset = 'tiny', choice: CorpusChoice = { corpus: 'builtin-facts' }): RunSetup {
+export function defaultSetup(preset = 'tiny', choice: CorpusChoice = { corpus: 'builtin-facts' }, longest: Longest = 'build'): RunSetup {
   const model = MODEL_PRESETS[preset] ?? MODEL_PRESETS.tiny;
   const steps = preset === 'tiny' ? 200 : DEFAULT_PRETRAIN.steps;
   const corpus = corpusChoice(choice.corpus, choice.tasks);
   // The sequence holds the longest document whole; a corpus that cannot be built keeps the engine's
   // default length (setupErrors then says what is wrong with it).
   let seqLength = Math.min(DEFAULT_PRETRAIN.seqLength, model.contextLength);
-  if (buildable(corpus)) seqLength = seqLengthFor(corpus, seqLength, model.contextLength);
+  if (typeof longest === 'number') seqLength = Math.min(model.contextLength, Math.max(seqLength, longest));
+  else if (longest === 'build' && buildable(corpus)) seqLength = seqLengthFor(corpus, seqLength, model.contextLength);
   return {
     name: '',
     preset,
@@ -53,7 +58,7 @@ function buildable(c: CorpusChoice): boolean {
 }
 
 /** Adds the corpus problems of a setup to `errors`: unknown corpus, bad task spec, documents too long. */
-function corpusErrors(s: RunSetup, errors: Partial<Record<SetupField, string>>): void {
+function corpusErrors(s: RunSetup, errors: Partial<Record<SetupField, string>>, known: Longest): void {
   const info = CORPORA.find((c) => c.id === s.corpus);
   if (!info) {
     errors.corpus = `Unknown corpus "${String(s.corpus)}" (known: ${CORPORA.map((c) => c.id).join(', ')})`;
@@ -66,8 +71,9 @@ function corpusErrors(s: RunSetup, errors: Partial<Record<SetupField, string>>):
       return;
     }
   }
+  if (known === undefined) return; // not measured yet: the worker checks it again at the start
   const T = s.pretrain.seqLength;
-  const longest = longestExampleTokens(s);
+  const longest = known === 'build' ? longestExampleTokens(s) : known;
   if (Number.isInteger(T) && longest > T) {
     errors.corpus =
       `The longest document of this corpus is ${longest} tokens with its start and end markers, more than the ` +
@@ -77,7 +83,7 @@ function corpusErrors(s: RunSetup, errors: Partial<Record<SetupField, string>>):
 }
 
 /** Field -> message for every value the worker would refuse; an empty object means valid. */
-export function setupErrors(s: RunSetup): Partial<Record<SetupField, string>> {
+export function setupErrors(s: RunSetup, longest: Longest = 'build'): Partial<Record<SetupField, string>> {
   const errors: Partial<Record<SetupField, string>> = {};
   const p = s.pretrain;
   const intIn = (field: keyof typeof LIMITS, v: number, what: string) => {
@@ -85,7 +91,7 @@ export function setupErrors(s: RunSetup): Partial<Record<SetupField, string>> {
     if (!Number.isInteger(v) || v < lo || v > hi) errors[field] = `${what} must be a whole number from ${lo} to ${hi.toLocaleString('en-US')}`;
   };
   if (s.name.length > 80) errors.name = 'Name must be at most 80 characters';
-  corpusErrors(s, errors);
+  corpusErrors(s, errors, longest);
   if (!(s.preset in MODEL_PRESETS)) errors.preset = `Unknown model size "${s.preset}"`;
   else {
     try {

@@ -3,12 +3,39 @@
 // lost GPU device. Never installed in normal use.
 
 import type { AppState } from './state/app.svelte';
-import type { TrainerApi } from '../worker/api';
+import type { PreviewRecord, TrainerApi } from '../worker/api';
+import type { RlState } from './state/rl.svelte';
+
+export interface RlViewState {
+  id: string;
+  arm?: string;
+  kind: string;
+  status: string;
+  step: number;
+  total: number;
+  dense: number[];
+  correct: number[];
+  deadZone: number[];
+  traceSteps: number[];
+  passAt1?: number;
+  passAtK?: number;
+}
 
 export interface TestHook {
   state(): { runId?: string; status?: string; step: number; total: number; loss: number[]; runs: { id: string; name: string; status: string; step: number }[] };
   checkpoint(runId: string): Promise<{ step: number; size: number; sha256: string } | null>;
   loseDevice(): Promise<void>;
+  rl(which: 'demo' | 'runs' | 'replay'): RlViewState[];
+  previews(runId: string): Promise<PreviewRecord[]>;
+}
+
+const col = (v: RlState['views'][number], name: string) => [...(v.series.values[name] ?? [])];
+function rlViews(rl: RlState): RlViewState[] {
+  return rl.views.map((v) => ({
+    id: v.run.id, arm: v.arm, kind: v.run.kind, status: v.run.status, step: v.step, total: v.run.totalSteps,
+    dense: col(v, 'rl/dense_reward'), correct: col(v, 'rl/correct'), deadZone: col(v, 'rl/frac_sparse_zero_std'),
+    traceSteps: v.traces.map((t) => t.step), passAt1: v.evaluation?.passAt1, passAtK: v.evaluation?.passAtK,
+  }));
 }
 
 async function sha256(bytes: ArrayBuffer): Promise<string> {
@@ -31,6 +58,8 @@ export function installTestHook(app: AppState, api: TrainerApi): void {
       return c ? { step: c.step, size: c.bytes.byteLength, sha256: await sha256(c.bytes) } : null;
     },
     loseDevice: () => api.loseDevice(),
+    rl: (which) => rlViews(which === 'demo' ? app.rl.demo : which === 'runs' ? app.rl.runs : app.replay.rl),
+    previews: (runId) => api.getPreviews(runId),
   };
   (window as unknown as { __exprl: TestHook }).__exprl = hook;
 }

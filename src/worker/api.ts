@@ -4,6 +4,7 @@
 
 import type { RunRecord, MetricPoint, CheckpointRecord, PreviewRecord, RunEvaluation } from '../store/types';
 import type { RunSetup } from '../run/run-setup';
+import type { CorpusChoice } from '../run/corpus';
 import type { Sample, TraceSet } from '../run/previews';
 import type { PageJudge, RlRunSetup } from './rl-setup';
 import type { JudgeStatsView, JudgeTest } from './judge-slot';
@@ -100,6 +101,8 @@ export interface TrainerApi {
   importRun(bytes: Uint8Array): Promise<RunRecord>; // a new run (new id); clear errors for bad files
   latestCheckpoint(runId: string): Promise<CheckpointBytes | undefined>;
 
+  /** Builds a pre-training corpus here (off the page's thread): its longest document (tokens) and unigram entropy (nats/token). */
+  corpusFacts(choice: CorpusChoice): Promise<{ longest: number; unigram: number }>;
   /** Keeps the LLM judge's API key in the worker's memory (null forgets it); resolves whether one is set. */
   setJudgeKey(key: string | null): Promise<boolean>;
   /** One real call to an OpenAI-compatible endpoint: the reply, or one line on why not (a CORS refusal named as such). */

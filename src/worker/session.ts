@@ -9,7 +9,7 @@ import { openStore } from '../store/db';
 import type { Store } from '../store/store';
 import type { PreviewRecord, RunRecord } from '../store/types';
 import { liveRunIds } from '../store/locks';
-import { corpusTexts, type CorpusChoice } from '../run/corpus';
+import { corpusTexts, longestExampleTokens, unigramEntropy, type CorpusChoice } from '../run/corpus';
 import { assertSetup } from '../run/setup';
 import { setupOf, type RunSetup } from '../run/run-setup';
 import type { Capabilities, CheckpointBytes, EventSink, RlEstimate, TrainerApi } from './api';
@@ -207,6 +207,10 @@ export class Session implements TrainerApi {
         built.job.destroy();
       }
     });
+  }
+
+  async corpusFacts(choice: CorpusChoice): Promise<{ longest: number; unigram: number }> {
+    return { longest: longestExampleTokens(choice), unigram: unigramEntropy(choice) };
   }
 
   async setJudgeKey(key: string | null): Promise<boolean> {

@@ -3,9 +3,14 @@
 // keyboard, reload, resume from the library's checkpoint, a lost device (and its notice gone once the
 // run trains again), export/import with identical weights, a run on the task families' corpus, the
 // layout at 1280x720 and in presentation mode, and the explanatory pages without WebGPU. Screenshots
-// go to test-artifacts/e2e/ (emptied first). Usage: node test/e2e/run.mjs [--no-build]
+// go to test-artifacts/e2e/ (emptied first). The RL scenarios are in rl.mjs.
+// Usage: node test/e2e/run.mjs [--no-build] [--only-rl]
 
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { replayWithoutWebGpu, rlScenarios } from './rl.mjs';
 import { ARTIFACTS, INSECURE_FLAGS, INSECURE_HOST, NO_WEBGPU_FLAGS, Steps, WEBGPU_FLAGS, assert, clearArtifacts, launch, overflowsX, serveBuild, until } from './harness.mjs';
 
 const STEPS = 60; // tiny preset, batch 4: about a minute of training on SwiftShader
@@ -192,8 +197,8 @@ async function withWebGpu(url) {
       await page.keyboard.press('ArrowRight');
       assert((await page.getAttribute('#tab-rl', 'aria-selected')) === 'true', 'ArrowRight did not select the next tab');
       assert(await page.evaluate(() => document.activeElement?.id === 'tab-rl'), 'focus did not follow the tab');
-      await page.waitForSelector('[data-testid=rl-panel]:has-text("not yet available")');
-      await t.shot('12-rl-placeholder');
+      await page.waitForSelector('[data-testid=rl-form]');
+      await t.shot('12-rl-tab');
     });
 
     await t.step('1280x720 and presentation mode: large type, nothing wider than the window', async () => {
@@ -264,9 +269,21 @@ clearArtifacts();
 const server = await serveBuild({ skipBuild: process.argv.includes('--no-build') });
 console.log(`e2e: serving the production build at ${server.url}`);
 let failed = false;
+/** A results.json of the smoke preset for the results viewer: E2E_RESULTS, or one made now by the CLI. */
+function smokeResults() {
+  if (process.env.E2E_RESULTS) return process.env.E2E_RESULTS;
+  const dir = join(tmpdir(), 'exprl-e2e-experiment');
+  const file = join(dir, 'smoke', 'results.json');
+  if (!existsSync(file)) spawnSync('npm', ['run', 'experiment', '--', '--preset', 'smoke', '--dir', dir], { stdio: 'inherit' });
+  return file;
+}
+
+const only = process.argv.includes('--only-rl');
 try {
-  await withWebGpu(server.url);
-  await withoutWebGpu(server.url);
+  if (!only) await withWebGpu(server.url);
+  if (!only) await withoutWebGpu(server.url);
+  await rlScenarios(server.url, smokeResults());
+  await replayWithoutWebGpu(server.url);
 } catch (e) {
   failed = true;
   console.error(`e2e: ${e.stack ?? e}`);

@@ -105,12 +105,17 @@ export class FakeLlmServer {
     public responder: FakeResponder,
   ) {}
 
-  static async start(responder: FakeResponder = markerResponder): Promise<FakeLlmServer> {
+  /** Browser pages may call it when `cors` is set (every reply allows any origin, preflights answered);
+   *  without it the server sends no CORS headers, as Ollama does by default for foreign origins. */
+  cors = false;
+
+  static async start(responder: FakeResponder = markerResponder, opts: { cors?: boolean } = {}): Promise<FakeLlmServer> {
     let self: FakeLlmServer | null = null;
     const server = createServer((req, res) => void self?.handle(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     self = new FakeLlmServer(server, `http://127.0.0.1:${port}/v1`, responder);
+    self.cors = opts.cors ?? false;
     return self;
   }
 
@@ -161,6 +166,16 @@ export class FakeLlmServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (this.cors) {
+      res.setHeader('access-control-allow-origin', req.headers.origin ?? '*');
+      res.setHeader('access-control-allow-headers', req.headers['access-control-request-headers'] ?? 'authorization, content-type');
+      res.setHeader('access-control-allow-methods', 'POST, GET, OPTIONS');
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204);
+        res.end();
+        return;
+      }
+    }
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     let counted = true;

@@ -62,6 +62,10 @@ export class FakeApi implements TrainerApi {
     this.call('estimateRl', setups.length);
     return { firstStepSeconds: 2, stepSeconds: 1, evalSeconds: 4, totalSeconds: 28, adapter: 'test adapter' };
   }
+  async corpusFacts() {
+    this.call('corpusFacts');
+    return { longest: 40, unigram: 2.5 };
+  }
   async getPreviews(runId: string) {
     this.call('getPreviews', runId);
     return this.previews.get(runId) ?? [];

@@ -6,7 +6,7 @@ import { setupOf, type EventSink, type TrainerApi, type WorkerEvent } from '../.
 import type { RunRecord } from '../../store/types';
 import { CapabilityState } from './capability.svelte';
 import { Library } from './library.svelte';
-import { LiveRun } from './live.svelte';
+import { LiveRun, type SampleSet } from './live.svelte';
 import { Notices } from './notices.svelte';
 import { Prefs, type PrefStorage } from './prefs.svelte';
 import { SetupForm } from './setup.svelte';
@@ -171,8 +171,9 @@ export class AppState {
   async open(id: string, switchTab = true): Promise<void> {
     const run = this.library.runs.find((r) => r.id === id);
     if (!run) throw new Error('this run is no longer in the library');
-    const points = await this.api.getMetrics(id);
+    const [points, previews] = await Promise.all([this.api.getMetrics(id), this.api.getPreviews(id)]);
     this.live.show(run, points, this.library.checkpoints[id]);
+    this.live.samples = previews.filter((p) => p.kind === 'samples').map((p) => ({ step: p.step, ...(p.data as Omit<SampleSet, 'step'>) })).sort((a, b) => b.step - a.step);
     if (switchTab) this.prefs.tab = 'train';
   }
 

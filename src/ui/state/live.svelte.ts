@@ -111,7 +111,7 @@ export function generationsNote(run: RunRecord | undefined): string {
     const n = every ?? 25;
     return `The model completes a few corpus prompts every ${n} steps, greedily and by sampling; the first set appears after step ${n}.`;
   }
-  return 'Generations appear while a run trains; they are not saved with the run.';
+  return 'This run kept no generations (runs made before they were saved with the run have none).';
 }
 
 /**

@@ -1,13 +1,15 @@
 // The run-setup form: raw field text as typed, parsed and validated on every change so each invalid
 // value is refused with a message next to its field, and Start stays disabled until all are valid.
 // Validation rules themselves live in src/run/setup.ts, shared with the worker's own guard; the
-// corpora and how their documents fit the training sequence in src/run/corpus.ts.
+// corpora and how their documents fit the training sequence in src/run/corpus.ts. Corpora are built in
+// the worker, never here: the form asks it for the longest document of a choice (corpusFacts) and
+// keeps Start disabled until the answer is in.
 
 import { MODEL_PRESETS } from '../../model/config';
 import { paramCount } from '../../model/params';
 import type { FamilyName } from '../../tasks/problem';
 import type { RunSetup } from '../../worker/api';
-import { CORPORA, DEFAULT_TASK_CORPUS, familyDescriptions, longestExampleTokens, type CorpusId } from '../../run/corpus';
+import { CORPORA, DEFAULT_TASK_CORPUS, familyDescriptions, type CorpusChoice, type CorpusId } from '../../run/corpus';
 import { corpusChoice, defaultSetup, setupErrors, warmupFor, type SetupField } from '../../run/setup';
 import { formatCount } from '../format';
 
@@ -47,8 +49,18 @@ export function fieldsOf(s: RunSetup): SetupFields {
   return { name: s.name, corpus: s.corpus, families, preset: s.preset, steps: String(p.steps), batchSize: String(p.batchSize), lr: String(p.lr), seed: String(p.seed), sampleEvery: String(s.sampleEvery), checkpointEvery: String(s.checkpointEvery) };
 }
 
-/** Parses the form: a setup when every field is valid, otherwise a message for each bad field. */
-export function parseSetup(f: SetupFields): { setup?: RunSetup; errors: SetupErrors } {
+/** A stable key of a corpus choice (the facts the worker measured are kept under it). */
+export function corpusKey(c: CorpusChoice): string {
+  return c.corpus === 'task-primitives' ? `tasks:${[...(c.tasks?.families ?? [])].sort().join(',')}:${c.tasks?.count}:${c.tasks?.seed}` : c.corpus;
+}
+
+export function choiceOf(f: SetupFields): CorpusChoice {
+  return corpusChoice(f.corpus as CorpusId, { families: [...f.families] });
+}
+
+/** Parses the form: a setup when every field is valid, otherwise a message for each bad field.
+ *  `longest`: the corpus's longest document as the worker measured it ('build' measures it here: tests). */
+export function parseSetup(f: SetupFields, longest: number | 'build' | undefined = 'build'): { setup?: RunSetup; errors: SetupErrors } {
   const errors: SetupErrors = {};
   const num = (field: SetupField, text: string, what: string): number => {
     const t = text.trim();
@@ -57,7 +69,7 @@ export function parseSetup(f: SetupFields): { setup?: RunSetup; errors: SetupErr
     return v;
   };
   // The sequence length follows from the model and the corpus (see defaultSetup).
-  const base = defaultSetup(f.preset in MODEL_PRESETS ? f.preset : 'tiny', corpusChoice(f.corpus as CorpusId, { families: [...f.families] }));
+  const base = defaultSetup(f.preset in MODEL_PRESETS ? f.preset : 'tiny', choiceOf(f), longest);
   const steps = num('steps', f.steps, 'Steps');
   const setup: RunSetup = {
     ...base,
@@ -75,7 +87,7 @@ export function parseSetup(f: SetupFields): { setup?: RunSetup; errors: SetupErr
     checkpointEvery: num('checkpointEvery', f.checkpointEvery, 'Checkpoint interval'),
   };
   // Range and model checks only for fields that parsed: one message per field.
-  for (const [k, m] of Object.entries(setupErrors(setup)) as [SetupField, string][]) errors[k] ??= m;
+  for (const [k, m] of Object.entries(setupErrors(setup, longest)) as [SetupField, string][]) errors[k] ??= m;
   return Object.keys(errors).length === 0 ? { setup, errors } : { errors };
 }
 
@@ -87,13 +99,9 @@ export interface CorpusFit {
 }
 
 /** The fit of a valid setup's corpus, or undefined when the corpus cannot be built. */
-export function corpusFit(s: RunSetup | undefined): CorpusFit | undefined {
-  if (!s) return undefined;
-  try {
-    return { longest: longestExampleTokens(s), seqLength: s.pretrain.seqLength, contextLength: s.pretrain.model.contextLength };
-  } catch {
-    return undefined;
-  }
+export function corpusFit(s: RunSetup | undefined, longest: number | undefined): CorpusFit | undefined {
+  if (!s || longest === undefined) return undefined;
+  return { longest, seqLength: s.pretrain.seqLength, contextLength: s.pretrain.model.contextLength };
 }
 
 /** The hint under the corpus field: what the corpus is and how its documents fit a training sequence. */
@@ -112,20 +120,41 @@ export function corpusHint(id: string, fit: CorpusFit | undefined): string {
 }
 
 export class SetupForm {
-  fields = $state<SetupFields>(fieldsOf(defaultSetup('tiny')));
+  fields = $state<SetupFields>(fieldsOf(defaultSetup('tiny', undefined, undefined)));
+  facts = $state<Record<string, number | string>>({}); // corpus key -> longest document (tokens), or why it cannot be built
   readonly presets = presetOptions();
   readonly corpora = CORPORA;
   readonly families = familyDescriptions();
   // Parsed once per edit, however many places read it.
-  readonly result: { setup?: RunSetup; errors: SetupErrors } = $derived(parseSetup(this.fields));
-  readonly fit: CorpusFit | undefined = $derived(corpusFit(this.result.setup));
+  readonly known = $derived(this.facts[corpusKey(choiceOf(this.fields))]);
+  readonly result: { setup?: RunSetup; errors: SetupErrors } = $derived(parseSetup(this.fields, typeof this.known === 'number' ? this.known : undefined));
+  readonly fit: CorpusFit | undefined = $derived(corpusFit(this.result.setup, typeof this.known === 'number' ? this.known : undefined));
+
+  /** Whether the worker has measured the chosen corpus (Start waits for it). */
+  get measured(): boolean {
+    return typeof this.known === 'number';
+  }
+
+  /** Asks the worker to build the chosen corpus and measure it (once per choice). */
+  async measure(ask: (c: CorpusChoice) => Promise<{ longest: number }>): Promise<void> {
+    const c = choiceOf(this.fields);
+    const key = corpusKey(c);
+    if (key in this.facts) return;
+    this.facts = { ...this.facts, [key]: 'measuring' };
+    try {
+      this.facts = { ...this.facts, [key]: (await ask(c)).longest };
+    } catch (e) {
+      this.facts = { ...this.facts, [key]: e instanceof Error ? e.message : String(e) };
+    }
+  }
 
   get errors(): SetupErrors {
-    return this.result.errors;
+    const why = this.known;
+    return typeof why === 'string' && why !== 'measuring' ? { corpus: why, ...this.result.errors } : this.result.errors;
   }
 
   get valid(): boolean {
-    return this.result.setup !== undefined;
+    return this.result.setup !== undefined && this.measured;
   }
 
   /** Switching preset keeps the user's steps, batch, learning rate and seed. */
@@ -151,6 +180,6 @@ export class SetupForm {
   }
 
   reset(): void {
-    this.fields = fieldsOf(defaultSetup('tiny'));
+    this.fields = fieldsOf(defaultSetup('tiny', undefined, undefined));
   }
 }

@@ -1,0 +1,244 @@
+// End-to-end scenarios of the RL side of the page, in Debian's Chromium with SwiftShader WebGPU: the
+// one-click demo from the shipped checkpoint (time estimate, no main-thread stall after Start, both
+// arms' rewards moving and drawn, the dead-zone meter high for sparse GRPO, the inspector's colours
+// matching the worker's advantages, the layout at 1280x720 and in presentation mode, the evaluation,
+// a reload), a Stage II run from a Stage I run, the results viewer on a smoke results.json, the LLM
+// judge against a loopback server with and without CORS headers, and the replay without WebGPU.
+
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { register } from 'tsx/esm/api';
+import { ARTIFACTS, NO_WEBGPU_FLAGS, ROOT, Steps, WEBGPU_FLAGS, assert, launch, until } from './harness.mjs';
+
+register(); // the loopback judge server is the unit tests' own (TypeScript)
+const { FakeLlmServer } = await import('../helpers/fake-llm-server.ts');
+
+const SHIPPED = join(ROOT, 'public/pretrained/pretrained.ckpt');
+const REPLAY = join(ROOT, 'public/replay/demo.json');
+const rl = (page, which = 'demo') => page.evaluate((w) => window.__exprl.rl(w), which);
+const finite = (a) => a.filter((x) => Number.isFinite(x));
+
+/** The checkpoint the demo starts from: the shipped one, or (while it is not there) E2E_CHECKPOINT served in its place. */
+async function serveCheckpoint(page) {
+  if (existsSync(SHIPPED)) return 'shipped';
+  const alt = process.env.E2E_CHECKPOINT;
+  assert(alt && existsSync(alt), `no public/pretrained/pretrained.ckpt: set E2E_CHECKPOINT to a checkpoint (npm run train -- --corpus tasks --out FILE)`);
+  const body = readFileSync(alt);
+  await page.route('**/pretrained/pretrained.ckpt', (r) => r.fulfill({ status: 200, body, contentType: 'application/octet-stream' }));
+  return alt;
+}
+
+/** Nothing of the selectors lies below the window or needs page scrolling; returns what does not fit. */
+async function cut(page, selectors) {
+  return page.evaluate((sels) => {
+    const out = [];
+    if (document.documentElement.scrollHeight > innerHeight + 2) out.push(`page scrolls: ${document.documentElement.scrollHeight} > ${innerHeight}`);
+    for (const s of sels) {
+      const el = document.querySelector(s);
+      if (!el) out.push(`${s}: missing`);
+      else if (el.getBoundingClientRect().bottom > innerHeight + 1 || el.getBoundingClientRect().right > innerWidth + 1) out.push(`${s}: bottom ${Math.round(el.getBoundingClientRect().bottom)}`);
+    }
+    return out;
+  }, selectors);
+}
+
+export async function rlScenarios(url, smokeResults) {
+  const b = await launch(WEBGPU_FLAGS);
+  const { page } = b;
+  const t = new Steps('rl', page);
+  const timing = {};
+  try {
+    await page.setViewportSize({ width: 1280, height: 720 });
+    const from = await serveCheckpoint(page);
+    console.log(`  (demo starts from ${from})`);
+
+    await t.step('the landing explains ExpRL and estimates the demo on this device', async () => {
+      await page.goto(`${url}?e2e=1`);
+      await page.waitForSelector('[data-testid=landing]');
+      const text = await page.textContent('[data-testid=landing]');
+      for (const w of ['dead zone', 'hidden from the policy', 'Outcome', 'Process', 'Stage I', 'Stage II', 'Xiang, Setlur, Blagden, Haber, Kumar', '2606.17024']) assert(text.includes(w), `landing lacks "${w}"`);
+      assert((await cut(page, ['[data-testid=run-demo]'])).length === 0, 'Run the demo is not in the 1280x720 window');
+      const est = await until('the time estimate', async () => {
+        const s = (await page.textContent('[data-testid=estimate]')) ?? '';
+        return /About .* on this device|No estimate/.test(s) ? s : null;
+      }, 600_000);
+      assert(/About/.test(est), `estimate: ${est}`);
+      timing.estimate = est.trim();
+      await t.shot('rl-01-landing', { fullPage: false });
+    });
+
+    await t.step('Run the demo: no main-thread stall over 200 ms after Start', async () => {
+      await page.evaluate(() => {
+        window.__gaps = [];
+        let last = performance.now();
+        const tickFn = () => {
+          const now = performance.now();
+          window.__gaps.push(now - last);
+          last = now;
+          if (window.__gaps.length < 400) setTimeout(tickFn, 10);
+        };
+        setTimeout(tickFn, 10);
+      });
+      timing.start = Date.now();
+      await page.click('[data-testid=run-demo]');
+      await until('4 s of probing after Start', async () => (await page.evaluate(() => window.__gaps.length)) >= 150, 60_000, 100);
+      const worst = await page.evaluate(() => Math.max(...window.__gaps));
+      timing.worstGapMs = Math.round(worst);
+      assert(worst < 200, `the main thread stalled ${worst.toFixed(0)} ms after Start`);
+    });
+
+    await t.step("both arms' rewards move and are drawn; sparse GRPO's dead-zone meter reads high", async () => {
+      const v = await until('3 steps of both arms', async () => {
+        const s = await rl(page);
+        return s.length === 2 && s.every((x) => x.step >= 3) ? s : null;
+      }, 600_000, 1000);
+      for (const x of v) assert(finite(x.dense).length >= 3 && finite(x.correct).length >= 3, `${x.arm}: rewards missing ${JSON.stringify(x)}`);
+      const process = v.find((x) => x.arm === 'process');
+      assert(new Set(finite(process.dense).map((d) => d.toFixed(4))).size > 1, `the dense reward of ExpRL-Process does not move: ${process.dense}`);
+      const grpo = v.find((x) => x.arm === 'grpo');
+      const dz = finite(grpo.deadZone);
+      assert(dz.reduce((a, b) => a + b, 0) / dz.length >= 0.5, `sparse GRPO's zero-variance share is low: ${dz}`);
+      const meter = await page.textContent('[data-arm=grpo] [data-testid=dead-zone]');
+      assert(parseInt(meter, 10) >= 50, `dead-zone meter reads ${meter}`);
+      const canvases = await page.$$eval('[data-testid=rl-charts] canvas', (cs) => cs.map((c) => c.width * c.height));
+      assert(canvases.length >= 3 && canvases.every((n) => n > 0), 'the RL charts are not drawn');
+      assert((await page.$$eval('[data-testid=rl-charts] .u-axis', (a) => a.length)) >= 6, 'chart axes missing');
+      await t.shot('rl-02-demo-running', { fullPage: false });
+    });
+
+    await t.step("the inspector's token colours carry the worker's advantages", async () => {
+      await page.waitForSelector('[data-testid=token]');
+      const runId = (await rl(page)).find((x) => x.traceSteps.length > 0).id;
+      await page.click('[data-testid=insp-run] >> nth=1');
+      const shownRun = (await rl(page))[1].id;
+      const step = Number(await page.inputValue('[data-testid=insp-step]'));
+      const stored = (await page.evaluate((id) => window.__exprl.previews(id), shownRun)).find((p) => p.kind === 'traces' && p.step === step);
+      assert(stored, `no stored traces for step ${step} of ${shownRun} (${runId})`);
+      const worker = stored.data.traces[0].advantages;
+      const dom = await page.$$eval('[data-testid=token]', (els) => els.map((e) => Number(e.getAttribute('data-adv'))));
+      assert(dom.length === worker.length && dom.every((x, i) => Math.abs(x - worker[i]) < 1e-6), `token advantages differ: page ${dom.slice(0, 5)} worker ${worker.slice(0, 5)}`);
+      const colours = await page.$$eval('[data-testid=token]:not(.masked)', (els) => new Set(els.map((e) => getComputedStyle(e).backgroundColor)).size);
+      assert(worker.some((a) => a !== 0) ? colours > 1 : true, 'tokens with different advantages share one colour');
+      await page.waitForSelector('[data-testid=reference]:has-text("never shown to the policy")');
+      await page.waitForSelector('[data-testid=sparse-result]');
+      assert((await cut(page, ['[data-testid=inspector]', '[data-testid=rl-charts]'])).length === 0, `cut at 1280x720: ${await cut(page, ['[data-testid=inspector]', '[data-testid=rl-charts]'])}`);
+      await t.shot('rl-03-inspector', { fullPage: false });
+    });
+
+    await t.step('the demo ends with held-out pass@1 and pass@k for both arms', async () => {
+      const v = await until('both evaluations', async () => {
+        const s = await rl(page);
+        return s.length === 2 && s.every((x) => x.passAt1 !== undefined) ? s : null;
+      }, 1_200_000, 2000);
+      timing.demoSeconds = Math.round((Date.now() - timing.start) / 1000);
+      assert(v.every((x) => x.status === 'done'), `statuses ${v.map((x) => x.status)}`);
+      assert((await page.$$('[data-testid=bar-value]')).length === 4, 'pass bars missing');
+      await t.shot('rl-04-demo-done', { fullPage: false });
+      const dl = page.waitForEvent('download');
+      await page.click('[data-testid=save-replay]');
+      writeFileSync(join(ARTIFACTS, 'demo-replay.json'), readFileSync(await (await dl).path()));
+    });
+
+    await t.step('presentation mode at 1280x720: the charts with their axes and the inspector fit', async () => {
+      await page.click('button.present');
+      await page.waitForTimeout(300); // charts re-created at the large type size
+      const bad = await cut(page, ['[data-testid=rl-charts]', '[data-testid=inspector]']);
+      await t.shot('rl-05-presentation', { fullPage: false });
+      await page.click('button.present');
+      assert(bad.length === 0, `presentation mode cuts: ${bad}`);
+    });
+
+    await t.step('after a reload the demo and its traces come back', async () => {
+      await page.reload();
+      await page.waitForSelector('[data-testid=token]', { timeout: 60_000 });
+      const v = await rl(page);
+      assert(v.length === 2 && v.every((x) => x.traceSteps.length > 0 && x.passAt1 !== undefined), `after reload: ${JSON.stringify(v.map((x) => x.traceSteps))}`);
+    });
+
+    await t.step('Stage II from a Stage I run of the library', async () => {
+      await page.click('#tab-rl');
+      await page.selectOption('#rl-stage', 'stage2');
+      const processRun = (await rl(page)).length ? null : null;
+      const options = await page.$$eval('#rl-start option', (os) => os.map((o) => ({ v: o.value, t: o.textContent })));
+      const from = options.find((o) => /ExpRL-Process/.test(o.t ?? ''));
+      assert(from, `no Stage I run offered: ${JSON.stringify(options)} ${processRun}`);
+      await page.selectOption('#rl-start', from.v);
+      await page.fill('#rl-steps', '2');
+      await page.fill('#rl-prompts', '2');
+      await page.fill('#rl-group', '4');
+      await page.fill('#rl-eval', '4');
+      await page.click('[data-testid=rl-start-run]');
+      const v = await until('the Stage II run', async () => {
+        const s = await rl(page, 'runs');
+        return s.length === 1 && s[0].passAt1 !== undefined ? s : null;
+      }, 600_000, 1000);
+      assert(v[0].kind === 'posttrain' && v[0].status === 'done' && v[0].step === 2, `Stage II run: ${JSON.stringify(v[0])}`);
+      await t.shot('rl-06-stage2', { fullPage: false });
+    });
+
+    await t.step('LLM judge: a loopback server with CORS answers the connection test; one without is named a CORS refusal', async () => {
+      const withCors = await FakeLlmServer.start(undefined, { cors: true });
+      const without = await FakeLlmServer.start();
+      try {
+        if (!(await page.isVisible('[data-testid=judge-settings]'))) await page.click('.setup summary');
+        await page.check('[data-testid=judge-llm]');
+        await page.fill('[data-testid=judge-url]', withCors.baseUrl);
+        await page.fill('[data-testid=judge-model]', 'judge-model');
+        await page.fill('[data-testid=judge-key]', 'sk-e2etestkey0123456789abcdef');
+        await page.click('[data-testid=judge-test]');
+        await page.waitForSelector('[data-testid=judge-reply]');
+        assert(withCors.requests.length >= 1 && withCors.requests[0].authorization === 'Bearer sk-e2etestkey0123456789abcdef', 'the test call did not reach the server with the key');
+        await t.shot('rl-07-judge-ok');
+        await page.fill('[data-testid=judge-url]', without.baseUrl);
+        await page.click('[data-testid=judge-test]');
+        await page.waitForSelector('[data-testid=cors-help]');
+        const line = await page.textContent('[data-testid=judge-result]');
+        assert(/CORS/.test(line) && /OLLAMA_ORIGINS/.test(line) && /allowed-origins/.test(line) && /Enable CORS/.test(line), `CORS message: ${line}`);
+        await t.shot('rl-08-judge-cors');
+        await page.check('input[name=judge-kind] >> nth=0');
+      } finally {
+        await withCors.close();
+        await without.close();
+      }
+    });
+
+    await t.step('the results viewer shows a results.json of the smoke preset', async () => {
+      assert(smokeResults && existsSync(smokeResults), `no smoke results.json at ${smokeResults} (npm run experiment -- --preset smoke)`);
+      await page.click('#tab-results');
+      await page.setInputFiles('[data-testid=results-file]', smokeResults);
+      await page.waitForSelector('[data-testid=results-table]');
+      const rows = await page.$$eval('[data-testid=results-table] tbody tr', (r) => r.length);
+      const want = JSON.parse(readFileSync(smokeResults, 'utf8')).arms.length;
+      assert(rows === want, `results table: ${rows} rows for ${want} arms`);
+      await t.shot('rl-09-results');
+    });
+  } finally {
+    console.log(`  demo timing: ${JSON.stringify(timing)}`);
+    await b.close();
+  }
+  return timing;
+}
+
+export async function replayWithoutWebGpu(url) {
+  const b = await launch(NO_WEBGPU_FLAGS);
+  const { page } = b;
+  const t = new Steps('replay', page);
+  try {
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await t.step('without WebGPU the recorded demo plays back', async () => {
+      assert(existsSync(REPLAY), 'public/replay/demo.json is missing');
+      await page.goto(`${url}?e2e=1`);
+      await page.waitForSelector('[data-testid=no-webgpu]');
+      await page.click('[data-testid=play-replay]');
+      const v = await until('the replay to reach step 3', async () => {
+        const s = await rl(page, 'replay');
+        return s.length > 0 && s.every((x) => x.step >= 3) ? s : null;
+      }, 60_000, 500);
+      assert(v.every((x) => finite(x.dense).length >= 3), 'replayed rewards missing');
+      await page.waitForSelector('[data-testid=token]');
+      await t.shot('replay-01-no-webgpu');
+    });
+  } finally {
+    await b.close();
+  }
+}
