@@ -11,7 +11,10 @@
 //   1 a     array<f32>  (M,K) | (K,M)
 //   2 b     array<f32>  (K,N) | (N,K)
 //   3 bias  array<f32>  (N)            read only when HAS_BIAS (any read-only buffer is bound otherwise)
-//   4 params uniform    { M, K, N, aRow, aK, bCol, bK, flags }  flags: 1 ACCUMULATE, 2 HAS_BIAS
+//   4 params uniform    { M, K, N, aRow, aK, bCol, bK, flags }  flags: 1 ACCUMULATE, 2 HAS_BIAS, 4 GELU
+// Epilogue per element: x = acc (+ bias) (then gelu(x), tanh form as gelu_forward.wgsl) (then + out).
+// Decoding uses GELU (the MLP's first layer) and ACCUMULATE with a bias (a residual branch added into
+// the stream in place); training keeps them apart because its backward needs the pre-GELU values.
 // Dispatch: (ceil(N / (8 WG_X)), ceil(M / (8 WG_Y))) workgroups of WG_X x WG_Y threads. Each thread
 // keeps an 8x8 block of out in registers: rows r0 + i WG_Y and columns c0 + j WG_X (i, j < 8), so
 // neighbouring threads read neighbouring columns of b and write neighbouring elements of out.
@@ -30,12 +33,19 @@ struct Params { M: u32, K: u32, N: u32, aRow: u32, aK: u32, bCol: u32, bK: u32, 
 override WG_X: u32 = 8;
 override WG_Y: u32 = 8;
 
+// GELU, tanh form, as gelu_forward.wgsl: the argument of tanh is clamped to +-10 (tanh(10) == 1 in f32).
+fn gelu(x: f32) -> f32 {
+  let t = tanh(clamp(0.7978845608028654 * (x + 0.044715 * x * x * x), -10.0, 10.0));
+  return 0.5 * x * (1.0 + t);
+}
+
 // Writes one element of the block, skipping rows and columns past the edge of out.
 fn put(row: u32, col: u32, v: f32) {
   if (row >= params.M || col >= params.N) { return; }
   let idx = row * params.N + col;
   var x = v;
   if ((params.flags & 2u) != 0u) { x += bias[col]; }
+  if ((params.flags & 4u) != 0u) { x = gelu(x); }
   if ((params.flags & 1u) != 0u) { x += out[idx]; }
   out[idx] = x;
 }

@@ -9,8 +9,12 @@
 //   1 logits   array<f32> (S,V)
 //   2 counter  array<u32> (1)    decode position t, read (rollout_advance's counter_increment advances it)
 //   3 params   uniform           { S, V, temperature, topK, topP, seed }
-// Dispatch: one workgroup of WG threads per row (WG a power of two), rows wrapping into y past 65535.
-// Workgroup memory: 2 * WG * 4 bytes + 4 (2 KiB at WG = 256).
+// Entry points:
+//   main  one workgroup of WG threads per row (WG a power of two), rows wrapping into y past 65535.
+//         Workgroup memory: 2 * WG * 4 bytes + 4 (2 KiB at WG = 256).
+//   rows  one thread per row, ceil(S / WG) workgroups, no workgroup memory and no barriers: for
+//         settings without top-k and top-p (plain temperature sampling and greedy), where the
+//         threshold searches are not needed. Same draw: inverse CDF in index order, summed in order.
 
 struct Params { S: u32, V: u32, temperature: f32, topK: u32, topP: f32, seed: u32, }
 
@@ -222,4 +226,39 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
     if (pick == NONE) { pick = lastKept; }
     next[row] = i32(pick);
   }
+}
+
+@compute @workgroup_size(WG)
+fn rows(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let row = gid.x + gid.y * nwg.x * WG;
+  if (row >= params.S) { return; }
+  let V = params.V;
+  let base = row * V;
+  var m = logits[base];
+  var best = 0u; // argmax, lowest index on ties
+  for (var i = 1u; i < V; i++) {
+    let x = logits[base + i];
+    if (x > m) { m = x; best = i; }
+  }
+  if (params.temperature <= 1e-6) {
+    next[row] = i32(best);
+    return;
+  }
+  let T = params.temperature;
+  var total = 0.0;
+  for (var i = 0u; i < V; i++) { total += exp((logits[base + i] - m) / T); }
+  let u = f32(pcg(pcg(pcg(params.seed) ^ row) ^ counter[0]) >> 8u) * (1.0 / 16777216.0);
+  let goal = u * total;
+  var acc = 0.0;
+  var pick = NONE;
+  var lastKept = best; // the maximum always has mass exp(0) = 1
+  for (var i = 0u; i < V; i++) {
+    let e = exp((logits[base + i] - m) / T);
+    acc += e;
+    if (e > 0.0) { lastKept = i; }
+    if (acc > goal) { pick = i; break; }
+  }
+  // the re-summed mass fell short of goal by rounding: the last token with mass
+  if (pick == NONE) { pick = lastKept; }
+  next[row] = i32(pick);
 }

@@ -1,11 +1,13 @@
 // KV-cache decoding kernels: bind buffers and build dispatches for shaders/encoder_at.wgsl,
-// shaders/kv_write.wgsl and shaders/attention_decode.wgsl. Each computes ONE position per sequence,
+// shaders/kv_write.wgsl, shaders/attention_decode.wgsl and shaders/attention_decode_kv.wgsl (the
+// cache append and the attention in one dispatch, without barriers: what the decoder uses). Each computes ONE position per sequence,
 // read from a GPU counter (1) u32, so decode steps need no uniform writes and no readback.
 // Inference only: there is no backward (log-probabilities for the update come from full forwards).
 
 import encoderAtCode from '../../shaders/encoder_at.wgsl?raw';
 import kvWriteCode from '../../shaders/kv_write.wgsl?raw';
 import attentionDecodeCode from '../../shaders/attention_decode.wgsl?raw';
+import attentionDecodeKvCode from '../../shaders/attention_decode_kv.wgsl?raw';
 import { makeDispatch, type Buf, type Dispatch, type Gpu } from '../gpu/dispatch';
 import { UniformWriter } from '../gpu/buffers';
 import { checkDecodeShape } from '../ref/kv_decode';
@@ -49,5 +51,22 @@ export function attentionDecode(
     buffers: [out, qkv, kcache, vcache, counter],
     uniform: new UniformWriter().u32(S).u32(C).u32(NH).u32(Tmax).f32(1 / Math.sqrt(C / NH)).bytes(),
     workgroups: grid1d(S * NH, 1),
+  });
+}
+
+/**
+ * kcache/vcache (S,Tmax,C)[s,t] = k and v of qkv (S,3C), then out (S,C) = causal attention of the
+ * query over positions 0..t inclusive, t = counter (1)[0]: kvWrite and attentionDecode in one dispatch.
+ */
+export function attentionDecodeKv(
+  gpu: Gpu, out: Buf, kcache: Buf, vcache: Buf, qkv: Buf, counter: Buf, S: number, C: number, NH: number, Tmax: number,
+): Dispatch {
+  checkDecodeShape(S, C, NH, Tmax);
+  const G = Math.ceil(C / NH / 4); // channel groups of 4 per head, one thread each
+  return makeDispatch(gpu, {
+    name: 'attention_decode_kv', code: attentionDecodeKvCode, constants: { WG: WG_ATT },
+    buffers: [out, kcache, vcache, qkv, counter],
+    uniform: new UniformWriter().u32(S).u32(C).u32(NH).u32(Tmax).f32(1 / Math.sqrt(C / NH)).bytes(),
+    workgroups: grid1d(S * NH * G, WG_ATT),
   });
 }

@@ -27,12 +27,17 @@ function workgroupShape(M: number, N: number): number {
   return groups(M, BLOCK * 8) * groups(N, BLOCK * 8) >= MIN_GROUPS ? 8 : 4;
 }
 
-/** The Params uniform of matmul.wgsl: sizes, the strides of op(a) and op(b), flags (1 accumulate, 2 bias). */
-function matmulUniform(M: number, K: number, N: number, hasBias: boolean, o: MatmulOptions): Uint8Array {
+/** The epilogue beyond MatmulOptions: GELU of the result (before any accumulation). */
+interface Epilogue extends MatmulOptions {
+  gelu?: boolean;
+}
+
+/** The Params uniform of matmul.wgsl: sizes, the strides of op(a) and op(b), flags (1 accumulate, 2 bias, 4 gelu). */
+function matmulUniform(M: number, K: number, N: number, hasBias: boolean, o: Epilogue): Uint8Array {
   const w = new UniformWriter().u32(M).u32(K).u32(N);
   w.u32(o.transA ? 1 : K).u32(o.transA ? M : 1); // aRow, aK
   w.u32(o.transB ? K : 1).u32(o.transB ? 1 : N); // bCol, bK
-  return w.u32((o.accumulate ? 1 : 0) | (hasBias ? 2 : 0)).bytes();
+  return w.u32((o.accumulate ? 1 : 0) | (hasBias ? 2 : 0) | (o.gelu ? 4 : 0)).bytes();
 }
 
 /**
@@ -44,6 +49,10 @@ export function matmul(
   gpu: Gpu, out: Buf, a: Buf, b: Buf, bias: Buf | null, M: number, K: number, N: number, opts: MatmulOptions = {},
 ): Dispatch {
   if (opts.accumulate && bias) throw new Error('matmul: accumulate with a bias is not supported (add the bias once, in the forward pass)');
+  return matmulEpilogue(gpu, out, a, b, bias, M, K, N, opts);
+}
+
+function matmulEpilogue(gpu: Gpu, out: Buf, a: Buf, b: Buf, bias: Buf | null, M: number, K: number, N: number, opts: Epilogue): Dispatch {
   const wg = workgroupShape(M, N);
   return makeDispatch(gpu, {
     name: 'matmul',
@@ -53,8 +62,18 @@ export function matmul(
     buffers: [out, a, b, bias ?? a],
     uniform: matmulUniform(M, K, N, bias !== null, opts),
     workgroups: [groups(N, BLOCK * wg), groups(M, BLOCK * wg)],
-    note: `${M}x${K}x${N}${opts.transA ? ' aT' : ''}${opts.transB ? ' bT' : ''}${opts.accumulate ? ' +=' : ''}`,
+    note: `${M}x${K}x${N}${opts.transA ? ' aT' : ''}${opts.transB ? ' bT' : ''}${opts.accumulate ? ' +=' : ''}${opts.gelu ? ' gelu' : ''}`,
   });
+}
+
+/** out (M,N) = gelu(inp (M,K) · weight (K,N) + bias (N)): the MLP's first layer when decoding. */
+export function matmulGelu(gpu: Gpu, out: Buf, inp: Buf, weight: Buf, bias: Buf | null, M: number, K: number, N: number): Dispatch {
+  return matmulEpilogue(gpu, out, inp, weight, bias, M, K, N, { gelu: true });
+}
+
+/** x (M,N) += inp (M,K) · weight (K,N) + bias (N): a residual branch added into the stream in place (decoding). */
+export function matmulResidual(gpu: Gpu, x: Buf, inp: Buf, weight: Buf, bias: Buf | null, M: number, K: number, N: number): Dispatch {
+  return matmulEpilogue(gpu, x, inp, weight, bias, M, K, N, { accumulate: true });
 }
 
 /** dbias (N) += column sums of dout (M,N). */

@@ -25,8 +25,26 @@ export function sampleParamsUniform(S: number, V: number, p: SampleParams): Uint
   return new UniformWriter().u32(S).u32(V).f32(p.temperature).u32(p.topK).f32(p.topP).u32(p.seed >>> 0).bytes();
 }
 
-/** next (S) i32 = one token per row of logits (S,V), drawn with u = hash(seed, row, counter (1)[0]). */
+/** Rows per workgroup of the thread-per-row entry point. */
+const ROWS_WG = 64;
+
+/** True when the settings need no top-k or top-p threshold: the thread-per-row entry point serves them. */
+export function plainSampling(V: number, p: SampleParams): boolean {
+  return (p.topK === 0 || p.topK >= V) && p.topP >= 1;
+}
+
+/**
+ * next (S) i32 = one token per row of logits (S,V), drawn with u = hash(seed, row, counter (1)[0]).
+ * Settings without top-k and top-p take the `rows` entry point (one thread per row, no barriers); the
+ * uniform may then be rewritten only with settings that also have neither.
+ */
 export function sampleTokens(gpu: Gpu, next: Buf, logits: Buf, counter: Buf, S: number, V: number, p: SampleParams): Dispatch {
+  if (plainSampling(V, p)) {
+    return makeDispatch(gpu, {
+      name: 'sample_tokens', code: sampleCode, entryPoint: 'rows', constants: { WG: ROWS_WG },
+      buffers: [next, logits, counter], uniform: sampleParamsUniform(S, V, p), workgroups: grid1d(S, ROWS_WG),
+    });
+  }
   return makeDispatch(gpu, {
     name: 'sample_tokens', code: sampleCode, constants: { WG: sampleWorkgroupSize(V) },
     buffers: [next, logits, counter], uniform: sampleParamsUniform(S, V, p), workgroups: grid1d(S, 1),

@@ -5,12 +5,10 @@
 
 import type { GpuModel } from './gpu-model';
 import { bind, type TensorSpec } from './params';
-import { encoderAt, kvWrite, attentionDecode } from '../kernels/kv_decode';
+import { encoderAt, attentionDecodeKv } from '../kernels/kv_decode';
 import { counterIncrement } from '../kernels/rollout_advance';
 import { layernormForward } from '../kernels/layernorm';
-import { matmulForward, matmulTransBForward } from '../kernels/matmul';
-import { geluForward } from '../kernels/gelu';
-import { residualForward } from '../kernels/residual';
+import { matmulForward, matmulGelu, matmulResidual, matmulTransBForward } from '../kernels/matmul';
 import { upload } from '../gpu/buffers';
 import { BufferOwner } from '../gpu/owned';
 import { releaseDispatches, type Dispatch, type Gpu } from '../gpu/dispatch';
@@ -42,37 +40,34 @@ export class GpuDecoder {
     this.kcache = Array.from({ length: c.nLayers }, (_, l) => mk(`h${l}.k`, S * Tmax * C));
     this.vcache = Array.from({ length: c.nLayers }, (_, l) => mk(`h${l}.v`, S * Tmax * C));
     // Activations of one position, shared by the layers (no backward needs them kept). The residual
-    // stream ping-pongs: x (and every layer output) in resA, the mid-layer sum in resB, since a
-    // dispatch may not read and write one buffer.
-    const resA = mk('resA', S * C), resB = mk('resB', S * C);
-    const ln = mk('ln', S * C), mean = mk('mean', S), rstd = mk('rstd', S);
-    const qkv = mk('qkv', S * 3 * C), atty = mk('atty', S * C), proj = mk('proj', S * C);
-    const fch = mk('fch', S * F), fchGelu = mk('fchGelu', S * F);
+    // stream x is updated in place: the attention and MLP output layers add into it (matmul with
+    // accumulate and bias), so a layer is 7 dispatches: ln1, qkv, cache append + attention, proj += ,
+    // ln2, fc + GELU, fcproj +=.
+    const x = mk('x', S * C); // (S,C) residual stream
+    const ln = mk('ln', S * C), mean = mk('mean', S), rstd = mk('rstd', S); // (S,C), (S), (S)
+    const qkv = mk('qkv', S * 3 * C), atty = mk('atty', S * C); // (S,3C), (S,C)
+    const fchGelu = mk('fchGelu', S * F); // (S,F)
 
     const L = model.layout;
     const p = (t: TensorSpec) => bind(model.params, t);
     const g = gpu;
     // A dispatch that cannot be built (e.g. a pipeline the device refuses) frees the buffers too.
     this.step = this.buffers.guard(() => {
-      const d: Dispatch[] = [encoderAt(g, resA, this.seqs, this.counter, p(L.wte), p(L.wpe), S, C, Tmax)];
+      const d: Dispatch[] = [encoderAt(g, x, this.seqs, this.counter, p(L.wte), p(L.wpe), S, C, Tmax)];
       for (let l = 0; l < c.nLayers; l++) {
         const w = L.layers[l];
         d.push(
-          layernormForward(g, ln, mean, rstd, resA, p(w.ln1w), p(w.ln1b), S, C),
+          layernormForward(g, ln, mean, rstd, x, p(w.ln1w), p(w.ln1b), S, C),
           matmulForward(g, qkv, ln, p(w.qkvw), p(w.qkvb), S, C, 3 * C),
-          kvWrite(g, this.kcache[l], this.vcache[l], qkv, this.counter, S, C, Tmax),
-          attentionDecode(g, atty, qkv, this.kcache[l], this.vcache[l], this.counter, S, C, NH, Tmax),
-          matmulForward(g, proj, atty, p(w.attprojw), p(w.attprojb), S, C, C),
-          residualForward(g, resB, resA, proj, S * C),
-          layernormForward(g, ln, mean, rstd, resB, p(w.ln2w), p(w.ln2b), S, C),
-          matmulForward(g, fch, ln, p(w.fcw), p(w.fcb), S, C, F),
-          geluForward(g, fchGelu, fch, S * F),
-          matmulForward(g, proj, fchGelu, p(w.fcprojw), p(w.fcprojb), S, F, C),
-          residualForward(g, resA, resB, proj, S * C),
+          attentionDecodeKv(g, atty, this.kcache[l], this.vcache[l], qkv, this.counter, S, C, NH, Tmax),
+          matmulResidual(g, x, atty, p(w.attprojw), p(w.attprojb), S, C, C),
+          layernormForward(g, ln, mean, rstd, x, p(w.ln2w), p(w.ln2b), S, C),
+          matmulGelu(g, fchGelu, ln, p(w.fcw), p(w.fcb), S, C, F),
+          matmulResidual(g, x, fchGelu, p(w.fcprojw), p(w.fcprojb), S, F, C),
         );
       }
       d.push(
-        layernormForward(g, ln, mean, rstd, resA, p(L.lnfw), p(L.lnfb), S, C),
+        layernormForward(g, ln, mean, rstd, x, p(L.lnfw), p(L.lnfb), S, C),
         matmulTransBForward(g, this.logits, ln, p(L.wte), S, C, V), // tied output layer
       );
       return d;

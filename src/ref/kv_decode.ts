@@ -1,6 +1,6 @@
 // CPU reference for KV-cache decoding: embedding, cache write and attention of ONE position per
-// sequence. Mirrors shaders/encoder_at.wgsl, shaders/kv_write.wgsl and shaders/attention_decode.wgsl,
-// with the same argument order. The position t is counter[0]; t >= Tmax is a no-op, as on the GPU.
+// sequence. Mirrors shaders/encoder_at.wgsl, shaders/kv_write.wgsl, shaders/attention_decode.wgsl and
+// shaders/attention_decode_kv.wgsl (the last two in one), with the same argument order. The position t is counter[0]; t >= Tmax is a no-op, as on the GPU.
 // Row t of the full-sequence ops (src/ref/encoder.ts, src/ref/attention.ts) is what these compute.
 // Inference only: no backward.
 
@@ -94,4 +94,17 @@ export function attentionDecode(
       }
     }
   }
+}
+
+/** kvWrite, then attentionDecode: the cache append and the attention of shaders/attention_decode_kv.wgsl. */
+export function attentionDecodeKv(
+  out: Float32Array, // (S,C)
+  kcache: Float32Array, // (S,Tmax,C)
+  vcache: Float32Array, // (S,Tmax,C)
+  qkv: Float32Array, // (S,3C)
+  counter: Uint32Array, // (1) current position
+  S: number, C: number, NH: number, Tmax: number,
+): void {
+  kvWrite(kcache, vcache, qkv, counter, S, C, Tmax);
+  attentionDecode(out, qkv, kcache, vcache, counter, S, C, NH, Tmax);
 }

@@ -4,6 +4,8 @@
 // matmul(), so a GPU test compares two independent derivations of each gradient.
 // Every backward accumulates (+=) into its gradient arrays, as the kernels do.
 
+import { geluForward } from './gelu';
+
 export interface MatmulOptions {
   transA?: boolean; // a is stored (K,M)
   transB?: boolean; // b is stored (N,K)
@@ -54,6 +56,31 @@ export function matmulForward(
   M: number, K: number, N: number,
 ): void {
   matmul(out, inp, weight, bias, M, K, N);
+}
+
+/** out (M,N) = gelu(inp (M,K) · weight (K,N) + bias (N)), GELU as src/ref/gelu.ts (float32 rounding in between, as the GPU). */
+export function matmulGelu(
+  out: Float32Array, // (M,N)
+  inp: Float32Array, // (M,K)
+  weight: Float32Array, // (K,N)
+  bias: Float32Array | null, // (N)
+  M: number, K: number, N: number,
+): void {
+  matmul(out, inp, weight, bias, M, K, N);
+  geluForward(out, out.slice(0, M * N), M * N);
+}
+
+/** x (M,N) += inp (M,K) · weight (K,N) + bias (N): a residual branch added into the stream. */
+export function matmulResidual(
+  x: Float32Array, // (M,N)
+  inp: Float32Array, // (M,K)
+  weight: Float32Array, // (K,N)
+  bias: Float32Array | null, // (N)
+  M: number, K: number, N: number,
+): void {
+  const y = new Float32Array(M * N);
+  matmul(y, inp, weight, bias, M, K, N);
+  for (let i = 0; i < M * N; i++) x[i] += y[i];
 }
 
 /** dinp (M,K) += dout · weightᵀ; dweight (K,N) += inpᵀ · dout; dbias (N) += column sums of dout (if not null). */

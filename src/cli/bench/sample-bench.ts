@@ -72,8 +72,10 @@ async function sampleFullRecompute(gpu: Gpu, model: GpuModel, S: number, Tmax: n
   }
 }
 
-/** One row per preset: S sequences of newTokens tokens after a BOS prompt, both ways, after a warm-up. */
-export async function benchSampling(gpu: Gpu, presets: string[], S: number, newTokens: number): Promise<SampleBenchRow[]> {
+/** One row per preset: S sequences of newTokens tokens after a BOS prompt, both ways, after a warm-up; median of reps. */
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+export async function benchSampling(gpu: Gpu, presets: string[], S: number, newTokens: number, reps = 3): Promise<SampleBenchRow[]> {
   const rows: SampleBenchRow[] = [];
   for (const preset of presets) {
     const config = MODEL_PRESETS[preset];
@@ -88,13 +90,23 @@ export async function benchSampling(gpu: Gpu, presets: string[], S: number, newT
       // Warm-up: pipelines compile on first use.
       await sampleRollouts(gpu, model, decoder, prompts, { ...o, maxNewTokens: 2 });
       await sampleFullRecompute(gpu, model, S, Tmax, { ...o, maxNewTokens: 2 }, 2);
-      const kv = await sampleRollouts(gpu, model, decoder, prompts, o);
-      const full = await sampleFullRecompute(gpu, model, S, Tmax, o, newTokens);
+      // Interleaved repetitions (both sides see the same machine load); the median time of each.
+      const kvMs: number[] = [], fullMs: number[] = [];
+      let kv = await sampleRollouts(gpu, model, decoder, prompts, o);
+      let full = await sampleFullRecompute(gpu, model, S, Tmax, o, newTokens);
+      for (let r = 0; r < reps; r++) {
+        if (r > 0) {
+          kv = await sampleRollouts(gpu, model, decoder, prompts, o);
+          full = await sampleFullRecompute(gpu, model, S, Tmax, o, newTokens);
+        }
+        kvMs.push(kv.ms);
+        fullMs.push(full.ms);
+      }
       // Position 0 is the BOS prompt; every other position was sampled by both runs.
       let same = 0;
       for (let i = 0; i < S * Tmax; i++) if (i % Tmax !== 0 && kv.seqs[i] === full.seqs[i]) same++;
       const tokens = S * newTokens;
-      const kvTps = (tokens * 1000) / kv.ms, fullTps = (tokens * 1000) / full.ms;
+      const kvTps = (tokens * 1000) / median(kvMs), fullTps = (tokens * 1000) / median(fullMs);
       rows.push({ preset, params: model.paramCount, S, newTokens, kvTokensPerSec: kvTps, fullTokensPerSec: fullTps, ratio: kvTps / fullTps, agree: same / tokens });
     } finally {
       decoder.destroy();
