@@ -1,5 +1,8 @@
-// Shared command-line parsing helpers: numbers with ranges and clear messages, and a usage error
-// type that CLIs turn into exit code 2.
+// Shared command-line helpers: numbers with ranges and clear messages, a usage error type that CLIs
+// turn into exit code 2, and the one way a CLI reports a failure and exits.
+
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -28,16 +31,26 @@ export function choiceArg<T extends string>(name: string, raw: string | undefine
   return raw as T;
 }
 
+/** Reports a CLI's failure in one clear line (plus a --help hint for usage errors); returns its exit code: 2 for usage, else 1. */
+export function failureExit(e: unknown, err: (line: string) => void = (l) => console.error(l)): number {
+  const error = e as Error & { code?: string };
+  const usage = error instanceof UsageError || (error.code ?? '').startsWith('ERR_PARSE_ARGS');
+  err(`error: ${error.message}`);
+  if (usage) err('run with --help for the options');
+  return usage ? 2 : 1;
+}
+
 /** Runs a CLI main, mapping usage errors to exit 2 and other errors to exit 1, with one clear line. */
 export async function runCli(main: () => Promise<void>): Promise<void> {
   try {
     await main();
     process.exit(0);
   } catch (e) {
-    const err = e as Error;
-    const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    console.error(`error: ${err.message}`);
-    if (usage) console.error('run with --help for the options');
-    process.exit(usage ? 2 : 1);
+    process.exit(failureExit(e));
   }
+}
+
+/** Runs `cli(argv)` and exits with its code when `moduleUrl` is the script node was started with (not when imported by a test). */
+export function runIfMain(moduleUrl: string, cli: (argv: string[]) => Promise<number>): void {
+  if (process.argv[1] && moduleUrl === pathToFileURL(resolve(process.argv[1])).href) void cli(process.argv.slice(2)).then((code) => process.exit(code));
 }

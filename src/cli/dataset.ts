@@ -5,13 +5,11 @@
 // Exit 0 when there is at least one problem, 1 when there is none, 2 on bad options.
 
 import { readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_MODEL } from '../model/config';
 import { DEFAULT_RESPONSE_TOKENS, formatIssues, loadDataset } from '../tasks/dataset-load';
 import { writeJsonl } from '../util/jsonl';
-import { UsageError, intArg } from './args';
+import { UsageError, intArg, failureExit, runIfMain } from './args';
 
 export const DATASET_USAGE = `usage: npm run dataset -- FILE [options]
 
@@ -105,14 +103,8 @@ export async function datasetCli(argv: string[], io: DatasetCliIo = nodeIo): Pro
     }
     return 0;
   } catch (e) {
-    const err = e as Error & { code?: string };
-    const usage = err instanceof UsageError || (err.code ?? '').startsWith('ERR_PARSE_ARGS');
-    io.err(`error: ${err.message}`);
-    if (usage) io.err('run with --help for the options');
-    return usage ? 2 : 1;
+    return failureExit(e, io.err);
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  datasetCli(process.argv.slice(2)).then((code) => process.exit(code));
-}
+runIfMain(import.meta.url, datasetCli);

@@ -3,8 +3,7 @@
 // TRL's and verl's GRPO loaders (src/tasks/task-export.ts). Exit 1 on unreadable inputs, 2 on bad options.
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadDataset } from '../tasks/dataset-load';
 import { FAMILY_NAMES } from '../tasks/families';
@@ -13,7 +12,7 @@ import { hardProblems } from '../tasks/splits';
 import { fromDataset, fromProblem, trlRow, verlRow, type ExportTask } from '../tasks/task-export';
 import { writeJsonl } from '../util/jsonl';
 import { exportHf } from './hf-export';
-import { UsageError, intArg } from './args';
+import { UsageError, intArg, failureExit, runIfMain } from './args';
 
 export const EXPORT_USAGE = `usage: npm run export -- CHECKPOINT DIR
        npm run export -- --tasks DIR [--family LIST] [--seed S] [--train N] [--eval N]
@@ -119,14 +118,8 @@ export async function exportCli(argv: string[], io: ExportCliIo = nodeIo): Promi
     writeSplit(io, dir, 'eval', evalSet.map(fromProblem));
     return 0;
   } catch (e) {
-    const err = e as Error & { code?: string };
-    const usage = err instanceof UsageError || (err.code ?? '').startsWith('ERR_PARSE_ARGS');
-    io.err(`error: ${err.message}`);
-    if (usage) io.err('run with --help for the options');
-    return usage ? 2 : 1;
+    return failureExit(e, io.err);
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  exportCli(process.argv.slice(2)).then((code) => process.exit(code));
-}
+runIfMain(import.meta.url, exportCli);

@@ -9,8 +9,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { FsJudgeCache, defaultJudgeCacheDir } from '../judge/cache-fs';
 import { decodeTextBytes } from '../util/jsonl';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BuiltinJudge } from '../judge/builtin';
 import { calibrate, formatCalibrationTable, generateCalibrationSet, parseCalibrationJsonl, type CalibrationRecord } from '../judge/calibration';
@@ -18,7 +16,7 @@ import { LlmJudge } from '../judge/llm';
 import type { Judge } from '../judge/types';
 import { FAMILY_NAMES } from '../tasks/families';
 import type { FamilyName } from '../tasks/problem';
-import { UsageError, choiceArg, floatArg, intArg } from './args';
+import { UsageError, choiceArg, floatArg, intArg, failureExit, runIfMain } from './args';
 
 /** The most LLM requests in flight at once: more only trips hosted rate limits and stalls local servers. */
 export const MAX_LLM_CONCURRENCY = 16;
@@ -198,14 +196,8 @@ export async function judgeCli(argv: string[], io: JudgeCliIo = nodeIo): Promise
     }
     return 0;
   } catch (e) {
-    const err = e as Error & { code?: string };
-    const usage = err instanceof UsageError || (err.code ?? '').startsWith('ERR_PARSE_ARGS');
-    io.err(`error: ${err.message}`);
-    if (usage) io.err('run with --help for the options');
-    return usage ? 2 : 1;
+    return failureExit(e, io.err);
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  judgeCli(process.argv.slice(2)).then((code) => process.exit(code));
-}
+runIfMain(import.meta.url, judgeCli);
