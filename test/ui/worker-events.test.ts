@@ -18,11 +18,16 @@ describe('coalesce', () => {
 describe('EventBatcher', () => {
   it('sends one batch per interval', async () => {
     const batches: WorkerEvent[][] = [];
+    let delivered!: () => void;
+    const first = new Promise<void>((r) => (delivered = r));
     const b = new EventBatcher(20);
-    b.connect((e) => batches.push(e));
+    b.connect((e) => {
+      batches.push(e);
+      delivered();
+    });
     for (let i = 1; i <= 5; i++) b.emit(m('a', i));
-    expect(batches).toHaveLength(0);
-    await new Promise((r) => setTimeout(r, 60));
+    expect(batches).toHaveLength(0); // nothing is sent synchronously
+    await first; // the interval's timer fired once for all five
     expect(batches).toHaveLength(1);
     expect(batches[0]).toHaveLength(1);
     b.emit({ type: 'library' });
@@ -33,10 +38,8 @@ describe('EventBatcher', () => {
   it('holds events until a page connects', async () => {
     const b = new EventBatcher(5);
     b.emit({ type: 'library' });
-    const got: WorkerEvent[][] = [];
-    b.connect((e) => got.push(e));
-    await new Promise((r) => setTimeout(r, 30));
-    expect(got).toEqual([[{ type: 'library' }]]);
+    const got = await new Promise<WorkerEvent[]>((r) => b.connect(r));
+    expect(got).toEqual([{ type: 'library' }]);
   });
 
   it('a sink that throws or rejects is ignored', async () => {
@@ -50,6 +53,6 @@ describe('EventBatcher', () => {
     c.connect((() => Promise.reject(new Error('closed'))) as never);
     c.emit({ type: 'library' });
     expect(() => c.flush()).not.toThrow();
-    await new Promise((r) => setTimeout(r, 10));
+    await Promise.resolve(); // the rejection is handled: no unhandled-rejection error follows
   });
 });
