@@ -1,7 +1,9 @@
 // A Dispatch is one recorded kernel launch: pipeline, bind group (buffers + uniform, bound once)
 // and workgroup counts. Kernel wrappers build Dispatches once; a training step only encodes them.
+// With an 'async' pipeline cache, a Dispatch's pipeline and bind group exist once the cache's ready()
+// has run (or are made synchronously on first encode).
 
-import type { PipelineCache, Constants } from './pipelines';
+import type { PipelineCache, PipelineHandle, Constants } from './pipelines';
 import { uniformBuffer } from './buffers';
 
 export interface Gpu {
@@ -10,10 +12,10 @@ export interface Gpu {
 }
 
 export interface Dispatch {
-  label: string;
-  pipeline: GPUComputePipeline;
-  bindGroup: GPUBindGroup;
-  workgroups: [number, number, number];
+  readonly label: string;
+  readonly pipeline: GPUComputePipeline;
+  readonly bindGroup: GPUBindGroup;
+  readonly workgroups: [number, number, number];
   uniform?: GPUBuffer; // the Params uniform, rewritable with queue.writeBuffer (e.g. AdamW's step and lr)
   note?: string; // shape or role, for the kernel profile (e.g. a matmul's MxKxN)
 }
@@ -32,17 +34,40 @@ export interface KernelSpec {
   note?: string; // shape or role shown in the kernel profile
 }
 
+/**
+ * A Dispatch whose pipeline comes from the cache's handle and whose bind group is made on first use:
+ * in the cache's 'async' mode the pipeline may not exist while dispatches are being recorded.
+ */
+class RecordedDispatch implements Dispatch {
+  private group: GPUBindGroup | null = null;
+  constructor(
+    readonly label: string, private readonly handle: PipelineHandle, private readonly device: GPUDevice,
+    private readonly entries: GPUBindGroupEntry[], readonly workgroups: [number, number, number],
+    readonly uniform: GPUBuffer | undefined, readonly note: string | undefined,
+  ) {}
+
+  get pipeline(): GPUComputePipeline {
+    return this.handle.get();
+  }
+
+  get bindGroup(): GPUBindGroup {
+    this.group ??= this.device.createBindGroup({ label: this.label, layout: this.pipeline.getBindGroupLayout(0), entries: this.entries });
+    return this.group;
+  }
+}
+
 /** Builds one Dispatch; its uniform buffer is created here, once, and freed by releaseDispatches. */
 export function makeDispatch(gpu: Gpu, spec: KernelSpec): Dispatch {
-  const pipeline = gpu.pipelines.get(spec.name, spec.code, spec.constants ?? {}, spec.entryPoint ?? 'main');
-  const entries: GPUBindGroupEntry[] = spec.buffers.map((b, binding) => ({ binding, resource: 'buffer' in b ? b : { buffer: b } }));
-  const uniform = spec.uniform ? uniformBuffer(gpu.device, `${spec.name}:params`, spec.uniform) : undefined;
-  if (uniform) entries.push({ binding: spec.buffers.length, resource: { buffer: uniform } });
-  const bindGroup = gpu.device.createBindGroup({ label: spec.name, layout: pipeline.getBindGroupLayout(0), entries });
   const [x, y = 1, z = 1] = spec.workgroups;
   const maxDim = 65535;
   if (x > maxDim || y > maxDim || z > maxDim) throw new Error(`${spec.name}: dispatch ${x}x${y}x${z} exceeds ${maxDim} workgroups per dimension`);
-  return { label: spec.name, pipeline, bindGroup, workgroups: [x, y, z], uniform, note: spec.note };
+  const handle = gpu.pipelines.request(spec.name, spec.code, spec.constants ?? {}, spec.entryPoint ?? 'main');
+  const entries: GPUBindGroupEntry[] = spec.buffers.map((b, binding) => ({ binding, resource: 'buffer' in b ? b : { buffer: b } }));
+  const uniform = spec.uniform ? uniformBuffer(gpu.device, `${spec.name}:params`, spec.uniform) : undefined;
+  if (uniform) entries.push({ binding: spec.buffers.length, resource: { buffer: uniform } });
+  const d = new RecordedDispatch(spec.name, handle, gpu.device, entries, [x, y, z], uniform, spec.note);
+  if (handle.created) void d.bindGroup; // the pipeline exists: bind now, as before, so binding errors surface here
+  return d;
 }
 
 /** Records dispatches into one compute pass. Empty dispatches (a zero-size dimension) are skipped. */

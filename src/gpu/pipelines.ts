@@ -1,21 +1,66 @@
 // Pipeline cache keyed explicitly by everything that changes the compiled shader: kernel name,
 // entry point and override constants (one WGSL source per kernel name, checked). Every module and
 // pipeline is labelled with its kernel name, so validation errors and captures say which kernel failed.
+//
+// Pipelines are requested when dispatches are recorded and made in one of two ways:
+//  - 'async': request() only registers; ready() creates every pipeline requested so far concurrently
+//    with createComputePipelineAsync and waits for them. Only what a run records is compiled, and the
+//    page stays responsive while the browser compiles on its own threads. A pipeline encoded before
+//    ready() is made synchronously on first use (correct, just not overlapped).
+//  - 'sync': request() creates the pipeline at once with createComputePipeline.
+// The default is 'async' in a browser and 'sync' under Node: Dawn's Node binding creates "async"
+// pipelines one at a time while polling, measured slower there than plain synchronous creation
+// (`npm run bench -- --only startup` compares both). Shader modules are made once per kernel name.
 
 export type Constants = Record<string, number>;
+export type PipelineMode = 'sync' | 'async';
 
 export function pipelineKey(name: string, entryPoint: string, constants: Constants): string {
   const c = Object.keys(constants).sort().map((k) => `${k}=${constants[k]}`).join(',');
   return `${name}:${entryPoint}{${c}}`;
 }
 
+/** A pipeline that may not exist yet: `get()` returns it, creating it synchronously if ready() has not. */
+export class PipelineHandle {
+  private made: GPUComputePipeline | null = null;
+  private making: Promise<void> | null = null;
+  constructor(readonly key: string, private readonly desc: GPUComputePipelineDescriptor, private readonly device: GPUDevice) {}
+
+  get created(): boolean {
+    return this.made !== null;
+  }
+
+  get(): GPUComputePipeline {
+    this.made ??= this.device.createComputePipeline(this.desc);
+    return this.made;
+  }
+
+  /** Creates the pipeline asynchronously (once); resolves when it exists. */
+  createAsync(): Promise<void> {
+    if (this.made) return Promise.resolve();
+    this.making ??= this.device.createComputePipelineAsync(this.desc).then((p) => {
+      this.made ??= p;
+    });
+    return this.making;
+  }
+}
+
+/** Browser without Node: the page (or its worker). */
+function inBrowser(): boolean {
+  return typeof navigator !== 'undefined' && 'gpu' in navigator && typeof process === 'undefined';
+}
+
 export class PipelineCache {
   private modules = new Map<string, { module: GPUShaderModule; code: string }>();
-  private pipelines = new Map<string, GPUComputePipeline>();
-  constructor(readonly device: GPUDevice) {}
+  private handles = new Map<string, PipelineHandle>();
+  readonly mode: PipelineMode;
 
-  /** Returns the compute pipeline for `code` compiled with `constants`, building it on first use. */
-  get(name: string, code: string, constants: Constants = {}, entryPoint = 'main'): GPUComputePipeline {
+  constructor(readonly device: GPUDevice, mode?: PipelineMode) {
+    this.mode = mode ?? (inBrowser() ? 'async' : 'sync');
+  }
+
+  /** The handle of the pipeline for `code` compiled with `constants`; created now in 'sync' mode, by ready() in 'async'. */
+  request(name: string, code: string, constants: Constants = {}, entryPoint = 'main'): PipelineHandle {
     let entry = this.modules.get(name);
     if (!entry) {
       entry = { module: this.device.createShaderModule({ label: name, code }), code };
@@ -25,14 +70,34 @@ export class PipelineCache {
       throw new Error(`pipeline cache: kernel name ${JSON.stringify(name)} is already used by different WGSL source`);
     }
     const key = pipelineKey(name, entryPoint, constants);
-    let p = this.pipelines.get(key);
-    if (p) return p;
-    p = this.device.createComputePipeline({ label: key, layout: 'auto', compute: { module: entry.module, entryPoint, constants } });
-    this.pipelines.set(key, p);
-    return p;
+    let h = this.handles.get(key);
+    if (!h) {
+      h = new PipelineHandle(key, { label: key, layout: 'auto', compute: { module: entry.module, entryPoint, constants } }, this.device);
+      this.handles.set(key, h);
+      if (this.mode === 'sync') h.get();
+    }
+    return h;
+  }
+
+  /** The compute pipeline, created synchronously if it does not exist yet. */
+  get(name: string, code: string, constants: Constants = {}, entryPoint = 'main'): GPUComputePipeline {
+    return this.request(name, code, constants, entryPoint).get();
+  }
+
+  /** Pipelines requested but not created yet. */
+  get pending(): number {
+    let n = 0;
+    for (const h of this.handles.values()) if (!h.created) n++;
+    return n;
+  }
+
+  /** Creates every requested pipeline that does not exist yet, all at once, and waits for them. */
+  async ready(): Promise<void> {
+    const todo = [...this.handles.values()].filter((h) => !h.created);
+    if (todo.length > 0) await Promise.all(todo.map((h) => h.createAsync()));
   }
 
   get size(): number {
-    return this.pipelines.size;
+    return this.handles.size;
   }
 }

@@ -81,6 +81,7 @@ export async function sampleRollouts(gpu: Gpu, model: GpuModel, decoder: GpuDeco
     own.push(...rolloutAdvance(gpu, decoder.seqs, bufs.lengths, bufs.done, bufs.truncated, bufs.next, bufs.promptLens, decoder.counter, S, Tmax, o.eosId, o.maxNewTokens));
     // One lockstep step: logits at position t, one token per row, append it and advance t.
     const stepDispatches: Dispatch[] = [...decoder.step, ...own];
+    await gpu.pipelines.ready(); // with an 'async' cache: every pipeline of the step, concurrently
     // Steps run in chunks; between chunks the done flags (S u32) are the only readback.
     const total = rolloutSteps(promptLens.subarray(0, n), o.maxNewTokens, Tmax);
     let steps = 0;

@@ -65,6 +65,7 @@ export class TrainState {
    */
   async update(groups: Dispatch[][], hp: UpdateHyper, scalars: GPUBuffer[] = [], between?: (enc: GPUCommandEncoder) => void): Promise<Float32Array> {
     const dev = this.gpu.device;
+    await this.gpu.pipelines.ready(); // an 'async' cache compiles what the run recorded, concurrently, before the first submit
     this.optim.prepare({ lr: hp.lr, beta1: ADAMW.beta1, beta2: ADAMW.beta2, eps: ADAMW.eps, weightDecay: hp.weightDecay, maxGradNorm: hp.maxGradNorm });
     const bytes = 4 * (1 + scalars.length);
     if (!this.report || this.report.size < bytes) {

@@ -129,15 +129,20 @@ export class RlPolicy {
    * reference: one forward pass, one readback (once per batch, never per token).
    */
   async logprobs(rows: number, T: number, which: 'policy' | 'ref'): Promise<Float32Array> {
+    this.logprobDispatches(rows, T, which);
+    await this.gpu.pipelines.ready();
     this.submitLogprobs(rows, T, which);
     return readF32(this.gpu.device, this.bufs.logp, rows * T);
   }
 
   /**
    * The same log-probs of the whole current grid, kept on the GPU (batchOld for the policy, batchRef for
-   * the reference) for the updates to take their rows from (StoredRows). Submits and returns at once.
+   * the reference) for the updates to take their rows from (StoredRows). Resolves once submitted, not
+   * when the GPU has finished (the update's submit queues behind it).
    */
-  storeLogprobs(rows: number, T: number, which: 'policy' | 'ref'): void {
+  async storeLogprobs(rows: number, T: number, which: 'policy' | 'ref'): Promise<void> {
+    this.logprobDispatches(rows, T, which);
+    await this.gpu.pipelines.ready();
     const dst = which === 'ref' ? this.bufs.batchRef : this.bufs.batchOld;
     this.submitLogprobs(rows, T, which, (enc) => enc.copyBufferToBuffer(this.bufs.logp, 0, dst, 0, rows * T * 4));
   }

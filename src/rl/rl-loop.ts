@@ -98,8 +98,8 @@ export class RlLoop {
     const refMeasured = c.beta > 0 && !opsd;
     if (!opsd) {
       this.policy.setGrid(grid.tokens, grid.targets);
-      if (!onPolicy) this.policy.storeLogprobs(batch.S, T, 'policy');
-      if (refMeasured) this.policy.storeLogprobs(batch.S, T, 'ref');
+      if (!onPolicy) await this.policy.storeLogprobs(batch.S, T, 'policy');
+      if (refMeasured) await this.policy.storeLogprobs(batch.S, T, 'ref');
     }
 
     // 3. Score every response (concurrently: judges may be remote).
