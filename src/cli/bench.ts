@@ -11,14 +11,18 @@ import { benchTrainStep } from './bench/train-bench';
 import { benchSampling } from './bench/sample-bench';
 import { benchGrpoStep } from './bench/grpo-bench';
 import { benchProfile, formatProfile } from './bench/profile-bench';
+import { runCompare } from './bench/compare-report';
+import { benchModels } from './bench/model-bench';
 import { floatArg, intArg, runCli, UsageError } from './args';
 
-const SECTIONS = ['matmul', 'train', 'sample', 'grpo'];
+const SECTIONS = ['matmul', 'model', 'train', 'sample', 'grpo', 'compare'];
 const HELP = `usage: npm run bench -- [options]
   --only LIST        comma-separated sections: ${SECTIONS.join(',')} (default all)
   --reps N           matmul repetitions per shape (default 7)
   --peak-gflops X    the adapter's fp32 peak, to print the fraction reached (real GPUs)
-  --profile          only the time per kernel of one training step, one RL update and one decode step`;
+  --profile          only the time per kernel of one training step, one RL update and one decode step
+  --baseline DIR     an older checkout (e.g. git worktree add /tmp/base <commit>; symlink node_modules) for
+                     the compare section: start-up, pre-training and GRPO step, both trees in this run`;
 
 function table(head: string[], rows: (string | number)[][]): string {
   const cells = [head, ...rows.map((r) => r.map(String))];
@@ -27,7 +31,7 @@ function table(head: string[], rows: (string | number)[][]): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { only: { type: 'string' }, reps: { type: 'string' }, 'peak-gflops': { type: 'string' }, profile: { type: 'boolean' }, help: { type: 'boolean' } }, strict: true });
+  const { values } = parseArgs({ options: { only: { type: 'string' }, reps: { type: 'string' }, 'peak-gflops': { type: 'string' }, profile: { type: 'boolean' }, baseline: { type: 'string' }, help: { type: 'boolean' } }, strict: true });
   if (values.help) return void console.log(HELP);
   const only = (values.only ?? SECTIONS.join(',')).split(',');
   for (const s of only) if (!SECTIONS.includes(s)) throw new UsageError(`--only: unknown section ${JSON.stringify(s)} (choose from ${SECTIONS.join(', ')})`);
@@ -53,6 +57,13 @@ async function main(): Promise<void> {
     console.log(`lowest ratio ${worst.ratio.toFixed(2)}x (${worst.label})`);
     if (peak > 0) console.log(`best of ours: ${(Math.max(...rows.map((r) => r.oursGflops)) / peak * 100).toFixed(2)}% of ${peak} GFLOP/s fp32 peak`);
   }
+  if (only.includes('model')) {
+    console.log('\n## whole model: full training step, ours vs the same GPT in tfjs-webgpu (same config, weights and batch, same adapter), B=16 T=64');
+    const rows = await benchModels(gpu, ['tiny', 'small'], 16, 64, reps);
+    console.log(table(['preset', 'params', 'loss@0 ours', 'loss@0 tfjs', `loss@${reps + 1} ours`, `loss@${reps + 1} tfjs`, 'ours ms', 'tfjs ms', 'ratio'],
+      rows.map((r) => [r.preset, r.params, r.oursLoss0.toFixed(5), r.tfjsLoss0.toFixed(5), r.oursLossLast.toFixed(5), r.tfjsLossLast.toFixed(5),
+        r.oursMs.toFixed(0), r.tfjsMs.toFixed(0), `${r.ratio.toFixed(2)}x`])));
+  }
   if (only.includes('train')) {
     console.log('\n## full training step (forward, backward, AdamW), B=16 T=64');
     const rows = await benchTrainStep(gpu, ['small', 'medium'], 16, 64);
@@ -65,6 +76,10 @@ async function main(): Promise<void> {
       console.log(table(['preset', 'params', 'kv tok/s', 'recompute tok/s', 'ratio', 'same tokens'],
         rows.map((r) => [r.preset, r.params, r.kvTokensPerSec.toFixed(0), r.fullTokensPerSec.toFixed(1), `${r.ratio.toFixed(1)}x`, r.agree.toFixed(2)])));
     }
+  }
+  if (only.includes('compare')) {
+    if (values.baseline) await runCompare(values.baseline, reps);
+    else console.log('\n## compare: skipped (pass --baseline DIR, an older checkout, to measure it against this one)');
   }
   if (only.includes('grpo')) {
     console.log('\n## GRPO step: sampling vs update time (median of 4 steps after warm-up), 4 prompts x 8 samples, 32 new tokens');

@@ -76,7 +76,7 @@ let tfjsDevice: GPUDevice | null = null; // the device tfjs's 'webgpu' backend c
  * navigator.gpu exists, which Node 20 lacks: a stand-in object is set then; tfjs never asks it for an
  * adapter because it is handed the device.
  */
-async function tfjsOnDevice(device: GPUDevice): Promise<Tf> {
+export async function tfjsOnDevice(device: GPUDevice): Promise<Tf> {
   const g = globalThis as { navigator?: { gpu?: unknown } };
   if (!g.navigator?.gpu) {
     const gpu = { requestAdapter: async () => null, getPreferredCanvasFormat: () => 'rgba8unorm' };
