@@ -2,8 +2,10 @@
 // dispatches compiles nothing, ready() creates every requested pipeline concurrently, a dispatch
 // encoded before ready() is made synchronously, and a whole training update and a rollout give
 // bit-identical results to the 'sync' mode (the Node default).
+// StartupClock, the start -> first step measurement shared by the bench and the page, reports once.
 import { describe, it, expect } from 'vitest';
 import { PipelineCache, type PipelineMode } from '../../src/gpu/pipelines';
+import { StartupClock } from '../../src/gpu/startup';
 import { makeDispatch, type Gpu } from '../../src/gpu/dispatch';
 import { UniformWriter } from '../../src/gpu/buffers';
 import { TrainState } from '../../src/model/train-state';
@@ -80,5 +82,21 @@ describe('pipeline cache modes', () => {
     expect(a.normSq).toBe(s.normSq);
     expect(Array.from(a.params)).toEqual(Array.from(s.params));
     expect(Array.from(a.seqs)).toEqual(Array.from(s.seqs));
+  });
+});
+
+describe('StartupClock', () => {
+  it('reports start -> first step once, with the pipelines and their mode', async () => {
+    const g = await testGpu();
+    const cache = new PipelineCache(g.device, 'async');
+    let t = 100;
+    const clock = new StartupClock(cache, undefined, () => t);
+    makeDispatch({ device: g.device, pipelines: cache }, { name: 'fill', code: FILL, constants: { VALUE: 5 }, buffers: [toGpu(g, new Float32Array(4))], uniform: new UniformWriter().u32(4).bytes(), workgroups: [1] });
+    expect(clock.result).toBeNull();
+    t = 1350;
+    expect(clock.stepDone()).toEqual({ ms: 1250, pipelines: 1, mode: 'async' });
+    t = 2000;
+    expect(clock.stepDone()).toBeNull();
+    expect(clock.result?.ms).toBe(1250);
   });
 });
