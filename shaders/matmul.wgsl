@@ -3,8 +3,8 @@
 // linear layer are this one shader with different flags (see src/kernels/matmul.ts).
 //   op(a) is (M,K): a stored (M,K), or (K,M) when transposed: element op(a)[m,k] = a[m * aRow + k * aK].
 //   op(b) is (K,N): b stored (K,N), or (N,K) when transposed: element op(b)[k,n] = b[k * bK + n * bCol].
-// Transposes, ACCUMULATE and HAS_BIAS are uniform fields, not override constants: every variant is
-// one pipeline per workgroup shape, so a run compiles this (the slowest shader to compile) at most twice.
+// Transposes, ACCUMULATE, HAS_BIAS and GELU are uniform fields, not override constants: every variant
+// is one pipeline per workgroup shape, so a run compiles this shader once or twice.
 // Gradient rule: backward passes set ACCUMULATE, so gradients are added (+=) to what the buffer holds.
 // Bindings:
 //   0 out   array<f32>  (M,N)          written; accumulated (+=) when ACCUMULATE
@@ -20,7 +20,7 @@
 // neighbouring threads read neighbouring columns of b and write neighbouring elements of out.
 // No workgroup memory: on SwiftShader barriers cost more than the loads they save, and one k step
 // here is 16 loads for 64 multiply-adds. The 8x8 block is written out by hand because loops over
-// register arrays are compiled to memory traffic (measured ~8x slower).
+// register arrays are compiled to memory traffic (measured ~8x slower); only the epilogue loops, once.
 
 struct Params { M: u32, K: u32, N: u32, aRow: u32, aK: u32, bCol: u32, bK: u32, flags: u32, }
 
@@ -48,18 +48,6 @@ fn put(row: u32, col: u32, v: f32) {
   if ((params.flags & 4u) != 0u) { x = gelu(x); }
   if ((params.flags & 1u) != 0u) { x += out[idx]; }
   out[idx] = x;
-}
-
-// Writes the 8 columns of one block row, held as two vec4 accumulators.
-fn putRow(row: u32, c0: u32, lo: vec4f, hi: vec4f) {
-  put(row, c0, lo.x);
-  put(row, c0 + WG_X, lo.y);
-  put(row, c0 + 2u * WG_X, lo.z);
-  put(row, c0 + 3u * WG_X, lo.w);
-  put(row, c0 + 4u * WG_X, hi.x);
-  put(row, c0 + 5u * WG_X, hi.y);
-  put(row, c0 + 6u * WG_X, hi.z);
-  put(row, c0 + 7u * WG_X, hi.w);
 }
 
 @compute @workgroup_size(WG_X, WG_Y)
@@ -125,12 +113,13 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
     ka += aK;
     kb += bK;
   }
-  putRow(r0, c0, acc0l, acc0h);
-  putRow(r0 + WG_Y, c0, acc1l, acc1h);
-  putRow(r0 + 2u * WG_Y, c0, acc2l, acc2h);
-  putRow(r0 + 3u * WG_Y, c0, acc3l, acc3h);
-  putRow(r0 + 4u * WG_Y, c0, acc4l, acc4h);
-  putRow(r0 + 5u * WG_Y, c0, acc5l, acc5h);
-  putRow(r0 + 6u * WG_Y, c0, acc6l, acc6h);
-  putRow(r0 + 7u * WG_Y, c0, acc7l, acc7h);
+  // The block goes out through one loop and one put(): written out 64 times, the epilogue (bias, GELU,
+  // accumulate) made this the slowest shader to compile, for no measurable gain at run time.
+  var blk = array<vec4f, 16>(acc0l, acc0h, acc1l, acc1h, acc2l, acc2h, acc3l, acc3h,
+                             acc4l, acc4h, acc5l, acc5h, acc6l, acc6h, acc7l, acc7h);
+  for (var i = 0u; i < 8u; i++) {
+    for (var j = 0u; j < 8u; j++) {
+      put(r0 + i * WG_Y, c0 + j * WG_X, blk[2u * i + j / 4u][j % 4u]);
+    }
+  }
 }

@@ -14,17 +14,19 @@ export type { MatmulOptions };
 
 /** Outputs per thread along each axis: fixed by the shader's hand-written 8x8 register block. */
 const BLOCK = 8;
-/** Fewest workgroups wanted before the 8x8-thread shape gives way to 4x4 threads. */
-const MIN_GROUPS = 8;
+/** 4x4-thread workgroups (32x32 outputs) up to this many; past it, 8x8 threads (64x64 outputs). */
+const MAX_SMALL_GROUPS = 256;
 const BIAS_WG_X = 32;
 const BIAS_WG_Y = 8;
 
 /**
- * Workgroup shape for an (M,N) output: 8x8 threads (64x64 outputs) for large outputs, 4x4 threads
- * (32x32 outputs) when 64x64 tiles would leave too few workgroups to keep every core busy.
+ * Workgroup shape for an (M,N) output: 4x4 threads (32x32 outputs) unless that needs more than
+ * MAX_SMALL_GROUPS workgroups, then 8x8 threads (64x64). Every matrix of the model presets up to
+ * `small` takes 4x4, so a run compiles the matmul once (its compile is the slowest of all kernels on
+ * SwiftShader, and the step time measured the same with either shape there).
  */
 function workgroupShape(M: number, N: number): number {
-  return groups(M, BLOCK * 8) * groups(N, BLOCK * 8) >= MIN_GROUPS ? 8 : 4;
+  return groups(M, BLOCK * 4) * groups(N, BLOCK * 4) > MAX_SMALL_GROUPS ? 8 : 4;
 }
 
 /** The epilogue beyond MatmulOptions: GELU of the result (before any accumulation). */

@@ -8,8 +8,9 @@ import { mulberry32, randomFloats } from '../../src/util/rng';
 import { testGpu, toGpu } from '../helpers/gpu';
 import { checkOp, type Tol } from '../helpers/op-check';
 
-// (M, K, N). The last one is large enough for the 8x8-thread workgroup shape, the others use 4x4.
-const SHAPES: [number, number, number][] = [[1, 1, 1], [1, 7, 5], [3, 17, 33], [37, 64, 130], [64, 256, 99], [200, 24, 300]];
+// (M, K, N). The last one is large enough for the 8x8-thread workgroup shape (more than 256 tiles of
+// 32x32), the others use 4x4.
+const SHAPES: [number, number, number][] = [[1, 1, 1], [1, 7, 5], [3, 17, 33], [37, 64, 130], [64, 256, 99], [200, 24, 300], [521, 3, 530]];
 const TRANS: [boolean, boolean][] = [[false, false], [true, false], [false, true], [true, true]];
 
 // f32 sums of `len` products against float64 sums: the error grows with the reduction length.
