@@ -118,7 +118,8 @@ export async function rlScenarios(url, smokeResults) {
       const dom = await page.$$eval('[data-testid=token]', (els) => els.map((e) => Number(e.getAttribute('data-adv'))));
       assert(dom.length === worker.length && dom.every((x, i) => Math.abs(x - worker[i]) < 1e-6), `token advantages differ: page ${dom.slice(0, 5)} worker ${worker.slice(0, 5)}`);
       const colours = await page.$$eval('[data-testid=token]:not(.masked)', (els) => new Set(els.map((e) => getComputedStyle(e).backgroundColor)).size);
-      assert(worker.some((a) => a !== 0) ? colours > 1 : true, 'tokens with different advantages share one colour');
+      const values = new Set(worker.filter((_, i) => stored.data.traces[0].mask[i] !== 0).map((a) => a.toFixed(3))).size;
+      assert(colours === values || (values > 1 && colours > 1), `${values} distinct advantages drawn in ${colours} colours`);
       await page.waitForSelector('[data-testid=reference]:has-text("never shown to the policy")');
       await page.waitForSelector('[data-testid=sparse-result]');
       assert((await cut(page, ['[data-testid=inspector]', '[data-testid=rl-charts]'])).length === 0, `cut at 1280x720: ${await cut(page, ['[data-testid=inspector]', '[data-testid=rl-charts]'])}`);

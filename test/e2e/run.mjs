@@ -4,7 +4,7 @@
 // run trains again), export/import with identical weights, a run on the task families' corpus, the
 // layout at 1280x720 and in presentation mode, and the explanatory pages without WebGPU. Screenshots
 // go to test-artifacts/e2e/ (emptied first). The RL scenarios are in rl.mjs.
-// Usage: node test/e2e/run.mjs [--no-build] [--only-rl]
+// Usage: node test/e2e/run.mjs [--no-build] [--only-rl | --only-replay]
 
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -278,11 +278,11 @@ function smokeResults() {
   return file;
 }
 
-const only = process.argv.includes('--only-rl');
+const only = process.argv.includes('--only-rl'), replayOnly = process.argv.includes('--only-replay');
 try {
-  if (!only) await withWebGpu(server.url);
-  if (!only) await withoutWebGpu(server.url);
-  await rlScenarios(server.url, smokeResults());
+  if (!only && !replayOnly) await withWebGpu(server.url);
+  if (!only && !replayOnly) await withoutWebGpu(server.url);
+  if (!replayOnly) await rlScenarios(server.url, smokeResults());
   await replayWithoutWebGpu(server.url);
 } catch (e) {
   failed = true;
