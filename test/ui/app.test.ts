@@ -32,7 +32,7 @@ describe('AppState', () => {
     expect(app.live.run?.id).toBe('new');
     expect(app.live.series.values['pretrain/loss']).toEqual([4, 3, 2]);
     expect(app.live.checkpointStep).toBe(2);
-    expect(app.prefs.tab).toBe('train');
+    expect(app.prefs.tab).toBe('demo');
   });
 
   it('start sends the parsed setup; events then drive the live view', async () => {
@@ -69,7 +69,7 @@ describe('AppState', () => {
     await app.init(true);
     app.prefs.tab = 'runs';
     await app.resume('b');
-    expect(api.calls.slice(-2)).toEqual(['getMetrics(b)', 'resume(b)']);
+    expect(api.calls.slice(-3)).toEqual(['getMetrics(b)', 'getPreviews(b)', 'resume(b)']);
     expect(app.live.run?.id).toBe('b');
     expect(app.prefs.tab).toBe('train');
     expect(app.pending).toBeUndefined();

@@ -124,7 +124,7 @@ describe('live view texts and axes', () => {
     const cfg = (sampleEvery: number) => ({ ...defaultSetup('tiny'), sampleEvery }) as unknown as Record<string, unknown>;
     expect(generationsNote(run('a', { config: cfg(10) }))).toMatch(/every 10 steps.*after step 10/);
     expect(generationsNote(run('a', { config: cfg(0) }))).toMatch(/off for this run/);
-    expect(generationsNote(run('a', { status: 'done', config: cfg(10) }))).toMatch(/not saved with the run/);
+    expect(generationsNote(run('a', { status: 'done', config: cfg(10) }))).toMatch(/kept no generations/);
     expect(generationsNote(undefined)).toMatch(/while a run trains/);
   });
 

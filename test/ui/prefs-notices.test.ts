@@ -38,10 +38,10 @@ describe('Prefs', () => {
 
   it('arrow keys wrap around the tabs', () => {
     const p = new Prefs();
-    expect(p.tab).toBe('train');
+    expect(p.tab).toBe('demo'); // the landing and its one-click demo come first
     expect(p.step(-1)).toBe(TABS[TABS.length - 1].id);
-    expect(p.step(1)).toBe('train');
-    expect(p.step(1)).toBe('runs');
+    expect(p.step(1)).toBe('demo');
+    expect(p.step(1)).toBe('rl');
   });
 });
 

@@ -98,14 +98,28 @@ describe('worker-side guard', () => {
 });
 
 describe('SetupForm', () => {
-  it('is valid by default and follows edits', () => {
+  it('is valid by default once the worker measured the corpus, and follows edits', async () => {
     const f = new SetupForm();
+    expect(f.valid).toBe(false); // the corpus is measured in the worker, never on the page's thread
+    let asked = 0;
+    await f.measure(async (c) => (asked++, { longest: longestExampleTokens(c) }));
+    await f.measure(async () => (asked++, { longest: 1 })); // once per corpus choice
+    expect(asked).toBe(1);
     expect(f.valid).toBe(true);
     f.fields.steps = 'x';
     expect(f.valid).toBe(false);
     expect(f.errors.steps).toMatch(/number/);
     f.reset();
     expect(f.valid).toBe(true);
+  });
+
+  it('a corpus the worker cannot build is refused beside the corpus field', async () => {
+    const f = new SetupForm();
+    await f.measure(async () => {
+      throw new Error('the corpus is too large');
+    });
+    expect(f.valid).toBe(false);
+    expect(f.errors.corpus).toBe('the corpus is too large');
   });
 
   it('switching preset keeps the other settings; load() copies a stored setup', () => {
@@ -163,12 +177,15 @@ describe('corpora', () => {
     expect(setupErrors({ ...defaultSetup('tiny'), corpus: 'novels' as never }).corpus).toMatch(/Unknown corpus "novels"/);
   });
 
-  it('the form offers both corpora; task families are chosen with check boxes; the hint says how documents fit', () => {
+  it('the form offers both corpora; task families are chosen with check boxes; the hint says how documents fit', async () => {
     const f = new SetupForm();
+    const worker = async (c: Parameters<typeof longestExampleTokens>[0]) => ({ longest: longestExampleTokens(c) });
+    await f.measure(worker);
     expect(f.corpora.map((c) => c.id)).toEqual(CORPORA.map((c) => c.id));
     expect(f.result.setup?.corpus).toBe('builtin-facts');
     expect(corpusHint(f.fields.corpus, f.fit)).toMatch(/The longest is 15 tokens .*so a 64-token training sequence holds several, one after another/);
     f.setCorpus('task-primitives');
+    await f.measure(worker);
     const s = f.result.setup!;
     expect(s).toMatchObject({ corpus: 'task-primitives', tasks: DEFAULT_TASK_CORPUS });
     expect(corpusHint(f.fields.corpus, f.fit)).toMatch(new RegExp(`The longest is ${longestExampleTokens(s)} tokens .*so a ${s.pretrain.seqLength}-token training sequence holds it whole`));
@@ -176,12 +193,14 @@ describe('corpora', () => {
     expect(corpusHint('novels', undefined)).toBe('');
     f.setFamily('carry', false);
     f.setFamily('linear', false);
+    await f.measure(worker);
     expect(f.result.setup?.tasks?.families).toEqual(['chain']);
     f.setFamily('chain', false);
     expect(f.valid).toBe(false);
     expect(f.errors).toEqual({ families: 'Choose at least one task family' });
     f.setFamily('linear', true);
     f.setFamily('chain', true);
+    await f.measure(worker);
     expect(f.result.setup?.tasks?.families).toEqual(['chain', 'linear']); // registry order
     expect(autoName(f.result.setup!)).toBe('tiny · tasks (chain, linear) · 200 steps · seed 1');
   });

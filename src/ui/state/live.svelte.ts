@@ -111,6 +111,7 @@ export function generationsNote(run: RunRecord | undefined): string {
     const n = every ?? 25;
     return `The model completes a few corpus prompts every ${n} steps, greedily and by sampling; the first set appears after step ${n}.`;
   }
+  if (!run) return 'Generations appear while a run trains, and are kept with it.';
   return 'This run kept no generations (runs made before they were saved with the run have none).';
 }
 
