@@ -168,7 +168,11 @@ async function withWebGpu(url) {
       await page.click('#tab-train');
       await page.selectOption('#corpus', 'task-primitives');
       await page.waitForSelector('[data-testid=families]');
-      const hint = (await page.textContent('#corpus-hint')) ?? '';
+      // The worker builds and measures the corpus; the hint follows once it has.
+      const hint = await until('the corpus measured by the worker', async () => {
+        const h = (await page.textContent('#corpus-hint')) ?? '';
+        return /The longest is/.test(h) ? h : null;
+      }, 60_000);
       assert(/The longest is \d+ tokens .*\d+-token training sequence holds it whole/.test(hint), `corpus hint: ${hint}`);
       for (const f of ['chain', 'carry', 'linear']) await page.uncheck(`[data-testid=families] input[value=${f}]`);
       await page.waitForSelector('[data-testid=error-families]');

@@ -43,8 +43,11 @@ describe('previews', () => {
     // Files written before previews existed still read (no field), and a malformed list is refused.
     const bare = encodeRunFile({ run: r, metrics: [], checkpoint: null });
     expect(decodeRunFile(bare).previews).toBeUndefined();
-    const bad = new TextEncoder().encode(new TextDecoder().decode(bare).replace('"checkpoint":null', '"checkpoint":null,"previews":{}'));
-    new DataView(bad.buffer).setUint32(12, bad.byteLength - 16, true);
+    const json = new TextEncoder().encode(JSON.stringify({ run: r, metrics: [], checkpoint: null, previews: {} }));
+    const bad = new Uint8Array(16 + json.byteLength);
+    bad.set(bare.subarray(0, 12));
+    new DataView(bad.buffer).setUint32(12, json.byteLength, true);
+    bad.set(json, 16);
     expect(() => decodeRunFile(bad)).toThrow(/previews is not a list/);
     a.close();
     b.close();
