@@ -197,7 +197,7 @@ async function withWebGpu(url) {
     });
 
     await t.step('keyboard: arrow keys move between tabs', async () => {
-      await page.click('#tab-runs');
+      await page.click('#tab-demo');
       await page.keyboard.press('ArrowRight');
       assert((await page.getAttribute('#tab-rl', 'aria-selected')) === 'true', 'ArrowRight did not select the next tab');
       assert(await page.evaluate(() => document.activeElement?.id === 'tab-rl'), 'focus did not follow the tab');
