@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { ARM_IDS } from '../../src/experiment/arms';
 import { checkResultsFile, type ResultsFile } from '../../src/experiment/results';
 
+// Three runs of the smoke preset (about 40 s each on a quiet 2-core machine, several times that on a busy one).
+const TIMEOUT_MS = 15 * 60_000;
 const CLI = ['--import', 'tsx', '--import', './src/cli/register-raw.mjs', 'src/cli/experiment.ts'];
 
 /** Runs the CLI; with `stopAt`, sends SIGINT once a line containing it appears. */
@@ -69,5 +71,5 @@ describe('experiment smoke preset', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  });
+  }, TIMEOUT_MS);
 });
