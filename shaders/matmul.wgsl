@@ -1,17 +1,18 @@
 // Generic matmul: out (M,N) = op(a) · op(b) (+ bias broadcast over rows), or out += op(a) · op(b)
 // when ACCUMULATE. Mirrors matmul in src/ref/matmul.ts; the forward and backward passes of every
 // linear layer are this one shader with different flags (see src/kernels/matmul.ts).
-//   op(a) is (M,K): a stored (M,K), or (K,M) when transposed: element op(a)[m,k] = a[m * aRow + k * aK].
-//   op(b) is (K,N): b stored (K,N), or (N,K) when transposed: element op(b)[k,n] = b[k * bK + n * bCol].
-// Transposes, ACCUMULATE, HAS_BIAS and GELU are uniform fields, not override constants: every variant
-// is one pipeline per workgroup shape, so a run compiles this shader once or twice.
+//   op(a) is (M,K): a stored (M,K), or (K,M) when TRANS_A.
+//   op(b) is (K,N): b stored (K,N), or (N,K) when TRANS_B.
+// The transposes are override constants (the inner loop's strides are known at compile time, as the
+// kernel was tuned); ACCUMULATE, HAS_BIAS and GELU are uniform flags, since they only touch the
+// epilogue. A run compiles at most 3 variants per workgroup shape (no transpose, TRANS_A, TRANS_B).
 // Gradient rule: backward passes set ACCUMULATE, so gradients are added (+=) to what the buffer holds.
 // Bindings:
 //   0 out   array<f32>  (M,N)          written; accumulated (+=) when ACCUMULATE
 //   1 a     array<f32>  (M,K) | (K,M)
 //   2 b     array<f32>  (K,N) | (N,K)
 //   3 bias  array<f32>  (N)            read only when HAS_BIAS (any read-only buffer is bound otherwise)
-//   4 params uniform    { M, K, N, aRow, aK, bCol, bK, flags }  flags: 1 ACCUMULATE, 2 HAS_BIAS, 4 GELU
+//   4 params uniform    { M, K, N, flags }  flags: 1 ACCUMULATE, 2 HAS_BIAS, 4 GELU
 // Epilogue per element: x = acc (+ bias) (then gelu(x), tanh form as gelu_forward.wgsl) (then + out).
 // Decoding uses GELU (the MLP's first layer) and ACCUMULATE with a bias (a residual branch added into
 // the stream in place); training keeps them apart because its backward needs the pre-GELU values.
@@ -22,7 +23,7 @@
 // here is 16 loads for 64 multiply-adds. The 8x8 block is written out by hand because loops over
 // register arrays are compiled to memory traffic (measured ~8x slower); only the epilogue loops, once.
 
-struct Params { M: u32, K: u32, N: u32, aRow: u32, aK: u32, bCol: u32, bK: u32, flags: u32, }
+struct Params { M: u32, K: u32, N: u32, flags: u32, }
 
 @group(0) @binding(0) var<storage, read_write> out: array<f32>;
 @group(0) @binding(1) var<storage, read> a: array<f32>;
@@ -30,6 +31,8 @@ struct Params { M: u32, K: u32, N: u32, aRow: u32, aK: u32, bCol: u32, bK: u32, 
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<uniform> params: Params;
 
+override TRANS_A: bool = false;
+override TRANS_B: bool = false;
 override WG_X: u32 = 8;
 override WG_Y: u32 = 8;
 
@@ -58,10 +61,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
   let r0 = wid.y * WG_Y * 8u + lid.y;
   let c0 = wid.x * WG_X * 8u + lid.x;
   // Element op(a)[m,k] is a[m * aRow + k * aK]; op(b)[k,n] is b[k * bK + n * bCol].
-  let aRow = params.aRow;
-  let aK = params.aK;
-  let bCol = params.bCol;
-  let bK = params.bK;
+  let aRow = select(K, 1u, TRANS_A);
+  let aK = select(1u, M, TRANS_A);
+  let bCol = select(1u, K, TRANS_B);
+  let bK = select(N, 1u, TRANS_B);
   // Rows and columns past the edge are clamped onto the last one: loads stay in bounds without
   // branches, and put() drops the duplicated results.
   let a0 = min(r0, M - 1u) * aRow;

@@ -1,5 +1,5 @@
-// Matmul kernels: build dispatches of shaders/matmul.wgsl (one generic register-blocked kernel whose
-// transposes, accumulation and bias are uniform fields, so one pipeline per workgroup shape) and shaders/matmul_bias_backward.wgsl.
+// Matmul kernels: build dispatches of shaders/matmul.wgsl (one generic register-blocked kernel: the
+// transposes are override constants, accumulation, bias and GELU uniform flags of its epilogue) and shaders/matmul_bias_backward.wgsl.
 // Linear layers (x·W + b) and the tied output layer (x·Wteᵀ) are thin compositions of the two.
 // Every backward dispatch accumulates (+=) into its gradient buffers; the caller zeroes them.
 
@@ -23,7 +23,7 @@ const BIAS_WG_Y = 8;
  * Workgroup shape for an (M,N) output: 4x4 threads (32x32 outputs) unless that needs more than
  * MAX_SMALL_GROUPS workgroups, then 8x8 threads (64x64). Every matrix of the model presets up to
  * `small` takes 4x4, so a run compiles the matmul once (its compile is the slowest of all kernels on
- * SwiftShader, and the step time measured the same with either shape there).
+ * SwiftShader before its epilogue became a loop, and the step time measured the same with either shape).
  */
 function workgroupShape(M: number, N: number): number {
   return groups(M, BLOCK * 4) * groups(N, BLOCK * 4) > MAX_SMALL_GROUPS ? 8 : 4;
@@ -34,12 +34,9 @@ interface Epilogue extends MatmulOptions {
   gelu?: boolean;
 }
 
-/** The Params uniform of matmul.wgsl: sizes, the strides of op(a) and op(b), flags (1 accumulate, 2 bias, 4 gelu). */
+/** The Params uniform of matmul.wgsl: sizes and the epilogue flags (1 accumulate, 2 bias, 4 gelu). */
 function matmulUniform(M: number, K: number, N: number, hasBias: boolean, o: Epilogue): Uint8Array {
-  const w = new UniformWriter().u32(M).u32(K).u32(N);
-  w.u32(o.transA ? 1 : K).u32(o.transA ? M : 1); // aRow, aK
-  w.u32(o.transB ? K : 1).u32(o.transB ? 1 : N); // bCol, bK
-  return w.u32((o.accumulate ? 1 : 0) | (hasBias ? 2 : 0) | (o.gelu ? 4 : 0)).bytes();
+  return new UniformWriter().u32(M).u32(K).u32(N).u32((o.accumulate ? 1 : 0) | (hasBias ? 2 : 0) | (o.gelu ? 4 : 0)).bytes();
 }
 
 /**
@@ -59,7 +56,7 @@ function matmulEpilogue(gpu: Gpu, out: Buf, a: Buf, b: Buf, bias: Buf | null, M:
   return makeDispatch(gpu, {
     name: 'matmul',
     code: matmulCode,
-    constants: { WG_X: wg, WG_Y: wg },
+    constants: { TRANS_A: opts.transA ? 1 : 0, TRANS_B: opts.transB ? 1 : 0, WG_X: wg, WG_Y: wg },
     // Without a bias, binding 3 still needs a buffer: `a` is bound there and never read.
     buffers: [out, a, b, bias ?? a],
     uniform: matmulUniform(M, K, N, bias !== null, opts),
