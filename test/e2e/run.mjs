@@ -215,6 +215,8 @@ async function withWebGpu(url) {
         assert(!(await overflowsX(page)), `the ${tab} tab is wider than a 1280x720 window`);
       }
       await page.click('#tab-train');
+      const startBox = await page.locator('[data-testid=start]').boundingBox();
+      assert(startBox && startBox.y + startBox.height <= 720, `Start is below the 1280x720 window (${JSON.stringify(startBox)})`);
       await t.shot('13-1280x720', { fullPage: false });
       const small = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
       await page.click('button:has-text("Presentation mode")');
