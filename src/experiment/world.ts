@@ -50,7 +50,7 @@ export function buildWorld(options: ExperimentOptions, contextLength: number, ju
   };
   if (maxNewTokens < longestSolution + 1) refuse(`the response limit ${maxNewTokens} is below the longest correct solution (${longestSolution} + EOS): the arms`, longestSolution + 1);
   if (facts.longestPrompt + maxNewTokens > contextLength) refuse('the longest prompt with the response limit', facts.longestPrompt + maxNewTokens);
-  if (facts.longestSft > contextLength) refuse('the SFT example (problem and reference)', facts.longestSft);
+  if (options.arms.includes('sft') && facts.longestSft > contextLength) refuse('the SFT example (problem and reference)', facts.longestSft);
   if (options.arms.includes('opsd') && facts.longestTeacher > contextLength) refuse("the self-distillation teacher's input (problem, reference, solution)", facts.longestTeacher);
   return { world: { options, train, eval: evalSet, maxNewTokens, judge }, facts };
 }
