@@ -1,6 +1,8 @@
 // `npm run bench`: speed on the adapter it finds (named in the output), as ratios against a peer
-// measured in the same run: matmul against tfjs-webgpu, KV-cache sampling against full recompute;
-// plus full training-step tokens/s and the GRPO step's sampling/update split for two model sizes.
+// measured in the same run: matmul and the whole model's training step against tfjs-webgpu, KV-cache
+// sampling against full recompute, and (with --baseline DIR) start-up, pre-training and the GRPO step
+// against an older checkout; plus training-step tokens/s and the GRPO step's sampling/update split.
+// --profile prints the time per kernel of a training step, an RL update and a decode step instead.
 
 import { parseArgs } from 'node:util';
 import { acquireGpu } from '../gpu/device';
