@@ -68,23 +68,31 @@ export async function rlScenarios(url, smokeResults) {
     });
 
     await t.step('Run the demo: no main-thread stall over 200 ms after Start', async () => {
-      await page.evaluate(() => {
+      // A 10 ms timer probe on the page's main thread: the longest gap between ticks is the longest
+      // stall. The same probe on the idle page first measures what the machine's own load causes (a
+      // busy machine delays any thread), so the page is held to 200 ms beyond that.
+      const probe = () => page.evaluate(() => {
         window.__gaps = [];
         let last = performance.now();
         const tickFn = () => {
           const now = performance.now();
           window.__gaps.push(now - last);
           last = now;
-          if (window.__gaps.length < 400) setTimeout(tickFn, 10);
+          if (window.__gaps.length < 150) setTimeout(tickFn, 10);
         };
         setTimeout(tickFn, 10);
       });
+      const probed = () => until('150 probe ticks', async () => (await page.evaluate(() => window.__gaps.length)) >= 150, 60_000, 100)
+        .then(() => page.evaluate(() => Math.max(...window.__gaps)));
+      await probe();
+      const idle = await probed();
+      await probe();
       timing.start = Date.now();
       await page.click('[data-testid=run-demo]');
-      await until('4 s of probing after Start', async () => (await page.evaluate(() => window.__gaps.length)) >= 150, 60_000, 100);
-      const worst = await page.evaluate(() => Math.max(...window.__gaps));
+      const worst = await probed();
       timing.worstGapMs = Math.round(worst);
-      assert(worst < 200, `the main thread stalled ${worst.toFixed(0)} ms after Start`);
+      timing.idleGapMs = Math.round(idle);
+      assert(worst < 200 + idle, `the main thread stalled ${worst.toFixed(0)} ms after Start (the idle page's worst gap: ${idle.toFixed(0)} ms)`);
     });
 
     await t.step("both arms' rewards move and are drawn; sparse GRPO's dead-zone meter reads high", async () => {
