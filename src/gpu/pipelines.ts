@@ -93,8 +93,8 @@ export class PipelineCache {
 
   /** Creates every requested pipeline that does not exist yet, all at once, and waits for them. */
   async ready(): Promise<void> {
-    const todo = [...this.handles.values()].filter((h) => !h.created);
-    if (todo.length > 0) await Promise.all(todo.map((h) => h.createAsync()));
+    const uncreated = [...this.handles.values()].filter((h) => !h.created);
+    if (uncreated.length > 0) await Promise.all(uncreated.map((h) => h.createAsync()));
   }
 
   get size(): number {
