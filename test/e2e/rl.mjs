@@ -68,10 +68,13 @@ export async function rlScenarios(url, smokeResults) {
     });
 
     await t.step('Run the demo: no main-thread stall over 200 ms after Start', async () => {
-      // A 10 ms timer probe on the page's main thread: the longest gap between ticks is the longest
-      // stall. The same probe on the idle page first measures what the machine's own load causes (a
-      // busy machine delays any thread), so the page is held to 200 ms beyond that.
-      const probe = () => page.evaluate(() => {
+      // The page's own work on the main thread after Start: the Long Tasks API reports every task
+      // (script, style, layout, paint) that held the thread over 50 ms; none may reach 200 ms. A 10 ms
+      // timer probe runs beside it and its worst gap is reported too (on a busy machine that gap also
+      // holds time the thread merely waited for a core, which is not the page's doing).
+      await page.evaluate(() => {
+        window.__long = [];
+        new PerformanceObserver((list) => window.__long.push(...list.getEntries().map((e) => e.duration))).observe({ type: 'longtask' });
         window.__gaps = [];
         let last = performance.now();
         const tickFn = () => {
@@ -82,17 +85,13 @@ export async function rlScenarios(url, smokeResults) {
         };
         setTimeout(tickFn, 10);
       });
-      const probed = () => until('150 probe ticks', async () => (await page.evaluate(() => window.__gaps.length)) >= 150, 60_000, 100)
-        .then(() => page.evaluate(() => Math.max(...window.__gaps)));
-      await probe();
-      const idle = await probed();
-      await probe();
       timing.start = Date.now();
       await page.click('[data-testid=run-demo]');
-      const worst = await probed();
-      timing.worstGapMs = Math.round(worst);
-      timing.idleGapMs = Math.round(idle);
-      assert(worst < 200 + idle, `the main thread stalled ${worst.toFixed(0)} ms after Start (the idle page's worst gap: ${idle.toFixed(0)} ms)`);
+      await until('150 probe ticks after Start', async () => (await page.evaluate(() => window.__gaps.length)) >= 150, 60_000, 100);
+      const { gap, long } = await page.evaluate(() => ({ gap: Math.max(...window.__gaps), long: Math.max(0, ...window.__long) }));
+      timing.worstGapMs = Math.round(gap);
+      timing.longestTaskMs = Math.round(long);
+      assert(long < 200, `a main-thread task took ${long.toFixed(0)} ms after Start (worst timer gap ${gap.toFixed(0)} ms)`);
     });
 
     await t.step("both arms' rewards move and are drawn; sparse GRPO's dead-zone meter reads high", async () => {
