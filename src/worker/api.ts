@@ -8,6 +8,7 @@ import type { CorpusChoice } from '../run/corpus';
 import type { Sample, TraceSet } from '../run/previews';
 import type { PageJudge, RlRunSetup } from './rl-setup';
 import type { JudgeStatsView, JudgeTest } from './judge-slot';
+import type { StartupReport } from '../gpu/startup';
 
 /** What the worker found when it asked for a WebGPU adapter. */
 export type Capabilities =
@@ -51,6 +52,7 @@ export type WorkerEvent =
   | { type: 'eval'; runId: string; done: number; total: number; result?: RunEvaluation } // held-out evaluation progress
   | { type: 'judge'; runId: string; stats: JudgeStatsView } // the judge's counters so far
   | { type: 'checkpoint'; runId: string; step: number; kind: CheckpointRecord['kind'] }
+  | { type: 'startup'; runId: string; report: StartupReport } // Start (or Resume) -> the first finished step
   | { type: 'error'; runId?: string; kind: ErrorKind; message: string }
   | { type: 'library' }; // the list of runs changed (created, deleted, imported)
 

@@ -14,6 +14,7 @@ import { TRACE_STEPS_KEPT } from './rl-setup';
 import type { RunJob } from '../run/job';
 import { raceLost, type Device } from './device-slot';
 import type { EventBatcher } from './events';
+import { StartupClock } from '../gpu/startup';
 
 const METRICS_FLUSH_MS = 1000; // metrics reach the store at least this often while training
 const LOST_GRACE_MS = 1000; // how long a failed step waits to learn whether the device was lost
@@ -37,6 +38,7 @@ export class LiveRun {
   onEnd: () => void = () => undefined; // the run left memory (finished, failed, interrupted)
   private loop?: Promise<void>; // set while stepping
   private checkpointStep?: number;
+  private clock?: StartupClock; // from the command that started (or resumed) the run to its first step
 
   constructor(public run: RunRecord, job: RunJob, readonly device: Device, private readonly store: Store,
     private readonly events: EventBatcher, readonly o: LiveRunOptions) {
@@ -54,8 +56,9 @@ export class LiveRun {
     return this.driver.unsaved;
   }
 
-  /** Starts stepping (after taking the run's lock and marking it running). */
-  begin(): void {
+  /** Starts stepping; `t0` is when the command arrived (performance.now()), for the start-up time. */
+  begin(t0?: number): void {
+    this.clock = new StartupClock(this.device.gpu.pipelines, t0);
     this.run = { ...this.run, status: 'running', error: undefined };
     this.events.emit({ type: 'run', run: this.run });
     this.loop = this.saveRun({ status: 'running', error: undefined, step: this.run.step }).then(() => this.drive());
@@ -189,6 +192,8 @@ export class LiveRun {
       onStep: (point) => {
         this.run.step = point.step;
         this.events.emit({ type: 'metrics', runId: id(), points: [point] });
+        const startup = this.clock?.stepDone();
+        if (startup) this.events.emit({ type: 'startup', runId: id(), report: startup });
         this.o.afterStep?.(id());
       },
       onPreview: (p) => {

@@ -64,17 +64,19 @@ export class Session implements TrainerApi {
   }
 
   start(setup: RunSetup): Promise<RunRecord> {
+    const t0 = performance.now();
     return this.exclusive(async () => {
       assertSetup(setup);
       await this.releasePaused();
       const live = await newPretrainRun(await this.factory(), setup, await this.devices.get());
       this.events.emit({ type: 'library' });
-      this.begin(live);
+      this.begin(live, t0);
       return live.run;
     });
   }
 
   startRl(setups: RlRunSetup[]): Promise<RunRecord[]> {
+    const t0 = performance.now();
     return this.exclusive(async () => {
       if (setups.length === 0) throw new Error('no run to start');
       setups.forEach(assertRlSetup);
@@ -93,7 +95,7 @@ export class Session implements TrainerApi {
         throw e;
       }
       this.events.emit({ type: 'library' });
-      lives.forEach((l) => this.begin(l));
+      lives.forEach((l) => this.begin(l, t0));
       return lives.map((l) => l.run);
     });
   }
@@ -111,6 +113,7 @@ export class Session implements TrainerApi {
   }
 
   resume(runId: string): Promise<void> {
+    const t0 = performance.now();
     return this.exclusive(async () => {
       const a = this.active.find((x) => x.run.id === runId);
       if (a && !a.running) return a.continue();
@@ -126,7 +129,7 @@ export class Session implements TrainerApi {
       if (run.status === 'done') throw new Error('this run has finished all its steps: to train longer, start a new run with more steps');
       if ((await liveRunIds()).has(runId)) throw new Error('this run is training in another tab: pause it there, or close that tab, then resume it here');
       if (!group) await this.releasePaused();
-      this.begin(await resumeLive(await this.factory(), run, setup, await this.devices.get()));
+      this.begin(await resumeLive(await this.factory(), run, setup, await this.devices.get()), t0);
     });
   }
 
@@ -240,10 +243,10 @@ export class Session implements TrainerApi {
     };
   }
 
-  private begin(a: LiveRun): void {
+  private begin(a: LiveRun, t0: number): void {
     this.active.push(a);
     a.onEnd = () => this.drop(a);
-    a.begin();
+    a.begin(t0);
   }
 
   private drop(a: LiveRun): void {

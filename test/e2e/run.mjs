@@ -88,6 +88,9 @@ async function withWebGpu(url) {
       const late = mean(s.loss.slice(-3));
       assert(late < early - 0.3, `loss did not fall: first steps ${early.toFixed(3)}, latest ${late.toFixed(3)}`);
       await page.waitForSelector('[data-testid=samples]');
+      const startup = await page.textContent('[data-testid=stat-startup]');
+      assert(/^\d+\.\d s$/.test(startup.trim()) && parseFloat(startup) > 0, `start-up time reads ${JSON.stringify(startup)}`);
+      console.log(`       first step ${startup.trim()} after Start`);
       await t.shot('05-training');
     });
 
@@ -229,6 +232,10 @@ async function withWebGpu(url) {
         if (tab !== 'device') await t.shot(`14-presentation-${tab}`, { fullPage: false });
       }
       await page.click('#tab-train');
+      // both live charts, with their step axis, end above the 720-pixel fold
+      for (const box of await Promise.all((await page.locator('[data-testid=live] .plot canvas').all()).map((c) => c.boundingBox()))) {
+        assert(box && box.y + box.height <= 720, `a live chart's axes are cut at 720 pixels in presentation mode (${JSON.stringify(box)})`);
+      }
       await t.shot('15-presentation-train-full');
       await page.click('button:has-text("Presentation mode")');
       await page.setViewportSize({ width: 1366, height: 900 });

@@ -137,6 +137,7 @@ export class LiveRun {
   run = $state<RunRecord | undefined>();
   samples = $state<SampleSet[]>([]); // newest first
   checkpointStep = $state<number | undefined>();
+  startupMs = $state<number | undefined>(); // Start -> first finished step, as the worker measured it
   version = $state(0); // bumped whenever `series` changes
   series: Series = emptySeries();
   private points: MetricPoint[] = []; // everything merged so far, as received
@@ -148,6 +149,7 @@ export class LiveRun {
     this.series = seriesFrom(points);
     this.samples = [];
     this.checkpointStep = checkpointStep;
+    this.startupMs = undefined;
     this.version++;
   }
 
@@ -172,6 +174,7 @@ export class LiveRun {
     this.series = emptySeries();
     this.samples = [];
     this.checkpointStep = undefined;
+    this.startupMs = undefined;
     this.version++;
   }
 
@@ -188,6 +191,7 @@ export class LiveRun {
       } else if (e.type === 'samples' && e.runId === id) {
         this.samples = [{ step: e.step, temperature: e.temperature, samples: e.samples }, ...this.samples.filter((x) => x.step !== e.step)].slice(0, KEEP_SAMPLE_SETS);
       } else if (e.type === 'checkpoint' && e.runId === id && e.kind === 'latest') this.checkpointStep = e.step;
+      else if (e.type === 'startup' && e.runId === id) this.startupMs = e.report.ms;
     }
     if (changed) this.version++;
   }

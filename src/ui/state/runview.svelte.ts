@@ -26,6 +26,7 @@ export class RunView {
   samples = $state<SampleSet[]>([]);
   evalProgress = $state<{ done: number; total: number } | undefined>();
   judge = $state<JudgeStatsView | undefined>();
+  startupMs = $state<number | undefined>(); // Start -> first finished step (live runs only)
   series: Series;
 
   constructor(run: RunRecord, points: readonly MetricPoint[], previews: readonly PreviewRecord[] = [], readonly dash?: number[]) {
@@ -77,6 +78,7 @@ export class RunView {
         this.evalProgress = e.result ? undefined : { done: e.done, total: e.total };
         if (e.result) this.run = { ...this.run, evaluation: e.result };
       } else if (e.type === 'judge') this.judge = e.stats;
+      else if (e.type === 'startup') this.startupMs = e.report.ms;
     }
     return changed;
   }
