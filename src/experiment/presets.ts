@@ -23,12 +23,12 @@ const shipped: Pick<ExperimentOptions, 'start' | 'tasks' | 'rl' | 'maxNewTokens'
 
 export const PRESETS: Record<string, ExperimentOptions> = {
   smoke: {
-    // Everything once, as small as it goes: a 20-step pre-training of the tiny model (320-token context,
+    // Everything once, as small as it goes: a 20-step pre-training of the tiny model (512-token context,
     // room for problem + reference + solution), 2 steps per stage.
     arms: [...ARM_IDS],
     seeds: [1],
-    start: { kind: 'pretrain', preset: 'tiny-320', steps: 20, batchSize: 4, lr: 3e-3, docs: 200 },
-    tasks: { hardSteps: [3, 4], maxValue: 99, ops: '+-', addendRange: [2, 9], nTrain: 16, nEval: 4 }, // short chains: a quick world
+    start: { kind: 'pretrain', preset: 'tiny-512', steps: 20, batchSize: 4, lr: 3e-3, docs: 200 },
+    tasks: { hardSteps: [3, 4], nTrain: 16, nEval: 4 }, // shorter additions: a quick world
     stageI: { steps: 2, promptsPerStep: 2, groupSize: 2, lr: 1e-4 },
     stageII: { steps: 2, promptsPerStep: 2, groupSize: 2, lr: 1e-4 },
     sftLr: 1e-3,

@@ -28,10 +28,10 @@ export const MODEL_PRESETS: Record<string, ModelConfig> = {
   tiny: { ...DEFAULT_MODEL, dModel: 32, nLayers: 1, nHeads: 2, mlpWidth: 128 },
   small: DEFAULT_MODEL,
   medium: { ...DEFAULT_MODEL, dModel: 128, nLayers: 4, nHeads: 4, mlpWidth: 512 },
-  // The experiment's sizes: a 320-token context holds a hard problem with its human reference and the
-  // longest worked solution, which the SFT baseline and the self-distillation teacher need (160 does not).
-  'tiny-320': { ...DEFAULT_MODEL, contextLength: 320, dModel: 32, nLayers: 1, nHeads: 2, mlpWidth: 128 },
-  'small-320': { ...DEFAULT_MODEL, contextLength: 320 },
+  // The experiment's sizes: a 512-token context holds a hard problem with its human reference and the
+  // longest worked solution (471 tokens), which the SFT baseline and the self-distillation teacher need.
+  'tiny-512': { ...DEFAULT_MODEL, contextLength: 512, dModel: 32, nLayers: 1, nHeads: 2, mlpWidth: 128 },
+  'small-512': { ...DEFAULT_MODEL, contextLength: 512 },
 };
 
 /** Refuses configurations the kernels cannot run, with a message naming the field. */

@@ -1,24 +1,25 @@
 // The knobs of the toy task world in one object, each with its default and the reason for it.
 // Moving them moves the toy into or out of the regime where judge rewards help (method.md, "A toy
-// world that can tell the story"): longer chains and bigger numbers widen the dead zone of sparse RL.
+// world that can tell the story"): longer problems widen the dead zone of sparse RL. The default
+// world (column addition, see the README's "The toy world") was chosen by measurement.
 
 import type { FamilyName } from './problem';
 
 export type Range = [number, number]; // inclusive [lo, hi]
 
 export interface TaskConfig {
-  families: FamilyName[]; // ['chain']: the arithmetic chain is the family method.md tells the story with
-  primitiveSteps: Range; // [1, 2]: pre-training teaches single operations and short chains, not composition
-  hardSteps: Range; // [4, 6]: long enough that a primitives-only model rarely finishes, short enough for 160 tokens
-  startRange: Range; // [10, 99]: two-digit values, so a guessed final answer is right about 1% of the time
-  addendRange: Range; // [2, 9]: one-digit terms; with two-digit terms a small model had learned no step after 2.5M tokens
+  families: FamilyName[]; // ['carry']: column addition; every step is a one-digit sum a small model learns, the answer is unguessable
+  primitiveSteps: Range; // [1, 2]: pre-training works 1- and 2-digit additions in full, never a longer one
+  hardSteps: Range; // [4, 5]: 4- and 5-digit additions; a primitives-only model works a column or two, then guesses
+  startRange: Range; // [10, 99]: chain family: two-digit starts, so a guessed final answer is right about 1% of the time
+  addendRange: Range; // [2, 9]: chain family: one-digit terms
   factorRange: Range; // [2, 9]: single-digit multipliers and divisors, as in "*2" or "/4"
   unknownRange: Range; // [1, 30]: the solution x of the linear equations
-  maxValue: number; // 99: every intermediate result stays two-digit (>= 1), the size the model learns to copy and add
-  ops: string; // '+-': the operations chains may use ('/' only where it divides exactly); * and / on two digits are out of reach
-  mergeProb: number; // 0.5: chance that the reference merges a step into the next, leaving its result unstated
-  partialShare: number; // 0.5: share of pre-training documents that are long chains worked part way: every prompt length is seen
-  partialWorked: Range; // [1, 2]: steps a partial document works before stating the answer: the first steps, never the whole chain
+  maxValue: number; // 99: chain family: every intermediate result stays two-digit (>= 1)
+  ops: string; // '+-': the operations chains may use ('/' only where it divides exactly)
+  mergeProb: number; // 0.5: chance that the reference passes over (or merges) a step, leaving its result unstated
+  partialShare: number; // 0.5: share of pre-training documents that are long problems worked part way: every prompt length is seen
+  partialWorked: Range; // [1, 2]: steps a partial document works before stating the answer: the first steps, never all of them
   evalFraction: number; // 0.2: share of the hard problem space (by hash) reserved for held-out evaluation
   nTrain: number; // 1000: hard training prompts (Stage I and II)
   nEval: number; // 200: held-out hard prompts; enough for pass@k differences of a few points
@@ -28,9 +29,9 @@ export interface TaskConfig {
 }
 
 export const DEFAULT_TASK_CONFIG: TaskConfig = {
-  families: ['chain'],
+  families: ['carry'],
   primitiveSteps: [1, 2],
-  hardSteps: [4, 6],
+  hardSteps: [4, 5],
   startRange: [10, 99],
   addendRange: [2, 9],
   factorRange: [2, 9],

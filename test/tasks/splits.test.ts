@@ -49,9 +49,12 @@ describe('splits', () => {
   it('balance families and use the hard step range', () => {
     const s = makeSplits({ ...small, families: [...small.families] });
     for (const f of small.families) expect(s.train.filter((p) => p.family === f).length).toBe(100);
+    // the default hard range, [4, 5], clipped to each family's most steps
     const steps = new Set(s.train.filter((p) => p.family === 'chain').map((p) => p.difficulty));
-    expect([...steps].sort()).toEqual([4, 5, 6]);
+    expect([...steps].sort()).toEqual([4, 5]);
     expect(new Set(s.train.filter((p) => p.family === 'carry').map((p) => p.difficulty))).toEqual(new Set([4, 5]));
+    const wide = makeSplits({ ...small, families: ['chain'], hardSteps: [4, 6] });
+    expect([...new Set(wide.train.map((p) => p.difficulty))].sort()).toEqual([4, 5, 6]);
     for (const p of [...s.train, ...s.eval]) expect(p.prompt.length + p.worked.length).toBeLessThanOrEqual(158);
   });
 
