@@ -2,21 +2,40 @@
 // and the character offsets where they start: with the character-level tokenizer those offsets are
 // token indices, which is how src/rl/advantages.ts puts each segment's advantage on its tokens.
 
+import { ANSWER_PREFIX } from '../tasks/problem';
+
 /**
  * The segments of `response`: the preamble (text before the first delimiter), then one segment per
- * delimiter, each starting with it and running to the next (the last to the end). They concatenate
- * back to `response` exactly. A preamble that is empty or only whitespace is joined to the first
- * step rather than graded on its own; a response without the delimiter is one segment.
+ * delimiter, each starting with it and running to the next (the last to the end). A line that starts
+ * with `answerPrefix` (the final answer, "A: ...") opens a segment of its own, as the authors' model
+ * writes its answer under a step header of its own; the line break before it stays with the step
+ * above. They concatenate back to `response` exactly. A preamble that is empty or only whitespace is
+ * joined to the first step rather than graded on its own; a response without either is one segment.
  */
-export function splitSegments(response: string, delimiter = '###'): string[] {
+export function splitSegments(response: string, delimiter = '###', answerPrefix: string | null = ANSWER_PREFIX): string[] {
   if (delimiter.length === 0) return [response];
   const parts = response.split(delimiter);
-  const segments = [parts[0], ...parts.slice(1).map((p) => delimiter + p)];
+  const steps = [parts[0], ...parts.slice(1).map((p) => delimiter + p)];
+  const segments = answerPrefix ? steps.flatMap((s) => splitAtAnswer(s, answerPrefix)) : steps;
   if (segments.length > 1 && segments[0].trim() === '') {
     segments[1] = segments[0] + segments[1];
     segments.shift();
   }
   return segments;
+}
+
+/** `text` cut before each line that starts with `prefix` (after its line break, or at the very start). */
+function splitAtAnswer(text: string, prefix: string): string[] {
+  const out: string[] = [];
+  let from = 0;
+  for (let i = text.indexOf(prefix); i >= 0; i = text.indexOf(prefix, i + 1)) {
+    if (i > from && text[i - 1] === '\n') {
+      out.push(text.slice(from, i));
+      from = i;
+    }
+  }
+  out.push(text.slice(from));
+  return out;
 }
 
 /** Character offset where each segment starts (the first is 0): running sums of their lengths. */

@@ -51,15 +51,19 @@ describe('claims', () => {
 });
 
 describe('segments', () => {
-  it('cut at the delimiter; pieces concatenate back; an empty preamble joins the first step', () => {
+  it('cut at the delimiter and before the answer line; pieces concatenate back; an empty preamble joins the first step', () => {
     const r = '### 48*2=96\n### 96+37=133\nA: 133';
-    expect(splitSegments(r)).toEqual(['### 48*2=96\n', '### 96+37=133\nA: 133']);
-    expect(segmentStarts(splitSegments(r))).toEqual([0, 12]);
+    expect(splitSegments(r)).toEqual(['### 48*2=96\n', '### 96+37=133\n', 'A: 133']);
+    expect(segmentStarts(splitSegments(r))).toEqual([0, 12, 26]);
+    expect(splitSegments(r, '###', null)).toEqual(['### 48*2=96\n', '### 96+37=133\nA: 133']); // the answer inside the last step
     expect(splitSegments('Plan.\n### a\n### b')).toEqual(['Plan.\n', '### a\n', '### b']);
     expect(splitSegments('  \n### a')).toEqual(['  \n### a']);
     expect(splitSegments('no steps')).toEqual(['no steps']);
+    expect(splitSegments('A: 5')).toEqual(['A: 5']); // an answer alone is one segment
+    expect(splitSegments('\nA: 5')).toEqual(['\nA: 5']); // a blank preamble joins it
+    expect(splitSegments('### x=A: 1\nA: 2')).toEqual(['### x=A: 1\n', 'A: 2']); // only at a line start
     expect(splitSegments('')).toEqual(['']);
     expect(splitSegments('a|b', '|')).toEqual(['a', '|b']);
-    for (const t of [r, 'x###y######z', '###']) expect(splitSegments(t).join('')).toBe(t);
+    for (const t of [r, 'x###y######z', '###', '### 1\nA: 1\nA: 2']) expect(splitSegments(t).join('')).toBe(t);
   });
 });

@@ -75,10 +75,10 @@ describe('built-in judge, process', () => {
     const pg = await judge.process(example, r);
     expect(pg.ok).toBe(true);
     expect(pg.segments.join('')).toBe(r);
-    expect(pg.grades.map((g) => g.k)).toEqual([3, 5, 2, 4, 1, 5, 5]);
-    expect(pg.grades.map((g) => g.reward)).toEqual([0.5, 1, 0.25, 0.75, 0, 1, 1]);
+    expect(pg.grades.map((g) => g.k)).toEqual([3, 5, 2, 4, 1, 5, 5, 5]); // the answer line is the last segment
+    expect(pg.grades.map((g) => g.reward)).toEqual([0.5, 1, 0.25, 0.75, 0, 1, 1, 1]);
     expect(pg.grades[4].rationale).toBe('contradicts: false claim 96+37=134.');
-    expect(judge.processSync(example, '### 133-5=128\nA: 127').grades[0].k).toBe(1); // misleading answer
+    expect(judge.processSync(example, '### 133-5=128\nA: 127').grades.map((g) => g.k)).toEqual([5, 1]); // a right step, a misleading answer
   });
 
   it('scores every step of a correct solution 5 and an unrelated one low', () => {

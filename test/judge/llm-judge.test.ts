@@ -149,12 +149,12 @@ describe('LlmJudge: rubric modes and process grading', () => {
   it('explicit: one rubric call per problem, cached, its checkpoints in every grading prompt', async () => {
     const j = makeJudge({ rubricMode: 'explicit', concurrency: 3 });
     const pg = await j.process(problem, response);
-    expect(pg.segments).toEqual(['Let me work it out.\n', '### 48*2=96\n', '### 96+37=134 [[score:1]]\n', '### 134-5=129\nA: 129']);
-    expect(pg.grades.map((g) => g.k)).toEqual([4, 4, 1, 4]);
+    expect(pg.segments).toEqual(['Let me work it out.\n', '### 48*2=96\n', '### 96+37=134 [[score:1]]\n', '### 134-5=129\n', 'A: 129']);
+    expect(pg.grades.map((g) => g.k)).toEqual([4, 4, 1, 4, 4]);
     expect(pg.ok).toBe(true);
     expect(fake.server.requests.filter((r) => r.rubric)).toHaveLength(1);
     const grading = fake.server.requests.filter((r) => !r.rubric);
-    expect(grading).toHaveLength(4);
+    expect(grading).toHaveLength(5);
     for (const r of grading) expect(r.text).toContain('1. 48*2 = 96\n2. 96+37 = 133\n3. 133-5 = 128\nFinal answer: 128');
     // Each segment is graded alone: no other segment's text in its prompt.
     expect(grading.find((r) => r.text.includes('96+37=134'))!.text).not.toContain('134-5=129');

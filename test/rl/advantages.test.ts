@@ -131,10 +131,11 @@ describe('process advantages (ExpRL-Process)', () => {
     const response = '### 48*2=96\n### 96+37=134\nA: 134';
     const segs = splitSegments(response);
     const st = segmentStarts(segs);
-    expect(st).toEqual([0, 12]);
-    const g = groupAdvantages([proc(st, [1, 0], response.length + 1)], { mode: 'delta-norm' }); // + EOS
-    expect(Array.from(g.advantages[0].slice(0, 12)).every((x) => x === 1)).toBe(true); // 1 - 0
-    expect(Array.from(g.advantages[0].slice(12)).every((x) => x === -1)).toBe(true); // 0 - 1, EOS included
+    expect(st).toEqual([0, 12, 26]);
+    const g = groupAdvantages([proc(st, [1, 0, 0], response.length + 1)], { mode: 'delta-norm' }); // + EOS
+    expect(Array.from(g.advantages[0].slice(0, 12)).every((x) => x === 1)).toBe(true); // s_1 - s_K = 1 - 0
+    expect(Array.from(g.advantages[0].slice(12, 26)).every((x) => x === -1)).toBe(true); // 0 - 1
+    expect(Array.from(g.advantages[0].slice(26)).every((x) => x === 0)).toBe(true); // 0 - 0, EOS included
   });
 
   it('refuses mismatched inputs with a clear message', () => {

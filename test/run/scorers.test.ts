@@ -46,7 +46,7 @@ describe('scorers with the built-in judge', () => {
     const response = half + 'A: 5';
     const x = await s(problem, response, false);
     if (x.score.kind !== 'process') throw new Error('expected process scores');
-    const segs = response.split(/(?=###)/);
+    const segs = response.split(/(?=###)|(?<=\n)(?=A: )/); // each step, then the answer line
     expect(x.score.segmentStarts).toEqual(segs.map((_, i) => segs.slice(0, i).join('').length));
     expect(x.score.scores.every((v) => v !== null && v >= 0 && v <= 1)).toBe(true);
     expect(x.score.scores[0]).toBe(1); // a right first step establishes a checkpoint
