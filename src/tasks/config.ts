@@ -19,7 +19,7 @@ export interface TaskConfig {
   ops: string; // '+-': the operations chains may use ('/' only where it divides exactly)
   mergeProb: number; // 0.5: chance that the reference passes over (or merges) a step, leaving its result unstated
   partialShare: number; // 0.5: share of pre-training documents that are long problems worked part way: every prompt length is seen
-  partialWorked: Range; // [1, 2]: steps a partial document works before stating the answer: the first steps, never all of them
+  partialWorked: Range; // [1, 4]: columns a partial document works before the answer: from one to all but the last (capped at steps - 1)
   evalFraction: number; // 0.2: share of the hard problem space (by hash) reserved for held-out evaluation
   nTrain: number; // 1000: hard training prompts (Stage I and II)
   nEval: number; // 200: held-out hard prompts; enough for pass@k differences of a few points
@@ -40,7 +40,7 @@ export const DEFAULT_TASK_CONFIG: TaskConfig = {
   ops: '+-',
   mergeProb: 0.5,
   partialShare: 0.5,
-  partialWorked: [1, 2],
+  partialWorked: [1, 4],
   evalFraction: 0.2,
   nTrain: 1000,
   nEval: 200,
