@@ -53,7 +53,7 @@ export const PRESETS: Record<string, ExperimentOptions> = {
     ...shipped,
     arms: [...MAIN_ARMS],
     seeds: [1, 2, 3],
-    stageI: { steps: 12, promptsPerStep: 4, groupSize: 8, lr: 3e-4 },
+    stageI: { steps: 20, promptsPerStep: 4, groupSize: 8, lr: 3e-4 },
     stageII: { steps: 8, promptsPerStep: 4, groupSize: 8, lr: 3e-4 },
     sftLr: 1e-3,
     eval: { problems: 32, ...EVAL },
