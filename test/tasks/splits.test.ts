@@ -59,8 +59,9 @@ describe('splits', () => {
   });
 
   it('make a pre-training corpus of worked primitives and long chains worked part way', () => {
-    const docs = pretrainCorpus({ families: ['chain'] }, 60);
-    expect(docs).toEqual(pretrainCorpus({ families: ['chain'] }, 60));
+    const chain = { families: ['chain' as const], hardSteps: [4, 6] as [number, number], partialWorked: [1, 2] as [number, number] };
+    const docs = pretrainCorpus(chain, 60);
+    expect(docs).toEqual(pretrainCorpus(chain, 60));
     expect(docs.length).toBe(60);
     const full = docs.filter((d) => /^Q: \d+([-+*/]\d+){1,2}\n(### \d+[-+*/]\d+=\d+\n){1,2}A: \d+$/.test(d));
     for (const d of full) expect(d.endsWith(`=${d.split('A: ')[1]}\nA: ${d.split('A: ')[1]}`)).toBe(true);
@@ -72,6 +73,20 @@ describe('splits', () => {
     }
     expect(part.some((d) => d.split('###').length === 2)).toBe(true);
     expect(part.some((d) => d.split('###').length === 3)).toBe(true);
+  });
+
+  it('by default work long additions from one column up to all but the last', () => {
+    const part = pretrainCorpus({}, 400).filter((d) => d.split('\n')[0].length > 'Q: 99+99'.length);
+    const worked = new Set<string>();
+    for (const d of part) {
+      const digits = d.split('\n')[0].slice(3).split('+').map((x) => x.length);
+      const columns = d.split('###').length - 1;
+      expect(Math.max(...digits)).toBeGreaterThanOrEqual(3);
+      expect(columns).toBeGreaterThanOrEqual(1);
+      expect(columns).toBeLessThan(Math.max(...digits)); // never the whole sum
+      worked.add(`${Math.max(...digits)}:${columns}`);
+    }
+    for (const k of ['3:1', '3:2', '4:3', '5:1', '5:4']) expect(worked.has(k), k).toBe(true);
   });
 
   it('never put a train or eval problem in the pre-training corpus', () => {
