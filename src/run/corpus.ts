@@ -40,7 +40,7 @@ export const CORPORA: readonly CorpusInfo[] = [
   {
     id: 'task-primitives',
     label: 'Task families: primitive skills',
-    description: '1–2 step problems of the task families, worked in the format the RL stage uses.',
+    description: '1–2 step problems of the task families worked in full, and longer ones worked part way, in the format the RL stage uses.',
   },
 ];
 
