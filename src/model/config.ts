@@ -29,7 +29,7 @@ export const MODEL_PRESETS: Record<string, ModelConfig> = {
   small: DEFAULT_MODEL,
   medium: { ...DEFAULT_MODEL, dModel: 128, nLayers: 4, nHeads: 4, mlpWidth: 512 },
   // The experiment's sizes: a 512-token context holds a hard problem with its human reference and the
-  // longest worked solution (471 tokens), which the SFT baseline and the self-distillation teacher need.
+  // longest worked solution (486 tokens), which the SFT baseline and the self-distillation teacher need.
   'tiny-512': { ...DEFAULT_MODEL, contextLength: 512, dModel: 32, nLayers: 1, nHeads: 2, mlpWidth: 128 },
   'small-512': { ...DEFAULT_MODEL, contextLength: 512 },
 };
