@@ -24,15 +24,14 @@ export function splitSegments(response: string, delimiter = '###', answerPrefix:
   return segments;
 }
 
-/** `text` cut before each line that starts with `prefix` (after its line break, or at the very start). */
+/** `text` cut after each line break that is followed by `prefix` (the break stays with the text before). */
 function splitAtAnswer(text: string, prefix: string): string[] {
   const out: string[] = [];
+  const marker = '\n' + prefix;
   let from = 0;
-  for (let i = text.indexOf(prefix); i >= 0; i = text.indexOf(prefix, i + 1)) {
-    if (i > from && text[i - 1] === '\n') {
-      out.push(text.slice(from, i));
-      from = i;
-    }
+  for (let i = text.indexOf(marker); i >= 0; i = text.indexOf(marker, i + 1)) {
+    out.push(text.slice(from, i + 1));
+    from = i + 1;
   }
   out.push(text.slice(from));
   return out;
