@@ -16,8 +16,8 @@ struct Params { M: u32, N: u32, }
 @group(0) @binding(1) var<storage, read> dout: array<f32>;
 @group(0) @binding(2) var<uniform> params: Params;
 
-override WG_X: u32 = 32;
-override WG_Y: u32 = 8;
+override WG_X: u32 = 16;
+override WG_Y: u32 = 4;
 
 var<workgroup> partial: array<f32, WG_X * WG_Y>;
 

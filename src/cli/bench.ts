@@ -5,7 +5,7 @@
 // --profile prints the time per kernel of a training step, an RL update and a decode step instead.
 
 import { parseArgs } from 'node:util';
-import { acquireGpu } from '../gpu/device';
+import { ROBUST_ENV, acquireGpu } from '../gpu/device';
 import { PipelineCache } from '../gpu/pipelines';
 import { VOCAB_SIZE } from '../model/tokenizer';
 import { benchMatmul, formatMatmulTable, modelMatmulShapes, squareShapes } from './bench/matmul-bench';
@@ -42,7 +42,8 @@ async function main(): Promise<void> {
 
   const { device, info } = await acquireGpu({ timestamps: values.profile });
   const gpu = { device, pipelines: new PipelineCache(device) };
-  console.log(`adapter: ${info.adapterName}${info.isFallback ? ' (CPU fallback: compare ratios, not absolute times)' : ''}`);
+  console.log(`adapter: ${info.adapterName}${info.isFallback ? ' (CPU fallback: compare ratios, not absolute times)' : ''}; ` +
+    `buffer accesses ${info.robustAccess ? 'clamped (robustness transform on)' : `not clamped (robustness transform off; ${ROBUST_ENV}=1 keeps it)`}`);
   if (values.profile) {
     console.log(`\n## time per kernel (${info.hasTimestamps ? 'timestamp queries' : 'no timestamp queries on this adapter: each kernel submitted alone and waited for'}; median of ${reps})`);
     const rows = await benchProfile(gpu, ['tiny', 'small'], { B: 16, T: 64, S: 32, rlT: 48, decodeT: 32, reps });

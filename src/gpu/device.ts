@@ -1,6 +1,7 @@
 // Acquires a GPUDevice in the browser (navigator.gpu) or under Node (the `webgpu` package, Dawn).
 // Under Node a real GPU is used when Dawn finds one; otherwise it falls back to SwiftShader's Vulkan
 // driver shipped by Debian's chromium package. No adapter at all is an error that says what to install.
+// Under Node, Dawn's robustness transform is off (see dawnOptions): the browser always keeps it.
 
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
@@ -9,6 +10,7 @@ export interface GpuInfo {
   isFallback: boolean; // true for a CPU (SwiftShader) adapter
   hasF16: boolean;
   hasTimestamps: boolean; // the device was created with 'timestamp-query' (only when asked for)
+  robustAccess: boolean; // Dawn clamps every buffer index in the shaders (always in a browser)
   limits: { maxStorageBufferBindingSize: number; maxComputeWorkgroupStorageSize: number; maxComputeInvocationsPerWorkgroup: number; maxStorageBuffersPerShaderStage: number };
 }
 
@@ -31,7 +33,7 @@ export class NoAdapterError extends Error {
   }
 }
 
-function describe(adapter: GPUAdapter): GpuInfo {
+function describe(adapter: GPUAdapter, robustAccess: boolean): GpuInfo {
   const i = adapter.info;
   const parts = [i.vendor, i.architecture, i.device].filter((s) => s && s.length > 0);
   const name = parts.join(' ') + (i.description ? ` (${i.description})` : '');
@@ -42,6 +44,7 @@ function describe(adapter: GPUAdapter): GpuInfo {
     isFallback: swift || (i as { isFallbackAdapter?: boolean }).isFallbackAdapter === true,
     hasF16: adapter.features.has('shader-f16'),
     hasTimestamps: false,
+    robustAccess,
     limits: {
       maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
       maxComputeWorkgroupStorageSize: l.maxComputeWorkgroupStorageSize,
@@ -56,6 +59,20 @@ function describe(adapter: GPUAdapter): GpuInfo {
 // random. Instances are therefore kept here for the life of the process.
 const liveInstances: GPU[] = [];
 
+/** Set to 1 to keep Dawn's robustness transform under Node (to rule out an out-of-bounds access). */
+export const ROBUST_ENV = 'EXPRL_ROBUST_SHADERS';
+
+/**
+ * Options of Dawn's Node instance. Dawn's robustness transform clamps every buffer index of every
+ * shader, so that a shader from an untrusted page cannot read outside its buffers. Under Node the
+ * shaders are this project's own, every kernel bounds its indices itself and is tested against its CPU
+ * reference on awkward shapes, and the transform costs ~20% of compile time and ~25% of a training
+ * step on SwiftShader (`npm run bench -- --only compare`), so it is turned off unless ROBUST_ENV=1.
+ */
+export function dawnOptions(env: Record<string, string | undefined>): string[] {
+  return env[ROBUST_ENV] === '1' ? [] : ['enable-dawn-features=disable_robustness'];
+}
+
 async function nodeAdapter(): Promise<GPUAdapter> {
   // The module name is built at run time so that bundlers never try to pull Dawn into the page.
   const modName = 'web' + 'gpu';
@@ -63,7 +80,7 @@ async function nodeAdapter(): Promise<GPUAdapter> {
   Object.assign(globalThis, globals);
   const env = process.env;
   const instance = (): GPU => {
-    const gpu = create([]) as GPU;
+    const gpu = create(dawnOptions(env)) as GPU;
     liveInstances.push(gpu);
     return gpu;
   };
@@ -88,15 +105,17 @@ export interface AcquireOptions {
 export async function acquireGpu(opts: AcquireOptions = {}): Promise<GpuHandle> {
   const inBrowser = typeof navigator !== 'undefined' && 'gpu' in navigator && typeof process === 'undefined';
   let adapter: GPUAdapter | null;
+  let robust = true;
   if (inBrowser) {
     adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
     if (!adapter) throw new NoAdapterError('browser');
   } else if (typeof process !== 'undefined' && process.versions?.node) {
     adapter = await nodeAdapter();
+    robust = dawnOptions(process.env).length === 0;
   } else {
     throw new Error('WebGPU is not available here: use a browser with WebGPU (Chrome/Edge 113+, Safari 26+, Firefox 141+ on Windows).');
   }
-  const info = describe(adapter);
+  const info = describe(adapter, robust);
   const requiredFeatures: GPUFeatureName[] = [];
   if (opts.timestamps && adapter.features.has('timestamp-query')) requiredFeatures.push('timestamp-query');
   const device = await adapter.requestDevice({ label: 'exprl-device', requiredFeatures });

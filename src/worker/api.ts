@@ -56,6 +56,9 @@ export type WorkerEvent =
   | { type: 'error'; runId?: string; kind: ErrorKind; message: string }
   | { type: 'library' }; // the list of runs changed (created, deleted, imported)
 
+/** The name of the error estimateRl ends with when a run was started while it measured. */
+export const ESTIMATE_YIELDED = 'EstimateYielded';
+
 /** How long RL runs will take on this device, from two real steps timed here. */
 export interface RlEstimate {
   firstStepSeconds: number; // the first step, pipelines compiled
@@ -85,7 +88,8 @@ export interface TrainerApi {
   start(setup: RunSetup): Promise<RunRecord>;
   /** Creates RL runs (one arm and stage each; several only as one group, e.g. the demo) and trains them side by side. */
   startRl(setups: RlRunSetup[]): Promise<RunRecord[]>;
-  /** Times two steps of the first setup here and estimates the whole (refused while a run trains). */
+  /** Times two steps of the first setup here and estimates the whole (refused while a run trains; ends
+   *  with an ESTIMATE_YIELDED error when a run is started before its second step). */
   estimateRl(setups: RlRunSetup[]): Promise<RlEstimate>;
   /** Lets the steps in flight finish, checkpoints, and leaves the runs paused (resolves when they are). */
   pause(): Promise<void>;

@@ -12,7 +12,7 @@ import { liveRunIds } from '../store/locks';
 import { corpusTexts, longestExampleTokens, unigramEntropy, type CorpusChoice } from '../run/corpus';
 import { assertSetup } from '../run/setup';
 import { setupOf, type RunSetup } from '../run/run-setup';
-import type { Capabilities, CheckpointBytes, EventSink, RlEstimate, TrainerApi } from './api';
+import { ESTIMATE_YIELDED, type Capabilities, type CheckpointBytes, type EventSink, type RlEstimate, type TrainerApi } from './api';
 import { DeviceSlot } from './device-slot';
 import { EventBatcher } from './events';
 import { JudgeSlot, type JudgeTest } from './judge-slot';
@@ -40,6 +40,7 @@ export class Session implements TrainerApi {
   private readonly judges = new JudgeSlot();
   private active: LiveRun[] = [];
   private serial: Promise<unknown> = Promise.resolve();
+  private runWaiting = false; // a command that starts training is queued: a running estimate gives way
 
   constructor(private readonly deps: SessionDeps = DEFAULT_DEPS) {
     this.devices = new DeviceSlot(deps.acquireGpu, (d, text) => {
@@ -65,6 +66,7 @@ export class Session implements TrainerApi {
 
   start(setup: RunSetup): Promise<RunRecord> {
     const t0 = performance.now();
+    this.runWaiting = true;
     return this.exclusive(async () => {
       assertSetup(setup);
       await this.releasePaused();
@@ -77,6 +79,7 @@ export class Session implements TrainerApi {
 
   startRl(setups: RlRunSetup[]): Promise<RunRecord[]> {
     const t0 = performance.now();
+    this.runWaiting = true;
     return this.exclusive(async () => {
       if (setups.length === 0) throw new Error('no run to start');
       setups.forEach(assertRlSetup);
@@ -114,6 +117,7 @@ export class Session implements TrainerApi {
 
   resume(runId: string): Promise<void> {
     const t0 = performance.now();
+    this.runWaiting = true;
     return this.exclusive(async () => {
       const a = this.active.find((x) => x.run.id === runId);
       if (a && !a.running) return a.continue();
@@ -181,9 +185,19 @@ export class Session implements TrainerApi {
   }
 
   /** Times two real steps of the first setup's job on this device (the first compiles the pipelines),
-   *  and from them the whole of the setups: training and evaluation. Nothing is stored. */
+   *  and from them the whole of the setups: training and evaluation. Nothing is stored. A run started
+   *  meanwhile does not wait for the second step: the estimate ends with an ESTIMATE_YIELDED error
+   *  (the first step's pipelines stay compiled for the run). */
   estimateRl(setups: RlRunSetup[]): Promise<RlEstimate> {
+    this.runWaiting = false;
+    const giveWay = () => {
+      if (!this.runWaiting) return;
+      const e = new Error('a run was started: the estimate gave way to it');
+      e.name = ESTIMATE_YIELDED;
+      throw e;
+    };
     return this.exclusive(async () => {
+      giveWay();
       const busy = this.active.find((a) => a.running);
       if (busy) throw new Error(`"${busy.run.name}" is training: the estimate waits until it stops`);
       setups.forEach(assertRlSetup);
@@ -192,8 +206,10 @@ export class Session implements TrainerApi {
       const s = setups[0];
       const built = await buildRlJob(device.gpu, s, await startBytes(s, f.store, f.shipped), this.judges, () => undefined);
       try {
+        giveWay();
         const t0 = performance.now();
         await built.job.step();
+        giveWay();
         const t1 = performance.now();
         const r = await built.job.step();
         const stepSeconds = (performance.now() - t1) / 1000;

@@ -1,7 +1,8 @@
 // The worker-side run loop on a real WebGPU device (SwiftShader without a GPU) and an IndexedDB store
 // (fake-indexeddb): a run to the end, pause/resume/stop with a step in flight, a full disk that pauses
 // the run and loses nothing, a lost device that leaves the run resumable, and a reload that resumes
-// from the stored checkpoint, and a run on the task families' corpus. Tiny model and few steps:
+// from the stored checkpoint, a run on the task families' corpus, and a time estimate that gives way
+// to a run started while it waits. Tiny model and few steps:
 // SwiftShader is slow.
 
 import 'fake-indexeddb/auto';
@@ -11,7 +12,8 @@ import { openStore } from '../../src/store/db';
 import type { Store } from '../../src/store/store';
 import { QuotaExceededStoreError } from '../../src/store/types';
 import { builtinCorpus } from '../../src/tasks/facts';
-import type { RunSetup, WorkerEvent } from '../../src/worker/api';
+import { ESTIMATE_YIELDED, type RunSetup, type WorkerEvent } from '../../src/worker/api';
+import { demoSetups } from '../../src/worker/rl-setup';
 import { corpusTexts, longestExampleTokens, samplePrompts } from '../../src/run/corpus';
 import { Session, type SessionDeps } from '../../src/worker/session';
 import { defaultSetup } from '../../src/run/setup';
@@ -204,5 +206,14 @@ describe('Session', () => {
     await expect(session.resume('other')).rejects.toThrow(/is training/);
     await session.stop();
     expect((await session.listRuns()).find((r) => r.id === run.id)?.status).toBe('stopped');
+  });
+
+  it('a time estimate gives way to a run started meanwhile: the run does not wait for it', async () => {
+    const { session, events } = harness();
+    const estimate = session.estimateRl(demoSetups('estimate'));
+    const run = await session.start(setup(2));
+    await expect(estimate).rejects.toMatchObject({ name: ESTIMATE_YIELDED });
+    await until('the run to finish', () => lastStatus(events, run.id) === 'done');
+    expect(steps(events, run.id)).toEqual([1, 2]);
   });
 });

@@ -3,7 +3,7 @@
 // AppState's command wrapper (pending state, notices); this module never talks to the GPU.
 
 import type { RunRecord } from '../../store/types';
-import { demoSetups, rlSetupOf, type RlEstimate, type RlRunSetup, type TrainerApi, type WorkerEvent } from '../../worker/api';
+import { ESTIMATE_YIELDED, demoSetups, rlSetupOf, type RlEstimate, type RlRunSetup, type TrainerApi, type WorkerEvent } from '../../worker/api';
 import { JudgeSettings } from './judge.svelte';
 import type { PrefStorage } from './prefs.svelte';
 import { RlForm, parseRl } from './rl-form.svelte';
@@ -43,7 +43,8 @@ export class RlControl {
     try {
       this.estimate = await this.api.estimateRl(this.demoSetups('estimate'));
     } catch (e) {
-      this.estimateError = e instanceof Error ? e.message : String(e);
+      // A run started meanwhile: no estimate now; the page measures again once nothing trains.
+      if (!(e instanceof Error && e.name === ESTIMATE_YIELDED)) this.estimateError = e instanceof Error ? e.message : String(e);
     } finally {
       this.estimating = false;
     }
