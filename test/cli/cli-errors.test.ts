@@ -3,7 +3,7 @@ import { describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
 
 function cli(script: string, args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--import', './src/cli/register-raw.mjs', `src/cli/${script}.ts`, ...args], {
+  const r = spawnSync(process.execPath, ['scripts/cli.mjs', script, ...args], {
     encoding: 'utf8', timeout: 60_000,
   });
   return { code: r.status, err: r.stderr };

@@ -77,7 +77,7 @@ describe('npm run dataset', () => {
 
   it('runs as npm run dataset on the GSM8K test split', () => {
     const out = join(dir, 'gsm8k.norm.jsonl');
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/dataset.ts', '../shared/data/gsm8k/test.jsonl', '--out', out, '--max-issues', '2'], { encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, ['scripts/cli.mjs', 'dataset', '../shared/data/gsm8k/test.jsonl', '--out', out, '--max-issues', '2'], { encoding: 'utf8', timeout: 60_000 });
     expect(r.status).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe("../shared/data/gsm8k/test.jsonl: 75 of 1319 problems usable (not usable: 60 with characters outside the tokenizer's alphabet, 1184 too long for the 160-token context)");
     expect(readFileSync(out, 'utf8').trimEnd().split('\n')).toHaveLength(1319);

@@ -12,7 +12,7 @@ import { checkResultsFile, type ResultsFile } from '../../src/experiment/results
 
 // Three runs of the smoke preset (about 40 s each on a quiet 2-core machine, several times that on a busy one).
 const TIMEOUT_MS = 15 * 60_000;
-const CLI = ['--import', 'tsx', '--import', './src/cli/register-raw.mjs', 'src/cli/experiment.ts'];
+const CLI = ['scripts/cli.mjs', 'experiment']; // what `npm run experiment` runs
 
 /** Runs the CLI; with `stopAt`, sends SIGINT once a line containing it appears. */
 function run(args: string[], stopAt?: string): Promise<{ code: number | null; out: string }> {

@@ -1,14 +1,16 @@
 // This checkout against an older one (e.g. `git worktree add /tmp/base <commit>`) in one bench run:
-// time to the first pre-training step (a fresh process each, both pipeline-cache modes of ours),
-// pre-training ms per step, and the GRPO step's sampling and update time. Every figure is the median
-// of repetitions that alternate between the trees, so both see the same machine load.
+// time to the first pre-training step (the train command each tree's `npm run train` runs, and a probe
+// process for the part from acquiring the GPU, both pipeline-cache modes of ours), pre-training ms per
+// step, and the GRPO step's sampling and update time. Every figure is the median of repetitions that
+// alternate between the trees, so both see the same machine load.
 
 import { spawn } from 'node:child_process';
-import { resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { ModelConfig } from '../../model/config';
 
-const HERE = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const HERE = process.cwd(); // the npm scripts run from the checkout's root
 
 export type ProbeResult = Record<string, number>;
 
@@ -30,11 +32,44 @@ export function probe(root: string, job: Record<string, unknown>): Promise<Probe
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
+/** The command `npm run NAME` runs in `root` (its package.json), with `node` as this Node. */
+function npmScript(root: string, name: string): string[] {
+  const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const words = pkg.scripts[name]?.split(/\s+/);
+  if (!words || words[0] !== 'node') throw new Error(`${root}/package.json: the ${name} script is not a plain node command`);
+  return [process.execPath, ...words.slice(1)];
+}
+
+/** Milliseconds from spawning `npm run train`'s command in `root` to its line for the first step. */
+function trainToFirstStep(root: string, preset: string, B: number, T: number): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'exprl-startup-'));
+  const [exe, ...cmd] = npmScript(root, 'train');
+  const args = [...cmd, '--preset', preset, '--batch', String(B), '--seq', String(T), '--steps', '1', '--log-every', '1', '--samples', '0', '--out', join(dir, 'x.ckpt')];
+  return new Promise((done, fail) => {
+    const t0 = performance.now();
+    const child = spawn(exe, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '', err = '', ms = NaN;
+    child.stdout.on('data', (b) => {
+      out += b;
+      if (Number.isNaN(ms) && /^step\s+1\//m.test(out)) {
+        ms = performance.now() - t0;
+        child.kill('SIGKILL'); // the checkpoint and the rest are not what is measured
+      }
+    });
+    child.stderr.on('data', (b) => (err += b));
+    child.on('close', (code) => {
+      rmSync(dir, { recursive: true, force: true });
+      if (Number.isNaN(ms)) fail(new Error(`train in ${root} printed no first step (exit ${code}): ${(err || out).slice(-800)}`));
+      else done(ms);
+    });
+  });
+}
+
 export interface StartupRow {
   preset: string;
-  baseMs: number; // old tree, process start -> first step
-  oursMs: number; // ours, default cache mode
-  oursAsyncMs: number; // ours, 'async' cache mode
+  baseMs: number; // old tree, its `npm run train` command -> its line for step 1
+  oursMs: number; // ours, the same
+  oursAsyncMs: number; // ours, probe process with an 'async' pipeline cache: process start -> first step
   baseGpuMs: number; // the same from acquiring the GPU on
   oursGpuMs: number;
   basePipelines: number;
@@ -44,17 +79,22 @@ export interface StartupRow {
 /** Start-up to the first pre-training step (B x T), reps fresh processes per variant, alternating. */
 export async function compareStartup(base: string, presets: [string, ModelConfig][], B: number, T: number, reps: number): Promise<StartupRow[]> {
   const rows: StartupRow[] = [];
+  // One untimed start each: builds ours' bundle and fills tsx's cache of the old tree, as any earlier use would.
+  await trainToFirstStep(base, presets[0][0], B, T);
+  await trainToFirstStep(HERE, presets[0][0], B, T);
   for (const [preset, config] of presets) {
     const job = { what: 'startup', config, B, T, reps: 1 };
-    const b: ProbeResult[] = [], o: ProbeResult[] = [], a: ProbeResult[] = [];
+    const b: ProbeResult[] = [], o: ProbeResult[] = [], a: ProbeResult[] = [], cb: number[] = [], co: number[] = [];
     for (let r = 0; r < reps; r++) {
+      cb.push(await trainToFirstStep(base, preset, B, T));
+      co.push(await trainToFirstStep(HERE, preset, B, T));
       b.push(await probe(base, job));
       o.push(await probe(HERE, job));
       a.push(await probe(HERE, { ...job, mode: 'async' }));
     }
     const m = (xs: ProbeResult[], k: string) => median(xs.map((x) => x[k]));
     rows.push({
-      preset, baseMs: m(b, 'processToFirstStepMs'), oursMs: m(o, 'processToFirstStepMs'), oursAsyncMs: m(a, 'processToFirstStepMs'),
+      preset, baseMs: median(cb), oursMs: median(co), oursAsyncMs: m(a, 'processToFirstStepMs'),
       baseGpuMs: m(b, 'gpuToFirstStepMs'), oursGpuMs: m(o, 'gpuToFirstStepMs'), basePipelines: b[0].pipelines, oursPipelines: o[0].pipelines,
     });
   }

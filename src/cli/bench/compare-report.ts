@@ -16,9 +16,9 @@ const x = (r: number) => `${r.toFixed(2)}x`;
 /** Runs and prints the three comparisons; `reps` sets the repetitions of each (at least 3 processes). */
 export async function runCompare(baseline: string, reps: number): Promise<void> {
   const rounds = Math.max(3, Math.min(reps, 5));
-  console.log(`\n## start-up: process start -> first finished pre-training step (B=16 T=64), fresh process each, median of ${rounds}; baseline ${baseline}`);
+  console.log(`\n## start-up: the command of \`npm run train\` -> its line for the first step (B=16 T=64; npm's own start not counted), fresh process each, median of ${rounds}; baseline ${baseline}`);
   const st = await compareStartup(baseline, [['tiny', MODEL_PRESETS.tiny], ['small', MODEL_PRESETS.small]], 16, 64, rounds);
-  console.log(table(['preset', 'base s', 'ours s', 'ours/base', 'ours async s', 'base GPU->step s', 'ours GPU->step s', 'ours/base', 'pipelines base/ours'],
+  console.log(table(['preset', 'base s', 'ours s', 'ours/base', 'ours async (probe) s', 'base GPU->step s', 'ours GPU->step s', 'ours/base', 'pipelines base/ours'],
     st.map((r) => [r.preset, s(r.baseMs), s(r.oursMs), x(r.oursMs / r.baseMs), s(r.oursAsyncMs), s(r.baseGpuMs), s(r.oursGpuMs), x(r.oursGpuMs / r.baseGpuMs), `${r.basePipelines}/${r.oursPipelines}`])));
 
   // The experiment's model: `small` with the experiment's longer context (the preset named small-<context>).
