@@ -17,8 +17,8 @@ struct Params { n: u32, }
 @group(0) @binding(1) var<storage, read> src: array<f32>;
 @group(0) @binding(2) var<uniform> params: Params;
 
-override WG: u32 = 64;
-override ITEMS: u32 = 64; // elements per thread in `partial`: a chunk is WG * ITEMS elements
+override WG: u32 = 16;
+override ITEMS: u32 = 256; // elements per thread in `partial`: a chunk is WG * ITEMS elements
 
 var<workgroup> acc: array<f32, WG>;
 

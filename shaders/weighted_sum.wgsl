@@ -16,7 +16,7 @@ struct Params { N: u32, }
 @group(0) @binding(2) var<storage, read> weights: array<f32>;
 @group(0) @binding(3) var<uniform> params: Params;
 
-override WG: u32 = 64;
+override WG: u32 = 16;
 
 var<workgroup> red: array<f32, WG>;
 

@@ -1,7 +1,7 @@
 // A Dispatch is one recorded kernel launch: pipeline, bind group (buffers + uniform, bound once)
 // and workgroup counts. Kernel wrappers build Dispatches once; a training step only encodes them.
 // With an 'async' pipeline cache, a Dispatch's pipeline and bind group exist once the cache's ready()
-// has run (or are made synchronously on first encode).
+// has run (or are made synchronously on first encode); with a 'lazy' one, on first encode.
 
 import type { PipelineCache, PipelineHandle, Constants } from './pipelines';
 import { uniformBuffer } from './buffers';
@@ -18,6 +18,7 @@ export interface Dispatch {
   readonly workgroups: [number, number, number];
   uniform?: GPUBuffer; // the Params uniform, rewritable with queue.writeBuffer (e.g. AdamW's step and lr)
   note?: string; // shape or role, for the kernel profile (e.g. a matmul's MxKxN)
+  readonly compiled?: boolean; // false while its pipeline does not exist yet (made on first encode)
 }
 
 /** A whole buffer, or a range of one (offsets in bytes, multiples of 256: minStorageBufferOffsetAlignment). */
@@ -50,6 +51,10 @@ class RecordedDispatch implements Dispatch {
     return this.handle.get();
   }
 
+  get compiled(): boolean {
+    return this.handle.created;
+  }
+
   get bindGroup(): GPUBindGroup {
     this.group ??= this.device.createBindGroup({ label: this.label, layout: this.pipeline.getBindGroupLayout(0), entries: this.entries });
     return this.group;
@@ -78,6 +83,33 @@ export function encode(pass: GPUComputePassEncoder, dispatches: readonly Dispatc
     pass.setBindGroup(0, d.bindGroup);
     pass.dispatchWorkgroups(d.workgroups[0], d.workgroups[1], d.workgroups[2]);
   }
+}
+
+/**
+ * Encodes passes of dispatches into `enc`, in order, with `between(enc, i)` before pass i > 0. Before a
+ * dispatch whose pipeline does not exist yet (a 'lazy' cache's first use), what is encoded so far is
+ * submitted and a new encoder taken, so the GPU runs it while that pipeline compiles. Returns the
+ * encoder holding the rest (not submitted): the caller adds its copies and submits it.
+ */
+export function encodeSubmitting(device: GPUDevice, enc: GPUCommandEncoder, passes: readonly (readonly Dispatch[])[], label: string,
+  between?: (enc: GPUCommandEncoder, pass: number) => void): GPUCommandEncoder {
+  passes.forEach((ds, i) => {
+    if (i > 0) between?.(enc, i);
+    let pass = enc.beginComputePass({ label });
+    let from = 0;
+    ds.forEach((d, k) => {
+      if (d.compiled !== false || k === from) return;
+      encode(pass, ds.slice(from, k));
+      pass.end();
+      device.queue.submit([enc.finish()]);
+      enc = device.createCommandEncoder({ label });
+      pass = enc.beginComputePass({ label });
+      from = k;
+    });
+    encode(pass, ds.slice(from));
+    pass.end();
+  });
+  return enc;
 }
 
 /** Encodes and submits dispatches in one command buffer. */

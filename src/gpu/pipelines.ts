@@ -2,18 +2,24 @@
 // entry point and override constants (one WGSL source per kernel name, checked). Every module and
 // pipeline is labelled with its kernel name, so validation errors and captures say which kernel failed.
 //
-// Pipelines are requested when dispatches are recorded and made in one of two ways:
+// Pipelines are requested when dispatches are recorded and made in one of three ways:
 //  - 'async': request() only registers; ready() creates every pipeline requested so far concurrently
 //    with createComputePipelineAsync and waits for them. Only what a run records is compiled, and the
 //    page stays responsive while the browser compiles on its own threads. A pipeline encoded before
 //    ready() is made synchronously on first use (correct, just not overlapped).
+//  - 'lazy': request() only registers and ready() does nothing: each pipeline is made synchronously
+//    when a dispatch first encodes it. encodeSubmitting() (dispatch.ts) submits the work encoded so
+//    far before such a dispatch, so the GPU runs the first kernels of a step while the CPU compiles
+//    the later ones.
 //  - 'sync': request() creates the pipeline at once with createComputePipeline.
-// The default is 'async' in a browser and 'sync' under Node: Dawn's Node binding creates "async"
-// pipelines one at a time while polling, measured slower there than plain synchronous creation
-// (`npm run bench -- --only startup` compares both). Shader modules are made once per kernel name.
+// The default is 'async' in a browser and 'lazy' under Node, where Dawn's binding creates "async"
+// pipelines one at a time while polling (slower than synchronous creation), and where overlapping
+// compilation with the first step's kernels took a third off the time to the first step of `small`
+// (`npm run bench -- --only compare` times both trees; the probe's async column is this cache's
+// 'async' mode). Shader modules are made once per kernel name.
 
 export type Constants = Record<string, number>;
-export type PipelineMode = 'sync' | 'async';
+export type PipelineMode = 'sync' | 'async' | 'lazy';
 
 export function pipelineKey(name: string, entryPoint: string, constants: Constants): string {
   const c = Object.keys(constants).sort().map((k) => `${k}=${constants[k]}`).join(',');
@@ -56,10 +62,10 @@ export class PipelineCache {
   readonly mode: PipelineMode;
 
   constructor(readonly device: GPUDevice, mode?: PipelineMode) {
-    this.mode = mode ?? (inBrowser() ? 'async' : 'sync');
+    this.mode = mode ?? (inBrowser() ? 'async' : 'lazy');
   }
 
-  /** The handle of the pipeline for `code` compiled with `constants`; created now in 'sync' mode, by ready() in 'async'. */
+  /** The handle of the pipeline for `code` compiled with `constants`; created now in 'sync' mode, by ready() in 'async', when first encoded in 'lazy'. */
   request(name: string, code: string, constants: Constants = {}, entryPoint = 'main'): PipelineHandle {
     let entry = this.modules.get(name);
     if (!entry) {
@@ -91,8 +97,9 @@ export class PipelineCache {
     return n;
   }
 
-  /** Creates every requested pipeline that does not exist yet, all at once, and waits for them. */
+  /** 'async': creates every requested pipeline that does not exist yet, all at once, and waits for them. */
   async ready(): Promise<void> {
+    if (this.mode !== 'async') return;
     const uncreated = [...this.handles.values()].filter((h) => !h.created);
     if (uncreated.length > 0) await Promise.all(uncreated.map((h) => h.createAsync()));
   }

@@ -7,11 +7,11 @@ import { makeDispatch, type Buf, type Dispatch, type Gpu } from '../gpu/dispatch
 import { UniformWriter } from '../gpu/buffers';
 import { grid1d } from './grid';
 
-// 64 threads: SwiftShader compiles a barrier-tree reduction ~3x faster at 64 threads than at 256
-// (14 ms against 41 ms per pipeline, `npm run bench -- --only compile`), and 29 workgroups already
-// cover the small model's 117K gradients.
-const WG = 64;
-const ITEMS = 64;
+// 16 threads: SwiftShader compiles a barrier-tree reduction in ~9 ms at 16 threads, ~15 ms at 64 and
+// ~41 ms at 256 (the tree is unrolled, one barrier a level); 29 workgroups of 16 threads x 256
+// elements still cover the small model's 117K gradients in parallel.
+const WG = 16;
+const ITEMS = 256;
 /** Elements summed by one workgroup of the first stage. */
 export const GRADNORM_CHUNK = WG * ITEMS;
 

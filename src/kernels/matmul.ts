@@ -16,9 +16,8 @@ export type { MatmulOptions };
 const BLOCK = 8;
 /** 4x4-thread workgroups (32x32 outputs) up to this many; past it, 8x8 threads (64x64 outputs). */
 const MAX_SMALL_GROUPS = 256;
-// 64 threads a workgroup: SwiftShader compiles a kernel with a barrier ~3x faster than at 256.
-const BIAS_WG_X = 16;
-const BIAS_WG_Y = 4;
+/** Threads per workgroup of the bias gradient (one per column). */
+const BIAS_WG = 64;
 
 /**
  * Workgroup shape for an (M,N) output: 4x4 threads (32x32 outputs) unless that needs more than
@@ -81,10 +80,10 @@ export function matmulBiasBackward(gpu: Gpu, dbias: Buf, dout: Buf, M: number, N
   return makeDispatch(gpu, {
     name: 'matmul_bias_backward',
     code: biasBackwardCode,
-    constants: { WG_X: BIAS_WG_X, WG_Y: BIAS_WG_Y },
+    constants: { WG: BIAS_WG },
     buffers: [dbias, dout],
     uniform: new UniformWriter().u32(M).u32(N).bytes(),
-    workgroups: [groups(N, BIAS_WG_X)],
+    workgroups: [groups(N, BIAS_WG)],
   });
 }
 

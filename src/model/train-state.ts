@@ -7,7 +7,7 @@ import { GpuModel } from './gpu-model';
 import { GpuAdamW } from './optimizer';
 import type { ModelConfig } from './config';
 import { upload } from '../gpu/buffers';
-import { encode as encodePass, type Dispatch, type Gpu } from '../gpu/dispatch';
+import { encodeSubmitting, type Dispatch, type Gpu } from '../gpu/dispatch';
 
 /** AdamW's fixed constants, the same for every kind of run. */
 export const ADAMW = {
@@ -59,7 +59,9 @@ export class TrainState {
 
   /**
    * Encodes one update into one command buffer and submits it: each group of dispatches is a compute
-   * pass, `between` runs after the first pass (GPU-to-GPU copies), AdamW closes the last pass. Then
+   * pass, `between` runs after the first pass (GPU-to-GPU copies), AdamW closes the last pass. (With a
+   * 'lazy' pipeline cache the first update goes in several, split where a kernel is first compiled:
+   * see encodeSubmitting.) Then
    * reads back the squared gradient norm followed by `scalars` (one f32 each) through one staging
    * buffer. The AdamW step counter advances here.
    */
@@ -72,13 +74,9 @@ export class TrainState {
       this.report?.destroy();
       this.report = dev.createBuffer({ label: 'update-report', size: Math.max(16, bytes), usage: MAP_READ | COPY_DST });
     }
-    const enc = dev.createCommandEncoder({ label: 'update' });
     const passes = groups.length > 0 ? groups.map((g, i) => (i === groups.length - 1 ? [...g, ...this.optim.dispatches] : g)) : [this.optim.dispatches];
-    passes.forEach((ds, i) => {
-      if (i === 1) between?.(enc);
-      const pass = enc.beginComputePass({ label: 'update' });
-      encodePass(pass, ds);
-      pass.end();
+    const enc = encodeSubmitting(dev, dev.createCommandEncoder({ label: 'update' }), passes, 'update', (e, i) => {
+      if (i === 1) between?.(e);
     });
     enc.copyBufferToBuffer(this.optim.normSq, 0, this.report, 0, 4);
     scalars.forEach((b, i) => enc.copyBufferToBuffer(b, 0, this.report as GPUBuffer, 4 * (i + 1), 4));

@@ -1,12 +1,13 @@
 // The pipeline cache's 'async' mode (the browser's default) on this machine's adapter: recording
 // dispatches compiles nothing, ready() creates every requested pipeline concurrently, a dispatch
-// encoded before ready() is made synchronously, and a whole training update and a rollout give
-// bit-identical results to the 'sync' mode (the Node default).
+// encoded before ready() is made synchronously; the 'lazy' mode (the Node default) compiles on first
+// encode, submitting the work before each new kernel; a whole training update and a rollout give
+// bit-identical results in all three modes.
 // StartupClock, the start -> first step measurement shared by the bench and the page, reports once.
 import { describe, it, expect } from 'vitest';
 import { PipelineCache, type PipelineMode } from '../../src/gpu/pipelines';
 import { StartupClock } from '../../src/gpu/startup';
-import { makeDispatch, type Gpu } from '../../src/gpu/dispatch';
+import { encodeSubmitting, makeDispatch, type Gpu } from '../../src/gpu/dispatch';
 import { UniformWriter } from '../../src/gpu/buffers';
 import { TrainState } from '../../src/model/train-state';
 import { GpuDecoder } from '../../src/model/decode';
@@ -69,19 +70,48 @@ describe('pipeline cache modes', () => {
     await run(gpu, db);
     expect(Array.from(await fromGpu(g, a, 5))).toEqual([2, 2, 2, 2, 2]);
     expect(Array.from(await fromGpu(g, b, 5))).toEqual([3, 3, 3, 3, 3]);
-    expect(new PipelineCache(g.device).mode).toBe('sync'); // the Node default
+    expect(new PipelineCache(g.device).mode).toBe('lazy'); // the Node default
   });
 
-  it("a training update and a rollout give the same bits in 'async' and 'sync' mode", async () => {
+  it("'lazy': ready() compiles nothing; the first update submits before each new kernel and compiles it", async () => {
+    const g = await testGpu();
+    const cache = new PipelineCache(g.device, 'lazy');
+    const gpu = { device: g.device, pipelines: cache };
+    const a = toGpu(g, new Float32Array(5));
+    const uniform = new UniformWriter().u32(5).bytes();
+    const fill = (v: number) => makeDispatch(gpu, { name: 'fill', code: FILL, constants: { VALUE: v }, buffers: [a], uniform, workgroups: [1] });
+    const ds = [fill(1), fill(2), fill(1), fill(4)]; // three kernels: the third dispatch reuses the first's
+    await cache.ready();
+    expect([cache.size, cache.pending]).toEqual([3, 3]);
+    const submit = g.device.queue.submit.bind(g.device.queue);
+    let submits = 0;
+    g.device.queue.submit = (bufs: Iterable<GPUCommandBuffer>) => {
+      submits++;
+      submit(bufs);
+    };
+    try {
+      const rest = encodeSubmitting(g.device, g.device.createCommandEncoder(), [ds.slice(0, 2), ds.slice(2)], 'test');
+      g.device.queue.submit([rest.finish()]);
+    } finally {
+      g.device.queue.submit = submit;
+    }
+    expect(submits).toBe(3); // before fill(2) and before fill(4), then the rest
+    expect(cache.pending).toBe(0);
+    expect(Array.from(await fromGpu(g, a, 5))).toEqual([4, 4, 4, 4, 4]); // in order
+  });
+
+  it('a training update and a rollout give the same bits in every mode', async () => {
     const g = await testGpu();
     const s = await trainAndSample(g, 'sync');
-    const a = await trainAndSample(g, 'async');
     expect(s.pendingBefore).toBe(0);
-    expect(a.pendingBefore).toBeGreaterThan(10); // recorded, not compiled
-    expect(a.pendingAfter).toBe(0);
-    expect(a.normSq).toBe(s.normSq);
-    expect(Array.from(a.params)).toEqual(Array.from(s.params));
-    expect(Array.from(a.seqs)).toEqual(Array.from(s.seqs));
+    for (const mode of ['async', 'lazy'] as const) {
+      const a = await trainAndSample(g, mode);
+      expect(a.pendingBefore).toBeGreaterThan(10); // recorded, not compiled
+      expect(a.pendingAfter).toBe(0);
+      expect(a.normSq).toBe(s.normSq);
+      expect(Array.from(a.params)).toEqual(Array.from(s.params));
+      expect(Array.from(a.seqs)).toEqual(Array.from(s.seqs));
+    }
   });
 });
 
