@@ -23,6 +23,7 @@ export interface RolloutOptions {
   maxNewTokens: number; // per row, EOS included
   eosId: number; // the token that ends a row (-1: none, rows run to the length limit)
   chunk: number; // decode steps per command buffer between `done` readbacks, e.g. 16
+  signal?: AbortSignal; // checked before each chunk: an abort rejects with its reason
 }
 
 export interface Rollouts {
@@ -86,6 +87,7 @@ export async function sampleRollouts(gpu: Gpu, model: GpuModel, decoder: GpuDeco
     const total = rolloutSteps(promptLens.subarray(0, n), o.maxNewTokens, Tmax);
     let steps = 0;
     while (steps < total) {
+      o.signal?.throwIfAborted();
       const k = Math.min(o.chunk, total - steps);
       const enc = dev.createCommandEncoder({ label: 'rollout' });
       const pass = enc.beginComputePass({ label: 'rollout' });

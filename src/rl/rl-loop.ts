@@ -67,8 +67,12 @@ export class RlLoop {
     this.decoder = new GpuDecoder(gpu, policy.model, S, policy.config.contextLength);
   }
 
-  /** One step. `references` (one per prompt) are needed by OPSD's teacher only; the policy never sees them. */
-  async step(prompts: string[], score: Scorer, references?: string[]): Promise<RlStepResult> {
+  /**
+   * One step. `references` (one per prompt) are needed by OPSD's teacher only; the policy never sees them.
+   * `signal` is checked while sampling and before scoring: an abort rejects with its reason and leaves
+   * the policy and the step count as they were.
+   */
+  async step(prompts: string[], score: Scorer, references?: string[], signal?: AbortSignal): Promise<RlStepResult> {
     const c = this.cfg, G = c.groupSize;
     if (prompts.length !== c.promptsPerStep) throw new Error(`expected ${c.promptsPerStep} prompts, got ${prompts.length}`);
     if (c.advantage === 'opsd' && references?.length !== prompts.length) throw new Error('OPSD needs one reference per prompt');
@@ -81,8 +85,9 @@ export class RlLoop {
     const rows = ids.flatMap((p) => Array.from({ length: G }, () => p));
     const ro = await sampleRollouts(this.gpu, this.policy.model, this.decoder, rows, {
       temperature: c.temperature, topK: c.topK, topP: c.topP, seed: (c.seed * 7919 + this.stepCount) >>> 0,
-      maxNewTokens: c.maxNewTokens, eosId: EOS_ID, chunk: 16,
+      maxNewTokens: c.maxNewTokens, eosId: EOS_ID, chunk: 16, signal,
     });
+    signal?.throwIfAborted();
     const batch: SequenceBatch = { S: rows.length, Tmax: this.decoder.Tmax, seqs: ro.seqs, promptLens: ro.promptLens, lengths: ro.lengths };
     const truncated = (s: number) => ro.truncated[s] === 1;
     const T = gridLength(batch, this.policy.config.contextLength);

@@ -23,8 +23,12 @@ export interface RunJob {
   readonly kind: string; // 'pretrain' | 'sft' | 'rl' | 'eval'
   readonly total: number; // the step budget; the job is done when stepCount reaches it
   readonly stepCount: number; // steps taken so far (a resumed job starts at its checkpoint's)
-  /** Takes one step. Rejects with a clear message when it cannot (its state is then the last good one). */
-  step(): Promise<JobStep>;
+  /**
+   * Takes one step. Rejects with a clear message when it cannot (its state is then the last good one).
+   * A job that can stop mid-step (an RL job: while sampling) rejects with the reason of an aborted
+   * `signal`; it is then only fit to be destroyed. Others ignore the signal.
+   */
+  step(signal?: AbortSignal): Promise<JobStep>;
   /** Everything needed to continue bit-identically, in the checkpoint format of src/model/checkpoint.ts. */
   saveCheckpoint(): Promise<ArrayBuffer>;
   /** Previews of the current state on demand (e.g. at the end of a run); none by default. */

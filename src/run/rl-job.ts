@@ -65,14 +65,14 @@ export class RlJob<P extends RlProblem> implements RunJob {
     return this.loop.stepCount;
   }
 
-  async step(): Promise<JobStep> {
+  async step(signal?: AbortSignal): Promise<JobStep> {
     const { cfg } = this.spec;
     const problems = Array.from({ length: cfg.promptsPerStep }, () => this.spec.draw());
     const references = cfg.advantage === 'opsd' ? problems.map((p, i) => {
       if (p.reference === undefined) throw new Error(`OPSD needs the reference of every problem; problem ${i} (${p.id}) has none`);
       return p.reference;
     }) : undefined;
-    const r = await this.loop.step(problems.map((p) => p.prompt), (item, response, truncated) => this.spec.score(problems[item], response, truncated), references);
+    const r = await this.loop.step(problems.map((p) => p.prompt), (item, response, truncated) => this.spec.score(problems[item], response, truncated), references, signal);
     r.traces.forEach((t, s) => {
       if (t.correct === 1) this.unlocked.add(problems[Math.floor(s / cfg.groupSize)].id);
     });

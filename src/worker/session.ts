@@ -40,7 +40,7 @@ export class Session implements TrainerApi {
   private readonly judges = new JudgeSlot();
   private active: LiveRun[] = [];
   private serial: Promise<unknown> = Promise.resolve();
-  private runWaiting = false; // a command that starts training is queued: a running estimate gives way
+  private estimating?: AbortController; // the time estimate asked for last: a run started meanwhile aborts it
 
   constructor(private readonly deps: SessionDeps = DEFAULT_DEPS) {
     this.devices = new DeviceSlot(deps.acquireGpu, (d, text) => {
@@ -66,7 +66,7 @@ export class Session implements TrainerApi {
 
   start(setup: RunSetup): Promise<RunRecord> {
     const t0 = performance.now();
-    this.runWaiting = true;
+    this.yieldEstimate();
     return this.exclusive(async () => {
       assertSetup(setup);
       await this.releasePaused();
@@ -79,7 +79,7 @@ export class Session implements TrainerApi {
 
   startRl(setups: RlRunSetup[]): Promise<RunRecord[]> {
     const t0 = performance.now();
-    this.runWaiting = true;
+    this.yieldEstimate();
     return this.exclusive(async () => {
       if (setups.length === 0) throw new Error('no run to start');
       setups.forEach(assertRlSetup);
@@ -117,7 +117,7 @@ export class Session implements TrainerApi {
 
   resume(runId: string): Promise<void> {
     const t0 = performance.now();
-    this.runWaiting = true;
+    this.yieldEstimate();
     return this.exclusive(async () => {
       const a = this.active.find((x) => x.run.id === runId);
       if (a && !a.running) return a.continue();
@@ -186,18 +186,13 @@ export class Session implements TrainerApi {
 
   /** Times two real steps of the first setup's job on this device (the first compiles the pipelines),
    *  and from them the whole of the setups: training and evaluation. Nothing is stored. A run started
-   *  meanwhile does not wait for the second step: the estimate ends with an ESTIMATE_YIELDED error
-   *  (the first step's pipelines stay compiled for the run). */
+   *  meanwhile does not wait for it: the estimate stops where it is (at the latest after the sampling
+   *  chunk in flight) and ends with an ESTIMATE_YIELDED error; the pipelines it compiled stay. */
   estimateRl(setups: RlRunSetup[]): Promise<RlEstimate> {
-    this.runWaiting = false;
-    const giveWay = () => {
-      if (!this.runWaiting) return;
-      const e = new Error('a run was started: the estimate gave way to it');
-      e.name = ESTIMATE_YIELDED;
-      throw e;
-    };
+    const ctl = new AbortController();
+    this.estimating = ctl;
     return this.exclusive(async () => {
-      giveWay();
+      ctl.signal.throwIfAborted();
       const busy = this.active.find((a) => a.running);
       if (busy) throw new Error(`"${busy.run.name}" is training: the estimate waits until it stops`);
       setups.forEach(assertRlSetup);
@@ -206,12 +201,11 @@ export class Session implements TrainerApi {
       const s = setups[0];
       const built = await buildRlJob(device.gpu, s, await startBytes(s, f.store, f.shipped), this.judges, () => undefined);
       try {
-        giveWay();
+        ctl.signal.throwIfAborted();
         const t0 = performance.now();
-        await built.job.step();
-        giveWay();
+        await built.job.step(ctl.signal);
         const t1 = performance.now();
-        const r = await built.job.step();
+        const r = await built.job.step(ctl.signal);
         const stepSeconds = (performance.now() - t1) / 1000;
         const sampleS = r.values['rl/timing/sample_s'] ?? stepSeconds / 2;
         let total = 0, evalSeconds = 0;
@@ -225,7 +219,16 @@ export class Session implements TrainerApi {
       } finally {
         built.job.destroy();
       }
+    }).finally(() => {
+      if (this.estimating === ctl) this.estimating = undefined;
     });
+  }
+
+  /** A command that starts training stops the estimate measuring (or waiting to) now. */
+  private yieldEstimate(): void {
+    const e = new Error('a run was started: the estimate gave way to it');
+    e.name = ESTIMATE_YIELDED;
+    this.estimating?.abort(e);
   }
 
   async corpusFacts(choice: CorpusChoice): Promise<{ longest: number; unigram: number }> {

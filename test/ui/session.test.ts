@@ -210,9 +210,9 @@ describe('Session', () => {
 
   it('a time estimate gives way to a run started meanwhile: the run does not wait for it', async () => {
     const { session, events } = harness();
-    const estimate = session.estimateRl(demoSetups('estimate'));
+    const estimate = expect(session.estimateRl(demoSetups('estimate'))).rejects.toMatchObject({ name: ESTIMATE_YIELDED });
     const run = await session.start(setup(2));
-    await expect(estimate).rejects.toMatchObject({ name: ESTIMATE_YIELDED });
+    await estimate;
     await until('the run to finish', () => lastStatus(events, run.id) === 'done');
     expect(steps(events, run.id)).toEqual([1, 2]);
   });
