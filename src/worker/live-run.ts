@@ -193,7 +193,10 @@ export class LiveRun {
         this.run.step = point.step;
         this.events.emit({ type: 'metrics', runId: id(), points: [point] });
         const startup = this.clock?.stepDone();
-        if (startup) this.events.emit({ type: 'startup', runId: id(), report: startup });
+        if (startup) {
+          this.events.emit({ type: 'startup', runId: id(), report: startup });
+          this.events.flush(); // the first step reaches the page now, not at the next batch
+        }
         this.o.afterStep?.(id());
       },
       onPreview: (p) => {

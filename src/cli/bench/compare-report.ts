@@ -1,8 +1,9 @@
 // The compare section of `npm run bench`: this checkout against --baseline DIR, printed as tables of
-// medians and ratios (start-up, pre-training at the experiment's model size, GRPO step of `small`).
+// medians and ratios (start-up in the CLI and in the page, pre-training at the experiment's model size, GRPO step of `small`).
 
 import { MODEL_PRESETS } from '../../model/config';
 import { compareStartup, comparePair } from './compare-bench';
+import { comparePageStartup } from './page-bench';
 
 function table(head: string[], rows: (string | number)[][]): string {
   const cells = [head, ...rows.map((r) => r.map(String))];
@@ -20,6 +21,11 @@ export async function runCompare(baseline: string, reps: number): Promise<void> 
   const st = await compareStartup(baseline, [['tiny', MODEL_PRESETS.tiny], ['small', MODEL_PRESETS.small]], 16, 64, rounds);
   console.log(table(['preset', 'base s', 'ours s', 'ours/base', 'ours async (probe) s', 'base GPU->step s', 'ours GPU->step s', 'ours/base', 'pipelines base/ours'],
     st.map((r) => [r.preset, s(r.baseMs), s(r.oursMs), x(r.oursMs / r.baseMs), s(r.oursAsyncMs), s(r.baseGpuMs), s(r.oursGpuMs), x(r.oursGpuMs / r.baseGpuMs), `${r.basePipelines}/${r.oursPipelines}`])));
+
+  console.log(`\n## start-up in the page: click on Start -> first finished step (batch 4), Chromium with a fresh profile each, Start clicked as soon as the adapter is found, median of ${rounds}`);
+  const pg = await comparePageStartup(baseline, process.cwd(), ['tiny', 'small'], rounds);
+  console.log(table(['preset', 'base s', 'ours s', 'ours/base', "ours, the page's own clock s"],
+    pg.map((r) => [r.preset, s(r.baseMs), s(r.oursMs), x(r.oursMs / r.baseMs), s(r.oursClockMs)])));
 
   // The experiment's model: `small` with the experiment's longer context (the preset named small-<context>).
   const [shippedName, shipped] = Object.entries(MODEL_PRESETS).find(([k]) => k.startsWith('small-')) ?? ['small', MODEL_PRESETS.small];
