@@ -51,10 +51,15 @@ async function main(): Promise<void> {
     return;
   }
 
+  // tfjs's kernels rely on Dawn's robustness transform (without it the process crashed in tfjs's
+  // whole-model step on SwiftShader): the peer runs on a second device of the same adapter that keeps
+  // the transform; ours run as the CLIs run them (EXPRL_ROBUST_SHADERS=1 gives ours the transform too).
+  let peerDevice: GPUDevice | undefined;
+  const peer = async () => (peerDevice ??= info.robustAccess ? device : (await acquireGpu({ robust: true })).device);
   if (only.includes('matmul')) {
     console.log('\n## matmul: ours vs @tensorflow/tfjs-backend-webgpu, same adapter, same run (median GFLOP/s)');
     const shapes = [...modelMatmulShapes(64, 256, VOCAB_SIZE), ...modelMatmulShapes(128, 512, VOCAB_SIZE), ...squareShapes([128, 256, 512])];
-    const rows = await benchMatmul(gpu, shapes, { reps });
+    const rows = await benchMatmul(gpu, shapes, { reps, peerDevice: await peer() });
     console.log(formatMatmulTable(rows));
     const worst = rows.reduce((w, r) => (r.ratio < w.ratio ? r : w));
     console.log(`lowest ratio ${worst.ratio.toFixed(2)}x (${worst.label})`);
@@ -62,7 +67,7 @@ async function main(): Promise<void> {
   }
   if (only.includes('model')) {
     console.log('\n## whole model: full training step, ours vs the same GPT in tfjs-webgpu (same config, weights and batch, same adapter), B=16 T=64');
-    const rows = await benchModels(gpu, ['tiny', 'small'], 16, 64, Math.min(reps, 3)); // tfjs takes seconds per step here
+    const rows = await benchModels(gpu, ['tiny', 'small'], 16, 64, Math.min(reps, 3), 2, await peer()); // tfjs takes seconds per step here
     console.log(table(['preset', 'params', 'loss@0 ours', 'loss@0 tfjs', `loss@${Math.min(reps, 3) + 1} ours`, `loss@${Math.min(reps, 3) + 1} tfjs`, 'ours ms', 'tfjs ms', 'ratio'],
       rows.map((r) => [r.preset, r.params, r.oursLoss0.toFixed(5), r.tfjsLoss0.toFixed(5), r.oursLossLast.toFixed(5), r.tfjsLossLast.toFixed(5),
         r.oursMs.toFixed(0), r.tfjsMs.toFixed(0), `${r.ratio.toFixed(2)}x`])));

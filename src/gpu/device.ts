@@ -73,14 +73,14 @@ export function dawnOptions(env: Record<string, string | undefined>): string[] {
   return env[ROBUST_ENV] === '1' ? [] : ['enable-dawn-features=disable_robustness'];
 }
 
-async function nodeAdapter(): Promise<GPUAdapter> {
+async function nodeAdapter(robust: boolean): Promise<GPUAdapter> {
   // The module name is built at run time so that bundlers never try to pull Dawn into the page.
   const modName = 'web' + 'gpu';
   const { create, globals } = await import(/* @vite-ignore */ modName);
   Object.assign(globalThis, globals);
   const env = process.env;
   const instance = (): GPU => {
-    const gpu = create(dawnOptions(env)) as GPU;
+    const gpu = create(robust ? [] : dawnOptions(env)) as GPU;
     liveInstances.push(gpu);
     return gpu;
   };
@@ -99,6 +99,8 @@ async function nodeAdapter(): Promise<GPUAdapter> {
 export interface AcquireOptions {
   /** Request 'timestamp-query' when the adapter has it (for the kernel profile); info.hasTimestamps says whether it did. */
   timestamps?: boolean;
+  /** Under Node, keep Dawn's robustness transform whatever ROBUST_ENV says: for a peer library whose kernels rely on it. */
+  robust?: boolean;
 }
 
 /** Default WebGPU limits are requested on purpose: kernels must run in every browser. */
@@ -110,8 +112,8 @@ export async function acquireGpu(opts: AcquireOptions = {}): Promise<GpuHandle> 
     adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
     if (!adapter) throw new NoAdapterError('browser');
   } else if (typeof process !== 'undefined' && process.versions?.node) {
-    adapter = await nodeAdapter();
-    robust = dawnOptions(process.env).length === 0;
+    robust = opts.robust === true || dawnOptions(process.env).length === 0;
+    adapter = await nodeAdapter(robust);
   } else {
     throw new Error('WebGPU is not available here: use a browser with WebGPU (Chrome/Edge 113+, Safari 26+, Firefox 141+ on Windows).');
   }

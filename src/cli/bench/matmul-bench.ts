@@ -24,6 +24,7 @@ export interface MatmulBenchOptions {
   // 'readback': each run ends when its output has been read back to the CPU (readF32 / tensor.data()) for both.
   sync?: 'submitted' | 'readback';
   log?: (line: string) => void; // progress, one line per shape
+  peerDevice?: GPUDevice; // the device tfjs runs on (default: ours); see bench.ts for why it may differ
 }
 
 export interface MatmulBenchRow {
@@ -115,7 +116,8 @@ export async function benchMatmul(gpu: Gpu, shapes: MatmulBenchShape[], opts: Ma
   const reps = opts.reps ?? 7;
   const sync = opts.sync ?? 'submitted';
   const device = gpu.device;
-  const tf = await tfjsOnDevice(device);
+  const peer = opts.peerDevice ?? device;
+  const tf = await tfjsOnDevice(peer);
   const rows: MatmulBenchRow[] = [];
   for (const s of shapes) {
     const { M, K, N } = s;
@@ -141,7 +143,7 @@ export async function benchMatmul(gpu: Gpu, shapes: MatmulBenchShape[], opts: Ma
       const t0 = performance.now();
       const c = tf.matMul(tA, tB, false, transB);
       if (sync === 'readback') await c.data();
-      else await device.queue.onSubmittedWorkDone();
+      else await peer.queue.onSubmittedWorkDone();
       const ms = performance.now() - t0;
       c.dispose();
       return ms;

@@ -31,8 +31,9 @@ export interface ModelBenchRow {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
-export async function benchModels(gpu: Gpu, presets: string[], B: number, T: number, reps: number, warmup = 2): Promise<ModelBenchRow[]> {
-  const tf = (await tfjsOnDevice(gpu.device)) as unknown;
+/** Our training step against the tfjs GPT's (on `peerDevice`, default ours), the same weights and batch. */
+export async function benchModels(gpu: Gpu, presets: string[], B: number, T: number, reps: number, warmup = 2, peerDevice = gpu.device): Promise<ModelBenchRow[]> {
+  const tf = (await tfjsOnDevice(peerDevice)) as unknown;
   registerPeerGradients(tf);
   // tfjs's own default (the matmul section sets 1 to time single products): a whole step is its best case.
   (tf as { env(): { set(k: string, v: unknown): void } }).env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', 15);
