@@ -14,6 +14,7 @@ import { assertSetup } from '../run/setup';
 import { setupOf, type RunSetup } from '../run/run-setup';
 import { ESTIMATE_YIELDED, type Capabilities, type CheckpointBytes, type EventSink, type RlEstimate, type TrainerApi } from './api';
 import { DeviceSlot } from './device-slot';
+import { warmPretrainPipelines } from '../model/warm-up';
 import { EventBatcher } from './events';
 import { JudgeSlot, type JudgeTest } from './judge-slot';
 import type { LiveRun } from './live-run';
@@ -40,6 +41,7 @@ export class Session implements TrainerApi {
   private readonly judges = new JudgeSlot();
   private active: LiveRun[] = [];
   private serial: Promise<unknown> = Promise.resolve();
+  private warmed = false; // the pre-training pipelines were queued for compilation (warmUp)
   private estimating?: AbortController; // the time estimate asked for last: a run started meanwhile aborts it
 
   constructor(private readonly deps: SessionDeps = DEFAULT_DEPS) {
@@ -55,6 +57,7 @@ export class Session implements TrainerApi {
   async probe(): Promise<Capabilities> {
     try {
       const { info } = (await this.devices.get()).handle;
+      if (!this.warmed) this.warmUp();
       return { ok: true, adapterName: info.adapterName, isFallback: info.isFallback, hasF16: info.hasF16, limits: { ...info.limits } };
     } catch (e) {
       if (e instanceof NoAdapterError) return { ok: false, reason: 'no-adapter', message: e.message };
@@ -182,6 +185,17 @@ export class Session implements TrainerApi {
   async latestCheckpoint(runId: string): Promise<CheckpointBytes | undefined> {
     const c = await (await this.store()).getLatestCheckpoint(runId);
     return c && { step: c.step, bytes: c.bytes };
+  }
+
+  /** Compiles the pipelines of a pre-training step while the page is read, queued as a command right
+   *  after the first successful probe, ahead of the page's time estimate (a run started meanwhile waits
+   *  for it: it needs the same pipelines). Its failure is not reported here: the run's own start
+   *  compiles them again and reports what fails. */
+  private warmUp(): void {
+    this.warmed = true;
+    void this.exclusive(async () => {
+      if (this.active.length === 0) await warmPretrainPipelines((await this.devices.get()).gpu);
+    }).catch(() => undefined);
   }
 
   /** Times two real steps of the first setup's job on this device (the first compiles the pipelines),
