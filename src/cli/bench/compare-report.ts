@@ -22,7 +22,7 @@ export async function runCompare(baseline: string, reps: number): Promise<void> 
   console.log(table(['preset', 'base s', 'ours s', 'ours/base', 'ours async (probe) s', 'base GPU->step s', 'ours GPU->step s', 'ours/base', 'pipelines base/ours'],
     st.map((r) => [r.preset, s(r.baseMs), s(r.oursMs), x(r.oursMs / r.baseMs), s(r.oursAsyncMs), s(r.baseGpuMs), s(r.oursGpuMs), x(r.oursGpuMs / r.baseGpuMs), `${r.basePipelines}/${r.oursPipelines}`])));
 
-  console.log(`\n## start-up in the page: click on Start -> first finished step (batch 4), Chromium with a fresh profile each, Start clicked as soon as the adapter is found, median of ${rounds}`);
+  console.log(`\n## start-up in the page: click on Start -> first finished step (batch 4), Chromium with a fresh profile each, the form filled and Start clicked as soon as the adapter is found, median of ${rounds}`);
   const pg = await comparePageStartup(baseline, process.cwd(), ['tiny', 'small'], rounds);
   console.log(table(['preset', 'base s', 'ours s', 'ours/base', "ours, the page's own clock s"],
     pg.map((r) => [r.preset, s(r.baseMs), s(r.oursMs), x(r.oursMs / r.baseMs), s(r.oursClockMs)])));

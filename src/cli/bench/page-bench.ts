@@ -1,6 +1,7 @@
 // The page's start-up in the browser, this checkout against an older one: each tree's page is built
 // with Vite and served, and in Debian's Chromium (a fresh profile each time, so no shader cache) the
-// Train tab's Start is clicked as soon as the page has found its adapter; the time runs, inside the
+// Train tab is opened and filled (preset, 50 steps, batch 4) as soon as the page has found its
+// adapter, and Start clicked (Playwright's actions take ~0.2-0.3 s here); the time runs, inside the
 // page, from the click event to the first finished step shown by the page's test hook (?e2e=1), which
 // both trees have.
 // The trees alternate, so both see the same machine load.
