@@ -50,7 +50,7 @@ async function rebuild() {
   };
   mkdirSync(OUT_DIR, { recursive: true });
   const result = await build({
-    entryPoints: [entry], outfile: bundle, write: false, bundle: true, platform: 'node', format: 'esm', target: 'node20',
+    entryPoints: [entry], outfile: bundle, write: false, absWorkingDir: ROOT, bundle: true, platform: 'node', format: 'esm', target: 'node20',
     packages: 'external', sourcemap: 'linked', metafile: true, logLevel: 'error', plugins: [rawPlugin],
   });
   // Each file is written beside its place and renamed over it (the map before the bundle that names

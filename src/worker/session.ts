@@ -15,6 +15,7 @@ import { setupOf, type RunSetup } from '../run/run-setup';
 import { ESTIMATE_YIELDED, type Capabilities, type CheckpointBytes, type EventSink, type RlEstimate, type TrainerApi } from './api';
 import { DeviceSlot } from './device-slot';
 import { warmPretrainPipelines } from '../model/warm-up';
+import { estimateFromSteps } from './estimate';
 import { EventBatcher } from './events';
 import { JudgeSlot, type JudgeTest } from './judge-slot';
 import type { LiveRun } from './live-run';
@@ -198,10 +199,9 @@ export class Session implements TrainerApi {
     }).catch(() => undefined);
   }
 
-  /** Times two real steps of the first setup's job on this device (the first compiles the pipelines),
-   *  and from them the whole of the setups: training and evaluation. Nothing is stored. A run started
-   *  meanwhile does not wait for it: the estimate stops where it is (at the latest after the sampling
-   *  chunk in flight) and ends with an ESTIMATE_YIELDED error; the pipelines it compiled stay. */
+  /** The setups' time on this device from two real steps (estimate.ts); nothing is stored. A run started
+   *  meanwhile does not wait: the estimate stops (at the latest after the sampling chunk in flight)
+   *  and ends with an ESTIMATE_YIELDED error; the pipelines it compiled stay. */
   estimateRl(setups: RlRunSetup[]): Promise<RlEstimate> {
     const ctl = new AbortController();
     this.estimating = ctl;
@@ -212,24 +212,9 @@ export class Session implements TrainerApi {
       setups.forEach(assertRlSetup);
       const f = await this.factory();
       const device = await this.devices.get();
-      const s = setups[0];
-      const built = await buildRlJob(device.gpu, s, await startBytes(s, f.store, f.shipped), this.judges, () => undefined);
+      const built = await buildRlJob(device.gpu, setups[0], await startBytes(setups[0], f.store, f.shipped), this.judges, () => undefined);
       try {
-        ctl.signal.throwIfAborted();
-        const t0 = performance.now();
-        await built.job.step(ctl.signal);
-        const t1 = performance.now();
-        const r = await built.job.step(ctl.signal);
-        const stepSeconds = (performance.now() - t1) / 1000;
-        const sampleS = r.values['rl/timing/sample_s'] ?? stepSeconds / 2;
-        let total = 0, evalSeconds = 0;
-        for (const x of setups) {
-          const b = x.stage === 'stage2' ? x.options.stageII : x.options.stageI;
-          total += b.steps * stepSeconds * (b.promptsPerStep * b.groupSize) / (s.options.stageI.promptsPerStep * s.options.stageI.groupSize);
-          const e = x.options.eval;
-          if (x.evaluate) evalSeconds += Math.ceil(e.problems / e.problemsPerStep) * sampleS * (e.problemsPerStep * e.n) / (b.promptsPerStep * b.groupSize);
-        }
-        return { firstStepSeconds: (t1 - t0) / 1000, stepSeconds, evalSeconds, totalSeconds: total + evalSeconds, adapter: device.handle.info.adapterName };
+        return await estimateFromSteps(built.job, setups, device.handle.info.adapterName, ctl.signal);
       } finally {
         built.job.destroy();
       }
