@@ -7,6 +7,8 @@ import type { Gpu } from '../gpu/dispatch';
 import type { Judge } from '../judge/types';
 import { BuiltinJudge } from '../judge/builtin';
 import { DEFAULT_RL, type RlConfig } from '../rl/rl-config';
+import { gridCap } from '../rl/rl-batch';
+import { encode } from '../model/tokenizer';
 import type { RlStart } from '../rl/rl-session';
 import { judgeProblem, makeScorer, type TaskProblem } from '../run/scorers';
 import { RlJob } from '../run/rl-job';
@@ -68,7 +70,10 @@ export function trainingJob(gpu: Gpu, w: CellWorld, arm: ArmSpec, stage: Stage, 
   const judge = armJudge(w, stage === 'stage1' ? arm : { ...arm, judge: undefined }, seed);
   const measure = o.logDense || scorerKind === 'outcome' ? (w.judge ?? measuringJudge) : undefined;
   const score = makeScorer({ kind: scorerKind, judge: scorerKind === 'sparse' ? undefined : judge, measure, rubricMode: 'explicit' });
-  const spec = { cfg, steps: stage === 'stage1' ? o.stageI.steps : o.stageII.steps, draw, score, meta };
+  // The policy's buffers hold the longest grid of these prompts and responses (OPSD's teacher reads
+  // longer inputs: it keeps the whole context).
+  const maxT = cfg.advantage === 'opsd' ? undefined : gridCap(w.train.reduce((m, p) => Math.max(m, encode(p.prompt).length + 1), 0), cfg.maxNewTokens);
+  const spec = { cfg, steps: stage === 'stage1' ? o.stageI.steps : o.stageII.steps, draw, score, meta, maxT };
   return 'start' in from ? RlJob.create(gpu, from.start, spec) : RlJob.resume(gpu, from.resume, spec);
 }
 

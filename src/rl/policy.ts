@@ -62,9 +62,14 @@ export class RlPolicy {
   private cache = new Map<string, Dispatch[]>();
   private pgCache = new Map<string, PgDispatches>();
 
-  /** `resume` continues a saved RL run: its AdamW state and its frozen reference (else the start params). */
-  constructor(readonly gpu: Gpu, readonly config: ModelConfig, params: Float32Array, readonly maxRows: number, resume?: { ref: Float32Array; adam: AdamState }) {
-    const T = config.contextLength;
+  /**
+   * `resume` continues a saved RL run: its AdamW state and its frozen reference (else the start params).
+   * `maxT`: the longest grid the run builds (capped at the context length, the default). The buffers
+   * hold maxRows x maxT positions and attention maps of maxT x maxT, so a bound below the context
+   * saves most of the memory (the demo's arms: ~1 GB each at 512 positions).
+   */
+  constructor(readonly gpu: Gpu, readonly config: ModelConfig, params: Float32Array, readonly maxRows: number, resume?: { ref: Float32Array; adam: AdamState }, maxT = config.contextLength) {
+    const T = Math.min(maxT, config.contextLength);
     this.owned = new BufferOwner(gpu.device, 'rl.');
     this.state = new TrainState(gpu, config, maxRows, T, params, resume?.adam);
     this.maxN = maxRows * T;

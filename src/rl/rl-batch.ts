@@ -20,6 +20,14 @@ export interface GridBatch {
 
 export const GRID_ROUND = 16;
 
+/**
+ * The longest grid gridLength() can give for prompts of at most `longestPrompt` tokens (BOS included)
+ * and responses of at most `maxNewTokens`: what a policy's buffers must hold (before the context cap).
+ */
+export function gridCap(longestPrompt: number, maxNewTokens: number): number {
+  return Math.ceil((longestPrompt + maxNewTokens - 1) / GRID_ROUND) * GRID_ROUND;
+}
+
 export function gridLength(b: SequenceBatch, maxT: number): number {
   let longest = 2;
   for (let s = 0; s < b.S; s++) longest = Math.max(longest, b.lengths[s]);

@@ -24,6 +24,7 @@ export interface RlJobSpec<P extends RlProblem> {
   draw: () => P; // the next problem of a seeded stream (P draws per step, in order)
   score: (problem: P, response: string, truncated: boolean) => Promise<Scored>;
   meta?: Record<string, unknown>; // provenance written into every checkpoint
+  maxT?: number; // the longest grid a step builds (rl-batch.ts gridCap): the policy's buffers; default the context
 }
 
 export interface TracesPreview extends Preview {
@@ -43,13 +44,13 @@ export class RlJob<P extends RlProblem> implements RunJob {
 
   /** A new RL run from start weights (a fresh AdamW; the reference is the start model). */
   static create<P extends RlProblem>(gpu: Gpu, start: RlStart, spec: RlJobSpec<P>): RlJob<P> {
-    const policy = new RlPolicy(gpu, start.config, start.params, spec.cfg.promptsPerStep * spec.cfg.groupSize);
+    const policy = new RlPolicy(gpu, start.config, start.params, spec.cfg.promptsPerStep * spec.cfg.groupSize, undefined, spec.maxT);
     return new RlJob(new RlLoop(gpu, policy, spec.cfg), spec);
   }
 
   /** Continues a run from one of its own checkpoints (same spec): weights, AdamW, reference, stream position. */
   static resume<P extends RlProblem>(gpu: Gpu, bytes: ArrayBuffer, spec: RlJobSpec<P>): RlJob<P> {
-    const { policy, step, job: saved } = loadPolicyState<SavedJobState>(gpu, bytes, spec.cfg.promptsPerStep * spec.cfg.groupSize);
+    const { policy, step, job: saved } = loadPolicyState<SavedJobState>(gpu, bytes, spec.cfg.promptsPerStep * spec.cfg.groupSize, spec.maxT);
     const job = new RlJob(new RlLoop(gpu, policy, spec.cfg), spec);
     job.loop.stepCount = step;
     for (const id of saved.unlocked) job.unlocked.add(id);
