@@ -79,7 +79,7 @@ export interface StartupRow {
 /** Start-up to the first pre-training step (B x T), reps fresh processes per variant, alternating. */
 export async function compareStartup(base: string, presets: [string, ModelConfig][], B: number, T: number, reps: number): Promise<StartupRow[]> {
   const rows: StartupRow[] = [];
-  // One untimed start each: builds ours' bundle and fills tsx's cache of the old tree, as any earlier use would.
+  // One untimed start each: builds our bundle and fills tsx's cache of the old tree, as any earlier use would.
   await trainToFirstStep(base, presets[0][0], B, T);
   await trainToFirstStep(HERE, presets[0][0], B, T);
   for (const [preset, config] of presets) {

@@ -14,7 +14,7 @@ function table(head: string[], rows: (string | number)[][]): string {
 const s = (ms: number) => (ms / 1000).toFixed(2);
 const x = (r: number) => `${r.toFixed(2)}x`;
 
-/** Runs and prints the three comparisons; `reps` sets the repetitions of each (at least 3 processes). */
+/** Runs and prints the comparisons (CLI and page start-up, pre-training, GRPO step); `reps` sets the repetitions of each (at least 3 processes). */
 export async function runCompare(baseline: string, reps: number): Promise<void> {
   const rounds = Math.max(3, Math.min(reps, 5));
   console.log(`\n## start-up: the command of \`npm run train\` -> its line for the first step (B=16 T=64; npm's own start not counted), fresh process each, median of ${rounds}; baseline ${baseline}`);
