@@ -73,14 +73,14 @@ export function dawnOptions(env: Record<string, string | undefined>): string[] {
   return env[ROBUST_ENV] === '1' ? [] : ['enable-dawn-features=disable_robustness'];
 }
 
-async function nodeAdapter(robust: boolean): Promise<GPUAdapter> {
+async function nodeAdapter(options: string[]): Promise<GPUAdapter> {
   // The module name is built at run time so that bundlers never try to pull Dawn into the page.
   const modName = 'web' + 'gpu';
   const { create, globals } = await import(/* @vite-ignore */ modName);
   Object.assign(globalThis, globals);
   const env = process.env;
   const instance = (): GPU => {
-    const gpu = create(robust ? [] : dawnOptions(env)) as GPU;
+    const gpu = create(options) as GPU;
     liveInstances.push(gpu);
     return gpu;
   };
@@ -112,8 +112,9 @@ export async function acquireGpu(opts: AcquireOptions = {}): Promise<GpuHandle> 
     adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
     if (!adapter) throw new NoAdapterError('browser');
   } else if (typeof process !== 'undefined' && process.versions?.node) {
-    robust = opts.robust === true || dawnOptions(process.env).length === 0;
-    adapter = await nodeAdapter(robust);
+    const options = opts.robust ? [] : dawnOptions(process.env);
+    robust = options.length === 0;
+    adapter = await nodeAdapter(options);
   } else {
     throw new Error('WebGPU is not available here: use a browser with WebGPU (Chrome/Edge 113+, Safari 26+, Firefox 141+ on Windows).');
   }

@@ -20,18 +20,23 @@ export interface GridBatch {
 
 export const GRID_ROUND = 16;
 
+/** Grid positions for sequences of up to `longest` tokens (the last token is only a target), rounded up. */
+function gridFor(longest: number): number {
+  return Math.ceil((longest - 1) / GRID_ROUND) * GRID_ROUND;
+}
+
 /**
  * The longest grid gridLength() can give for prompts of at most `longestPrompt` tokens (BOS included)
  * and responses of at most `maxNewTokens`: what a policy's buffers must hold (before the context cap).
  */
 export function gridCap(longestPrompt: number, maxNewTokens: number): number {
-  return Math.ceil((longestPrompt + maxNewTokens - 1) / GRID_ROUND) * GRID_ROUND;
+  return gridFor(longestPrompt + maxNewTokens);
 }
 
 export function gridLength(b: SequenceBatch, maxT: number): number {
   let longest = 2;
   for (let s = 0; s < b.S; s++) longest = Math.max(longest, b.lengths[s]);
-  return Math.min(maxT, Math.ceil((longest - 1) / GRID_ROUND) * GRID_ROUND);
+  return Math.min(maxT, gridFor(longest));
 }
 
 export function toGrid(b: SequenceBatch, T: number): GridBatch {

@@ -225,9 +225,7 @@ export class Session implements TrainerApi {
 
   /** A command that starts training stops the estimate measuring (or waiting to) now. */
   private yieldEstimate(): void {
-    const e = new Error('a run was started: the estimate gave way to it');
-    e.name = ESTIMATE_YIELDED;
-    this.estimating?.abort(e);
+    this.estimating?.abort(Object.assign(new Error('a run was started: the estimate gave way to it'), { name: ESTIMATE_YIELDED }));
   }
 
   async corpusFacts(choice: CorpusChoice): Promise<{ longest: number; unigram: number }> {
