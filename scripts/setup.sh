@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One-time (idempotent) set-up on Debian: system packages for WebGPU without a GPU (SwiftShader from
-# Debian's chromium, the Vulkan loader) and for the browser tests (chromium itself), then npm ci.
+# Debian's chromium, the Vulkan loader), for the browser tests (chromium itself) and for the export
+# tests (python3), then npm ci.
 # Installs what is missing when run as root; otherwise says exactly what to install.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,8 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 ldconfig -p 2>/dev/null | grep -q 'libvulkan.so.1' || need+=(libvulkan1)
 # fonts so that screenshots of the page show text
 [ -d /usr/share/fonts/truetype/dejavu ] || need+=(fonts-dejavu-core)
+# Debian's python3 (standard library only) runs the exported TRL reward module in the export tests
+[ -x /usr/bin/python3 ] || need+=(python3)
 
 if [ ${#need[@]} -gt 0 ]; then
   pkgs=$(printf '%s\n' "${need[@]}" | sort -u | tr '\n' ' ')

@@ -172,6 +172,7 @@ class Judge:
         self.cache = None if j.get("no_cache") else DiskCache(cache_dir)
         self.fatal = None
         self.rubrics = {}
+        self.rubric_locks = {}
         self.rubric_lock = threading.Lock()
 
     def redact(self, text):
@@ -251,18 +252,20 @@ class Judge:
         return ("reply", out[0], out[1] == "length", key)
 
     def rubric(self, question, reference):
-        """The explicit rubric of a problem, built once (per process, and through the disk cache)."""
+        """The explicit rubric of a problem, built once (per process, and through the disk cache); None if it failed."""
         ident = (question, reference)
         with self.rubric_lock:
+            lock = self.rubric_locks.setdefault(ident, threading.Lock())
+        with lock:  # graders of the same problem wait for one rubric call
             if ident in self.rubrics:
                 return self.rubrics[ident]
-        a = self.ask("rubric", self.messages("rubric", problem=question, reference=reference))
-        result = None
-        if a and a[0] == "hit":
-            result = (a[1]["checkpoints"], a[1].get("finalAnswer"))
-        elif a and not a[2]:
-            cps, final = parse_rubric(a[1])
-            if cps is not None:
+            a = self.ask("rubric", self.messages("rubric", problem=question, reference=reference))
+            if a and a[0] == "hit":
+                self.rubrics[ident] = (a[1]["checkpoints"], a[1].get("finalAnswer"))
+            elif a and not a[2]:
+                cps, final = parse_rubric(a[1])
+                if cps is None:
+                    return None
                 cps = [self.redact(c) for c in cps]
                 final = self.redact(final) if final else None
                 record = {"kind": "rubric", "checkpoints": cps, "createdAt": int(time.time() * 1000)}
@@ -270,11 +273,8 @@ class Judge:
                     record["finalAnswer"] = final
                 if self.cache:
                     self.cache.set(a[3], record)
-                result = (cps, final)
-        with self.rubric_lock:
-            if result is not None:
-                self.rubrics[ident] = result
-        return result
+                self.rubrics[ident] = (cps, final)
+            return self.rubrics.get(ident)
 
     def outcome(self, question, reference, response):
         """The reward (k-1)/4 of one response, or None when the judge's verdict is unusable."""
