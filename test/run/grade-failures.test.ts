@@ -11,7 +11,8 @@ describe('grade failures', () => {
   it('counts each verdict once (the measured verdict is often the trained one) and by cause', () => {
     const t = fail('timeout');
     expect(verdictsOf({ outcome: t, measured: t })).toHaveLength(1);
-    const counts = tally([ok, t, fail('timeout'), { ...ok, status: 'no-score', k: null, reward: null }]);
+    const noScore: VerdictDetail = { ...ok, status: 'no-score', k: null, reward: null };
+    const counts = tally([ok, t, fail('timeout'), noScore]);
     expect(counts).toEqual({ graded: 4, failed: 3, byCause: { timeout: 2, 'no-score': 1 } });
     expect(formatCauses(counts.byCause)).toBe('timeout 2, no-score 1');
     expect(failureValues(counts)).toEqual({ 'judge/failures': 3, 'judge/failures/timeout': 2, 'judge/failures/no-score': 1 });
