@@ -44,7 +44,7 @@ export function failureExit(e: unknown, err: (line: string) => void = (l) => con
 export async function runCli(main: () => Promise<void>): Promise<void> {
   try {
     await main();
-    process.exit(0);
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0); // 130 after a Ctrl-C stop
   } catch (e) {
     process.exit(failureExit(e));
   }

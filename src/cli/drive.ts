@@ -78,9 +78,12 @@ export async function driveToFiles(job: RunJob, o: FileRunOptions): Promise<Outc
   }
 }
 
-/** One line for an outcome that is not 'done'; throws for failures so the CLI exits non-zero. */
+/** One line for an outcome that is not 'done'; throws for failures so the CLI exits non-zero; a stop exits 130. */
 export function reportOutcome(out: Outcome, checkpointPath: string, stepCount: number): void {
   if (out.status === 'failed') throw new Error(out.error);
   if (out.status === 'lost') throw new Error(`${out.cause}: the checkpoint ${checkpointPath} holds the last good state; run the same command with --resume`);
-  if (out.status === 'stopped') console.log(`stopped at step ${stepCount}; checkpoint ${checkpointPath}; run the same command with --resume to continue`);
+  if (out.status === 'stopped') {
+    console.log(`stopped at step ${stepCount}; checkpoint ${checkpointPath}; run the same command with --resume to continue`);
+    process.exitCode = 130; // as a shell reports a command stopped by Ctrl-C
+  }
 }

@@ -14,12 +14,15 @@ import { datasetWorld } from '../experiment/dataset-world';
 import type { ExperimentOptions } from '../experiment/options';
 import { loadDataset } from '../tasks/dataset-load';
 import { taskConfig } from '../tasks/config';
-import { estimateJudgeCalls } from '../experiment/estimate';
+import { estimateCost } from '../experiment/estimate';
+import { LlmJudge } from '../judge/llm';
 import { RESULTS_SCHEMA, checkResultsFile, resultsMarkdown, type ResultsFile } from '../experiment/results';
 import { UsageError, runCli } from './args';
-import { HELP, OPTION_NAMES, experimentOptions } from './experiment/args';
+import { writeFileAtomic } from './drive';
+import { HELP, OPTION_NAMES, experimentOptions, maxFailureShare } from './experiment/args';
 import { Progress, formatDuration } from './experiment/progress';
-import { countRemaining, runCells, saveResults, StoppedError, type RunnerContext } from './experiment/runner';
+import { cellDone, cellOrder, countRemaining, runCells, saveResults, StoppedError, type RunnerContext } from './experiment/runner';
+import { failureSummary, openingCheck, requestsToSend } from './experiment/judge-check';
 import { experimentJudge, startModel } from './experiment/start';
 import { storySummary } from './experiment/summary';
 
@@ -71,49 +74,57 @@ async function main(): Promise<void> {
   const progress = new Progress(log);
   console.log(`adapter: ${info.adapterName}${info.isFallback ? ' (CPU fallback)' : ''}`);
   console.log(`experiment ${name} (preset ${preset}): arms ${options.arms.join(', ')}; seeds ${options.seeds.join(', ')}; results in ${root}/`);
-  const started = performance.now();
-  let fatal: string | undefined;
-  const judge = experimentJudge(options, (line) => (fatal = line));
-  const start = await startModel(gpu, options, root, progress);
-  const problems = options.dataset ? await datasetProblems(options, start.config.contextLength) : undefined;
-  const { world, facts } = buildWorld(options, start.config.contextLength, judge, problems);
-  console.log(`world: ${facts.train} training and ${facts.eval} held-out problems; response limit ${facts.maxNewTokens} tokens (${problems ? 'a dataset has no worked solutions: --max-new sets it' : `longest correct solution ${facts.longestSolution}`}); ` +
-    `context ${facts.contextLength} holds the longest prompt + limit (${facts.longestPrompt + facts.maxNewTokens}), problem + reference (${facts.longestSft}), teacher input (${facts.longestTeacher})`);
-  console.log(`budget per arm and seed: Stage I ${options.stageI.steps} updates of ${options.stageI.promptsPerStep} prompts x ${options.stageI.groupSize} samples; ` +
-    `Stage II ${options.stageII.steps}; evaluation ${Math.min(options.eval.problems, facts.eval)} problems x ${options.eval.n} samples at temperature ${options.eval.temperature}`);
-  const j = options.judge;
-  const est = estimateJudgeCalls(world, j.kind === 'llm' ? { in: j.pricePer1kInput, out: j.pricePer1kOutput } : undefined);
-  console.log(`judge: ${j.kind === 'builtin' ? 'built-in (offline, free)' : `${j.model} at ${j.baseUrl}`}; about ${est.calls.toLocaleString('en-US')} grading calls` +
-    `${est.cost !== null ? `, about ${est.cost.toFixed(2)} at the given prices (estimate)` : ''}`);
-
   const now = new Date().toISOString();
   const results: ResultsFile = old ?? {
     schema: RESULTS_SCHEMA, name, preset, command, createdAt: now, updatedAt: now, complete: false, wallSeconds: 0, adapter: info.adapterName,
     options, arms: options.arms.map((id) => ({ id, label: ARMS[id].label, stageI: ARMS[id].stageI, why: ARMS[id].why })), cells: [],
   };
-  const wall0 = results.wallSeconds;
-  const ctx: RunnerContext = { gpu, root, world, start, results, progress, log };
-  countRemaining(ctx);
-  const tick = setInterval(() => (results.wallSeconds = wall0 + (performance.now() - started) / 1000), 1000);
+  // Every second of this session counts, pre-training and a stop included.
+  const started = performance.now(), wall0 = results.wallSeconds;
+  const clock = () => (results.wallSeconds = wall0 + (performance.now() - started) / 1000);
+  const tick = setInterval(clock, 1000);
+  let ctx: RunnerContext | undefined;
   try {
+    const judge = experimentJudge(options);
+    const start = await startModel(gpu, options, root, progress);
+    const problems = options.dataset ? await datasetProblems(options, start.config.contextLength) : undefined;
+    const { world, facts } = buildWorld(options, start.config.contextLength, judge, problems);
+    world.grades = { maxFailureShare: maxFailureShare(values), fatal: () => (judge instanceof LlmJudge ? judge.fatal : undefined) };
+    console.log(`world: ${facts.train} training and ${facts.eval} held-out problems; response limit ${facts.maxNewTokens} tokens (${problems ? 'a dataset has no worked solutions: --max-new sets it' : `longest correct solution ${facts.longestSolution}`}); ` +
+      `context ${facts.contextLength} holds the longest prompt + limit (${facts.longestPrompt + facts.maxNewTokens}), problem + reference (${facts.longestSft}), teacher input (${facts.longestTeacher})`);
+    console.log(`budget per arm and seed: Stage I ${options.stageI.steps} updates of ${options.stageI.promptsPerStep} prompts x ${options.stageI.groupSize} samples; ` +
+      `Stage II ${options.stageII.steps}; evaluation ${Math.min(options.eval.problems, facts.eval)} problems x ${options.eval.n} samples at temperature ${options.eval.temperature}`);
+    ctx = { gpu, root, world, start, results, progress, log };
+    countRemaining(ctx);
+    const j = options.judge;
+    const calls = await requestsToSend(world, (arm, stage, seed) => cellDone(results, arm, stage, seed));
+    const cost = j.kind === 'llm' ? estimateCost(calls, { in: j.pricePer1kInput, out: j.pricePer1kOutput }) : null;
+    console.log(`judge: ${j.kind === 'builtin' ? 'built-in (offline, free)' : `${j.model} at ${j.baseUrl}, rubric ${options.rubric ?? 'explicit'}; about ${calls.toLocaleString('en-US')} requests to send ` +
+      `(rubrics included; cached answers and finished cells left out)${cost !== null ? `, about ${cost.toFixed(2)} at the given prices (estimate)` : ''}`}`);
+    if (judge && !results.complete && cellOrder(world).some((c) => !cellDone(results, c.arm, c.stage, c.seed))) {
+      await saveResults(ctx);
+      await openingCheck(world, judge);
+    }
     await runCells(ctx);
   } catch (e) {
-    results.wallSeconds = wall0 + (performance.now() - started) / 1000;
-    await saveResults(ctx);
-    if (fatal) throw new Error(fatal);
+    clock();
+    if (ctx) await saveResults(ctx);
+    else await writeFileAtomic(join(root, 'results.json'), JSON.stringify(results, null, 1)); // stopped before the cells: the time counts
     if (e instanceof StoppedError) {
-      console.log(e.message);
+      console.log(`${e.message} (${formatDuration(results.wallSeconds)} of wall time so far)`);
       process.exit(130);
     }
     throw e;
   } finally {
     clearInterval(tick);
   }
-  results.wallSeconds = wall0 + (performance.now() - started) / 1000;
-  await saveResults(ctx);
+  clock();
+  await saveResults(ctx as RunnerContext);
   console.log(`\ndone in ${formatDuration((performance.now() - started) / 1000)} (this session; ${formatDuration(results.wallSeconds)} in all)\n`);
   console.log(resultsMarkdown(results));
   console.log(storySummary(results));
+  const failed = failureSummary(results);
+  if (failed) console.log(failed);
 }
 
 void runCli(main);

@@ -15,6 +15,7 @@ import { RlJob } from '../run/rl-job';
 import { SftJob } from '../run/sft-job';
 import { EvalJob } from '../run/eval-job';
 import type { RunJob } from '../run/job';
+import type { GradePolicy } from '../run/grade-failures';
 import { mulberry32 } from '../util/rng';
 import { STAGE2_RL, type ArmSpec } from './arms';
 import type { ExperimentOptions } from './options';
@@ -27,6 +28,7 @@ export interface CellWorld {
   eval: TaskProblem[]; // held-out hard problems
   maxNewTokens: number; // the response limit of every arm
   judge?: Judge; // the configured judge (LLM) or undefined for the built-in one
+  grades?: GradePolicy; // when judge failures stop a cell (none: failed grades are only dropped)
 }
 
 /** The judge of every arm's dense-reward curve when the built-in judge is used: the true reference, no noise. */
@@ -69,11 +71,11 @@ export function trainingJob(gpu: Gpu, w: CellWorld, arm: ArmSpec, stage: Stage, 
   const scorerKind = stage === 'stage1' ? arm.scorer ?? 'sparse' : 'sparse';
   const judge = armJudge(w, stage === 'stage1' ? arm : { ...arm, judge: undefined }, seed);
   const measure = o.logDense || scorerKind === 'outcome' ? (w.judge ?? measuringJudge) : undefined;
-  const score = makeScorer({ kind: scorerKind, judge: scorerKind === 'sparse' ? undefined : judge, measure, rubricMode: 'explicit' });
+  const score = makeScorer({ kind: scorerKind, judge: scorerKind === 'sparse' ? undefined : judge, measure, rubricMode: o.rubric ?? 'explicit' });
   // The policy's buffers hold the longest grid of these prompts and responses (OPSD's teacher reads
   // longer inputs: it keeps the whole context).
   const maxT = cfg.advantage === 'opsd' ? undefined : gridCap(w.train.reduce((m, p) => Math.max(m, encode(p.prompt).length + 1), 0), cfg.maxNewTokens);
-  const spec = { cfg, steps: stage === 'stage1' ? o.stageI.steps : o.stageII.steps, draw, score, meta, maxT };
+  const spec = { cfg, steps: stage === 'stage1' ? o.stageI.steps : o.stageII.steps, draw, score, meta, maxT, grades: w.grades };
   return 'start' in from ? RlJob.create(gpu, from.start, spec) : RlJob.resume(gpu, from.resume, spec);
 }
 
@@ -82,7 +84,7 @@ export function evaluationJob(gpu: Gpu, w: CellWorld, seed: number, model: RlSta
   const e = w.options.eval;
   const spec = {
     problems: w.eval.slice(0, e.problems), n: e.n, k: e.k, temperature: e.temperature, maxNewTokens: w.maxNewTokens,
-    problemsPerStep: e.problemsPerStep, seed, judge: e.judgeScore ? (w.judge ?? new BuiltinJudge()) : undefined, rubricMode: 'explicit' as const, keepExamples: 8,
+    problemsPerStep: e.problemsPerStep, seed, judge: e.judgeScore ? (w.judge ?? new BuiltinJudge()) : undefined, rubricMode: w.options.rubric ?? 'explicit', keepExamples: 8, grades: w.grades,
   };
   return 'resume' in model ? EvalJob.resume(gpu, model.resume, spec) : new EvalJob(gpu, model.config, model.params, spec);
 }

@@ -5,6 +5,7 @@
 import type { ArmId } from './arms';
 import type { TaskConfig } from '../tasks/config';
 import type { RlConfig } from '../rl/rl-config';
+import type { RubricMode } from '../judge/types';
 
 export type StartSpec =
   | { kind: 'checkpoint'; path: string } // a pre-trained checkpoint file (the shipped one by default)
@@ -43,5 +44,6 @@ export interface ExperimentOptions {
   maxNewTokens: number; // 0: the longest correct worked solution of the problems + 8
   eval: EvalOptions;
   judge: JudgeSpec;
+  rubric?: RubricMode; // how judges get a problem's checkpoints (default explicit: built once per problem)
   logDense: boolean; // grade every response of every arm with the judge for the dense-reward curve
 }

@@ -7,6 +7,8 @@ import type { ArmId, ArmSpec } from './arms';
 import type { ExperimentOptions } from './options';
 import type { EvalResult } from '../run/eval-job';
 import type { MetricPoint } from '../store/types';
+import { studentTQuantile } from '../util/student-t';
+import { formatCauses, sumCounts, type FailureCounts } from '../run/grade-failures';
 
 export const RESULTS_SCHEMA = 'exprl-results/1';
 
@@ -23,6 +25,7 @@ export interface CellResult {
   evalSeconds: number;
   curve: MetricPoint[]; // per-step metrics of the stage's training
   eval?: EvalResult; // on the held-out split, after the stage
+  judgeFailures?: FailureCounts; // failed grades of its training and evaluation, by cause
 }
 
 export interface ResultsFile {
@@ -40,9 +43,6 @@ export interface ResultsFile {
   cells: CellResult[];
 }
 
-// Two-sided 95% Student t quantiles for 1..10 degrees of freedom; 1.96 beyond.
-const T95 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228];
-
 /** Mean and half-width of the 95% interval (t distribution) of values; half-width NaN for one value. */
 export function meanCi(xs: number[]): { mean: number; half: number } {
   const n = xs.length;
@@ -50,7 +50,7 @@ export function meanCi(xs: number[]): { mean: number; half: number } {
   const mean = xs.reduce((a, b) => a + b, 0) / n;
   if (n < 2) return { mean, half: NaN };
   const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
-  return { mean, half: (T95[n - 2] ?? 1.96) * (sd / Math.sqrt(n)) };
+  return { mean, half: studentTQuantile(0.975, n - 1) * (sd / Math.sqrt(n)) };
 }
 
 const pct = (x: number) => (Number.isFinite(x) ? (100 * x).toFixed(1) : '-');
@@ -96,7 +96,15 @@ export function resultsMarkdown(r: ResultsFile): string {
     }
     lines.push(`| ${row.join(' | ')} |`);
   }
-  return lines.join('\n') + '\n';
+  return [...lines, ...failureLines(r)].join('\n') + '\n';
+}
+
+/** The judge's failed grades per cell, by cause (nothing for a run without any). */
+function failureLines(r: ResultsFile): string[] {
+  const failed = r.cells.filter((c) => sumCounts(c.judgeFailures ?? {}) > 0);
+  if (failed.length === 0) return [];
+  return ['', 'Judge failures (grades left out of the loss and the judge scores), by cause:', '',
+    ...failed.map((c) => `- ${c.arm} ${c.stage === 'stage1' ? 'Stage I' : 'Stage II'} seed ${c.seed}: ${sumCounts(c.judgeFailures ?? {})} (${formatCauses(c.judgeFailures ?? {})})`)];
 }
 
 /** curves.csv: arm,stage,seed,step,metric,value for every per-step metric of every cell. */

@@ -49,6 +49,7 @@ export interface LlmJudgeStats {
   attempts: number; // HTTP requests, retries included
   retries: number;
   rubricCalls: number;
+  rubricFailures: number; // rubrics that failed (each asked once; its grades fail without a request)
   cacheHits: number;
   grades: number; // grades returned (outcome grades plus process segments)
   failures: Record<FailureStatus, number>; // failed grades by status
@@ -64,7 +65,7 @@ export interface LlmJudgeStats {
 
 export function emptyStats(): LlmJudgeStats {
   return {
-    calls: 0, attempts: 0, retries: 0, rubricCalls: 0, cacheHits: 0, grades: 0,
+    calls: 0, attempts: 0, retries: 0, rubricCalls: 0, rubricFailures: 0, cacheHits: 0, grades: 0,
     failures: { 'no-score': 0, 'out-of-range': 0, malformed: 0, error: 0 },
     errors: {}, promptTokens: 0, completionTokens: 0, cost: 0, latencyMsTotal: 0, latencyMsMax: 0, answered: 0, fatal: null,
   };

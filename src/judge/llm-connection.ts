@@ -1,16 +1,24 @@
-// The "test connection" of an LLM judge setting, for the page and the CLIs: one tiny chat completion
-// with the judge's own HTTP policy, and on failure the same one line (cause and fix) that stops a
-// judge-driven run (llm-diagnose.ts). Never throws; the API key is never in what it returns.
+// The "test connection" of an LLM judge setting, for the page and the CLIs: the two requests a run
+// begins with (a problem's rubric, then one grade against it), with the judge's own HTTP policy,
+// prompts and parsing, and both replies shown. On failure, the same one line (cause and fix) that
+// stops a judge-driven run (llm-diagnose.ts). Never throws; the API key is never in what it returns.
 
-import { ChatClient } from './llm-client';
+import { ChatClient, type ChatOutcome } from './llm-client';
 import { DEFAULT_LLM_JUDGE_CONFIG, type LlmJudgeConfig } from './llm-config';
 import { failureLine } from './llm-diagnose';
+import { parseGradeReply, parseRubricReply } from './llm-parse';
+import { GRADE_SCHEMA, RUBRIC_SCHEMA, outcomeMessages, rubricMessages } from './prompts';
+import type { JudgeProblem } from './types';
 
 export type ConnectionResult =
-  | { ok: true; line: string; latencyMs: number; reply: string }
-  | { ok: false; line: string; fatal: boolean };
+  | { ok: true; line: string; latencyMs: number; reply: string; rubric: string }
+  | { ok: false; line: string; fatal: boolean; rubric?: string; reply?: string };
 
-/** Sends "Reply with OK." to the endpoint and says, in one line, whether a judge could work there. */
+/** A small problem with a reference, and a correct answer to grade against its rubric. */
+const PROBE: JudgeProblem = { id: 'connection-test', question: 'Compute 48*2+37-5.', reference: '48*2 = 96\n96+37 = 133\n133-5 = 128\nA: 128', answer: '128' };
+const PROBE_RESPONSE = '### 48*2 = 96\n### 96+37 = 133\n### 133-5 = 128\nA: 128';
+
+/** Sends a rubric request and one grade, and says in one line whether a judge could work there. */
 export async function testJudgeConnection(
   config: Pick<LlmJudgeConfig, 'baseUrl' | 'model'> & Partial<LlmJudgeConfig>,
   deps: { fetch?: typeof fetch; signal?: AbortSignal } = {},
@@ -18,13 +26,29 @@ export async function testJudgeConnection(
   const cfg = { ...DEFAULT_LLM_JUDGE_CONFIG, ...config };
   if (!/^https?:\/\/[^\s/]+/i.test(cfg.baseUrl)) return { ok: false, fatal: true, line: 'the base URL must be an http(s) URL, e.g. http://127.0.0.1:11434/v1' };
   if (typeof cfg.model !== 'string' || cfg.model.trim() === '') return { ok: false, fatal: true, line: 'name the model to ask' };
-  const client = new ChatClient({ ...cfg, maxTokens: 16, fetch: deps.fetch });
-  const out = await client.complete({ messages: [{ role: 'user', content: 'Reply with OK.' }] }, deps.signal);
-  if (out.ok) {
-    const reply = out.content.trim().slice(0, 40);
-    return { ok: true, latencyMs: out.latencyMs, reply, line: `${cfg.model} at ${cfg.baseUrl} answered in ${Math.round(out.latencyMs)} ms` };
+  const client = new ChatClient({ ...cfg, fetch: deps.fetch });
+  const json = cfg.structuredOutput === 'json_schema';
+  const failed = (out: Extract<ChatOutcome, { ok: false }>): ConnectionResult => {
+    if (out.fatal) return { ok: false, fatal: true, line: out.fatal };
+    const facts = { kind: out.kind, ...(out.status ? { status: out.status } : {}), ...(out.code ? { code: out.code } : {}), serverMessage: out.message };
+    return { ok: false, fatal: false, line: client.redact(failureLine(facts, cfg, cfg.timeoutMs)) };
+  };
+  const r = await client.complete({ messages: rubricMessages(PROBE, json), ...(json ? { schema: { name: 'rubric', schema: RUBRIC_SCHEMA as unknown as Record<string, unknown> } } : {}) }, deps.signal);
+  if (!r.ok) return failed(r);
+  const rubricReply = client.redact(r.content.trim()).slice(0, 300);
+  const rubric = parseRubricReply(r.content, json);
+  if (rubric.status !== 'ok') {
+    return { ok: false, fatal: false, rubric: rubricReply, line: `the reply to the rubric request is not a rubric (${client.redact(rubric.error ?? rubric.status)}): the model does not follow the rubric prompt; use the implicit rubric mode, or another model` };
   }
-  if (out.fatal) return { ok: false, fatal: true, line: out.fatal };
-  const facts = { kind: out.kind, ...(out.status ? { status: out.status } : {}), ...(out.code ? { code: out.code } : {}), serverMessage: out.message };
-  return { ok: false, fatal: false, line: client.redact(failureLine(facts, cfg, cfg.timeoutMs)) };
+  const shown = rubric.checkpoints.join(' · ');
+  const checked = { problemId: PROBE.id, checkpoints: rubric.checkpoints, ...(rubric.finalAnswer ? { finalAnswer: rubric.finalAnswer } : {}) };
+  const g = await client.complete({ messages: outcomeMessages(PROBE, PROBE_RESPONSE, checked, json), ...(json ? { schema: { name: 'grade', schema: GRADE_SCHEMA as unknown as Record<string, unknown> } } : {}) }, deps.signal);
+  if (!g.ok) return { ...failed(g), rubric: shown };
+  const reply = client.redact(g.content.trim()).slice(0, 300);
+  const grade = parseGradeReply(g.content, json, g.finishReason === 'length');
+  if (grade.status !== 'ok' || grade.k === null) {
+    return { ok: false, fatal: false, rubric: shown, reply, line: `the reply to the grading request has no usable score (${client.redact(grade.error ?? grade.status)}): the model does not end with "Score: k" (k in 1..5); try another model` };
+  }
+  const latencyMs = r.latencyMs + g.latencyMs;
+  return { ok: true, latencyMs, rubric: shown, reply, line: `${cfg.model} at ${cfg.baseUrl} wrote a rubric (${rubric.checkpoints.length} checkpoints) and graded a correct answer ${grade.k}/5, in ${Math.round(latencyMs)} ms` };
 }

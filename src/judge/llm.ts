@@ -2,18 +2,21 @@
 // server, LM Studio) grading the policy's response against the hidden reference (method.md, "Rewards").
 // Outcome: one call on the whole response. Process: one call per segment, concurrently within the limit.
 // Explicit rubric mode builds the checkpoints once per problem (cached); implicit asks for them per call.
+// A rubric that failed is remembered with its cause: the grades that need it fail with that cause
+// without asking again (a fresh judge, e.g. the next run, asks again).
 // Every failure is a Grade with reward null and its reason, counted, never a score. A fatal failure
 // (llm-diagnose.ts: wrong key, wrong URL, no server, not a chat API) is latched: later calls fail at
 // once with the same line, without a request, and deps.onFatal hears it once. HTTP policy:
 // llm-client.ts; parsing: llm-parse.ts; prompts: prompts.ts; cache: cache.ts / cache-idb.ts.
 
-import { MemoryJudgeCache, isValidRecord, judgeCacheKey, type JudgeCache, type JudgeCacheRecord } from './cache';
+import { MemoryJudgeCache, type JudgeCache, type JudgeCacheRecord } from './cache';
+import { CachedCalls, type CallKind } from './llm-cached';
 import { ChatClient, type ChatOutcome, type RetryEvent } from './llm-client';
 import { AbortedError, Semaphore, childSignal, isAborted, raceAbort } from './llm-limiter';
 import { parseGradeReply, parseRubricReply } from './llm-parse';
 import { DEFAULT_LLM_JUDGE_CONFIG, countOutcome, emptyStats, type LlmJudgeConfig, type LlmJudgeStats } from './llm-config';
 import { splitSegments } from './segments';
-import { GRADE_SCHEMA, PROMPT_VERSION, RUBRIC_SCHEMA, outcomeMessages, processMessages, rubricMessages, type ChatMessage } from './prompts';
+import { GRADE_SCHEMA, RUBRIC_SCHEMA, outcomeMessages, processMessages, rubricMessages, type ChatMessage } from './prompts';
 import {
   DEFAULT_JUDGE_OPTIONS,
   likertToReward,
@@ -30,7 +33,7 @@ import {
 export { DEFAULT_LLM_JUDGE_CONFIG, type LlmJudgeConfig, type LlmJudgeStats, type StructuredOutput } from './llm-config';
 
 type FailureStatus = Exclude<ParseStatus, 'ok'>;
-type Kind = 'rubric' | 'outcome' | 'process';
+type Kind = CallKind;
 export type RubricResult = { ok: true; rubric: Rubric | null } | { ok: false; error: string; reason: string };
 /** A reply to parse, a cache hit, or a failure (status 'error' or 'malformed', with its reason). */
 type Asked =
@@ -51,7 +54,9 @@ export class LlmJudge implements Judge {
   readonly #client: ChatClient;
   readonly #limiter: Semaphore;
   readonly #cache: JudgeCache;
+  readonly #keys: CachedCalls;
   readonly #rubricsInFlight = new Map<string, Promise<RubricResult>>();
+  readonly #rubricsFailed = new Map<string, RubricResult>(); // problem -> its failed rubric (asked once)
   #stats = emptyStats();
   #jsonAccepted: boolean | undefined; // 'auto': learned from the first reply or rejection
   #fatal: string | undefined;
@@ -70,6 +75,17 @@ export class LlmJudge implements Judge {
     this.#onFatal = deps.onFatal;
     this.#limiter = new Semaphore(rest.concurrency);
     this.#cache = deps.cache ?? new MemoryJudgeCache();
+    this.#keys = new CachedCalls(this.config, this.#cache, () => this.modes());
+  }
+
+  /** How many requests grading `response` as a whole would send now (0, 1, or 2 with its rubric); sends nothing. */
+  requestsFor(problem: JudgeProblem, response: string, rubricMode: RubricMode = this.config.rubricMode): Promise<number> {
+    return this.#keys.requestsFor(problem, response, rubricMode);
+  }
+
+  /** Whether the explicit rubric of a problem would be asked for (there is a reference, and it is not cached). */
+  rubricNeeded(problem: JudgeProblem): Promise<boolean> {
+    return this.#keys.rubricNeeded(problem);
   }
 
   /** The line of the first fatal failure (wrong key, wrong URL, no server, ...), undefined while there is none. */
@@ -114,6 +130,8 @@ export class LlmJudge implements Judge {
   async buildRubric(problem: JudgeProblem, signal?: AbortSignal): Promise<RubricResult> {
     if (!problem.reference.trim()) return { ok: true, rubric: null };
     const id = JSON.stringify([problem.id, problem.question, problem.reference]);
+    const failed = this.#rubricsFailed.get(id);
+    if (failed) return failed;
     let shared = this.#rubricsInFlight.get(id);
     if (!shared) {
       shared = this.fetchRubric(problem, signal).finally(() => this.#rubricsInFlight.delete(id));
@@ -130,6 +148,10 @@ export class LlmJudge implements Judge {
     }
     // The caller that started the shared call cancelled it, not this one: ask again.
     if (!r.ok && r.reason === 'aborted' && !isAborted(signal)) return this.buildRubric(problem, signal);
+    if (!r.ok && r.reason !== 'aborted' && !this.#rubricsFailed.has(id)) {
+      this.#rubricsFailed.set(id, r);
+      this.#stats.rubricFailures++;
+    }
     return r;
   }
 
@@ -199,11 +221,8 @@ export class LlmJudge implements Judge {
     let jsonRejected = false;
     for (const json of this.modes()) {
       const messages = messagesFor(json);
-      const key = await judgeCacheKey({
-        baseUrl: this.config.baseUrl, model: this.config.model, temperature: this.config.temperature,
-        maxTokens: this.config.maxTokens, structured: json ? 'json' : 'text', promptVersion: PROMPT_VERSION, kind, messages,
-      });
-      const record = await this.lookup(key, kind);
+      const key = await this.#keys.key(kind, messages, json);
+      const record = await this.#keys.lookup(key, kind);
       if (record) {
         this.#stats.cacheHits++;
         return { type: 'hit', record };
@@ -257,16 +276,6 @@ export class LlmJudge implements Judge {
     }
   }
 
-  // A cache that fails (quota, a closed database) or holds a damaged record costs a call, never a grade.
-  private async lookup(key: string, kind: Kind): Promise<JudgeCacheRecord | undefined> {
-    try {
-      const record = await this.#cache.get(key);
-      return isValidRecord(record, kind) ? record : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
   private async store(key: string, record: JudgeCacheRecord): Promise<void> {
     try {
       await this.#cache.set(key, record);
@@ -285,6 +294,6 @@ export class LlmJudge implements Judge {
     s.grades++;
     s.failures[status]++;
     if (status === 'error') s.errors[reason] = (s.errors[reason] ?? 0) + 1;
-    return { k: null, reward: null, rationale, status, error: this.#client.redact(error) };
+    return { k: null, reward: null, rationale, status, error: this.#client.redact(error), cause: status === 'error' ? reason : status };
   }
 }

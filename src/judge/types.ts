@@ -33,6 +33,7 @@ export interface Grade {
   rationale: string;
   status: ParseStatus;
   error?: string; // why, when status is not 'ok' (never contains an API key)
+  cause?: string; // the failure's short cause when status is not 'ok': http-401, timeout, fatal, rubric, no-score, ...
 }
 
 export interface ProcessGrade {

@@ -70,9 +70,10 @@ export class RlLoop {
   /**
    * One step. `references` (one per prompt) are needed by OPSD's teacher only; the policy never sees them.
    * `signal` is checked while sampling and before scoring: an abort rejects with its reason and leaves
-   * the policy and the step count as they were.
+   * the policy and the step count as they were. `check` sees every verdict before the update: when it
+   * throws (a judge outage), the step rejects with that error and changes nothing.
    */
-  async step(prompts: string[], score: Scorer, references?: string[], signal?: AbortSignal): Promise<RlStepResult> {
+  async step(prompts: string[], score: Scorer, references?: string[], signal?: AbortSignal, check?: (scored: Scored[]) => void): Promise<RlStepResult> {
     const c = this.cfg, G = c.groupSize;
     if (prompts.length !== c.promptsPerStep) throw new Error(`expected ${c.promptsPerStep} prompts, got ${prompts.length}`);
     if (c.advantage === 'opsd' && references?.length !== prompts.length) throw new Error('OPSD needs one reference per prompt');
@@ -110,6 +111,7 @@ export class RlLoop {
     // 3. Score every response (concurrently: judges may be remote).
     const texts = rows.map((_, s) => decode(responseTokens(batch, s)));
     const verdicts = await Promise.all(texts.map((t, s) => score(Math.floor(s / G), t, truncated(s))));
+    check?.(verdicts);
     const scored = verdicts.map((x, s) => onTokens(x, responseTokens(batch, s)));
     const rewardMs = performance.now() - t1;
     const t2 = performance.now();

@@ -2,7 +2,9 @@
 // temperature, a batch of problems per step, counting the correct ones (c of n) per problem; with a
 // judge, also its whole-response score. The result gives pass@1 and pass@k by the unbiased estimator,
 // the mean judge score and the mean response length. The weights are frozen; the checkpoint holds the
-// counts so far, so a stopped evaluation resumes where it was.
+// counts so far, so a stopped evaluation resumes where it was. A batch's samples are graded
+// concurrently (the judge's own limiter bounds the calls in flight); with a grade policy, a batch
+// whose grades say the judge is out rejects before it counts anything.
 
 import type { Gpu } from '../gpu/dispatch';
 import { upload } from '../gpu/buffers';
@@ -16,6 +18,7 @@ import { meanPassAtK } from '../rl/metrics';
 import { sparseReward } from '../tasks/checker';
 import type { Judge, RubricMode } from '../judge/types';
 import { judgeProblem, type TaskProblem } from './scorers';
+import { addCounts, checkGrades, failureValues, tally, type FailureCounts, type GradePolicy } from './grade-failures';
 import type { JobStep, RunJob } from './job';
 
 export interface EvalSpec {
@@ -29,6 +32,7 @@ export interface EvalSpec {
   judge?: Judge; // for the mean judge score (optional)
   rubricMode: RubricMode;
   keepExamples: number; // responses kept for display (the first sample of the first problems)
+  grades?: GradePolicy; // when the judge's failures stop the evaluation (none: failed grades are only left out)
 }
 
 export interface EvalExample {
@@ -48,6 +52,7 @@ export interface EvalResult {
   passAtK: number;
   judgeScore: number | null; // mean (k-1)/4 over samples the judge graded; null without a judge
   judgeFailures: number; // samples whose grade did not parse (left out of the mean)
+  judgeFailuresByCause?: FailureCounts; // the same, by cause (http-500, timeout, no-score, ...)
   meanLength: number; // response tokens
   examples: EvalExample[];
 }
@@ -57,6 +62,7 @@ interface Counts {
   judgeSum: number;
   judged: number;
   judgeFailures: number;
+  failuresByCause?: FailureCounts; // absent in checkpoints of older versions
   lengthSum: number;
   samples: number;
   examples: EvalExample[];
@@ -65,7 +71,7 @@ interface Counts {
 export class EvalJob implements RunJob {
   readonly kind = 'eval';
   stepCount = 0;
-  private counts: Counts = { correct: [], judgeSum: 0, judged: 0, judgeFailures: 0, lengthSum: 0, samples: 0, examples: [] };
+  private counts: Counts = { correct: [], judgeSum: 0, judged: 0, judgeFailures: 0, failuresByCause: {}, lengthSum: 0, samples: 0, examples: [] };
   private readonly model: GpuModel;
   private readonly decoder: GpuDecoder;
 
@@ -107,29 +113,30 @@ export class EvalJob implements RunJob {
       temperature: s.temperature, topK: 0, topP: 1, seed: (s.seed * 7919 + 104729 * (this.stepCount + 1)) >>> 0,
       maxNewTokens: s.maxNewTokens, eosId: EOS_ID, chunk: 16,
     });
+    const samples = batch.flatMap((p, b) => Array.from({ length: n }, (_, j) => {
+      const row = b * n + j;
+      const tokens = ro.seqs.subarray(row * this.decoder.Tmax + ro.promptLens[row], row * this.decoder.Tmax + ro.lengths[row]);
+      const response = decode(tokens);
+      return { p, j, length: tokens.length, response, correct: ro.truncated[row] === 1 ? 0 : sparseReward(p, response) };
+    }));
+    const judge = s.judge;
+    const grades = judge ? await Promise.all(samples.map((x) => judge.outcome(judgeProblem(x.p), x.response, { rubricMode: s.rubricMode }))) : [];
+    const failures = tally(grades);
+    if (s.grades) checkGrades(failures, s.grades, `evaluation batch ${this.stepCount + 1}`);
     const c = this.counts;
-    for (let b = 0; b < batch.length; b++) {
-      let correct = 0;
-      for (let j = 0; j < n; j++) {
-        const row = b * n + j;
-        const tokens = ro.seqs.subarray(row * this.decoder.Tmax + ro.promptLens[row], row * this.decoder.Tmax + ro.lengths[row]);
-        const response = decode(tokens);
-        const ok = ro.truncated[row] === 1 ? 0 : sparseReward(batch[b], response);
-        correct += ok;
-        c.lengthSum += tokens.length;
-        c.samples++;
-        if (s.judge) {
-          const g = await s.judge.outcome(judgeProblem(batch[b]), response, { rubricMode: s.rubricMode });
-          if (g.reward === null) c.judgeFailures++;
-          else (c.judgeSum += g.reward), c.judged++;
-        }
-        if (j === 0 && c.examples.length < s.keepExamples) c.examples.push({ id: batch[b].id, prompt: batch[b].prompt, answer: batch[b].answer, response, correct: ok });
-      }
-      c.correct.push(correct);
-    }
+    samples.forEach((x, i) => {
+      c.lengthSum += x.length;
+      c.samples++;
+      const g = grades[i];
+      if (g && g.reward === null) c.judgeFailures++;
+      else if (g && g.reward !== null) (c.judgeSum += g.reward), c.judged++;
+      if (x.j === 0 && c.examples.length < s.keepExamples) c.examples.push({ id: x.p.id, prompt: x.p.prompt, answer: x.p.answer, response: x.response, correct: x.correct });
+    });
+    c.failuresByCause = addCounts(c.failuresByCause ?? {}, failures.byCause);
+    for (let b = 0; b < batch.length; b++) c.correct.push(samples.slice(b * n, (b + 1) * n).reduce((a, x) => a + x.correct, 0));
     this.stepCount += 1;
     const r = this.result();
-    return { step: this.stepCount, values: { 'eval/pass@1': r.passAt1, 'eval/pass@k': r.passAtK, ...(r.judgeScore !== null ? { 'eval/judge_score': r.judgeScore } : {}), 'eval/mean_length': r.meanLength } };
+    return { step: this.stepCount, values: { 'eval/pass@1': r.passAt1, 'eval/pass@k': r.passAtK, ...(r.judgeScore !== null ? { 'eval/judge_score': r.judgeScore } : {}), 'eval/mean_length': r.meanLength, ...failureValues(failures) } };
   }
 
   /** The figures over the problems evaluated so far (all of them once the job is done). */
@@ -140,7 +147,7 @@ export class EvalJob implements RunJob {
     return {
       n: s.n, k: s.k, temperature: s.temperature, perProblem,
       passAt1: meanPassAtK(counts, 1), passAtK: meanPassAtK(counts, s.k),
-      judgeScore: c.judged > 0 ? c.judgeSum / c.judged : null, judgeFailures: c.judgeFailures,
+      judgeScore: c.judged > 0 ? c.judgeSum / c.judged : null, judgeFailures: c.judgeFailures, judgeFailuresByCause: { ...(c.failuresByCause ?? {}) },
       meanLength: c.samples > 0 ? c.lengthSum / c.samples : 0, examples: c.examples,
     };
   }

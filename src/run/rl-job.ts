@@ -10,6 +10,7 @@ import type { RlStart } from '../rl/rl-session';
 import type { RlConfig } from '../rl/rl-config';
 import type { JobStep, Preview, RunJob } from './job';
 import { loadPolicyState, savePolicyState } from './policy-state';
+import { checkGrades, failureValues, tally, verdictsOf, type GradePolicy, type GradeTally } from './grade-failures';
 
 /** What the loop needs of a problem: the prompt the policy sees, and (OPSD only) the hidden reference. */
 export interface RlProblem {
@@ -25,6 +26,7 @@ export interface RlJobSpec<P extends RlProblem> {
   score: (problem: P, response: string, truncated: boolean) => Promise<Scored>;
   meta?: Record<string, unknown>; // provenance written into every checkpoint
   maxT?: number; // the longest grid a step builds (rl-batch.ts gridCap): the policy's buffers; default the context
+  grades?: GradePolicy; // when the judge's failures stop the run (none: failed grades are only dropped)
 }
 
 export interface TracesPreview extends Preview {
@@ -73,12 +75,17 @@ export class RlJob<P extends RlProblem> implements RunJob {
       if (p.reference === undefined) throw new Error(`OPSD needs the reference of every problem; problem ${i} (${p.id}) has none`);
       return p.reference;
     }) : undefined;
-    const r = await this.loop.step(problems.map((p) => p.prompt), (item, response, truncated) => this.spec.score(problems[item], response, truncated), references, signal);
+    let failures: GradeTally = { graded: 0, failed: 0, byCause: {} };
+    const check = (scored: Scored[]) => {
+      failures = tally(scored.flatMap((x) => verdictsOf(x.detail)));
+      if (this.spec.grades) checkGrades(failures, this.spec.grades, `step ${this.stepCount + 1}`);
+    };
+    const r = await this.loop.step(problems.map((p) => p.prompt), (item, response, truncated) => this.spec.score(problems[item], response, truncated), references, signal, check);
     r.traces.forEach((t, s) => {
       if (t.correct === 1) this.unlocked.add(problems[Math.floor(s / cfg.groupSize)].id);
     });
     const preview: TracesPreview = { kind: 'traces', step: r.step, data: { problems, G: cfg.groupSize, traces: r.traces } };
-    return { step: r.step, values: { ...r.metrics, 'rl/solvable_unlocked': this.unlocked.size }, previews: [preview] };
+    return { step: r.step, values: { ...r.metrics, 'rl/solvable_unlocked': this.unlocked.size, ...failureValues(failures) }, previews: [preview] };
   }
 
   saveCheckpoint(): Promise<ArrayBuffer> {

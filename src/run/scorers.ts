@@ -22,6 +22,8 @@ export interface VerdictDetail {
   reward: number | null;
   status: Grade['status'];
   rationale: string;
+  cause?: string; // why it failed (http-401, timeout, rubric, no-score, ...), when status is not 'ok'
+  error?: string; // the failure in words (never a key)
 }
 
 export interface ScoreDetail {
@@ -45,7 +47,9 @@ export function judgeProblem(p: TaskProblem): JudgeProblem {
   return { id: p.id, question: p.prompt, reference: p.reference, answer: p.answer, intermediates: p.intermediates };
 }
 
-const verdict = (g: Grade): VerdictDetail => ({ k: g.k, reward: g.reward, status: g.status, rationale: g.rationale });
+const verdict = (g: Grade): VerdictDetail => ({
+  k: g.k, reward: g.reward, status: g.status, rationale: g.rationale, ...(g.status !== 'ok' ? { cause: g.cause ?? g.status, ...(g.error ? { error: g.error } : {}) } : {}),
+});
 
 export function makeScorer(o: ScorerOptions): ProblemScorer {
   if ((o.kind === 'outcome' || o.kind === 'process') && !o.judge) throw new Error(`the ${o.kind} scorer needs a judge`);

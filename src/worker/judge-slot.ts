@@ -22,7 +22,7 @@ export interface JudgeStatsView {
 }
 
 export type JudgeTest =
-  | { ok: true; line: string; reply: string; latencyMs: number }
+  | { ok: true; line: string; reply: string; rubric: string; latencyMs: number }
   | { ok: false; line: string; cors: boolean };
 
 /** The built-in judge, counting its calls and time the way the LLM judge counts requests. */
@@ -76,14 +76,9 @@ export class JudgeSlot {
   /** One real grading-sized call; on a network failure, whether the browser refused it for CORS. */
   async test(j: Extract<PageJudge, { kind: 'llm' }>): Promise<JudgeTest> {
     const r = await testJudgeConnection({ baseUrl: j.baseUrl, model: j.model, apiKey: this.key, timeoutMs: j.timeoutS * 1000, maxRetries: 0 });
-    if (r.ok) return { ok: true, line: r.line, reply: r.reply, latencyMs: r.latencyMs };
+    if (r.ok) return { ok: true, line: r.line, reply: r.reply, rubric: r.rubric, latencyMs: r.latencyMs };
     const cors = !r.line.startsWith('the server answered') && (await reachableWithoutCors(j.baseUrl));
-    if (cors) {
-      return {
-        ok: false, cors: true,
-        line: `the browser refused the reply because the server at ${j.baseUrl} sends no CORS headers (Access-Control-Allow-Origin) for this page's origin ${self.location.origin}: the server is running, but it must allow this origin`,
-      };
-    }
+    if (cors) return { ok: false, cors: true, line: await corsLine(j.baseUrl, self.location.origin) };
     return { ok: false, cors: false, line: r.line };
   }
 }
@@ -93,11 +88,29 @@ export function judgeStats(j: Judge): JudgeStatsView {
   if (j instanceof LlmJudge) {
     const s = j.stats();
     const failures: Record<string, number> = {};
-    for (const [k, v] of Object.entries({ ...s.failures, ...s.errors })) if (v > 0) failures[k] = v;
+    // Each failed grade once, by cause: the parse statuses, and the reasons of the 'error' status.
+    const { error: _errors, ...parse } = s.failures;
+    for (const [k, v] of Object.entries({ ...parse, ...s.errors })) if (v > 0) failures[k] = v;
     return { judge: j.name, calls: s.calls, cacheHits: s.cacheHits, failures, meanLatencyMs: s.answered > 0 ? s.latencyMsTotal / s.answered : 0, cost: s.cost, fatal: s.fatal };
   }
   const c = j instanceof CountingJudge ? j : undefined;
   return { judge: j.name, calls: c?.calls ?? 0, cacheHits: 0, failures: {}, meanLatencyMs: c && c.calls > 0 ? c.ms / c.calls : 0, cost: 0, fatal: null };
+}
+
+/**
+ * Why the browser refused: a plain GET (no preflight) that the page may read means the server sends
+ * Access-Control-Allow-Origin, so what failed is the OPTIONS preflight of the judge's POST (it sends
+ * Authorization and Content-Type: application/json); otherwise the header is missing altogether.
+ */
+async function corsLine(baseUrl: string, origin: string): Promise<string> {
+  const base = baseUrl.replace(/\/+$/, '');
+  const preflight = 'answer the OPTIONS preflight with a 2xx, Access-Control-Allow-Origin, Access-Control-Allow-Headers: authorization, content-type and Access-Control-Allow-Methods: POST';
+  try {
+    await fetch(`${base}/models`, { mode: 'cors' });
+    return `the browser refused the request because its preflight failed: the server at ${baseUrl} sends Access-Control-Allow-Origin to a plain request, but not a good answer to the OPTIONS preflight of the judge's POST to ${base}/chat/completions; it must ${preflight}`;
+  } catch {
+    return `the browser refused the reply because the server at ${baseUrl} sends no Access-Control-Allow-Origin header for this page's origin ${origin}: the server is running, but it must allow this origin, and ${preflight}`;
+  }
 }
 
 /** Whether the server answers at all when the browser does not ask to read the reply (no CORS check). */

@@ -196,11 +196,14 @@ export async function rlScenarios(url, smokeResults) {
         await page.click('[data-testid=judge-test]');
         await page.waitForSelector('[data-testid=judge-reply]');
         assert(withCors.requests.length >= 1 && withCors.requests[0].authorization === 'Bearer sk-e2etestkey0123456789abcdef', 'the test call did not reach the server with the key');
+        assert(withCors.requests.map((r) => r.rubric).join() === 'true,false', `the connection test should send a rubric request, then one grade: ${withCors.requests.map((r) => r.rubric)}`);
+        assert((await page.textContent('[data-testid=judge-rubric]')).includes('96'), 'the rubric reply is not shown');
         await t.shot('rl-07-judge-ok');
         await page.fill('[data-testid=judge-url]', without.baseUrl);
         await page.click('[data-testid=judge-test]');
         await page.waitForSelector('[data-testid=cors-help]');
         const line = await page.textContent('[data-testid=judge-result]');
+        assert(/no Access-Control-Allow-Origin header/.test(line) && /OPTIONS preflight/.test(line) && /Access-Control-Allow-Headers/.test(line) && /Access-Control-Allow-Methods/.test(line), `CORS cause: ${line}`);
         assert(/CORS/.test(line) && /OLLAMA_ORIGINS/.test(line) && /allowed-origins/.test(line) && /Enable CORS/.test(line), `CORS message: ${line}`);
         await t.shot('rl-08-judge-cors');
         await page.check('input[name=judge-kind] >> nth=0');

@@ -16,7 +16,7 @@ describe('results', () => {
 
   it('mean and 95% interval over seeds (Student t)', () => {
     expect(meanCi([0.2, 0.4, 0.6]).mean).toBeCloseTo(0.4, 12);
-    expect(meanCi([0.2, 0.4, 0.6]).half).toBeCloseTo(4.303 * (0.2 / Math.sqrt(3)), 6);
+    expect(meanCi([0.2, 0.4, 0.6]).half).toBeCloseTo(4.302653 * (0.2 / Math.sqrt(3)), 6);
     expect(Number.isNaN(meanCi([0.5]).half)).toBe(true);
   });
 
@@ -30,7 +30,7 @@ describe('results', () => {
         curve: [{ step: 1, time: 0, values: { 'rl/reward': 0.5 * seed } }], eval: evalOf(seed - 1) })),
     };
     const md = resultsMarkdown(r);
-    expect(md).toContain('| Sparse GRPO | 25.0 ± 317.6 | 50.0 ± 635.3 | 0.500 ± 0.000 |'); // seeds: 0 and 1 correct of 2 (t = 12.706 for one degree of freedom)
+    expect(md).toContain('| Sparse GRPO | 25.0 ± 317.7 | 50.0 ± 635.3 | 0.500 ± 0.000 |'); // seeds: 0 and 1 correct of 2 (t = 12.7062 for one degree of freedom)
     expect(curvesCsv(r).split('\n').slice(0, 3)).toEqual(['arm,stage,seed,step,metric,value', 'grpo,stage1,1,1,rl/reward,0.5', 'grpo,stage1,2,1,rl/reward,1']);
     expect(() => checkResultsFile({ schema: 'other' })).toThrow(/not a results file this version reads/);
     expect(checkResultsFile(JSON.parse(JSON.stringify(r))).cells).toHaveLength(2);

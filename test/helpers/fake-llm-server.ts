@@ -109,10 +109,14 @@ export class FakeLlmServer {
    *  without it the server sends no CORS headers, as Ollama does by default for foreign origins. */
   cors = false;
 
-  static async start(responder: FakeResponder = markerResponder, opts: { cors?: boolean } = {}): Promise<FakeLlmServer> {
+  /** `port`: listen there (a test that stops a judge and starts a good one where it was); default any free port. */
+  static async start(responder: FakeResponder = markerResponder, opts: { cors?: boolean; port?: number } = {}): Promise<FakeLlmServer> {
     let self: FakeLlmServer | null = null;
     const server = createServer((req, res) => void self?.handle(req, res));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port ?? 0, '127.0.0.1', resolve);
+    });
     const { port } = server.address() as AddressInfo;
     self = new FakeLlmServer(server, `http://127.0.0.1:${port}/v1`, responder);
     self.cors = opts.cors ?? false;

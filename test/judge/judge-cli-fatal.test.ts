@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { judgeCli, type JudgeCliIo } from '../../src/cli/judge';
 import { testJudgeConnection } from '../../src/judge/llm-connection';
-import { FakeLlmServer, useFakeLlmServer } from '../helpers/fake-llm-server';
+import { FakeLlmServer, markerResponder, useFakeLlmServer } from '../helpers/fake-llm-server';
 
 const KEY = 'sk-fatal-SECRET-91ab33cd0e';
 const fake = useFakeLlmServer();
@@ -108,7 +108,13 @@ describe('fatal setups stop at the first call with one line', () => {
       ok: false, fatal: true, line: `the server answered 404 for ${root}/chat/completions: does the base URL end in /v1?`,
     });
     const ok = await testJudgeConnection({ baseUrl: fake.server.baseUrl, model: 'fake-judge', apiKey: KEY });
-    expect(ok).toMatchObject({ ok: true, line: expect.stringMatching(/^fake-judge at .* answered in \d+ ms$/) });
+    expect(ok).toMatchObject({ ok: true, line: expect.stringMatching(/^fake-judge at .* wrote a rubric \(3 checkpoints\) and graded a correct answer 4\/5, in \d+ ms$/), rubric: '48*2 = 96 · 96+37 = 133 · 133-5 = 128', reply: expect.stringMatching(/Score: 4$/) });
+    expect(fake.server.requests.map((q) => q.rubric)).toEqual([true, false]); // the requests a run begins with: a rubric, then a grade
+    fake.server.responder = () => ({ content: 'Score: 4' }); // a server that never writes a rubric
+    expect(await testJudgeConnection({ baseUrl: fake.server.baseUrl, model: 'fake-judge' })).toMatchObject({
+      ok: false, fatal: false, rubric: 'Score: 4', line: expect.stringMatching(/^the reply to the rubric request is not a rubric .*implicit rubric mode/),
+    });
+    fake.server.responder = markerResponder;
     const hung = await testJudgeConnection({ baseUrl: fake.server.baseUrl, model: 'fake-judge', timeoutMs: 100, maxRetries: 0 }, {});
     expect(hung.ok).toBe(true); // the default responder answers; now make it hang
     fake.server.responder = () => ({ hang: true });

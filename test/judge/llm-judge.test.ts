@@ -208,14 +208,18 @@ describe('LlmJudge: rubric modes and process grading', () => {
 
   it('a rubric cut at max_tokens is not used: every grade that needed it fails, and nothing is cached', async () => {
     fake.server.responder = (req) => (req.rubric ? { content: 'Checkpoint 1: 96\nCheckpoint 2: 133\nCheckpoint 3: 1', finishReason: 'length' } : scoreReply(req, 5));
-    const j = makeJudge({ rubricMode: 'explicit' });
+    const cache = new MemoryJudgeCache();
+    const j = makeJudge({ rubricMode: 'explicit' }, cache);
     const g = await j.outcome(problem, 'A: 128');
-    expect(g).toMatchObject({ k: null, reward: null, status: 'error' });
+    expect(g).toMatchObject({ k: null, reward: null, status: 'error', cause: 'rubric' });
     expect(g.error).toMatch(/^rubric: the reply was cut at max_tokens/);
     await j.outcome(problem, 'A: 128');
-    expect(fake.server.requests.filter((r) => r.rubric)).toHaveLength(2); // asked again, not served from the cache
+    expect(fake.server.requests.filter((r) => r.rubric)).toHaveLength(1); // the failure is remembered, not asked for each grade
+    expect(j.stats()).toMatchObject({ rubricCalls: 1, rubricFailures: 1 });
+    expect(j.stats().errors.rubric).toBe(2); // both grades failed for it
+    await makeJudge({ rubricMode: 'explicit' }, cache).outcome(problem, 'A: 128');
+    expect(fake.server.requests.filter((r) => r.rubric)).toHaveLength(2); // a fresh judge asks again: nothing was cached
     expect(fake.server.requests.filter((r) => !r.rubric)).toHaveLength(0); // no grade against a cut rubric
-    expect(j.stats().errors.rubric).toBe(2);
   });
 
   it('a failed rubric fails every grade that needed it, with the reason', async () => {

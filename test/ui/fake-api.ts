@@ -18,7 +18,7 @@ export class FakeApi implements TrainerApi {
   nextId = 1;
   previews = new Map<string, PreviewRecord[]>();
   judgeKey: string | null = null;
-  judgeReply: JudgeTest = { ok: true, line: 'm at u answered in 5 ms', reply: 'OK', latencyMs: 5 };
+  judgeReply: JudgeTest = { ok: true, line: 'm at u wrote a rubric (3 checkpoints) and graded a correct answer 5/5, in 5 ms', reply: 'Score: 5', rubric: '96 · 133 · 128', latencyMs: 5 };
 
   emit(events: WorkerEvent[]): void {
     this.sink?.(events);

@@ -7,11 +7,12 @@ import type { ExperimentOptions } from '../../experiment/options';
 import { PRESETS, PRESET_NAMES } from '../../experiment/presets';
 import { taskConfig, type TaskConfig } from '../../tasks/config';
 import { UsageError, choiceArg, floatArg, intArg } from '../args';
+import { DEFAULT_MAX_FAILURE_SHARE } from '../../run/grade-failures';
 
 export const OPTION_NAMES = [
   'preset', 'name', 'dir', 'arms', 'seeds', 'checkpoint', 'tasks', 'dataset', 'stage1-steps', 'stage2-steps', 'prompts', 'group', 'lr', 'stage2-lr', 'sft-lr',
   'beta', 'temperature', 'max-new', 'eval-problems', 'eval-n', 'eval-k', 'eval-temperature', 'eval-batch', 'judge', 'base-url', 'model',
-  'api-key-env', 'concurrency', 'timeout', 'price-in', 'price-out', 'cache-dir',
+  'api-key-env', 'concurrency', 'timeout', 'price-in', 'price-out', 'cache-dir', 'rubric', 'max-failure-share',
 ] as const;
 
 export const HELP = `usage: npm run experiment -- --preset NAME [options]
@@ -35,6 +36,10 @@ export const HELP = `usage: npm run experiment -- --preset NAME [options]
   --base-url URL --model NAME --api-key-env VAR (default OPENAI_API_KEY) --concurrency N --timeout S
   --price-in X --price-out X   prices per 1000 prompt / completion tokens, for the cost estimate
   --cache-dir DIR      on-disk judge cache (default ~/.cache/exprl-playground/judge)
+  --rubric explicit|implicit   checkpoints built once per problem and handed to every grade (default),
+                       or extracted by the judge inside each grading call
+  --max-failure-share X  a step (or evaluation batch) with more failed grades than this share stops
+                       the run, its cell left to resume (default 0.5; a step whose grades all fail always stops it)
   --no-log-dense       do not grade sparse arms' responses for the dense-reward curve
 Running the same command again continues a stopped experiment from its last checkpoints.`;
 
@@ -93,6 +98,7 @@ export function experimentOptions(v: Record<string, string | boolean | undefined
     },
     logDense: v['no-log-dense'] === true ? false : base.logDense,
   };
+  if (choiceArg('rubric', s('rubric'), 'explicit', ['explicit', 'implicit'] as const) === 'implicit') o.rubric = 'implicit';
   o.eval.k = intArg('eval-k', s('eval-k'), Math.min(base.eval.k, o.eval.n), 1, o.eval.n);
   if (o.stageI.promptsPerStep * o.stageI.groupSize > 4096) throw new UsageError('--prompts x --group must be at most 4096 samples per step');
   const judge = choiceArg('judge', s('judge'), base.judge.kind, ['builtin', 'llm'] as const);
@@ -114,4 +120,9 @@ export function experimentOptions(v: Record<string, string | boolean | undefined
     o.judge = { kind: 'builtin' };
   }
   return { preset, options: o };
+}
+
+/** --max-failure-share: how many failed grades a step may have before the run stops (not an option of the results). */
+export function maxFailureShare(v: Record<string, string | boolean | undefined>): number {
+  return floatArg('max-failure-share', v['max-failure-share'] as string | undefined, DEFAULT_MAX_FAILURE_SHARE, 0, 1);
 }

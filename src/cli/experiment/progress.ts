@@ -4,6 +4,7 @@
 
 import { formatMetric, type MetricName } from '../../run/metric-names';
 import type { MetricPoint } from '../../store/types';
+import { formatCauses, type FailureCounts } from '../../run/grade-failures';
 
 export type StepKind = 'pretrain' | 'sft' | 'rl' | 'eval';
 
@@ -25,6 +26,7 @@ export class Progress {
   private secs: Record<StepKind, { total: number; n: number }> = { pretrain: { total: 0, n: 0 }, sft: { total: 0, n: 0 }, rl: { total: 0, n: 0 }, eval: { total: 0, n: 0 } };
   remaining: Record<StepKind, number> = { pretrain: 0, sft: 0, rl: 0, eval: 0 }; // steps not yet taken, all cells
   private last = performance.now();
+  counted = false; // whether `remaining` holds every cell's steps yet (before that, the time left is unknown)
 
   constructor(private readonly log: (line: string) => void) {}
 
@@ -41,6 +43,7 @@ export class Progress {
 
   /** Estimated seconds for everything not yet run (kinds not yet measured count as unknown). */
   left(): number {
+    if (!this.counted) return NaN;
     let t = 0;
     for (const k of Object.keys(this.remaining) as StepKind[]) if (this.remaining[k] > 0) t += this.remaining[k] * this.perStep(k);
     return t;
@@ -54,6 +57,9 @@ export class Progress {
     this.remaining[kind] = Math.max(0, this.remaining[kind] - 1);
     const figures = SHOWN[kind].filter((m) => m in p.values).map((m) => `${m.split('/').pop()} ${formatMetric(m, p.values[m])}`);
     const cellLeft = (total - p.step) * this.perStep(kind);
-    this.log(`[${cell}] ${kind === 'eval' ? 'batch' : 'step'} ${p.step}/${total}  ${figures.join('  ')}  ·  ${this.perStep(kind).toFixed(1)} s/step  ·  cell ${formatDuration(cellLeft)} left, all ${formatDuration(this.left())} left`);
+    const failed = p.values['judge/failures'] ?? 0;
+    const byCause: FailureCounts = Object.fromEntries(Object.entries(p.values).filter(([k]) => k.startsWith('judge/failures/')).map(([k, v]) => [k.slice(15), v]));
+    const failures = failed > 0 ? `  ·  judge failed ${failed} (${formatCauses(byCause)})` : '';
+    this.log(`[${cell}] ${kind === 'eval' ? 'batch' : 'step'} ${p.step}/${total}  ${figures.join('  ')}${failures}  ·  ${this.perStep(kind).toFixed(1)} s/step  ·  cell ${formatDuration(cellLeft)} left, all ${formatDuration(this.left())} left`);
   }
 }

@@ -16,6 +16,7 @@ import { curvesCsv, resultsMarkdown, type CellResult, type ResultsFile, type Sta
 import { driveToFiles, stopWasRequested, writeFileAtomic } from '../drive';
 import { cellPaths, readBytes, readCurve } from './cell-files';
 import { Progress, type StepKind } from './progress';
+import { addCounts, curveFailures } from '../../run/grade-failures';
 
 export class StoppedError extends Error {
   constructor(where: string) {
@@ -68,6 +69,12 @@ export function countRemaining(ctx: RunnerContext): void {
     else if (spec.stageI === 'rl') rem.rl += o.stageI.steps;
     rem.eval += evalSteps;
   }
+  ctx.progress.counted = true;
+}
+
+/** Whether a cell is done (a finished cell counts no further steps, calls or time). */
+export function cellDone(r: ResultsFile, arm: ArmId, stage: Stage, seed: number): boolean {
+  return r.cells.some((c) => c.arm === arm && c.stage === stage && c.seed === seed && c.status === 'done');
 }
 
 async function drive(ctx: RunnerContext, job: RunJob, checkpointPath: string, metricsPath: string | undefined, name: string, kind: StepKind): Promise<void> {
@@ -76,7 +83,7 @@ async function drive(ctx: RunnerContext, job: RunJob, checkpointPath: string, me
     checkpointPath, metricsPath, checkpointEvery: kind === 'eval' ? 1 : CHECKPOINT_EVERY, device: ctx.gpu.device,
     onStep: (p) => ctx.progress.step(name, kind, p, job.total),
   });
-  if (out.status === 'failed') throw new Error(`${name}: ${out.error}`);
+  if (out.status === 'failed') throw new Error(`${name}: ${out.error}; the cell is left unfinished: run the same command again to continue from its last checkpoint`);
   if (out.status === 'lost') throw new Error(`${name}: ${out.cause}; run the same command again to continue from the last checkpoint`);
   if (out.status !== 'done' || stopWasRequested()) throw new StoppedError(name);
 }
@@ -142,6 +149,7 @@ export async function runCells(ctx: RunnerContext): Promise<void> {
       model = await trainCell(ctx, arm, stage, seed, from, cell);
     }
     await evalCell(ctx, arm, stage, seed, model, cell);
+    cell.judgeFailures = addCounts(curveFailures(cell.curve), cell.eval?.judgeFailuresByCause ?? {});
     cell.status = 'done';
     await saveResults(ctx);
     const e = cell.eval;

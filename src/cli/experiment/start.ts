@@ -49,13 +49,14 @@ export async function startModel(gpu: Gpu, o: ExperimentOptions, root: string, p
   return startFromCheckpoint((await readBytes(path)) as ArrayBuffer);
 }
 
-/** The configured LLM judge (undefined for the built-in one), with its on-disk cache; fatal setups stop the run. */
-export function experimentJudge(o: ExperimentOptions, onFatal: (line: string) => void): Judge | undefined {
+/** The configured LLM judge (undefined for the built-in one), with its on-disk cache. A fatal setup
+ *  is latched by the judge (judge.fatal) and stops the run at the step that met it. */
+export function experimentJudge(o: ExperimentOptions): Judge | undefined {
   const j = o.judge;
   if (j.kind === 'builtin') return undefined;
   const apiKey = process.env[j.apiKeyEnv];
   return new LlmJudge(
-    { baseUrl: j.baseUrl, model: j.model, apiKey: apiKey || undefined, concurrency: j.concurrency, timeoutMs: j.timeoutS * 1000, pricePer1kInput: j.pricePer1kInput, pricePer1kOutput: j.pricePer1kOutput },
-    { cache: new FsJudgeCache(j.cacheDir ?? defaultJudgeCacheDir()), onFatal },
+    { baseUrl: j.baseUrl, model: j.model, apiKey: apiKey || undefined, concurrency: j.concurrency, rubricMode: o.rubric ?? 'explicit', timeoutMs: j.timeoutS * 1000, pricePer1kInput: j.pricePer1kInput, pricePer1kOutput: j.pricePer1kOutput },
+    { cache: new FsJudgeCache(j.cacheDir ?? defaultJudgeCacheDir()) },
   );
 }
