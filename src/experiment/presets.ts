@@ -15,7 +15,7 @@ const EVAL = { n: 8, k: 8, temperature: 0.8, problemsPerStep: 8, judgeScore: tru
 const shipped: Pick<ExperimentOptions, 'start' | 'tasks' | 'rl' | 'maxNewTokens' | 'judge' | 'logDense'> = {
   start: { kind: 'checkpoint', path: SHIPPED_CHECKPOINT },
   tasks: {}, // the world's defaults (src/tasks/config.ts), the one the checkpoint was pre-trained on
-  rl: { temperature: 1.0, beta: 0.001 }, // method.md: sample at temperature 1, k3 KL 0.001
+  rl: { temperature: 0.8, beta: 0.001 }, // method.md: rollouts at temperature 0.8 for every arm, k3 KL 0.001
   maxNewTokens: 0, // the longest correct solution + 8
   judge: { kind: 'builtin' },
   logDense: true, // the built-in judge is free: every arm gets its dense-reward curve

@@ -21,7 +21,10 @@ describe('results', () => {
   });
 
   it('renders the tables and the curves', () => {
-    const evalOf = (c: number) => ({ n: 2, k: 2, temperature: 0.8, perProblem: [{ id: 'a', c }], passAt1: c / 2, passAtK: c > 0 ? 1 : 0, judgeScore: 0.5, judgeFailures: 0, meanLength: 10, examples: [] });
+    const evalOf = (c: number) => ({
+      n: 2, k: 2, temperature: 0.8, perProblem: [{ id: 'a', c, steps: 4, inOrder: [c, 4], judgeK: [3, 3], truncated: [0, 0] }], passAt1: c / 2, passAtK: c > 0 ? 1 : 0,
+      passAt: { '1': c / 2, '2': c > 0 ? 1 : 0 }, stepsInOrder: (c / 4 + 1) / 2, allSteps: 0.5, judgeScore: 0.5, judgeFailures: 0, meanLength: 10, examples: [],
+    });
     const r: ResultsFile = {
       schema: RESULTS_SCHEMA, name: 't', preset: 'smoke', command: 'x', createdAt: '', updatedAt: '', complete: true, wallSeconds: 60, adapter: 'cpu',
       options: { ...PRESETS.smoke, seeds: [1, 2], stageII: { ...PRESETS.smoke.stageII, steps: 0 }, eval: { ...PRESETS.smoke.eval, k: 2 } },
@@ -30,7 +33,9 @@ describe('results', () => {
         curve: [{ step: 1, time: 0, values: { 'rl/reward': 0.5 * seed } }], eval: evalOf(seed - 1) })),
     };
     const md = resultsMarkdown(r);
-    expect(md).toContain('| Sparse GRPO | 25.0 ± 317.7 | 50.0 ± 635.3 | 0.500 ± 0.000 |'); // seeds: 0 and 1 correct of 2 (t = 12.7062 for one degree of freedom)
+    // seeds: 0 and 1 correct of 2 (t = 12.7062 for one degree of freedom); steps in order 4/8 and 5/8 of 4 steps
+    expect(md).toContain('| arm | steps right in order | all steps right | pass@1 | pass@2 | judge score |');
+    expect(md).toContain('| Sparse GRPO | 56.3 ± 79.4 | 50.0 ± 0.0 | 25.0 ± 317.7 | 50.0 ± 635.3 | 0.500 ± 0.000 |');
     expect(curvesCsv(r).split('\n').slice(0, 3)).toEqual(['arm,stage,seed,step,metric,value', 'grpo,stage1,1,1,rl/reward,0.5', 'grpo,stage1,2,1,rl/reward,1']);
     expect(() => checkResultsFile({ schema: 'other' })).toThrow(/not a results file this version reads/);
     expect(checkResultsFile(JSON.parse(JSON.stringify(r))).cells).toHaveLength(2);
