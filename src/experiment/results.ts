@@ -8,6 +8,7 @@ import type { ExperimentOptions } from './options';
 import type { EvalResult } from '../run/eval-job';
 import type { MetricPoint } from '../store/types';
 import { studentTQuantile } from '../util/student-t';
+import { verdictMarkdown } from './verdict';
 import { formatCauses, sumCounts, type FailureCounts } from '../run/grade-failures';
 
 export const RESULTS_SCHEMA = 'exprl-results/2';
@@ -104,6 +105,7 @@ export function resultsMarkdown(r: ResultsFile): string {
     lines.push('', `## ${title}`, '', `| arm | ${cols.map((c) => c.name).join(' | ')} |`, `|---|${cols.map(() => '---').join('|')}|`);
     for (const arm of r.arms) lines.push(`| ${arm.label} | ${cols.map((c) => cell(figures(r, stage, c.pick).get(arm.id) ?? [], c.f)).join(' | ')} |`);
   }
+  lines.push('', '## Verdict on method.md\'s effects', '', verdictMarkdown(r));
   return [...lines, ...failureLines(r)].join('\n') + '\n';
 }
 

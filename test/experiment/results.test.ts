@@ -4,6 +4,7 @@ import { describe, it, expect } from 'vitest';
 import { meanPassAtK, passAtK } from '../../src/rl/metrics';
 import { checkResultsFile, curvesCsv, meanCi, resultsMarkdown, RESULTS_SCHEMA, type ResultsFile } from '../../src/experiment/results';
 import { PRESETS } from '../../src/experiment/presets';
+import { verdicts } from '../../src/experiment/verdict';
 
 describe('results', () => {
   it('pass@k from counts: hand values', () => {
@@ -39,5 +40,35 @@ describe('results', () => {
     expect(curvesCsv(r).split('\n').slice(0, 3)).toEqual(['arm,stage,seed,step,metric,value', 'grpo,stage1,1,1,rl/reward,0.5', 'grpo,stage1,2,1,rl/reward,1']);
     expect(() => checkResultsFile({ schema: 'other' })).toThrow(/not a results file this version reads/);
     expect(checkResultsFile(JSON.parse(JSON.stringify(r))).cells).toHaveLength(2);
+  });
+});
+
+describe('verdicts', () => {
+  const evalOf = (steps: number, pass: number) => ({
+    n: 16, k: 8, temperature: 0.8, perProblem: [], passAt1: pass / 4, passAtK: pass, passAt: { '1': pass / 4, '16': pass }, stepsInOrder: steps, allSteps: steps / 2,
+    judgeScore: 0.5, judgeFailures: 0, meanLength: 10, examples: [],
+  });
+  const run = (processSteps: number[]): ResultsFile => {
+    const arms = ['base', 'grpo', 'process'] as const;
+    const cells = arms.flatMap((arm) => [1, 2, 3].flatMap((seed, i) => (['stage1', 'stage2'] as const).map((stage) => ({
+      arm, stage, seed, status: 'done' as const, steps: 4, trainSeconds: 1, evalSeconds: 1,
+      curve: arm === 'base' ? [] : [1, 2, 3, 4].map((step) => ({ step, time: 0, values: {
+        'rl/frac_sparse_zero_std': arm === 'grpo' ? 1 : 1 - step / 10, 'rl/frac_reward_zero_std': arm === 'grpo' ? 1 : 0.2 + i / 100,
+        'rl/entropy': arm === 'grpo' ? 0.3 : 0.5 + i / 100, 'rl/solvable_unlocked': arm === 'grpo' ? 0 : step + i } })),
+      eval: arm === 'process' ? evalOf(processSteps[i], 0.3 + i / 100) : evalOf(0.2 + i / 100, 0.01 * i),
+    }))));
+    return {
+      schema: RESULTS_SCHEMA, name: 't', preset: 'paper-toy', command: 'x', createdAt: '', updatedAt: '', complete: true, wallSeconds: 60, adapter: 'cpu',
+      options: { ...PRESETS['paper-toy'], arms: [...arms], seeds: [1, 2, 3], eval: { ...PRESETS['paper-toy'].eval, n: 16, k: 8 } },
+      arms: arms.map((id) => ({ id, label: id, stageI: 'rl' as const, why: '' })), cells,
+    };
+  };
+
+  it('says shown only when the intervals lie apart in the paper direction', () => {
+    const v = verdicts(run([0.6, 0.61, 0.62]));
+    expect(v.map((x) => x.verdict)).toEqual(['shown', 'shown', 'shown', 'shown', 'not run']);
+    const tie = verdicts(run([0.2, 0.21, 0.22])); // the same as the baselines
+    expect(tie[1].verdict).toBe('not shown');
+    expect(resultsMarkdown(run([0.6, 0.61, 0.62]))).toContain('| 2. After Stage I, ExpRL above the baselines (Process >= Outcome) |');
   });
 });
