@@ -56,7 +56,8 @@ export const PRESETS: Record<string, ExperimentOptions> = {
     stageI: { steps: 20, promptsPerStep: 4, groupSize: 8, lr: 3e-4 },
     stageII: { steps: 8, promptsPerStep: 4, groupSize: 8, lr: 3e-4 },
     sftLr: 1e-3,
-    eval: { problems: 32, ...EVAL },
+    // 128 held-out problems x 16 samples: enough to resolve pass@16 differences of a few points
+    eval: { ...EVAL, problems: 128, n: 16, k: 16, problemsPerStep: 16 },
   },
   ablations: {
     // What each part of ExpRL-Process contributes: normalisation, the reference, judge noise.

@@ -41,14 +41,14 @@ export function parseCarryPrompt(prompt: string): [number, number] {
   return [value(hinted[1]), value(hinted[2])];
 }
 
-/** The prompt of a + b: plain, or with index hints in a shuffled order drawn from rng. */
-export function carryPrompt(rng: Rng, a: number, b: number, hints: boolean): string {
-  if (!hints) return `Q: ${a}+${b}\n`;
+/** The prompt of a + b: plain, or with index hints, digits in place or in a shuffled order drawn from rng. */
+export function carryPrompt(rng: Rng, a: number, b: number, hints: TaskConfig['indexHints']): string {
+  if (hints === 'none') return `Q: ${a}+${b}\n`;
   const width = Math.max(String(a).length, String(b).length);
   const tagged = (n: number, first: boolean) => {
     const d = digitsOf(n, width);
     const order = Array.from({ length: width }, (_, i) => width - 1 - i);
-    for (let i = order.length - 1; i > 0; i--) {
+    for (let i = order.length - 1; hints === 'shuffled' && i > 0; i--) {
       const j = Math.floor(rng() * (i + 1));
       [order[i], order[j]] = [order[j], order[i]];
     }
@@ -122,7 +122,7 @@ function generate(rng: Rng, difficulty: number, config: TaskConfig): Problem {
   for (let attempt = 0; attempt < 100; attempt++) {
     const a = randInt(rng, lo, hi);
     const b = randInt(rng, lo, hi);
-    const { steps, answer } = carrySteps(a, b, undefined, config.indexHints);
+    const { steps, answer } = carrySteps(a, b, undefined, config.indexHints !== 'none');
     // "with carries": a multi-column sum without a single carry is no lesson in carrying
     if (difficulty > 1 && !steps.some((s) => s.value >= 10) && attempt < 99) continue;
     const prompt = carryPrompt(rng, a, b, config.indexHints);

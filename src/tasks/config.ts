@@ -22,7 +22,7 @@ export interface TaskConfig {
   partialWorked: Range; // [1, 4]: columns a partial document works before the answer: from one to all but the last (capped at steps - 1)
   stopHazard: number; // 0: a partial document works partialWorked columns; > 0: after each column it stops with this chance (all columns: the answer read off)
   partialEnd: 'answer' | 'give-up'; // how a partial document ends: the answer stated without the rest of the work, or "A: ?" (given up)
-  indexHints: boolean; // carry family: every digit tagged with its column's letter, in a shuffled order ("Q: B1A5+a3b4")
+  indexHints: 'none' | 'ordered' | 'shuffled'; // carry family: every digit tagged with its column's letter ("Q: B1A5+b4a3"), digits in place or shuffled
   windowShare: number; // share of pre-training documents that work one or two columns anywhere in a long sum ("W: ..."), no answer
   readShare: number; // share of pre-training documents that read the answer off a long sum's worked columns ("R: ...")
   evalFraction: number; // 0.2: share of the hard problem space (by hash) reserved for held-out evaluation
@@ -48,7 +48,7 @@ export const DEFAULT_TASK_CONFIG: TaskConfig = {
   partialWorked: [1, 4],
   stopHazard: 0,
   partialEnd: 'answer',
-  indexHints: false,
+  indexHints: 'none',
   windowShare: 0,
   readShare: 0,
   evalFraction: 0.2,
@@ -93,7 +93,7 @@ export function validateTaskConfig(c: TaskConfig): void {
   range('partialWorked', 0, 5);
   if (!(c.stopHazard >= 0 && c.stopHazard <= 1)) bad('stopHazard', `must be in [0, 1], got ${c.stopHazard}`);
   if (!['answer', 'give-up'].includes(c.partialEnd)) bad('partialEnd', `must be 'answer' or 'give-up', got ${JSON.stringify(c.partialEnd)}`);
-  if (typeof c.indexHints !== 'boolean') bad('indexHints', `must be true or false, got ${JSON.stringify(c.indexHints)}`);
+  if (!['none', 'ordered', 'shuffled'].includes(c.indexHints)) bad('indexHints', `must be 'none', 'ordered' or 'shuffled', got ${JSON.stringify(c.indexHints)}`);
   for (const f of ['windowShare', 'readShare'] as const) if (!(c[f] >= 0 && c[f] <= 1)) bad(f, `must be in [0, 1], got ${c[f]}`);
   if (c.partialShare + c.windowShare + c.readShare > 1) bad('partialShare', `plus windowShare and readShare must be at most 1, got ${c.partialShare + c.windowShare + c.readShare}`);
   if (!(c.evalFraction > 0 && c.evalFraction < 1)) bad('evalFraction', `must be in (0, 1), got ${c.evalFraction}`);

@@ -21,7 +21,7 @@ describe('grading by steps', () => {
   });
 
   it('the judge uses the steps of a generated problem, for Outcome and Process', () => {
-    const [p] = hardProblems({ indexHints: true, hardSteps: [5, 5], nTrain: 10, nEval: 5 }, 'eval', 1);
+    const [p] = hardProblems({ indexHints: 'shuffled' as const, hardSteps: [5, 5], nTrain: 10, nEval: 5 }, 'eval', 1);
     const j = new BuiltinJudge();
     const lines = p.worked.split('\n');
     const c = lines[2].replace(/^### ([A-H])(\d)\+([a-h])(\d)/, (_, A, x, a, y) => `### ${A}${y}+${a}${x}`); // same digits swapped: still the step

@@ -6,7 +6,7 @@ import { carrySteps, parseCarryPrompt } from '../../src/tasks/carry';
 import { hardProblems, pretrainCorpus } from '../../src/tasks/splits';
 import { renderWorked } from '../../src/tasks/problem';
 
-const HINTED = { indexHints: true, primitiveSteps: [1, 2] as [number, number], hardSteps: [5, 6] as [number, number], nTrain: 50, nEval: 20 };
+const HINTED = { indexHints: 'shuffled' as const, primitiveSteps: [1, 2] as [number, number], hardSteps: [5, 6] as [number, number], nTrain: 50, nEval: 20 };
 
 describe('verifier', () => {
   it('a step is its operands and result; a hint names its column', () => {
