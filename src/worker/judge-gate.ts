@@ -51,8 +51,8 @@ export function checkedFirst(job: RunJob, check: () => Promise<void>): RunJob {
   };
 }
 
-/** What the page says when the judge stopped a run: the line, what was kept, and how to go on. */
+/** What the page says when the judge stopped a run: the line, what was not kept, and how to go on. */
 export function judgeStopText(line: string, what: string): string {
-  return `The judge cannot grade: ${line.replace(/\.$/, '')}. The run stopped before ${what} and recorded nothing of it. ` +
-    'Fix the judge settings (Test connection tries them), then resume the run: it uses the key entered now; another URL, model or rubric mode needs a new run.';
+  return `The judge cannot grade: ${line.replace(/\.$/, '')}. ${what} was not recorded. Fix the judge settings ` +
+    '(Test connection tries them), then resume, or start a new run for another URL, model or rubric mode.';
 }

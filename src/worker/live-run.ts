@@ -125,7 +125,7 @@ export class LiveRun {
       case 'lost':
         return this.interrupt(out.cause);
       case 'failed':
-        if (out.thrown instanceof JudgeOutageError) return this.judgeStopped(out.error, `step ${this.run.step + 1}`);
+        if (out.thrown instanceof JudgeOutageError) return this.judgeStopped(out.error, `Step ${this.run.step + 1}`);
         this.events.emit({ type: 'error', runId: this.run.id, kind: 'training', message: out.error });
         return this.end('failed', out.error);
       case 'done':
@@ -148,7 +148,7 @@ export class LiveRun {
         this.loop = undefined;
         const lost = this.device.lostMessage;
         if (lost) return this.interrupt(lost);
-        if (e instanceof JudgeOutageError) return this.judgeStopped(e.message, 'the end of its held-out evaluation');
+        if (e instanceof JudgeOutageError) return this.judgeStopped(e.message, 'The held-out evaluation');
         const text = `the held-out evaluation failed: ${(e as Error).message}`;
         this.events.emit({ type: 'error', runId: this.run.id, kind: 'training', message: text });
         await this.end('failed', text);

@@ -84,7 +84,7 @@ describe('a page RL run whose judge cannot grade', () => {
     const end = await ended(events, run.id);
     expect(end.status).toBe('stopped');
     expect(end.step).toBe(0);
-    expect(end.error).toMatch(/^The judge cannot grade: the server answered 401 \(unauthorized\) .*check the API key.* The run stopped before step 1 and recorded nothing of it\. Fix the judge settings/);
+    expect(end.error).toMatch(/^The judge cannot grade: the server answered 401 \(unauthorized\) .*check the API key.* Step 1 was not recorded\. Fix the judge settings/);
     expect(await s.getMetrics(run.id)).toEqual([]);
     expect(events.filter((e) => e.type === 'metrics')).toEqual([]);
     const errors = events.filter((e) => e.type === 'error');
