@@ -32,7 +32,7 @@ export type { Sample, TraceSet, TraceRecord, TraceProblem } from '../run/preview
 export type { PreviewRecord, RunEvaluation } from '../store/types';
 export type { JudgeStatsView, JudgeTest } from './judge-slot';
 export {
-  DEFAULT_PAGE_JUDGE, TRACE_STEPS_KEPT, autoRlName, demoSetups, rlSetupErrors, rlSetupFor, rlSetupOf,
+  DEFAULT_PAGE_JUDGE, RUBRIC_MODES, TRACE_STEPS_KEPT, autoRlName, demoSetups, rlSetupErrors, rlSetupFor, rlSetupOf, rubricOf,
   type PageJudge, type RlField, type RlRunSetup, type RlStartFrom,
 } from './rl-setup';
 
@@ -111,7 +111,7 @@ export interface TrainerApi {
   corpusFacts(choice: CorpusChoice): Promise<{ longest: number; unigram: number }>;
   /** Keeps the LLM judge's API key in the worker's memory (null forgets it); resolves whether one is set. */
   setJudgeKey(key: string | null): Promise<boolean>;
-  /** One real call to an OpenAI-compatible endpoint: the reply, or one line on why not (a CORS refusal named as such). */
+  /** The requests a run begins with, to an OpenAI-compatible endpoint: the replies, or one line on why not (a CORS refusal named as such). */
   testJudge(judge: Extract<PageJudge, { kind: 'llm' }>): Promise<JudgeTest>;
 
   /** Destroys the GPU device as a driver reset would; the page's e2e test hook (?e2e=1) only. */

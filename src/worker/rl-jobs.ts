@@ -1,6 +1,7 @@
 // The jobs of a page RL run, built exactly as the experiment runner builds a cell (src/experiment/
 // cell-jobs.ts): the world from the preset's options and the start model's context, the arm's row,
-// the judge of the setup; then the held-out evaluation of the trained weights. Also where the start
+// the judge of the setup with its rubric mode and grade policy (judge-gate.ts); then the held-out
+// evaluation of the trained weights. Also where the start
 // weights come from: the shipped checkpoint (fetched from the page's own server) or a library run.
 
 import type { Gpu } from '../gpu/dispatch';
@@ -14,7 +15,8 @@ import type { RunJob } from '../run/job';
 import { judgeProblem } from '../run/scorers';
 import type { Store } from '../store/store';
 import type { JudgeSlot } from './judge-slot';
-import { SHIPPED_URL, type RlRunSetup } from './rl-setup';
+import { gradePolicy } from './judge-gate';
+import { SHIPPED_URL, rubricOf, type RlRunSetup } from './rl-setup';
 
 export interface RlBuilt {
   job: RunJob;
@@ -43,12 +45,13 @@ export async function startBytes(s: RlRunSetup, store: Store, shipped: () => Pro
   return c.bytes;
 }
 
-/** The training job of a setup, fresh from the start weights or resumed from its own checkpoint. */
-export async function buildRlJob(gpu: Gpu, s: RlRunSetup, start: ArrayBuffer, judges: JudgeSlot, onFatal: (line: string) => void, resume?: ArrayBuffer): Promise<RlBuilt> {
+/** The training job of a setup, fresh from the start weights or resumed from its own checkpoint. Every
+ *  grade (training, dense curve, evaluation) uses the judge's rubric mode. */
+export async function buildRlJob(gpu: Gpu, s: RlRunSetup, start: ArrayBuffer, judges: JudgeSlot, resume?: ArrayBuffer): Promise<RlBuilt> {
   const from = startFromCheckpoint(start);
-  const { world: w } = buildWorld(s.options, from.config.contextLength);
-  const judge = await judges.create(s.judge, s.seed, w.train.map(judgeProblem), onFatal);
-  const world: CellWorld = { ...w, judge };
+  const { world: w } = buildWorld({ ...s.options, rubric: rubricOf(s.judge) }, from.config.contextLength);
+  const judge = await judges.create(s.judge, s.seed, w.train.map(judgeProblem));
+  const world: CellWorld = { ...w, judge, grades: gradePolicy(judge) };
   const arm = ARMS[s.arm];
   const job = trainingJob(gpu, world, arm, s.stage, s.seed, resume ? { resume } : { start: from });
   return { job, world, judge };

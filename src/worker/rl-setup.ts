@@ -1,19 +1,26 @@
 // The setup of a page RL run as it is stored (RunRecord.config, kind 'midtrain' for Stage I and
 // 'posttrain' for Stage II): one arm of the experiment table (src/experiment/arms.ts) at one stage,
 // with the experiment options of a preset (src/experiment/presets.ts) the user may have edited, where
-// it starts (the shipped checkpoint, or a run of the library), the judge (never its key) and whether
-// the held-out evaluation follows. GPU-free: the page's form and the worker share these checks.
+// it starts (the shipped checkpoint, or a run of the library), the judge (never its key) with its rubric
+// mode, and whether the held-out evaluation follows. GPU-free: the page's form and the worker share these checks.
 
 import { ARMS, type ArmId } from '../experiment/arms';
 import type { ExperimentOptions } from '../experiment/options';
 import { PRESETS, SHIPPED_CHECKPOINT } from '../experiment/presets';
 import type { Stage } from '../experiment/results';
 import type { RunRecord } from '../store/types';
+import type { RubricMode } from '../judge/types';
 
-/** The judge of a page run. The LLM judge's API key is not here: it stays in the worker's memory. */
+/** The judge of a page run. The LLM judge's API key is not here: it stays in the worker's memory.
+ *  `rubric` is how every grade of the run gets a problem's checkpoints (runs stored without it: explicit). */
 export type PageJudge =
-  | { kind: 'builtin'; referenceMode: 'given' | 'none' | 'wrong'; errorRate: number }
-  | { kind: 'llm'; baseUrl: string; model: string; concurrency: number; timeoutS: number; pricePer1kInput: number; pricePer1kOutput: number };
+  | { kind: 'builtin'; referenceMode: 'given' | 'none' | 'wrong'; errorRate: number; rubric?: RubricMode }
+  | { kind: 'llm'; baseUrl: string; model: string; concurrency: number; timeoutS: number; pricePer1kInput: number; pricePer1kOutput: number; rubric?: RubricMode };
+
+export const RUBRIC_MODES: readonly RubricMode[] = ['explicit', 'implicit'];
+
+/** The rubric mode of a page judge. */
+export const rubricOf = (j: PageJudge): RubricMode => j.rubric ?? 'explicit';
 
 export type RlStartFrom = { kind: 'shipped' } | { kind: 'run'; runId: string; runName: string; step?: number };
 
@@ -32,7 +39,7 @@ export interface RlRunSetup {
   checkpointEvery: number;
 }
 
-export const DEFAULT_PAGE_JUDGE: PageJudge = { kind: 'builtin', referenceMode: 'given', errorRate: 0 };
+export const DEFAULT_PAGE_JUDGE: PageJudge = { kind: 'builtin', referenceMode: 'given', errorRate: 0, rubric: 'explicit' };
 /** Where the page fetches the shipped pre-trained checkpoint (the presets' path, as served). */
 export const SHIPPED_URL = SHIPPED_CHECKPOINT.replace(/^public\//, '');
 export const TRACE_STEPS_KEPT = 12; // RL steps whose traces a run keeps (the most recent)
@@ -83,7 +90,8 @@ export function rlSetupErrors(s: RlRunSetup): Partial<Record<RlField, string>> {
   int('seed', s.seed, 0, 2 ** 31 - 1, 'Seed');
   int('evalProblems', s.options.eval.problems, 1, 1000, 'Held-out problems');
   const j = s.judge;
-  if (j.kind === 'builtin') {
+  if (j.rubric !== undefined && !RUBRIC_MODES.includes(j.rubric)) e.judge = `Unknown rubric mode "${String(j.rubric)}": explicit or implicit`;
+  else if (j.kind === 'builtin') {
     if (!['given', 'none', 'wrong'].includes(j.referenceMode)) e.judge = 'Unknown reference mode';
     else if (!(j.errorRate >= 0 && j.errorRate <= 1)) e.judge = 'Judge error rate must be from 0 to 1';
   } else if (!/^https?:\/\/[^\s/]+/i.test(j.baseUrl)) e.judge = 'The base URL must be an http(s) URL, e.g. http://127.0.0.1:11434/v1';

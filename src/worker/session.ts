@@ -212,7 +212,7 @@ export class Session implements TrainerApi {
       setups.forEach(assertRlSetup);
       const f = await this.factory();
       const device = await this.devices.get();
-      const built = await buildRlJob(device.gpu, setups[0], await startBytes(setups[0], f.store, f.shipped), this.judges, () => undefined);
+      const built = await buildRlJob(device.gpu, setups[0], await startBytes(setups[0], f.store, f.shipped), this.judges);
       try {
         return await estimateFromSteps(built.job, setups, device.handle.info.adapterName, ctl.signal);
       } finally {
@@ -248,15 +248,7 @@ export class Session implements TrainerApi {
   // ---- resources ---------------------------------------------------------------------------------
 
   private async factory(): Promise<FactoryDeps> {
-    return {
-      store: await this.store(), events: this.events, judges: this.judges, corpus: this.deps.corpus,
-      shipped: this.deps.shipped ?? fetchShipped,
-      onJudgeFatal: (runId, line) => {
-        const a = this.active.find((x) => x.run.id === runId);
-        this.events.emit({ type: 'error', runId, kind: 'judge', message: `The judge cannot grade: ${line}. The run stops; fix the judge settings, then resume it.` });
-        if (a && a.driver.want === 'run') a.driver.want = 'stop';
-      },
-    };
+    return { store: await this.store(), events: this.events, judges: this.judges, corpus: this.deps.corpus, shipped: this.deps.shipped ?? fetchShipped };
   }
 
   private begin(a: LiveRun, t0: number): void {
