@@ -8,7 +8,7 @@ import { ARMS } from '../experiment/arms';
 import { evaluationJob, trainingJob, type CellWorld } from '../experiment/cell-jobs';
 import { buildWorld } from '../experiment/world';
 import type { Judge } from '../judge/types';
-import { startFromCheckpoint } from '../rl/rl-session';
+import { startFromCheckpoint } from '../rl/start-weights';
 import type { EvalResult } from '../run/eval-job';
 import type { RunJob } from '../run/job';
 import { judgeProblem } from '../run/scorers';

@@ -1,7 +1,7 @@
 // GRPO step timing: how one RL step splits between GPU sampling (KV cache) and the update
 // (log-prob passes + clipped policy-gradient step), on the `digits` task from a fresh model.
 
-import { createRlLoop, startFresh } from '../../rl/rl-session';
+import { createRlLoop, startFresh } from '../../rl/start-weights';
 import { DEFAULT_RL } from '../../rl/rl-config';
 import { MODEL_PRESETS } from '../../model/config';
 import { VERIFIABLE_TASKS, problemStream } from '../../tasks/verifiable';

@@ -8,6 +8,7 @@
 // usage: node --import tsx --import ROOT/src/cli/register-raw.mjs src/cli/bench/probe.ts JSON
 //   JSON: { root, what, config (ModelConfig), B, T, reps, mode?: 'sync' | 'async', P?, G?, newTokens? }
 
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { StartupClock } from '../../gpu/startup';
@@ -33,6 +34,8 @@ async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2]) as Job;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const load = (path: string): Promise<any> => import(pathToFileURL(resolve(job.root, path)).href);
+  // The first of the paths that the tree has (a module that was renamed since the older tree).
+  const loadFirst = (...paths: string[]) => load(paths.find((p) => existsSync(resolve(job.root, p))) ?? paths[0]);
   const [{ acquireGpu }, { PipelineCache }, { Pretrainer }, { DEFAULT_PRETRAIN }, { builtinCorpus }] = await Promise.all([
     load('src/gpu/device.ts'), load('src/gpu/pipelines.ts'), load('src/model/trainer.ts'), load('src/model/trainer-api.ts'), load('src/tasks/facts.ts'),
   ]);
@@ -60,7 +63,7 @@ async function main(): Promise<void> {
     t.destroy();
   } else {
     const [{ createRlLoop, startFresh }, { DEFAULT_RL }, { VERIFIABLE_TASKS, problemStream }] = await Promise.all([
-      load('src/rl/rl-session.ts'), load('src/rl/rl-config.ts'), load('src/tasks/verifiable.ts'),
+      loadFirst('src/rl/start-weights.ts', 'src/rl/rl-session.ts'), load('src/rl/rl-config.ts'), load('src/tasks/verifiable.ts'),
     ]);
     const P = job.P ?? 4, G = job.G ?? 8;
     const cfg = { ...DEFAULT_RL, promptsPerStep: P, groupSize: G, maxNewTokens: job.newTokens ?? 32, truncationGuard: false };

@@ -1,5 +1,5 @@
-// Builds an RL run from a checkpoint (or a fresh seeded model): the policy with its frozen reference
-// copy, the RL loop, and a checkpoint writer. Shared by `npm run grpo` and the tests.
+// The start weights of an RL run: read from checkpoint bytes, or a fresh seeded model; and the RL loop
+// built on them (the policy with its frozen reference copy). Shared by the jobs, the CLIs and the tests.
 
 import { RlPolicy } from './policy';
 import { RlLoop } from './rl-loop';
@@ -30,6 +30,7 @@ export function startFresh(config: ModelConfig, seed: number): RlStart {
   return { config, params: initParams(config, buildLayout(config), seed), step: 0 };
 }
 
+/** The RL loop of a start: the policy sized for one step's rows, and the loop that drives it. */
 export function createRlLoop(gpu: Gpu, start: RlStart, cfg: RlConfig): RlLoop {
   const policy = new RlPolicy(gpu, start.config, start.params, cfg.promptsPerStep * cfg.groupSize);
   return new RlLoop(gpu, policy, cfg);
