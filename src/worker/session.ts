@@ -15,7 +15,7 @@ import { setupOf, type RunSetup } from '../run/run-setup';
 import { ESTIMATE_YIELDED, type Capabilities, type CheckpointBytes, type EventSink, type RlEstimate, type TrainerApi } from './api';
 import { DeviceSlot } from './device-slot';
 import { warmPretrainPipelines } from '../model/warm-up';
-import { estimateFromSteps } from './estimate';
+import { estimateFromSteps } from './time-estimate';
 import { EventBatcher } from './events';
 import { JudgeSlot, type JudgeTest } from './judge-slot';
 import type { LiveRun } from './live-run';
@@ -199,7 +199,7 @@ export class Session implements TrainerApi {
     }).catch(() => undefined);
   }
 
-  /** The setups' time on this device from two real steps (estimate.ts); nothing is stored. A run started
+  /** The setups' time on this device from two real steps (time-estimate.ts); nothing is stored. A run started
    *  meanwhile does not wait: the estimate stops (at the latest after the sampling chunk in flight)
    *  and ends with an ESTIMATE_YIELDED error; the pipelines it compiled stay. */
   estimateRl(setups: RlRunSetup[]): Promise<RlEstimate> {
