@@ -13,7 +13,7 @@ import type { Device } from './device-slot';
 import type { EventBatcher } from './events';
 import { judgeStats, type JudgeSlot } from './judge-slot';
 import { LiveRun } from './live-run';
-import { buildRlJob, evaluate, startBytes } from './rl-jobs';
+import { buildRlJob, evaluate, startBytes } from './rl-builder';
 import { autoRlName, rlSetupOf, type RlRunSetup } from './rl-setup';
 import { ARMS } from '../experiment/arms';
 

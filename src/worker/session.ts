@@ -20,7 +20,7 @@ import { EventBatcher } from './events';
 import { JudgeSlot, type JudgeTest } from './judge-slot';
 import type { LiveRun } from './live-run';
 import { newPretrainRun, newRlRun, resumeLive, type FactoryDeps } from './run-factory';
-import { buildRlJob, fetchShipped, startBytes } from './rl-jobs';
+import { buildRlJob, fetchShipped, startBytes } from './rl-builder';
 import { assertRlSetup, rlSetupOf, type PageJudge, type RlRunSetup } from './rl-setup';
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));

@@ -1,4 +1,4 @@
-// The jobs of a page RL run, built exactly as the experiment runner builds a cell (src/experiment/
+// Builds the parts of a page RL run exactly as the experiment runner builds a cell (src/experiment/
 // cell-jobs.ts): the world from the preset's options and the start model's context, the arm's row,
 // the judge of the setup; then the held-out evaluation of the trained weights. Also where the start
 // weights come from: the shipped checkpoint (fetched from the page's own server) or a library run.
