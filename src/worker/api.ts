@@ -3,7 +3,7 @@
 // Comlink.proxy(EventSink). Only plain data and transferred ArrayBuffers cross it; no code, no GPU objects.
 
 import type { RunRecord, MetricPoint, CheckpointRecord, PreviewRecord, RunEvaluation } from '../store/types';
-import type { RunSetup } from '../run/run-setup';
+import type { PretrainSetup } from '../run/pretrain-setup';
 import type { CorpusChoice } from '../run/corpus';
 import type { Sample, TraceSet } from '../run/previews';
 import type { PageJudge, RlRunSetup } from './rl-setup';
@@ -27,7 +27,7 @@ export type Capabilities =
 
 /** The metric names the worker writes (MetricPoint.values keys): one table, src/run/metric-names.ts. */
 export { METRICS, currentMetricName, type MetricName } from '../run/metric-names';
-export { PERIODIC_EVERY_N_CHECKPOINTS, setupOf, type RunSetup } from '../run/run-setup';
+export { PERIODIC_EVERY_N_CHECKPOINTS, setupOf, type PretrainSetup } from '../run/pretrain-setup';
 export type { Sample, TraceSet, TraceRecord, TraceProblem } from '../run/previews';
 export type { PreviewRecord, RunEvaluation } from '../store/types';
 export type { JudgeStatsView, JudgeTest } from './judge-slot';
@@ -85,7 +85,7 @@ export interface TrainerApi {
   probe(): Promise<Capabilities>;
 
   /** Creates a run in the store and starts training it. Refused while another run is training. */
-  start(setup: RunSetup): Promise<RunRecord>;
+  start(setup: PretrainSetup): Promise<RunRecord>;
   /** Creates RL runs (one arm and stage each; several only as one group, e.g. the demo) and trains them side by side. */
   startRl(setups: RlRunSetup[]): Promise<RunRecord[]>;
   /** Times two steps of the first setup here and estimates the whole (refused while a run trains; ends

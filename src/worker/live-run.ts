@@ -7,7 +7,7 @@ import { holdRunLock } from '../store/locks';
 import type { Store } from '../store/store';
 import { QuotaExceededStoreError, type RunRecord, type RunStatus } from '../store/types';
 import { RunDriver, type LifecycleHooks, type Outcome } from '../run/lifecycle';
-import { PERIODIC_EVERY_N_CHECKPOINTS } from '../run/run-setup';
+import { PERIODIC_EVERY_N_CHECKPOINTS } from '../run/pretrain-setup';
 import { traceSetOf, type SamplesPreview } from '../run/previews';
 import type { TracesPreview } from '../run/rl-job';
 import { TRACE_STEPS_KEPT } from './rl-setup';

@@ -10,8 +10,7 @@ import type { Store } from '../store/store';
 import type { PreviewRecord, RunRecord } from '../store/types';
 import { liveRunIds } from '../store/locks';
 import { corpusTexts, longestExampleTokens, unigramEntropy, type CorpusChoice } from '../run/corpus';
-import { assertSetup } from '../run/setup';
-import { setupOf, type RunSetup } from '../run/run-setup';
+import { assertSetup, setupOf, type PretrainSetup } from '../run/pretrain-setup';
 import { ESTIMATE_YIELDED, type Capabilities, type CheckpointBytes, type EventSink, type RlEstimate, type TrainerApi } from './api';
 import { DeviceSlot } from './device-slot';
 import { warmPretrainPipelines } from '../model/warm-up';
@@ -68,7 +67,7 @@ export class Session implements TrainerApi {
     }
   }
 
-  start(setup: RunSetup): Promise<RunRecord> {
+  start(setup: PretrainSetup): Promise<RunRecord> {
     const t0 = performance.now();
     this.yieldEstimate();
     return this.exclusive(async () => {

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppState } from '../../src/ui/state/app.svelte';
 import type { MetricPoint } from '../../src/store/types';
-import { defaultSetup } from '../../src/run/setup';
+import { defaultSetup } from '../../src/run/pretrain-setup';
 import { FakeApi, runRecord } from './fake-api';
 
 const pt = (step: number, loss: number): MetricPoint => ({ step, time: step, values: { 'train/loss': loss } });

@@ -2,7 +2,7 @@
 // older checkpoint), stored history with duplicates, time left, and worker events of other runs.
 import { describe, expect, it } from 'vitest';
 import { EMA, LiveRun, emaOf, emptySeries, etaSeconds, generationsNote, mergePoints, robustMax, seriesFrom, setupSummary } from '../../src/ui/state/live.svelte';
-import { defaultSetup } from '../../src/run/setup';
+import { defaultSetup } from '../../src/run/pretrain-setup';
 import type { MetricPoint, RunRecord } from '../../src/store/types';
 import type { WorkerEvent } from '../../src/worker/api';
 

@@ -12,11 +12,11 @@ import { openStore } from '../../src/store/db';
 import type { Store } from '../../src/store/store';
 import { QuotaExceededStoreError } from '../../src/store/types';
 import { builtinCorpus } from '../../src/tasks/facts';
-import { ESTIMATE_YIELDED, type RunSetup, type WorkerEvent } from '../../src/worker/api';
+import { ESTIMATE_YIELDED, type PretrainSetup, type WorkerEvent } from '../../src/worker/api';
 import { demoSetups } from '../../src/worker/rl-setup';
 import { corpusTexts, longestExampleTokens, samplePrompts } from '../../src/run/corpus';
 import { Session, type SessionDeps } from '../../src/worker/session';
-import { defaultSetup } from '../../src/run/setup';
+import { defaultSetup } from '../../src/run/pretrain-setup';
 
 const corpus = builtinCorpus({ count: 200, maxOperand: 20, seed: 3 });
 const opened: Store[] = [];
@@ -48,7 +48,7 @@ function harness(dbName = `session-test-${++dbCount}`, texts: SessionDeps['corpu
   return { session, events, dbName, setFull: (on: boolean) => (diskFull = on) };
 }
 
-function setup(steps: number, patch: Partial<RunSetup> = {}): RunSetup {
+function setup(steps: number, patch: Partial<PretrainSetup> = {}): PretrainSetup {
   const s = defaultSetup('tiny');
   return { ...s, name: 'test', sampleEvery: 0, checkpointEvery: 2, ...patch, pretrain: { ...s.pretrain, steps, batchSize: 2, seqLength: 24, warmupSteps: 1 } };
 }

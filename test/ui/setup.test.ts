@@ -9,7 +9,7 @@ import { pretrainCorpus } from '../../src/tasks/splits';
 import { setupOf } from '../../src/worker/api';
 import { SetupForm, corpusHint, fieldsOf, parseSetup, presetOptions, type SetupFields } from '../../src/ui/state/setup.svelte';
 import { CORPORA, DEFAULT_TASK_CORPUS, corpusTexts, longestExampleTokens, samplePrompts, sampleTokens } from '../../src/run/corpus';
-import { assertSetup, autoName, defaultSetup, setupErrors, warmupFor } from '../../src/run/setup';
+import { assertSetup, autoName, defaultSetup, setupErrors, warmupFor } from '../../src/run/pretrain-setup';
 
 const good = (): SetupFields => fieldsOf(defaultSetup('tiny'));
 

@@ -1,6 +1,6 @@
 // The run-setup form: raw field text as typed, parsed and validated on every change so each invalid
 // value is refused with a message next to its field, and Start stays disabled until all are valid.
-// Validation rules themselves live in src/run/setup.ts, shared with the worker's own guard; the
+// Validation rules themselves live in src/run/pretrain-setup.ts, shared with the worker's own guard; the
 // corpora and how their documents fit the training sequence in src/run/corpus.ts. Corpora are built in
 // the worker, never here: the form asks it for the longest document of a choice (corpusFacts) and
 // keeps Start disabled until the answer is in.
@@ -8,9 +8,9 @@
 import { MODEL_PRESETS } from '../../model/config';
 import { paramCount } from '../../model/params';
 import type { FamilyName } from '../../tasks/problem';
-import type { RunSetup } from '../../worker/api';
+import type { PretrainSetup } from '../../worker/api';
 import { CORPORA, DEFAULT_TASK_CORPUS, familyDescriptions, type CorpusChoice, type CorpusId } from '../../run/corpus';
-import { corpusChoice, defaultSetup, setupErrors, warmupFor, type SetupField } from '../../run/setup';
+import { corpusChoice, defaultSetup, setupErrors, warmupFor, type SetupField } from '../../run/pretrain-setup';
 import { formatCount } from '../format';
 
 export interface SetupFields {
@@ -43,7 +43,7 @@ export function presetOptions(): PresetOption[] {
   });
 }
 
-export function fieldsOf(s: RunSetup): SetupFields {
+export function fieldsOf(s: PretrainSetup): SetupFields {
   const p = s.pretrain;
   const families = [...(s.tasks?.families ?? DEFAULT_TASK_CORPUS.families)];
   return { name: s.name, corpus: s.corpus, families, preset: s.preset, steps: String(p.steps), batchSize: String(p.batchSize), lr: String(p.lr), seed: String(p.seed), sampleEvery: String(s.sampleEvery), checkpointEvery: String(s.checkpointEvery) };
@@ -60,7 +60,7 @@ export function choiceOf(f: SetupFields): CorpusChoice {
 
 /** Parses the form: a setup when every field is valid, otherwise a message for each bad field.
  *  `longest`: the corpus's longest document as the worker measured it ('build' measures it here: tests). */
-export function parseSetup(f: SetupFields, longest: number | 'build' | undefined = 'build'): { setup?: RunSetup; errors: SetupErrors } {
+export function parseSetup(f: SetupFields, longest: number | 'build' | undefined = 'build'): { setup?: PretrainSetup; errors: SetupErrors } {
   const errors: SetupErrors = {};
   const num = (field: SetupField, text: string, what: string): number => {
     const t = text.trim();
@@ -71,7 +71,7 @@ export function parseSetup(f: SetupFields, longest: number | 'build' | undefined
   // The sequence length follows from the model and the corpus (see defaultSetup).
   const base = defaultSetup(f.preset in MODEL_PRESETS ? f.preset : 'tiny', choiceOf(f), longest);
   const steps = num('steps', f.steps, 'Steps');
-  const setup: RunSetup = {
+  const setup: PretrainSetup = {
     ...base,
     name: f.name.trim(),
     preset: f.preset,
@@ -99,7 +99,7 @@ export interface CorpusFit {
 }
 
 /** The fit of a valid setup's corpus, or undefined when the corpus cannot be built. */
-export function corpusFit(s: RunSetup | undefined, longest: number | undefined): CorpusFit | undefined {
+export function corpusFit(s: PretrainSetup | undefined, longest: number | undefined): CorpusFit | undefined {
   if (!s || longest === undefined) return undefined;
   return { longest, seqLength: s.pretrain.seqLength, contextLength: s.pretrain.model.contextLength };
 }
@@ -127,7 +127,7 @@ export class SetupForm {
   readonly families = familyDescriptions();
   // Parsed once per edit, however many places read it.
   readonly known = $derived(this.facts[corpusKey(choiceOf(this.fields))]);
-  readonly result: { setup?: RunSetup; errors: SetupErrors } = $derived(parseSetup(this.fields, typeof this.known === 'number' ? this.known : undefined));
+  readonly result: { setup?: PretrainSetup; errors: SetupErrors } = $derived(parseSetup(this.fields, typeof this.known === 'number' ? this.known : undefined));
   readonly fit: CorpusFit | undefined = $derived(corpusFit(this.result.setup, typeof this.known === 'number' ? this.known : undefined));
 
   /** Whether the worker has measured the chosen corpus (Start waits for it). */
@@ -175,7 +175,7 @@ export class SetupForm {
   }
 
   /** Copies a stored run's setup into the form (e.g. "run again with these settings"). */
-  load(s: RunSetup): void {
+  load(s: PretrainSetup): void {
     this.fields = fieldsOf(s);
   }
 

@@ -1,11 +1,36 @@
-// Run setup defaults and validation, shared by the page's form (messages next to each field) and the
-// worker (which refuses a bad setup even if a caller skips the form). Pure functions, no GPU, no DOM.
-// Model shape limits themselves come from the engine's validateModelConfig; corpora from corpus.ts.
+// The setup of a page pre-training run: its type as stored (RunRecord.config), the defaults, and the
+// checks shared by the page's form (messages next to each field) and the worker (which refuses a bad
+// setup even if a caller skips the form). Plain, GPU-free data and pure functions, no DOM. Model shape
+// limits come from the engine's validateModelConfig; corpora from corpus.ts.
 
 import { MODEL_PRESETS, validateModelConfig } from '../model/config';
-import { DEFAULT_PRETRAIN } from '../model/trainer-api';
-import type { RunSetup } from './run-setup';
-import { CORPORA, DEFAULT_TASK_CORPUS, longestExampleTokens, seqLengthFor, taskSpecError, type CorpusChoice, type CorpusId } from './corpus';
+import { DEFAULT_PRETRAIN, type PretrainOptions } from '../model/trainer-api';
+import type { RunRecord } from '../store/types';
+import {
+  CORPORA, DEFAULT_TASK_CORPUS, longestExampleTokens, seqLengthFor, taskSpecError, type CorpusChoice, type CorpusId, type TaskCorpusSpec,
+} from './corpus';
+
+/** Everything the page chooses before a pre-training run; stored (as plain JSON) in RunRecord.config. */
+export interface PretrainSetup {
+  name: string;
+  preset: string; // key of MODEL_PRESETS
+  corpus: CorpusId; // 'builtin-facts' (the engine's arithmetic facts) or 'task-primitives' (corpus.ts)
+  tasks?: TaskCorpusSpec; // which task families, when corpus is 'task-primitives'
+  pretrain: PretrainOptions; // model config + optimiser settings, exactly what the engine takes
+  sampleEvery: number; // steps between greedy/sampled generations (0 = never)
+  checkpointEvery: number; // steps between 'latest' checkpoints; every 5th one is also kept as 'periodic'
+}
+
+/** How often a 'latest' checkpoint is also kept as a 'periodic' one. */
+export const PERIODIC_EVERY_N_CHECKPOINTS = 5;
+
+/** The form of RunRecord.config for pre-training runs; tolerant of older or foreign records (runs made
+ *  before the corpus choice existed trained on the built-in facts). */
+export function setupOf(run: RunRecord): PretrainSetup | undefined {
+  const c = run.config as Partial<PretrainSetup>;
+  if (!c || typeof c !== 'object' || !c.pretrain || typeof c.pretrain !== 'object' || !c.pretrain.model) return undefined;
+  return { ...(c as PretrainSetup), corpus: c.corpus ?? 'builtin-facts' };
+}
 
 export type SetupField = 'name' | 'corpus' | 'families' | 'preset' | 'steps' | 'batchSize' | 'lr' | 'seed' | 'sampleEvery' | 'checkpointEvery';
 
@@ -34,7 +59,7 @@ export function corpusChoice(corpus: CorpusId, tasks?: Partial<CorpusChoice['tas
 export type Longest = number | 'build' | undefined;
 
 /** A complete setup for a preset and corpus, with the engine's default optimiser settings. */
-export function defaultSetup(preset = 'tiny', choice: CorpusChoice = { corpus: 'builtin-facts' }, longest: Longest = 'build'): RunSetup {
+export function defaultSetup(preset = 'tiny', choice: CorpusChoice = { corpus: 'builtin-facts' }, longest: Longest = 'build'): PretrainSetup {
   const model = MODEL_PRESETS[preset] ?? MODEL_PRESETS.tiny;
   const steps = preset === 'tiny' ? 200 : DEFAULT_PRETRAIN.steps;
   const corpus = corpusChoice(choice.corpus, choice.tasks);
@@ -58,7 +83,7 @@ function buildable(c: CorpusChoice): boolean {
 }
 
 /** Adds the corpus problems of a setup to `errors`: unknown corpus, bad task spec, documents too long. */
-function corpusErrors(s: RunSetup, errors: Partial<Record<SetupField, string>>, known: Longest): void {
+function corpusErrors(s: PretrainSetup, errors: Partial<Record<SetupField, string>>, known: Longest): void {
   const info = CORPORA.find((c) => c.id === s.corpus);
   if (!info) {
     errors.corpus = `Unknown corpus "${String(s.corpus)}" (known: ${CORPORA.map((c) => c.id).join(', ')})`;
@@ -83,7 +108,7 @@ function corpusErrors(s: RunSetup, errors: Partial<Record<SetupField, string>>, 
 }
 
 /** Field -> message for every value the worker would refuse; an empty object means valid. */
-export function setupErrors(s: RunSetup, longest: Longest = 'build'): Partial<Record<SetupField, string>> {
+export function setupErrors(s: PretrainSetup, longest: Longest = 'build'): Partial<Record<SetupField, string>> {
   const errors: Partial<Record<SetupField, string>> = {};
   const p = s.pretrain;
   const intIn = (field: keyof typeof LIMITS, v: number, what: string) => {
@@ -115,13 +140,13 @@ export function setupErrors(s: RunSetup, longest: Longest = 'build'): Partial<Re
 }
 
 /** Throws one Error listing every problem (the worker's guard). */
-export function assertSetup(s: RunSetup): void {
+export function assertSetup(s: PretrainSetup): void {
   const errors = Object.entries(setupErrors(s));
   if (errors.length > 0) throw new Error('invalid run setup: ' + errors.map(([k, m]) => `${k}: ${m}`).join('; '));
 }
 
 /** A readable default name: preset, corpus (when not the built-in facts), steps and seed. */
-export function autoName(s: RunSetup): string {
+export function autoName(s: PretrainSetup): string {
   const corpus = s.corpus === 'task-primitives' ? ` · tasks (${s.tasks?.families.join(', ')})` : '';
   return `${s.preset}${corpus} · ${s.pretrain.steps} steps · seed ${s.pretrain.seed}`;
 }
