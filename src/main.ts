@@ -3,7 +3,7 @@
 
 import { mount } from 'svelte';
 import 'uplot/dist/uPlot.min.css';
-import './ui/app.css';
+import './ui/global.css';
 import App from './ui/App.svelte';
 import { AppState } from './ui/state/app.svelte';
 import { startWorker } from './ui/worker-client';

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { RunView, aligned } from '../../src/ui/state/runview.svelte';
 import { advColor, inspect, scaleOf } from '../../src/ui/state/inspect';
-import { DEFAULT_JUDGE_FIELDS, JudgeSettings, parseJudge } from '../../src/ui/state/judge.svelte';
+import { DEFAULT_JUDGE_FIELDS, JudgeForm, parseJudge } from '../../src/ui/state/judge-form.svelte';
 import { parseRl, rlFieldsFor } from '../../src/ui/state/rl-form.svelte';
 import { Replay, REPLAY_SCHEMA } from '../../src/ui/state/replay.svelte';
 import { ResultsView } from '../../src/ui/state/results.svelte';
@@ -88,7 +88,7 @@ describe('forms', () => {
     const api = new FakeApi();
     const store = new Map<string, string>();
     const storage = { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v), removeItem: (k: string) => void store.delete(k) };
-    const j = new JudgeSettings(api, storage);
+    const j = new JudgeForm(api, storage);
     j.keyText = 'sk-test-0123456789abcdefgh';
     await j.applyKey();
     expect(api.judgeKey).toBe('sk-test-0123456789abcdefgh');

@@ -6,10 +6,10 @@ import { setupOf, type EventSink, type TrainerApi, type WorkerEvent } from '../.
 import type { RunRecord } from '../../store/types';
 import { CapabilityState } from './capability.svelte';
 import { Library } from './library.svelte';
-import { LiveRun, type SampleSet } from './live.svelte';
+import { PretrainView, type SampleSet } from './live.svelte';
 import { Notices } from './notices.svelte';
 import { Prefs, type PrefStorage } from './prefs.svelte';
-import { SetupForm } from './setup.svelte';
+import { PretrainForm } from './pretrain-form.svelte';
 import { RlControl, isDemoRun } from './rl-control.svelte';
 import { Replay } from './replay.svelte';
 import { ResultsView } from './results.svelte';
@@ -25,8 +25,8 @@ export interface AppOptions {
 export class AppState {
   readonly prefs: Prefs;
   readonly capability = new CapabilityState();
-  readonly setup = new SetupForm();
-  readonly live = new LiveRun();
+  readonly setup = new PretrainForm();
+  readonly live = new PretrainView();
   readonly library: Library;
   readonly notices = new Notices();
   readonly rl: RlControl;

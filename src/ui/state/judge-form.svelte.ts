@@ -53,7 +53,7 @@ export function parseJudge(f: JudgeFields): { judge?: PageJudge; errors: JudgeFi
   return { judge: { kind: 'llm', baseUrl: f.baseUrl.trim().replace(/\/+$/, ''), model: f.model.trim(), concurrency, timeoutS, pricePer1kInput, pricePer1kOutput }, errors };
 }
 
-export class JudgeSettings {
+export class JudgeForm {
   fields = $state<JudgeFields>({ ...DEFAULT_JUDGE_FIELDS });
   keyText = $state(''); // what the key field shows; sent to the worker, never stored unless `keep`
   keep = $state(false);

@@ -1,13 +1,13 @@
-// The run-setup form: every preset with its parameter count, text parsed into a setup, each bad value
-// refused with a message for its own field (the same rules the worker enforces), and the two corpora:
-// built-in facts and task-family primitives, whose longest document must fit the training sequence.
+// The pre-training setup form: every preset with its parameter count, text parsed into a setup, each
+// bad value refused with a message for its own field (the same rules the worker enforces), and the two
+// corpora: built-in facts and task-family primitives, whose longest document must fit the sequence.
 import { describe, expect, it } from 'vitest';
 import { MODEL_PRESETS } from '../../src/model/config';
 import { paramCount } from '../../src/model/params';
 import { DEFAULT_PRETRAIN } from '../../src/model/trainer-api';
 import { pretrainCorpus } from '../../src/tasks/splits';
 import { setupOf } from '../../src/worker/api';
-import { SetupForm, corpusHint, fieldsOf, parseSetup, presetOptions, type SetupFields } from '../../src/ui/state/setup.svelte';
+import { PretrainForm, corpusHint, fieldsOf, parseSetup, presetOptions, type SetupFields } from '../../src/ui/state/pretrain-form.svelte';
 import { CORPORA, DEFAULT_TASK_CORPUS, corpusTexts, longestExampleTokens, samplePrompts, sampleTokens } from '../../src/run/corpus';
 import { assertSetup, autoName, defaultSetup, setupErrors, warmupFor } from '../../src/run/pretrain-setup';
 
@@ -97,9 +97,9 @@ describe('worker-side guard', () => {
   });
 });
 
-describe('SetupForm', () => {
+describe('PretrainForm', () => {
   it('is valid by default once the worker measured the corpus, and follows edits', async () => {
-    const f = new SetupForm();
+    const f = new PretrainForm();
     expect(f.valid).toBe(false); // the corpus is measured in the worker, never on the page's thread
     let asked = 0;
     await f.measure(async (c) => (asked++, { longest: longestExampleTokens(c) }));
@@ -114,7 +114,7 @@ describe('SetupForm', () => {
   });
 
   it('a corpus the worker cannot build is refused beside the corpus field', async () => {
-    const f = new SetupForm();
+    const f = new PretrainForm();
     await f.measure(async () => {
       throw new Error('the corpus is too large');
     });
@@ -123,7 +123,7 @@ describe('SetupForm', () => {
   });
 
   it('switching preset keeps the other settings; load() copies a stored setup', () => {
-    const f = new SetupForm();
+    const f = new PretrainForm();
     f.fields.steps = '77';
     f.setPreset('small');
     expect(f.fields).toMatchObject({ preset: 'small', steps: '77' });
@@ -178,7 +178,7 @@ describe('corpora', () => {
   });
 
   it('the form offers both corpora; task families are chosen with check boxes; the hint says how documents fit', async () => {
-    const f = new SetupForm();
+    const f = new PretrainForm();
     const worker = async (c: Parameters<typeof longestExampleTokens>[0]) => ({ longest: longestExampleTokens(c) });
     await f.measure(worker);
     expect(f.corpora.map((c) => c.id)).toEqual(CORPORA.map((c) => c.id));
@@ -210,7 +210,7 @@ describe('corpora', () => {
     delete old.corpus;
     const run = { id: 'r', name: 'old', kind: 'pretrain' as const, createdAt: 0, updatedAt: 0, status: 'done' as const, config: old as Record<string, unknown>, step: 1, totalSteps: 1 };
     expect(setupOf(run)?.corpus).toBe('builtin-facts');
-    const f = new SetupForm();
+    const f = new PretrainForm();
     f.load(defaultSetup('small', { corpus: 'task-primitives', tasks: { ...DEFAULT_TASK_CORPUS, families: ['carry'] } }));
     expect(f.fields).toMatchObject({ corpus: 'task-primitives', families: ['carry'], preset: 'small' });
     expect(fieldsOf(defaultSetup('tiny')).families).toEqual(DEFAULT_TASK_CORPUS.families);

@@ -1,4 +1,4 @@
-// The run-setup form: raw field text as typed, parsed and validated on every change so each invalid
+// The pre-training setup form: raw field text as typed, parsed and validated on every change so each invalid
 // value is refused with a message next to its field, and Start stays disabled until all are valid.
 // Validation rules themselves live in src/run/pretrain-setup.ts, shared with the worker's own guard; the
 // corpora and how their documents fit the training sequence in src/run/corpus.ts. Corpora are built in
@@ -119,7 +119,7 @@ export function corpusHint(id: string, fit: CorpusFit | undefined): string {
   return `${info.description} The longest is ${fit.longest} tokens with its start and end markers, so ${holds}.`;
 }
 
-export class SetupForm {
+export class PretrainForm {
   fields = $state<SetupFields>(fieldsOf(defaultSetup('tiny', undefined, undefined)));
   facts = $state<Record<string, number | string>>({}); // corpus key -> longest document (tokens), or why it cannot be built
   readonly presets = presetOptions();
