@@ -128,7 +128,7 @@ export class Session implements TrainerApi {
       const store = await this.store();
       const run = await store.getRun(runId);
       const group = run && rlSetupOf(run)?.group;
-      const busy = this.active.find((x) => x.running && (!group || x.o.group !== group));
+      const busy = this.active.find((x) => x.running && (!group || x.group !== group));
       if (busy) throw new Error(`"${busy.run.name}" is training: pause or stop it first`);
       if (!run) throw new Error('this run no longer exists (deleted, perhaps in another tab): reload the page to see the current list');
       const setup = setupOf(run);
@@ -253,7 +253,7 @@ export class Session implements TrainerApi {
       onJudgeFatal: (runId, line) => {
         const a = this.active.find((x) => x.run.id === runId);
         this.events.emit({ type: 'error', runId, kind: 'judge', message: `The judge cannot grade: ${line}. The run stops; fix the judge settings, then resume it.` });
-        if (a && a.driver.want === 'run') a.driver.want = 'stop';
+        a?.requestStop();
       },
     };
   }
