@@ -1,13 +1,16 @@
 // The one contract between the page and the training worker: the commands the page calls through
 // Comlink.wrap<TrainerApi>() and the events the worker sends back, batched (~10 a second) through one
 // Comlink.proxy(EventSink). Only plain data and transferred ArrayBuffers cross it; no code, no GPU objects.
+// The worker's own types are declared here (the worker's files import them from this file); the rest are
+// plain-data types of lower layers (store records, run previews, setups, experiment options).
 
 import type { RunRecord, MetricPoint, CheckpointRecord, PreviewRecord, RunEvaluation } from '../store/types';
 import type { PretrainSetup } from '../run/pretrain-setup';
 import type { CorpusChoice } from '../run/corpus';
 import type { Sample, TraceSet } from '../run/previews';
-import type { PageJudge, RlRunSetup } from './rl-setup';
-import type { JudgeStatsView, JudgeTest } from './judge-slot';
+import type { ArmId } from '../experiment/arms';
+import type { ExperimentOptions } from '../experiment/options';
+import type { Stage } from '../experiment/results';
 import type { StartupReport } from '../gpu/startup';
 
 /** What the worker found when it asked for a WebGPU adapter. */
@@ -30,11 +33,49 @@ export { METRICS, currentMetricName, type MetricName } from '../run/metric-names
 export { PERIODIC_EVERY_N_CHECKPOINTS, setupOf, type PretrainSetup } from '../run/pretrain-setup';
 export type { Sample, TraceSet, TraceRecord, TraceProblem } from '../run/previews';
 export type { PreviewRecord, RunEvaluation } from '../store/types';
-export type { JudgeStatsView, JudgeTest } from './judge-slot';
 export {
   DEFAULT_PAGE_JUDGE, TRACE_STEPS_KEPT, autoRlName, demoSetups, rlSetupErrors, rlSetupFor, rlSetupOf,
-  type PageJudge, type RlField, type RlRunSetup, type RlStartFrom,
 } from './rl-setup';
+
+/** The judge of a page run. The LLM judge's API key is not here: it stays in the worker's memory. */
+export type PageJudge =
+  | { kind: 'builtin'; referenceMode: 'given' | 'none' | 'wrong'; errorRate: number }
+  | { kind: 'llm'; baseUrl: string; model: string; concurrency: number; timeoutS: number; pricePer1kInput: number; pricePer1kOutput: number };
+
+export type RlStartFrom = { kind: 'shipped' } | { kind: 'run'; runId: string; runName: string; step?: number };
+
+export interface RlRunSetup {
+  kind: 'rl'; // tells RL setups apart from pre-training ones in stored records
+  name: string;
+  preset: string; // the experiment preset the options came from
+  arm: ArmId;
+  stage: Stage;
+  seed: number;
+  options: ExperimentOptions; // as run (the preset's, with the form's edits)
+  start: RlStartFrom;
+  judge: PageJudge;
+  evaluate: boolean; // evaluate on the held-out problems when the training ends
+  group?: string; // runs started together (the demo's two arms) share it
+  checkpointEvery: number;
+}
+
+/** The fields of an RL setup a message can point at (rlSetupErrors). */
+export type RlField = 'name' | 'arm' | 'stage' | 'start' | 'steps' | 'promptsPerStep' | 'groupSize' | 'lr' | 'seed' | 'judge' | 'evalProblems';
+
+/** Counters of a run's judge, for the page (no key, no texts). */
+export interface JudgeStatsView {
+  judge: string; // its name
+  calls: number;
+  cacheHits: number;
+  failures: Record<string, number>; // failed grades by cause
+  meanLatencyMs: number;
+  cost: number;
+  fatal: string | null;
+}
+
+export type JudgeTest =
+  | { ok: true; line: string; reply: string; rubric: string; latencyMs: number }
+  | { ok: false; line: string; cors: boolean };
 
 export type ErrorKind =
   | 'quota' // storage full: the run is paused, nothing already saved is lost

@@ -8,22 +8,7 @@ import { LlmJudge } from '../judge/llm';
 import { IdbJudgeCache } from '../judge/cache-idb';
 import { testJudgeConnection } from '../judge/llm-connection';
 import type { Grade, Judge, JudgeOptions, JudgeProblem, ProcessGrade } from '../judge/types';
-import type { PageJudge } from './rl-setup';
-
-/** Counters of a run's judge, for the page (no key, no texts). */
-export interface JudgeStatsView {
-  judge: string; // its name
-  calls: number;
-  cacheHits: number;
-  failures: Record<string, number>; // failed grades by cause
-  meanLatencyMs: number;
-  cost: number;
-  fatal: string | null;
-}
-
-export type JudgeTest =
-  | { ok: true; line: string; reply: string; rubric: string; latencyMs: number }
-  | { ok: false; line: string; cors: boolean };
+import type { JudgeStatsView, JudgeTest, PageJudge } from './api';
 
 /** The built-in judge, counting its calls and time the way the LLM judge counts requests. */
 class CountingJudge implements Judge {

@@ -14,7 +14,8 @@ import type { RunJob } from '../run/job';
 import { judgeProblem } from '../run/scorers';
 import type { Store } from '../store/store';
 import type { JudgeSlot } from './judge-slot';
-import { SHIPPED_URL, type RlRunSetup } from './rl-setup';
+import type { RlRunSetup } from './api';
+import { SHIPPED_URL } from './rl-setup';
 
 export interface RlBuilt {
   job: RunJob;

@@ -13,7 +13,8 @@ import type { EventBatcher } from './events';
 import { judgeStats, type JudgeSlot } from './judge-slot';
 import { LiveRun } from './live-run';
 import { buildRlJob, evaluate, startBytes } from './rl-builder';
-import { autoRlName, rlSetupOf, type RlRunSetup } from './rl-setup';
+import type { RlRunSetup } from './api';
+import { autoRlName, rlSetupOf } from './rl-setup';
 import { ARMS } from '../experiment/arms';
 
 export interface FactoryDeps {

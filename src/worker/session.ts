@@ -11,16 +11,18 @@ import type { PreviewRecord, RunRecord } from '../store/types';
 import { liveRunIds } from '../store/locks';
 import { corpusTexts, longestExampleTokens, unigramEntropy, type CorpusChoice } from '../run/corpus';
 import { assertSetup, setupOf, type PretrainSetup } from '../run/pretrain-setup';
-import { ESTIMATE_YIELDED, type Capabilities, type CheckpointBytes, type EventSink, type RlEstimate, type TrainerApi } from './api';
+import {
+  ESTIMATE_YIELDED, type Capabilities, type CheckpointBytes, type EventSink, type JudgeTest, type PageJudge, type RlEstimate, type RlRunSetup, type TrainerApi,
+} from './api';
 import { DeviceSlot } from './device-slot';
 import { warmPretrainPipelines } from '../model/warm-up';
 import { estimateFromSteps } from './time-estimate';
 import { EventBatcher } from './events';
-import { JudgeSlot, type JudgeTest } from './judge-slot';
+import { JudgeSlot } from './judge-slot';
 import type { LiveRun } from './live-run';
 import { newPretrainRun, newRlRun, resumeLive, type FactoryDeps } from './run-factory';
 import { buildRlJob, fetchShipped, startBytes } from './rl-builder';
-import { assertRlSetup, rlSetupOf, type PageJudge, type RlRunSetup } from './rl-setup';
+import { assertRlSetup, rlSetupOf } from './rl-setup';
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 

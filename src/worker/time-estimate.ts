@@ -3,8 +3,7 @@
 // steps stop at the signal (the session aborts it when a run is started meanwhile).
 
 import type { RunJob } from '../run/job';
-import type { RlEstimate } from './api';
-import type { RlRunSetup } from './rl-setup';
+import type { RlEstimate, RlRunSetup } from './api';
 
 /** Times two steps of `job` (built from setups[0]) and estimates the whole of `setups`. */
 export async function estimateFromSteps(job: RunJob, setups: RlRunSetup[], adapter: string, signal: AbortSignal): Promise<RlEstimate> {
