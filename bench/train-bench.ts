@@ -1,11 +1,11 @@
 // Full training-step throughput (tokens/s) of the GPU trainer for a few model sizes, measured after
 // warm-up steps (pipeline compilation happens on the first step) as the median of timed steps.
 
-import { Pretrainer } from '../../model/trainer';
-import { MODEL_PRESETS } from '../../model/config';
-import { DEFAULT_PRETRAIN } from '../../model/trainer-api';
-import { builtinCorpus } from '../../tasks/facts';
-import type { Gpu } from '../../gpu/dispatch';
+import { Pretrainer } from '../src/model/trainer';
+import { MODEL_PRESETS } from '../src/model/config';
+import { DEFAULT_PRETRAIN } from '../src/model/trainer-api';
+import { builtinCorpus } from '../src/tasks/facts';
+import type { Gpu } from '../src/gpu/dispatch';
 
 export interface TrainBenchRow {
   preset: string;

@@ -3,14 +3,14 @@
 // backend (tfjs-gpt.ts), same device, same config, initial weights and batch. The loss at step 0 is
 // checked against ours before any timing; steps alternate between the two, medians are reported.
 
-import { TrainState } from '../../model/train-state';
-import { MODEL_PRESETS } from '../../model/config';
-import { buildLayout, initParams } from '../../model/params';
-import { BatchSampler } from '../../model/batches';
-import { builtinCorpus } from '../../tasks/facts';
-import { weightedSum } from '../../kernels/weighted_sum';
-import { storageBuffer, upload } from '../../gpu/buffers';
-import { releaseDispatches, type Gpu } from '../../gpu/dispatch';
+import { TrainState } from '../src/model/train-state';
+import { MODEL_PRESETS } from '../src/model/config';
+import { buildLayout, initParams } from '../src/model/params';
+import { BatchSampler } from '../src/model/batches';
+import { builtinCorpus } from '../src/tasks/facts';
+import { weightedSum } from '../src/kernels/weighted_sum';
+import { storageBuffer, upload } from '../src/gpu/buffers';
+import { releaseDispatches, type Gpu } from '../src/gpu/dispatch';
 import { tfjsOnDevice } from './matmul-bench';
 import { tfGpt } from './tfjs-gpt';
 import { registerPeerGradients } from './tfjs-grads';

@@ -5,17 +5,17 @@
 // --profile prints the time per kernel of a training step, an RL update and a decode step instead.
 
 import { parseArgs } from 'node:util';
-import { ROBUST_ENV, acquireGpu } from '../gpu/device';
-import { PipelineCache } from '../gpu/pipelines';
-import { VOCAB_SIZE } from '../model/tokenizer';
-import { benchMatmul, formatMatmulTable, modelMatmulShapes, squareShapes } from './bench/matmul-bench';
-import { benchTrainStep } from './bench/train-bench';
-import { benchSampling } from './bench/sample-bench';
-import { benchGrpoStep } from './bench/grpo-bench';
-import { benchProfile, formatProfile } from './bench/profile-bench';
-import { runCompare } from './bench/compare-report';
-import { benchModels } from './bench/model-bench';
-import { floatArg, intArg, runCli, UsageError } from './args';
+import { ROBUST_ENV, acquireGpu } from '../src/gpu/device';
+import { PipelineCache } from '../src/gpu/pipelines';
+import { VOCAB_SIZE } from '../src/model/tokenizer';
+import { benchMatmul, formatMatmulTable, modelMatmulShapes, squareShapes } from './matmul-bench';
+import { benchTrainStep } from './train-bench';
+import { benchSampling } from './sample-bench';
+import { benchGrpoStep } from './grpo-bench';
+import { benchProfile, formatProfile } from './profile-bench';
+import { runCompare } from './compare-report';
+import { benchModels } from './model-bench';
+import { floatArg, intArg, runCli, UsageError } from '../src/cli/args';
 
 const SECTIONS = ['matmul', 'model', 'train', 'sample', 'grpo', 'compare'];
 const HELP = `usage: npm run bench -- [options]

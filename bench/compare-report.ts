@@ -1,7 +1,7 @@
 // The compare section of `npm run bench`: this checkout against --baseline DIR, printed as tables of
 // medians and ratios (start-up in the CLI and in the page, pre-training at the experiment's model size, GRPO step of `small`).
 
-import { MODEL_PRESETS } from '../../model/config';
+import { MODEL_PRESETS } from '../src/model/config';
 import { compareStartup, comparePair } from './compare-bench';
 import { comparePageStartup } from './page-bench';
 

@@ -8,15 +8,15 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { ModelConfig } from '../../model/config';
+import type { ModelConfig } from '../src/model/config';
 
 const HERE = process.cwd(); // the npm scripts run from the checkout's root
 
 export type ProbeResult = Record<string, number>;
 
-/** Runs src/cli/bench/probe.ts in a fresh Node process with the code of `root`. */
+/** Runs bench/probe.ts in a fresh Node process with the code of `root` (this checkout's `?raw` loader serves both trees). */
 export function probe(root: string, job: Record<string, unknown>): Promise<ProbeResult> {
-  const args = ['--import', 'tsx', '--import', resolve(root, 'src/cli/register-raw.mjs'), resolve(HERE, 'src/cli/bench/probe.ts'), JSON.stringify({ root, ...job })];
+  const args = ['--import', 'tsx', '--import', resolve(HERE, 'bench/register-raw.mjs'), resolve(HERE, 'bench/probe.ts'), JSON.stringify({ root, ...job })];
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, args, { cwd: HERE, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '', err = '';

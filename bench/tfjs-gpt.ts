@@ -6,8 +6,8 @@
 // the causal mask adds -1e9 before the softmax instead of skipping the masked scores.
 // Node only (tfjs is a dev dependency); the tfjs API is typed loosely here so the page never needs it.
 
-import type { ModelConfig } from '../../model/config';
-import type { ParamLayout, TensorSpec } from '../../model/params';
+import type { ModelConfig } from '../src/model/config';
+import type { ParamLayout, TensorSpec } from '../src/model/params';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type T = any; // a tf.Tensor

@@ -1,11 +1,11 @@
 // GRPO step timing: how one RL step splits between GPU sampling (KV cache) and the update
 // (log-prob passes + clipped policy-gradient step), on the `digits` task from a fresh model.
 
-import { createRlLoop, startFresh } from '../../rl/start-weights';
-import { DEFAULT_RL } from '../../rl/rl-config';
-import { MODEL_PRESETS } from '../../model/config';
-import { VERIFIABLE_TASKS, problemStream } from '../../tasks/verifiable';
-import type { Gpu } from '../../gpu/dispatch';
+import { createRlLoop, startFresh } from '../src/rl/start-weights';
+import { DEFAULT_RL } from '../src/rl/rl-config';
+import { MODEL_PRESETS } from '../src/model/config';
+import { VERIFIABLE_TASKS, problemStream } from '../src/tasks/verifiable';
+import type { Gpu } from '../src/gpu/dispatch';
 
 export interface GrpoBenchRow {
   preset: string;

@@ -3,16 +3,16 @@
 // row on the GPU with the same sampler and bookkeeping. Neither reads back per token; both stop at
 // exactly newTokens (no EOS). Same seed and RNG, so `agree` checks that both picked the same tokens.
 
-import { GpuModel } from '../../model/gpu-model';
-import { GpuDecoder } from '../../model/decode';
-import { MODEL_PRESETS } from '../../model/config';
-import { initParams } from '../../model/params';
-import { sampleRollouts, PAD_TOKEN, type RolloutOptions } from '../../model/sampling';
-import { sampleTokens } from '../../kernels/sample';
-import { rolloutAdvance } from '../../kernels/rollout_advance';
-import { encode, releaseDispatches, type Dispatch, type Gpu } from '../../gpu/dispatch';
-import { storageBuffer, upload, readI32, readU32 } from '../../gpu/buffers';
-import { BOS_ID } from '../../model/tokenizer';
+import { GpuModel } from '../src/model/gpu-model';
+import { GpuDecoder } from '../src/model/decode';
+import { MODEL_PRESETS } from '../src/model/config';
+import { initParams } from '../src/model/params';
+import { sampleRollouts, PAD_TOKEN, type RolloutOptions } from '../src/model/sampling';
+import { sampleTokens } from '../src/kernels/sample';
+import { rolloutAdvance } from '../src/kernels/rollout_advance';
+import { encode, releaseDispatches, type Dispatch, type Gpu } from '../src/gpu/dispatch';
+import { storageBuffer, upload, readI32, readU32 } from '../src/gpu/buffers';
+import { BOS_ID } from '../src/model/tokenizer';
 
 export interface SampleBenchRow {
   preset: string;

@@ -5,13 +5,13 @@
 //   startup  process start -> first finished pre-training step (acquire the GPU, record, compile, step)
 //   train    pre-training ms per step: median of `reps` steps after 2 warm-up steps
 //   rl       GRPO step on `digits` from a fresh model: median sampling / scoring / update seconds
-// usage: node --import tsx --import ROOT/src/cli/register-raw.mjs src/cli/bench/probe.ts JSON
+// usage: node --import tsx --import bench/register-raw.mjs bench/probe.ts JSON
 //   JSON: { root, what, config (ModelConfig), B, T, reps, mode?: 'sync' | 'async', P?, G?, newTokens? }
 
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { StartupClock } from '../../gpu/startup';
+import { StartupClock } from '../src/gpu/startup';
 
 const t0 = performance.now(); // ms since the process started (before any project module is loaded)
 

@@ -3,11 +3,11 @@
 // a dev dependency, loaded on first use. Reports GFLOP/s (2·M·K·N per product) and their ratio; on
 // a CPU adapter absolute numbers drift with machine load, so ratios from one run are what to compare.
 
-import type { Gpu } from '../../gpu/dispatch';
-import { submit, releaseDispatches } from '../../gpu/dispatch';
-import { readF32, storageBuffer } from '../../gpu/buffers';
-import { matmul } from '../../kernels/matmul';
-import { mulberry32, randomFloats } from '../../util/rng';
+import type { Gpu } from '../src/gpu/dispatch';
+import { submit, releaseDispatches } from '../src/gpu/dispatch';
+import { readF32, storageBuffer } from '../src/gpu/buffers';
+import { matmul } from '../src/kernels/matmul';
+import { mulberry32, randomFloats } from '../src/util/rng';
 
 export interface MatmulBenchShape {
   label: string;

@@ -3,21 +3,21 @@
 // dispatch lists are the ones the real runs encode: the trainer's step (the same list Pretrainer
 // records) with AdamW, RlPolicy.updateDispatches, and GpuDecoder.step with sampling and bookkeeping.
 
-import { TrainState } from '../../model/train-state';
-import { GpuDecoder } from '../../model/decode';
-import { MODEL_PRESETS, type ModelConfig } from '../../model/config';
-import { buildLayout, initParams } from '../../model/params';
-import { BatchSampler } from '../../model/batches';
-import { BOS_ID } from '../../model/tokenizer';
-import { RlPolicy } from '../../rl/policy';
-import { builtinCorpus } from '../../tasks/facts';
-import { weightedSum } from '../../kernels/weighted_sum';
-import { sampleTokens } from '../../kernels/sample';
-import { rolloutAdvance } from '../../kernels/rollout_advance';
-import { storageBuffer, upload } from '../../gpu/buffers';
-import { releaseDispatches, type Dispatch, type Gpu } from '../../gpu/dispatch';
-import { profileDispatches, kernelTotals, type Profile } from '../../gpu/profile';
-import { mulberry32, randomFloats, randomInts } from '../../util/rng';
+import { TrainState } from '../src/model/train-state';
+import { GpuDecoder } from '../src/model/decode';
+import { MODEL_PRESETS, type ModelConfig } from '../src/model/config';
+import { buildLayout, initParams } from '../src/model/params';
+import { BatchSampler } from '../src/model/batches';
+import { BOS_ID } from '../src/model/tokenizer';
+import { RlPolicy } from '../src/rl/policy';
+import { builtinCorpus } from '../src/tasks/facts';
+import { weightedSum } from '../src/kernels/weighted_sum';
+import { sampleTokens } from '../src/kernels/sample';
+import { rolloutAdvance } from '../src/kernels/rollout_advance';
+import { storageBuffer, upload } from '../src/gpu/buffers';
+import { releaseDispatches, type Dispatch, type Gpu } from '../src/gpu/dispatch';
+import { profileDispatches, kernelTotals, type Profile } from '../src/gpu/profile';
+import { mulberry32, randomFloats, randomInts } from '../src/util/rng';
 
 export interface ProfileRow {
   what: string; // e.g. 'train step small B=16 T=64'
