@@ -7,7 +7,7 @@ import { advColor, inspect, scaleOf } from '../../src/ui/state/inspect';
 import { DEFAULT_JUDGE_FIELDS, JudgeForm, parseJudge } from '../../src/ui/state/judge-form.svelte';
 import { parseRl, rlFieldsFor } from '../../src/ui/state/rl-form.svelte';
 import { Replay, REPLAY_SCHEMA } from '../../src/ui/state/replay.svelte';
-import { ResultsView } from '../../src/ui/state/results.svelte';
+import { ResultsView } from '../../src/ui/state/results-view.svelte';
 import { RESULTS_SCHEMA } from '../../src/experiment/results';
 import { PRESETS } from '../../src/experiment/presets';
 import { encode, EOS_ID } from '../../src/model/tokenizer';

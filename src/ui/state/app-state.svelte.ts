@@ -12,7 +12,7 @@ import { Prefs, type PrefStorage } from './prefs.svelte';
 import { PretrainForm } from './pretrain-form.svelte';
 import { RlControl, isDemoRun } from './rl-control.svelte';
 import { Replay } from './replay.svelte';
-import { ResultsView } from './results.svelte';
+import { ResultsView } from './results-view.svelte';
 import { rlSetupOf } from '../../worker/api';
 
 export type Pending = 'starting' | 'pausing' | 'resuming' | 'stopping';
