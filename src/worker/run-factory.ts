@@ -4,7 +4,7 @@
 
 import type { Store } from '../store/store';
 import type { RunRecord } from '../store/types';
-import { corpusTexts, samplePrompts, sampleTokens, type CorpusChoice } from '../run/corpus';
+import { samplePrompts, sampleTokens, type CorpusChoice } from '../run/corpus';
 import { PretrainJob } from '../run/pretrain-job';
 import { PagePretrainJob, heldOutPrimitives } from '../run/pretrain-page-job';
 import { autoName, type PretrainSetup } from '../run/pretrain-setup';
@@ -118,5 +118,3 @@ async function trimmed(d: FactoryDeps, live: LiveRun, step: number): Promise<Liv
   live.run = { ...live.run, step };
   return live;
 }
-
-export { corpusTexts };

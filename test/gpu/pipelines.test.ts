@@ -8,13 +8,12 @@ import { describe, it, expect } from 'vitest';
 import { PipelineCache, type PipelineMode } from '../../src/gpu/pipelines';
 import { StartupClock } from '../../src/gpu/startup';
 import { encodeSubmitting, makeDispatch, type Gpu } from '../../src/gpu/dispatch';
-import { UniformWriter } from '../../src/gpu/buffers';
+import { UniformWriter, readF32, upload } from '../../src/gpu/buffers';
 import { TrainState } from '../../src/model/train-state';
 import { GpuDecoder } from '../../src/model/decode';
 import { sampleRollouts } from '../../src/model/sampling';
 import { buildLayout, initParams } from '../../src/model/params';
 import type { ModelConfig } from '../../src/model/config';
-import { upload, readF32 } from '../../src/gpu/buffers';
 import { mulberry32, randomInts } from '../../src/util/rng';
 import { testGpu, toGpu, fromGpu, run } from '../helpers/gpu';
 

@@ -2,7 +2,7 @@
 // library, notices, preferences) and runs the commands the buttons call. Components read these states
 // and call these methods; none of them talks to the worker directly. Tests drive it with a fake api.
 
-import { setupOf, type EventSink, type TrainerApi, type WorkerEvent } from '../../worker/api';
+import { rlSetupOf, setupOf, type EventSink, type TrainerApi, type WorkerEvent } from '../../worker/api';
 import type { RunRecord } from '../../store/types';
 import { CapabilityState } from './capability.svelte';
 import { Library } from './library.svelte';
@@ -13,7 +13,6 @@ import { PretrainForm } from './pretrain-form.svelte';
 import { RlControl, isDemoRun } from './rl-control.svelte';
 import { Replay } from './replay.svelte';
 import { ResultsView } from './results-view.svelte';
-import { rlSetupOf } from '../../worker/api';
 
 export type Pending = 'starting' | 'pausing' | 'resuming' | 'stopping';
 
