@@ -1,6 +1,7 @@
 // The page's controller: wires the worker contract to the state modules (capability, setup, live view,
 // library, notices, preferences) and runs the commands the buttons call. Components read these states
-// and call these methods; none of them talks to the worker directly. Tests drive it with a fake api.
+// and call these methods; the few that ask the worker for read-only facts (a corpus's measures, a demo's
+// records for its replay) do so through `app.api`, never around it. Tests drive it with a fake api.
 
 import { rlSetupOf, setupOf, type EventSink, type TrainerApi, type WorkerEvent } from '../../worker/api';
 import type { RunRecord } from '../../store/types';
