@@ -11,7 +11,7 @@ import ts from 'typescript';
 const ROOT = resolve(import.meta.dirname, '..');
 const SRC = join(ROOT, 'src');
 const BENCH = join(ROOT, 'bench');
-const MAX_LINES = 300;
+const MAX_LINES = 400; // design.md's budget: files ~400 lines
 
 /**
  * Rank of each top-level folder (or file) of src/: a file may import from its own rank or below.
