@@ -11,7 +11,8 @@ import { FsJudgeCache, defaultJudgeCacheDir } from '../judge/cache-fs';
 import { decodeTextBytes } from '../util/jsonl';
 import { parseArgs } from 'node:util';
 import { BuiltinJudge } from '../judge/builtin';
-import { calibrate, formatCalibrationTable, generateCalibrationSet, parseCalibrationJsonl, type CalibrationRecord } from '../judge/calibration';
+import { CONDITIONS, calibrate, formatCalibrationTable, generateCalibrationSet, parseCalibrationJsonl, stepRecords, type CalibrationRecord } from '../judge/calibration';
+import { formatStepAgreement, stepAgreement } from '../judge/step-agreement';
 import { LlmJudge } from '../judge/llm';
 import type { Judge } from '../judge/types';
 import { FAMILY_NAMES } from '../tasks/families';
@@ -34,6 +35,8 @@ export const JUDGE_USAGE = `usage: npm run judge -- (--input FILE | --generate N
   --rubric MODE        explicit (default) or implicit
   --delimiter TEXT     process step delimiter (default ###)
   --process            also grade segment by segment and print mean process scores
+  --steps              also the per-step agreement with the verifier (records with a known "worked"
+                       solution): precision, recall, (FNR+FPR)/2 of k >= 4 on each step segment
   --base-url URL       llm: the OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1
   --model NAME         llm: the model to ask
   --api-key-env VAR    llm: environment variable holding the API key (default OPENAI_API_KEY, used
@@ -81,7 +84,7 @@ function parse(argv: string[]) {
     options: {
       input: { type: 'string' }, generate: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string' },
       family: { type: 'string' }, judge: { type: 'string' }, 'error-rate': { type: 'string' }, rubric: { type: 'string' },
-      delimiter: { type: 'string' }, process: { type: 'boolean' }, 'base-url': { type: 'string' }, model: { type: 'string' },
+      delimiter: { type: 'string' }, process: { type: 'boolean' }, steps: { type: 'boolean' }, 'base-url': { type: 'string' }, model: { type: 'string' },
       'api-key-env': { type: 'string' }, structured: { type: 'string' }, concurrency: { type: 'string' }, json: { type: 'boolean' },
       timeout: { type: 'string' }, retries: { type: 'string' }, 'cache-dir': { type: 'string' }, 'no-cache': { type: 'boolean' }, help: { type: 'boolean' },
     },
@@ -184,8 +187,19 @@ export async function judgeCli(argv: string[], io: JudgeCliIo = nodeIo): Promise
       io.err(`error: ${fatal ?? 'the judge stopped'}`);
       return 1;
     }
-    if (v.json) io.out(JSON.stringify({ judge: judge.name, records: records.length, stats }, null, 2));
-    else io.out(formatCalibrationTable(stats, `judge: ${judge.name}   records: ${records.length}   rubric: ${rubricMode}`));
+    const agreement = [];
+    if (v.steps) {
+      for (const condition of CONDITIONS) {
+        const steps = stepRecords(records, condition, seed);
+        if (steps.length === 0) throw new UsageError('--steps needs records with a "worked" field (the reference\'s steps), as --generate makes');
+        agreement.push({ label: `${judge.name}, ${condition}`, a: await stepAgreement(steps, judge, { rubricMode, stepDelimiter, signal: stop.signal }) });
+      }
+    }
+    if (v.json) io.out(JSON.stringify({ judge: judge.name, records: records.length, stats, ...(v.steps ? { stepAgreement: agreement } : {}) }, null, 2));
+    else {
+      io.out(formatCalibrationTable(stats, `judge: ${judge.name}   records: ${records.length}   rubric: ${rubricMode}`));
+      if (v.steps) io.out(['', 'Per-step agreement with the verifier (positive: k >= 4; truth: the step is the reference\'s step at its place):', formatStepAgreement(agreement)].join('\n'));
+    }
     if (judge instanceof LlmJudge) {
       const s = judge.stats();
       const failed = Object.entries({ ...s.failures, ...s.errors }).filter(([k, n]) => n > 0 && k !== 'error').map(([k, n]) => `${k} ${n}`);

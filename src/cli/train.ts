@@ -10,7 +10,7 @@ import { PipelineCache } from '../gpu/pipelines';
 import { MODEL_PRESETS } from '../model/config';
 import { DEFAULT_PRETRAIN, type PretrainOptions } from '../model/trainer-api';
 import { builtinCorpus, unigramEntropy } from '../tasks/facts';
-import { DEFAULT_TASK_CONFIG } from '../tasks/config';
+import { DEFAULT_TASK_CONFIG, taskConfig, type TaskConfig } from '../tasks/config';
 import { pretrainCorpus } from '../tasks/splits';
 import { PretrainJob } from '../run/pretrain-job';
 import { corpusFromFile } from '../run/corpus-file';
@@ -24,6 +24,7 @@ const HELP = `usage: npm run train -- [options]
                          documents keep their line breaks) or FILE (one document per line)
   --task-docs N          with --corpus tasks: documents (default ${DEFAULT_TASK_CONFIG.nPrimitives})
   --task-seed N          with --corpus tasks: the task generator's seed (default ${DEFAULT_TASK_CONFIG.seed})
+  --tasks JSON           with --corpus tasks: the task world's knobs (default: the built-in world, src/tasks/config.ts)
   --preset NAME          model size: ${Object.keys(MODEL_PRESETS).join(', ')} (default small)
   --steps N              optimiser steps (default ${DEFAULT_PRETRAIN.steps})
   --batch N              sequences per step (default ${DEFAULT_PRETRAIN.batchSize})
@@ -37,9 +38,9 @@ const HELP = `usage: npm run train -- [options]
   --log-every N          progress line every N steps (default 10)
   --samples N            greedy samples printed at the end (default 4)`;
 
-async function loadCorpus(src: string, docs: number, taskSeed: number): Promise<string[]> {
+async function loadCorpus(src: string, docs: number, taskSeed: number, world: Partial<TaskConfig>): Promise<string[]> {
   if (src === 'builtin') return builtinCorpus();
-  if (src === 'tasks') return pretrainCorpus({ seed: taskSeed }, docs);
+  if (src === 'tasks') return pretrainCorpus({ ...world, seed: taskSeed }, docs);
   let bytes: Uint8Array;
   try {
     bytes = await readFile(src);
@@ -58,7 +59,7 @@ async function loadCorpus(src: string, docs: number, taskSeed: number): Promise<
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      corpus: { type: 'string' }, 'task-docs': { type: 'string' }, 'task-seed': { type: 'string' }, preset: { type: 'string' },
+      corpus: { type: 'string' }, 'task-docs': { type: 'string' }, 'task-seed': { type: 'string' }, tasks: { type: 'string' }, preset: { type: 'string' },
       steps: { type: 'string' }, batch: { type: 'string' }, seq: { type: 'string' }, lr: { type: 'string' }, warmup: { type: 'string' },
       seed: { type: 'string' }, out: { type: 'string' }, 'checkpoint-every': { type: 'string' }, resume: { type: 'boolean' },
       'log-every': { type: 'string' }, samples: { type: 'string' }, help: { type: 'boolean' },
@@ -69,8 +70,19 @@ async function main(): Promise<void> {
   const preset = choiceArg('preset', values.preset, 'small', Object.keys(MODEL_PRESETS));
   const model = MODEL_PRESETS[preset];
   const src = values.corpus ?? 'builtin';
-  if (src !== 'tasks' && (values['task-docs'] !== undefined || values['task-seed'] !== undefined)) throw new UsageError('--task-docs and --task-seed go with --corpus tasks');
-  const corpus = await loadCorpus(src, intArg('task-docs', values['task-docs'], DEFAULT_TASK_CONFIG.nPrimitives, 1, 1e6), intArg('task-seed', values['task-seed'], DEFAULT_TASK_CONFIG.seed, 0, 2 ** 31 - 1));
+  if (src !== 'tasks' && (values['task-docs'] !== undefined || values['task-seed'] !== undefined || values.tasks !== undefined)) {
+    throw new UsageError('--task-docs, --task-seed and --tasks go with --corpus tasks');
+  }
+  let world: Partial<TaskConfig> = {};
+  if (values.tasks !== undefined) {
+    try {
+      world = JSON.parse(values.tasks) as Partial<TaskConfig>;
+      taskConfig(world);
+    } catch (e) {
+      throw new UsageError(`--tasks: ${(e as Error).message}`);
+    }
+  }
+  const corpus = await loadCorpus(src, intArg('task-docs', values['task-docs'], DEFAULT_TASK_CONFIG.nPrimitives, 1, 1e6), intArg('task-seed', values['task-seed'], DEFAULT_TASK_CONFIG.seed, 0, 2 ** 31 - 1), world);
   const longest = corpus.reduce((m, t) => Math.max(m, t.length + 2), 0); // framed <bos> text <eos>
   const steps = intArg('steps', values.steps, DEFAULT_PRETRAIN.steps, 1, 1e7);
   const opts: PretrainOptions = {

@@ -20,6 +20,7 @@ export interface ArmSpec {
   scorer?: ScorerKind; // what the RL arm trains on
   judge?: { referenceMode: ReferenceMode; errorRate: number }; // the judge variant the arm's scorer uses
   rl?: Partial<RlConfig>; // differences from the shared Stage I RL settings
+  lrScale?: number; // the arm's Stage I learning rate as a multiple of the shared RL one (default 1)
   ablation: boolean;
   why: string; // one line: what the arm tests
 }
@@ -34,8 +35,8 @@ export const ARMS: Record<ArmId, ArmSpec> = {
     why: '0/1 answer reward with std-normalised GRPO: the dead zone the method addresses (clip 0.2/0.26 as method.md)',
   },
   opsd: {
-    id: 'opsd', label: 'Self-distillation', stageI: 'rl', advantage: 'opsd', scorer: 'sparse', rl: { beta: 0, epsHigh: 0.26 }, ablation: false,
-    why: 'the frozen start model with the reference in context teaches the student on its own samples (no KL to the start model)',
+    id: 'opsd', label: 'Self-distillation', stageI: 'rl', advantage: 'opsd', scorer: 'sparse', rl: { beta: 0, epsHigh: 0.26 }, lrScale: 0.1, ablation: false,
+    why: 'the frozen start model with the reference in context teaches the student on its own samples (no KL to the start model; a tenth of the RL learning rate, as the authors)',
   },
   outcome: {
     id: 'outcome', label: 'ExpRL-Outcome', stageI: 'rl', advantage: 'outcome', scorer: 'outcome', judge: GIVEN, rl: { epsHigh: 0.28 }, ablation: false,
@@ -79,6 +80,7 @@ export const STAGE2_RL: Partial<RlConfig> = {
   aggregation: 'sum-norm', // Dr. GRPO: sum over tokens, constant normaliser
   entCoef: 1e-4, // a small entropy bonus
   maxGradNorm: 0.3,
-  epsLow: 0.2,
-  epsHigh: 0.4, // "a wide clip"
+  beta: 0, // no KL to the Stage I model
+  epsLow: 4, // the authors' PipelineRL clip, epsilon = 4: the ratio is kept in [1 - 4, 1 + 4], so only
+  epsHigh: 4, //  extreme ratios are clipped (the lower bound never binds)
 };

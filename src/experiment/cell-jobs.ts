@@ -53,7 +53,7 @@ export function cellRlConfig(w: CellWorld, arm: ArmSpec, stage: Stage, seed: num
   const own = stage === 'stage1' ? { ...arm.rl, advantage: arm.advantage ?? 'sparse-grpo' } : STAGE2_RL;
   return {
     ...DEFAULT_RL, ...o.rl, ...own,
-    promptsPerStep: b.promptsPerStep, groupSize: b.groupSize, lr: b.lr, maxNewTokens: w.maxNewTokens, seed: seed + (stage === 'stage2' ? 1000 : 0),
+    promptsPerStep: b.promptsPerStep, groupSize: b.groupSize, lr: b.lr * (stage === 'stage1' ? arm.lrScale ?? 1 : 1), maxNewTokens: w.maxNewTokens, seed: seed + (stage === 'stage2' ? 1000 : 0),
   };
 }
 

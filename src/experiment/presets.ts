@@ -15,7 +15,7 @@ const EVAL = { n: 8, k: 8, temperature: 0.8, problemsPerStep: 8, judgeScore: tru
 const shipped: Pick<ExperimentOptions, 'start' | 'tasks' | 'rl' | 'maxNewTokens' | 'judge' | 'logDense'> = {
   start: { kind: 'checkpoint', path: SHIPPED_CHECKPOINT },
   tasks: {}, // the world's defaults (src/tasks/config.ts), the one the checkpoint was pre-trained on
-  rl: { temperature: 1.0, beta: 0.001 }, // method.md: sample at temperature 1, k3 KL 0.001
+  rl: { temperature: 0.8, beta: 0.001 }, // method.md: rollouts at temperature 0.8 for every arm, k3 KL 0.001
   maxNewTokens: 0, // the longest correct solution + 8
   judge: { kind: 'builtin' },
   logDense: true, // the built-in judge is free: every arm gets its dense-reward curve
@@ -56,7 +56,8 @@ export const PRESETS: Record<string, ExperimentOptions> = {
     stageI: { steps: 20, promptsPerStep: 4, groupSize: 8, lr: 3e-4 },
     stageII: { steps: 8, promptsPerStep: 4, groupSize: 8, lr: 3e-4 },
     sftLr: 1e-3,
-    eval: { problems: 32, ...EVAL },
+    // 128 held-out problems x 16 samples: enough to resolve pass@16 differences of a few points
+    eval: { ...EVAL, problems: 128, n: 16, k: 16, problemsPerStep: 16 },
   },
   ablations: {
     // What each part of ExpRL-Process contributes: normalisation, the reference, judge noise.

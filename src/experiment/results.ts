@@ -8,9 +8,12 @@ import type { ExperimentOptions } from './options';
 import type { EvalResult } from '../run/eval-job';
 import type { MetricPoint } from '../store/types';
 import { studentTQuantile } from '../util/student-t';
+import { verdictMarkdown } from './verdict';
 import { formatCauses, sumCounts, type FailureCounts } from '../run/grade-failures';
 
-export const RESULTS_SCHEMA = 'exprl-results/1';
+export const RESULTS_SCHEMA = 'exprl-results/2';
+/** Older schemas this version still reads (their evaluations lack the verifier and per-sample grades). */
+const READABLE_SCHEMAS = [RESULTS_SCHEMA, 'exprl-results/1'];
 
 /** 'stage1': after Stage I (for Base: the pre-trained model); 'stage2': after Stage II. */
 export type Stage = 'stage1' | 'stage2';
@@ -29,7 +32,7 @@ export interface CellResult {
 }
 
 export interface ResultsFile {
-  schema: typeof RESULTS_SCHEMA;
+  schema: string; // RESULTS_SCHEMA when written by this version
   name: string;
   preset: string;
   command: string; // how it was run
@@ -72,30 +75,37 @@ export function figures(r: ResultsFile, stage: Stage, pick: (e: EvalResult) => n
   return out;
 }
 
-/** results.md: the tables a reader compares arms with. */
+/** The held-out figures results.md reports, in order: the verifier first, then pass@k, then the judge. */
+export function evalColumns(r: ResultsFile): { name: string; pick: (e: EvalResult) => number | null; f: (x: number) => string }[] {
+  const ks = [1, 4, 16, r.options.eval.k].filter((k, i, a) => k <= r.options.eval.n && a.indexOf(k) === i).sort((a, b) => a - b);
+  return [
+    { name: 'steps right in order', pick: (e) => e.stepsInOrder ?? null, f: pct },
+    { name: 'all steps right', pick: (e) => e.allSteps ?? null, f: pct },
+    ...ks.map((k) => ({ name: `pass@${k}`, pick: (e: EvalResult) => e.passAt?.[String(k)] ?? (k === 1 ? e.passAt1 : k === e.k ? e.passAtK : null), f: pct })),
+    { name: 'judge score', pick: (e) => e.judgeScore, f: dec },
+  ];
+}
+
+/** results.md: the tables a reader compares arms with, one per stage. */
 export function resultsMarkdown(r: ResultsFile): string {
-  const k = r.options.eval.k;
   const seeds = r.options.seeds.length;
   const lines = [
     `# ${r.name} (${r.preset})`, '',
     `${r.complete ? 'Complete' : 'Incomplete (some cells pending)'}; ${seeds} seed${seeds === 1 ? '' : 's'} (${r.options.seeds.join(', ')}); ` +
       `${Math.round(r.wallSeconds / 60)} min of wall time on ${r.adapter}.`,
-    `Evaluation: ${r.options.eval.problems} held-out problems, n = ${r.options.eval.n} samples each at temperature ${r.options.eval.temperature}; ` +
-      `pass@1 and pass@${k} by the unbiased estimator, in %; judge score: the mean (k-1)/4 of the samples; mean ± 95% interval over seeds.`,
-    `Command: \`${r.command}\``, '',
+    `Evaluation: ${r.options.eval.problems} held-out problems, n = ${r.options.eval.n} samples each at temperature ${r.options.eval.temperature}. ` +
+      'The verifier (no arm trains on it): the share of a problem\'s steps right in order, and the share of samples with every step right; ' +
+      'pass@k by the unbiased estimator; all in %. Judge score: the mean (k-1)/4 of the samples, a truncated sample scoring 0. ' +
+      'Mean ± 95% t interval over seeds.',
+    `Command: \`${r.command}\``,
   ];
-  const stages: [Stage, string][] = r.options.stageII.steps > 0 ? [['stage1', 'after Stage I'], ['stage2', 'after Stage II']] : [['stage1', 'after Stage I']];
-  const head = ['arm', ...stages.flatMap(([, s]) => [`pass@1 ${s}`, `pass@${k} ${s}`, `judge score ${s}`])];
-  lines.push(`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`);
-  for (const arm of r.arms) {
-    const row = [arm.label];
-    for (const [stage] of stages) {
-      row.push(cell(figures(r, stage, (e) => e.passAt1).get(arm.id) ?? []));
-      row.push(cell(figures(r, stage, (e) => e.passAtK).get(arm.id) ?? []));
-      row.push(cell(figures(r, stage, (e) => e.judgeScore).get(arm.id) ?? [], dec));
-    }
-    lines.push(`| ${row.join(' | ')} |`);
+  const stages: [Stage, string][] = r.options.stageII.steps > 0 ? [['stage1', 'After Stage I'], ['stage2', 'After Stage II']] : [['stage1', 'After Stage I']];
+  const cols = evalColumns(r);
+  for (const [stage, title] of stages) {
+    lines.push('', `## ${title}`, '', `| arm | ${cols.map((c) => c.name).join(' | ')} |`, `|---|${cols.map(() => '---').join('|')}|`);
+    for (const arm of r.arms) lines.push(`| ${arm.label} | ${cols.map((c) => cell(figures(r, stage, c.pick).get(arm.id) ?? [], c.f)).join(' | ')} |`);
   }
+  lines.push('', '## Verdict on method.md\'s effects', '', verdictMarkdown(r));
   return [...lines, ...failureLines(r)].join('\n') + '\n';
 }
 
@@ -122,7 +132,7 @@ export function curvesCsv(r: ResultsFile): string {
 export function checkResultsFile(x: unknown): ResultsFile {
   const r = x as Partial<ResultsFile>;
   if (!r || typeof r !== 'object') throw new Error('not a results file: expected a JSON object');
-  if (r.schema !== RESULTS_SCHEMA) throw new Error(`not a results file this version reads: schema ${JSON.stringify(r.schema)}, expected ${RESULTS_SCHEMA}`);
+  if (!READABLE_SCHEMAS.includes(r.schema as string)) throw new Error(`not a results file this version reads: schema ${JSON.stringify(r.schema)}, expected ${RESULTS_SCHEMA}`);
   if (!Array.isArray(r.cells) || !Array.isArray(r.arms) || !r.options) throw new Error('the results file lacks its cells, arms or options');
   return r as ResultsFile;
 }

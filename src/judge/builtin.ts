@@ -10,6 +10,7 @@ import { mulberry32 } from '../util/rng';
 import { findClaims, questionNumbers, statedResults } from './claims';
 import { RubricCache } from './rubric';
 import { splitSegments } from './segments';
+import { gradeSegmentBySteps, stepsEstablished } from './step-grading';
 import { DEFAULT_JUDGE_OPTIONS, likertToReward, type Grade, type Judge, type JudgeOptions, type JudgeProblem, type ProcessGrade, type Rubric } from './types';
 
 export type ReferenceMode = 'given' | 'none' | 'wrong';
@@ -60,10 +61,12 @@ function falseClaimText(text: string): string[] {
 
 /** Outcome grade of a whole response against a rubric, on method.md's anchors. */
 export function gradeOutcomeAgainst(question: string, rubric: Rubric, response: string): RawGrade {
-  const cps = rubric.checkpoints;
-  const final = rubric.finalAnswer ?? cps[cps.length - 1];
+  const bySteps = rubric.steps !== undefined && rubric.steps.length > 0;
+  // with known steps, the checkpoints are the steps themselves (a number alone establishes nothing)
+  const cps = bySteps ? (rubric.steps as string[]) : rubric.checkpoints;
+  const final = rubric.finalAnswer ?? rubric.checkpoints[rubric.checkpoints.length - 1];
   const values = statedResults(response, questionNumbers(question)).map((v) => v.value);
-  const matched = inOrderMatches(cps, values);
+  const matched = bySteps ? stepsEstablished(cps, response) : inOrderMatches(cps, values);
   const stated = extractAnswer(response) ?? (values.length > 0 ? formatNumber(values[values.length - 1]) : null);
   const finalOk = stated !== null && final !== undefined && answersMatch(stated, final);
   const falseClaims = falseClaimText(response);
@@ -73,7 +76,7 @@ export function gradeOutcomeAgainst(question: string, rubric: Rubric, response: 
   else k = matched.length > 0 ? 2 : 1;
   const missing = cps.filter((_, i) => !matched.includes(i));
   const parts = [
-    `established ${matched.length} of ${cps.length} checkpoints in order` +
+    `established ${matched.length} of ${cps.length} ${bySteps ? 'steps' : 'checkpoints'} in order` +
       (matched.length > 0 ? ` (${matched.map((i) => cps[i]).join(', ')})` : '') +
       (missing.length > 0 ? `, missing ${missing.join(', ')}` : ''),
     stated === null ? 'no final answer' : finalOk ? `final answer ${stated} matches` : `final answer ${stated} differs from the reference's ${final}`,
@@ -106,6 +109,7 @@ export function gradeOutcomeAlone(response: string): RawGrade {
 /** Process grade of one segment, seen alone, against the rubric (5 establishes ... 1 contradicts). */
 export function gradeSegmentAgainst(question: string, rubric: Rubric, segment: string): RawGrade {
   const final = rubric.finalAnswer ?? rubric.checkpoints[rubric.checkpoints.length - 1];
+  if (rubric.steps !== undefined && rubric.steps.length > 0) return gradeSegmentBySteps(rubric.steps, final, segment);
   const bad = falseClaimText(segment);
   if (bad.length > 0) return { k: 1, rationale: `contradicts: false claim ${bad.join(', ')}.` };
   const answer = extractAnswer(segment);
@@ -139,7 +143,7 @@ export function substituteReference(problem: JudgeProblem, pool: JudgeProblem[],
   for (let d = 0; d < n; d++) {
     const other = pool[(start + d) % n];
     if (other.id !== problem.id && other.reference !== problem.reference) {
-      return { id: other.id, question: problem.question, reference: other.reference, answer: other.answer, intermediates: other.intermediates };
+      return { id: other.id, question: problem.question, reference: other.reference, answer: other.answer, intermediates: other.intermediates, steps: other.steps };
     }
   }
   throw new Error(`wrong-reference mode needs a pool with at least one problem other than ${problem.id} (pool size ${n})`);

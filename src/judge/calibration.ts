@@ -11,6 +11,8 @@ import { readJsonlObjects } from '../util/jsonl';
 import { AbortedError } from './llm-limiter';
 import { mulberry32 } from '../util/rng';
 import { substituteReference } from './builtin';
+import { stepLines } from '../tasks/verifier';
+import type { StepRecord } from './step-agreement';
 import { referenceFinal } from './rubric';
 import type { Judge, JudgeOptions, JudgeProblem } from './types';
 
@@ -22,12 +24,13 @@ export interface CalibrationRecord {
   correct?: boolean; // a given label; else the answer checker decides
   kind?: string; // what kind of response it is (generated sets: correct, slip, logic, half, other)
   intermediates?: string[]; // the reference's full list of results, when known
+  worked?: string; // the reference's steps in the policy format, when known (the verifier's truth)
   id?: string;
 }
 
 export type Condition = 'reference' | 'no reference' | 'wrong reference';
 export const CONDITIONS: Condition[] = ['reference', 'no reference', 'wrong reference'];
-export const RESPONSE_KINDS = ['correct', 'slip', 'logic', 'half', 'other'] as const;
+export const RESPONSE_KINDS = ['correct', 'slip', 'logic', 'half', 'other', 'mimic'] as const;
 
 export interface ConditionStats {
   condition: Condition;
@@ -63,6 +66,7 @@ export function parseCalibrationJsonl(text: string): { records: CalibrationRecor
       : o.kind !== undefined && typeof o.kind !== 'string' ? 'field "kind" is not a string'
       : o.id !== undefined && !scalar(o.id) ? 'field "id" is not a string or number'
       : o.intermediates !== undefined && !(Array.isArray(o.intermediates) && o.intermediates.every(scalar)) ? 'field "intermediates" is not a list of strings or numbers'
+      : o.worked !== undefined && typeof o.worked !== 'string' ? 'field "worked" is not a string'
       : null;
     if (wrong) { fail(wrong); continue; }
     records.push({
@@ -71,6 +75,7 @@ export function parseCalibrationJsonl(text: string): { records: CalibrationRecor
       correct: o.correct as boolean | undefined,
       kind: o.kind as string | undefined,
       intermediates: (o.intermediates as unknown[] | undefined)?.map(String),
+      worked: o.worked as string | undefined,
       id: o.id === undefined ? `line-${line}` : String(o.id),
     });
   }
@@ -101,13 +106,41 @@ export function generateCalibrationSet(n: number, seed: number, families: Family
       kind === 'correct' ? p.worked
       : kind === 'slip' || kind === 'logic' ? family.corrupt(p, rng, kind)
       : kind === 'half' ? truncateWorked(p.worked, Math.ceil(p.difficulty / 2))
+      : kind === 'mimic' ? mimicStep(p.worked, rng) ?? family.corrupt(p, rng, 'slip')
       : problems[(i + 1 + Math.floor(rng() * (n - 1))) % n].worked;
-    return { id: p.id, question: p.prompt, reference: p.reference, response, answer: p.answer, kind, intermediates: p.intermediates };
+    return { id: p.id, question: p.prompt, reference: p.reference, response, answer: p.answer, kind, intermediates: p.intermediates, worked: p.worked };
   });
 }
 
+/**
+ * The worked solution with one sum step's first two operands changed so that its result stays the
+ * reference's ("### C4+c9+0=13" -> "### C6+c7+0=13"): true arithmetic with the right number, but not
+ * the reference's step at that place. Null when no step is a sum that allows it.
+ */
+export function mimicStep(worked: string, rng: () => number): string | null {
+  const lines = worked.split('\n');
+  const sums = lines.map((l, i) => (/^### [A-Za-z]?\d\+[A-Za-z]?\d(\+\d)?=/.test(l) ? i : -1)).filter((i) => i >= 0);
+  for (let attempt = 0; attempt < 20 && sums.length > 0; attempt++) {
+    const i = sums[Math.floor(rng() * sums.length)];
+    const m = /^### ([A-Za-z]?)(\d)\+([A-Za-z]?)(\d)(.*)$/.exec(lines[i]) as RegExpExecArray;
+    const d = 1 + Math.floor(rng() * 3) * (rng() < 0.5 ? -1 : 1);
+    const x = Number(m[2]) + d, y = Number(m[4]) - d;
+    if (x < 0 || x > 9 || y < 0 || y > 9 || x === Number(m[4])) continue;
+    lines[i] = `### ${m[1]}${x}+${m[3]}${y}${m[5]}`;
+    return lines.join('\n');
+  }
+  return null;
+}
+
 function asProblem(r: CalibrationRecord, i: number): JudgeProblem {
-  return { id: r.id ?? `record-${i}`, question: r.question, reference: r.reference, answer: r.answer, intermediates: r.intermediates };
+  const steps = r.worked ? stepLines(r.worked) : [];
+  return { id: r.id ?? `record-${i}`, question: r.question, reference: r.reference, answer: r.answer, intermediates: r.intermediates, ...(steps.length ? { steps } : {}) };
+}
+
+/** The records with known steps as step-agreement records (each problem as a condition shows it). */
+export function stepRecords(records: CalibrationRecord[], condition: Condition, seed = 0): StepRecord[] {
+  const problems = records.map(asProblem);
+  return records.flatMap((r, i) => (r.worked ? [{ problem: conditionProblem(problems[i], condition, problems, seed), worked: r.worked, response: r.response }] : []));
 }
 
 /** The problem as a condition shows it to the judge: as is, without reference, or with another's. */

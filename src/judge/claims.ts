@@ -43,6 +43,11 @@ function tokenize(text: string): Tok[] {
     }
     const prev = out[out.length - 1];
     const nextSignificant = text.slice(i + 1).match(/^[ \t]*(.)/)?.[1] ?? '';
+    // an index hint ("C8+c7"): one letter glued to the digit it names, after an operator or a space
+    if (/[A-Za-z]/.test(c) && /\d/.test(text[i + 1] ?? '') && !/[A-Za-z\d]/.test(text[i - 1] ?? '') && !(prev && (prev.t === 'num' || prev.t === ')'))) {
+      i++;
+      continue;
+    }
     if ('+-*/'.includes(c)) out.push({ t: 'op', v: c as '+', start: i });
     else if (c === '\u00d7') out.push({ t: 'op', v: '*', start: i });
     else if (c === '\u00f7') out.push({ t: 'op', v: '/', start: i });

@@ -47,7 +47,7 @@ export function buildRubric(problem: JudgeProblem): Rubric {
     const finalAnswer = problem.answer ?? problem.intermediates[problem.intermediates.length - 1];
     const values = [...problem.intermediates];
     if (!sameNumber(values[values.length - 1], finalAnswer)) values.push(finalAnswer);
-    return { problemId: problem.id, checkpoints: capCheckpoints(values), finalAnswer };
+    return { problemId: problem.id, checkpoints: capCheckpoints(values), finalAnswer, ...(problem.steps?.length ? { steps: [...problem.steps] } : {}) };
   }
   return { problemId: problem.id, ...extractCheckpoints(problem.question, problem.reference, problem.answer) };
 }
@@ -67,7 +67,7 @@ export class RubricCache {
       this.builds++;
       return buildRubric(problem);
     }
-    const key = JSON.stringify([problem.id, problem.question, problem.reference, problem.answer ?? null, problem.intermediates ?? null]);
+    const key = JSON.stringify([problem.id, problem.question, problem.reference, problem.answer ?? null, problem.intermediates ?? null, problem.steps ?? null]);
     let r = this.rubrics.get(key);
     if (!r) {
       r = buildRubric(problem);

@@ -9,6 +9,7 @@ export interface JudgeProblem {
   reference: string; // the human-written reference solution (the reward scaffold)
   answer?: string; // final answer, when known
   intermediates?: string[]; // every result the reference implies, in order (known for generated tasks)
+  steps?: string[]; // the reference's steps, operands and result ("8+7+1=16"), in order (known for generated tasks)
 }
 
 /** Explicit: checkpoints extracted once per problem, cached, handed to every grading call.
@@ -23,6 +24,7 @@ export interface Rubric {
   problemId: string;
   checkpoints: string[]; // up to MAX_CHECKPOINTS key intermediate claims/results, in order
   finalAnswer?: string;
+  steps?: string[]; // the reference's steps in order, when known: a step establishes a checkpoint only as this step
 }
 
 export type ParseStatus = 'ok' | 'no-score' | 'out-of-range' | 'malformed' | 'error';

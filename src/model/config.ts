@@ -32,6 +32,9 @@ export const MODEL_PRESETS: Record<string, ModelConfig> = {
   // longest worked solution (486 tokens), which the SFT baseline and the self-distillation teacher need.
   'tiny-512': { ...DEFAULT_MODEL, contextLength: 512, dModel: 32, nLayers: 1, nHeads: 2, mlpWidth: 128 },
   'small-512': { ...DEFAULT_MODEL, contextLength: 512 },
+  // The story's start model: a third layer finds a column's digits by their index hints (a content
+  // lookup that two layers did not learn in the scratch trials, see docs/experiment.md).
+  'small3-512': { ...DEFAULT_MODEL, contextLength: 512, nLayers: 3 },
 };
 
 /** Refuses configurations the kernels cannot run, with a message naming the field. */

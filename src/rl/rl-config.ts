@@ -54,7 +54,7 @@ export function validateRlConfig(c: RlConfig): void {
   int('seed', 0, 2 ** 31 - 1);
   num('temperature', 0, 100);
   num('topP', 0.0001, 1);
-  num('epsLow', 0, 1);
+  num('epsLow', 0, 10); // above 1 the lower clip never binds (the authors' Stage II uses 4)
   num('epsHigh', 0, 10);
   num('beta', 0, 100);
   num('entCoef', -10, 10);

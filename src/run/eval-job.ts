@@ -18,6 +18,7 @@ import { meanPassAtK } from '../rl/metrics';
 import { sparseReward } from '../tasks/checker';
 import type { Judge, RubricMode } from '../judge/types';
 import { judgeProblem, type TaskProblem } from './scorers';
+import { stepLines, verifyResponse } from '../tasks/verifier';
 import { addCounts, checkGrades, failureValues, tally, type FailureCounts, type GradePolicy } from './grade-failures';
 import type { JobStep, RunJob } from './job';
 
@@ -43,22 +44,39 @@ export interface EvalExample {
   correct: 0 | 1;
 }
 
+/** Every sample's grades, so any figure can be recomputed: correct, steps right in order, judge k, truncated. */
+export interface ProblemGrades {
+  id: string;
+  c: number; // correct samples of n
+  steps: number; // the problem's reference steps (0: not a generated problem, no verifier)
+  inOrder: number[]; // (n) steps right in order, per sample
+  judgeK: (number | null)[]; // (n) the judge's Likert score; null when not graded (truncated, failed, no judge)
+  truncated: number[]; // (n) 1 when the sample hit the length limit
+}
+
 export interface EvalResult {
   n: number;
   k: number;
   temperature: number;
-  perProblem: { id: string; c: number }[]; // c correct of n, in problem order
+  perProblem: ProblemGrades[]; // in problem order
   passAt1: number;
   passAtK: number;
-  judgeScore: number | null; // mean (k-1)/4 over samples the judge graded; null without a judge
+  passAt: Record<string, number>; // pass@k for every k in EVAL_KS up to n
+  stepsInOrder: number | null; // the verifier: mean share of a problem's steps right in order (null without known steps)
+  allSteps: number | null; // the verifier: share of samples with every step right in order
+  judgeScore: number | null; // mean (k-1)/4 over samples (a truncated one scores 0, method.md); null without a judge
   judgeFailures: number; // samples whose grade did not parse (left out of the mean)
   judgeFailuresByCause?: FailureCounts; // the same, by cause (http-500, timeout, no-score, ...)
   meanLength: number; // response tokens
   examples: EvalExample[];
 }
 
+/** The pass@k figures every evaluation reports (those up to n). */
+export const EVAL_KS = [1, 4, 8, 16];
+
 interface Counts {
   correct: number[]; // per problem evaluated so far
+  grades?: ProblemGrades[]; // per problem evaluated so far (absent in checkpoints of older versions)
   judgeSum: number;
   judged: number;
   judgeFailures: number;
@@ -117,36 +135,54 @@ export class EvalJob implements RunJob {
       const row = b * n + j;
       const tokens = ro.seqs.subarray(row * this.decoder.Tmax + ro.promptLens[row], row * this.decoder.Tmax + ro.lengths[row]);
       const response = decode(tokens);
-      return { p, j, length: tokens.length, response, correct: ro.truncated[row] === 1 ? 0 : sparseReward(p, response) };
+      const truncated = ro.truncated[row] === 1;
+      return { p, j, length: tokens.length, response, truncated, correct: truncated ? 0 : sparseReward(p, response), inOrder: p.worked ? verifyResponse(p, response).inOrder : 0 };
     }));
     const judge = s.judge;
-    const grades = judge ? await Promise.all(samples.map((x) => judge.outcome(judgeProblem(x.p), x.response, { rubricMode: s.rubricMode }))) : [];
-    const failures = tally(grades);
+    // a truncated sample scores 0 without a call (method.md's guard); the rest are graded together
+    const grades = judge ? await Promise.all(samples.map((x) => (x.truncated ? null : judge.outcome(judgeProblem(x.p), x.response, { rubricMode: s.rubricMode })))) : [];
+    const graded = grades.filter((g): g is NonNullable<typeof g> => g !== null);
+    const failures = tally(graded);
     if (s.grades) checkGrades(failures, s.grades, `evaluation batch ${this.stepCount + 1}`);
     const c = this.counts;
     samples.forEach((x, i) => {
       c.lengthSum += x.length;
       c.samples++;
       const g = grades[i];
-      if (g && g.reward === null) c.judgeFailures++;
+      if (judge && x.truncated) c.judged++; // scores 0
+      else if (g && g.reward === null) c.judgeFailures++;
       else if (g && g.reward !== null) (c.judgeSum += g.reward), c.judged++;
       if (x.j === 0 && c.examples.length < s.keepExamples) c.examples.push({ id: x.p.id, prompt: x.p.prompt, answer: x.p.answer, response: x.response, correct: x.correct });
     });
     c.failuresByCause = addCounts(c.failuresByCause ?? {}, failures.byCause);
-    for (let b = 0; b < batch.length; b++) c.correct.push(samples.slice(b * n, (b + 1) * n).reduce((a, x) => a + x.correct, 0));
+    c.grades ??= [];
+    for (let b = 0; b < batch.length; b++) {
+      const mine = samples.slice(b * n, (b + 1) * n);
+      c.correct.push(mine.reduce((a, x) => a + x.correct, 0));
+      c.grades.push({
+        id: batch[b].id, c: c.correct[c.correct.length - 1], steps: batch[b].worked ? stepLines(batch[b].worked).length : 0,
+        inOrder: mine.map((x) => x.inOrder), judgeK: mine.map((_, j) => grades[b * n + j]?.k ?? null), truncated: mine.map((x) => (x.truncated ? 1 : 0)),
+      });
+    }
     this.stepCount += 1;
     const r = this.result();
-    return { step: this.stepCount, values: { 'eval/pass@1': r.passAt1, 'eval/pass@k': r.passAtK, ...(r.judgeScore !== null ? { 'eval/judge_score': r.judgeScore } : {}), 'eval/mean_length': r.meanLength, ...failureValues(failures) } };
+    return { step: this.stepCount, values: { 'eval/pass@1': r.passAt1, 'eval/pass@k': r.passAtK, ...(r.stepsInOrder !== null ? { 'eval/steps_in_order': r.stepsInOrder, 'eval/all_steps': r.allSteps as number } : {}), ...(r.judgeScore !== null ? { 'eval/judge_score': r.judgeScore } : {}), 'eval/mean_length': r.meanLength, ...failureValues(failures) } };
   }
 
   /** The figures over the problems evaluated so far (all of them once the job is done). */
   result(): EvalResult {
     const s = this.spec, c = this.counts;
-    const perProblem = c.correct.map((x, i) => ({ id: s.problems[i].id, c: x }));
+    const perProblem = c.grades ?? c.correct.map((x, i) => ({ id: s.problems[i].id, c: x, steps: 0, inOrder: [], judgeK: [], truncated: [] }));
     const counts = c.correct.map((x) => ({ n: s.n, c: x }));
+    const verified = perProblem.filter((g) => g.steps > 0);
+    const samplesOf = (f: (g: ProblemGrades, x: number) => number) => verified.reduce((a, g) => a + g.inOrder.reduce((b, x) => b + f(g, x), 0), 0);
+    const nVerified = verified.reduce((a, g) => a + g.inOrder.length, 0);
     return {
       n: s.n, k: s.k, temperature: s.temperature, perProblem,
       passAt1: meanPassAtK(counts, 1), passAtK: meanPassAtK(counts, s.k),
+      passAt: Object.fromEntries(EVAL_KS.filter((k) => k <= s.n).map((k) => [String(k), meanPassAtK(counts, k)])),
+      stepsInOrder: nVerified > 0 ? samplesOf((g, x) => x / g.steps) / nVerified : null,
+      allSteps: nVerified > 0 ? samplesOf((g, x) => (x === g.steps ? 1 : 0)) / nVerified : null,
       judgeScore: c.judged > 0 ? c.judgeSum / c.judged : null, judgeFailures: c.judgeFailures, judgeFailuresByCause: { ...(c.failuresByCause ?? {}) },
       meanLength: c.samples > 0 ? c.lengthSum / c.samples : 0, examples: c.examples,
     };

@@ -42,7 +42,7 @@ export type Want = 'run' | 'pause' | 'stop';
 export type Outcome =
   | { status: 'done' | 'paused' | 'stopped' }
   | { status: 'storage-full' } // paused in memory: its progress is not all saved yet
-  | { status: 'failed'; error: string }
+  | { status: 'failed'; error: string; thrown?: unknown } // thrown: what the step threw (callers tell kinds of failure apart)
   | { status: 'lost'; cause: string };
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -97,7 +97,7 @@ export class RunDriver {
         return { status: 'lost', cause: lost };
       }
       await this.persist(undefined).catch(() => false);
-      return { status: 'failed', error: message(e) };
+      return { status: 'failed', error: message(e), thrown: e };
     }
   }
 

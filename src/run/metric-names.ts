@@ -47,7 +47,9 @@ export const METRICS = {
   // Evaluation on held-out problems.
   'eval/pass@1': m('', 'pass@1', 3, 'chance one sample is right (unbiased estimate from n samples)'),
   'eval/pass@k': m('', 'pass@k', 3, 'chance at least one of k samples is right (unbiased estimator)'),
-  'eval/judge_score': m('', 'judge', 3, 'mean judge score (k-1)/4 of the samples'),
+  'eval/steps_in_order': m('', 'steps', 3, 'the verifier: mean share of a problem\'s steps right in order (no arm trains on it)'),
+  'eval/all_steps': m('', 'all_steps', 3, 'the verifier: share of samples with every step right in order'),
+  'eval/judge_score': m('', 'judge', 3, 'mean judge score (k-1)/4 of the samples; a truncated one scores 0'),
   'eval/mean_length': m('tokens', 'len', 1, 'mean response length'),
   'eval/primitive_accuracy': m('', 'prim_acc', 3, 'greedy accuracy on held-out primitive problems'),
   // Judge calls of an RL step (LLM judge: real calls; built-in judge: counted the same way).

@@ -5,6 +5,7 @@
 // judge's whole-response reward (against the true reference, so arms compare on one scale) when a
 // measuring judge is given, and the verdicts for the inspector.
 
+import { stepLines } from '../tasks/verifier';
 import type { Scored } from '../rl/rl-loop';
 import type { Grade, Judge, JudgeProblem, RubricMode } from '../judge/types';
 import { segmentStarts } from '../judge/segments';
@@ -44,7 +45,8 @@ export type ProblemScorer = (problem: TaskProblem, response: string, truncated: 
 
 /** What the judge sees of a problem: the question, the hidden reference, the answer and its results. */
 export function judgeProblem(p: TaskProblem): JudgeProblem {
-  return { id: p.id, question: p.prompt, reference: p.reference, answer: p.answer, intermediates: p.intermediates };
+  const steps = stepLines(p.worked);
+  return { id: p.id, question: p.prompt, reference: p.reference, answer: p.answer, intermediates: p.intermediates, ...(steps.length > 0 ? { steps } : {}) };
 }
 
 const verdict = (g: Grade): VerdictDetail => ({

@@ -19,7 +19,7 @@ export interface RunRecord {
   step: number; // optimiser steps done
   totalSteps: number;
   adapter?: string; // GPU adapter description the run trained on
-  error?: string; // why it failed, when status is 'failed'
+  error?: string; // why it failed (status 'failed'), or what stopped it (a judge that cannot grade)
   notes?: string;
   importedAt?: number; // ms since epoch, when the run came into this library from a run file
   evaluation?: RunEvaluation; // held-out evaluation after the run's training, when it had one

@@ -13,11 +13,48 @@ import {
 
 const COLUMN_NAMES = ['ones', 'tens', 'hundreds', 'thousands', 'ten-thousands'];
 
-/** Parses "Q: 4738+2596\n" into its two addends. */
+// Index hints (Zhou et al. 2023, "What Algorithms Can Transformers Learn?"): each digit of the prompt
+// carries its column's letter (a = ones; upper case for the first addend, lower case for the second)
+// and the digits stand in a shuffled order, so the only way to find a column's digits is by its
+// letter: one lookup that is the same at every column, which a small model with learned absolute
+// positions learns for all columns at once instead of one position at a time.
+const HINTS = 'abcdefgh';
+
+/** The letter that names column i (a = ones): upper case for the first addend, lower for the second. */
+export function hintOf(column: number, first: boolean): string {
+  const h = HINTS[column];
+  if (h === undefined) throw new Error(`carry: index hints name at most ${HINTS.length} columns, got column ${column + 1}`);
+  return first ? h.toUpperCase() : h;
+}
+
+/** Parses "Q: 4738+2596\n", or its hinted form "Q: B3D4A8C7+c5a6d2b9\n", into its two addends. */
 export function parseCarryPrompt(prompt: string): [number, number] {
-  const m = /^Q: (\d+)\+(\d+)\n$/.exec(prompt);
-  if (!m) throw new Error(`not a carry prompt: ${JSON.stringify(prompt)}`);
-  return [Number(m[1]), Number(m[2])];
+  const plain = /^Q: (\d+)\+(\d+)\n$/.exec(prompt);
+  if (plain) return [Number(plain[1]), Number(plain[2])];
+  const hinted = /^Q: ((?:[A-H]\d)+)\+((?:[a-h]\d)+)\n$/.exec(prompt);
+  if (!hinted) throw new Error(`not a carry prompt: ${JSON.stringify(prompt)}`);
+  const value = (s: string) => {
+    let v = 0;
+    for (let i = 0; i < s.length; i += 2) v += Number(s[i + 1]) * 10 ** (s[i].toLowerCase().charCodeAt(0) - 97);
+    return v;
+  };
+  return [value(hinted[1]), value(hinted[2])];
+}
+
+/** The prompt of a + b: plain, or with index hints, digits in place or in a shuffled order drawn from rng. */
+export function carryPrompt(rng: Rng, a: number, b: number, hints: TaskConfig['indexHints']): string {
+  if (hints === 'none') return `Q: ${a}+${b}\n`;
+  const width = Math.max(String(a).length, String(b).length);
+  const tagged = (n: number, first: boolean) => {
+    const d = digitsOf(n, width);
+    const order = Array.from({ length: width }, (_, i) => width - 1 - i);
+    for (let i = order.length - 1; hints === 'shuffled' && i > 0; i--) {
+      const j = Math.floor(rng() * (i + 1));
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    return order.map((c) => hintOf(c, first) + d[c]).join('');
+  };
+  return `Q: ${tagged(a, true)}+${tagged(b, false)}\n`;
 }
 
 function digitsOf(n: number, width: number): number[] {
@@ -28,9 +65,11 @@ function digitsOf(n: number, width: number): number[] {
  * The column steps of a + b (ones first) and the answer they imply: each column writes sum % 10 and
  * carries when sum >= 10; the last carry is written in front. `tamper` lets corruption change one
  * column: `dropCarry` forgets its incoming carry (column = width: forgets the final carry in front),
- * `delta` mis-adds it.
+ * `delta` mis-adds it. With `hints`, every step names its column's digits by their letters, always
+ * writes its incoming carry and writes its sum with two digits ("C3+c9+1=13", "A5+a2+0=07"), so every
+ * step line has one shape.
  */
-export function carrySteps(a: number, b: number, tamper?: { column: number; dropCarry?: boolean; delta?: number }): { steps: Step[]; answer: number } {
+export function carrySteps(a: number, b: number, tamper?: { column: number; dropCarry?: boolean; delta?: number }, hints = false): { steps: Step[]; answer: number } {
   const width = Math.max(String(a).length, String(b).length);
   const da = digitsOf(a, width);
   const db = digitsOf(b, width);
@@ -41,7 +80,8 @@ export function carrySteps(a: number, b: number, tamper?: { column: number; drop
     const c = tamper?.column === i && tamper.dropCarry ? 0 : carry;
     let s = da[i] + db[i] + c;
     if (tamper?.column === i && tamper.delta) s += tamper.delta;
-    steps.push({ expr: c > 0 ? `${da[i]}+${db[i]}+${c}` : `${da[i]}+${db[i]}`, value: s });
+    if (hints) steps.push({ expr: `${hintOf(i, true)}${da[i]}+${hintOf(i, false)}${db[i]}+${c}`, value: s, shown: String(s).padStart(2, '0') });
+    else steps.push({ expr: c > 0 ? `${da[i]}+${db[i]}+${c}` : `${da[i]}+${db[i]}`, value: s });
     answer += (s % 10) * 10 ** i;
     carry = Math.floor(s / 10);
   }
@@ -82,10 +122,10 @@ function generate(rng: Rng, difficulty: number, config: TaskConfig): Problem {
   for (let attempt = 0; attempt < 100; attempt++) {
     const a = randInt(rng, lo, hi);
     const b = randInt(rng, lo, hi);
-    const { steps, answer } = carrySteps(a, b);
+    const { steps, answer } = carrySteps(a, b, undefined, config.indexHints !== 'none');
     // "with carries": a multi-column sum without a single carry is no lesson in carrying
     if (difficulty > 1 && !steps.some((s) => s.value >= 10) && attempt < 99) continue;
-    const prompt = `Q: ${a}+${b}\n`;
+    const prompt = carryPrompt(rng, a, b, config.indexHints);
     const ans = formatNumber(answer);
     const reference = carryReference(rng, a, b, config.mergeProb);
     const intermediates = difficulty === 1 ? [ans] : [...steps.map((s) => formatNumber(s.value)), ans];
@@ -96,10 +136,11 @@ function generate(rng: Rng, difficulty: number, config: TaskConfig): Problem {
 
 function corrupt(problem: Problem, rng: Rng, kind: CorruptionKind): string {
   const [a, b] = parseCarryPrompt(problem.prompt);
+  const hints = !/^Q: \d/.test(problem.prompt);
   const width = Math.max(String(a).length, String(b).length);
-  const clean = carrySteps(a, b).steps;
+  const clean = carrySteps(a, b, undefined, hints).steps;
   // a logic error forgets a carry (a column that has one, or the final one), a slip mis-adds a column
-  const carried = clean.map((s, i) => (s.expr.split('+').length === 3 ? i : -1)).filter((i) => i >= 0);
+  const carried = clean.map((s, i) => (s.expr.split('+').length === 3 && !s.expr.endsWith('+0') ? i : -1)).filter((i) => i >= 0);
   if (clean[width - 1].value >= 10) carried.push(width);
   let fallback = '';
   for (let attempt = 0; attempt < 20; attempt++) {
@@ -107,7 +148,7 @@ function corrupt(problem: Problem, rng: Rng, kind: CorruptionKind): string {
     const tamper = kind === 'logic' && carried.length > 0
       ? { column, dropCarry: true }
       : { column, delta: slipDelta(rng, clean[column].value) };
-    const { steps, answer } = carrySteps(a, b, tamper);
+    const { steps, answer } = carrySteps(a, b, tamper, hints);
     fallback = renderWorked(steps, formatNumber(answer));
     if (formatNumber(answer) !== problem.answer) return fallback;
   }
@@ -117,7 +158,7 @@ function corrupt(problem: Problem, rng: Rng, kind: CorruptionKind): string {
 export const carryFamily: TaskFamily = {
   name: 'carry',
   description: 'addition of numbers up to 5 digits, column by column with carries (Q: 4738+2596)',
-  maxDifficulty: 5, // 5 column sums and the answer: the 6 checkpoints a rubric holds at most
+  maxDifficulty: 6, // 6 column sums: the most the index hints' letters and a rubric's steps are sized for
   generate,
   corrupt,
 };

@@ -20,6 +20,11 @@ export interface TaskConfig {
   mergeProb: number; // 0.5: chance that the reference passes over (or merges) a step, leaving its result unstated
   partialShare: number; // 0.5: share of pre-training documents that are long problems worked part way: every prompt length is seen
   partialWorked: Range; // [1, 4]: columns a partial document works before the answer: from one to all but the last (capped at steps - 1)
+  stopHazard: number; // 0: a partial document works partialWorked columns; > 0: after each column it stops with this chance (all columns: the answer read off)
+  partialEnd: 'answer' | 'give-up'; // how a partial document ends: the answer stated without the rest of the work, or "A: ?" (given up)
+  indexHints: 'none' | 'ordered' | 'shuffled'; // carry family: every digit tagged with its column's letter ("Q: B1A5+b4a3"), digits in place or shuffled
+  windowShare: number; // share of pre-training documents that work one or two columns anywhere in a long sum ("W: ..."), no answer
+  readShare: number; // share of pre-training documents that read the answer off a long sum's worked columns ("R: ...")
   evalFraction: number; // 0.2: share of the hard problem space (by hash) reserved for held-out evaluation
   nTrain: number; // 1000: hard training prompts (Stage I and II)
   nEval: number; // 200: held-out hard prompts; enough for pass@k differences of a few points
@@ -41,6 +46,11 @@ export const DEFAULT_TASK_CONFIG: TaskConfig = {
   mergeProb: 0.5,
   partialShare: 0.5,
   partialWorked: [1, 4],
+  stopHazard: 0,
+  partialEnd: 'answer',
+  indexHints: 'none',
+  windowShare: 0,
+  readShare: 0,
   evalFraction: 0.2,
   nTrain: 1000,
   nEval: 200,
@@ -81,6 +91,11 @@ export function validateTaskConfig(c: TaskConfig): void {
   if (!(c.mergeProb >= 0 && c.mergeProb <= 1)) bad('mergeProb', `must be in [0, 1], got ${c.mergeProb}`);
   if (!(c.partialShare >= 0 && c.partialShare <= 1)) bad('partialShare', `must be in [0, 1], got ${c.partialShare}`);
   range('partialWorked', 0, 5);
+  if (!(c.stopHazard >= 0 && c.stopHazard <= 1)) bad('stopHazard', `must be in [0, 1], got ${c.stopHazard}`);
+  if (!['answer', 'give-up'].includes(c.partialEnd)) bad('partialEnd', `must be 'answer' or 'give-up', got ${JSON.stringify(c.partialEnd)}`);
+  if (!['none', 'ordered', 'shuffled'].includes(c.indexHints)) bad('indexHints', `must be 'none', 'ordered' or 'shuffled', got ${JSON.stringify(c.indexHints)}`);
+  for (const f of ['windowShare', 'readShare'] as const) if (!(c[f] >= 0 && c[f] <= 1)) bad(f, `must be in [0, 1], got ${c[f]}`);
+  if (c.partialShare + c.windowShare + c.readShare > 1) bad('partialShare', `plus windowShare and readShare must be at most 1, got ${c.partialShare + c.windowShare + c.readShare}`);
   if (!(c.evalFraction > 0 && c.evalFraction < 1)) bad('evalFraction', `must be in (0, 1), got ${c.evalFraction}`);
   for (const f of ['nTrain', 'nEval', 'nPrimitives'] as const) {
     if (!Number.isInteger(c[f]) || c[f] < 0) bad(f, `must be a non-negative integer, got ${c[f]}`);

@@ -40,8 +40,9 @@ export interface TaskFamily {
 
 /** One worked step: an arithmetic claim `expr=value` with a single operation (or a digit column). */
 export interface Step {
-  expr: string; // e.g. "96+37" or "3+9+1"
+  expr: string; // e.g. "96+37" or "3+9+1" (with index hints "C3+c9+1")
   value: number; // e.g. 133
+  shown?: string; // how the value is written when not plainly (a padded column sum: "07")
 }
 
 export const STEP_PREFIX = '### ';
@@ -49,7 +50,7 @@ export const ANSWER_PREFIX = 'A: ';
 
 /** Renders steps in the policy format: one `### expr=value` line each, then `A: answer`. */
 export function renderWorked(steps: Step[], answer: string): string {
-  return steps.map((s) => `${STEP_PREFIX}${s.expr}=${formatNumber(s.value)}\n`).join('') + ANSWER_PREFIX + answer;
+  return steps.map((s) => `${STEP_PREFIX}${s.expr}=${s.shown ?? formatNumber(s.value)}\n`).join('') + ANSWER_PREFIX + answer;
 }
 
 /** The first `n` step lines of a worked solution: a correct but unfinished attempt. */

@@ -85,44 +85,100 @@ export function makeSplits(partial: Partial<TaskConfig> = {}): Splits {
   };
 }
 
+/** The kinds of long-problem document the pre-training corpus mixes in (besides worked primitives). */
+export type LongDocKind = 'partial' | 'window' | 'read';
+
+/** The answer line a partial document ends with: the answer as a person states it, or "A: ?" (given up). */
+export const GIVE_UP = `${ANSWER_PREFIX}?`;
+
 /**
- * `n` long-chain documents that work only their first steps (partialWorked, never all of them) and
- * then state the answer as a person would, without the rest of the work: "Q: 48+37-5+12-8\n### 48+37=85
- * \nA: 84". They show the model prompts of every length it is later asked, so the first steps of a
- * hard problem are in reach, while the composition of a whole long chain is never demonstrated.
- * Chains have primitiveSteps[1]+1 to hardSteps[1] steps; none is a train or eval problem.
+ * `n` documents about long problems (primitiveSteps[1]+1 to hardSteps[1] steps; none of them a train
+ * or eval problem), of one kind:
+ * - 'partial': the first steps (partialWorked, never all of them), then the answer stated without the
+ *   rest of the work ("Q: 48+37-5+12-8\n### 48+37=85\nA: 84"), or "A: ?" (partialEnd 'give-up'). They
+ *   show prompts of every length while the composition of a whole long chain is never demonstrated.
+ *   With stopHazard > 0 the work stops after each step with that chance instead, and a document that
+ *   reaches the last step reads its answer off: the whole composition is seen, rarely.
+ * - 'window' ("W: ..."): one or two consecutive steps from anywhere in the problem (the incoming carry
+ *   is part of the step), no answer: every step's primitive, at every depth, with no chain end to end.
+ * - 'read' ("R: ..."): every step and the answer read off them, under its own header, so that reading
+ *   an answer off a long working is seen while no "Q:" document works a long problem to its end.
  */
-export function partialDocuments(partial: Partial<TaskConfig>, n: number): string[] {
+export function longDocuments(partial: Partial<TaskConfig>, n: number, kind: LongDocKind): string[] {
   const config = taskConfig(partial);
   if (n === 0) return [];
-  const rng = streamRng(config, 'partial');
+  const rng = streamRng(config, kind);
   const train = new Set(config.nTrain > 0 ? hardProblems(config, 'train', config.nTrain).map((p) => p.id) : []);
-  const steps: Range = [config.primitiveSteps[1] + 1, config.hardSteps[1]];
+  const steps: Range = kind === 'window' ? [2, config.hardSteps[1]] : [config.primitiveSteps[1] + 1, config.hardSteps[1]];
   const out: string[] = [];
   for (let i = 0, attempt = 0; out.length < n; attempt++) {
-    if (attempt >= 100 * n + 1000) throw new Error(`only ${out.length} partial documents found for ${n} requested`);
+    if (attempt >= 100 * n + 1000) throw new Error(`only ${out.length} ${kind} documents found for ${n} requested`);
     const p = generateFitting(rng, config, i, steps, 'hard');
     if (hardSplitOf(p, config.evalFraction) === 'eval' || train.has(p.id)) continue;
-    const worked = randInt(rng, Math.min(config.partialWorked[0], p.difficulty - 1), Math.min(config.partialWorked[1], p.difficulty - 1));
-    out.push(p.prompt + truncateWorked(p.worked, worked) + ANSWER_PREFIX + p.answer);
+    const lines = p.worked.split('\n').filter((l) => l.startsWith('### '));
+    if (kind === 'partial' && config.stopHazard > 0) {
+      let worked = 1;
+      while (worked < lines.length && rng() >= config.stopHazard) worked++;
+      out.push(worked === lines.length ? p.prompt + p.worked : p.prompt + truncateWorked(p.worked, worked) + (config.partialEnd === 'give-up' ? GIVE_UP : ANSWER_PREFIX + p.answer));
+    } else if (kind === 'partial') {
+      const worked = randInt(rng, Math.min(config.partialWorked[0], p.difficulty - 1), Math.min(config.partialWorked[1], p.difficulty - 1));
+      out.push(p.prompt + truncateWorked(p.worked, worked) + (config.partialEnd === 'give-up' ? GIVE_UP : ANSWER_PREFIX + p.answer));
+    } else if (kind === 'window') {
+      const from = randInt(rng, 0, lines.length - 1);
+      const count = randInt(rng, 1, 2);
+      out.push('W' + p.prompt.slice(1) + lines.slice(from, from + count).map((l) => l + '\n').join(''));
+    } else {
+      out.push('R' + p.prompt.slice(1) + p.worked);
+    }
     i++;
   }
   return out;
 }
 
+/** `n` partial documents (longDocuments of kind 'partial'). */
+export function partialDocuments(partial: Partial<TaskConfig>, n: number): string[] {
+  return longDocuments(partial, n, 'partial');
+}
+
+/**
+ * The kind of every document of an n-document corpus: each kind at its share, interleaved evenly
+ * (smooth weighted round robin), the rest primitives. With partial documents alone, every
+ * 1/partialShare-th document is one, as the corpus has always been built.
+ */
+function docKinds(config: TaskConfig, n: number): (LongDocKind | 'primitive')[] {
+  if (config.windowShare === 0 && config.readShare === 0) {
+    const s = config.partialShare;
+    return Array.from({ length: n }, (_, i) => (Math.floor((i + 1) * s) > Math.floor(i * s) ? 'partial' : 'primitive'));
+  }
+  const shares: [LongDocKind | 'primitive', number][] = [
+    ['partial', config.partialShare], ['window', config.windowShare], ['read', config.readShare],
+    ['primitive', 1 - config.partialShare - config.windowShare - config.readShare],
+  ];
+  const credit = shares.map(() => 0);
+  return Array.from({ length: n }, () => {
+    shares.forEach(([, s], k) => (credit[k] += s));
+    let best = 0;
+    credit.forEach((c, k) => (c > credit[best] + 1e-12 ? (best = k) : 0));
+    credit[best] -= 1;
+    return shares[best][0];
+  });
+}
+
 /**
  * `n` pre-training documents: primitive problems as the policy would write them (the prompt then the
- * worked solution, e.g. "Q: 48*2\n### 48*2=96\nA: 96") and, a partialShare of them, long chains
- * worked part way (partialDocuments), interleaved evenly. The engine frames each with BOS/EOS.
+ * worked solution, e.g. "Q: 48*2\n### 48*2=96\nA: 96") and, at their shares, long-problem documents
+ * of each kind (longDocuments), interleaved evenly. The engine frames each with BOS/EOS.
  */
 export function pretrainCorpus(partial: Partial<TaskConfig>, n: number): string[] {
   const config = taskConfig(partial);
-  const isPartial = (i: number) => Math.floor((i + 1) * config.partialShare) > Math.floor(i * config.partialShare);
-  let nPartial = 0;
-  for (let i = 0; i < n; i++) if (isPartial(i)) nPartial++;
-  const prim = primitiveProblems(config, n - nPartial).map((p) => p.prompt + p.worked);
-  const part = partialDocuments(config, nPartial);
-  const out: string[] = [];
-  for (let i = 0, a = 0, b = 0; i < n; i++) out.push(isPartial(i) ? part[b++] : prim[a++]);
-  return out;
+  const kinds = docKinds(config, n);
+  const count = (k: string) => kinds.filter((x) => x === k).length;
+  const pools: Record<string, string[]> = {
+    primitive: primitiveProblems(config, count('primitive')).map((p) => p.prompt + p.worked),
+    partial: longDocuments(config, count('partial'), 'partial'),
+    window: longDocuments(config, count('window'), 'window'),
+    read: longDocuments(config, count('read'), 'read'),
+  };
+  const next: Record<string, number> = { primitive: 0, partial: 0, window: 0, read: 0 };
+  return kinds.map((k) => pools[k][next[k]++]);
 }

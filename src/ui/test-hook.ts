@@ -1,9 +1,10 @@
 // The end-to-end tests' window hook, installed only when the page is opened with ?e2e=1: reads the
-// page state and checkpoint digests (to prove an imported run has identical weights) and simulates a
-// lost GPU device. Never installed in normal use.
+// page state, a run's stored metrics and checkpoint digests (to prove an imported run has identical
+// weights) and simulates a lost GPU device. Never installed in normal use.
 
 import type { AppState } from './state/app-state.svelte';
 import type { PreviewRecord, TrainerApi } from '../worker/api';
+import type { MetricPoint } from '../store/types';
 import type { RlState } from './state/rl.svelte';
 
 export interface RlViewState {
@@ -11,6 +12,7 @@ export interface RlViewState {
   arm?: string;
   kind: string;
   status: string;
+  error?: string; // why it failed or stopped
   step: number;
   total: number;
   dense: number[];
@@ -27,12 +29,13 @@ export interface TestHook {
   loseDevice(): Promise<void>;
   rl(which: 'demo' | 'runs' | 'replay'): RlViewState[];
   previews(runId: string): Promise<PreviewRecord[]>;
+  metrics(runId: string): Promise<MetricPoint[]>;
 }
 
 const col = (v: RlState['views'][number], name: string) => [...(v.series.values[name] ?? [])];
 function rlViews(rl: RlState): RlViewState[] {
   return rl.views.map((v) => ({
-    id: v.run.id, arm: v.arm, kind: v.run.kind, status: v.run.status, step: v.step, total: v.run.totalSteps,
+    id: v.run.id, arm: v.arm, kind: v.run.kind, status: v.run.status, error: v.run.error, step: v.step, total: v.run.totalSteps,
     dense: col(v, 'rl/dense_reward'), correct: col(v, 'rl/correct'), deadZone: col(v, 'rl/frac_sparse_zero_std'),
     traceSteps: v.traces.map((t) => t.step), passAt1: v.evaluation?.passAt1, passAtK: v.evaluation?.passAtK,
   }));
@@ -60,6 +63,7 @@ export function installTestHook(app: AppState, api: TrainerApi): void {
     loseDevice: () => api.loseDevice(),
     rl: (which) => rlViews(which === 'demo' ? app.rl.demo : which === 'runs' ? app.rl.runs : app.replay.rl),
     previews: (runId) => api.getPreviews(runId),
+    metrics: (runId) => api.getMetrics(runId),
   };
   (window as unknown as { __exprl: TestHook }).__exprl = hook;
 }

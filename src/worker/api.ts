@@ -12,6 +12,7 @@ import type { ArmId } from '../experiment/arms';
 import type { ExperimentOptions } from '../experiment/options';
 import type { Stage } from '../experiment/results';
 import type { StartupReport } from '../gpu/startup';
+import type { RubricMode } from '../judge/types';
 
 /** What the worker found when it asked for a WebGPU adapter. */
 export type Capabilities =
@@ -34,13 +35,14 @@ export { PERIODIC_EVERY_N_CHECKPOINTS, setupOf, type PretrainSetup } from '../ru
 export type { Sample, TraceSet, TraceRecord, TraceProblem } from '../run/previews';
 export type { PreviewRecord, RunEvaluation } from '../store/types';
 export {
-  DEFAULT_PAGE_JUDGE, TRACE_STEPS_KEPT, autoRlName, demoSetups, rlSetupErrors, rlSetupFor, rlSetupOf,
+  DEFAULT_PAGE_JUDGE, RUBRIC_MODES, TRACE_STEPS_KEPT, autoRlName, demoSetups, rlSetupErrors, rlSetupFor, rlSetupOf, rubricOf,
 } from './rl-setup';
 
-/** The judge of a page run. The LLM judge's API key is not here: it stays in the worker's memory. */
+/** The judge of a page run. The LLM judge's API key is not here: it stays in the worker's memory.
+ *  `rubric` is how every grade of the run gets a problem's checkpoints (runs stored without it: explicit). */
 export type PageJudge =
-  | { kind: 'builtin'; referenceMode: 'given' | 'none' | 'wrong'; errorRate: number }
-  | { kind: 'llm'; baseUrl: string; model: string; concurrency: number; timeoutS: number; pricePer1kInput: number; pricePer1kOutput: number };
+  | { kind: 'builtin'; referenceMode: 'given' | 'none' | 'wrong'; errorRate: number; rubric?: RubricMode }
+  | { kind: 'llm'; baseUrl: string; model: string; concurrency: number; timeoutS: number; pricePer1kInput: number; pricePer1kOutput: number; rubric?: RubricMode };
 
 export type RlStartFrom = { kind: 'shipped' } | { kind: 'run'; runId: string; runName: string; step?: number };
 
@@ -73,9 +75,10 @@ export interface JudgeStatsView {
   fatal: string | null;
 }
 
+/** The connection test's outcome; `rubric` and `reply` are what the judge answered (no rubric request in implicit mode). */
 export type JudgeTest =
-  | { ok: true; line: string; reply: string; rubric: string; latencyMs: number }
-  | { ok: false; line: string; cors: boolean };
+  | { ok: true; line: string; reply: string; rubric?: string; latencyMs: number }
+  | { ok: false; line: string; cors: boolean; rubric?: string; reply?: string };
 
 export type ErrorKind =
   | 'quota' // storage full: the run is paused, nothing already saved is lost
@@ -152,7 +155,7 @@ export interface TrainerApi {
   corpusFacts(choice: CorpusChoice): Promise<{ longest: number; unigram: number }>;
   /** Keeps the LLM judge's API key in the worker's memory (null forgets it); resolves whether one is set. */
   setJudgeKey(key: string | null): Promise<boolean>;
-  /** One real call to an OpenAI-compatible endpoint: the reply, or one line on why not (a CORS refusal named as such). */
+  /** The requests a run begins with, to an OpenAI-compatible endpoint: the replies, or one line on why not (a CORS refusal named as such). */
   testJudge(judge: Extract<PageJudge, { kind: 'llm' }>): Promise<JudgeTest>;
 
   /** Destroys the GPU device as a driver reset would; the page's e2e test hook (?e2e=1) only. */

@@ -9,6 +9,7 @@ import { IdbJudgeCache } from '../judge/cache-idb';
 import { testJudgeConnection } from '../judge/llm-connection';
 import type { Grade, Judge, JudgeOptions, JudgeProblem, ProcessGrade } from '../judge/types';
 import type { JudgeStatsView, JudgeTest, PageJudge } from './api';
+import { rubricOf } from './rl-setup';
 
 /** The built-in judge, counting its calls and time the way the LLM judge counts requests. */
 class CountingJudge implements Judge {
@@ -47,24 +48,26 @@ export class JudgeSlot {
     return this.key !== undefined;
   }
 
-  /** A judge for a run; `pool` feeds the built-in judge's wrong-reference mode; `onFatal` hears a setup the judge cannot work with. */
-  async create(j: PageJudge, seed: number, pool: JudgeProblem[], onFatal: (line: string) => void): Promise<Judge> {
+  /** A judge for a run; `pool` feeds the built-in judge's wrong-reference mode. A setup the LLM judge
+   *  cannot work with is its `fatal` line (the run's grade policy stops on it: judge-gate.ts). */
+  async create(j: PageJudge, seed: number, pool: JudgeProblem[]): Promise<Judge> {
     if (j.kind === 'builtin') return new CountingJudge(new BuiltinJudge({ referenceMode: j.referenceMode, errorRate: j.errorRate, seed, pool: j.referenceMode === 'wrong' ? pool : [] }));
     this.cache ??= IdbJudgeCache.open().catch(() => undefined); // no IndexedDB: the judge's own memory cache
     const cache = await this.cache;
     return new LlmJudge(
-      { baseUrl: j.baseUrl, model: j.model, apiKey: this.key, concurrency: j.concurrency, timeoutMs: j.timeoutS * 1000, pricePer1kInput: j.pricePer1kInput, pricePer1kOutput: j.pricePer1kOutput },
-      { ...(cache ? { cache } : {}), onFatal },
+      { baseUrl: j.baseUrl, model: j.model, apiKey: this.key, concurrency: j.concurrency, timeoutMs: j.timeoutS * 1000, pricePer1kInput: j.pricePer1kInput, pricePer1kOutput: j.pricePer1kOutput, rubricMode: rubricOf(j) },
+      cache ? { cache } : {},
     );
   }
 
-  /** One real grading-sized call; on a network failure, whether the browser refused it for CORS. */
+  /** The requests a run begins with (in the setting's rubric mode); on a network failure, whether the browser refused it for CORS. */
   async test(j: Extract<PageJudge, { kind: 'llm' }>): Promise<JudgeTest> {
-    const r = await testJudgeConnection({ baseUrl: j.baseUrl, model: j.model, apiKey: this.key, timeoutMs: j.timeoutS * 1000, maxRetries: 0 });
-    if (r.ok) return { ok: true, line: r.line, reply: r.reply, rubric: r.rubric, latencyMs: r.latencyMs };
-    const cors = !r.line.startsWith('the server answered') && (await reachableWithoutCors(j.baseUrl));
+    const r = await testJudgeConnection({ baseUrl: j.baseUrl, model: j.model, apiKey: this.key, timeoutMs: j.timeoutS * 1000, maxRetries: 0, rubricMode: rubricOf(j) });
+    if (r.ok) return { ok: true, line: r.line, reply: r.reply, ...(r.rubric !== undefined ? { rubric: r.rubric } : {}), latencyMs: r.latencyMs };
+    const replies = { ...(r.rubric !== undefined ? { rubric: r.rubric } : {}), ...(r.reply !== undefined ? { reply: r.reply } : {}) };
+    const cors = r.rubric === undefined && !r.line.startsWith('the server answered') && (await reachableWithoutCors(j.baseUrl));
     if (cors) return { ok: false, cors: true, line: await corsLine(j.baseUrl, self.location.origin) };
-    return { ok: false, cors: false, line: r.line };
+    return { ok: false, cors: false, line: r.line, ...replies };
   }
 }
 

@@ -1,7 +1,8 @@
 // The run the worker is training (or holds paused in memory): its record, its job and the lifecycle
 // driving it, with hooks that write to the runs library (metrics, checkpoints, previews, the record)
-// and report to the page through events. Maps the lifecycle's outcomes to run statuses and messages;
-// a run whose steps are all done may have finishing work (an RL run's held-out evaluation).
+// and report to the page through events. Maps the lifecycle's outcomes to run statuses and messages
+// (a judge that cannot grade stops the run, resumable, with its cause and a fix); a run whose steps
+// are all done may have finishing work (an RL run's held-out evaluation).
 
 import { holdRunLock } from '../store/locks';
 import type { Store } from '../store/store';
@@ -15,6 +16,8 @@ import type { RunJob } from '../run/job';
 import { raceLost, type Device } from './device-slot';
 import type { EventBatcher } from './events';
 import { StartupClock } from '../gpu/startup';
+import { JudgeOutageError } from '../run/grade-failures';
+import { judgeStopText } from './judge-gate';
 
 const METRICS_FLUSH_MS = 1000; // metrics reach the store at least this often while training
 const LOST_GRACE_MS = 1000; // how long a failed step waits to learn whether the device was lost
@@ -82,11 +85,6 @@ export class LiveRun {
     await this.loop;
   }
 
-  /** Asks a stepping run to stop after the step in flight (e.g. its judge cannot grade); returns at once. */
-  requestStop(): void {
-    if (this.driver.want === 'run') this.driver.want = 'stop';
-  }
-
   async stop(): Promise<void> {
     if (this.loop) {
       this.driver.want = 'stop';
@@ -132,6 +130,7 @@ export class LiveRun {
       case 'lost':
         return this.interrupt(out.cause);
       case 'failed':
+        if (out.thrown instanceof JudgeOutageError) return this.judgeStopped(out.error, `Step ${this.run.step + 1}`);
         this.events.emit({ type: 'error', runId: this.run.id, kind: 'training', message: out.error });
         return this.end('failed', out.error);
       case 'done':
@@ -154,12 +153,20 @@ export class LiveRun {
         this.loop = undefined;
         const lost = this.device.lostMessage;
         if (lost) return this.interrupt(lost);
+        if (e instanceof JudgeOutageError) return this.judgeStopped(e.message, 'The held-out evaluation');
         const text = `the held-out evaluation failed: ${(e as Error).message}`;
         this.events.emit({ type: 'error', runId: this.run.id, kind: 'training', message: text });
         await this.end('failed', text);
       }
     })();
     return this.loop;
+  }
+
+  /** The judge cannot grade: nothing of the work in flight was kept; the run stops, resumable. */
+  private async judgeStopped(line: string, what: string): Promise<void> {
+    const text = judgeStopText(line, what);
+    this.events.emit({ type: 'error', runId: this.run.id, kind: 'judge', message: text });
+    await this.end('stopped', text);
   }
 
   private async end(status: RunStatus, error?: string): Promise<void> {

@@ -1,7 +1,8 @@
 // Builds the parts of a page RL run exactly as the experiment runner builds a cell (src/experiment/
 // cell-jobs.ts): the world from the preset's options and the start model's context, the arm's row,
-// the judge of the setup; then the held-out evaluation of the trained weights. Also where the start
-// weights come from: the shipped checkpoint (fetched from the page's own server) or a library run.
+// the judge of the setup with its rubric mode and grade policy (judge-gate.ts); then the held-out
+// evaluation of the trained weights. Also where the start weights come from: the shipped checkpoint
+// (fetched from the page's own server) or a library run.
 
 import type { Gpu } from '../gpu/dispatch';
 import { ARMS } from '../experiment/arms';
@@ -15,7 +16,8 @@ import { judgeProblem } from '../run/scorers';
 import type { Store } from '../store/store';
 import type { JudgeSlot } from './judge-slot';
 import type { RlRunSetup } from './api';
-import { SHIPPED_URL } from './rl-setup';
+import { gradePolicy } from './judge-gate';
+import { SHIPPED_URL, rubricOf } from './rl-setup';
 
 export interface RlBuilt {
   job: RunJob;
@@ -44,12 +46,13 @@ export async function startBytes(s: RlRunSetup, store: Store, shipped: () => Pro
   return c.bytes;
 }
 
-/** The training job of a setup, fresh from the start weights or resumed from its own checkpoint. */
-export async function buildRlJob(gpu: Gpu, s: RlRunSetup, start: ArrayBuffer, judges: JudgeSlot, onFatal: (line: string) => void, resume?: ArrayBuffer): Promise<RlBuilt> {
+/** The training job of a setup, fresh from the start weights or resumed from its own checkpoint. Every
+ *  grade (training, dense curve, evaluation) uses the judge's rubric mode. */
+export async function buildRlJob(gpu: Gpu, s: RlRunSetup, start: ArrayBuffer, judges: JudgeSlot, resume?: ArrayBuffer): Promise<RlBuilt> {
   const from = startFromCheckpoint(start);
-  const { world: w } = buildWorld(s.options, from.config.contextLength);
-  const judge = await judges.create(s.judge, s.seed, w.train.map(judgeProblem), onFatal);
-  const world: CellWorld = { ...w, judge };
+  const { world: w } = buildWorld({ ...s.options, rubric: rubricOf(s.judge) }, from.config.contextLength);
+  const judge = await judges.create(s.judge, s.seed, w.train.map(judgeProblem));
+  const world: CellWorld = { ...w, judge, grades: gradePolicy(judge) };
   const arm = ARMS[s.arm];
   const job = trainingJob(gpu, world, arm, s.stage, s.seed, resume ? { resume } : { start: from });
   return { job, world, judge };

@@ -1,17 +1,23 @@
 // The setup of a page RL run as it is stored (RunRecord.config, kind 'midtrain' for Stage I and
 // 'posttrain' for Stage II): one arm of the experiment table (src/experiment/arms.ts) at one stage,
 // with the experiment options of a preset (src/experiment/presets.ts) the user may have edited, where
-// it starts (the shipped checkpoint, or a run of the library), the judge (never its key) and whether
-// the held-out evaluation follows. The types are the contract's (api.ts); the defaults and checks here
-// are GPU-free, so the page's form and the worker share them.
+// it starts (the shipped checkpoint, or a run of the library), the judge (never its key) with its rubric
+// mode, and whether the held-out evaluation follows. The types are the contract's (api.ts); the
+// defaults and checks here are GPU-free, so the page's form and the worker share them.
 
 import { ARMS, type ArmId } from '../experiment/arms';
 import { PRESETS, SHIPPED_CHECKPOINT } from '../experiment/presets';
 import type { Stage } from '../experiment/results';
 import type { RunRecord } from '../store/types';
+import type { RubricMode } from '../judge/types';
 import type { PageJudge, RlField, RlRunSetup } from './api';
 
-export const DEFAULT_PAGE_JUDGE: PageJudge = { kind: 'builtin', referenceMode: 'given', errorRate: 0 };
+export const RUBRIC_MODES: readonly RubricMode[] = ['explicit', 'implicit'];
+
+/** The rubric mode of a page judge (runs stored without one: explicit). */
+export const rubricOf = (j: PageJudge): RubricMode => j.rubric ?? 'explicit';
+
+export const DEFAULT_PAGE_JUDGE: PageJudge = { kind: 'builtin', referenceMode: 'given', errorRate: 0, rubric: 'explicit' };
 /** Where the page fetches the shipped pre-trained checkpoint (the presets' path, as served). */
 export const SHIPPED_URL = SHIPPED_CHECKPOINT.replace(/^public\//, '');
 export const TRACE_STEPS_KEPT = 12; // RL steps whose traces a run keeps (the most recent)
@@ -60,7 +66,8 @@ export function rlSetupErrors(s: RlRunSetup): Partial<Record<RlField, string>> {
   int('seed', s.seed, 0, 2 ** 31 - 1, 'Seed');
   int('evalProblems', s.options.eval.problems, 1, 1000, 'Held-out problems');
   const j = s.judge;
-  if (j.kind === 'builtin') {
+  if (j.rubric !== undefined && !RUBRIC_MODES.includes(j.rubric)) e.judge = `Unknown rubric mode "${String(j.rubric)}": explicit or implicit`;
+  else if (j.kind === 'builtin') {
     if (!['given', 'none', 'wrong'].includes(j.referenceMode)) e.judge = 'Unknown reference mode';
     else if (!(j.errorRate >= 0 && j.errorRate <= 1)) e.judge = 'Judge error rate must be from 0 to 1';
   } else if (!/^https?:\/\/[^\s/]+/i.test(j.baseUrl)) e.judge = 'The base URL must be an http(s) URL, e.g. http://127.0.0.1:11434/v1';

@@ -14,7 +14,8 @@ import { judgeStats, type JudgeSlot } from './judge-slot';
 import { LiveRun } from './live-run';
 import { buildRlJob, evaluate, startBytes } from './rl-builder';
 import type { RlRunSetup } from './api';
-import { autoRlName, rlSetupOf } from './rl-setup';
+import { autoRlName, rlSetupOf, rubricOf } from './rl-setup';
+import { checkedFirst, openingCheck } from './judge-gate';
 import { ARMS } from '../experiment/arms';
 
 export interface FactoryDeps {
@@ -23,8 +24,6 @@ export interface FactoryDeps {
   judges: JudgeSlot;
   corpus: (choice: CorpusChoice) => string[];
   shipped: () => Promise<ArrayBuffer>;
-  /** A fatal judge setup (wrong key, no server, CORS): the session stops the run with this line. */
-  onJudgeFatal: (runId: string, line: string) => void;
 }
 
 /** A page pre-training job, fresh or from checkpoint bytes. */
@@ -52,11 +51,11 @@ export async function newPretrainRun(d: FactoryDeps, setup: PretrainSetup, devic
   return pretrainLive(d, run, config, job, device);
 }
 
-/** An RL run's live form: training, then (when asked) the held-out evaluation stored in its record. */
+/** An RL run's live form: the judge's opening check, training, then (when asked) the held-out
+ *  evaluation stored in its record. */
 async function rlLive(d: FactoryDeps, run: RunRecord | undefined, s: RlRunSetup, device: Device, resume?: { bytes: ArrayBuffer; step: number }): Promise<LiveRun> {
   const start = await startBytes(s, d.store, d.shipped);
-  let id = run?.id;
-  const built = await buildRlJob(device.gpu, s, start, d.judges, (line) => id && d.onJudgeFatal(id, line), resume?.bytes);
+  const built = await buildRlJob(device.gpu, s, start, d.judges, resume?.bytes);
   const total = s.stage === 'stage2' ? s.options.stageII.steps : s.options.stageI.steps;
   if (!run) {
     const config = { ...s, name: s.name.trim() || autoRlName(s) };
@@ -66,9 +65,9 @@ async function rlLive(d: FactoryDeps, run: RunRecord | undefined, s: RlRunSetup,
         built.job.destroy();
         throw e;
       });
-    id = run.id;
   }
-  const live: LiveRun = new LiveRun(run, built.job, device, d.store, d.events, {
+  const job = checkedFirst(built.job, () => openingCheck(built.judge, built.world.eval[0], rubricOf(s.judge)));
+  const live: LiveRun = new LiveRun(run, job, device, d.store, d.events, {
     checkpointEvery: s.checkpointEvery, previewEvery: 0, checkpointStep: resume?.step, group: s.group,
     afterStep: (runId) => d.events.emit({ type: 'judge', runId, stats: judgeStats(built.judge) }),
     finish: async (stopped) => {

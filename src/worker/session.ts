@@ -213,7 +213,7 @@ export class Session implements TrainerApi {
       setups.forEach(assertRlSetup);
       const f = await this.factory();
       const device = await this.devices.get();
-      const built = await buildRlJob(device.gpu, setups[0], await startBytes(setups[0], f.store, f.shipped), this.judges, () => undefined);
+      const built = await buildRlJob(device.gpu, setups[0], await startBytes(setups[0], f.store, f.shipped), this.judges);
       try {
         return await estimateFromSteps(built.job, setups, device.handle.info.adapterName, ctl.signal);
       } finally {
@@ -249,15 +249,7 @@ export class Session implements TrainerApi {
   // ---- resources ---------------------------------------------------------------------------------
 
   private async factory(): Promise<FactoryDeps> {
-    return {
-      store: await this.store(), events: this.events, judges: this.judges, corpus: this.deps.corpus,
-      shipped: this.deps.shipped ?? fetchShipped,
-      onJudgeFatal: (runId, line) => {
-        const a = this.active.find((x) => x.run.id === runId);
-        this.events.emit({ type: 'error', runId, kind: 'judge', message: `The judge cannot grade: ${line}. The run stops; fix the judge settings, then resume it.` });
-        a?.requestStop();
-      },
-    };
+    return { store: await this.store(), events: this.events, judges: this.judges, corpus: this.deps.corpus, shipped: this.deps.shipped ?? fetchShipped };
   }
 
   private begin(a: LiveRun, t0: number): void {

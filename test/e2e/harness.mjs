@@ -59,6 +59,7 @@ export async function launch(flags) {
   const logs = [];
   page.on('console', (m) => logs.push(`[${m.type()}] ${m.text()}`));
   page.on('pageerror', (e) => logs.push(`[pageerror] ${e.message}`));
+  page.on('worker', (w) => w.on('console', (m) => logs.push(`[worker:${m.type()}] ${m.text()}`))); // the training worker's console
   return {
     context,
     page,

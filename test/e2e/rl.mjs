@@ -2,16 +2,12 @@
 // one-click demo from the shipped checkpoint (time estimate, no main-thread stall after Start, both
 // arms' rewards moving and drawn, the dead-zone meter high for sparse GRPO, the inspector's colours
 // matching the worker's advantages, the layout at 1280x720 and in presentation mode, the evaluation,
-// a reload), a Stage II run from a Stage I run, the results viewer on a smoke results.json, the LLM
-// judge against a loopback server with and without CORS headers, and the replay without WebGPU.
+// a reload), a Stage II run from a Stage I run, the results viewer on a smoke results.json, and the
+// replay without WebGPU. The LLM judge's scenarios are in judge.mjs.
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { register } from 'tsx/esm/api';
 import { ARTIFACTS, NO_WEBGPU_FLAGS, ROOT, Steps, WEBGPU_FLAGS, assert, launch, until } from './harness.mjs';
-
-register(); // the loopback judge server is the unit tests' own (TypeScript)
-const { FakeLlmServer } = await import('../helpers/fake-llm-server.ts');
 
 const SHIPPED = join(ROOT, 'public/pretrained/pretrained.ckpt');
 const REPLAY = join(ROOT, 'public/replay/demo.json');
@@ -19,7 +15,7 @@ const rl = (page, which = 'demo') => page.evaluate((w) => window.__exprl.rl(w), 
 const finite = (a) => a.filter((x) => Number.isFinite(x));
 
 /** The checkpoint the demo starts from: the shipped one, or (while it is not there) E2E_CHECKPOINT served in its place. */
-async function serveCheckpoint(page) {
+export async function serveCheckpoint(page) {
   if (existsSync(SHIPPED)) return 'shipped';
   const alt = process.env.E2E_CHECKPOINT;
   assert(alt && existsSync(alt), `no public/pretrained/pretrained.ckpt: set E2E_CHECKPOINT to a checkpoint (npm run train -- --corpus tasks --out FILE)`);
@@ -182,35 +178,6 @@ export async function rlScenarios(url, smokeResults) {
       }, 600_000, 1000);
       assert(v[0].kind === 'posttrain' && v[0].status === 'done' && v[0].step === 2, `Stage II run: ${JSON.stringify(v[0])}`);
       await t.shot('rl-06-stage2', { fullPage: false });
-    });
-
-    await t.step('LLM judge: a loopback server with CORS answers the connection test; one without is named a CORS refusal', async () => {
-      const withCors = await FakeLlmServer.start(undefined, { cors: true });
-      const without = await FakeLlmServer.start();
-      try {
-        if (!(await page.isVisible('[data-testid=judge-settings]'))) await page.click('.setup summary');
-        await page.check('[data-testid=judge-llm]');
-        await page.fill('[data-testid=judge-url]', withCors.baseUrl);
-        await page.fill('[data-testid=judge-model]', 'judge-model');
-        await page.fill('[data-testid=judge-key]', 'sk-e2etestkey0123456789abcdef');
-        await page.click('[data-testid=judge-test]');
-        await page.waitForSelector('[data-testid=judge-reply]');
-        assert(withCors.requests.length >= 1 && withCors.requests[0].authorization === 'Bearer sk-e2etestkey0123456789abcdef', 'the test call did not reach the server with the key');
-        assert(withCors.requests.map((r) => r.rubric).join() === 'true,false', `the connection test should send a rubric request, then one grade: ${withCors.requests.map((r) => r.rubric)}`);
-        assert((await page.textContent('[data-testid=judge-rubric]')).includes('96'), 'the rubric reply is not shown');
-        await t.shot('rl-07-judge-ok');
-        await page.fill('[data-testid=judge-url]', without.baseUrl);
-        await page.click('[data-testid=judge-test]');
-        await page.waitForSelector('[data-testid=cors-help]');
-        const line = await page.textContent('[data-testid=judge-result]');
-        assert(/no Access-Control-Allow-Origin header/.test(line) && /OPTIONS preflight/.test(line) && /Access-Control-Allow-Headers/.test(line) && /Access-Control-Allow-Methods/.test(line), `CORS cause: ${line}`);
-        assert(/CORS/.test(line) && /OLLAMA_ORIGINS/.test(line) && /allowed-origins/.test(line) && /Enable CORS/.test(line), `CORS message: ${line}`);
-        await t.shot('rl-08-judge-cors');
-        await page.check('input[name=judge-kind] >> nth=0');
-      } finally {
-        await withCors.close();
-        await without.close();
-      }
     });
 
     await t.step('the results viewer shows a results.json of the smoke preset', async () => {

@@ -3,14 +3,15 @@
 // keyboard, reload, resume from the library's checkpoint, a lost device (and its notice gone once the
 // run trains again), export/import with identical weights, a run on the task families' corpus, the
 // layout at 1280x720 and in presentation mode, and the explanatory pages without WebGPU. Screenshots
-// go to test-artifacts/e2e/ (emptied first). The RL scenarios are in rl.mjs.
-// Usage: node test/e2e/run.mjs [--no-build] [--only-rl | --only-replay]
+// go to test-artifacts/e2e/ (emptied first). The RL scenarios are in rl.mjs, the LLM judge's in judge.mjs.
+// Usage: node test/e2e/run.mjs [--no-build] [--only-rl | --only-judge | --only-replay]
 
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { replayWithoutWebGpu, rlScenarios } from './rl.mjs';
+import { judgeScenarios } from './judge.mjs';
 import { ARTIFACTS, INSECURE_FLAGS, INSECURE_HOST, NO_WEBGPU_FLAGS, Steps, WEBGPU_FLAGS, assert, clearArtifacts, launch, overflowsX, serveBuild, until } from './harness.mjs';
 
 const STEPS = 300; // tiny preset, batch 4: long enough that pause, reload and device loss land mid-run (a step takes ~50-200 ms on SwiftShader)
@@ -292,12 +293,13 @@ function smokeResults() {
   return file;
 }
 
-const only = process.argv.includes('--only-rl'), replayOnly = process.argv.includes('--only-replay');
+const only = ['--only-rl', '--only-judge', '--only-replay'].find((f) => process.argv.includes(f));
 try {
-  if (!only && !replayOnly) await withWebGpu(server.url);
-  if (!only && !replayOnly) await withoutWebGpu(server.url);
-  if (!replayOnly) await rlScenarios(server.url, smokeResults());
-  await replayWithoutWebGpu(server.url);
+  if (!only) await withWebGpu(server.url);
+  if (!only) await withoutWebGpu(server.url);
+  if (!only || only === '--only-rl') await rlScenarios(server.url, smokeResults());
+  if (!only || only === '--only-judge') await judgeScenarios(server.url);
+  if (!only || only === '--only-replay' || only === '--only-rl') await replayWithoutWebGpu(server.url);
 } catch (e) {
   failed = true;
   console.error(`e2e: ${e.stack ?? e}`);

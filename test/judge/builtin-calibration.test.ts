@@ -30,8 +30,11 @@ describe('calibration', () => {
   it('generates a labelled mix of response kinds, deterministic per seed', () => {
     const set = generateCalibrationSet(50, 2);
     expect(set).toEqual(generateCalibrationSet(50, 2));
-    expect(set.map((r) => r.kind).slice(0, 5)).toEqual(['correct', 'slip', 'logic', 'half', 'other']);
-    for (const r of set) expect(isCorrect(r)).toBe(r.kind === 'correct' || (r.kind === 'other' && r.response.endsWith(`A: ${r.answer}`)));
+    expect(set.map((r) => r.kind).slice(0, 6)).toEqual(['correct', 'slip', 'logic', 'half', 'other', 'mimic']);
+    // a mimic changes a step's digits, not its result: its answer stays right where a sum step allowed it
+    const answerKept = (r: (typeof set)[number]) => r.response.endsWith(`A: ${r.answer}`);
+    for (const r of set) expect(isCorrect(r)).toBe(r.kind === 'correct' || ((r.kind === 'other' || r.kind === 'mimic') && answerKept(r)));
+    expect(set.filter((r) => r.kind === 'mimic' && r.response !== r.worked && answerKept(r)).length).toBeGreaterThan(0);
     expect(new Set(set.map((r) => r.id)).size).toBe(50);
     expect(() => generateCalibrationSet(1, 2)).toThrow(/at least 2 records/);
   });
@@ -117,7 +120,7 @@ describe('npm run judge (core)', () => {
     expect(await judgeCli(['--input', 'cal.jsonl', '--rubric', 'implicit'], m.io)).toBe(0);
     const table = m.out.join('\n');
     expect(table).toMatch(/judge: builtin {3}records: 60 {3}rubric: implicit/);
-    expect(table).toMatch(/^reference\s+60\s+0\s+12\s+0\.0%\s+\d+\.\d%\s+\d+\.\d%$/m);
+    expect(table).toMatch(/^reference\s+60\s+0\s+\d+\s+0\.0%\s+\d+\.\d%\s+\d+\.\d%$/m);
     expect(table).toMatch(/^no reference\s+60/m);
     expect(table).toMatch(/^wrong reference\s+60/m);
     expect(table).toMatch(/^correct\s+5\.00\s+5\.00/m);

@@ -114,6 +114,11 @@ describe('fatal setups stop at the first call with one line', () => {
     expect(await testJudgeConnection({ baseUrl: fake.server.baseUrl, model: 'fake-judge' })).toMatchObject({
       ok: false, fatal: false, rubric: 'Score: 4', line: expect.stringMatching(/^the reply to the rubric request is not a rubric .*implicit rubric mode/),
     });
+    fake.server.reset(); // in the implicit mode a run begins with the grade alone, which this server answers
+    const implicit = await testJudgeConnection({ baseUrl: fake.server.baseUrl, model: 'fake-judge', rubricMode: 'implicit' });
+    expect(implicit).toMatchObject({ ok: true, reply: 'Score: 4', line: expect.stringMatching(/ graded \(implicit rubric\) a correct answer 4\/5, in \d+ ms$/) });
+    expect(implicit).not.toHaveProperty('rubric');
+    expect(fake.server.requests.map((q) => q.rubric)).toEqual([false]);
     fake.server.responder = markerResponder;
     const hung = await testJudgeConnection({ baseUrl: fake.server.baseUrl, model: 'fake-judge', timeoutMs: 100, maxRetries: 0 }, {});
     expect(hung.ok).toBe(true); // the default responder answers; now make it hang

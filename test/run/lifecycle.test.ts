@@ -110,7 +110,7 @@ describe('run lifecycle', () => {
     const job = new FakeJob(8), st = new Storage();
     job.failAt = 5;
     const d = new RunDriver(job, st.hooks(), CADENCE);
-    expect(await d.run()).toEqual({ status: 'failed', error: 'step 5 failed' });
+    expect(await d.run()).toEqual({ status: 'failed', error: 'step 5 failed', thrown: expect.any(Error) });
     expect(st.metrics.map((p) => p.step)).toEqual([1, 2, 3, 4]);
   });
 

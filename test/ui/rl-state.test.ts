@@ -1,8 +1,10 @@
 // The RL panels' state without a worker: runs on shared step axes, the inspector's reading of a trace
-// (token colours, greyed tokens and why, segments with verdicts), the judge and RL forms' refusals,
+// (token colours, greyed tokens and why, segments with verdicts, failed grades with their cause), the
+// judge and RL forms' refusals and the rubric mode they carry,
 // the replay of a recorded file, and the results viewer on a results file.
 import { describe, expect, it } from 'vitest';
 import { RunView, aligned } from '../../src/ui/state/runview.svelte';
+import { RlState } from '../../src/ui/state/rl.svelte';
 import { advColor, inspect, scaleOf } from '../../src/ui/state/inspect';
 import { DEFAULT_JUDGE_FIELDS, JudgeForm, parseJudge } from '../../src/ui/state/judge-form.svelte';
 import { parseRl, rlFieldsFor } from '../../src/ui/state/rl-form.svelte';
@@ -13,9 +15,11 @@ import { PRESETS } from '../../src/experiment/presets';
 import { encode, EOS_ID } from '../../src/model/tokenizer';
 import type { TraceRecord, TraceSet } from '../../src/worker/api';
 import { FakeApi, runRecord } from './fake-api';
+import { causeName, failureOf } from '../../src/ui/state/verdicts';
+import type { VerdictDetail } from '../../src/run/scorers';
 
 const point = (step: number, values: Record<string, number>) => ({ step, time: step, values });
-const judge = { kind: 'builtin' as const, referenceMode: 'given' as const, errorRate: 0 };
+const judge = { kind: 'builtin' as const, referenceMode: 'given' as const, errorRate: 0, rubric: 'explicit' as const };
 
 function trace(response: string, advantages: number[], patch: Partial<TraceRecord> = {}): TraceRecord {
   const tokens = [...encode(response), EOS_ID];
@@ -40,6 +44,24 @@ describe('RL state', () => {
     v.truncate(10);
     expect(v.traces.at(-1)?.step).toBe(10);
     expect(v.series.step).toEqual([]);
+  });
+
+  it('a run that stops while its stored data loads is shown stopped, with its error', async () => {
+    const api = new FakeApi();
+    let release = () => undefined as void;
+    const gate = new Promise<void>((r) => (release = r));
+    const stored = api.getMetrics.bind(api);
+    api.getMetrics = async (id: string) => {
+      await gate;
+      return stored(id);
+    };
+    const rl = new RlState(api);
+    const run = runRecord('a', { kind: 'midtrain', status: 'running' });
+    const shown = rl.show([run]);
+    rl.apply([{ type: 'run', run: { ...run, status: 'stopped', error: 'The judge cannot grade: HTTP 401' } }]);
+    release();
+    await shown;
+    expect(rl.views[0].run).toMatchObject({ status: 'stopped', error: 'The judge cannot grade: HTTP 401' });
   });
 
   it('colours advantages on a symmetric diverging scale: blue above 0, vermillion below, white at 0', () => {
@@ -70,6 +92,29 @@ describe('RL state', () => {
     expect(inspect({ ...t, mask: t.mask.map(() => 0) }).maskedReason).toMatch(/did not parse/);
     expect(inspect({ ...t, truncated: true, advantages: t.advantages.map(() => 0) }).maskedReason).toMatch(/length limit/);
   });
+
+  it('shows the cause and message of each failed grade, never "did not parse" with an empty rationale', () => {
+    const line = 'the server answered 401 (unauthorized) for http://127.0.0.1:9/v1/chat/completions (server: "bad key"): check the API key';
+    const http401: VerdictDetail = { k: null, reward: null, status: 'error', rationale: '', cause: 'http-401', error: line };
+    const rubric: VerdictDetail = { k: null, reward: null, status: 'error', rationale: '', cause: 'rubric', error: 'rubric: no "Checkpoint 1:" line in the reply' };
+    const noScore: VerdictDetail = { k: null, reward: null, status: 'no-score', rationale: 'I will not commit.', cause: 'no-score', error: 'no-score' };
+    const response = '### 2+3=5\nA: 5';
+    const masked = (detail: TraceRecord['detail']) => trace(response, [...response].map(() => 0).concat([0]), { detail, mask: [...response].map(() => 0).concat([0]), dense: null });
+
+    const outcome = inspect(masked({ outcome: http401, measured: http401 }));
+    expect(outcome.outcome?.failure).toBe(`HTTP 401 (unauthorized) — ${line}`);
+    expect(outcome.maskedReason).toBe(`dropped from the loss, neither rewarded nor punished: the judge could not grade it (HTTP 401 (unauthorized) — ${line})`);
+
+    const process = inspect(masked({ segments: [{ text: '### 2+3=5\n', start: 0, verdict: rubric }, { text: 'A: 5', start: 10, verdict: rubric }], measured: noScore }));
+    expect(process.segments.map((x) => x.failure)).toEqual(['rubric failed — no "Checkpoint 1:" line in the reply', 'rubric failed — no "Checkpoint 1:" line in the reply']);
+    expect(process.maskedReason).toMatch(/could not grade it \(rubric failed — no "Checkpoint 1:" line in the reply\)$/); // each cause once
+    expect(process.measured).toEqual({ k: null, reward: null, rationale: 'I will not commit.', failure: 'no score' });
+
+    // Traces stored before verdicts carried a cause still name their status.
+    expect(failureOf({ status: 'no-score' })).toBe('no score');
+    expect(failureOf({ status: 'ok' })).toBeUndefined();
+    expect([causeName('timeout'), causeName('http-503'), causeName('http-418'), causeName('fatal')]).toEqual(['timeout', 'HTTP 503 (server error)', 'HTTP 418', 'not sent: the judge had stopped']);
+  });
 });
 
 describe('forms', () => {
@@ -82,6 +127,20 @@ describe('forms', () => {
     expect(parseJudge({ ...llm, model: ' ' }).errors.model).toMatch(/Name the model/);
     expect(parseJudge({ ...llm, concurrency: '1.5' }).errors.concurrency).toMatch(/whole number/);
     expect(parseJudge({ ...DEFAULT_JUDGE_FIELDS, errorRate: '2' }).errors.errorRate).toMatch(/from 0 to 1/);
+  });
+
+  it('the rubric mode of the judge settings goes into the run setup (never the key)', async () => {
+    const api = new FakeApi();
+    const j = new JudgeForm(api);
+    j.set({ kind: 'llm', rubric: 'implicit' });
+    j.keyText = 'sk-test-0123456789abcdefgh';
+    await j.applyKey();
+    expect(j.result.judge).toMatchObject({ kind: 'llm', rubric: 'implicit' });
+    const { setup } = parseRl(rlFieldsFor('demo', 'outcome'), [], j.result.judge!);
+    expect(setup?.judge.rubric).toBe('implicit');
+    expect(JSON.stringify(setup)).not.toMatch(/sk-test/);
+    expect(parseJudge({ ...DEFAULT_JUDGE_FIELDS, rubric: 'both' as 'explicit' }).errors.rubric).toMatch(/explicit or implicit/);
+    expect(parseRl(rlFieldsFor(), [], { ...judge, rubric: 'both' as 'explicit' }).errors.judge).toMatch(/Unknown rubric mode/);
   });
 
   it('the key goes to the worker; it is written to this device only when asked', async () => {

@@ -1,11 +1,14 @@
 // What the rollout inspector draws for one response: its tokens with their advantages, the reason a
-// token is greyed (dropped from the loss, or zeroed by the length-limit rule), the `###` segments with
-// the judge's verdict on each, and the diverging colour of an advantage (Okabe-Ito blue for positive,
-// vermillion for negative, white at zero), scaled to the step's largest |advantage|.
+// token is greyed (dropped from the loss because a grade failed, with the failure's cause and message,
+// or zeroed by the length-limit rule), the `###` segments with the judge's verdict on each (or why it
+// failed), the whole-response and measuring verdicts, and the diverging colour of an advantage
+// (Okabe-Ito blue for positive, vermillion for negative, white at zero), scaled to the step's largest |advantage|.
 
 import { EOS_ID, SPECIAL_TOKENS, VOCAB } from '../../model/tokenizer';
 import { extractAnswer } from '../../tasks/checker';
 import type { TraceRecord, TraceSet } from '../../worker/api';
+import type { VerdictDetail } from '../../run/scorers';
+import { failureOf } from './verdicts';
 
 export interface TokenView {
   i: number;
@@ -15,13 +18,24 @@ export interface TokenView {
   segment: number; // index of the ### segment it belongs to (-1 without segments)
 }
 
+/** One verdict as the inspector shows it; `failure` (cause and message) when the grade failed. */
+export interface VerdictView {
+  k: number | null;
+  reward: number | null;
+  rationale: string;
+  failure?: string;
+}
+
 export interface InspectView {
   tokens: TokenView[];
   maskedReason?: string; // why greyed tokens are greyed
-  segments: { text: string; k: number | null; reward: number | null; rationale: string; status: string; tokens: [number, number] }[];
-  outcome?: { k: number | null; reward: number | null; rationale: string };
+  segments: (VerdictView & { text: string; status: string; tokens: [number, number] })[];
+  outcome?: VerdictView; // the whole-response verdict the arm trains on (Outcome)
+  measured?: VerdictView; // the measuring judge's verdict (the dense reward)
   extracted: string | null; // the final answer the checker read
 }
+
+const view = (v: VerdictDetail): VerdictView => ({ k: v.k, reward: v.reward, rationale: v.rationale, ...(v.status !== 'ok' ? { failure: failureOf(v) } : {}) });
 
 const POS = [0, 114, 178]; // #0072b2
 const NEG = [213, 94, 0]; // #d55e00
@@ -67,11 +81,17 @@ export function inspect(t: TraceRecord): InspectView {
   }));
   const segments = segs.map((s, k) => {
     const idx = tokens.filter((x) => x.segment === k).map((x) => x.i);
-    return { text: s.text, k: s.verdict.k, reward: s.verdict.reward, rationale: s.verdict.rationale, status: s.verdict.status, tokens: [idx[0] ?? 0, idx[idx.length - 1] ?? 0] as [number, number] };
+    return { ...view(s.verdict), text: s.text, status: s.verdict.status, tokens: [idx[0] ?? 0, idx[idx.length - 1] ?? 0] as [number, number] };
   });
+  const outcome = t.detail?.outcome && view(t.detail.outcome);
   let maskedReason: string | undefined;
-  if (tokens.some((x) => x.masked)) maskedReason = "dropped from the loss: the judge's reply for this response did not parse, so it was neither rewarded nor punished";
-  else if (t.truncated && t.score.kind === 'process') maskedReason = 'advantage 0 on every token: the response hit the length limit, and the process rule gives a cut response no signal';
-  const o = t.detail?.outcome;
-  return { tokens, maskedReason, segments, outcome: o && { k: o.k, reward: o.reward, rationale: o.rationale }, extracted: extractAnswer(t.response) };
+  if (tokens.some((x) => x.masked)) {
+    // The grades the arm trains on that failed, each cause once.
+    const failed = [...new Set([outcome?.failure, ...segments.map((x) => x.failure)].filter((x): x is string => x !== undefined))];
+    maskedReason = failed.length > 0
+      ? `dropped from the loss, neither rewarded nor punished: the judge could not grade it (${failed.join('; ')})`
+      : "dropped from the loss: the judge's reply for this response did not parse, so it was neither rewarded nor punished";
+  } else if (t.truncated && t.score.kind === 'process') maskedReason = 'advantage 0 on every token: the response hit the length limit, and the process rule gives a cut response no signal';
+  const measured = t.detail?.measured && view(t.detail.measured);
+  return { tokens, maskedReason, segments, outcome, measured, extracted: extractAnswer(t.response) };
 }

@@ -1,9 +1,10 @@
 // The judge settings the page's RL runs use: the built-in judge with its knobs (reference given, none
 // or wrong; a simulated error rate), or an OpenAI-compatible endpoint (base URL, model, key,
-// concurrency, timeout, prices). The key goes to the worker's memory only; it is written to this
+// concurrency, timeout, prices); for either, the rubric mode of every grade (explicit or implicit),
+// stored with each run's setup. The key goes to the worker's memory only; it is written to this
 // device (localStorage) only when the user asks to keep it there, and never into a run record.
 
-import type { PageJudge, JudgeTest, TrainerApi } from '../../worker/api';
+import { RUBRIC_MODES, type PageJudge, type JudgeTest, type TrainerApi } from '../../worker/api';
 import type { PrefStorage } from './prefs.svelte';
 
 const KEY_STORE = 'exprl:judge-key'; // only when "keep the key on this device" is on
@@ -11,8 +12,11 @@ const SETTINGS_STORE = 'exprl:judge-settings'; // the rest (no key)
 
 export type JudgeApi = Pick<TrainerApi, 'setJudgeKey' | 'testJudge'>;
 
+export type RubricChoice = NonNullable<PageJudge['rubric']>;
+
 export interface JudgeFields {
   kind: 'builtin' | 'llm';
+  rubric: RubricChoice; // explicit: checkpoints built once per problem; implicit: extracted in each grading call
   referenceMode: 'given' | 'none' | 'wrong';
   errorRate: string;
   baseUrl: string;
@@ -24,7 +28,7 @@ export interface JudgeFields {
 }
 
 export const DEFAULT_JUDGE_FIELDS: JudgeFields = {
-  kind: 'builtin', referenceMode: 'given', errorRate: '0', baseUrl: 'http://127.0.0.1:11434/v1', model: 'qwen3:4b', concurrency: '4', timeoutS: '60', priceIn: '0', priceOut: '0',
+  kind: 'builtin', rubric: 'explicit', referenceMode: 'given', errorRate: '0', baseUrl: 'http://127.0.0.1:11434/v1', model: 'qwen3:4b', concurrency: '4', timeoutS: '60', priceIn: '0', priceOut: '0',
 };
 
 export type JudgeFieldErrors = Partial<Record<keyof JudgeFields, string>>;
@@ -32,6 +36,8 @@ export type JudgeFieldErrors = Partial<Record<keyof JudgeFields, string>>;
 /** The judge of the fields, or a message per refused field. */
 export function parseJudge(f: JudgeFields): { judge?: PageJudge; errors: JudgeFieldErrors } {
   const errors: JudgeFieldErrors = {};
+  const rubric = f.rubric;
+  if (!RUBRIC_MODES.includes(rubric)) errors.rubric = 'The rubric mode is explicit or implicit';
   const num = (k: keyof JudgeFields, lo: number, hi: number, what: string, int = false) => {
     const t = String(f[k]).trim();
     const v = t === '' ? NaN : Number(t);
@@ -40,7 +46,7 @@ export function parseJudge(f: JudgeFields): { judge?: PageJudge; errors: JudgeFi
   };
   if (f.kind === 'builtin') {
     const errorRate = num('errorRate', 0, 1, 'Error rate');
-    return Object.keys(errors).length ? { errors } : { judge: { kind: 'builtin', referenceMode: f.referenceMode, errorRate }, errors };
+    return Object.keys(errors).length ? { errors } : { judge: { kind: 'builtin', referenceMode: f.referenceMode, errorRate, rubric }, errors };
   }
   if (!/^https?:\/\/[^\s/]+/i.test(f.baseUrl.trim())) errors.baseUrl = 'An http(s) URL ending in /v1, e.g. http://127.0.0.1:11434/v1';
   else if (/\/chat\/completions\/?$/.test(f.baseUrl.trim())) errors.baseUrl = 'Leave out /chat/completions: the base URL ends in /v1';
@@ -50,7 +56,7 @@ export function parseJudge(f: JudgeFields): { judge?: PageJudge; errors: JudgeFi
   const pricePer1kInput = num('priceIn', 0, 1000, 'Price');
   const pricePer1kOutput = num('priceOut', 0, 1000, 'Price');
   if (Object.keys(errors).length) return { errors };
-  return { judge: { kind: 'llm', baseUrl: f.baseUrl.trim().replace(/\/+$/, ''), model: f.model.trim(), concurrency, timeoutS, pricePer1kInput, pricePer1kOutput }, errors };
+  return { judge: { kind: 'llm', baseUrl: f.baseUrl.trim().replace(/\/+$/, ''), model: f.model.trim(), concurrency, timeoutS, pricePer1kInput, pricePer1kOutput, rubric }, errors };
 }
 
 export class JudgeForm {

@@ -18,7 +18,7 @@ export interface Notice {
 }
 
 /** Worker errors that a run training again resolves (it could not train again otherwise). */
-const RESOLVED_BY_TRAINING: readonly ErrorKind[] = ['quota', 'device-lost', 'training'];
+const RESOLVED_BY_TRAINING: readonly ErrorKind[] = ['quota', 'device-lost', 'training', 'judge'];
 
 export const INFO_TTL_MS = 8000; // information notices expire after this long
 const KEEP = 5; // the five most recent notices
@@ -34,6 +34,8 @@ export function describeError(kind: ErrorKind): { level: NoticeLevel; title: str
       return { level: 'error', title: 'Training stopped with an error' };
     case 'storage':
       return { level: 'error', title: 'Could not write to browser storage' };
+    case 'judge':
+      return { level: 'error', title: 'The run stopped' };
     default:
       return { level: 'error', title: 'Something went wrong' };
   }
@@ -62,6 +64,11 @@ export class Notices {
   /** A rejected command: its Error message is the explanation. */
   fromCommand(what: string, e: unknown): Notice {
     return this.push('error', `Could not ${what}`, e instanceof Error ? e.message : String(e), { command: what });
+  }
+
+  /** Whether a notice about the run says these words (a view then leaves them out). */
+  shows(runId: string, message: string): boolean {
+    return this.list.some((n) => n.runId === runId && n.message === message);
   }
 
   /** The run trains again: its storage-full, device-lost and failed-step notices are out of date. */

@@ -3,7 +3,7 @@
 // AppState's command wrapper (pending state, notices); this module never talks to the GPU.
 
 import type { RunRecord } from '../../store/types';
-import { ESTIMATE_YIELDED, demoSetups, rlSetupOf, type RlEstimate, type RlRunSetup, type TrainerApi, type WorkerEvent } from '../../worker/api';
+import { DEFAULT_PAGE_JUDGE, ESTIMATE_YIELDED, demoSetups, rlSetupOf, type RlEstimate, type RlRunSetup, type TrainerApi, type WorkerEvent } from '../../worker/api';
 import { JudgeForm } from './judge-form.svelte';
 import type { PrefStorage } from './prefs.svelte';
 import { RlForm, parseRl } from './rl-form.svelte';
@@ -31,7 +31,7 @@ export class RlControl {
 
   /** The demo's setups with the judge of the settings (the built-in one unless the user chose another). */
   demoSetups(group = `demo-${Date.now().toString(36)}`): RlRunSetup[] {
-    const judge = this.judge.result.judge ?? { kind: 'builtin', referenceMode: 'given', errorRate: 0 };
+    const judge = this.judge.result.judge ?? DEFAULT_PAGE_JUDGE;
     return demoSetups(group, judge);
   }
 

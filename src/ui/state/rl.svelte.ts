@@ -1,6 +1,7 @@
 // The runs the RL panels show together: the demo's two arms, the runs an RL setup started, and runs of
 // the library overlaid on them (same axes). Also the inspector's choice (run, step, problem, sample).
-// Loads stored metrics and previews through the worker contract and follows its events.
+// Loads stored metrics and previews through the worker contract and follows its events (those that
+// arrive while a run's stored data loads are applied once its view exists: a run may stop at once).
 
 import type { RunRecord } from '../../store/types';
 import { rlSetupOf, type TraceSet, type TrainerApi, type WorkerEvent } from '../../worker/api';
@@ -20,6 +21,7 @@ export class RlState {
   version = $state(0); // bumped whenever any shown series changes (the charts redraw)
   group = $state<string | undefined>(); // runs of this group join the view when they start
   pick = $state<InspectorPick>({ problem: 0, sample: 0 });
+  private loading = new Map<string, WorkerEvent[]>(); // run id -> events seen while its stored data loads
 
   constructor(private readonly api: RlApi) {}
 
@@ -54,6 +56,7 @@ export class RlState {
   }
 
   apply(events: readonly WorkerEvent[]): void {
+    for (const queue of this.loading.values()) queue.push(...events);
     let changed = false;
     for (const v of this.views) changed = v.apply(events) || changed;
     for (const e of events) {
@@ -85,7 +88,15 @@ export class RlState {
 
   /** A run's view from its stored metrics and previews: solid lines, or `dash` for an overlaid run. */
   private async load(run: RunRecord, dash?: number[]): Promise<RunView> {
-    const [points, previews] = await Promise.all([this.api.getMetrics(run.id), this.api.getPreviews(run.id)]);
-    return new RunView(run, points, previews, dash);
+    const queue: WorkerEvent[] = [];
+    this.loading.set(run.id, queue);
+    try {
+      const [points, previews] = await Promise.all([this.api.getMetrics(run.id), this.api.getPreviews(run.id)]);
+      const view = new RunView(run, points, previews, dash);
+      view.apply(queue); // RunView keeps only the events about its run
+      return view;
+    } finally {
+      if (this.loading.get(run.id) === queue) this.loading.delete(run.id);
+    }
   }
 }
