@@ -1,5 +1,5 @@
-// Runs one of the command-line tools of src/cli/ (`node scripts/cli.mjs NAME ARGS...`, what the npm
-// scripts call) from a single-file bundle that esbuild builds into node_modules/.cache/exprl-cli/ and
+// Runs one of the command-line tools of src/cli/, or the bench of bench/ (`node scripts/cli.mjs NAME
+// ARGS...`, what the npm scripts call) from a single-file bundle that esbuild builds into node_modules/.cache/exprl-cli/ and
 // rebuilds whenever one of its sources is newer. Node then starts a tool in ~0.1 s instead of ~0.3 s
 // with tsx compiling each TypeScript file on load (`npm run bench -- --only compare` measures the time
 // to the first training step). Kernel sources imported as `file.wgsl?raw` become string modules, as in
@@ -14,12 +14,15 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT_DIR = join(ROOT, 'node_modules', '.cache', 'exprl-cli');
 const BUILD_VERSION = 2; // bump when the build options below change
 
+/** Where a tool's entry file may be: the tools of src/cli/, and the developer tooling of bench/. */
+const ENTRY_DIRS = [join(ROOT, 'src', 'cli'), join(ROOT, 'bench')];
+
 const [name, ...args] = process.argv.slice(2);
-if (!name || !/^[a-z][a-z-]*$/.test(name) || !existsSync(join(ROOT, 'src', 'cli', `${name}.ts`))) {
-  console.error(`usage: node scripts/cli.mjs NAME [ARGS...], NAME a file of src/cli/ (got ${JSON.stringify(name ?? '')})`);
+const entry = name && /^[a-z][a-z-]*$/.test(name) ? ENTRY_DIRS.map((d) => join(d, `${name}.ts`)).find((f) => existsSync(f)) : undefined;
+if (!entry) {
+  console.error(`usage: node scripts/cli.mjs NAME [ARGS...], NAME a file of src/cli/ or bench/ (got ${JSON.stringify(name ?? '')})`);
   process.exit(2);
 }
-const entry = join(ROOT, 'src', 'cli', `${name}.ts`);
 const bundle = join(OUT_DIR, `${name}.mjs`);
 const manifest = `${bundle}.inputs.json`; // { version, inputs: { absolute path: mtimeMs } }
 

@@ -3,9 +3,9 @@
 
 import { mount } from 'svelte';
 import 'uplot/dist/uPlot.min.css';
-import './ui/app.css';
+import './ui/global.css';
 import App from './ui/App.svelte';
-import { AppState } from './ui/state/app.svelte';
+import { AppState } from './ui/state/app-state.svelte';
 import { startWorker } from './ui/worker-client';
 import { installTestHook } from './ui/test-hook';
 

@@ -19,7 +19,7 @@ import { LlmJudge } from '../judge/llm';
 import { RESULTS_SCHEMA, checkResultsFile, resultsMarkdown, type ResultsFile } from '../experiment/results';
 import { UsageError, runCli } from './args';
 import { writeFileAtomic } from './drive';
-import { HELP, OPTION_NAMES, experimentOptions, maxFailureShare } from './experiment/args';
+import { FLAG_NAMES, HELP, OPTION_NAMES, experimentOptions, maxFailureShare } from './experiment/args';
 import { Progress, formatDuration } from './experiment/progress';
 import { cellDone, cellOrder, countRemaining, runCells, saveResults, StoppedError, type RunnerContext } from './experiment/runner';
 import { failureSummary, openingCheck, requestsToSend } from './experiment/judge-check';
@@ -54,7 +54,8 @@ async function datasetProblems(o: ExperimentOptions, contextLength: number) {
 
 async function main(): Promise<void> {
   const strings = Object.fromEntries(OPTION_NAMES.map((k) => [k, { type: 'string' as const }]));
-  const parsed = parseArgs({ options: { ...strings, help: { type: 'boolean' }, 'no-log-dense': { type: 'boolean' }, 'log-dense': { type: 'boolean' } }, strict: true });
+  const flags = Object.fromEntries(FLAG_NAMES.map((k) => [k, { type: 'boolean' as const }]));
+  const parsed = parseArgs({ options: { ...strings, ...flags, help: { type: 'boolean' } }, strict: true });
   const values = parsed.values as Record<string, string | boolean | undefined>;
   if (values.help) return void console.log(HELP);
   const { preset, options } = experimentOptions(values);

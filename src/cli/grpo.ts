@@ -9,7 +9,7 @@ import { acquireGpu } from '../gpu/device';
 import { PipelineCache } from '../gpu/pipelines';
 import { MODEL_PRESETS } from '../model/config';
 import { DEFAULT_RL, type RlConfig } from '../rl/rl-config';
-import { startFromCheckpoint, startFresh } from '../rl/rl-session';
+import { startFromCheckpoint, startFresh } from '../rl/start-weights';
 import { VERIFIABLE_TASKS, problemStream, type VerifiableProblem } from '../tasks/verifiable';
 import { RlJob, type RlProblem } from '../run/rl-job';
 import { formatMetric, METRICS, type MetricName } from '../run/metric-names';

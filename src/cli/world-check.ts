@@ -7,10 +7,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { acquireGpu } from '../gpu/device';
 import { PipelineCache } from '../gpu/pipelines';
-import { startFromCheckpoint } from '../rl/rl-session';
+import { startFromCheckpoint } from '../rl/start-weights';
 import { taskConfig, type TaskConfig } from '../tasks/config';
 import { hardProblems } from '../tasks/splits';
-import { checkWorld, frozenSampler, type WorldCheckOptions } from '../experiment/world-check';
+import { checkWorld, frozenSampler, type WorldCheckOptions } from '../experiment/start-conditions';
 import { UsageError, floatArg, intArg, runCli } from './args';
 
 const HELP = `usage: npm run world-check -- CHECKPOINT [options]

@@ -9,7 +9,7 @@ import { BuiltinJudge } from '../judge/builtin';
 import { DEFAULT_RL, type RlConfig } from '../rl/rl-config';
 import { gridCap } from '../rl/rl-batch';
 import { encode } from '../model/tokenizer';
-import type { RlStart } from '../rl/rl-session';
+import type { RlStart } from '../rl/start-weights';
 import { judgeProblem, makeScorer, type TaskProblem } from '../run/scorers';
 import { RlJob } from '../run/rl-job';
 import { SftJob } from '../run/sft-job';

@@ -2,7 +2,7 @@
 // smoke (every arm, both stages, a couple of steps: CI runs it), demo (sparse GRPO against
 // ExpRL-Process from the shipped checkpoint, one seed, a few minutes), paper-toy (the six main arms
 // through Stage I and Stage II, 3 seeds) and ablations (ExpRL-Process against its ablation arms).
-// Every field can be overridden from the command line (src/cli/experiment-args.ts).
+// Every field can be overridden from the command line (src/cli/experiment/args.ts).
 
 import { ABLATION_ARMS, ARM_IDS, MAIN_ARMS } from './arms';
 import type { ExperimentOptions } from './options';

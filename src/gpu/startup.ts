@@ -1,6 +1,6 @@
 // Start-up time: from "start" (the user's click in the page, the command in the CLI) to the first
 // finished training step, the one figure the user feels before anything moves. One clock for both:
-// the bench's probe (src/cli/bench/probe.ts) uses it, and the page's worker makes one when a run is
+// the bench's probe (bench/probe.ts) uses it, and the page's worker makes one when a run is
 // started and calls stepDone() after each step; the first call returns the start-up report.
 
 import type { PipelineCache, PipelineMode } from './pipelines';

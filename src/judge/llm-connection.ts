@@ -9,7 +9,7 @@ import { DEFAULT_LLM_JUDGE_CONFIG, type LlmJudgeConfig } from './llm-config';
 import { failureLine } from './llm-diagnose';
 import { parseGradeReply, parseRubricReply } from './llm-parse';
 import { GRADE_SCHEMA, RUBRIC_SCHEMA, outcomeMessages, rubricMessages } from './prompts';
-import type { JudgeProblem, Rubric, RubricMode } from './types';
+import type { JudgeProblem, Rubric } from './types';
 
 export type ConnectionResult =
   | { ok: true; line: string; latencyMs: number; reply: string; rubric?: string } // no rubric in implicit mode

@@ -1,6 +1,7 @@
 // Cutting a response into process-reward segments at the step delimiter (method.md, ExpRL-Process),
-// and the character offsets where they start: with the character-level tokenizer those offsets are
-// token indices, which is how src/rl/advantages.ts puts each segment's advantage on its tokens.
+// and the character offsets where they start. The RL loop maps those offsets to token indices of the
+// response (src/rl/rl-batch.ts, textOffsetsToTokens: special tokens decode to no text, so an offset is
+// not always a token index), and src/rl/advantages.ts puts each segment's advantage on its tokens.
 
 import { ANSWER_PREFIX } from '../tasks/problem';
 

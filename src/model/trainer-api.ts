@@ -1,5 +1,6 @@
-// The engine's pre-training API as the worker and the CLI use it: create, step, generate, checkpoint.
-// Implemented by src/model/trainer.ts; kept as a separate small file so callers depend on the contract only.
+// The types and defaults of the engine's pre-training (src/model/trainer.ts, the Pretrainer): its
+// options, what a step returns, generation options. A small file apart, so that setups, forms and
+// CLIs can name them without importing the trainer and the GPU code behind it.
 
 import type { ModelConfig } from './config';
 

@@ -11,7 +11,7 @@ export type TrajectoryScore =
 
 export interface ScoredTrajectory {
   score: TrajectoryScore;
-  length: number; // response tokens (char-level tokenizer: token index = character index; EOS, if any, last)
+  length: number; // response tokens (EOS, if any, last); process segmentStarts are token indices into them
   truncated: boolean; // hit the length limit: reward 0, all-zero advantages
 }
 

@@ -30,7 +30,7 @@ export function lossWeights(mask: Float32Array[], mode: AggregationMode, constan
   let o = 0;
   for (let s = 0; s < mask.length; s++) {
     const m = mask[s];
-    let scale = 0;
+    let scale: number;
     if (mode === 'token-mean') scale = total > 0 ? 1 / total : 0;
     else if (mode === 'seq-mean-token-mean') scale = lens[s] > 0 ? 1 / (lens[s] * seqsWithTokens) : 0;
     else scale = 1 / (constant as number);

@@ -6,7 +6,7 @@
 import type { Gpu } from '../gpu/dispatch';
 import { RlPolicy } from '../rl/policy';
 import { RlLoop, type Scored, type Trace } from '../rl/rl-loop';
-import type { RlStart } from '../rl/rl-session';
+import type { RlStart } from '../rl/start-weights';
 import type { RlConfig } from '../rl/rl-config';
 import type { JobStep, Preview, RunJob } from './job';
 import { loadPolicyState, savePolicyState } from './policy-state';

@@ -5,7 +5,7 @@
 import type { Gpu } from '../gpu/dispatch';
 import { RlPolicy, type OptimHyper } from '../rl/policy';
 import { sftStep } from '../rl/sft';
-import type { RlStart } from '../rl/rl-session';
+import type { RlStart } from '../rl/start-weights';
 import type { JobStep, RunJob } from './job';
 import { loadPolicyState, savePolicyState } from './policy-state';
 

@@ -2,7 +2,7 @@
 // page state, a run's stored metrics and checkpoint digests (to prove an imported run has identical
 // weights) and simulates a lost GPU device. Never installed in normal use.
 
-import type { AppState } from './state/app.svelte';
+import type { AppState } from './state/app-state.svelte';
 import type { PreviewRecord, TrainerApi } from '../worker/api';
 import type { MetricPoint } from '../store/types';
 import type { RlState } from './state/rl.svelte';

@@ -1,14 +1,18 @@
 // The one contract between the page and the training worker: the commands the page calls through
 // Comlink.wrap<TrainerApi>() and the events the worker sends back, batched (~10 a second) through one
 // Comlink.proxy(EventSink). Only plain data and transferred ArrayBuffers cross it; no code, no GPU objects.
+// The worker's own types are declared here (the worker's files import them from this file); the rest are
+// plain-data types of lower layers (store records, run previews, setups, experiment options).
 
 import type { RunRecord, MetricPoint, CheckpointRecord, PreviewRecord, RunEvaluation } from '../store/types';
-import type { RunSetup } from '../run/run-setup';
+import type { PretrainSetup } from '../run/pretrain-setup';
 import type { CorpusChoice } from '../run/corpus';
 import type { Sample, TraceSet } from '../run/previews';
-import type { PageJudge, RlRunSetup } from './rl-setup';
-import type { JudgeStatsView, JudgeTest } from './judge-slot';
+import type { ArmId } from '../experiment/arms';
+import type { ExperimentOptions } from '../experiment/options';
+import type { Stage } from '../experiment/results';
 import type { StartupReport } from '../gpu/startup';
+import type { RubricMode } from '../judge/types';
 
 /** What the worker found when it asked for a WebGPU adapter. */
 export type Capabilities =
@@ -27,14 +31,54 @@ export type Capabilities =
 
 /** The metric names the worker writes (MetricPoint.values keys): one table, src/run/metric-names.ts. */
 export { METRICS, currentMetricName, type MetricName } from '../run/metric-names';
-export { PERIODIC_EVERY_N_CHECKPOINTS, setupOf, type RunSetup } from '../run/run-setup';
+export { PERIODIC_EVERY_N_CHECKPOINTS, setupOf, type PretrainSetup } from '../run/pretrain-setup';
 export type { Sample, TraceSet, TraceRecord, TraceProblem } from '../run/previews';
 export type { PreviewRecord, RunEvaluation } from '../store/types';
-export type { JudgeStatsView, JudgeTest } from './judge-slot';
 export {
   DEFAULT_PAGE_JUDGE, RUBRIC_MODES, TRACE_STEPS_KEPT, autoRlName, demoSetups, rlSetupErrors, rlSetupFor, rlSetupOf, rubricOf,
-  type PageJudge, type RlField, type RlRunSetup, type RlStartFrom,
 } from './rl-setup';
+
+/** The judge of a page run. The LLM judge's API key is not here: it stays in the worker's memory.
+ *  `rubric` is how every grade of the run gets a problem's checkpoints (runs stored without it: explicit). */
+export type PageJudge =
+  | { kind: 'builtin'; referenceMode: 'given' | 'none' | 'wrong'; errorRate: number; rubric?: RubricMode }
+  | { kind: 'llm'; baseUrl: string; model: string; concurrency: number; timeoutS: number; pricePer1kInput: number; pricePer1kOutput: number; rubric?: RubricMode };
+
+export type RlStartFrom = { kind: 'shipped' } | { kind: 'run'; runId: string; runName: string; step?: number };
+
+export interface RlRunSetup {
+  kind: 'rl'; // tells RL setups apart from pre-training ones in stored records
+  name: string;
+  preset: string; // the experiment preset the options came from
+  arm: ArmId;
+  stage: Stage;
+  seed: number;
+  options: ExperimentOptions; // as run (the preset's, with the form's edits)
+  start: RlStartFrom;
+  judge: PageJudge;
+  evaluate: boolean; // evaluate on the held-out problems when the training ends
+  group?: string; // runs started together (the demo's two arms) share it
+  checkpointEvery: number;
+}
+
+/** The fields of an RL setup a message can point at (rlSetupErrors). */
+export type RlField = 'name' | 'arm' | 'stage' | 'start' | 'steps' | 'promptsPerStep' | 'groupSize' | 'lr' | 'seed' | 'judge' | 'evalProblems';
+
+/** Counters of a run's judge, for the page (no key, no texts). */
+export interface JudgeStatsView {
+  judge: string; // its name
+  calls: number;
+  cacheHits: number;
+  failures: Record<string, number>; // failed grades by cause
+  meanLatencyMs: number;
+  cost: number;
+  fatal: string | null;
+}
+
+/** The connection test's outcome; `rubric` and `reply` are what the judge answered (no rubric request in implicit mode). */
+export type JudgeTest =
+  | { ok: true; line: string; reply: string; rubric?: string; latencyMs: number }
+  | { ok: false; line: string; cors: boolean; rubric?: string; reply?: string };
 
 export type ErrorKind =
   | 'quota' // storage full: the run is paused, nothing already saved is lost
@@ -85,7 +129,7 @@ export interface TrainerApi {
   probe(): Promise<Capabilities>;
 
   /** Creates a run in the store and starts training it. Refused while another run is training. */
-  start(setup: RunSetup): Promise<RunRecord>;
+  start(setup: PretrainSetup): Promise<RunRecord>;
   /** Creates RL runs (one arm and stage each; several only as one group, e.g. the demo) and trains them side by side. */
   startRl(setups: RlRunSetup[]): Promise<RunRecord[]>;
   /** Times two steps of the first setup here and estimates the whole (refused while a run trains; ends

@@ -8,23 +8,8 @@ import { LlmJudge } from '../judge/llm';
 import { IdbJudgeCache } from '../judge/cache-idb';
 import { testJudgeConnection } from '../judge/llm-connection';
 import type { Grade, Judge, JudgeOptions, JudgeProblem, ProcessGrade } from '../judge/types';
-import { rubricOf, type PageJudge } from './rl-setup';
-
-/** Counters of a run's judge, for the page (no key, no texts). */
-export interface JudgeStatsView {
-  judge: string; // its name
-  calls: number;
-  cacheHits: number;
-  failures: Record<string, number>; // failed grades by cause
-  meanLatencyMs: number;
-  cost: number;
-  fatal: string | null;
-}
-
-/** The connection test's outcome; `rubric` and `reply` are what the judge answered (no rubric request in implicit mode). */
-export type JudgeTest =
-  | { ok: true; line: string; reply: string; rubric?: string; latencyMs: number }
-  | { ok: false; line: string; cors: boolean; rubric?: string; reply?: string };
+import type { JudgeStatsView, JudgeTest, PageJudge } from './api';
+import { rubricOf } from './rl-setup';
 
 /** The built-in judge, counting its calls and time the way the LLM judge counts requests. */
 class CountingJudge implements Judge {

@@ -8,7 +8,7 @@ import { holdRunLock } from '../store/locks';
 import type { Store } from '../store/store';
 import { QuotaExceededStoreError, type RunRecord, type RunStatus } from '../store/types';
 import { RunDriver, type LifecycleHooks, type Outcome } from '../run/lifecycle';
-import { PERIODIC_EVERY_N_CHECKPOINTS } from '../run/run-setup';
+import { PERIODIC_EVERY_N_CHECKPOINTS } from '../run/pretrain-setup';
 import { traceSetOf, type SamplesPreview } from '../run/previews';
 import type { TracesPreview } from '../run/rl-job';
 import { TRACE_STEPS_KEPT } from './rl-setup';
@@ -37,18 +37,23 @@ export interface LiveRunOptions {
 }
 
 export class LiveRun {
-  readonly driver: RunDriver;
+  private readonly driver: RunDriver;
   onEnd: () => void = () => undefined; // the run left memory (finished, failed, interrupted)
   private loop?: Promise<void>; // set while stepping
   private checkpointStep?: number;
   private clock?: StartupClock; // from the command that started (or resumed) the run to its first step
 
   constructor(public run: RunRecord, job: RunJob, readonly device: Device, private readonly store: Store,
-    private readonly events: EventBatcher, readonly o: LiveRunOptions) {
-    this.checkpointStep = o.checkpointStep;
+    private readonly events: EventBatcher, private readonly options: LiveRunOptions) {
+    this.checkpointStep = options.checkpointStep;
     this.driver = new RunDriver(job, this.hooks(), {
-      checkpointEvery: o.checkpointEvery, periodicEvery: PERIODIC_EVERY_N_CHECKPOINTS, flushMs: METRICS_FLUSH_MS, previewEvery: o.previewEvery,
+      checkpointEvery: options.checkpointEvery, periodicEvery: PERIODIC_EVERY_N_CHECKPOINTS, flushMs: METRICS_FLUSH_MS, previewEvery: options.previewEvery,
     });
+  }
+
+  /** The group of runs started together with this one (the demo's arms), if any. */
+  get group(): string | undefined {
+    return this.options.group;
   }
 
   get running(): boolean {
@@ -137,10 +142,10 @@ export class LiveRun {
 
   /** The finishing work after the last step; the run is 'done' once it completes. */
   private async finish(): Promise<void> {
-    if (!this.o.finish) return this.end('done');
+    if (!this.options.finish) return this.end('done');
     this.loop = (async () => {
       try {
-        const complete = await this.o.finish!(() => this.driver.want !== 'run');
+        const complete = await this.options.finish!(() => this.driver.want !== 'run');
         this.loop = undefined;
         if (!complete && this.driver.want === 'pause') return this.saveRun({ status: 'paused', error: undefined }); // in memory: continue() evaluates again
         await this.end(complete ? 'done' : 'stopped');
@@ -209,7 +214,7 @@ export class LiveRun {
           this.events.emit({ type: 'startup', runId: id(), report: startup });
           this.events.flush(); // the first step reaches the page now, not at the next batch
         }
-        this.o.afterStep?.(id());
+        this.options.afterStep?.(id());
       },
       onPreview: (p) => {
         if (p.kind === 'samples') {

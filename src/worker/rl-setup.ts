@@ -2,42 +2,20 @@
 // 'posttrain' for Stage II): one arm of the experiment table (src/experiment/arms.ts) at one stage,
 // with the experiment options of a preset (src/experiment/presets.ts) the user may have edited, where
 // it starts (the shipped checkpoint, or a run of the library), the judge (never its key) with its rubric
-// mode, and whether the held-out evaluation follows. GPU-free: the page's form and the worker share these checks.
+// mode, and whether the held-out evaluation follows. The types are the contract's (api.ts); the
+// defaults and checks here are GPU-free, so the page's form and the worker share them.
 
 import { ARMS, type ArmId } from '../experiment/arms';
-import type { ExperimentOptions } from '../experiment/options';
 import { PRESETS, SHIPPED_CHECKPOINT } from '../experiment/presets';
 import type { Stage } from '../experiment/results';
 import type { RunRecord } from '../store/types';
 import type { RubricMode } from '../judge/types';
-
-/** The judge of a page run. The LLM judge's API key is not here: it stays in the worker's memory.
- *  `rubric` is how every grade of the run gets a problem's checkpoints (runs stored without it: explicit). */
-export type PageJudge =
-  | { kind: 'builtin'; referenceMode: 'given' | 'none' | 'wrong'; errorRate: number; rubric?: RubricMode }
-  | { kind: 'llm'; baseUrl: string; model: string; concurrency: number; timeoutS: number; pricePer1kInput: number; pricePer1kOutput: number; rubric?: RubricMode };
+import type { PageJudge, RlField, RlRunSetup } from './api';
 
 export const RUBRIC_MODES: readonly RubricMode[] = ['explicit', 'implicit'];
 
-/** The rubric mode of a page judge. */
+/** The rubric mode of a page judge (runs stored without one: explicit). */
 export const rubricOf = (j: PageJudge): RubricMode => j.rubric ?? 'explicit';
-
-export type RlStartFrom = { kind: 'shipped' } | { kind: 'run'; runId: string; runName: string; step?: number };
-
-export interface RlRunSetup {
-  kind: 'rl'; // tells RL setups apart from pre-training ones in stored records
-  name: string;
-  preset: string; // the experiment preset the options came from
-  arm: ArmId;
-  stage: Stage;
-  seed: number;
-  options: ExperimentOptions; // as run (the preset's, with the form's edits)
-  start: RlStartFrom;
-  judge: PageJudge;
-  evaluate: boolean; // evaluate on the held-out problems when the training ends
-  group?: string; // runs started together (the demo's two arms) share it
-  checkpointEvery: number;
-}
 
 export const DEFAULT_PAGE_JUDGE: PageJudge = { kind: 'builtin', referenceMode: 'given', errorRate: 0, rubric: 'explicit' };
 /** Where the page fetches the shipped pre-trained checkpoint (the presets' path, as served). */
@@ -65,8 +43,6 @@ export function rlSetupOf(run: Pick<RunRecord, 'config'>): RlRunSetup | undefine
   const c = run.config as Partial<RlRunSetup>;
   return c && c.kind === 'rl' && typeof c.arm === 'string' && c.options ? (c as RlRunSetup) : undefined;
 }
-
-export type RlField = 'name' | 'arm' | 'stage' | 'start' | 'steps' | 'promptsPerStep' | 'groupSize' | 'lr' | 'seed' | 'judge' | 'evalProblems';
 
 /** Field -> message for every value the worker would refuse; empty when valid. */
 export function rlSetupErrors(s: RlRunSetup): Partial<Record<RlField, string>> {

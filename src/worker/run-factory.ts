@@ -4,17 +4,17 @@
 
 import type { Store } from '../store/store';
 import type { RunRecord } from '../store/types';
-import { corpusTexts, samplePrompts, sampleTokens, type CorpusChoice } from '../run/corpus';
+import { samplePrompts, sampleTokens, type CorpusChoice } from '../run/corpus';
 import { PretrainJob } from '../run/pretrain-job';
 import { PagePretrainJob, heldOutPrimitives } from '../run/pretrain-page-job';
-import { autoName } from '../run/setup';
-import type { RunSetup } from '../run/run-setup';
+import { autoName, type PretrainSetup } from '../run/pretrain-setup';
 import type { Device } from './device-slot';
 import type { EventBatcher } from './events';
 import { judgeStats, type JudgeSlot } from './judge-slot';
 import { LiveRun } from './live-run';
-import { buildRlJob, evaluate, startBytes } from './rl-jobs';
-import { autoRlName, rlSetupOf, rubricOf, type RlRunSetup } from './rl-setup';
+import { buildRlJob, evaluate, startBytes } from './rl-builder';
+import type { RlRunSetup } from './api';
+import { autoRlName, rlSetupOf, rubricOf } from './rl-setup';
 import { checkedFirst, openingCheck } from './judge-gate';
 import { ARMS } from '../experiment/arms';
 
@@ -27,19 +27,19 @@ export interface FactoryDeps {
 }
 
 /** A page pre-training job, fresh or from checkpoint bytes. */
-export async function createPretrainJob(device: Device, setup: RunSetup, corpus: string[], checkpoint?: ArrayBuffer): Promise<PagePretrainJob> {
+export async function createPretrainJob(device: Device, setup: PretrainSetup, corpus: string[], checkpoint?: ArrayBuffer): Promise<PagePretrainJob> {
   const prompts = samplePrompts(corpus);
   const o = { opts: setup.pretrain, corpus, previewPrompts: prompts, previewTokens: sampleTokens(corpus) };
   const inner = checkpoint ? await PretrainJob.resume(device.gpu, checkpoint, o) : await PretrainJob.create(device.gpu, o);
   return new PagePretrainJob(inner, heldOutPrimitives(setup, corpus), setup.sampleEvery, corpus, prompts);
 }
 
-export function pretrainLive(d: FactoryDeps, run: RunRecord, setup: RunSetup, job: PagePretrainJob, device: Device, checkpointStep?: number): LiveRun {
+export function pretrainLive(d: FactoryDeps, run: RunRecord, setup: PretrainSetup, job: PagePretrainJob, device: Device, checkpointStep?: number): LiveRun {
   return new LiveRun(run, job, device, d.store, d.events, { checkpointEvery: setup.checkpointEvery, previewEvery: setup.sampleEvery, checkpointStep });
 }
 
 /** A new pre-training run: the job first (a bad setup creates no record), then the record. */
-export async function newPretrainRun(d: FactoryDeps, setup: RunSetup, device: Device): Promise<LiveRun> {
+export async function newPretrainRun(d: FactoryDeps, setup: PretrainSetup, device: Device): Promise<LiveRun> {
   const job = await createPretrainJob(device, setup, d.corpus(setup));
   const config = { ...setup, name: setup.name.trim() || autoName(setup) };
   const run = await d.store
@@ -92,7 +92,7 @@ export function newRlRun(d: FactoryDeps, s: RlRunSetup, device: Device): Promise
 }
 
 /** A stored run continued from its latest checkpoint (the steps after it are trained again). */
-export async function resumeLive(d: FactoryDeps, run: RunRecord, setup: RunSetup | undefined, device: Device): Promise<LiveRun> {
+export async function resumeLive(d: FactoryDeps, run: RunRecord, setup: PretrainSetup | undefined, device: Device): Promise<LiveRun> {
   const ckpt = await d.store.getLatestCheckpoint(run.id);
   const rl = rlSetupOf(run);
   if (!ckpt && !(rl && run.step === 0)) throw new Error('this run has no checkpoint yet, so there is nothing to resume from: start it again');
@@ -117,5 +117,3 @@ async function trimmed(d: FactoryDeps, live: LiveRun, step: number): Promise<Liv
   live.run = { ...live.run, step };
   return live;
 }
-
-export { corpusTexts };

@@ -10,18 +10,19 @@ import type { Store } from '../store/store';
 import type { PreviewRecord, RunRecord } from '../store/types';
 import { liveRunIds } from '../store/locks';
 import { corpusTexts, longestExampleTokens, unigramEntropy, type CorpusChoice } from '../run/corpus';
-import { assertSetup } from '../run/setup';
-import { setupOf, type RunSetup } from '../run/run-setup';
-import { ESTIMATE_YIELDED, type Capabilities, type CheckpointBytes, type EventSink, type RlEstimate, type TrainerApi } from './api';
+import { assertSetup, setupOf, type PretrainSetup } from '../run/pretrain-setup';
+import {
+  ESTIMATE_YIELDED, type Capabilities, type CheckpointBytes, type EventSink, type JudgeTest, type PageJudge, type RlEstimate, type RlRunSetup, type TrainerApi,
+} from './api';
 import { DeviceSlot } from './device-slot';
 import { warmPretrainPipelines } from '../model/warm-up';
-import { estimateFromSteps } from './estimate';
+import { estimateFromSteps } from './time-estimate';
 import { EventBatcher } from './events';
-import { JudgeSlot, type JudgeTest } from './judge-slot';
+import { JudgeSlot } from './judge-slot';
 import type { LiveRun } from './live-run';
 import { newPretrainRun, newRlRun, resumeLive, type FactoryDeps } from './run-factory';
-import { buildRlJob, fetchShipped, startBytes } from './rl-jobs';
-import { assertRlSetup, rlSetupOf, type PageJudge, type RlRunSetup } from './rl-setup';
+import { buildRlJob, fetchShipped, startBytes } from './rl-builder';
+import { assertRlSetup, rlSetupOf } from './rl-setup';
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -68,7 +69,7 @@ export class Session implements TrainerApi {
     }
   }
 
-  start(setup: RunSetup): Promise<RunRecord> {
+  start(setup: PretrainSetup): Promise<RunRecord> {
     const t0 = performance.now();
     this.yieldEstimate();
     return this.exclusive(async () => {
@@ -129,7 +130,7 @@ export class Session implements TrainerApi {
       const store = await this.store();
       const run = await store.getRun(runId);
       const group = run && rlSetupOf(run)?.group;
-      const busy = this.active.find((x) => x.running && (!group || x.o.group !== group));
+      const busy = this.active.find((x) => x.running && (!group || x.group !== group));
       if (busy) throw new Error(`"${busy.run.name}" is training: pause or stop it first`);
       if (!run) throw new Error('this run no longer exists (deleted, perhaps in another tab): reload the page to see the current list');
       const setup = setupOf(run);
@@ -199,7 +200,7 @@ export class Session implements TrainerApi {
     }).catch(() => undefined);
   }
 
-  /** The setups' time on this device from two real steps (estimate.ts); nothing is stored. A run started
+  /** The setups' time on this device from two real steps (time-estimate.ts); nothing is stored. A run started
    *  meanwhile does not wait: the estimate stops (at the latest after the sampling chunk in flight)
    *  and ends with an ESTIMATE_YIELDED error; the pipelines it compiled stay. */
   estimateRl(setups: RlRunSetup[]): Promise<RlEstimate> {

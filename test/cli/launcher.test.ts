@@ -1,5 +1,6 @@
 // scripts/cli.mjs, what the npm scripts run: a tool from its esbuild bundle, rebuilt when an input
-// (a TypeScript file or a kernel's WGSL) is newer; a name that is no tool is refused with its usage.
+// (a TypeScript file or a kernel's WGSL) is newer, for the tools of src/cli/ and the bench of bench/;
+// a name that is no tool is refused with its usage.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync, utimesSync } from 'node:fs';
@@ -29,7 +30,16 @@ describe('the CLI launcher', () => {
     expect(m.inputs[input]).toBe(statSync(input).mtimeMs);
   });
 
-  it('refuses a name that is not a tool of src/cli/', () => {
+  it('builds the bench from bench/ (developer tooling outside src/)', () => {
+    const r = launch(['bench', '--help']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^usage: npm run bench/);
+    const m = JSON.parse(readFileSync('node_modules/.cache/exprl-cli/bench.mjs.inputs.json', 'utf8')) as { inputs: Record<string, number> };
+    expect(Object.keys(m.inputs)).toContain(resolve('bench/bench.ts'));
+    expect(Object.keys(m.inputs)).toContain(resolve('bench/matmul-bench.ts'));
+  });
+
+  it('refuses a name that is not a tool of src/cli/ or bench/', () => {
     for (const name of ['nope', '../package', '']) {
       const r = launch(name ? [name] : []);
       expect(r.status).toBe(2);

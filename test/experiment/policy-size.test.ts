@@ -6,7 +6,7 @@ import { ARMS } from '../../src/experiment/arms';
 import { PRESETS } from '../../src/experiment/presets';
 import { trainingJob, type CellWorld } from '../../src/experiment/cell-jobs';
 import { hardProblems } from '../../src/tasks/splits';
-import { startFresh } from '../../src/rl/rl-session';
+import { startFresh } from '../../src/rl/start-weights';
 import { MODEL_PRESETS } from '../../src/model/config';
 import { RlJob } from '../../src/run/rl-job';
 import { RlPolicy } from '../../src/rl/policy';

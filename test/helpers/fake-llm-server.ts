@@ -190,7 +190,7 @@ export class FakeLlmServer {
     });
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    let body: FakeRequest['body'] = {};
+    let body: FakeRequest['body'];
     try {
       body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
     } catch {

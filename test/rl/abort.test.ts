@@ -2,7 +2,7 @@
 // way): before sampling, or between sampling chunks; it rejects with the signal's reason, the scorer
 // is never called and the step count stays where it was.
 import { describe, it, expect } from 'vitest';
-import { createRlLoop, startFresh } from '../../src/rl/rl-session';
+import { createRlLoop, startFresh } from '../../src/rl/start-weights';
 import { DEFAULT_RL } from '../../src/rl/rl-config';
 import { MODEL_PRESETS } from '../../src/model/config';
 import { testGpu } from '../helpers/gpu';

@@ -1,7 +1,7 @@
 // Sparse GRPO learns: with a fixed seed, a fresh tiny model on the `digits` task (starting success
 // ~10%) clearly raises its reward within a dozen steps. The reward curve is printed.
 import { describe, it, expect } from 'vitest';
-import { createRlLoop, startFresh } from '../../src/rl/rl-session';
+import { createRlLoop, startFresh } from '../../src/rl/start-weights';
 import { DEFAULT_RL } from '../../src/rl/rl-config';
 import { MODEL_PRESETS } from '../../src/model/config';
 import { VERIFIABLE_TASKS, problemStream } from '../../src/tasks/verifiable';

@@ -1,7 +1,7 @@
 // OPSD and SFT steps on the GPU: OPSD's per-token advantages equal the teacher-minus-student
 // log-ratio computed independently by the CPU reference model; SFT lowers its loss on a fixed batch.
 import { describe, it, expect } from 'vitest';
-import { createRlLoop, startFresh } from '../../src/rl/rl-session';
+import { createRlLoop, startFresh } from '../../src/rl/start-weights';
 import { DEFAULT_RL } from '../../src/rl/rl-config';
 import { teacherBatch } from '../../src/rl/opsd';
 import { sftStep, sftBatch } from '../../src/rl/sft';

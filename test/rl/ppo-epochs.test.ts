@@ -2,7 +2,7 @@
 // the first mini-batch the ratio moves away from 1 and the asymmetric clip engages; with one epoch
 // and one mini-batch every ratio is exactly 1 and nothing is clipped.
 import { describe, it, expect } from 'vitest';
-import { createRlLoop, startFresh } from '../../src/rl/rl-session';
+import { createRlLoop, startFresh } from '../../src/rl/start-weights';
 import { DEFAULT_RL, type RlConfig } from '../../src/rl/rl-config';
 import { MODEL_PRESETS } from '../../src/model/config';
 import { testGpu } from '../helpers/gpu';

@@ -1,7 +1,7 @@
 // ExpRL-Process through the RL loop: a scorer that grades each delimited segment of the text
 // gets DeltaNorm advantages spread on exactly that segment's tokens, EOS included in the last one.
 import { describe, it, expect } from 'vitest';
-import { createRlLoop, startFresh } from '../../src/rl/rl-session';
+import { createRlLoop, startFresh } from '../../src/rl/start-weights';
 import { DEFAULT_RL } from '../../src/rl/rl-config';
 import { MODEL_PRESETS } from '../../src/model/config';
 import { splitSegments, segmentStarts } from '../../src/judge/segments';

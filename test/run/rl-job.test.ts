@@ -4,7 +4,7 @@
 import { describe, it, expect } from 'vitest';
 import { RunDriver } from '../../src/run/lifecycle';
 import { RlJob, type RlJobSpec, type RlProblem } from '../../src/run/rl-job';
-import { startFresh } from '../../src/rl/rl-session';
+import { startFresh } from '../../src/rl/start-weights';
 import { DEFAULT_RL } from '../../src/rl/rl-config';
 import { MODEL_PRESETS } from '../../src/model/config';
 import { VERIFIABLE_TASKS, problemStream, type VerifiableProblem } from '../../src/tasks/verifiable';

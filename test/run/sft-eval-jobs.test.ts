@@ -7,7 +7,7 @@ import { RunDriver } from '../../src/run/lifecycle';
 import { SftJob } from '../../src/run/sft-job';
 import { EvalJob, type EvalSpec } from '../../src/run/eval-job';
 import type { RunJob } from '../../src/run/job';
-import { startFresh } from '../../src/rl/rl-session';
+import { startFresh } from '../../src/rl/start-weights';
 import { MODEL_PRESETS } from '../../src/model/config';
 import { hardProblems } from '../../src/tasks/splits';
 import { BuiltinJudge } from '../../src/judge/builtin';

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { REDACTED, isSecretKey, isSecretValue, redactRun, redactSecrets, redactText } from '../../src/store/redact';
 import { DEFAULT_LLM_JUDGE_CONFIG, type LlmJudgeConfig } from '../../src/judge/llm';
 import { DEFAULT_RL } from '../../src/rl/rl-config';
-import { defaultSetup } from '../../src/run/setup';
+import { defaultSetup } from '../../src/run/pretrain-setup';
 
 const KEY = 'sk-proj-' + 'Q7x'.repeat(10);
 

@@ -2,9 +2,9 @@
 // newest run is shown after a reload, commands reach the worker, events update the live view and
 // the library, worker errors (a full disk, a lost device) become notices, and refusals are explained.
 import { describe, expect, it } from 'vitest';
-import { AppState } from '../../src/ui/state/app.svelte';
+import { AppState } from '../../src/ui/state/app-state.svelte';
 import type { MetricPoint } from '../../src/store/types';
-import { defaultSetup } from '../../src/run/setup';
+import { defaultSetup } from '../../src/run/pretrain-setup';
 import { FakeApi, runRecord } from './fake-api';
 
 const pt = (step: number, loss: number): MetricPoint => ({ step, time: step, values: { 'train/loss': loss } });

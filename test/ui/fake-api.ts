@@ -1,7 +1,7 @@
 // A scripted stand-in for the worker contract (TrainerApi) used by the state-module tests: it keeps
 // runs, metrics and checkpoints in maps, records every command, and lets a test push worker events.
 import type { MetricPoint, RunRecord } from '../../src/store/types';
-import type { Capabilities, CheckpointBytes, EventSink, JudgeTest, PageJudge, PreviewRecord, RlRunSetup, RunSetup, TrainerApi, WorkerEvent } from '../../src/worker/api';
+import type { Capabilities, CheckpointBytes, EventSink, JudgeTest, PageJudge, PreviewRecord, RlRunSetup, PretrainSetup, TrainerApi, WorkerEvent } from '../../src/worker/api';
 
 export function runRecord(id: string, patch: Partial<RunRecord> = {}): RunRecord {
   return { id, name: `run ${id}`, kind: 'pretrain', createdAt: 1, updatedAt: 1, status: 'stopped', config: {}, step: 0, totalSteps: 10, ...patch };
@@ -41,7 +41,7 @@ export class FakeApi implements TrainerApi {
     this.call('probe');
     return this.caps;
   }
-  async start(setup: RunSetup) {
+  async start(setup: PretrainSetup) {
     this.call('start', setup.pretrain.steps);
     const run = runRecord(`r${this.nextId++}`, { name: setup.name || 'auto', status: 'running', totalSteps: setup.pretrain.steps, config: setup as unknown as Record<string, unknown> });
     this.runs.unshift(run);

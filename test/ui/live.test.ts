@@ -1,8 +1,8 @@
 // The live view's state: merging metric points (including steps redone after a resume from an
 // older checkpoint), stored history with duplicates, time left, and worker events of other runs.
 import { describe, expect, it } from 'vitest';
-import { EMA, LiveRun, emaOf, emptySeries, etaSeconds, generationsNote, mergePoints, robustMax, seriesFrom, setupSummary } from '../../src/ui/state/live.svelte';
-import { defaultSetup } from '../../src/run/setup';
+import { EMA, PretrainView, emaOf, emptySeries, etaSeconds, generationsNote, mergePoints, robustMax, seriesFrom, setupSummary } from '../../src/ui/state/live.svelte';
+import { defaultSetup } from '../../src/run/pretrain-setup';
 import type { MetricPoint, RunRecord } from '../../src/store/types';
 import type { WorkerEvent } from '../../src/worker/api';
 
@@ -58,9 +58,9 @@ describe('live series', () => {
   });
 });
 
-describe('LiveRun', () => {
+describe('PretrainView', () => {
   it('applies events of its run only, and tracks progress, samples and checkpoints', () => {
-    const live = new LiveRun();
+    const live = new PretrainView();
     live.show(run('a'), [pt(1, 4)]);
     const v0 = live.version;
     const events: WorkerEvent[] = [
@@ -86,14 +86,14 @@ describe('LiveRun', () => {
   });
 
   it('keeps the four newest sample sets, newest first', () => {
-    const live = new LiveRun();
+    const live = new PretrainView();
     live.show(run('a'), []);
     for (let s = 1; s <= 6; s++) live.apply([{ type: 'samples', runId: 'a', step: s, temperature: 1, samples: [] }]);
     expect(live.samples.map((x) => x.step)).toEqual([6, 5, 4, 3]);
   });
 
   it('adds stored history that arrives after live points', () => {
-    const live = new LiveRun();
+    const live = new PretrainView();
     live.show(run('a'), []);
     live.apply([{ type: 'metrics', runId: 'a', points: [pt(4, 1, 4000), pt(5, 0.5, 5000)] }]);
     live.addHistory([pt(1, 4, 1000), pt(2, 3, 2000), pt(3, 2, 3000), pt(4, 1, 4000)]);
@@ -102,7 +102,7 @@ describe('LiveRun', () => {
   });
 
   it('clear() forgets the run', () => {
-    const live = new LiveRun();
+    const live = new PretrainView();
     live.show(run('a'), [pt(1, 1)]);
     live.clear();
     expect(live.run).toBeUndefined();

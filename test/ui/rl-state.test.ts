@@ -6,10 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { RunView, aligned } from '../../src/ui/state/runview.svelte';
 import { RlState } from '../../src/ui/state/rl.svelte';
 import { advColor, inspect, scaleOf } from '../../src/ui/state/inspect';
-import { DEFAULT_JUDGE_FIELDS, JudgeSettings, parseJudge } from '../../src/ui/state/judge.svelte';
+import { DEFAULT_JUDGE_FIELDS, JudgeForm, parseJudge } from '../../src/ui/state/judge-form.svelte';
 import { parseRl, rlFieldsFor } from '../../src/ui/state/rl-form.svelte';
 import { Replay, REPLAY_SCHEMA } from '../../src/ui/state/replay.svelte';
-import { ResultsView } from '../../src/ui/state/results.svelte';
+import { ResultsView } from '../../src/ui/state/results-view.svelte';
 import { RESULTS_SCHEMA } from '../../src/experiment/results';
 import { PRESETS } from '../../src/experiment/presets';
 import { encode, EOS_ID } from '../../src/model/tokenizer';
@@ -131,7 +131,7 @@ describe('forms', () => {
 
   it('the rubric mode of the judge settings goes into the run setup (never the key)', async () => {
     const api = new FakeApi();
-    const j = new JudgeSettings(api);
+    const j = new JudgeForm(api);
     j.set({ kind: 'llm', rubric: 'implicit' });
     j.keyText = 'sk-test-0123456789abcdefgh';
     await j.applyKey();
@@ -147,7 +147,7 @@ describe('forms', () => {
     const api = new FakeApi();
     const store = new Map<string, string>();
     const storage = { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v), removeItem: (k: string) => void store.delete(k) };
-    const j = new JudgeSettings(api, storage);
+    const j = new JudgeForm(api, storage);
     j.keyText = 'sk-test-0123456789abcdefgh';
     await j.applyKey();
     expect(api.judgeKey).toBe('sk-test-0123456789abcdefgh');

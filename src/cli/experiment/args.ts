@@ -14,6 +14,8 @@ export const OPTION_NAMES = [
   'beta', 'temperature', 'max-new', 'eval-problems', 'eval-n', 'eval-k', 'eval-temperature', 'eval-batch', 'judge', 'base-url', 'model',
   'api-key-env', 'concurrency', 'timeout', 'price-in', 'price-out', 'cache-dir', 'rubric', 'max-failure-share',
 ] as const;
+/** The options that take no value. */
+export const FLAG_NAMES = ['log-dense', 'no-log-dense'] as const;
 
 export const HELP = `usage: npm run experiment -- --preset NAME [options]
   --preset NAME        ${PRESET_NAMES.join(', ')} (default demo)
@@ -40,7 +42,10 @@ export const HELP = `usage: npm run experiment -- --preset NAME [options]
                        or extracted by the judge inside each grading call
   --max-failure-share X  a step (or evaluation batch) with more failed grades than this share stops
                        the run, its cell left to resume (default 0.5; a step whose grades all fail always stops it)
-  --no-log-dense       do not grade sparse arms' responses for the dense-reward curve
+  --log-dense          grade every response with the judge (whole response, true reference) for the dense-reward
+                       curve rl/dense_reward: ExpRL-Outcome's Stage I has it from its own grades, every other arm and
+                       every Stage II needs this option. Default: on with the built-in judge, off with --judge llm
+  --no-log-dense       turn it off, with the built-in judge too
 Running the same command again continues a stopped experiment from its last checkpoints.`;
 
 function list(name: string, raw: string | undefined): string[] | undefined {

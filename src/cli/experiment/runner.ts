@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Gpu } from '../../gpu/dispatch';
-import { startFromCheckpoint, type RlStart } from '../../rl/rl-session';
+import { startFromCheckpoint, type RlStart } from '../../rl/start-weights';
 import type { RunJob } from '../../run/job';
 import type { EvalJob } from '../../run/eval-job';
 import { ARMS, type ArmId } from '../../experiment/arms';

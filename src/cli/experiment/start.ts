@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Gpu } from '../../gpu/dispatch';
 import { MODEL_PRESETS } from '../../model/config';
 import { DEFAULT_PRETRAIN } from '../../model/trainer-api';
-import { startFromCheckpoint, type RlStart } from '../../rl/rl-session';
+import { startFromCheckpoint, type RlStart } from '../../rl/start-weights';
 import { PretrainJob } from '../../run/pretrain-job';
 import { pretrainCorpus } from '../../tasks/splits';
 import { LlmJudge } from '../../judge/llm';

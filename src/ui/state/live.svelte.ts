@@ -1,6 +1,7 @@
-// The live view of one run: its record, its metric series (for the charts), recent generations,
-// progress and time left. Series are plain arrays behind a version counter, so ten updates a second
-// stay cheap; steps redone after a resume from an older checkpoint replace the ones they redo.
+// The page's view of one pre-training run (PretrainView): its record, its metric series (for the
+// charts), recent generations, progress and time left; and the metric series helpers the RL views
+// share. Series are plain arrays behind a version counter, so ten updates a second stay cheap; steps
+// redone after a resume from an older checkpoint replace the ones they redo.
 
 import type { MetricPoint, RunRecord } from '../../store/types';
 import { currentMetricName, setupOf, type Sample, type WorkerEvent } from '../../worker/api';
@@ -133,7 +134,7 @@ export function robustMax(values: ArrayLike<number | null | undefined>): number 
   return p90 > 0 ? Math.min(max, 1.5 * p90) : max;
 }
 
-export class LiveRun {
+export class PretrainView {
   run = $state<RunRecord | undefined>();
   samples = $state<SampleSet[]>([]); // newest first
   checkpointStep = $state<number | undefined>();

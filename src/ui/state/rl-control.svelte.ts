@@ -4,7 +4,7 @@
 
 import type { RunRecord } from '../../store/types';
 import { DEFAULT_PAGE_JUDGE, ESTIMATE_YIELDED, demoSetups, rlSetupOf, type RlEstimate, type RlRunSetup, type TrainerApi, type WorkerEvent } from '../../worker/api';
-import { JudgeSettings } from './judge.svelte';
+import { JudgeForm } from './judge-form.svelte';
 import type { PrefStorage } from './prefs.svelte';
 import { RlForm, parseRl } from './rl-form.svelte';
 import { RlState } from './rl.svelte';
@@ -18,7 +18,7 @@ export class RlControl {
   readonly demo: RlState; // the demo tab's runs
   readonly runs: RlState; // the RL tab's runs (started there, or chosen from the library)
   readonly form = new RlForm();
-  readonly judge: JudgeSettings;
+  readonly judge: JudgeForm;
   estimate = $state<RlEstimate | undefined>();
   estimating = $state(false);
   estimateError = $state<string | undefined>();
@@ -26,7 +26,7 @@ export class RlControl {
   constructor(private readonly api: RlControlApi, storage?: PrefStorage) {
     this.demo = new RlState(api);
     this.runs = new RlState(api);
-    this.judge = new JudgeSettings(api, storage);
+    this.judge = new JudgeForm(api, storage);
   }
 
   /** The demo's setups with the judge of the settings (the built-in one unless the user chose another). */

@@ -5,7 +5,7 @@
 
 import type { RunRecord } from '../../store/types';
 import { rlSetupOf, type TraceSet, type TrainerApi, type WorkerEvent } from '../../worker/api';
-import { DASHES, RunView } from './runview.svelte';
+import { OVERLAY_DASHES, RunView } from './runview.svelte';
 
 export type RlApi = Pick<TrainerApi, 'getMetrics' | 'getPreviews'>;
 
@@ -28,7 +28,7 @@ export class RlState {
   /** Shows these runs (replacing what was shown). */
   async show(runs: readonly RunRecord[], group?: string): Promise<void> {
     this.group = group;
-    const views = await Promise.all(runs.map((r, i) => this.load(r, i)));
+    const views = await Promise.all(runs.map((r) => this.load(r)));
     this.views = views;
     this.pick = { runId: views[views.length - 1]?.run.id, problem: 0, sample: 0 };
     this.version++;
@@ -37,7 +37,7 @@ export class RlState {
   /** Adds a run of the library to the comparison (dashed, so it stands apart from the live ones). */
   async overlay(run: RunRecord): Promise<void> {
     if (this.views.some((v) => v.run.id === run.id)) return;
-    const v = await this.load(run, this.views.length, DASHES[1 + (this.views.length % 3)]);
+    const v = await this.load(run, OVERLAY_DASHES[this.views.length % OVERLAY_DASHES.length]);
     this.views = [...this.views, v];
     this.version++;
   }
@@ -86,12 +86,13 @@ export class RlState {
     this.pick = next;
   }
 
-  private async load(run: RecordLike, i: number, dash?: number[]): Promise<RunView> {
+  /** A run's view from its stored metrics and previews: solid lines, or `dash` for an overlaid run. */
+  private async load(run: RunRecord, dash?: number[]): Promise<RunView> {
     const queue: WorkerEvent[] = [];
     this.loading.set(run.id, queue);
     try {
       const [points, previews] = await Promise.all([this.api.getMetrics(run.id), this.api.getPreviews(run.id)]);
-      const view = new RunView(run, points, previews, dash ?? DASHES[i % 1]);
+      const view = new RunView(run, points, previews, dash);
       view.apply(queue); // RunView keeps only the events about its run
       return view;
     } finally {
@@ -99,5 +100,3 @@ export class RlState {
     }
   }
 }
-
-type RecordLike = RunRecord;

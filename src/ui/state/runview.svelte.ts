@@ -13,7 +13,8 @@ const ARM_COLORS: Record<string, string> = {
   'end-norm': '#009e73', 'group-norm': '#009e73', 'no-reference': '#cc79a7', 'wrong-reference': '#e69f00', 'noisy-judge': '#56b4e9',
 };
 const FALLBACK = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00', '#56b4e9', '#000000'];
-const DASHES: (number[] | undefined)[] = [undefined, [8, 4], [2, 3], [10, 3, 2, 3]];
+/** Line dashes of runs overlaid from the library, in turn (the runs shown live are solid). */
+export const OVERLAY_DASHES: number[][] = [[8, 4], [2, 3], [10, 3, 2, 3]];
 
 export function armColor(arm: string | undefined, i: number): string {
   return (arm && ARM_COLORS[arm]) ?? FALLBACK[i % FALLBACK.length];
@@ -107,4 +108,3 @@ export function aligned(views: readonly RunView[], name: string, ema = false): n
   return [steps, ...cols];
 }
 
-export { DASHES };

@@ -1,0 +1,76 @@
+// Builds the parts of a page RL run exactly as the experiment runner builds a cell (src/experiment/
+// cell-jobs.ts): the world from the preset's options and the start model's context, the arm's row,
+// the judge of the setup with its rubric mode and grade policy (judge-gate.ts); then the held-out
+// evaluation of the trained weights. Also where the start weights come from: the shipped checkpoint
+// (fetched from the page's own server) or a library run.
+
+import type { Gpu } from '../gpu/dispatch';
+import { ARMS } from '../experiment/arms';
+import { evaluationJob, trainingJob, type CellWorld } from '../experiment/cell-jobs';
+import { buildWorld } from '../experiment/world';
+import type { Judge } from '../judge/types';
+import { startFromCheckpoint } from '../rl/start-weights';
+import type { EvalResult } from '../run/eval-job';
+import type { RunJob } from '../run/job';
+import { judgeProblem } from '../run/scorers';
+import type { Store } from '../store/store';
+import type { JudgeSlot } from './judge-slot';
+import type { RlRunSetup } from './api';
+import { gradePolicy } from './judge-gate';
+import { SHIPPED_URL, rubricOf } from './rl-setup';
+
+export interface RlBuilt {
+  job: RunJob;
+  world: CellWorld;
+  judge: Judge;
+}
+
+/** The shipped pre-trained checkpoint, fetched next to the page. */
+export async function fetchShipped(): Promise<ArrayBuffer> {
+  const url = new URL(import.meta.env.BASE_URL + SHIPPED_URL, self.location.origin);
+  let r: Response;
+  try {
+    r = await fetch(url);
+  } catch (e) {
+    throw new Error(`cannot fetch the shipped checkpoint ${url.pathname}: ${(e as Error).message}`);
+  }
+  if (!r.ok) throw new Error(`the shipped checkpoint ${url.pathname} is not on this server (HTTP ${r.status}): start from a run of the library instead`);
+  return r.arrayBuffer();
+}
+
+/** The start weights of a setup: the shipped checkpoint, or the latest checkpoint of a library run. */
+export async function startBytes(s: RlRunSetup, store: Store, shipped: () => Promise<ArrayBuffer>): Promise<ArrayBuffer> {
+  if (s.start.kind === 'shipped') return shipped();
+  const c = await store.getLatestCheckpoint(s.start.runId);
+  if (!c) throw new Error(`"${s.start.runName}" has no checkpoint to start from (deleted, or it never saved one)`);
+  return c.bytes;
+}
+
+/** The training job of a setup, fresh from the start weights or resumed from its own checkpoint. Every
+ *  grade (training, dense curve, evaluation) uses the judge's rubric mode. */
+export async function buildRlJob(gpu: Gpu, s: RlRunSetup, start: ArrayBuffer, judges: JudgeSlot, resume?: ArrayBuffer): Promise<RlBuilt> {
+  const from = startFromCheckpoint(start);
+  const { world: w } = buildWorld({ ...s.options, rubric: rubricOf(s.judge) }, from.config.contextLength);
+  const judge = await judges.create(s.judge, s.seed, w.train.map(judgeProblem));
+  const world: CellWorld = { ...w, judge, grades: gradePolicy(judge) };
+  const arm = ARMS[s.arm];
+  const job = trainingJob(gpu, world, arm, s.stage, s.seed, resume ? { resume } : { start: from });
+  return { job, world, judge };
+}
+
+/** The held-out evaluation of checkpoint bytes (the same problems and draws as the experiment's); undefined when stopped. */
+export async function evaluate(gpu: Gpu, world: CellWorld, seed: number, weights: ArrayBuffer, stopped: () => boolean,
+  progress: (done: number, total: number) => void): Promise<EvalResult | undefined> {
+  const job = evaluationJob(gpu, world, seed, startFromCheckpoint(weights));
+  try {
+    progress(0, job.total);
+    while (job.stepCount < job.total) {
+      if (stopped()) return undefined;
+      await job.step();
+      progress(job.stepCount, job.total);
+    }
+    return job.result();
+  } finally {
+    job.destroy();
+  }
+}
