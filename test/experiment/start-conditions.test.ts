@@ -1,7 +1,7 @@
 // world-check's conditions, measured with scripted samplers whose behaviour is known: an oracle that
 // always continues the right work, and one that knows every step but gives up before the last.
 import { describe, it, expect } from 'vitest';
-import { checkWorld, type WorldCheckOptions } from '../../src/experiment/world-check';
+import { checkWorld, type WorldCheckOptions } from '../../src/experiment/start-conditions';
 import { hardProblems } from '../../src/tasks/splits';
 import { stepLines } from '../../src/tasks/verifier';
 import type { Problem } from '../../src/tasks/problem';
