@@ -33,6 +33,9 @@ export interface RunEvaluation {
   perProblem: { id: string; c: number }[];
   passAt1: number;
   passAtK: number;
+  passAt?: Record<string, number>; // pass@k for k = 1, 4, 8, 16 up to n (absent in older records)
+  stepsInOrder?: number | null; // the verifier: mean share of a problem's steps right in order
+  allSteps?: number | null; // the verifier: share of samples with every step right
   judgeScore: number | null;
   judgeFailures: number;
   meanLength: number;

@@ -30,9 +30,10 @@ export const GLOSSARY = {
   'self-distillation': 'On-policy self-distillation: the frozen start model, with the reference in its context, is the teacher; each token of the student\'s own sample is pushed by the teacher\'s log-probability minus the student\'s. A baseline that uses the reference directly.',
   outcome: 'ExpRL-Outcome: one judge call grades the whole response against the hidden reference; its score (k-1)/4 becomes a GRPO advantage, the same on every token.',
   process: 'ExpRL-Process: the response is cut into its ### steps, the judge scores each step alone against the hidden reference, and the step scores become each step\'s advantage by DeltaNorm.',
+  verifier: 'The verifier: the toy world knows every step of its own problems, so each sampled step is checked (its operands and result, at its place). The share of a problem\'s steps right in order; no arm trains on it.',
   deltanorm: 'DeltaNorm: a step\'s advantage is its score minus the previous step\'s, A_k = s_k - s_{k-1}; the first step gets A_1 = s_1 - s_K (K steps; A_1 = s_1 when K = 1). No group normalisation.',
   ablation: 'An ablation changes one part of ExpRL-Process (EndNorm: A_k = s_k - s_K; GroupNorm: score minus the group mean; no or a wrong reference; a noisy judge) to see whether that part matters.',
-  rubric: 'The checkpoints the judge extracts from the reference (the intermediate results it must see); a step that establishes one scores 5. Built once per problem (explicit) or inside each grading call (implicit).',
+  rubric: 'The checkpoints the judge extracts from the reference (the steps it must see, with their operands and results); a step that is the reference\'s step at its place establishes one and scores 5, a number alone does not. Built once per problem (explicit) or inside each grading call (implicit).',
   aggregation: 'How per-token losses become one number: token-mean averages over every token of the batch; sum aggregation (Dr. GRPO) sums them and divides by a constant, so long responses are not diluted.',
 } as const;
 

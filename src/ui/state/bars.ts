@@ -1,4 +1,5 @@
-// One arm's (and stage's) held-out figures as the pass@1 / pass@k bars draw them.
+// One arm's (and stage's) held-out figures as the bars draw them: the verifier's share of steps right
+// in order (when the problems' steps are known), pass@1 and pass@k.
 
 export interface PassBar {
   label: string; // arm (and stage)
@@ -7,4 +8,6 @@ export interface PassBar {
   pk: number;
   p1Half?: number; // half-width of the 95% interval over seeds
   pkHalf?: number;
+  steps?: number; // the verifier: mean share of a problem's steps right in order
+  stepsHalf?: number;
 }

@@ -9,10 +9,12 @@ import { armColor } from './runview.svelte';
 import { RlState } from './rl.svelte';
 import type { PassBar } from './bars';
 
+type Ci = { mean: number; half: number };
+
 export interface ResultRow {
   arm: string;
   label: string;
-  cells: { stage: Stage; p1: { mean: number; half: number }; pk: { mean: number; half: number }; judge: { mean: number; half: number }; seeds: number }[];
+  cells: { stage: Stage; p1: Ci; pk: Ci; judge: Ci; steps: Ci; seeds: number }[];
 }
 
 export class ResultsView {
@@ -50,6 +52,7 @@ export class ResultsView {
           stage, seeds: p1.length, p1: meanCi(p1),
           pk: meanCi(figures(r, stage, (e) => e.passAtK).get(a.id) ?? []),
           judge: meanCi(figures(r, stage, (e) => e.judgeScore).get(a.id) ?? []),
+          steps: meanCi(figures(r, stage, (e) => e.stepsInOrder ?? null).get(a.id) ?? []),
         };
       }),
     }));
@@ -59,7 +62,8 @@ export class ResultsView {
     return this.rows.flatMap((row, i) => {
       const c = row.cells.find((x) => x.stage === stage);
       if (!c || c.seeds === 0) return [];
-      return [{ label: row.label, color: armColor(row.arm, i), p1: c.p1.mean, pk: c.pk.mean, p1Half: c.p1.half, pkHalf: c.pk.half }];
+      const steps = Number.isFinite(c.steps.mean) ? { steps: c.steps.mean, stepsHalf: c.steps.half } : {};
+      return [{ label: row.label, color: armColor(row.arm, i), p1: c.p1.mean, pk: c.pk.mean, p1Half: c.p1.half, pkHalf: c.pk.half, ...steps }];
     });
   }
 
