@@ -28,7 +28,7 @@ export const PRESETS: Record<string, ExperimentOptions> = {
     arms: [...ARM_IDS],
     seeds: [1],
     start: { kind: 'pretrain', preset: 'tiny-512', steps: 20, batchSize: 4, lr: 3e-3, docs: 200 },
-    tasks: { hardSteps: [3, 4], nTrain: 16, nEval: 4 }, // shorter additions: a quick world
+    tasks: { primitiveSteps: [1, 2], hardSteps: [3, 4], nTrain: 16, nEval: 4 }, // shorter additions: a quick world
     stageI: { steps: 2, promptsPerStep: 2, groupSize: 2, lr: 1e-4 },
     stageII: { steps: 2, promptsPerStep: 2, groupSize: 2, lr: 1e-4 },
     sftLr: 1e-3,

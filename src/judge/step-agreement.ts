@@ -63,8 +63,9 @@ const pct = (x: number) => (Number.isNaN(x) ? 'n/a' : `${(100 * x).toFixed(1)}%`
 
 /** One table row per judge setting. */
 export function formatStepAgreement(rows: { label: string; a: StepAgreement }[]): string {
-  const head = 'judge                         steps  right  precision  recall     FNR     FPR  (FNR+FPR)/2';
+  const w = Math.max(28, ...rows.map((r) => r.label.length + 2));
+  const head = `${'judge'.padEnd(w)}  steps  right  precision  recall     FNR     FPR  (FNR+FPR)/2`;
   return [head, ...rows.map(({ label, a }) =>
-    `${label.padEnd(28)}${String(a.steps).padStart(7)}${String(a.right).padStart(7)}${pct(a.precision).padStart(11)}${pct(a.recall).padStart(8)}` +
+    `${label.padEnd(w)}${String(a.steps).padStart(7)}${String(a.right).padStart(7)}${pct(a.precision).padStart(11)}${pct(a.recall).padStart(8)}` +
     `${pct(a.fnr).padStart(8)}${pct(a.fpr).padStart(8)}${pct(a.error).padStart(13)}`)].join('\n');
 }

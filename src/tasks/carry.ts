@@ -1,5 +1,5 @@
-// Task family "carry": addition of up to 5-digit numbers written out column by column, ones first,
-// with the carry added in ("### 3+9+1=13"). Chosen because the procedure is local and learnable, yet
+// Task family "carry": addition of up to 6-digit numbers written out column by column, ones first,
+// with the carry added in ("### 3+9+1=13", or with index hints "### C3+c9+1=13"). Chosen because the procedure is local and learnable, yet
 // a dropped carry anywhere spoils the answer: a classic source of partial credit. Difficulty = digits.
 
 import { randInt, type Rng } from '../util/rng';
@@ -11,7 +11,7 @@ import {
   type CorruptionKind, type Problem, type Step, type TaskFamily,
 } from './problem';
 
-const COLUMN_NAMES = ['ones', 'tens', 'hundreds', 'thousands', 'ten-thousands'];
+const COLUMN_NAMES = ['ones', 'tens', 'hundreds', 'thousands', 'ten-thousands', 'hundred-thousands'];
 
 // Index hints (Zhou et al. 2023, "What Algorithms Can Transformers Learn?"): each digit of the prompt
 // carries its column's letter (a = ones; upper case for the first addend, lower case for the second)
@@ -157,7 +157,7 @@ function corrupt(problem: Problem, rng: Rng, kind: CorruptionKind): string {
 
 export const carryFamily: TaskFamily = {
   name: 'carry',
-  description: 'addition of numbers up to 5 digits, column by column with carries (Q: 4738+2596)',
+  description: 'addition of numbers up to 6 digits, column by column with carries (Q: D4C7B3A8+d2c5b9a6 is 4738+2596)',
   maxDifficulty: 6, // 6 column sums: the most the index hints' letters and a rubric's steps are sized for
   generate,
   corrupt,

@@ -9,8 +9,8 @@ export type Range = [number, number]; // inclusive [lo, hi]
 
 export interface TaskConfig {
   families: FamilyName[]; // ['carry']: column addition; every step is a one-digit sum a small model learns, the answer is unguessable
-  primitiveSteps: Range; // [1, 2]: pre-training works 1- and 2-digit additions in full, never a longer one
-  hardSteps: Range; // [4, 5]: 4- and 5-digit additions; a primitives-only model works a column or two, then guesses
+  primitiveSteps: Range; // [1, 3]: pre-training works 1- to 3-column additions in full
+  hardSteps: Range; // [6, 6]: 6-column additions; the start model knows each column's step but rarely goes on to the last
   startRange: Range; // [10, 99]: chain family: two-digit starts, so a guessed final answer is right about 1% of the time
   addendRange: Range; // [2, 9]: chain family: one-digit terms
   factorRange: Range; // [2, 9]: single-digit multipliers and divisors, as in "*2" or "/4"
@@ -18,13 +18,13 @@ export interface TaskConfig {
   maxValue: number; // 99: chain family: every intermediate result stays two-digit (>= 1)
   ops: string; // '+-': the operations chains may use ('/' only where it divides exactly)
   mergeProb: number; // 0.5: chance that the reference passes over (or merges) a step, leaving its result unstated
-  partialShare: number; // 0.5: share of pre-training documents that are long problems worked part way: every prompt length is seen
+  partialShare: number; // 0.3: share of pre-training documents that are long problems worked part way: every prompt length is seen
   partialWorked: Range; // [1, 4]: columns a partial document works before the answer: from one to all but the last (capped at steps - 1)
-  stopHazard: number; // 0: a partial document works partialWorked columns; > 0: after each column it stops with this chance (all columns: the answer read off)
-  partialEnd: 'answer' | 'give-up'; // how a partial document ends: the answer stated without the rest of the work, or "A: ?" (given up)
-  indexHints: 'none' | 'ordered' | 'shuffled'; // carry family: every digit tagged with its column's letter ("Q: B1A5+b4a3"), digits in place or shuffled
-  windowShare: number; // share of pre-training documents that work one or two columns anywhere in a long sum ("W: ..."), no answer
-  readShare: number; // share of pre-training documents that read the answer off a long sum's worked columns ("R: ...")
+  stopHazard: number; // 0.67: after each column a long document stops with this chance (0: it works partialWorked columns); one that reaches the last column reads its answer off
+  partialEnd: 'answer' | 'give-up'; // 'give-up': a long document that stops writes "A: ?", so no answer is ever guessed ('answer': stated without the work)
+  indexHints: 'none' | 'ordered' | 'shuffled'; // 'ordered': every digit tagged with its column's letter ("Q: B1A5+b4a3"), so a column's digits are found by letter
+  windowShare: number; // 0: share of pre-training documents that work one or two columns anywhere in a long sum ("W: ..."), no answer
+  readShare: number; // 0.3: share of pre-training documents that read the answer off a long sum's worked columns ("R: ...")
   evalFraction: number; // 0.2: share of the hard problem space (by hash) reserved for held-out evaluation
   nTrain: number; // 1000: hard training prompts (Stage I and II)
   nEval: number; // 200: held-out hard prompts; enough for pass@k differences of a few points
@@ -35,8 +35,8 @@ export interface TaskConfig {
 
 export const DEFAULT_TASK_CONFIG: TaskConfig = {
   families: ['carry'],
-  primitiveSteps: [1, 2],
-  hardSteps: [4, 5],
+  primitiveSteps: [1, 3],
+  hardSteps: [6, 6],
   startRange: [10, 99],
   addendRange: [2, 9],
   factorRange: [2, 9],
@@ -44,13 +44,13 @@ export const DEFAULT_TASK_CONFIG: TaskConfig = {
   maxValue: 99,
   ops: '+-',
   mergeProb: 0.5,
-  partialShare: 0.5,
+  partialShare: 0.3,
   partialWorked: [1, 4],
-  stopHazard: 0,
-  partialEnd: 'answer',
-  indexHints: 'none',
+  stopHazard: 0.67,
+  partialEnd: 'give-up',
+  indexHints: 'ordered',
   windowShare: 0,
-  readShare: 0,
+  readShare: 0.3,
   evalFraction: 0.2,
   nTrain: 1000,
   nEval: 200,

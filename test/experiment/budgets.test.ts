@@ -16,7 +16,8 @@ describe('experiment budgets', () => {
       const w = world(name);
       const cfgs = ARM_IDS.filter((a) => ARMS[a].stageI === 'rl').map((a) => ({ a, c: cellRlConfig(w, ARMS[a], 'stage1', 3) }));
       for (const { a, c } of cfgs) {
-        expect([c.promptsPerStep, c.groupSize, c.maxNewTokens, c.seed, c.lr], `${name}/${a}`).toEqual([w.options.stageI.promptsPerStep, w.options.stageI.groupSize, 77, 3, w.options.stageI.lr]);
+        const lr = w.options.stageI.lr * (ARMS[a].lrScale ?? 1); // self-distillation: a tenth, as the authors
+        expect([c.promptsPerStep, c.groupSize, c.maxNewTokens, c.seed, c.lr], `${name}/${a}`).toEqual([w.options.stageI.promptsPerStep, w.options.stageI.groupSize, 77, 3, lr]);
         expect(c.advantage, a).toBe(ARMS[a].advantage);
         for (const [k, v] of Object.entries(ARMS[a].rl ?? {})) expect((c as unknown as Record<string, unknown>)[k], `${a}.${k}`).toEqual(v);
       }

@@ -1,6 +1,7 @@
 // The built-in judge on our own tasks: correct worked solutions score 5, another problem's solution
 // scores low, a correct first half in between; segments graded alone on the process anchors; the
 // no-reference, wrong-reference and error-rate knobs; determinism; the Judge contract.
+import { stepLines } from '../../src/tasks/verifier';
 import { describe, expect, it } from 'vitest';
 import { BuiltinJudge, inOrderMatches, perturb, substituteReference } from '../../src/judge/builtin';
 import type { JudgeProblem } from '../../src/judge/types';
@@ -9,7 +10,8 @@ import { truncateWorked, type Problem } from '../../src/tasks/problem';
 import { hardProblems } from '../../src/tasks/splits';
 import { mulberry32 } from '../../src/util/rng';
 
-const asJudge = (p: Problem): JudgeProblem => ({ id: p.id, question: p.prompt, reference: p.reference, answer: p.answer, intermediates: p.intermediates });
+// as the experiment hands a generated problem to its judge: with the reference's steps
+const asJudge = (p: Problem): JudgeProblem => ({ id: p.id, question: p.prompt, reference: p.reference, answer: p.answer, intermediates: p.intermediates, steps: stepLines(p.worked) });
 const problems = hardProblems({ families: ['chain', 'carry', 'linear'], seed: 5 }, 'eval', 150);
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 

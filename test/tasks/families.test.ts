@@ -31,7 +31,8 @@ describe.each(FAMILY_NAMES)('task family %s', (family) => {
       const lines = p.worked.split('\n');
       const steps = lines.slice(0, -1);
       expect(steps.length).toBe(p.difficulty);
-      for (const l of steps) expect(l).toMatch(/^### \d+[-+*/]\d+(\+1)?=\d+$/);
+      // a column or an operation; with index hints the column's letters and the carry always written
+      for (const l of steps) expect(l).toMatch(/^### ([A-H]\d\+[a-h]\d\+[01]=\d\d|\d+[-+*/]\d+(\+1)?=\d+)$/);
       const claims = findClaims(p.worked);
       expect(claims.length).toBe(p.difficulty);
       expect(claims.every((c) => c.ok), p.worked).toBe(true);

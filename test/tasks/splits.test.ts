@@ -5,7 +5,14 @@ import { canonicalForm } from '../../src/tasks/problem';
 import { hardProblems, hardSplitOf, makeSplits, pretrainCorpus } from '../../src/tasks/splits';
 import { taskConfig } from '../../src/tasks/config';
 
-const small = { families: ['chain', 'carry', 'linear'] as const, nTrain: 300, nEval: 120, nPrimitives: 300 };
+// The mixed-family world these tests were written for (the default world of carry sums with index
+// hints and early stops is tested in verifier.test.ts): 1-2 step primitives, 4-5 step hard problems,
+// half of the corpus long problems worked part way then answered.
+const CLASSIC = {
+  primitiveSteps: [1, 2] as [number, number], hardSteps: [4, 5] as [number, number], partialShare: 0.5, stopHazard: 0,
+  partialEnd: 'answer' as const, indexHints: 'none' as const, readShare: 0,
+};
+const small = { ...CLASSIC, families: ['chain', 'carry', 'linear'] as const, nTrain: 300, nEval: 120, nPrimitives: 300 };
 
 describe('splits', () => {
   it('are deterministic per seed', () => {
@@ -59,7 +66,7 @@ describe('splits', () => {
   });
 
   it('make a pre-training corpus of worked primitives and long chains worked part way', () => {
-    const chain = { families: ['chain' as const], hardSteps: [4, 6] as [number, number], partialWorked: [1, 2] as [number, number] };
+    const chain = { ...CLASSIC, families: ['chain' as const], hardSteps: [4, 6] as [number, number], partialWorked: [1, 2] as [number, number] };
     const docs = pretrainCorpus(chain, 60);
     expect(docs).toEqual(pretrainCorpus(chain, 60));
     expect(docs.length).toBe(60);
@@ -75,8 +82,8 @@ describe('splits', () => {
     expect(part.some((d) => d.split('###').length === 3)).toBe(true);
   });
 
-  it('by default work long additions from one column up to all but the last', () => {
-    const part = pretrainCorpus({}, 400).filter((d) => d.split('\n')[0].length > 'Q: 99+99'.length);
+  it('without a stop hazard work long additions from one column up to all but the last', () => {
+    const part = pretrainCorpus(CLASSIC, 400).filter((d) => d.split('\n')[0].length > 'Q: 99+99'.length);
     const worked = new Set<string>();
     for (const d of part) {
       const digits = d.split('\n')[0].slice(3).split('+').map((x) => x.length);
@@ -90,7 +97,7 @@ describe('splits', () => {
   });
 
   it('never put a train or eval problem in the pre-training corpus', () => {
-    const cfg = { families: ['chain' as const], nTrain: 200, nEval: 50, startRange: [10, 12] as [number, number], addendRange: [2, 3] as [number, number], ops: '+-', hardSteps: [4, 4] as [number, number] };
+    const cfg = { ...CLASSIC, families: ['chain' as const], nTrain: 200, nEval: 50, startRange: [10, 12] as [number, number], addendRange: [2, 3] as [number, number], ops: '+-', hardSteps: [4, 4] as [number, number] };
     const docs = pretrainCorpus(cfg, 400);
     const prompts = new Set(docs.map((d) => d.split('\n')[0] + '\n'));
     const s = makeSplits({ ...cfg, nPrimitives: 10 });
@@ -99,7 +106,7 @@ describe('splits', () => {
   });
 
   it('refuse configs that would break disjointness or cannot be met, naming the field', () => {
-    expect(() => taskConfig({ primitiveSteps: [1, 4] })).toThrow(/tasks.primitiveSteps must end below hardSteps/);
+    expect(() => taskConfig({ primitiveSteps: [1, 6] })).toThrow(/tasks.primitiveSteps must end below hardSteps/);
     expect(() => taskConfig({ mergeProb: 2 })).toThrow(/tasks.mergeProb/);
     expect(() => taskConfig({ partialShare: -0.1 })).toThrow(/tasks.partialShare/);
     expect(() => taskConfig({ partialWorked: [2, 1] })).toThrow(/tasks.partialWorked/);

@@ -54,7 +54,10 @@ describe('the hinted carry world', () => {
     expect(count('partial')).toBeGreaterThan(60); // 80 long "Q:" documents, most of them stopped early
     const held = new Set([...hardProblems(cfg, 'train', 50), ...hardProblems(cfg, 'eval', 20)].map((p) => p.prompt.slice(3)));
     for (const d of docs) expect(held.has(d.slice(3, d.indexOf('\n') + 1))).toBe(false);
-    // the default world's corpus is untouched by the new kinds
-    expect(pretrainCorpus({}, 4)).toEqual(pretrainCorpus({ windowShare: 0, readShare: 0 }, 4));
+    // the default world: 40% full short sums, 30% long ones that stop early ("A: ?") or read off, 30% read-off
+    const def = pretrainCorpus({}, 100);
+    expect(def.filter((d) => d.startsWith('R: ')).length).toBe(30);
+    expect(def.filter((d) => d.endsWith('A: ?')).length).toBeGreaterThan(15);
+    expect(def.every((d) => /^[QR]: ([A-F]\d)+\+([a-f]\d)+\n/.test(d))).toBe(true);
   });
 });
