@@ -33,19 +33,35 @@ function table(head: string[], rows: (string | number)[][]): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { only: { type: 'string' }, reps: { type: 'string' }, 'peak-gflops': { type: 'string' }, profile: { type: 'boolean' }, baseline: { type: 'string' }, help: { type: 'boolean' } }, strict: true });
+  const { values } = parseArgs({
+    options: {
+      only: { type: 'string' },
+      reps: { type: 'string' },
+      'peak-gflops': { type: 'string' },
+      profile: { type: 'boolean' },
+      baseline: { type: 'string' },
+      help: { type: 'boolean' },
+    },
+    strict: true,
+  });
   if (values.help) return void console.log(HELP);
   const only = (values.only ?? SECTIONS.join(',')).split(',');
-  for (const s of only) if (!SECTIONS.includes(s)) throw new UsageError(`--only: unknown section ${JSON.stringify(s)} (choose from ${SECTIONS.join(', ')})`);
+  for (const s of only)
+    if (!SECTIONS.includes(s))
+      throw new UsageError(`--only: unknown section ${JSON.stringify(s)} (choose from ${SECTIONS.join(', ')})`);
   const reps = intArg('reps', values.reps, 7, 1, 1000);
   const peak = floatArg('peak-gflops', values['peak-gflops'], 0, 0, 1e7);
 
   const { device, info } = await acquireGpu({ timestamps: values.profile });
   const gpu = { device, pipelines: new PipelineCache(device) };
-  console.log(`adapter: ${info.adapterName}${info.isFallback ? ' (CPU fallback: compare ratios, not absolute times)' : ''}; ` +
-    `buffer accesses ${info.robustAccess ? 'clamped (robustness transform on)' : `not clamped (robustness transform off; ${ROBUST_ENV}=1 keeps it)`}`);
+  console.log(
+    `adapter: ${info.adapterName}${info.isFallback ? ' (CPU fallback: compare ratios, not absolute times)' : ''}; ` +
+      `buffer accesses ${info.robustAccess ? 'clamped (robustness transform on)' : `not clamped (robustness transform off; ${ROBUST_ENV}=1 keeps it)`}`,
+  );
   if (values.profile) {
-    console.log(`\n## time per kernel (${info.hasTimestamps ? 'timestamp queries' : 'no timestamp queries on this adapter: each kernel submitted alone and waited for'}; median of ${reps})`);
+    console.log(
+      `\n## time per kernel (${info.hasTimestamps ? 'timestamp queries' : 'no timestamp queries on this adapter: each kernel submitted alone and waited for'}; median of ${reps})`,
+    );
     const rows = await benchProfile(gpu, ['tiny', 'small'], { B: 16, T: 64, S: 32, rlT: 48, decodeT: 32, reps });
     for (const r of rows) console.log(`\n${formatProfile(r)}`);
     return;
@@ -58,31 +74,81 @@ async function main(): Promise<void> {
   const peer = async () => (peerDevice ??= info.robustAccess ? device : (await acquireGpu({ robust: true })).device);
   if (only.includes('matmul')) {
     console.log('\n## matmul: ours vs @tensorflow/tfjs-backend-webgpu, same adapter, same run (median GFLOP/s)');
-    const shapes = [...modelMatmulShapes(64, 256, VOCAB_SIZE), ...modelMatmulShapes(128, 512, VOCAB_SIZE), ...squareShapes([128, 256, 512])];
+    const shapes = [
+      ...modelMatmulShapes(64, 256, VOCAB_SIZE),
+      ...modelMatmulShapes(128, 512, VOCAB_SIZE),
+      ...squareShapes([128, 256, 512]),
+    ];
     const rows = await benchMatmul(gpu, shapes, { reps, peerDevice: await peer() });
     console.log(formatMatmulTable(rows));
     const worst = rows.reduce((w, r) => (r.ratio < w.ratio ? r : w));
     console.log(`lowest ratio ${worst.ratio.toFixed(2)}x (${worst.label})`);
-    if (peak > 0) console.log(`best of ours: ${(Math.max(...rows.map((r) => r.oursGflops)) / peak * 100).toFixed(2)}% of ${peak} GFLOP/s fp32 peak`);
+    if (peak > 0)
+      console.log(
+        `best of ours: ${((Math.max(...rows.map((r) => r.oursGflops)) / peak) * 100).toFixed(2)}% of ${peak} GFLOP/s fp32 peak`,
+      );
   }
   if (only.includes('model')) {
-    console.log('\n## whole model: full training step, ours vs the same GPT in tfjs-webgpu (same config, weights and batch, same adapter), B=16 T=64');
+    console.log(
+      '\n## whole model: full training step, ours vs the same GPT in tfjs-webgpu (same config, weights and batch, same adapter), B=16 T=64',
+    );
     const rows = await benchModels(gpu, ['tiny', 'small'], 16, 64, Math.min(reps, 3), 2, await peer()); // tfjs takes seconds per step here
-    console.log(table(['preset', 'params', 'loss@0 ours', 'loss@0 tfjs', `loss@${Math.min(reps, 3) + 1} ours`, `loss@${Math.min(reps, 3) + 1} tfjs`, 'ours ms', 'tfjs ms', 'ratio'],
-      rows.map((r) => [r.preset, r.params, r.oursLoss0.toFixed(5), r.tfjsLoss0.toFixed(5), r.oursLossLast.toFixed(5), r.tfjsLossLast.toFixed(5),
-        r.oursMs.toFixed(0), r.tfjsMs.toFixed(0), `${r.ratio.toFixed(2)}x`])));
+    console.log(
+      table(
+        [
+          'preset',
+          'params',
+          'loss@0 ours',
+          'loss@0 tfjs',
+          `loss@${Math.min(reps, 3) + 1} ours`,
+          `loss@${Math.min(reps, 3) + 1} tfjs`,
+          'ours ms',
+          'tfjs ms',
+          'ratio',
+        ],
+        rows.map((r) => [
+          r.preset,
+          r.params,
+          r.oursLoss0.toFixed(5),
+          r.tfjsLoss0.toFixed(5),
+          r.oursLossLast.toFixed(5),
+          r.tfjsLossLast.toFixed(5),
+          r.oursMs.toFixed(0),
+          r.tfjsMs.toFixed(0),
+          `${r.ratio.toFixed(2)}x`,
+        ]),
+      ),
+    );
   }
   if (only.includes('train')) {
     console.log('\n## full training step (forward, backward, AdamW), B=16 T=64');
     const rows = await benchTrainStep(gpu, ['small', 'medium'], 16, 64);
-    console.log(table(['preset', 'params', 'ms/step', 'tokens/s'], rows.map((r) => [r.preset, r.params, r.msPerStep.toFixed(0), r.tokensPerSec.toFixed(0)])));
+    console.log(
+      table(
+        ['preset', 'params', 'ms/step', 'tokens/s'],
+        rows.map((r) => [r.preset, r.params, r.msPerStep.toFixed(0), r.tokensPerSec.toFixed(0)]),
+      ),
+    );
   }
   if (only.includes('sample')) {
     for (const newTokens of [64, 128]) {
-      console.log(`\n## sampling: KV cache vs full recompute, S=16 sequences, ${newTokens} new tokens, both on the GPU sampler`);
+      console.log(
+        `\n## sampling: KV cache vs full recompute, S=16 sequences, ${newTokens} new tokens, both on the GPU sampler`,
+      );
       const rows = await benchSampling(gpu, ['tiny', 'small'], 16, newTokens);
-      console.log(table(['preset', 'params', 'kv tok/s', 'recompute tok/s', 'ratio', 'same tokens'],
-        rows.map((r) => [r.preset, r.params, r.kvTokensPerSec.toFixed(0), r.fullTokensPerSec.toFixed(1), `${r.ratio.toFixed(1)}x`, r.agree.toFixed(2)])));
+      console.log(
+        table(
+          ['preset', 'params', 'kv tok/s', 'recompute tok/s', 'ratio', 'same tokens'],
+          rows.map((r) => [
+            r.preset,
+            r.params,
+            r.kvTokensPerSec.toFixed(0),
+            r.fullTokensPerSec.toFixed(1),
+            `${r.ratio.toFixed(1)}x`,
+            r.agree.toFixed(2),
+          ]),
+        ),
+      );
     }
   }
   if (only.includes('compare')) {
@@ -90,10 +156,22 @@ async function main(): Promise<void> {
     else console.log('\n## compare: skipped (pass --baseline DIR, an older checkout, to measure it against this one)');
   }
   if (only.includes('grpo')) {
-    console.log('\n## GRPO step: sampling vs update time (median of 4 steps after warm-up), 4 prompts x 8 samples, 32 new tokens');
+    console.log(
+      '\n## GRPO step: sampling vs update time (median of 4 steps after warm-up), 4 prompts x 8 samples, 32 new tokens',
+    );
     const rows = await benchGrpoStep(gpu, ['tiny', 'small'], 4, 8, 32);
-    console.log(table(['preset', 'sample s', 'update s', 'update/sample', 'sampled tok/s'],
-      rows.map((r) => [r.preset, r.sampleS.toFixed(2), r.updateS.toFixed(2), `${(r.updateS / r.sampleS).toFixed(2)}x`, r.sampledTokensPerSec.toFixed(0)])));
+    console.log(
+      table(
+        ['preset', 'sample s', 'update s', 'update/sample', 'sampled tok/s'],
+        rows.map((r) => [
+          r.preset,
+          r.sampleS.toFixed(2),
+          r.updateS.toFixed(2),
+          `${(r.updateS / r.sampleS).toFixed(2)}x`,
+          r.sampledTokensPerSec.toFixed(0),
+        ]),
+      ),
+    );
   }
 }
 

@@ -16,15 +16,26 @@ export type ProbeResult = Record<string, number>;
 
 /** Runs bench/probe.ts in a fresh Node process with the code of `root` (this checkout's `?raw` loader serves both trees). */
 export function probe(root: string, job: Record<string, unknown>): Promise<ProbeResult> {
-  const args = ['--import', 'tsx', '--import', resolve(HERE, 'bench/register-raw.mjs'), resolve(HERE, 'bench/probe.ts'), JSON.stringify({ root, ...job })];
+  const args = [
+    '--import',
+    'tsx',
+    '--import',
+    resolve(HERE, 'bench/register-raw.mjs'),
+    resolve(HERE, 'bench/probe.ts'),
+    JSON.stringify({ root, ...job }),
+  ];
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, args, { cwd: HERE, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '', err = '';
+    let out = '',
+      err = '';
     child.stdout.on('data', (b) => (out += b));
     child.stderr.on('data', (b) => (err += b));
     child.on('close', (code) => {
       const line = out.split('\n').find((l) => l.startsWith('PROBE '));
-      if (code !== 0 || !line) return fail(new Error(`probe ${JSON.stringify(job.what)} in ${root} failed (exit ${code}): ${err.slice(-800)}`));
+      if (code !== 0 || !line)
+        return fail(
+          new Error(`probe ${JSON.stringify(job.what)} in ${root} failed (exit ${code}): ${err.slice(-800)}`),
+        );
       done(JSON.parse(line.slice(6)) as ProbeResult);
     });
   });
@@ -36,7 +47,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 function npmScript(root: string, name: string): string[] {
   const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
   const words = pkg.scripts[name]?.split(/\s+/);
-  if (!words || words[0] !== 'node') throw new Error(`${root}/package.json: the ${name} script is not a plain node command`);
+  if (!words || words[0] !== 'node')
+    throw new Error(`${root}/package.json: the ${name} script is not a plain node command`);
   return [process.execPath, ...words.slice(1)];
 }
 
@@ -44,11 +56,29 @@ function npmScript(root: string, name: string): string[] {
 function trainToFirstStep(root: string, preset: string, B: number, T: number): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'exprl-startup-'));
   const [exe, ...cmd] = npmScript(root, 'train');
-  const args = [...cmd, '--preset', preset, '--batch', String(B), '--seq', String(T), '--steps', '1', '--log-every', '1', '--samples', '0', '--out', join(dir, 'x.ckpt')];
+  const args = [
+    ...cmd,
+    '--preset',
+    preset,
+    '--batch',
+    String(B),
+    '--seq',
+    String(T),
+    '--steps',
+    '1',
+    '--log-every',
+    '1',
+    '--samples',
+    '0',
+    '--out',
+    join(dir, 'x.ckpt'),
+  ];
   return new Promise((done, fail) => {
     const t0 = performance.now();
     const child = spawn(exe, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '', err = '', ms = NaN;
+    let out = '',
+      err = '',
+      ms = NaN;
     child.stdout.on('data', (b) => {
       out += b;
       if (Number.isNaN(ms) && /^step\s+1\//m.test(out)) {
@@ -59,7 +89,8 @@ function trainToFirstStep(root: string, preset: string, B: number, T: number): P
     child.stderr.on('data', (b) => (err += b));
     child.on('close', (code) => {
       rmSync(dir, { recursive: true, force: true });
-      if (Number.isNaN(ms)) fail(new Error(`train in ${root} printed no first step (exit ${code}): ${(err || out).slice(-800)}`));
+      if (Number.isNaN(ms))
+        fail(new Error(`train in ${root} printed no first step (exit ${code}): ${(err || out).slice(-800)}`));
       else done(ms);
     });
   });
@@ -77,14 +108,24 @@ export interface StartupRow {
 }
 
 /** Start-up to the first pre-training step (B x T), reps fresh processes per variant, alternating. */
-export async function compareStartup(base: string, presets: [string, ModelConfig][], B: number, T: number, reps: number): Promise<StartupRow[]> {
+export async function compareStartup(
+  base: string,
+  presets: [string, ModelConfig][],
+  B: number,
+  T: number,
+  reps: number,
+): Promise<StartupRow[]> {
   const rows: StartupRow[] = [];
   // One untimed start each: builds our bundle and fills tsx's cache of the old tree, as any earlier use would.
   await trainToFirstStep(base, presets[0][0], B, T);
   await trainToFirstStep(HERE, presets[0][0], B, T);
   for (const [preset, config] of presets) {
     const job = { what: 'startup', config, B, T, reps: 1 };
-    const b: ProbeResult[] = [], o: ProbeResult[] = [], a: ProbeResult[] = [], cb: number[] = [], co: number[] = [];
+    const b: ProbeResult[] = [],
+      o: ProbeResult[] = [],
+      a: ProbeResult[] = [],
+      cb: number[] = [],
+      co: number[] = [];
     for (let r = 0; r < reps; r++) {
       cb.push(await trainToFirstStep(base, preset, B, T));
       co.push(await trainToFirstStep(HERE, preset, B, T));
@@ -94,8 +135,14 @@ export async function compareStartup(base: string, presets: [string, ModelConfig
     }
     const m = (xs: ProbeResult[], k: string) => median(xs.map((x) => x[k]));
     rows.push({
-      preset, baseMs: median(cb), oursMs: median(co), oursAsyncMs: m(a, 'processToFirstStepMs'),
-      baseGpuMs: m(b, 'gpuToFirstStepMs'), oursGpuMs: m(o, 'gpuToFirstStepMs'), basePipelines: b[0].pipelines, oursPipelines: o[0].pipelines,
+      preset,
+      baseMs: median(cb),
+      oursMs: median(co),
+      oursAsyncMs: m(a, 'processToFirstStepMs'),
+      baseGpuMs: m(b, 'gpuToFirstStepMs'),
+      oursGpuMs: m(o, 'gpuToFirstStepMs'),
+      basePipelines: b[0].pipelines,
+      oursPipelines: o[0].pipelines,
     });
   }
   return rows;
@@ -108,11 +155,17 @@ export interface PairRow {
 
 /** One probe job in both trees, `rounds` times alternating; the median of every numeric field. */
 export async function comparePair(base: string, job: Record<string, unknown>, rounds: number): Promise<PairRow> {
-  const b: ProbeResult[] = [], o: ProbeResult[] = [];
+  const b: ProbeResult[] = [],
+    o: ProbeResult[] = [];
   for (let r = 0; r < rounds; r++) {
     b.push(await probe(base, job));
     o.push(await probe(HERE, job));
   }
-  const med = (xs: ProbeResult[]) => Object.fromEntries(Object.keys(xs[0]).filter((k) => typeof xs[0][k] === 'number').map((k) => [k, median(xs.map((x) => x[k]))]));
+  const med = (xs: ProbeResult[]) =>
+    Object.fromEntries(
+      Object.keys(xs[0])
+        .filter((k) => typeof xs[0][k] === 'number')
+        .map((k) => [k, median(xs.map((x) => x[k]))]),
+    );
   return { base: med(b), ours: med(o) };
 }

@@ -58,7 +58,10 @@ export function squareShapes(sizes: number[]): MatmulBenchShape[] {
 }
 
 // Minimal view of the tfjs API used here (typed locally so the page's type-check never needs tfjs).
-interface TfTensor { data(): Promise<unknown>; dispose(): void }
+interface TfTensor {
+  data(): Promise<unknown>;
+  dispose(): void;
+}
 interface Tf {
   tensor2d(values: Float32Array, shape: [number, number]): TfTensor;
   matMul(a: TfTensor, b: TfTensor, transposeA?: boolean, transposeB?: boolean): TfTensor;
@@ -88,7 +91,9 @@ export async function tfjsOnDevice(device: GPUDevice): Promise<Tf> {
   const core = '@tensorflow/' + 'tfjs-core';
   const webgpu = '@tensorflow/' + 'tfjs-backend-webgpu';
   const tf = (await import(/* @vite-ignore */ core)) as unknown as Tf;
-  const { WebGPUBackend } = (await import(/* @vite-ignore */ webgpu)) as { WebGPUBackend: new (d: GPUDevice) => unknown };
+  const { WebGPUBackend } = (await import(/* @vite-ignore */ webgpu)) as {
+    WebGPUBackend: new (d: GPUDevice) => unknown;
+  };
   if (tfjsDevice !== device) {
     if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
     const backend = new WebGPUBackend(device);
@@ -111,7 +116,11 @@ function median(xs: number[]): number {
  * Times our matmul and tf.matMul on each shape: `warmup` untimed runs each, then `reps` rounds that
  * run ours once and tfjs once (interleaved, so both see the same machine load), median per side.
  */
-export async function benchMatmul(gpu: Gpu, shapes: MatmulBenchShape[], opts: MatmulBenchOptions = {}): Promise<MatmulBenchRow[]> {
+export async function benchMatmul(
+  gpu: Gpu,
+  shapes: MatmulBenchShape[],
+  opts: MatmulBenchOptions = {},
+): Promise<MatmulBenchRow[]> {
   const warmup = opts.warmup ?? 2;
   const reps = opts.reps ?? 7;
   const sync = opts.sync ?? 'submitted';
@@ -170,8 +179,16 @@ export async function benchMatmul(gpu: Gpu, shapes: MatmulBenchShape[], opts: Ma
     const oursMs = median(ours);
     const tfjsMs = median(theirs);
     const row: MatmulBenchRow = {
-      label: s.label, M, K, N, transB, oursMs, tfjsMs,
-      oursGflops: flop / (oursMs * 1e6), tfjsGflops: flop / (tfjsMs * 1e6), ratio: tfjsMs / oursMs,
+      label: s.label,
+      M,
+      K,
+      N,
+      transB,
+      oursMs,
+      tfjsMs,
+      oursGflops: flop / (oursMs * 1e6),
+      tfjsGflops: flop / (tfjsMs * 1e6),
+      ratio: tfjsMs / oursMs,
     };
     rows.push(row);
     opts.log?.(`${row.label}: ours ${row.oursGflops.toFixed(2)} GFLOP/s, tfjs ${row.tfjsGflops.toFixed(2)} GFLOP/s`);
@@ -183,10 +200,18 @@ export async function benchMatmul(gpu: Gpu, shapes: MatmulBenchShape[], opts: Ma
 export function formatMatmulTable(rows: MatmulBenchRow[]): string {
   const head = ['shape', 'M', 'K', 'N', 'ours ms', 'tfjs ms', 'ours GFLOP/s', 'tfjs GFLOP/s', 'ratio'];
   const body = rows.map((r) => [
-    r.label + (r.transB ? ' (b^T)' : ''), String(r.M), String(r.K), String(r.N),
-    r.oursMs.toFixed(2), r.tfjsMs.toFixed(2), r.oursGflops.toFixed(2), r.tfjsGflops.toFixed(2), `${r.ratio.toFixed(2)}x`,
+    r.label + (r.transB ? ' (b^T)' : ''),
+    String(r.M),
+    String(r.K),
+    String(r.N),
+    r.oursMs.toFixed(2),
+    r.tfjsMs.toFixed(2),
+    r.oursGflops.toFixed(2),
+    r.tfjsGflops.toFixed(2),
+    `${r.ratio.toFixed(2)}x`,
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }

@@ -32,7 +32,15 @@ export interface ModelBenchRow {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 /** Our training step against the tfjs GPT's (on `peerDevice`, default ours), the same weights and batch. */
-export async function benchModels(gpu: Gpu, presets: string[], B: number, T: number, reps: number, warmup = 2, peerDevice = gpu.device): Promise<ModelBenchRow[]> {
+export async function benchModels(
+  gpu: Gpu,
+  presets: string[],
+  B: number,
+  T: number,
+  reps: number,
+  warmup = 2,
+  peerDevice = gpu.device,
+): Promise<ModelBenchRow[]> {
   const tf = (await tfjsOnDevice(peerDevice)) as unknown;
   registerPeerGradients(tf);
   // tfjs's own default (the matmul section sets 1 to time single products): a whole step is its best case.
@@ -52,8 +60,12 @@ export async function benchModels(gpu: Gpu, presets: string[], B: number, T: num
     upload(gpu.device, m.targets, batch.targets);
     upload(gpu.device, m.weights, batch.weights);
     const ds = [
-      ...m.zeroGrads(B, T), ...m.forward(B, T), ...m.loss(B, T), ...weightedSum(gpu, lossBuf, m.acts.losses, m.weights, B * T),
-      ...m.lossBackward(B, T), ...m.backward(B, T),
+      ...m.zeroGrads(B, T),
+      ...m.forward(B, T),
+      ...m.loss(B, T),
+      ...weightedSum(gpu, lossBuf, m.acts.losses, m.weights, B * T),
+      ...m.lossBackward(B, T),
+      ...m.backward(B, T),
     ];
     const ours = async () => {
       const t0 = performance.now();
@@ -67,7 +79,8 @@ export async function benchModels(gpu: Gpu, presets: string[], B: number, T: num
       return { ms: performance.now() - t0, loss };
     };
     try {
-      const o0 = await ours(), t0 = await theirs(); // step 0: the same weights on both sides
+      const o0 = await ours(),
+        t0 = await theirs(); // step 0: the same weights on both sides
       if (!(Math.abs(o0.loss - t0.loss) <= 1e-4 * Math.max(1, Math.abs(o0.loss)))) {
         throw new Error(`${preset}: loss at step 0 differs: ours ${o0.loss}, tfjs ${t0.loss}`);
       }
@@ -75,17 +88,29 @@ export async function benchModels(gpu: Gpu, presets: string[], B: number, T: num
         await ours();
         await theirs();
       }
-      const a: number[] = [], b: number[] = [];
-      let lastOurs = NaN, lastTfjs = NaN;
+      const a: number[] = [],
+        b: number[] = [];
+      let lastOurs = NaN,
+        lastTfjs = NaN;
       for (let i = 0; i < reps; i++) {
-        const x = await ours(), y = await theirs();
+        const x = await ours(),
+          y = await theirs();
         a.push(x.ms);
         b.push(y.ms);
         [lastOurs, lastTfjs] = [x.loss, y.loss];
       }
       rows.push({
-        preset, params: layout.count, B, T, oursLoss0: o0.loss, tfjsLoss0: t0.loss, oursLossLast: lastOurs, tfjsLossLast: lastTfjs,
-        oursMs: median(a), tfjsMs: median(b), ratio: median(b) / median(a),
+        preset,
+        params: layout.count,
+        B,
+        T,
+        oursLoss0: o0.loss,
+        tfjsLoss0: t0.loss,
+        oursLossLast: lastOurs,
+        tfjsLossLast: lastTfjs,
+        oursMs: median(a),
+        tfjsMs: median(b),
+        ratio: median(b) / median(a),
       });
     } finally {
       peer.dispose();

@@ -13,8 +13,17 @@ import { join } from 'node:path';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // WebGPU on the machine's adapter; without a GPU, SwiftShader (design.md's flags, as the e2e tests).
-const FLAGS = ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-webgpu-adapter=swiftshader',
-  '--no-sandbox', '--disable-gpu-sandbox', '--no-first-run', '--disable-background-networking', '--disable-dev-shm-usage'];
+const FLAGS = [
+  '--enable-unsafe-webgpu',
+  '--enable-features=Vulkan',
+  '--use-vulkan=swiftshader',
+  '--use-webgpu-adapter=swiftshader',
+  '--no-sandbox',
+  '--disable-gpu-sandbox',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-dev-shm-usage',
+];
 
 interface HookState {
   step: number;
@@ -51,13 +60,22 @@ async function serve(root: string): Promise<Served> {
   const configFile = join(root, 'vite.config.ts');
   await build({ root, configFile, logLevel: 'error', build: { outDir, emptyOutDir: true } });
   const port = await freePort();
-  const server = await preview({ root, configFile, logLevel: 'error', build: { outDir }, preview: { port, strictPort: true, host: '127.0.0.1', open: false } });
+  const server = await preview({
+    root,
+    configFile,
+    logLevel: 'error',
+    build: { outDir },
+    preview: { port, strictPort: true, host: '127.0.0.1', open: false },
+  });
   return {
     url: `http://127.0.0.1:${port}/`,
-    close: () => new Promise<void>((done) => server.httpServer.close(() => {
-      rmSync(outDir, { recursive: true, force: true });
-      done();
-    })),
+    close: () =>
+      new Promise<void>((done) =>
+        server.httpServer.close(() => {
+          rmSync(outDir, { recursive: true, force: true });
+          done();
+        }),
+      ),
   };
 }
 
@@ -65,16 +83,25 @@ async function serve(root: string): Promise<Served> {
 async function startOnce(url: string, preset: string): Promise<{ ms: number; clockMs: number }> {
   const { chromium } = await import('playwright-core');
   const profile = mkdtempSync(join(tmpdir(), 'exprl-bench-profile-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: FLAGS,
+  });
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     await page.goto(`${url}?e2e=1`);
-    await page.waitForFunction(() => {
-      const t = document.querySelector('[data-testid=adapter]')?.textContent ?? 'checking';
-      return !t.includes('checking');
-    }, undefined, { timeout: 60_000, polling: 50 });
+    await page.waitForFunction(
+      () => {
+        const t = document.querySelector('[data-testid=adapter]')?.textContent ?? 'checking';
+        return !t.includes('checking');
+      },
+      undefined,
+      { timeout: 60_000, polling: 50 },
+    );
     const adapter = (await page.textContent('[data-testid=adapter]')) ?? '';
-    if (/not available|no adapter|failed/.test(adapter)) throw new Error(`no WebGPU adapter in Chromium: "${adapter.trim()}"`);
+    if (/not available|no adapter|failed/.test(adapter))
+      throw new Error(`no WebGPU adapter in Chromium: "${adapter.trim()}"`);
     await page.click('#tab-train');
     await page.selectOption('#preset', preset);
     await page.fill('#steps', '50');
@@ -84,19 +111,27 @@ async function startOnce(url: string, preset: string): Promise<{ ms: number; clo
     await page.evaluate(() => {
       const w = window as unknown as { __exprl: { state(): HookState }; __benchStartup?: Promise<Timed> };
       const hook = w.__exprl;
-      w.__benchStartup = new Promise<Timed>((done) => document.querySelector('[data-testid=start]')?.addEventListener('click', () => {
-        const t0 = performance.now();
-        // An anonymous callback: named inner functions would carry a helper of tsx's that the page lacks.
-        const timer = setInterval(() => {
-          const s = hook.state();
-          if (s.step < 1 && s.status !== 'failed') return;
-          clearInterval(timer);
-          done({ ms: performance.now() - t0, status: s.status });
-        }, 5);
-      }, { capture: true, once: true }));
+      w.__benchStartup = new Promise<Timed>((done) =>
+        document.querySelector('[data-testid=start]')?.addEventListener(
+          'click',
+          () => {
+            const t0 = performance.now();
+            // An anonymous callback: named inner functions would carry a helper of tsx's that the page lacks.
+            const timer = setInterval(() => {
+              const s = hook.state();
+              if (s.step < 1 && s.status !== 'failed') return;
+              clearInterval(timer);
+              done({ ms: performance.now() - t0, status: s.status });
+            }, 5);
+          },
+          { capture: true, once: true },
+        ),
+      );
     });
     await page.click('[data-testid=start]');
-    const { ms, status } = await page.evaluate(() => (window as unknown as { __benchStartup: Promise<Timed> }).__benchStartup);
+    const { ms, status } = await page.evaluate(
+      () => (window as unknown as { __benchStartup: Promise<Timed> }).__benchStartup,
+    );
     if (status === 'failed') throw new Error(`the ${preset} run failed in ${url}`);
     const shown = await page.$('[data-testid=stat-startup]');
     const clockMs = shown ? parseFloat((await shown.textContent()) ?? '') * 1000 : NaN;
@@ -110,13 +145,20 @@ async function startOnce(url: string, preset: string): Promise<{ ms: number; clo
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 /** Click on Start -> first step for each preset, `reps` fresh browsers per tree, alternating. */
-export async function comparePageStartup(base: string, ours: string, presets: string[], reps: number): Promise<PageStartupRow[]> {
+export async function comparePageStartup(
+  base: string,
+  ours: string,
+  presets: string[],
+  reps: number,
+): Promise<PageStartupRow[]> {
   const [b, o] = [await serve(base), await serve(ours)];
   try {
     await startOnce(b.url, presets[0]); // untimed: the first Chromium start of a run reads its files from disk
     const rows: PageStartupRow[] = [];
     for (const preset of presets) {
-      const bs: number[] = [], os: number[] = [], oc: number[] = [];
+      const bs: number[] = [],
+        os: number[] = [],
+        oc: number[] = [];
       for (let r = 0; r < reps; r++) {
         bs.push((await startOnce(b.url, preset)).ms);
         const x = await startOnce(o.url, preset);

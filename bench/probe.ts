@@ -36,9 +36,14 @@ async function main(): Promise<void> {
   const load = (path: string): Promise<any> => import(pathToFileURL(resolve(job.root, path)).href);
   // The first of the paths that the tree has (a module that was renamed since the older tree).
   const loadFirst = (...paths: string[]) => load(paths.find((p) => existsSync(resolve(job.root, p))) ?? paths[0]);
-  const [{ acquireGpu }, { PipelineCache }, { Pretrainer }, { DEFAULT_PRETRAIN }, { builtinCorpus }] = await Promise.all([
-    load('src/gpu/device.ts'), load('src/gpu/pipelines.ts'), load('src/model/trainer.ts'), load('src/model/trainer-api.ts'), load('src/tasks/facts.ts'),
-  ]);
+  const [{ acquireGpu }, { PipelineCache }, { Pretrainer }, { DEFAULT_PRETRAIN }, { builtinCorpus }] =
+    await Promise.all([
+      load('src/gpu/device.ts'),
+      load('src/gpu/pipelines.ts'),
+      load('src/model/trainer.ts'),
+      load('src/model/trainer-api.ts'),
+      load('src/tasks/facts.ts'),
+    ]);
   const tGpu = performance.now();
   const { device } = await acquireGpu();
   const gpu = { device, pipelines: job.mode ? new PipelineCache(device, job.mode) : new PipelineCache(device) };
@@ -46,7 +51,11 @@ async function main(): Promise<void> {
   const out: Record<string, number | string> = { what: job.what };
   if (job.what === 'startup' || job.what === 'train') {
     const corpus = builtinCorpus();
-    const t = await Pretrainer.create(gpu, { ...DEFAULT_PRETRAIN, model: job.config, batchSize: job.B, seqLength: job.T, steps: 1000 }, corpus);
+    const t = await Pretrainer.create(
+      gpu,
+      { ...DEFAULT_PRETRAIN, model: job.config, batchSize: job.B, seqLength: job.T, steps: 1000 },
+      corpus,
+    );
     const first = await t.step();
     const startup = clock.stepDone();
     out.processToFirstStepMs = performance.now(); // what a user of the CLI waits for, node start-up included
@@ -63,19 +72,33 @@ async function main(): Promise<void> {
     t.destroy();
   } else {
     const [{ createRlLoop, startFresh }, { DEFAULT_RL }, { VERIFIABLE_TASKS, problemStream }] = await Promise.all([
-      loadFirst('src/rl/start-weights.ts', 'src/rl/rl-session.ts'), load('src/rl/rl-config.ts'), load('src/tasks/verifiable.ts'),
+      loadFirst('src/rl/start-weights.ts', 'src/rl/rl-session.ts'),
+      load('src/rl/rl-config.ts'),
+      load('src/tasks/verifiable.ts'),
     ]);
-    const P = job.P ?? 4, G = job.G ?? 8;
-    const cfg = { ...DEFAULT_RL, promptsPerStep: P, groupSize: G, maxNewTokens: job.newTokens ?? 32, truncationGuard: false };
+    const P = job.P ?? 4,
+      G = job.G ?? 8;
+    const cfg = {
+      ...DEFAULT_RL,
+      promptsPerStep: P,
+      groupSize: G,
+      maxNewTokens: job.newTokens ?? 32,
+      truncationGuard: false,
+    };
     const loop = createRlLoop(gpu, startFresh(job.config, 1), cfg);
     const next = problemStream(VERIFIABLE_TASKS.digits, 1);
-    const sample: number[] = [], reward: number[] = [], update: number[] = [];
+    const sample: number[] = [],
+      reward: number[] = [],
+      update: number[] = [];
     for (let i = 0; i < job.reps + 1; i++) {
       const problems = Array.from({ length: P }, next) as { prompt: string; check: (r: string) => 0 | 1 }[];
-      const r = await loop.step(problems.map((p) => p.prompt), async (item: number, response: string) => {
-        const c = problems[item].check(response);
-        return { score: { kind: 'outcome', reward: c }, correct: c };
-      });
+      const r = await loop.step(
+        problems.map((p) => p.prompt),
+        async (item: number, response: string) => {
+          const c = problems[item].check(response);
+          return { score: { kind: 'outcome', reward: c }, correct: c };
+        },
+      );
       if (i === 0) continue; // warm-up: pipelines
       sample.push(r.metrics['rl/timing/sample_s']);
       reward.push(r.metrics['rl/timing/reward_s']);

@@ -39,8 +39,12 @@ async function trainStep(gpu: Gpu, config: ModelConfig, B: number, T: number, re
   upload(gpu.device, m.weights, batch.weights);
   st.optim.prepare({ lr: 1e-9, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0, maxGradNorm: 1 });
   const ds: Dispatch[] = [
-    ...m.zeroGrads(B, T), ...m.forward(B, T), ...m.loss(B, T), ...weightedSum(gpu, loss, m.acts.losses, m.weights, B * T),
-    ...m.lossBackward(B, T), ...m.backward(B, T),
+    ...m.zeroGrads(B, T),
+    ...m.forward(B, T),
+    ...m.loss(B, T),
+    ...weightedSum(gpu, loss, m.acts.losses, m.weights, B * T),
+    ...m.lossBackward(B, T),
+    ...m.backward(B, T),
   ];
   try {
     return await profileDispatches(gpu, [...ds, ...st.optim.dispatches], reps);
@@ -53,11 +57,19 @@ async function trainStep(gpu: Gpu, config: ModelConfig, B: number, T: number, re
 
 /** One RL update of `rows` sequences of T positions: reference log-probs, then the policy-gradient step. */
 async function rlUpdate(gpu: Gpu, config: ModelConfig, rows: number, T: number, reps: number): Promise<Profile> {
-  const policy = new RlPolicy(gpu, { ...config, contextLength: Math.max(config.contextLength, T) }, params(config), rows);
+  const policy = new RlPolicy(
+    gpu,
+    { ...config, contextLength: Math.max(config.contextLength, T) },
+    params(config),
+    rows,
+  );
   try {
     const rng = mulberry32(5);
     const tokens = randomInts(rng, rows * T, 3, config.vocabSize - 1);
-    policy.setGrid(tokens, Int32Array.from(tokens, (_, i) => ((i + 1) % T === 0 ? -1 : tokens[i + 1])));
+    policy.setGrid(
+      tokens,
+      Int32Array.from(tokens, (_, i) => ((i + 1) % T === 0 ? -1 : tokens[i + 1])),
+    );
     upload(gpu.device, policy.bufs.adv, randomFloats(rng, rows * T));
     upload(gpu.device, policy.bufs.weight, new Float32Array(rows * T).fill(1 / (rows * T)));
     policy.optim.prepare({ lr: 1e-9, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0, maxGradNorm: 1 });
@@ -75,17 +87,30 @@ async function decodeStep(gpu: Gpu, config: ModelConfig, S: number, t: number, r
   const dec = new GpuDecoder(gpu, st.model, S, Tmax);
   const dev = gpu.device;
   const mk = (label: string, data: Int32Array | Uint32Array) => storageBuffer(dev, `profile.${label}`, S, data);
-  const bufs = [mk('lengths', new Int32Array(S).fill(1)), mk('done', new Uint32Array(S)), mk('truncated', new Uint32Array(S)), mk('next', new Int32Array(S)), mk('promptLens', new Int32Array(S).fill(1))];
+  const bufs = [
+    mk('lengths', new Int32Array(S).fill(1)),
+    mk('done', new Uint32Array(S)),
+    mk('truncated', new Uint32Array(S)),
+    mk('next', new Int32Array(S)),
+    mk('promptLens', new Int32Array(S).fill(1)),
+  ];
   const at = storageBuffer(dev, 'profile.t', 1, Uint32Array.of(t)); // the position every run starts from
   const seqs = randomInts(mulberry32(2), S * Tmax, 3, config.vocabSize - 1);
   for (let s = 0; s < S; s++) seqs[s * Tmax] = BOS_ID;
   dec.setTokens(seqs);
   const own = [
-    sampleTokens(gpu, bufs[3], dec.logits, dec.counter, S, config.vocabSize, { temperature: 1, topK: 0, topP: 1, seed: 1 }),
+    sampleTokens(gpu, bufs[3], dec.logits, dec.counter, S, config.vocabSize, {
+      temperature: 1,
+      topK: 0,
+      topP: 1,
+      seed: 1,
+    }),
     ...rolloutAdvance(gpu, dec.seqs, bufs[0], bufs[1], bufs[2], bufs[3], bufs[4], dec.counter, S, Tmax, -1, Tmax),
   ];
   try {
-    return await profileDispatches(gpu, [...dec.step, ...own], reps, (enc) => enc.copyBufferToBuffer(at, 0, dec.counter, 0, 4));
+    return await profileDispatches(gpu, [...dec.step, ...own], reps, (enc) =>
+      enc.copyBufferToBuffer(at, 0, dec.counter, 0, 4),
+    );
   } finally {
     releaseDispatches(own);
     for (const b of [...bufs, at]) b.destroy();
@@ -95,13 +120,23 @@ async function decodeStep(gpu: Gpu, config: ModelConfig, S: number, t: number, r
 }
 
 /** The three profiles for each preset: B x T pre-training, an RL update of S rows x T, a decode step of S rows. */
-export async function benchProfile(gpu: Gpu, presets: string[], o: { B: number; T: number; S: number; rlT: number; decodeT: number; reps: number }): Promise<ProfileRow[]> {
+export async function benchProfile(
+  gpu: Gpu,
+  presets: string[],
+  o: { B: number; T: number; S: number; rlT: number; decodeT: number; reps: number },
+): Promise<ProfileRow[]> {
   const rows: ProfileRow[] = [];
   for (const preset of presets) {
     const c = MODEL_PRESETS[preset];
     rows.push({ what: `train step ${preset} B=${o.B} T=${o.T}`, profile: await trainStep(gpu, c, o.B, o.T, o.reps) });
-    rows.push({ what: `RL update ${preset} ${o.S} rows x T=${o.rlT}`, profile: await rlUpdate(gpu, c, o.S, o.rlT, o.reps) });
-    rows.push({ what: `decode step ${preset} S=${o.S} at t=${o.decodeT}`, profile: await decodeStep(gpu, c, o.S, o.decodeT, o.reps) });
+    rows.push({
+      what: `RL update ${preset} ${o.S} rows x T=${o.rlT}`,
+      profile: await rlUpdate(gpu, c, o.S, o.rlT, o.reps),
+    });
+    rows.push({
+      what: `decode step ${preset} S=${o.S} at t=${o.decodeT}`,
+      profile: await decodeStep(gpu, c, o.S, o.decodeT, o.reps),
+    });
   }
   return rows;
 }
@@ -111,9 +146,13 @@ export function formatProfile(r: ProfileRow, top = 8): string {
   const p = r.profile;
   const lines = [`${r.what}: ${p.dispatches.length} dispatches, ${p.totalMs.toFixed(2)} ms summed (${p.method})`];
   for (const k of kernelTotals(p).slice(0, top)) {
-    lines.push(`  ${k.kernel.padEnd(28)} x${String(k.count).padEnd(4)} ${k.ms.toFixed(3).padStart(9)} ms  ${(k.share * 100).toFixed(1).padStart(5)}%`);
+    lines.push(
+      `  ${k.kernel.padEnd(28)} x${String(k.count).padEnd(4)} ${k.ms.toFixed(3).padStart(9)} ms  ${(k.share * 100).toFixed(1).padStart(5)}%`,
+    );
   }
   const heavy = [...p.dispatches].sort((a, b) => b.ms - a.ms).slice(0, 3);
-  lines.push(`  heaviest: ${heavy.map((d) => `${d.label}${d.note ? ` ${d.note}` : ''} ${d.ms.toFixed(3)} ms`).join('; ')}`);
+  lines.push(
+    `  heaviest: ${heavy.map((d) => `${d.label}${d.note ? ` ${d.note}` : ''} ${d.ms.toFixed(3)} ms`).join('; ')}`,
+  );
   return lines.join('\n');
 }

@@ -26,8 +26,16 @@ export interface SampleBenchRow {
 }
 
 /** Full recompute: per step, copy the (S, t+1) window into model.tokens, forward, sample the last rows. */
-async function sampleFullRecompute(gpu: Gpu, model: GpuModel, S: number, Tmax: number, o: RolloutOptions, steps: number): Promise<{ seqs: Int32Array; ms: number }> {
-  const dev = gpu.device, V = model.config.vocabSize;
+async function sampleFullRecompute(
+  gpu: Gpu,
+  model: GpuModel,
+  S: number,
+  Tmax: number,
+  o: RolloutOptions,
+  steps: number,
+): Promise<{ seqs: Int32Array; ms: number }> {
+  const dev = gpu.device,
+    V = model.config.vocabSize;
   const forwards = Array.from({ length: steps }, (_, k) => model.forward(S, k + 1)); // built before the clock starts
   const t0 = performance.now();
   const seqsInit = new Int32Array(S * Tmax).fill(PAD_TOKEN);
@@ -39,8 +47,13 @@ async function sampleFullRecompute(gpu: Gpu, model: GpuModel, S: number, Tmax: n
     own.push(b);
     return b;
   };
-  const seqs = mk('seqs', S * Tmax, seqsInit), lengths = mk('lengths', S, ones), promptLens = mk('promptLens', S, ones);
-  const done = mk('done', S), truncated = mk('truncated', S), next = mk('next', S), counter = mk('counter', 1);
+  const seqs = mk('seqs', S * Tmax, seqsInit),
+    lengths = mk('lengths', S, ones),
+    promptLens = mk('promptLens', S, ones);
+  const done = mk('done', S),
+    truncated = mk('truncated', S),
+    next = mk('next', S),
+    counter = mk('counter', 1);
   const last = mk('lastLogits', S * V); // (S,V) the logits row of each sequence's newest position
   const tail: Dispatch[] = [
     sampleTokens(gpu, next, last, counter, S, V, o),
@@ -57,7 +70,8 @@ async function sampleFullRecompute(gpu: Gpu, model: GpuModel, S: number, Tmax: n
         encode(pass, forwards[k]);
         pass.end();
         // Row k of each sequence's (T,V) logits is the one that picks its next token.
-        for (let s = 0; s < S; s++) enc.copyBufferToBuffer(model.acts.logits, (s * T + k) * V * 4, last, s * V * 4, V * 4);
+        for (let s = 0; s < S; s++)
+          enc.copyBufferToBuffer(model.acts.logits, (s * T + k) * V * 4, last, s * V * 4, V * 4);
         pass = enc.beginComputePass();
         encode(pass, tail);
         pass.end();
@@ -75,7 +89,13 @@ async function sampleFullRecompute(gpu: Gpu, model: GpuModel, S: number, Tmax: n
 /** One row per preset: S sequences of newTokens tokens after a BOS prompt, both ways, after a warm-up; median of reps. */
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
-export async function benchSampling(gpu: Gpu, presets: string[], S: number, newTokens: number, reps = 3): Promise<SampleBenchRow[]> {
+export async function benchSampling(
+  gpu: Gpu,
+  presets: string[],
+  S: number,
+  newTokens: number,
+  reps = 3,
+): Promise<SampleBenchRow[]> {
   const rows: SampleBenchRow[] = [];
   for (const preset of presets) {
     const config = MODEL_PRESETS[preset];
@@ -85,13 +105,22 @@ export async function benchSampling(gpu: Gpu, presets: string[], S: number, newT
     const decoder = new GpuDecoder(gpu, model, S, Tmax);
     try {
       upload(gpu.device, model.params, initParams(config, model.layout, 1));
-      const o: RolloutOptions = { temperature: 1, topK: 0, topP: 1, seed: 1, maxNewTokens: newTokens, eosId: -1, chunk: 16 };
+      const o: RolloutOptions = {
+        temperature: 1,
+        topK: 0,
+        topP: 1,
+        seed: 1,
+        maxNewTokens: newTokens,
+        eosId: -1,
+        chunk: 16,
+      };
       const prompts = Array.from({ length: S }, () => Int32Array.from([BOS_ID]));
       // Warm-up: pipelines compile on first use.
       await sampleRollouts(gpu, model, decoder, prompts, { ...o, maxNewTokens: 2 });
       await sampleFullRecompute(gpu, model, S, Tmax, { ...o, maxNewTokens: 2 }, 2);
       // Interleaved repetitions (both sides see the same machine load); the median time of each.
-      const kvMs: number[] = [], fullMs: number[] = [];
+      const kvMs: number[] = [],
+        fullMs: number[] = [];
       let kv = await sampleRollouts(gpu, model, decoder, prompts, o);
       let full = await sampleFullRecompute(gpu, model, S, Tmax, o, newTokens);
       for (let r = 0; r < reps; r++) {
@@ -106,8 +135,18 @@ export async function benchSampling(gpu: Gpu, presets: string[], S: number, newT
       let same = 0;
       for (let i = 0; i < S * Tmax; i++) if (i % Tmax !== 0 && kv.seqs[i] === full.seqs[i]) same++;
       const tokens = S * newTokens;
-      const kvTps = (tokens * 1000) / median(kvMs), fullTps = (tokens * 1000) / median(fullMs);
-      rows.push({ preset, params: model.paramCount, S, newTokens, kvTokensPerSec: kvTps, fullTokensPerSec: fullTps, ratio: kvTps / fullTps, agree: same / tokens });
+      const kvTps = (tokens * 1000) / median(kvMs),
+        fullTps = (tokens * 1000) / median(fullMs);
+      rows.push({
+        preset,
+        params: model.paramCount,
+        S,
+        newTokens,
+        kvTokensPerSec: kvTps,
+        fullTokensPerSec: fullTps,
+        ratio: kvTps / fullTps,
+        agree: same / tokens,
+      });
     } finally {
       decoder.destroy();
       model.destroy();

@@ -22,18 +22,44 @@ export interface TfGpt {
 }
 
 /** Builds the model's variables from our flat parameters and fixes the batch (tokens, targets (B,T)). */
-export function tfGpt(tf: TfModule, c: ModelConfig, layout: ParamLayout, params: Float32Array, tokens: Int32Array, targets: Int32Array, B: number, T: number, maxGradNorm: number): TfGpt {
-  const C = c.dModel, NH = c.nHeads, HS = C / NH, V = c.vocabSize;
+export function tfGpt(
+  tf: TfModule,
+  c: ModelConfig,
+  layout: ParamLayout,
+  params: Float32Array,
+  tokens: Int32Array,
+  targets: Int32Array,
+  B: number,
+  T: number,
+  maxGradNorm: number,
+): TfGpt {
+  const C = c.dModel,
+    NH = c.nHeads,
+    HS = C / NH,
+    V = c.vocabSize;
   const vars: T[] = [];
   const v = (t: TensorSpec): T => {
     const x = tf.variable(tf.tensor(params.slice(t.offset, t.offset + t.size), t.shape), true, t.name);
     vars.push(x);
     return x;
   };
-  const wte = v(layout.wte), wpe = v(layout.wpe), lnfw = v(layout.lnfw), lnfb = v(layout.lnfb);
+  const wte = v(layout.wte),
+    wpe = v(layout.wpe),
+    lnfw = v(layout.lnfw),
+    lnfb = v(layout.lnfb);
   const layers = layout.layers.map((l) => ({
-    ln1w: v(l.ln1w), ln1b: v(l.ln1b), qkvw: v(l.qkvw), qkvb: v(l.qkvb), attprojw: v(l.attprojw), attprojb: v(l.attprojb),
-    ln2w: v(l.ln2w), ln2b: v(l.ln2b), fcw: v(l.fcw), fcb: v(l.fcb), fcprojw: v(l.fcprojw), fcprojb: v(l.fcprojb),
+    ln1w: v(l.ln1w),
+    ln1b: v(l.ln1b),
+    qkvw: v(l.qkvw),
+    qkvb: v(l.qkvb),
+    attprojw: v(l.attprojw),
+    attprojb: v(l.attprojb),
+    ln2w: v(l.ln2w),
+    ln2b: v(l.ln2b),
+    fcw: v(l.fcw),
+    fcb: v(l.fcb),
+    fcprojw: v(l.fcprojw),
+    fcprojb: v(l.fcprojb),
   }));
   const tok = tf.tensor(tokens, [B, T], 'int32');
   const tgt = tf.oneHot(tf.tensor(targets, [B * T], 'int32'), V); // (B*T,V); a target of -1 gives a zero row
@@ -46,7 +72,11 @@ export function tfGpt(tf: TfModule, c: ModelConfig, layout: ParamLayout, params:
     const variance = tf.mul(tf.sum(tf.mul(xc, xc), -1, true), 1 / C);
     return tf.add(tf.mul(tf.mul(xc, tf.rsqrt(tf.add(variance, 1e-5))), w), b);
   };
-  const gelu = (x: T): T => tf.mul(tf.mul(0.5, x), tf.add(1, tf.tanh(tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.mul(x, tf.mul(x, x))))))));
+  const gelu = (x: T): T =>
+    tf.mul(
+      tf.mul(0.5, x),
+      tf.add(1, tf.tanh(tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.mul(x, tf.mul(x, x))))))),
+    );
   const heads = (x: T): T => tf.reshape(tf.transpose(tf.reshape(x, [B, T, NH, HS]), [0, 2, 1, 3]), [B * NH, T, HS]);
 
   const lossFn = (): T => {
@@ -55,7 +85,10 @@ export function tfGpt(tf: TfModule, c: ModelConfig, layout: ParamLayout, params:
       const qkv = tf.add(tf.matMul(ln(x, l.ln1w, l.ln1b), l.qkvw), l.qkvb); // (B*T,3C)
       const [q, k, vv] = tf.split(qkv, 3, 1);
       const att = tf.softmax(tf.add(tf.mul(tf.matMul(heads(q), heads(k), false, true), 1 / Math.sqrt(HS)), mask)); // (B*NH,T,T)
-      const y = tf.reshape(tf.transpose(tf.reshape(tf.matMul(att, heads(vv)), [B, NH, T, HS]), [0, 2, 1, 3]), [B * T, C]);
+      const y = tf.reshape(tf.transpose(tf.reshape(tf.matMul(att, heads(vv)), [B, NH, T, HS]), [0, 2, 1, 3]), [
+        B * T,
+        C,
+      ]);
       x = tf.add(x, tf.add(tf.matMul(y, l.attprojw), l.attprojb));
       const h = gelu(tf.add(tf.matMul(ln(x, l.ln2w, l.ln2b), l.fcw), l.fcb));
       x = tf.add(x, tf.add(tf.matMul(h, l.fcprojw), l.fcprojb));

@@ -13,10 +13,29 @@ export function registerPeerGradients(tf: any): void {
     return tf.reshape(axes.length > 0 ? tf.sum(dy, axes) : dy, shape);
   };
   const mm = (a: T, b: T, ta: boolean, tb: boolean): T => tf.matMul(a, b, ta, tb);
-  const grads: Record<string, { inputsToSave?: string[]; outputsToSave?: boolean[]; gradFunc: (dy: any, saved: T[], attrs: any) => Record<string, () => T> }> = {
-    Add: { inputsToSave: ['a', 'b'], gradFunc: (dy, [a, b]) => ({ a: () => reduceTo(dy, a.shape), b: () => reduceTo(dy, b.shape) }) },
-    Sub: { inputsToSave: ['a', 'b'], gradFunc: (dy, [a, b]) => ({ a: () => reduceTo(dy, a.shape), b: () => reduceTo(tf.neg(dy), b.shape) }) },
-    Multiply: { inputsToSave: ['a', 'b'], gradFunc: (dy, [a, b]) => ({ a: () => reduceTo(tf.mul(dy, b), a.shape), b: () => reduceTo(tf.mul(dy, a), b.shape) }) },
+  const grads: Record<
+    string,
+    {
+      inputsToSave?: string[];
+      outputsToSave?: boolean[];
+      gradFunc: (dy: any, saved: T[], attrs: any) => Record<string, () => T>;
+    }
+  > = {
+    Add: {
+      inputsToSave: ['a', 'b'],
+      gradFunc: (dy, [a, b]) => ({ a: () => reduceTo(dy, a.shape), b: () => reduceTo(dy, b.shape) }),
+    },
+    Sub: {
+      inputsToSave: ['a', 'b'],
+      gradFunc: (dy, [a, b]) => ({ a: () => reduceTo(dy, a.shape), b: () => reduceTo(tf.neg(dy), b.shape) }),
+    },
+    Multiply: {
+      inputsToSave: ['a', 'b'],
+      gradFunc: (dy, [a, b]) => ({
+        a: () => reduceTo(tf.mul(dy, b), a.shape),
+        b: () => reduceTo(tf.mul(dy, a), b.shape),
+      }),
+    },
     Cast: { gradFunc: (dy) => ({ x: () => tf.clone(dy) }) },
     Identity: { gradFunc: (dy) => ({ x: () => tf.clone(dy) }) },
     Reshape: { inputsToSave: ['x'], gradFunc: (dy, [x]) => ({ x: () => tf.reshape(dy, x.shape) }) },
@@ -48,28 +67,49 @@ export function registerPeerGradients(tf: any): void {
         return { x: () => tf.mul(tf.reshape(dy, kept), tf.onesLike(x)) };
       },
     },
-    Rsqrt: { inputsToSave: ['x'], gradFunc: (dy, [x]) => ({ x: () => tf.mul(dy, tf.mul(-0.5, tf.pow(tf.rsqrt(x), 3))) }) },
+    Rsqrt: {
+      inputsToSave: ['x'],
+      gradFunc: (dy, [x]) => ({ x: () => tf.mul(dy, tf.mul(-0.5, tf.pow(tf.rsqrt(x), 3))) }),
+    },
     Tanh: { outputsToSave: [true], gradFunc: (dy, [y]) => ({ x: () => tf.mul(dy, tf.sub(1, tf.square(y))) }) },
     SplitV: { gradFunc: (dy, _s, { axis }) => ({ x: () => tf.concat(dy, axis) }) },
     Slice: {
       inputsToSave: ['x'],
       gradFunc: (dy, [x], { begin, size }) => {
         const b: number[] = typeof begin === 'number' ? [begin] : begin;
-        const sz: number[] = (typeof size === 'number' ? [size] : size).map((s: number, i: number) => (s === -1 ? x.shape[i] - b[i] : s));
-        return { x: () => tf.pad(dy, b.map((bi, i) => [bi, x.shape[i] - bi - sz[i]])) };
+        const sz: number[] = (typeof size === 'number' ? [size] : size).map((s: number, i: number) =>
+          s === -1 ? x.shape[i] - b[i] : s,
+        );
+        return {
+          x: () =>
+            tf.pad(
+              dy,
+              b.map((bi, i) => [bi, x.shape[i] - bi - sz[i]]),
+            ),
+        };
       },
     },
     GatherV2: {
       inputsToSave: ['x', 'indices'],
       gradFunc: (dy, [x, indices], { axis }) => {
         if (axis !== 0) throw new Error('peer gradients: GatherV2 only along axis 0');
-        const n = indices.size, rows = x.shape[0], rest = x.shape.slice(1);
+        const n = indices.size,
+          rows = x.shape[0],
+          rest = x.shape.slice(1);
         const flat = tf.reshape(dy, [n, rest.reduce((p: number, q: number) => p * q, 1)]);
-        return { x: () => tf.reshape(mm(tf.oneHot(tf.reshape(indices, [n]), rows), flat, true, false), x.shape), indices: () => tf.zerosLike(indices) };
+        return {
+          x: () => tf.reshape(mm(tf.oneHot(tf.reshape(indices, [n]), rows), flat, true, false), x.shape),
+          indices: () => tf.zerosLike(indices),
+        };
       },
     },
   };
   for (const [kernelName, g] of Object.entries(grads)) {
-    tf.registerGradient({ kernelName, inputsToSave: g.inputsToSave, outputsToSave: g.outputsToSave, gradFunc: g.gradFunc });
+    tf.registerGradient({
+      kernelName,
+      inputsToSave: g.inputsToSave,
+      outputsToSave: g.outputsToSave,
+      gradFunc: g.gradFunc,
+    });
   }
 }

@@ -16,12 +16,23 @@ export interface TrainBenchRow {
   tokensPerSec: number;
 }
 
-export async function benchTrainStep(gpu: Gpu, presets: string[], B: number, T: number, warmup = 2, reps = 5): Promise<TrainBenchRow[]> {
+export async function benchTrainStep(
+  gpu: Gpu,
+  presets: string[],
+  B: number,
+  T: number,
+  warmup = 2,
+  reps = 5,
+): Promise<TrainBenchRow[]> {
   const corpus = builtinCorpus();
   const rows: TrainBenchRow[] = [];
   for (const preset of presets) {
     const model = MODEL_PRESETS[preset];
-    const t = await Pretrainer.create(gpu, { ...DEFAULT_PRETRAIN, model, batchSize: B, seqLength: T, steps: 1000 }, corpus);
+    const t = await Pretrainer.create(
+      gpu,
+      { ...DEFAULT_PRETRAIN, model, batchSize: B, seqLength: T, steps: 1000 },
+      corpus,
+    );
     for (let i = 0; i < warmup; i++) await t.step();
     const times: number[] = [];
     for (let i = 0; i < reps; i++) times.push((await t.step()).ms);

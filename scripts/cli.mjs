@@ -18,9 +18,14 @@ const BUILD_VERSION = 2; // bump when the build options below change
 const ENTRY_DIRS = [join(ROOT, 'src', 'cli'), join(ROOT, 'bench')];
 
 const [name, ...args] = process.argv.slice(2);
-const entry = name && /^[a-z][a-z-]*$/.test(name) ? ENTRY_DIRS.map((d) => join(d, `${name}.ts`)).find((f) => existsSync(f)) : undefined;
+const entry =
+  name && /^[a-z][a-z-]*$/.test(name)
+    ? ENTRY_DIRS.map((d) => join(d, `${name}.ts`)).find((f) => existsSync(f))
+    : undefined;
 if (!entry) {
-  console.error(`usage: node scripts/cli.mjs NAME [ARGS...], NAME a file of src/cli/ or bench/ (got ${JSON.stringify(name ?? '')})`);
+  console.error(
+    `usage: node scripts/cli.mjs NAME [ARGS...], NAME a file of src/cli/ or bench/ (got ${JSON.stringify(name ?? '')})`,
+  );
   process.exit(2);
 }
 const bundle = join(OUT_DIR, `${name}.mjs`);
@@ -44,7 +49,10 @@ async function rebuild() {
   const rawPlugin = {
     name: 'raw',
     setup(b) {
-      b.onResolve({ filter: /\?raw$/ }, (a) => ({ path: resolve(a.resolveDir, a.path.slice(0, -4)), namespace: 'raw' }));
+      b.onResolve({ filter: /\?raw$/ }, (a) => ({
+        path: resolve(a.resolveDir, a.path.slice(0, -4)),
+        namespace: 'raw',
+      }));
       b.onLoad({ filter: /.*/, namespace: 'raw' }, (a) => {
         raw.add(a.path);
         return { contents: `export default ${JSON.stringify(readFileSync(a.path, 'utf8'))};`, loader: 'js' };
@@ -53,8 +61,19 @@ async function rebuild() {
   };
   mkdirSync(OUT_DIR, { recursive: true });
   const result = await build({
-    entryPoints: [entry], outfile: bundle, write: false, absWorkingDir: ROOT, bundle: true, platform: 'node', format: 'esm', target: 'node20',
-    packages: 'external', sourcemap: 'linked', metafile: true, logLevel: 'error', plugins: [rawPlugin],
+    entryPoints: [entry],
+    outfile: bundle,
+    write: false,
+    absWorkingDir: ROOT,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: 'linked',
+    metafile: true,
+    logLevel: 'error',
+    plugins: [rawPlugin],
   });
   // Each file is written beside its place and renamed over it (the map before the bundle that names
   // it): tools started at the same time never read half a file.
@@ -63,7 +82,10 @@ async function rebuild() {
     writeFileSync(tmp, contents);
     renameSync(tmp, path);
   };
-  for (const f of [...result.outputFiles].sort((a, b) => Number(b.path.endsWith('.map')) - Number(a.path.endsWith('.map')))) put(f.path, f.contents);
+  for (const f of [...result.outputFiles].sort(
+    (a, b) => Number(b.path.endsWith('.map')) - Number(a.path.endsWith('.map')),
+  ))
+    put(f.path, f.contents);
   const inputs = {};
   for (const key of Object.keys(result.metafile.inputs)) {
     if (key.startsWith('raw:')) continue;

@@ -21,13 +21,19 @@ const MAX_LINES = 400; // design.md's budget: files ~400 lines
 const RANK: Record<string, number> = {
   util: 0,
   gpu: 1,
-  kernels: 2, ref: 2,
+  kernels: 2,
+  ref: 2,
   model: 3,
-  rl: 4, tasks: 4, judge: 4, store: 4,
+  rl: 4,
+  tasks: 4,
+  judge: 4,
+  store: 4,
   run: 5,
   experiment: 6,
-  worker: 7, cli: 7,
-  ui: 8, 'main.ts': 8,
+  worker: 7,
+  cli: 7,
+  ui: 8,
+  'main.ts': 8,
 };
 const ENGINE = ['model', 'ref', 'kernels', 'gpu'];
 const UPPER = ['rl', 'run', 'experiment', 'worker', 'ui', 'cli'];
@@ -45,7 +51,8 @@ interface Edge {
 
 function walk(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]);
+    e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)],
+  );
 }
 
 const rel = (abs: string) => relative(ROOT, abs).split('\\').join('/');
@@ -55,7 +62,10 @@ const lineAt = (text: string, pos: number) => text.slice(0, pos).split('\n').len
 /** The script blocks of a .svelte file (with their offsets), or the whole text of a .ts file. */
 function scripts(file: string, text: string): { code: string; offset: number }[] {
   if (!file.endsWith('.svelte')) return [{ code: text, offset: 0 }];
-  return [...text.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g)].map((m) => ({ code: m[1], offset: m.index + m[0].indexOf('>') + 1 }));
+  return [...text.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g)].map((m) => ({
+    code: m[1],
+    offset: m.index + m[0].indexOf('>') + 1,
+  }));
 }
 
 /** Every import, export-from, dynamic import and `new URL(..., import.meta.url)` of one file. */
@@ -70,7 +80,8 @@ function edges(abs: string): Edge[] {
   };
   for (const { code, offset } of scripts(file, text)) {
     for (const f of ts.preProcessFile(code, true, true).importedFiles) add(f.fileName, offset + f.pos, 'import');
-    for (const m of code.matchAll(/new\s+URL\(\s*['"]([^'"]+)['"]\s*,\s*import\.meta\.url/g)) add(m[1], offset + m.index, 'url');
+    for (const m of code.matchAll(/new\s+URL\(\s*['"]([^'"]+)['"]\s*,\s*import\.meta\.url/g))
+      add(m[1], offset + m.index, 'url');
   }
   return out;
 }
@@ -80,14 +91,19 @@ const withTs = (target: string) => (posix.extname(target) ? target : `${target}.
 const show = (e: Edge) => `${e.file}:${e.line} ${e.kind === 'url' ? 'new URL' : 'imports'} '${e.spec}'`;
 
 const files = walk(SRC).filter((f) => /\.(ts|svelte|mjs|js|css)$/.test(f));
-const all = files.filter((f) => /\.(ts|svelte)$/.test(f)).flatMap(edges).filter((e) => e.target !== '');
+const all = files
+  .filter((f) => /\.(ts|svelte)$/.test(f))
+  .flatMap(edges)
+  .filter((e) => e.target !== '');
 
 describe('architecture: import directions', () => {
   it('finds the imports it checks', () => {
     expect(files.length).toBeGreaterThan(100);
     expect(all.some((e) => e.file === 'src/model/gpu-model.ts' && e.target === 'src/model/params')).toBe(true);
     expect(all.some((e) => e.file.endsWith('.svelte'))).toBe(true);
-    expect(all.some((e) => e.kind === 'url' && e.file === WORKER_START.file && e.target === WORKER_START.target)).toBe(true);
+    expect(all.some((e) => e.kind === 'url' && e.file === WORKER_START.file && e.target === WORKER_START.target)).toBe(
+      true,
+    );
   });
 
   it(`no file under src/{${ENGINE}} imports from src/{${UPPER}}`, () => {
@@ -101,7 +117,9 @@ describe('architecture: import directions', () => {
   });
 
   it('the CPU reference is used only by the kernels (shared checks and types) and the CPU model', () => {
-    const bad = all.filter((e) => layerOf(e.target) === 'ref' && !['ref', 'kernels', 'model'].includes(layerOf(e.file)));
+    const bad = all.filter(
+      (e) => layerOf(e.target) === 'ref' && !['ref', 'kernels', 'model'].includes(layerOf(e.file)),
+    );
     expect(bad.map(show)).toEqual([]);
   });
 
@@ -141,10 +159,16 @@ describe('architecture: file sizes', () => {
  * A file's base name as a reader searches for it: no folder, no extension, case and `-`/`_` ignored
  * ('src/ui/components/RunSetup.svelte' and 'src/run/run-setup.ts' are both 'runsetup').
  */
-const baseName = (path: string) => posix.basename(path).replace(/(\.svelte)?\.(ts|js|mjs|svelte|css)$/, '').toLowerCase().replace(/[-_]/g, '');
+const baseName = (path: string) =>
+  posix
+    .basename(path)
+    .replace(/(\.svelte)?\.(ts|js|mjs|svelte|css)$/, '')
+    .toLowerCase()
+    .replace(/[-_]/g, '');
 
 /** A kernel wrapper (src/kernels/X.ts) and its CPU reference (src/ref/X.ts) are one op by design: same name, same arguments. */
-const isKernelTwin = (paths: string[]) => paths.length === 2 && paths.some((p) => p.startsWith('src/kernels/')) && paths.some((p) => p.startsWith('src/ref/'));
+const isKernelTwin = (paths: string[]) =>
+  paths.length === 2 && paths.some((p) => p.startsWith('src/kernels/')) && paths.some((p) => p.startsWith('src/ref/'));
 
 /** Collisions that remain, each to be resolved by renaming one side (they sit in folders under other work now). */
 const KNOWN_SHARED: Record<string, string[]> = {
@@ -171,8 +195,13 @@ describe('architecture: file names', () => {
   });
 
   it('no two files of src/ and bench/ share a base name (a kernel and its CPU reference excepted)', () => {
-    const bad = shared.filter(([name, paths]) => JSON.stringify([...paths].sort()) !== JSON.stringify(KNOWN_SHARED[name]));
-    expect(bad.map(([name, paths]) => `${name}: ${paths.join(', ')}`), 'rename one of them').toEqual([]);
+    const bad = shared.filter(
+      ([name, paths]) => JSON.stringify([...paths].sort()) !== JSON.stringify(KNOWN_SHARED[name]),
+    );
+    expect(
+      bad.map(([name, paths]) => `${name}: ${paths.join(', ')}`),
+      'rename one of them',
+    ).toEqual([]);
   });
 
   it('every listed exception still collides (remove the ones resolved)', () => {

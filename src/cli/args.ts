@@ -14,20 +14,23 @@ export class UsageError extends Error {
 export function intArg(name: string, raw: string | undefined, def: number, lo: number, hi: number): number {
   if (raw === undefined) return def;
   const v = Number(raw);
-  if (!Number.isInteger(v) || v < lo || v > hi) throw new UsageError(`--${name} must be an integer in [${lo}, ${hi}], got ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(v) || v < lo || v > hi)
+    throw new UsageError(`--${name} must be an integer in [${lo}, ${hi}], got ${JSON.stringify(raw)}`);
   return v;
 }
 
 export function floatArg(name: string, raw: string | undefined, def: number, lo: number, hi: number): number {
   if (raw === undefined) return def;
   const v = Number(raw);
-  if (!Number.isFinite(v) || v < lo || v > hi) throw new UsageError(`--${name} must be a number in [${lo}, ${hi}], got ${JSON.stringify(raw)}`);
+  if (!Number.isFinite(v) || v < lo || v > hi)
+    throw new UsageError(`--${name} must be a number in [${lo}, ${hi}], got ${JSON.stringify(raw)}`);
   return v;
 }
 
 export function choiceArg<T extends string>(name: string, raw: string | undefined, def: T, choices: readonly T[]): T {
   if (raw === undefined) return def;
-  if (!(choices as readonly string[]).includes(raw)) throw new UsageError(`--${name} must be one of ${choices.join(', ')}, got ${JSON.stringify(raw)}`);
+  if (!(choices as readonly string[]).includes(raw))
+    throw new UsageError(`--${name} must be one of ${choices.join(', ')}, got ${JSON.stringify(raw)}`);
   return raw as T;
 }
 
@@ -52,5 +55,6 @@ export async function runCli(main: () => Promise<void>): Promise<void> {
 
 /** Runs `cli(argv)` and exits with its code when `moduleUrl` is the script node was started with (not when imported by a test). */
 export function runIfMain(moduleUrl: string, cli: (argv: string[]) => Promise<number>): void {
-  if (process.argv[1] && moduleUrl === pathToFileURL(resolve(process.argv[1])).href) void cli(process.argv.slice(2)).then((code) => process.exit(code));
+  if (process.argv[1] && moduleUrl === pathToFileURL(resolve(process.argv[1])).href)
+    void cli(process.argv.slice(2)).then((code) => process.exit(code));
 }

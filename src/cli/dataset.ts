@@ -39,10 +39,17 @@ const nodeIo: DatasetCliIo = {
 
 function parse(argv: string[]) {
   const { values, positionals } = parseArgs({
-    args: argv, strict: true, allowPositionals: true,
+    args: argv,
+    strict: true,
+    allowPositionals: true,
     options: {
-      context: { type: 'string' }, 'response-tokens': { type: 'string' }, out: { type: 'string' }, 'usable-only': { type: 'boolean' },
-      'max-issues': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' },
+      context: { type: 'string' },
+      'response-tokens': { type: 'string' },
+      out: { type: 'string' },
+      'usable-only': { type: 'boolean' },
+      'max-issues': { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean' },
     },
   });
   return { values, positionals };
@@ -55,10 +62,19 @@ export async function datasetCli(argv: string[], io: DatasetCliIo = nodeIo): Pro
       io.out(DATASET_USAGE);
       return 0;
     }
-    if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'give the JSONL file to check' : `one file at a time, got ${positionals.length}`);
+    if (positionals.length !== 1)
+      throw new UsageError(
+        positionals.length === 0 ? 'give the JSONL file to check' : `one file at a time, got ${positionals.length}`,
+      );
     const file = positionals[0];
     const contextLength = intArg('context', v.context, DEFAULT_MODEL.contextLength, 2, 1024);
-    const responseTokens = intArg('response-tokens', v['response-tokens'], DEFAULT_RESPONSE_TOKENS, 1, contextLength - 1);
+    const responseTokens = intArg(
+      'response-tokens',
+      v['response-tokens'],
+      DEFAULT_RESPONSE_TOKENS,
+      1,
+      contextLength - 1,
+    );
     const maxIssues = intArg('max-issues', v['max-issues'], 20, 0, 1_000_000);
     if (v['usable-only'] && v.out === undefined) throw new UsageError('--usable-only only goes with --out');
     let bytes: Uint8Array;
@@ -70,14 +86,30 @@ export async function datasetCli(argv: string[], io: DatasetCliIo = nodeIo): Pro
     const r = loadDataset(bytes, file, { contextLength, responseTokens });
     const imp = r.imported;
     if (v.json) {
-      io.out(JSON.stringify({ file, counts: r.counts, notes: imp.notes, fatal: imp.fatal ?? null, errors: imp.errors, warnings: imp.warnings, unusable: r.unusable }, null, 2));
+      io.out(
+        JSON.stringify(
+          {
+            file,
+            counts: r.counts,
+            notes: imp.notes,
+            fatal: imp.fatal ?? null,
+            errors: imp.errors,
+            warnings: imp.warnings,
+            unusable: r.unusable,
+          },
+          null,
+          2,
+        ),
+      );
     } else {
       for (const n of imp.notes) io.out(`note: ${n}`);
       if (!imp.fatal) {
         io.out(r.summary);
         const warnedLines = new Set(imp.warnings.map((w) => w.line)).size;
         const n = (k: number, what: string) => `${k} ${what}${k === 1 ? '' : 's'}`;
-        io.out(`  ${n(r.counts.lines, 'non-blank line')}: ${n(r.counts.problems, 'problem')}, ${n(r.counts.errors, 'error')}; ${n(imp.warnings.length, 'warning')} on ${n(warnedLines, 'line')}`);
+        io.out(
+          `  ${n(r.counts.lines, 'non-blank line')}: ${n(r.counts.problems, 'problem')}, ${n(r.counts.errors, 'error')}; ${n(imp.warnings.length, 'warning')} on ${n(warnedLines, 'line')}`,
+        );
         const section = (title: string, items: string[]) => {
           if (items.length === 0 || maxIssues === 0) return;
           io.out(`${title}:`);
@@ -85,12 +117,23 @@ export async function datasetCli(argv: string[], io: DatasetCliIo = nodeIo): Pro
         };
         section('errors (lines not imported)', formatIssues(imp.errors, maxIssues));
         section('warnings (imported)', formatIssues(imp.warnings, maxIssues));
-        section(`not usable by a model with a ${contextLength}-token context`, formatIssues(r.unusable.map((u) => ({ line: u.line, reason: u.reason })), maxIssues));
+        section(
+          `not usable by a model with a ${contextLength}-token context`,
+          formatIssues(
+            r.unusable.map((u) => ({ line: u.line, reason: u.reason })),
+            maxIssues,
+          ),
+        );
       }
     }
     if (v.out !== undefined && !imp.fatal) {
       const keep = v['usable-only'] ? r.usable : imp.problems;
-      io.writeFile(v.out, writeJsonl(keep.map((p) => ({ id: p.id, question: p.question, reference: p.reference, answer: p.answer ?? null }))));
+      io.writeFile(
+        v.out,
+        writeJsonl(
+          keep.map((p) => ({ id: p.id, question: p.question, reference: p.reference, answer: p.answer ?? null })),
+        ),
+      );
       io.err(`wrote ${keep.length} problems to ${v.out}`);
     }
     if (imp.fatal) {

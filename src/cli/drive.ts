@@ -49,16 +49,28 @@ export function stopWasRequested(): boolean {
 export async function driveToFiles(job: RunJob, o: FileRunOptions): Promise<Outcome> {
   let lost: string | undefined;
   const lostP = o.device?.lost.then((info) => (lost = `the GPU device was lost (${info.message || info.reason})`));
-  const driver = new RunDriver(job, {
-    saveMetrics: async (points) => {
-      if (o.metricsPath) await appendFile(o.metricsPath, points.map((p) => JSON.stringify(p) + '\n').join(''));
+  const driver = new RunDriver(
+    job,
+    {
+      saveMetrics: async (points) => {
+        if (o.metricsPath) await appendFile(o.metricsPath, points.map((p) => JSON.stringify(p) + '\n').join(''));
+      },
+      saveCheckpoint: (_step, bytes) => writeFileAtomic(o.checkpointPath, new Uint8Array(bytes)),
+      onStep: o.onStep,
+      onPreview: o.onPreview,
+      guard: <T>(work: Promise<T>) =>
+        lostP
+          ? Promise.race([
+              work,
+              lostP.then((): never => {
+                throw new Error(lost);
+              }),
+            ])
+          : work,
+      lostCause: async () => lost,
     },
-    saveCheckpoint: (_step, bytes) => writeFileAtomic(o.checkpointPath, new Uint8Array(bytes)),
-    onStep: o.onStep,
-    onPreview: o.onPreview,
-    guard: <T>(work: Promise<T>) => (lostP ? Promise.race([work, lostP.then((): never => { throw new Error(lost); })]) : work),
-    lostCause: async () => lost,
-  }, { checkpointEvery: o.checkpointEvery, periodicEvery: 0, flushMs: 5000, previewEvery: 0 });
+    { checkpointEvery: o.checkpointEvery, periodicEvery: 0, flushMs: 5000, previewEvery: 0 },
+  );
   if (o.metricsPath) {
     await mkdir(dirname(o.metricsPath), { recursive: true });
     await truncateMetricsFile(o.metricsPath, job.stepCount);
@@ -81,9 +93,14 @@ export async function driveToFiles(job: RunJob, o: FileRunOptions): Promise<Outc
 /** One line for an outcome that is not 'done'; throws for failures so the CLI exits non-zero; a stop exits 130. */
 export function reportOutcome(out: Outcome, checkpointPath: string, stepCount: number): void {
   if (out.status === 'failed') throw new Error(out.error);
-  if (out.status === 'lost') throw new Error(`${out.cause}: the checkpoint ${checkpointPath} holds the last good state; run the same command with --resume`);
+  if (out.status === 'lost')
+    throw new Error(
+      `${out.cause}: the checkpoint ${checkpointPath} holds the last good state; run the same command with --resume`,
+    );
   if (out.status === 'stopped') {
-    console.log(`stopped at step ${stepCount}; checkpoint ${checkpointPath}; run the same command with --resume to continue`);
+    console.log(
+      `stopped at step ${stepCount}; checkpoint ${checkpointPath}; run the same command with --resume to continue`,
+    );
     process.exitCode = 130; // as a shell reports a command stopped by Ctrl-C
   }
 }

@@ -21,7 +21,15 @@ import { UsageError, runCli } from './args';
 import { writeFileAtomic } from './drive';
 import { FLAG_NAMES, HELP, OPTION_NAMES, experimentOptions, maxFailureShare } from './experiment/args';
 import { Progress, formatDuration } from './experiment/progress';
-import { cellDone, cellOrder, countRemaining, runCells, saveResults, StoppedError, type RunnerContext } from './experiment/runner';
+import {
+  cellDone,
+  cellOrder,
+  countRemaining,
+  runCells,
+  saveResults,
+  StoppedError,
+  type RunnerContext,
+} from './experiment/runner';
 import { failureSummary, openingCheck, requestsToSend } from './experiment/judge-check';
 import { experimentJudge, startModel } from './experiment/start';
 import { storySummary } from './experiment/summary';
@@ -47,7 +55,12 @@ async function datasetProblems(o: ExperimentOptions, contextLength: number) {
   }
   const maxNewTokens = o.maxNewTokens > 0 ? o.maxNewTokens : DATASET_RESPONSE_TOKENS;
   const load = loadDataset(bytes, path, { contextLength, responseTokens: maxNewTokens });
-  const d = datasetWorld(load, { evalFraction: taskConfig(o.tasks).evalFraction, contextLength, maxNewTokens, arms: o.arms });
+  const d = datasetWorld(load, {
+    evalFraction: taskConfig(o.tasks).evalFraction,
+    contextLength,
+    maxNewTokens,
+    arms: o.arms,
+  });
   for (const line of d.report) console.log(`dataset: ${line}`);
   return d;
 }
@@ -60,28 +73,44 @@ async function main(): Promise<void> {
   if (values.help) return void console.log(HELP);
   const { preset, options } = experimentOptions(values);
   const name = (values.name as string | undefined) ?? preset;
-  if (!/^[\w.-]+$/.test(name)) throw new UsageError(`--name must be letters, digits, '.', '-' or '_', got ${JSON.stringify(name)}`);
+  if (!/^[\w.-]+$/.test(name))
+    throw new UsageError(`--name must be letters, digits, '.', '-' or '_', got ${JSON.stringify(name)}`);
   const root = join((values.dir as string | undefined) ?? 'runs', name);
   await mkdir(root, { recursive: true });
   const command = `npm run experiment -- ${process.argv.slice(2).join(' ')}`.trim();
 
   const old = await loadResults(join(root, 'results.json'));
   if (old && JSON.stringify(old.options) !== JSON.stringify(options)) {
-    throw new UsageError(`${root} holds an experiment run with other options: give the same options to continue it, or another --name`);
+    throw new UsageError(
+      `${root} holds an experiment run with other options: give the same options to continue it, or another --name`,
+    );
   }
   const { device, info } = await acquireGpu();
   const gpu = { device, pipelines: new PipelineCache(device) };
   const log = (line: string) => console.log(line);
   const progress = new Progress(log);
   console.log(`adapter: ${info.adapterName}${info.isFallback ? ' (CPU fallback)' : ''}`);
-  console.log(`experiment ${name} (preset ${preset}): arms ${options.arms.join(', ')}; seeds ${options.seeds.join(', ')}; results in ${root}/`);
+  console.log(
+    `experiment ${name} (preset ${preset}): arms ${options.arms.join(', ')}; seeds ${options.seeds.join(', ')}; results in ${root}/`,
+  );
   const now = new Date().toISOString();
   const results: ResultsFile = old ?? {
-    schema: RESULTS_SCHEMA, name, preset, command, createdAt: now, updatedAt: now, complete: false, wallSeconds: 0, adapter: info.adapterName,
-    options, arms: options.arms.map((id) => ({ id, label: ARMS[id].label, stageI: ARMS[id].stageI, why: ARMS[id].why })), cells: [],
+    schema: RESULTS_SCHEMA,
+    name,
+    preset,
+    command,
+    createdAt: now,
+    updatedAt: now,
+    complete: false,
+    wallSeconds: 0,
+    adapter: info.adapterName,
+    options,
+    arms: options.arms.map((id) => ({ id, label: ARMS[id].label, stageI: ARMS[id].stageI, why: ARMS[id].why })),
+    cells: [],
   };
   // Every second of this session counts, pre-training and a stop included.
-  const started = performance.now(), wall0 = results.wallSeconds;
+  const started = performance.now(),
+    wall0 = results.wallSeconds;
   const clock = () => (results.wallSeconds = wall0 + (performance.now() - started) / 1000);
   const tick = setInterval(clock, 1000);
   let ctx: RunnerContext | undefined;
@@ -90,18 +119,31 @@ async function main(): Promise<void> {
     const start = await startModel(gpu, options, root, progress);
     const problems = options.dataset ? await datasetProblems(options, start.config.contextLength) : undefined;
     const { world, facts } = buildWorld(options, start.config.contextLength, judge, problems);
-    world.grades = { maxFailureShare: maxFailureShare(values), fatal: () => (judge instanceof LlmJudge ? judge.fatal : undefined) };
-    console.log(`world: ${facts.train} training and ${facts.eval} held-out problems; response limit ${facts.maxNewTokens} tokens (${problems ? 'a dataset has no worked solutions: --max-new sets it' : `longest correct solution ${facts.longestSolution}`}); ` +
-      `context ${facts.contextLength} holds the longest prompt + limit (${facts.longestPrompt + facts.maxNewTokens}), problem + reference (${facts.longestSft}), teacher input (${facts.longestTeacher})`);
-    console.log(`budget per arm and seed: Stage I ${options.stageI.steps} updates of ${options.stageI.promptsPerStep} prompts x ${options.stageI.groupSize} samples; ` +
-      `Stage II ${options.stageII.steps}; evaluation ${Math.min(options.eval.problems, facts.eval)} problems x ${options.eval.n} samples at temperature ${options.eval.temperature}`);
+    world.grades = {
+      maxFailureShare: maxFailureShare(values),
+      fatal: () => (judge instanceof LlmJudge ? judge.fatal : undefined),
+    };
+    console.log(
+      `world: ${facts.train} training and ${facts.eval} held-out problems; response limit ${facts.maxNewTokens} tokens (${problems ? 'a dataset has no worked solutions: --max-new sets it' : `longest correct solution ${facts.longestSolution}`}); ` +
+        `context ${facts.contextLength} holds the longest prompt + limit (${facts.longestPrompt + facts.maxNewTokens}), problem + reference (${facts.longestSft}), teacher input (${facts.longestTeacher})`,
+    );
+    console.log(
+      `budget per arm and seed: Stage I ${options.stageI.steps} updates of ${options.stageI.promptsPerStep} prompts x ${options.stageI.groupSize} samples; ` +
+        `Stage II ${options.stageII.steps}; evaluation ${Math.min(options.eval.problems, facts.eval)} problems x ${options.eval.n} samples at temperature ${options.eval.temperature}`,
+    );
     ctx = { gpu, root, world, start, results, progress, log };
     countRemaining(ctx);
     const j = options.judge;
     const calls = await requestsToSend(world, (arm, stage, seed) => cellDone(results, arm, stage, seed));
     const cost = j.kind === 'llm' ? estimateCost(calls, { in: j.pricePer1kInput, out: j.pricePer1kOutput }) : null;
-    console.log(`judge: ${j.kind === 'builtin' ? 'built-in (offline, free)' : `${j.model} at ${j.baseUrl}, rubric ${options.rubric ?? 'explicit'}; about ${calls.toLocaleString('en-US')} requests to send ` +
-      `(rubrics included; cached answers and finished cells left out)${cost !== null ? `, about ${cost.toFixed(2)} at the given prices (estimate)` : ''}`}`);
+    console.log(
+      `judge: ${
+        j.kind === 'builtin'
+          ? 'built-in (offline, free)'
+          : `${j.model} at ${j.baseUrl}, rubric ${options.rubric ?? 'explicit'}; about ${calls.toLocaleString('en-US')} requests to send ` +
+            `(rubrics included; cached answers and finished cells left out)${cost !== null ? `, about ${cost.toFixed(2)} at the given prices (estimate)` : ''}`
+      }`,
+    );
     if (judge && !results.complete && cellOrder(world).some((c) => !cellDone(results, c.arm, c.stage, c.seed))) {
       await saveResults(ctx);
       await openingCheck(world, judge);
@@ -121,7 +163,9 @@ async function main(): Promise<void> {
   }
   clock();
   await saveResults(ctx as RunnerContext);
-  console.log(`\ndone in ${formatDuration((performance.now() - started) / 1000)} (this session; ${formatDuration(results.wallSeconds)} in all)\n`);
+  console.log(
+    `\ndone in ${formatDuration((performance.now() - started) / 1000)} (this session; ${formatDuration(results.wallSeconds)} in all)\n`,
+  );
   console.log(resultsMarkdown(results));
   console.log(storySummary(results));
   const failed = failureSummary(results);

@@ -39,26 +39,67 @@ export interface RunSettings {
 
 export function runSettings(preset: string, arm: ExportArm): RunSettings {
   const p = PRESETS[preset];
-  if (!p) throw new UsageError(`--preset: unknown preset ${JSON.stringify(preset)} (${Object.keys(PRESETS).join(', ')})`);
+  if (!p)
+    throw new UsageError(`--preset: unknown preset ${JSON.stringify(preset)} (${Object.keys(PRESETS).join(', ')})`);
   const spec = ARMS[arm as ArmId];
-  const rl: RlConfig = { ...DEFAULT_RL, ...p.rl, ...spec.rl, groupSize: p.stageI.groupSize, promptsPerStep: p.stageI.promptsPerStep };
+  const rl: RlConfig = {
+    ...DEFAULT_RL,
+    ...p.rl,
+    ...spec.rl,
+    groupSize: p.stageI.groupSize,
+    promptsPerStep: p.stageI.promptsPerStep,
+  };
   return {
-    preset, arm, advantage: String(spec.advantage), groupSize: rl.groupSize, promptsPerStep: rl.promptsPerStep, temperature: rl.temperature,
-    evalTemperature: p.eval.temperature, epsLow: rl.epsLow, epsHigh: rl.epsHigh, beta: rl.beta, entCoef: rl.entCoef, aggregation: rl.aggregation,
-    stdNormalize: rl.stdNormalize, epochs: rl.epochs, truncationGuard: rl.truncationGuard, truncationRule: rl.truncationRule, scoreMapping: '(k-1)/4',
-    stepDelimiter: DEFAULT_LLM_JUDGE_CONFIG.stepDelimiter, lr: p.stageI.lr,
+    preset,
+    arm,
+    advantage: String(spec.advantage),
+    groupSize: rl.groupSize,
+    promptsPerStep: rl.promptsPerStep,
+    temperature: rl.temperature,
+    evalTemperature: p.eval.temperature,
+    epsLow: rl.epsLow,
+    epsHigh: rl.epsHigh,
+    beta: rl.beta,
+    entCoef: rl.entCoef,
+    aggregation: rl.aggregation,
+    stdNormalize: rl.stdNormalize,
+    epochs: rl.epochs,
+    truncationGuard: rl.truncationGuard,
+    truncationRule: rl.truncationRule,
+    scoreMapping: '(k-1)/4',
+    stepDelimiter: DEFAULT_LLM_JUDGE_CONFIG.stepDelimiter,
+    lr: p.stageI.lr,
   };
 }
 
 /** verl's loss_agg_mode for each of our aggregation modes. */
-const VERL_AGG: Record<AggregationMode, string> = { 'token-mean': 'token-mean', 'seq-mean-token-mean': 'seq-mean-token-mean', 'sum-norm': 'seq-mean-token-sum-norm' };
+const VERL_AGG: Record<AggregationMode, string> = {
+  'token-mean': 'token-mean',
+  'seq-mean-token-mean': 'seq-mean-token-mean',
+  'sum-norm': 'seq-mean-token-sum-norm',
+};
 
 /** The authors' algorithm.adv_estimator and launch script for each arm. */
 export const VERL_ARMS: Record<ExportArm, { estimator: string; script: string; entry: string; process: boolean }> = {
   outcome: { estimator: 'grpo', script: 'dense_outcome.sh', entry: 'verl.trainer.main_rl_genrm', process: false },
-  process: { estimator: 'delta_process', script: 'dense_pr_delta.sh', entry: 'verl.trainer.main_rl_genrm', process: true },
-  'end-norm': { estimator: 'group_process_end', script: 'dense_pr_end.sh', entry: 'verl.trainer.main_rl_genrm', process: true },
-  'group-norm': { estimator: 'group_process', script: 'dense_pr_gppo.sh', entry: 'verl.trainer.main_rl_genrm', process: true },
+  process: {
+    estimator: 'delta_process',
+    script: 'dense_pr_delta.sh',
+    entry: 'verl.trainer.main_rl_genrm',
+    process: true,
+  },
+  'end-norm': {
+    estimator: 'group_process_end',
+    script: 'dense_pr_end.sh',
+    entry: 'verl.trainer.main_rl_genrm',
+    process: true,
+  },
+  'group-norm': {
+    estimator: 'group_process',
+    script: 'dense_pr_gppo.sh',
+    entry: 'verl.trainer.main_rl_genrm',
+    process: true,
+  },
   grpo: { estimator: 'grpo', script: 'grpo.sh', entry: 'verl.trainer.main_ppo', process: false },
 };
 
@@ -66,7 +107,10 @@ export const VERL_ARMS: Record<ExportArm, { estimator: string; script: string; e
  * Hydra overrides for the authors' launch script of `s.arm`, appended after their own (their scripts
  * end in `$@`; a later value wins). `++` sets a key whether or not the config has it yet.
  */
-export function verlOverrides(s: RunSettings, files: { train: string; val?: string; outcomeTemplate: string; processTemplate: string }): string[] {
+export function verlOverrides(
+  s: RunSettings,
+  files: { train: string; val?: string; outcomeTemplate: string; processTemplate: string },
+): string[] {
   const a = VERL_ARMS[s.arm];
   const o = [
     `data.train_files=['${files.train}']`,
@@ -99,7 +143,11 @@ export function verlOverrides(s: RunSettings, files: { train: string; val?: stri
 
 /** TRL's GRPOConfig fields for the ExpRL-Outcome arm (or sparse GRPO with a rule reward). */
 export function trlConfig(s: RunSettings): Record<string, string | number | boolean> {
-  const lossType: Record<AggregationMode, string> = { 'token-mean': 'dapo', 'seq-mean-token-mean': 'grpo', 'sum-norm': 'dr_grpo' };
+  const lossType: Record<AggregationMode, string> = {
+    'token-mean': 'dapo',
+    'seq-mean-token-mean': 'grpo',
+    'sum-norm': 'dr_grpo',
+  };
   return {
     num_generations: s.groupSize,
     temperature: s.temperature,

@@ -52,10 +52,20 @@ export function trlSettings(judge: TrlJudgeOptions, preset: string): Record<stri
 }
 
 /** Writes every file of the TRL export for these splits (name -> tasks). */
-export function writeTrl(io: ExportCliIo, dir: string, splits: [string, ExportTask[]][], judge: TrlJudgeOptions, preset: string): void {
-  if (!/^https?:\/\/[^\s/]+/i.test(judge.baseUrl)) throw new Error(`--base-url must be an http(s) URL such as http://127.0.0.1:11434/v1, got ${JSON.stringify(judge.baseUrl)}`);
+export function writeTrl(
+  io: ExportCliIo,
+  dir: string,
+  splits: [string, ExportTask[]][],
+  judge: TrlJudgeOptions,
+  preset: string,
+): void {
+  if (!/^https?:\/\/[^\s/]+/i.test(judge.baseUrl))
+    throw new Error(
+      `--base-url must be an http(s) URL such as http://127.0.0.1:11434/v1, got ${JSON.stringify(judge.baseUrl)}`,
+    );
   if (judge.model.trim() === '') throw new Error('--model: the judge model name is empty');
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(judge.apiKeyEnv)) throw new Error(`--api-key-env must be an environment variable name, got ${JSON.stringify(judge.apiKeyEnv)}`);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(judge.apiKeyEnv))
+    throw new Error(`--api-key-env must be an environment variable name, got ${JSON.stringify(judge.apiKeyEnv)}`);
   io.mkdir(dir);
   for (const [name, tasks] of splits) io.writeFile(join(dir, `${name}.trl.jsonl`), writeJsonl(tasks.map(trlRow)));
   const enc = (x: unknown) => JSON.stringify(x, null, 2) + '\n';
@@ -63,6 +73,15 @@ export function writeTrl(io: ExportCliIo, dir: string, splits: [string, ExportTa
   io.writeFile(join(dir, 'exprl_settings.json'), enc(trlSettings(judge, preset)));
   io.writeFile(join(dir, 'exprl_reward.py'), rewardModule);
   io.writeFile(join(dir, 'train_grpo.py'), trainScript);
-  io.writeFile(join(dir, 'README.md'), trlReadme(runSettings(preset, 'outcome'), judge, splits.map(([n, t]) => [n, t.length])));
-  io.out(`trl: ${splits.map(([n, t]) => `${n} ${t.length} problems`).join(', ')}; exprl_reward.py, train_grpo.py, exprl_prompts.json, exprl_settings.json, README.md -> ${dir}`);
+  io.writeFile(
+    join(dir, 'README.md'),
+    trlReadme(
+      runSettings(preset, 'outcome'),
+      judge,
+      splits.map(([n, t]) => [n, t.length]),
+    ),
+  );
+  io.out(
+    `trl: ${splits.map(([n, t]) => `${n} ${t.length} problems`).join(', ')}; exprl_reward.py, train_grpo.py, exprl_prompts.json, exprl_settings.json, README.md -> ${dir}`,
+  );
 }

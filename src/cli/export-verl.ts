@@ -24,13 +24,30 @@ export function verlTemplates(): { outcome: string; process: string } {
     'from src/judge/prompts.ts of the ExpRL playground (implicit rubric, text output ending in "Score: k").',
     'Load it with ++custom_reward_function.prompt_template_path=THIS_FILE; verl fills USER_PROMPT with str.format.',
   ];
-  const outcome = renameSlots(t.outcomeImplicit, { problem: 'problem', reference: 'reference_solution', student: 'reasoning_trace' });
-  const process = renameSlots(t.processImplicit, { problem: 'problem', reference: 'reference_solution', student: 'generated_reasoning' });
-  return { outcome: pythonPromptModule(outcome, header('ExpRL-Outcome, one call per response')), process: pythonPromptModule(process, header('ExpRL-Process, one call per segment')) };
+  const outcome = renameSlots(t.outcomeImplicit, {
+    problem: 'problem',
+    reference: 'reference_solution',
+    student: 'reasoning_trace',
+  });
+  const process = renameSlots(t.processImplicit, {
+    problem: 'problem',
+    reference: 'reference_solution',
+    student: 'generated_reasoning',
+  });
+  return {
+    outcome: pythonPromptModule(outcome, header('ExpRL-Outcome, one call per response')),
+    process: pythonPromptModule(process, header('ExpRL-Process, one call per segment')),
+  };
 }
 
 /** Writes the verl export: `train` (and `test` when given) as parquet, templates, settings, overrides, README. */
-export function writeVerl(io: ExportCliIo, dir: string, train: ExportTask[], test: ExportTask[] | null, preset: string): void {
+export function writeVerl(
+  io: ExportCliIo,
+  dir: string,
+  train: ExportTask[],
+  test: ExportTask[] | null,
+  preset: string,
+): void {
   io.mkdir(dir);
   io.mkdir(join(dir, 'overrides'));
   const abs = resolve(dir);
@@ -44,8 +61,10 @@ export function writeVerl(io: ExportCliIo, dir: string, train: ExportTask[], tes
   io.writeFile(join(dir, OUTCOME_TEMPLATE), templates.outcome);
   io.writeFile(join(dir, PROCESS_TEMPLATE), templates.process);
   const files = {
-    train: join(abs, 'train.parquet'), ...(test ? { val: join(abs, 'test.parquet') } : {}),
-    outcomeTemplate: join(abs, OUTCOME_TEMPLATE), processTemplate: join(abs, PROCESS_TEMPLATE),
+    train: join(abs, 'train.parquet'),
+    ...(test ? { val: join(abs, 'test.parquet') } : {}),
+    outcomeTemplate: join(abs, OUTCOME_TEMPLATE),
+    processTemplate: join(abs, PROCESS_TEMPLATE),
   };
   const arms = EXPORT_ARMS.map((arm) => {
     const s = runSettings(preset, arm);
@@ -56,11 +75,26 @@ export function writeVerl(io: ExportCliIo, dir: string, train: ExportTask[], tes
   const settings = {
     format: 'exprl-verl-settings/1',
     preset,
-    rows: { data_source: VERL_DATA_SOURCE, system_prompt: VERL_SYSTEM_PROMPT, question: 'extra_info.question', reference: 'extra_info.solution', answer: 'reward_model.ground_truth' },
-    judge: { prompt_version: PROMPT_VERSION, rubric_mode: 'implicit', output: 'text ("Score: k")', score_mapping: '(k-1)/4 = norm_strategy smooth', temperature: 0, segment_delimiter: '###' },
+    rows: {
+      data_source: VERL_DATA_SOURCE,
+      system_prompt: VERL_SYSTEM_PROMPT,
+      question: 'extra_info.question',
+      reference: 'extra_info.solution',
+      answer: 'reward_model.ground_truth',
+    },
+    judge: {
+      prompt_version: PROMPT_VERSION,
+      rubric_mode: 'implicit',
+      output: 'text ("Score: k")',
+      score_mapping: '(k-1)/4 = norm_strategy smooth',
+      temperature: 0,
+      segment_delimiter: '###',
+    },
     arms,
   };
   io.writeFile(join(dir, 'settings.json'), JSON.stringify(settings, null, 2) + '\n');
   io.writeFile(join(dir, 'README.md'), verlReadme(runSettings(preset, 'process'), counts));
-  io.out(`verl: ${counts.map(([n, c]) => `${n}.parquet ${c} rows`).join(', ')}; ${OUTCOME_TEMPLATE}, ${PROCESS_TEMPLATE}, settings.json, overrides/{${EXPORT_ARMS.join(',')}}.txt, README.md -> ${dir}`);
+  io.out(
+    `verl: ${counts.map(([n, c]) => `${n}.parquet ${c} rows`).join(', ')}; ${OUTCOME_TEMPLATE}, ${PROCESS_TEMPLATE}, settings.json, overrides/{${EXPORT_ARMS.join(',')}}.txt, README.md -> ${dir}`,
+  );
 }

@@ -79,14 +79,21 @@ function exportModel(io: ExportCliIo, checkpoint: string, dir: string): void {
   for (const f of r.files) io.writeFile(join(dir, f.name), f.bytes);
   const c = r.config;
   io.out(`wrote ${r.files.map((f) => f.name).join(', ')} to ${dir}`);
-  io.out(`GPT-2: ${c.nLayers} layers, ${c.nHeads} heads, width ${c.dModel}, MLP ${c.mlpWidth}, context ${c.contextLength}, vocabulary ${c.vocabSize}; ${r.params} parameters; step ${r.step}`);
-  if (!r.files.some((f) => f.name === 'tokenizer.json')) io.err('note: the checkpoint has no tokenizer vocabulary (its vocabSize is not the character vocabulary\'s); no tokenizer files written');
+  io.out(
+    `GPT-2: ${c.nLayers} layers, ${c.nHeads} heads, width ${c.dModel}, MLP ${c.mlpWidth}, context ${c.contextLength}, vocabulary ${c.vocabSize}; ${r.params} parameters; step ${r.step}`,
+  );
+  if (!r.files.some((f) => f.name === 'tokenizer.json'))
+    io.err(
+      "note: the checkpoint has no tokenizer vocabulary (its vocabSize is not the character vocabulary's); no tokenizer files written",
+    );
 }
 
 function writeSplit(io: ExportCliIo, dir: string, split: string, tasks: ExportTask[]): void {
   io.writeFile(join(dir, `${split}.trl.jsonl`), writeJsonl(tasks.map(trlRow)));
   io.writeFile(join(dir, `${split}.verl.jsonl`), writeJsonl(tasks.map((t, i) => verlRow(t, split, i))));
-  io.out(`${split}: ${tasks.length} problems -> ${join(dir, `${split}.trl.jsonl`)}, ${join(dir, `${split}.verl.jsonl`)}`);
+  io.out(
+    `${split}: ${tasks.length} problems -> ${join(dir, `${split}.trl.jsonl`)}, ${join(dir, `${split}.verl.jsonl`)}`,
+  );
 }
 
 type ExportValues = { family?: string; seed?: string; train?: string; eval?: string; dataset?: string };
@@ -100,27 +107,48 @@ function readSplits(io: ExportCliIo, v: ExportValues): [string, ExportTask[]][] 
     // The policy's context does not matter to a real model: every parsed problem is exported.
     const r = loadDataset(read(io, v.dataset, 'dataset'), name, { contextLength: 1024, responseTokens: 1 });
     if (r.imported.fatal) throw new Error(`${v.dataset}: ${r.imported.fatal}`);
-    if (r.imported.problems.length === 0) throw new Error(`${v.dataset} has no problems (npm run dataset -- ${v.dataset} says why)`);
-    if (r.counts.errors > 0) io.err(`${v.dataset}: ${r.counts.errors} bad lines left out (npm run dataset -- ${v.dataset} lists them)`);
+    if (r.imported.problems.length === 0)
+      throw new Error(`${v.dataset} has no problems (npm run dataset -- ${v.dataset} says why)`);
+    if (r.counts.errors > 0)
+      io.err(`${v.dataset}: ${r.counts.errors} bad lines left out (npm run dataset -- ${v.dataset} lists them)`);
     return [[name, r.imported.problems.map((p) => fromDataset(p, name))]];
   }
   const families = (v.family ?? 'chain').split(',').map((f) => f.trim());
-  for (const f of families) if (!(FAMILY_NAMES as string[]).includes(f)) throw new UsageError(`--family: unknown family ${JSON.stringify(f)} (${FAMILY_NAMES.join(', ')})`);
+  for (const f of families)
+    if (!(FAMILY_NAMES as string[]).includes(f))
+      throw new UsageError(`--family: unknown family ${JSON.stringify(f)} (${FAMILY_NAMES.join(', ')})`);
   const seed = intArg('seed', v.seed, 1, 0, 2 ** 31 - 1);
   const nTrain = intArg('train', v.train, 1000, 1, 100_000);
   const nEval = intArg('eval', v.eval, 200, 1, 100_000);
   const task = { families: families as FamilyName[], seed };
-  return [['train', hardProblems(task, 'train', nTrain).map(fromProblem)], ['eval', hardProblems(task, 'eval', nEval).map(fromProblem)]];
+  return [
+    ['train', hardProblems(task, 'train', nTrain).map(fromProblem)],
+    ['eval', hardProblems(task, 'eval', nEval).map(fromProblem)],
+  ];
 }
 
 export async function exportCli(argv: string[], io: ExportCliIo = nodeIo): Promise<number> {
   try {
     const { values: v, positionals } = parseArgs({
-      args: argv, strict: true, allowPositionals: true,
+      args: argv,
+      strict: true,
+      allowPositionals: true,
       options: {
-        tasks: { type: 'string' }, family: { type: 'string' }, seed: { type: 'string' }, train: { type: 'string' }, eval: { type: 'string' },
-        dataset: { type: 'string' }, help: { type: 'boolean' }, verl: { type: 'string' }, trl: { type: 'string' }, preset: { type: 'string' },
-        'base-url': { type: 'string' }, model: { type: 'string' }, 'api-key-env': { type: 'string' }, rubric: { type: 'string' }, 'cache-dir': { type: 'string' },
+        tasks: { type: 'string' },
+        family: { type: 'string' },
+        seed: { type: 'string' },
+        train: { type: 'string' },
+        eval: { type: 'string' },
+        dataset: { type: 'string' },
+        help: { type: 'boolean' },
+        verl: { type: 'string' },
+        trl: { type: 'string' },
+        preset: { type: 'string' },
+        'base-url': { type: 'string' },
+        model: { type: 'string' },
+        'api-key-env': { type: 'string' },
+        rubric: { type: 'string' },
+        'cache-dir': { type: 'string' },
       },
     });
     if (v.help) {
@@ -128,18 +156,26 @@ export async function exportCli(argv: string[], io: ExportCliIo = nodeIo): Promi
       return 0;
     }
     const targets = (['tasks', 'verl', 'trl'] as const).filter((k) => v[k] !== undefined);
-    if (targets.length > 1) throw new UsageError(`give one of --tasks, --verl and --trl, not ${targets.map((t) => `--${t}`).join(' and ')}`);
-    const judgeOpts = (['base-url', 'model', 'api-key-env', 'rubric', 'cache-dir'] as const).filter((k) => v[k] !== undefined);
-    if (targets[0] !== 'trl' && judgeOpts.length > 0) throw new UsageError(`--${judgeOpts[0]} only goes with --trl DIR`);
+    if (targets.length > 1)
+      throw new UsageError(`give one of --tasks, --verl and --trl, not ${targets.map((t) => `--${t}`).join(' and ')}`);
+    const judgeOpts = (['base-url', 'model', 'api-key-env', 'rubric', 'cache-dir'] as const).filter(
+      (k) => v[k] !== undefined,
+    );
+    if (targets[0] !== 'trl' && judgeOpts.length > 0)
+      throw new UsageError(`--${judgeOpts[0]} only goes with --trl DIR`);
     if (targets.length === 0) {
-      const extra = (['family', 'seed', 'train', 'eval', 'dataset', 'preset'] as const).filter((k) => v[k] !== undefined);
+      const extra = (['family', 'seed', 'train', 'eval', 'dataset', 'preset'] as const).filter(
+        (k) => v[k] !== undefined,
+      );
       if (extra.length > 0) throw new UsageError(`--${extra[0]} only goes with --tasks, --verl or --trl DIR`);
-      if (positionals.length !== 2) throw new UsageError('give CHECKPOINT DIR, or --tasks DIR, --verl DIR or --trl DIR');
+      if (positionals.length !== 2)
+        throw new UsageError('give CHECKPOINT DIR, or --tasks DIR, --verl DIR or --trl DIR');
       exportModel(io, positionals[0], positionals[1]);
       return 0;
     }
     const target = targets[0];
-    if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])} with --${target}`);
+    if (positionals.length > 0)
+      throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])} with --${target}`);
     if (target === 'tasks' && v.preset !== undefined) throw new UsageError('--preset goes with --verl or --trl');
     const dir = v[target] as string;
     const preset = v.preset ?? 'paper-toy';
@@ -152,10 +188,14 @@ export async function exportCli(argv: string[], io: ExportCliIo = nodeIo): Promi
       const train = splits.find(([n]) => n === 'train')?.[1] ?? splits[0][1];
       writeVerl(io, dir, train, splits.find(([n]) => n === 'eval')?.[1] ?? null, preset);
     } else {
-      if (v['base-url'] === undefined || v.model === undefined) throw new UsageError('--trl needs the judge: --base-url URL --model NAME');
+      if (v['base-url'] === undefined || v.model === undefined)
+        throw new UsageError('--trl needs the judge: --base-url URL --model NAME');
       const judge = {
-        baseUrl: v['base-url'], model: v.model, apiKeyEnv: v['api-key-env'] ?? 'OPENAI_API_KEY',
-        rubricMode: choiceArg('rubric', v.rubric, 'explicit', ['explicit', 'implicit'] as const), cacheDir: v['cache-dir'] ?? null,
+        baseUrl: v['base-url'],
+        model: v.model,
+        apiKeyEnv: v['api-key-env'] ?? 'OPENAI_API_KEY',
+        rubricMode: choiceArg('rubric', v.rubric, 'explicit', ['explicit', 'implicit'] as const),
+        cacheDir: v['cache-dir'] ?? null,
       };
       writeTrl(io, dir, splits, judge, preset);
     }

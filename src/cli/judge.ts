@@ -11,7 +11,15 @@ import { FsJudgeCache, defaultJudgeCacheDir } from '../judge/cache-fs';
 import { decodeTextBytes } from '../util/jsonl';
 import { parseArgs } from 'node:util';
 import { BuiltinJudge } from '../judge/builtin';
-import { CONDITIONS, calibrate, formatCalibrationTable, generateCalibrationSet, parseCalibrationJsonl, stepRecords, type CalibrationRecord } from '../judge/calibration';
+import {
+  CONDITIONS,
+  calibrate,
+  formatCalibrationTable,
+  generateCalibrationSet,
+  parseCalibrationJsonl,
+  stepRecords,
+  type CalibrationRecord,
+} from '../judge/calibration';
 import { formatStepAgreement, stepAgreement } from '../judge/step-agreement';
 import { LlmJudge } from '../judge/llm';
 import type { Judge } from '../judge/types';
@@ -82,11 +90,28 @@ function parse(argv: string[]) {
     strict: true,
     allowPositionals: true,
     options: {
-      input: { type: 'string' }, generate: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string' },
-      family: { type: 'string' }, judge: { type: 'string' }, 'error-rate': { type: 'string' }, rubric: { type: 'string' },
-      delimiter: { type: 'string' }, process: { type: 'boolean' }, steps: { type: 'boolean' }, 'base-url': { type: 'string' }, model: { type: 'string' },
-      'api-key-env': { type: 'string' }, structured: { type: 'string' }, concurrency: { type: 'string' }, json: { type: 'boolean' },
-      timeout: { type: 'string' }, retries: { type: 'string' }, 'cache-dir': { type: 'string' }, 'no-cache': { type: 'boolean' }, help: { type: 'boolean' },
+      input: { type: 'string' },
+      generate: { type: 'string' },
+      out: { type: 'string' },
+      seed: { type: 'string' },
+      family: { type: 'string' },
+      judge: { type: 'string' },
+      'error-rate': { type: 'string' },
+      rubric: { type: 'string' },
+      delimiter: { type: 'string' },
+      process: { type: 'boolean' },
+      steps: { type: 'boolean' },
+      'base-url': { type: 'string' },
+      model: { type: 'string' },
+      'api-key-env': { type: 'string' },
+      structured: { type: 'string' },
+      concurrency: { type: 'string' },
+      json: { type: 'boolean' },
+      timeout: { type: 'string' },
+      retries: { type: 'string' },
+      'cache-dir': { type: 'string' },
+      'no-cache': { type: 'boolean' },
+      help: { type: 'boolean' },
     },
   });
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
@@ -101,7 +126,8 @@ export async function judgeCli(argv: string[], io: JudgeCliIo = nodeIo): Promise
       io.out(JUDGE_USAGE);
       return 0;
     }
-    if ((v.input === undefined) === (v.generate === undefined)) throw new UsageError('give exactly one of --input FILE or --generate N');
+    if ((v.input === undefined) === (v.generate === undefined))
+      throw new UsageError('give exactly one of --input FILE or --generate N');
     if (v.out !== undefined && v.generate === undefined) throw new UsageError('--out only goes with --generate');
     const seed = intArg('seed', v.seed, 1, 0, 2 ** 31 - 1);
     const judgeName = choiceArg('judge', v.judge, 'builtin', ['builtin', 'llm'] as const);
@@ -112,20 +138,29 @@ export async function judgeCli(argv: string[], io: JudgeCliIo = nodeIo): Promise
     if (stepDelimiter === '') throw new UsageError('--delimiter must not be empty');
     const structuredOutput = choiceArg('structured', v.structured, 'auto', ['auto', 'json_schema', 'off'] as const);
     if (judgeName === 'builtin') {
-      const llmOnly = (['base-url', 'model', 'api-key-env', 'structured', 'timeout', 'retries', 'cache-dir', 'no-cache'] as const).filter((k) => v[k] !== undefined);
-      if (llmOnly.length > 0) throw new UsageError(`${llmOnly.map((k) => `--${k}`).join(' and ')} need${llmOnly.length > 1 ? '' : 's'} --judge llm`);
+      const llmOnly = (
+        ['base-url', 'model', 'api-key-env', 'structured', 'timeout', 'retries', 'cache-dir', 'no-cache'] as const
+      ).filter((k) => v[k] !== undefined);
+      if (llmOnly.length > 0)
+        throw new UsageError(
+          `${llmOnly.map((k) => `--${k}`).join(' and ')} need${llmOnly.length > 1 ? '' : 's'} --judge llm`,
+        );
     }
-    if (judgeName === 'llm' && v['error-rate'] !== undefined) throw new UsageError('--error-rate is a knob of the builtin judge only');
+    if (judgeName === 'llm' && v['error-rate'] !== undefined)
+      throw new UsageError('--error-rate is a knob of the builtin judge only');
     if (v['cache-dir'] !== undefined && v['no-cache']) throw new UsageError('give --cache-dir or --no-cache, not both');
     const timeoutS = floatArg('timeout', v.timeout, 60, 0.1, 3600);
     const maxRetries = intArg('retries', v.retries, 3, 0, 10);
-    if (v.model !== undefined && v.model.trim() === '') throw new UsageError(`--model must name a model, got ${JSON.stringify(v.model)}`);
+    if (v.model !== undefined && v.model.trim() === '')
+      throw new UsageError(`--model must name a model, got ${JSON.stringify(v.model)}`);
 
     let records: CalibrationRecord[];
     if (v.generate !== undefined) {
       const n = intArg('generate', v.generate, 0, 2, 100_000);
       const families = (v.family ?? FAMILY_NAMES.join(',')).split(',').map((f) => f.trim());
-      for (const f of families) if (!(FAMILY_NAMES as string[]).includes(f)) throw new UsageError(`--family: unknown family ${JSON.stringify(f)} (${FAMILY_NAMES.join(', ')})`);
+      for (const f of families)
+        if (!(FAMILY_NAMES as string[]).includes(f))
+          throw new UsageError(`--family: unknown family ${JSON.stringify(f)} (${FAMILY_NAMES.join(', ')})`);
       records = generateCalibrationSet(n, seed, families as FamilyName[]);
       if (v.out !== undefined) {
         io.writeFile(v.out, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
@@ -154,13 +189,33 @@ export async function judgeCli(argv: string[], io: JudgeCliIo = nodeIo): Promise
     if (judgeName === 'llm') {
       if (!v['base-url'] || !v.model) throw new UsageError('--judge llm needs --base-url and --model');
       const keyVar = v['api-key-env'] ?? 'OPENAI_API_KEY';
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(keyVar)) throw new UsageError('--api-key-env takes the NAME of an environment variable (letters, digits, _), not the key');
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(keyVar))
+        throw new UsageError(
+          '--api-key-env takes the NAME of an environment variable (letters, digits, _), not the key',
+        );
       const apiKey = io.env[keyVar] || undefined;
-      if (v['api-key-env'] !== undefined && apiKey === undefined) throw new UsageError(`--api-key-env: the environment variable ${keyVar} is not set or is empty`);
+      if (v['api-key-env'] !== undefined && apiKey === undefined)
+        throw new UsageError(`--api-key-env: the environment variable ${keyVar} is not set or is empty`);
       const cache = v['no-cache'] ? undefined : new FsJudgeCache(v['cache-dir'] ?? defaultJudgeCacheDir(io.env));
       judge = new LlmJudge(
-        { baseUrl: v['base-url'], model: v.model.trim(), apiKey, rubricMode, stepDelimiter, structuredOutput, concurrency, timeoutMs: Math.round(timeoutS * 1000), maxRetries },
-        { ...(cache ? { cache } : {}), onFatal: (line) => { fatal = line; stop.abort(); } },
+        {
+          baseUrl: v['base-url'],
+          model: v.model.trim(),
+          apiKey,
+          rubricMode,
+          stepDelimiter,
+          structuredOutput,
+          concurrency,
+          timeoutMs: Math.round(timeoutS * 1000),
+          maxRetries,
+        },
+        {
+          ...(cache ? { cache } : {}),
+          onFatal: (line) => {
+            fatal = line;
+            stop.abort();
+          },
+        },
       );
     } else {
       judge = new BuiltinJudge({ errorRate, seed });
@@ -172,7 +227,10 @@ export async function judgeCli(argv: string[], io: JudgeCliIo = nodeIo): Promise
     let stats;
     try {
       stats = await calibrate(records, judge, {
-        process: v.process ?? false, concurrency, seed, judgeOptions: { rubricMode, stepDelimiter, signal: stop.signal },
+        process: v.process ?? false,
+        concurrency,
+        seed,
+        judgeOptions: { rubricMode, stepDelimiter, signal: stop.signal },
         onProgress: (p) => {
           const t = now();
           if (t - lastLine < every || p.done === p.total) return;
@@ -191,18 +249,42 @@ export async function judgeCli(argv: string[], io: JudgeCliIo = nodeIo): Promise
     if (v.steps) {
       for (const condition of CONDITIONS) {
         const steps = stepRecords(records, condition, seed);
-        if (steps.length === 0) throw new UsageError('--steps needs records with a "worked" field (the reference\'s steps), as --generate makes');
-        agreement.push({ label: `${judge.name}, ${condition}`, a: await stepAgreement(steps, judge, { rubricMode, stepDelimiter, signal: stop.signal }) });
+        if (steps.length === 0)
+          throw new UsageError(
+            '--steps needs records with a "worked" field (the reference\'s steps), as --generate makes',
+          );
+        agreement.push({
+          label: `${judge.name}, ${condition}`,
+          a: await stepAgreement(steps, judge, { rubricMode, stepDelimiter, signal: stop.signal }),
+        });
       }
     }
-    if (v.json) io.out(JSON.stringify({ judge: judge.name, records: records.length, stats, ...(v.steps ? { stepAgreement: agreement } : {}) }, null, 2));
+    if (v.json)
+      io.out(
+        JSON.stringify(
+          { judge: judge.name, records: records.length, stats, ...(v.steps ? { stepAgreement: agreement } : {}) },
+          null,
+          2,
+        ),
+      );
     else {
-      io.out(formatCalibrationTable(stats, `judge: ${judge.name}   records: ${records.length}   rubric: ${rubricMode}`));
-      if (v.steps) io.out(['', 'Per-step agreement with the verifier (positive: k >= 4; truth: the step is the reference\'s step at its place):', formatStepAgreement(agreement)].join('\n'));
+      io.out(
+        formatCalibrationTable(stats, `judge: ${judge.name}   records: ${records.length}   rubric: ${rubricMode}`),
+      );
+      if (v.steps)
+        io.out(
+          [
+            '',
+            "Per-step agreement with the verifier (positive: k >= 4; truth: the step is the reference's step at its place):",
+            formatStepAgreement(agreement),
+          ].join('\n'),
+        );
     }
     if (judge instanceof LlmJudge) {
       const s = judge.stats();
-      const failed = Object.entries({ ...s.failures, ...s.errors }).filter(([k, n]) => n > 0 && k !== 'error').map(([k, n]) => `${k} ${n}`);
+      const failed = Object.entries({ ...s.failures, ...s.errors })
+        .filter(([k, n]) => n > 0 && k !== 'error')
+        .map(([k, n]) => `${k} ${n}`);
       io.err(
         `llm judge: ${s.calls} calls, ${s.cacheHits} cache hits, ${s.retries} retries, ${s.promptTokens + s.completionTokens} tokens, ` +
           `cost ${s.cost.toFixed(4)}; failed grades (left out of the table, never scored): ${failed.length > 0 ? failed.join(', ') : 'none'}`,

@@ -45,7 +45,9 @@ async function loadCorpus(src: string, docs: number, taskSeed: number, world: Pa
   try {
     bytes = await readFile(src);
   } catch (e) {
-    throw new UsageError(`cannot read corpus file ${src}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UsageError(
+      `cannot read corpus file ${src}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
   try {
     const r = corpusFromFile(src, bytes);
@@ -59,10 +61,23 @@ async function loadCorpus(src: string, docs: number, taskSeed: number, world: Pa
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      corpus: { type: 'string' }, 'task-docs': { type: 'string' }, 'task-seed': { type: 'string' }, tasks: { type: 'string' }, preset: { type: 'string' },
-      steps: { type: 'string' }, batch: { type: 'string' }, seq: { type: 'string' }, lr: { type: 'string' }, warmup: { type: 'string' },
-      seed: { type: 'string' }, out: { type: 'string' }, 'checkpoint-every': { type: 'string' }, resume: { type: 'boolean' },
-      'log-every': { type: 'string' }, samples: { type: 'string' }, help: { type: 'boolean' },
+      corpus: { type: 'string' },
+      'task-docs': { type: 'string' },
+      'task-seed': { type: 'string' },
+      tasks: { type: 'string' },
+      preset: { type: 'string' },
+      steps: { type: 'string' },
+      batch: { type: 'string' },
+      seq: { type: 'string' },
+      lr: { type: 'string' },
+      warmup: { type: 'string' },
+      seed: { type: 'string' },
+      out: { type: 'string' },
+      'checkpoint-every': { type: 'string' },
+      resume: { type: 'boolean' },
+      'log-every': { type: 'string' },
+      samples: { type: 'string' },
+      help: { type: 'boolean' },
     },
     strict: true,
   });
@@ -70,7 +85,10 @@ async function main(): Promise<void> {
   const preset = choiceArg('preset', values.preset, 'small', Object.keys(MODEL_PRESETS));
   const model = MODEL_PRESETS[preset];
   const src = values.corpus ?? 'builtin';
-  if (src !== 'tasks' && (values['task-docs'] !== undefined || values['task-seed'] !== undefined || values.tasks !== undefined)) {
+  if (
+    src !== 'tasks' &&
+    (values['task-docs'] !== undefined || values['task-seed'] !== undefined || values.tasks !== undefined)
+  ) {
     throw new UsageError('--task-docs, --task-seed and --tasks go with --corpus tasks');
   }
   let world: Partial<TaskConfig> = {};
@@ -82,22 +100,42 @@ async function main(): Promise<void> {
       throw new UsageError(`--tasks: ${(e as Error).message}`);
     }
   }
-  const corpus = await loadCorpus(src, intArg('task-docs', values['task-docs'], DEFAULT_TASK_CONFIG.nPrimitives, 1, 1e6), intArg('task-seed', values['task-seed'], DEFAULT_TASK_CONFIG.seed, 0, 2 ** 31 - 1), world);
+  const corpus = await loadCorpus(
+    src,
+    intArg('task-docs', values['task-docs'], DEFAULT_TASK_CONFIG.nPrimitives, 1, 1e6),
+    intArg('task-seed', values['task-seed'], DEFAULT_TASK_CONFIG.seed, 0, 2 ** 31 - 1),
+    world,
+  );
   const longest = corpus.reduce((m, t) => Math.max(m, t.length + 2), 0); // framed <bos> text <eos>
   const steps = intArg('steps', values.steps, DEFAULT_PRETRAIN.steps, 1, 1e7);
   const opts: PretrainOptions = {
-    ...DEFAULT_PRETRAIN, model, steps,
+    ...DEFAULT_PRETRAIN,
+    model,
+    steps,
     batchSize: intArg('batch', values.batch, DEFAULT_PRETRAIN.batchSize, 1, 1024),
-    seqLength: intArg('seq', values.seq, Math.min(model.contextLength, Math.max(DEFAULT_PRETRAIN.seqLength, src === 'builtin' ? 0 : longest)), 2, model.contextLength),
+    seqLength: intArg(
+      'seq',
+      values.seq,
+      Math.min(model.contextLength, Math.max(DEFAULT_PRETRAIN.seqLength, src === 'builtin' ? 0 : longest)),
+      2,
+      model.contextLength,
+    ),
     lr: floatArg('lr', values.lr, DEFAULT_PRETRAIN.lr, 1e-7, 0.5),
-    warmupSteps: intArg('warmup', values.warmup, Math.min(DEFAULT_PRETRAIN.warmupSteps, Math.floor(steps / 10)), 0, steps),
+    warmupSteps: intArg(
+      'warmup',
+      values.warmup,
+      Math.min(DEFAULT_PRETRAIN.warmupSteps, Math.floor(steps / 10)),
+      0,
+      steps,
+    ),
     seed: intArg('seed', values.seed, DEFAULT_PRETRAIN.seed, 0, 2 ** 31 - 1),
   };
   const logEvery = intArg('log-every', values['log-every'], 10, 1, 1e7);
   const nSamples = intArg('samples', values.samples, 4, 0, 8);
   const checkpointEvery = intArg('checkpoint-every', values['checkpoint-every'], 100, 1, 1e7);
   const out = values.out ?? 'runs/pretrain.ckpt';
-  if (longest > opts.seqLength && src !== 'builtin') console.log(`note: the longest document has ${longest} tokens framed; sequences of ${opts.seqLength} cut it`);
+  if (longest > opts.seqLength && src !== 'builtin')
+    console.log(`note: the longest document has ${longest} tokens framed; sequences of ${opts.seqLength} cut it`);
 
   const { device, info } = await acquireGpu();
   console.log(`adapter: ${info.adapterName}${info.isFallback ? ' (CPU fallback)' : ''}`);
@@ -105,20 +143,37 @@ async function main(): Promise<void> {
   const jobOpts = { opts, corpus, previewPrompts: [], previewTokens: 0, meta: { corpus: src, preset } };
   const resuming = values.resume === true && existsSync(out);
   if (!resuming) await rm(`${out}.metrics.jsonl`, { force: true });
-  const job = resuming ? await PretrainJob.resume(gpu, (await readFile(out)).buffer as ArrayBuffer, jobOpts) : await PretrainJob.create(gpu, jobOpts);
+  const job = resuming
+    ? await PretrainJob.resume(gpu, (await readFile(out)).buffer as ArrayBuffer, jobOpts)
+    : await PretrainJob.create(gpu, jobOpts);
   if (resuming) console.log(`resuming from ${out} at step ${job.stepCount}`);
   const entropy = unigramEntropy([job.trainer.tokenStream]);
-  console.log(`model: ${preset}, ${job.trainer.paramCount.toLocaleString('en-US')} parameters; corpus: ${corpus.length} examples, unigram entropy ${entropy.toFixed(3)} nats/token`);
+  console.log(
+    `model: ${preset}, ${job.trainer.paramCount.toLocaleString('en-US')} parameters; corpus: ${corpus.length} examples, unigram entropy ${entropy.toFixed(3)} nats/token`,
+  );
 
-  let recent = 0, recentN = 0, tokens = 0, ms = 0, last = NaN;
+  let recent = 0,
+    recentN = 0,
+    tokens = 0,
+    ms = 0,
+    last = NaN;
   const started = performance.now();
   const outcome = await driveToFiles(job, {
-    checkpointPath: out, metricsPath: `${out}.metrics.jsonl`, checkpointEvery, device,
+    checkpointPath: out,
+    metricsPath: `${out}.metrics.jsonl`,
+    checkpointEvery,
+    device,
     onStep: (p) => {
       const v = p.values;
-      recent += v['pretrain/loss']; recentN++; tokens += opts.batchSize * opts.seqLength; ms += v['pretrain/ms_per_step']; last = v['pretrain/loss'];
+      recent += v['pretrain/loss'];
+      recentN++;
+      tokens += opts.batchSize * opts.seqLength;
+      ms += v['pretrain/ms_per_step'];
+      last = v['pretrain/loss'];
       if (p.step % logEvery === 0 || p.step === opts.steps) {
-        console.log(`step ${String(p.step).padStart(5)}/${opts.steps}  loss ${(recent / recentN).toFixed(4)}  grad ${formatMetric('pretrain/grad_norm', v['pretrain/grad_norm'])}  lr ${v['pretrain/lr'].toExponential(2)}  ${Math.round((tokens / ms) * 1000)} tok/s`);
+        console.log(
+          `step ${String(p.step).padStart(5)}/${opts.steps}  loss ${(recent / recentN).toFixed(4)}  grad ${formatMetric('pretrain/grad_norm', v['pretrain/grad_norm'])}  lr ${v['pretrain/lr'].toExponential(2)}  ${Math.round((tokens / ms) * 1000)} tok/s`,
+        );
         recent = recentN = tokens = ms = 0;
       }
     },
@@ -126,7 +181,9 @@ async function main(): Promise<void> {
   reportOutcome(outcome, out, job.stepCount);
   if (outcome.status !== 'done') return job.destroy();
   const secs = (performance.now() - started) / 1000;
-  console.log(`done in ${secs.toFixed(1)} s: final loss ${last.toFixed(4)} vs unigram entropy ${entropy.toFixed(4)} (ratio ${(last / entropy).toFixed(3)})`);
+  console.log(
+    `done in ${secs.toFixed(1)} s: final loss ${last.toFixed(4)} vs unigram entropy ${entropy.toFixed(4)} (ratio ${(last / entropy).toFixed(3)})`,
+  );
   console.log(`checkpoint written to ${out}`);
 
   if (nSamples > 0) {
@@ -134,7 +191,14 @@ async function main(): Promise<void> {
       const nl = ex.indexOf('\n');
       return nl > 0 ? ex.slice(0, nl + 1) : ex.slice(0, Math.max(1, Math.floor(ex.length / 2)));
     });
-    const outs = await job.trainer.generate(prompts, { maxNewTokens: Math.min(model.contextLength - 1 - Math.max(...prompts.map((p) => p.length)), Math.max(24, longest)), temperature: 0, seed: opts.seed });
+    const outs = await job.trainer.generate(prompts, {
+      maxNewTokens: Math.min(
+        model.contextLength - 1 - Math.max(...prompts.map((p) => p.length)),
+        Math.max(24, longest),
+      ),
+      temperature: 0,
+      seed: opts.seed,
+    });
     console.log('greedy samples (prompt | continuation):');
     prompts.forEach((p, i) => console.log(`  ${JSON.stringify(p)} | ${JSON.stringify(outs[i])}`));
   }

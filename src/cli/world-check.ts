@@ -25,14 +25,21 @@ const HELP = `usage: npm run world-check -- CHECKPOINT [options]
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     options: {
-      problems: { type: 'string' }, samples: { type: 'string' }, 'prefix-samples': { type: 'string' }, temperature: { type: 'string' },
-      tasks: { type: 'string' }, seed: { type: 'string' }, json: { type: 'string' }, help: { type: 'boolean' },
+      problems: { type: 'string' },
+      samples: { type: 'string' },
+      'prefix-samples': { type: 'string' },
+      temperature: { type: 'string' },
+      tasks: { type: 'string' },
+      seed: { type: 'string' },
+      json: { type: 'string' },
+      help: { type: 'boolean' },
     },
     allowPositionals: true,
     strict: true,
   });
   if (values.help) return void console.log(HELP);
-  if (positionals.length !== 1) throw new UsageError('give one checkpoint file, e.g. public/pretrained/pretrained.ckpt');
+  if (positionals.length !== 1)
+    throw new UsageError('give one checkpoint file, e.g. public/pretrained/pretrained.ckpt');
   let tasks: Partial<TaskConfig> = {};
   if (values.tasks) {
     try {
@@ -56,25 +63,38 @@ async function main(): Promise<void> {
   try {
     bytes = await readFile(positionals[0]);
   } catch (e) {
-    throw new UsageError(`cannot read checkpoint ${positionals[0]}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UsageError(
+      `cannot read checkpoint ${positionals[0]}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
-  const start = startFromCheckpoint(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+  const start = startFromCheckpoint(
+    bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+  );
   const problems = hardProblems(cfg, 'eval', Math.min(o.problems, cfg.nEval));
-  if (problems.length < o.problems) console.log(`note: the world holds ${problems.length} held-out problems (tasks.nEval); checking those`);
+  if (problems.length < o.problems)
+    console.log(`note: the world holds ${problems.length} held-out problems (tasks.nEval); checking those`);
   o.problems = problems.length;
   o.maxNewTokens = Math.max(...problems.map((p) => p.worked.length)) + 8;
   const { device, info } = await acquireGpu();
   console.log(`adapter: ${info.adapterName}${info.isFallback ? ' (CPU fallback)' : ''}`);
-  console.log(`world check of ${positionals[0]}: ${o.problems} held-out hard problems (${cfg.hardSteps.join('-')} steps), temperature ${o.temperature}`);
+  console.log(
+    `world check of ${positionals[0]}: ${o.problems} held-out hard problems (${cfg.hardSteps.join('-')} steps), temperature ${o.temperature}`,
+  );
   const gpu = { device, pipelines: new PipelineCache(device) };
   const s = frozenSampler(gpu, start.config, start.params, o.batch, o.temperature);
   try {
     const report = await checkWorld(problems, s.sample, o, (l) => console.log(l));
     console.log('');
     for (const c of report.conditions) {
-      console.log(`${c.pass ? 'PASS' : 'FAIL'}  ${c.what}: ${(100 * c.figure).toFixed(1)}% (needs ${c.id === 'dead-zone' || c.id === 'no-guessing' ? '<=' : '>='} ${(100 * c.threshold).toFixed(0)}%)  [${c.detail}]`);
+      console.log(
+        `${c.pass ? 'PASS' : 'FAIL'}  ${c.what}: ${(100 * c.figure).toFixed(1)}% (needs ${c.id === 'dead-zone' || c.id === 'no-guessing' ? '<=' : '>='} ${(100 * c.threshold).toFixed(0)}%)  [${c.detail}]`,
+      );
     }
-    if (values.json) await writeFile(values.json, JSON.stringify({ checkpoint: positionals[0], options: o, tasks, ...report }, null, 2) + '\n');
+    if (values.json)
+      await writeFile(
+        values.json,
+        JSON.stringify({ checkpoint: positionals[0], options: o, tasks, ...report }, null, 2) + '\n',
+      );
     if (!report.conditions.every((c) => c.pass)) process.exitCode = 1;
   } finally {
     s.destroy();

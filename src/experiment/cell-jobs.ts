@@ -44,38 +44,81 @@ export function problemStream(problems: TaskProblem[], seed: number): () => Task
 export function armJudge(w: CellWorld, arm: ArmSpec, seed: number): Judge {
   if (w.judge && (!arm.judge || (arm.judge.referenceMode === 'given' && arm.judge.errorRate === 0))) return w.judge;
   const variant = arm.judge ?? { referenceMode: 'given' as const, errorRate: 0 };
-  return new BuiltinJudge({ ...variant, seed, pool: variant.referenceMode === 'wrong' ? w.train.map(judgeProblem) : [] });
+  return new BuiltinJudge({
+    ...variant,
+    seed,
+    pool: variant.referenceMode === 'wrong' ? w.train.map(judgeProblem) : [],
+  });
 }
 
 /** The RL settings of a cell: defaults, the experiment's shared ones, the arm's row (or Stage II's). */
 export function cellRlConfig(w: CellWorld, arm: ArmSpec, stage: Stage, seed: number): RlConfig {
-  const o = w.options, b = stage === 'stage1' ? o.stageI : o.stageII;
+  const o = w.options,
+    b = stage === 'stage1' ? o.stageI : o.stageII;
   const own = stage === 'stage1' ? { ...arm.rl, advantage: arm.advantage ?? 'sparse-grpo' } : STAGE2_RL;
   return {
-    ...DEFAULT_RL, ...o.rl, ...own,
-    promptsPerStep: b.promptsPerStep, groupSize: b.groupSize, lr: b.lr * (stage === 'stage1' ? arm.lrScale ?? 1 : 1), maxNewTokens: w.maxNewTokens, seed: seed + (stage === 'stage2' ? 1000 : 0),
+    ...DEFAULT_RL,
+    ...o.rl,
+    ...own,
+    promptsPerStep: b.promptsPerStep,
+    groupSize: b.groupSize,
+    lr: b.lr * (stage === 'stage1' ? (arm.lrScale ?? 1) : 1),
+    maxNewTokens: w.maxNewTokens,
+    seed: seed + (stage === 'stage2' ? 1000 : 0),
   };
 }
 
 /** The training job of a cell (Stage I of an SFT or RL arm, or Stage II), fresh or resumed from its own checkpoint. */
-export function trainingJob(gpu: Gpu, w: CellWorld, arm: ArmSpec, stage: Stage, seed: number, from: { start: RlStart } | { resume: ArrayBuffer }): RunJob {
+export function trainingJob(
+  gpu: Gpu,
+  w: CellWorld,
+  arm: ArmSpec,
+  stage: Stage,
+  seed: number,
+  from: { start: RlStart } | { resume: ArrayBuffer },
+): RunJob {
   const o = w.options;
   const draw = problemStream(w.train, seed + (stage === 'stage2' ? 1000 : 0));
   const meta = { arm: arm.id, stage, seed };
   if (stage === 'stage1' && arm.stageI === 'sft') {
-    const spec = { steps: o.stageI.steps, promptsPerStep: o.stageI.promptsPerStep, draw, hp: { lr: o.sftLr, weightDecay: 0, maxGradNorm: 1 }, meta };
+    const spec = {
+      steps: o.stageI.steps,
+      promptsPerStep: o.stageI.promptsPerStep,
+      draw,
+      hp: { lr: o.sftLr, weightDecay: 0, maxGradNorm: 1 },
+      meta,
+    };
     return 'start' in from ? SftJob.create(gpu, from.start, spec) : SftJob.resume(gpu, from.resume, spec);
   }
   if (stage === 'stage1' && arm.stageI !== 'rl') throw new Error(`arm ${arm.id} has no Stage I training`);
   const cfg = cellRlConfig(w, arm, stage, seed);
-  const scorerKind = stage === 'stage1' ? arm.scorer ?? 'sparse' : 'sparse';
+  const scorerKind = stage === 'stage1' ? (arm.scorer ?? 'sparse') : 'sparse';
   const judge = armJudge(w, stage === 'stage1' ? arm : { ...arm, judge: undefined }, seed);
   const measure = o.logDense || scorerKind === 'outcome' ? (w.judge ?? measuringJudge) : undefined;
-  const score = makeScorer({ kind: scorerKind, judge: scorerKind === 'sparse' ? undefined : judge, measure, rubricMode: o.rubric ?? 'explicit' });
+  const score = makeScorer({
+    kind: scorerKind,
+    judge: scorerKind === 'sparse' ? undefined : judge,
+    measure,
+    rubricMode: o.rubric ?? 'explicit',
+  });
   // The policy's buffers hold the longest grid of these prompts and responses (OPSD's teacher reads
   // longer inputs: it keeps the whole context).
-  const maxT = cfg.advantage === 'opsd' ? undefined : gridCap(w.train.reduce((m, p) => Math.max(m, encode(p.prompt).length + 1), 0), cfg.maxNewTokens);
-  const spec = { cfg, steps: stage === 'stage1' ? o.stageI.steps : o.stageII.steps, draw, score, meta, maxT, grades: w.grades };
+  const maxT =
+    cfg.advantage === 'opsd'
+      ? undefined
+      : gridCap(
+          w.train.reduce((m, p) => Math.max(m, encode(p.prompt).length + 1), 0),
+          cfg.maxNewTokens,
+        );
+  const spec = {
+    cfg,
+    steps: stage === 'stage1' ? o.stageI.steps : o.stageII.steps,
+    draw,
+    score,
+    meta,
+    maxT,
+    grades: w.grades,
+  };
   return 'start' in from ? RlJob.create(gpu, from.start, spec) : RlJob.resume(gpu, from.resume, spec);
 }
 
@@ -83,8 +126,19 @@ export function trainingJob(gpu: Gpu, w: CellWorld, arm: ArmSpec, stage: Stage, 
 export function evaluationJob(gpu: Gpu, w: CellWorld, seed: number, model: RlStart | { resume: ArrayBuffer }): EvalJob {
   const e = w.options.eval;
   const spec = {
-    problems: w.eval.slice(0, e.problems), n: e.n, k: e.k, temperature: e.temperature, maxNewTokens: w.maxNewTokens,
-    problemsPerStep: e.problemsPerStep, seed, judge: e.judgeScore ? (w.judge ?? new BuiltinJudge()) : undefined, rubricMode: w.options.rubric ?? 'explicit', keepExamples: 8, grades: w.grades,
+    problems: w.eval.slice(0, e.problems),
+    n: e.n,
+    k: e.k,
+    temperature: e.temperature,
+    maxNewTokens: w.maxNewTokens,
+    problemsPerStep: e.problemsPerStep,
+    seed,
+    judge: e.judgeScore ? (w.judge ?? new BuiltinJudge()) : undefined,
+    rubricMode: w.options.rubric ?? 'explicit',
+    keepExamples: 8,
+    grades: w.grades,
   };
-  return 'resume' in model ? EvalJob.resume(gpu, model.resume, spec) : new EvalJob(gpu, model.config, model.params, spec);
+  return 'resume' in model
+    ? EvalJob.resume(gpu, model.resume, spec)
+    : new EvalJob(gpu, model.config, model.params, spec);
 }

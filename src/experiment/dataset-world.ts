@@ -16,10 +16,14 @@ export interface DatasetWorld {
   report: string[]; // lines for the terminal or the page
 }
 
-export function datasetWorld(load: DatasetLoad, o: { evalFraction: number; contextLength: number; maxNewTokens: number; arms: ArmId[] }): DatasetWorld {
+export function datasetWorld(
+  load: DatasetLoad,
+  o: { evalFraction: number; contextLength: number; maxNewTokens: number; arms: ArmId[] },
+): DatasetWorld {
   const report = [load.summary];
   if (load.imported.fatal) throw new Error(load.summary);
-  const noAnswer: string[] = [], tooLong: string[] = [];
+  const noAnswer: string[] = [],
+    tooLong: string[] = [];
   const kept: TaskProblem[] = [];
   for (const p of load.usable) {
     if (!p.answer) {
@@ -32,13 +36,26 @@ export function datasetWorld(load: DatasetLoad, o: { evalFraction: number; conte
       tooLong.push(p.id);
       continue;
     }
-    kept.push({ id: p.id, prompt: p.prompt, answer: p.answer, reference: p.reference, intermediates: [], difficulty: 1, worked: '' });
+    kept.push({
+      id: p.id,
+      prompt: p.prompt,
+      answer: p.answer,
+      reference: p.reference,
+      intermediates: [],
+      difficulty: 1,
+      worked: '',
+    });
   }
-  if (noAnswer.length) report.push(`${noAnswer.length} left out: no final answer, which the answer checker (the sparse reward) needs`);
-  if (tooLong.length) report.push(`${tooLong.length} left out: the SFT example or the self-distillation input (problem, reference, response) does not fit the ${o.contextLength}-token context`);
+  if (noAnswer.length)
+    report.push(`${noAnswer.length} left out: no final answer, which the answer checker (the sparse reward) needs`);
+  if (tooLong.length)
+    report.push(
+      `${tooLong.length} left out: the SFT example or the self-distillation input (problem, reference, response) does not fit the ${o.contextLength}-token context`,
+    );
   const train = kept.filter((p) => hashUnit(`split:${p.id}`) >= o.evalFraction);
   const evalSet = kept.filter((p) => hashUnit(`split:${p.id}`) < o.evalFraction);
-  if (train.length === 0 || evalSet.length === 0) throw new Error(`${load.source}: ${kept.length} usable problems are too few for a training and a held-out split`);
+  if (train.length === 0 || evalSet.length === 0)
+    throw new Error(`${load.source}: ${kept.length} usable problems are too few for a training and a held-out split`);
   report.push(`${kept.length} problems used: ${train.length} for training, ${evalSet.length} held out`);
   return { train, eval: evalSet, report };
 }

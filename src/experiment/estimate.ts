@@ -37,7 +37,10 @@ function callsPerSample(w: CellWorld, arm: ArmSpec, stage: Stage, segments: numb
   return trained + measured;
 }
 
-export function estimateJudgeCalls(w: CellWorld, done: (arm: ArmId, stage: Stage, seed: number) => boolean = () => false): JudgeEstimate {
+export function estimateJudgeCalls(
+  w: CellWorld,
+  done: (arm: ArmId, stage: Stage, seed: number) => boolean = () => false,
+): JudgeEstimate {
   const o = w.options;
   const segments = w.train.reduce((s, p) => s + Math.max(1, p.difficulty), 0) / Math.max(1, w.train.length);
   const perCell: { cell: string; calls: number }[] = [];
@@ -53,7 +56,8 @@ export function estimateJudgeCalls(w: CellWorld, done: (arm: ArmId, stage: Stage
     for (const id of o.arms) {
       for (const stage of stages) {
         if (done(id, stage, seed)) continue;
-        const arm = ARMS[id], b = stage === 'stage1' ? o.stageI : o.stageII;
+        const arm = ARMS[id],
+          b = stage === 'stage1' ? o.stageI : o.stageII;
         const perSample = callsPerSample(w, arm, stage, segments);
         let calls = 0;
         if (perSample > 0) {
@@ -62,7 +66,10 @@ export function estimateJudgeCalls(w: CellWorld, done: (arm: ArmId, stage: Stage
           calls += Math.round(b.steps * b.promptsPerStep * b.groupSize * perSample);
         }
         if (evalCalls > 0) evalProblems.forEach(needRubric);
-        perCell.push({ cell: `${id} ${stage === 'stage1' ? 'Stage I' : 'Stage II'} seed ${seed}`, calls: calls + evalCalls });
+        perCell.push({
+          cell: `${id} ${stage === 'stage1' ? 'Stage I' : 'Stage II'} seed ${seed}`,
+          calls: calls + evalCalls,
+        });
       }
     }
   }
@@ -72,5 +79,7 @@ export function estimateJudgeCalls(w: CellWorld, done: (arm: ArmId, stage: Stage
 
 /** The cost of `calls` at prices per 1000 prompt / completion tokens; null without prices. */
 export function estimateCost(calls: number, prices?: { in: number; out: number }): number | null {
-  return prices && (prices.in > 0 || prices.out > 0) ? (calls * (TOKENS_PER_CALL.input * prices.in + TOKENS_PER_CALL.output * prices.out)) / 1000 : null;
+  return prices && (prices.in > 0 || prices.out > 0)
+    ? (calls * (TOKENS_PER_CALL.input * prices.in + TOKENS_PER_CALL.output * prices.out)) / 1000
+    : null;
 }

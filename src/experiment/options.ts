@@ -13,7 +13,17 @@ export type StartSpec =
 
 export type JudgeSpec =
   | { kind: 'builtin' }
-  | { kind: 'llm'; baseUrl: string; model: string; apiKeyEnv: string; concurrency: number; timeoutS: number; pricePer1kInput: number; pricePer1kOutput: number; cacheDir?: string };
+  | {
+      kind: 'llm';
+      baseUrl: string;
+      model: string;
+      apiKeyEnv: string;
+      concurrency: number;
+      timeoutS: number;
+      pricePer1kInput: number;
+      pricePer1kOutput: number;
+      cacheDir?: string;
+    };
 
 export interface StageBudget {
   steps: number; // policy updates (RL steps, or SFT steps), the same for every arm

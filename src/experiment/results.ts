@@ -76,12 +76,20 @@ export function figures(r: ResultsFile, stage: Stage, pick: (e: EvalResult) => n
 }
 
 /** The held-out figures results.md reports, in order: the verifier first, then pass@k, then the judge. */
-export function evalColumns(r: ResultsFile): { name: string; pick: (e: EvalResult) => number | null; f: (x: number) => string }[] {
-  const ks = [1, 4, 16, r.options.eval.k].filter((k, i, a) => k <= r.options.eval.n && a.indexOf(k) === i).sort((a, b) => a - b);
+export function evalColumns(
+  r: ResultsFile,
+): { name: string; pick: (e: EvalResult) => number | null; f: (x: number) => string }[] {
+  const ks = [1, 4, 16, r.options.eval.k]
+    .filter((k, i, a) => k <= r.options.eval.n && a.indexOf(k) === i)
+    .sort((a, b) => a - b);
   return [
     { name: 'steps right in order', pick: (e) => e.stepsInOrder ?? null, f: pct },
     { name: 'all steps right', pick: (e) => e.allSteps ?? null, f: pct },
-    ...ks.map((k) => ({ name: `pass@${k}`, pick: (e: EvalResult) => e.passAt?.[String(k)] ?? (k === 1 ? e.passAt1 : k === e.k ? e.passAtK : null), f: pct })),
+    ...ks.map((k) => ({
+      name: `pass@${k}`,
+      pick: (e: EvalResult) => e.passAt?.[String(k)] ?? (k === 1 ? e.passAt1 : k === e.k ? e.passAtK : null),
+      f: pct,
+    })),
     { name: 'judge score', pick: (e) => e.judgeScore, f: dec },
   ];
 }
@@ -90,22 +98,38 @@ export function evalColumns(r: ResultsFile): { name: string; pick: (e: EvalResul
 export function resultsMarkdown(r: ResultsFile): string {
   const seeds = r.options.seeds.length;
   const lines = [
-    `# ${r.name} (${r.preset})`, '',
+    `# ${r.name} (${r.preset})`,
+    '',
     `${r.complete ? 'Complete' : 'Incomplete (some cells pending)'}; ${seeds} seed${seeds === 1 ? '' : 's'} (${r.options.seeds.join(', ')}); ` +
       `${Math.round(r.wallSeconds / 60)} min of wall time on ${r.adapter}.`,
     `Evaluation: ${r.options.eval.problems} held-out problems, n = ${r.options.eval.n} samples each at temperature ${r.options.eval.temperature}. ` +
-      'The verifier (no arm trains on it): the share of a problem\'s steps right in order, and the share of samples with every step right; ' +
+      "The verifier (no arm trains on it): the share of a problem's steps right in order, and the share of samples with every step right; " +
       'pass@k by the unbiased estimator; all in %. Judge score: the mean (k-1)/4 of the samples, a truncated sample scoring 0. ' +
       'Mean ± 95% t interval over seeds.',
     `Command: \`${r.command}\``,
   ];
-  const stages: [Stage, string][] = r.options.stageII.steps > 0 ? [['stage1', 'After Stage I'], ['stage2', 'After Stage II']] : [['stage1', 'After Stage I']];
+  const stages: [Stage, string][] =
+    r.options.stageII.steps > 0
+      ? [
+          ['stage1', 'After Stage I'],
+          ['stage2', 'After Stage II'],
+        ]
+      : [['stage1', 'After Stage I']];
   const cols = evalColumns(r);
   for (const [stage, title] of stages) {
-    lines.push('', `## ${title}`, '', `| arm | ${cols.map((c) => c.name).join(' | ')} |`, `|---|${cols.map(() => '---').join('|')}|`);
-    for (const arm of r.arms) lines.push(`| ${arm.label} | ${cols.map((c) => cell(figures(r, stage, c.pick).get(arm.id) ?? [], c.f)).join(' | ')} |`);
+    lines.push(
+      '',
+      `## ${title}`,
+      '',
+      `| arm | ${cols.map((c) => c.name).join(' | ')} |`,
+      `|---|${cols.map(() => '---').join('|')}|`,
+    );
+    for (const arm of r.arms)
+      lines.push(
+        `| ${arm.label} | ${cols.map((c) => cell(figures(r, stage, c.pick).get(arm.id) ?? [], c.f)).join(' | ')} |`,
+      );
   }
-  lines.push('', '## Verdict on method.md\'s effects', '', verdictMarkdown(r));
+  lines.push('', "## Verdict on method.md's effects", '', verdictMarkdown(r));
   return [...lines, ...failureLines(r)].join('\n') + '\n';
 }
 
@@ -113,8 +137,15 @@ export function resultsMarkdown(r: ResultsFile): string {
 function failureLines(r: ResultsFile): string[] {
   const failed = r.cells.filter((c) => sumCounts(c.judgeFailures ?? {}) > 0);
   if (failed.length === 0) return [];
-  return ['', 'Judge failures (grades left out of the loss and the judge scores), by cause:', '',
-    ...failed.map((c) => `- ${c.arm} ${c.stage === 'stage1' ? 'Stage I' : 'Stage II'} seed ${c.seed}: ${sumCounts(c.judgeFailures ?? {})} (${formatCauses(c.judgeFailures ?? {})})`)];
+  return [
+    '',
+    'Judge failures (grades left out of the loss and the judge scores), by cause:',
+    '',
+    ...failed.map(
+      (c) =>
+        `- ${c.arm} ${c.stage === 'stage1' ? 'Stage I' : 'Stage II'} seed ${c.seed}: ${sumCounts(c.judgeFailures ?? {})} (${formatCauses(c.judgeFailures ?? {})})`,
+    ),
+  ];
 }
 
 /** curves.csv: arm,stage,seed,step,metric,value for every per-step metric of every cell. */
@@ -122,7 +153,8 @@ export function curvesCsv(r: ResultsFile): string {
   const rows = ['arm,stage,seed,step,metric,value'];
   for (const c of r.cells) {
     for (const p of c.curve) {
-      for (const [m, v] of Object.entries(p.values)) rows.push(`${c.arm},${c.stage},${c.seed},${p.step},${m},${Number.isFinite(v) ? v : ''}`);
+      for (const [m, v] of Object.entries(p.values))
+        rows.push(`${c.arm},${c.stage},${c.seed},${p.step},${m},${Number.isFinite(v) ? v : ''}`);
     }
   }
   return rows.join('\n') + '\n';
@@ -132,7 +164,11 @@ export function curvesCsv(r: ResultsFile): string {
 export function checkResultsFile(x: unknown): ResultsFile {
   const r = x as Partial<ResultsFile>;
   if (!r || typeof r !== 'object') throw new Error('not a results file: expected a JSON object');
-  if (!READABLE_SCHEMAS.includes(r.schema as string)) throw new Error(`not a results file this version reads: schema ${JSON.stringify(r.schema)}, expected ${RESULTS_SCHEMA}`);
-  if (!Array.isArray(r.cells) || !Array.isArray(r.arms) || !r.options) throw new Error('the results file lacks its cells, arms or options');
+  if (!READABLE_SCHEMAS.includes(r.schema as string))
+    throw new Error(
+      `not a results file this version reads: schema ${JSON.stringify(r.schema)}, expected ${RESULTS_SCHEMA}`,
+    );
+  if (!Array.isArray(r.cells) || !Array.isArray(r.arms) || !r.options)
+    throw new Error('the results file lacks its cells, arms or options');
   return r as ResultsFile;
 }

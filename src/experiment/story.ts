@@ -24,16 +24,22 @@ const mean = (xs: number[]) => (xs.length > 0 ? xs.reduce((a, b) => a + b, 0) / 
 export function armStories(r: ResultsFile, stage: Stage = 'stage1'): ArmStory[] {
   const out: ArmStory[] = [];
   for (const a of r.arms) {
-    const cells = r.cells.filter((c) => c.arm === a.id && c.stage === stage && c.curve.length > 0 && 'rl/correct' in c.curve[0].values);
+    const cells = r.cells.filter(
+      (c) => c.arm === a.id && c.stage === stage && c.curve.length > 0 && 'rl/correct' in c.curve[0].values,
+    );
     if (cells.length === 0) continue;
-    const per = (f: (vals: Record<string, number>[]) => number) => mean(cells.map((c) => f(c.curve.map((p) => p.values))));
+    const per = (f: (vals: Record<string, number>[]) => number) =>
+      mean(cells.map((c) => f(c.curve.map((p) => p.values))));
     const quarter = (vals: Record<string, number>[], last: boolean) => {
       const q = Math.max(1, Math.floor(vals.length / 4));
       return last ? vals.slice(-q) : vals.slice(0, q);
     };
-    const m = (vals: Record<string, number>[], k: string) => mean(vals.map((v) => v[k]).filter((x) => Number.isFinite(x)));
+    const m = (vals: Record<string, number>[], k: string) =>
+      mean(vals.map((v) => v[k]).filter((x) => Number.isFinite(x)));
     out.push({
-      arm: a.id, label: a.label, steps: mean(cells.map((c) => c.curve.length)),
+      arm: a.id,
+      label: a.label,
+      steps: mean(cells.map((c) => c.curve.length)),
       deadZone: per((v) => m(v, 'rl/frac_sparse_zero_std')),
       denseFirst: per((v) => m(quarter(v, false), 'rl/dense_reward')),
       denseLast: per((v) => m(quarter(v, true), 'rl/dense_reward')),

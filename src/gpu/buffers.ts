@@ -11,13 +11,16 @@ const COPY_DST = 0x0008;
  * larger than the device can bind is refused here, by name, instead of failing later as an invalid buffer.
  */
 export function storageBuffer(device: GPUDevice, label: string, count: number, data?: ArrayBufferView): GPUBuffer {
-  if (!Number.isInteger(count) || count < 0) throw new Error(`buffer ${label}: element count must be a non-negative integer, got ${count}`);
+  if (!Number.isInteger(count) || count < 0)
+    throw new Error(`buffer ${label}: element count must be a non-negative integer, got ${count}`);
   const size = Math.max(16, Math.ceil((count * 4) / 16) * 16);
   const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
   if (size > limit) {
     const mib = (b: number) => (b / 2 ** 20).toFixed(1);
-    throw new Error(`buffer ${label} needs ${mib(size)} MiB, more than this device can bind (${mib(limit)} MiB): ` +
-      'use a smaller batch, sequence length or model');
+    throw new Error(
+      `buffer ${label} needs ${mib(size)} MiB, more than this device can bind (${mib(limit)} MiB): ` +
+        'use a smaller batch, sequence length or model',
+    );
   }
   const buf = device.createBuffer({ label, size, usage: STORAGE });
   if (data) device.queue.writeBuffer(buf, 0, data.buffer, data.byteOffset, data.byteLength);
@@ -53,7 +56,8 @@ export class UniformWriter {
   }
   /** Byte offset of the next field. */
   private next(): number {
-    if (4 * (this.n + 1) > this.view.byteLength) throw new Error(`UniformWriter: more than ${this.view.byteLength / 4} fields; pass a larger capacity`);
+    if (4 * (this.n + 1) > this.view.byteLength)
+      throw new Error(`UniformWriter: more than ${this.view.byteLength / 4} fields; pass a larger capacity`);
     return 4 * this.n++;
   }
   bytes(): Uint8Array {
@@ -70,7 +74,11 @@ export function upload(device: GPUDevice, buf: GPUBuffer, data: ArrayBufferView,
 export async function readback(device: GPUDevice, buf: GPUBuffer, count: number, offset = 0): Promise<ArrayBuffer> {
   const bytes = count * 4;
   const padded = Math.ceil(bytes / 4) * 4;
-  const staging = device.createBuffer({ label: `${buf.label}:readback`, size: Math.max(4, padded), usage: MAP_READ | COPY_DST });
+  const staging = device.createBuffer({
+    label: `${buf.label}:readback`,
+    size: Math.max(4, padded),
+    usage: MAP_READ | COPY_DST,
+  });
   const enc = device.createCommandEncoder({ label: `${buf.label}:readback` });
   enc.copyBufferToBuffer(buf, offset * 4, staging, 0, padded);
   device.queue.submit([enc.finish()]);

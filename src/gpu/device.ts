@@ -11,7 +11,12 @@ export interface GpuInfo {
   hasF16: boolean;
   hasTimestamps: boolean; // the device was created with 'timestamp-query' (only when asked for)
   robustAccess: boolean; // Dawn clamps every buffer index in the shaders (always in a browser)
-  limits: { maxStorageBufferBindingSize: number; maxComputeWorkgroupStorageSize: number; maxComputeInvocationsPerWorkgroup: number; maxStorageBuffersPerShaderStage: number };
+  limits: {
+    maxStorageBufferBindingSize: number;
+    maxComputeWorkgroupStorageSize: number;
+    maxComputeInvocationsPerWorkgroup: number;
+    maxStorageBuffersPerShaderStage: number;
+  };
 }
 
 export interface GpuHandle {
@@ -116,7 +121,9 @@ export async function acquireGpu(opts: AcquireOptions = {}): Promise<GpuHandle> 
     robust = options.length === 0;
     adapter = await nodeAdapter(options);
   } else {
-    throw new Error('WebGPU is not available here: use a browser with WebGPU (Chrome/Edge 113+, Safari 26+, Firefox 141+ on Windows).');
+    throw new Error(
+      'WebGPU is not available here: use a browser with WebGPU (Chrome/Edge 113+, Safari 26+, Firefox 141+ on Windows).',
+    );
   }
   const info = describe(adapter, robust);
   const requiredFeatures: GPUFeatureName[] = [];

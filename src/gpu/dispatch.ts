@@ -42,9 +42,13 @@ export interface KernelSpec {
 class RecordedDispatch implements Dispatch {
   private group: GPUBindGroup | null = null;
   constructor(
-    readonly label: string, private readonly handle: PipelineHandle, private readonly device: GPUDevice,
-    private readonly entries: GPUBindGroupEntry[], readonly workgroups: [number, number, number],
-    readonly uniform: GPUBuffer | undefined, readonly note: string | undefined,
+    readonly label: string,
+    private readonly handle: PipelineHandle,
+    private readonly device: GPUDevice,
+    private readonly entries: GPUBindGroupEntry[],
+    readonly workgroups: [number, number, number],
+    readonly uniform: GPUBuffer | undefined,
+    readonly note: string | undefined,
   ) {}
 
   get pipeline(): GPUComputePipeline {
@@ -56,7 +60,11 @@ class RecordedDispatch implements Dispatch {
   }
 
   get bindGroup(): GPUBindGroup {
-    this.group ??= this.device.createBindGroup({ label: this.label, layout: this.pipeline.getBindGroupLayout(0), entries: this.entries });
+    this.group ??= this.device.createBindGroup({
+      label: this.label,
+      layout: this.pipeline.getBindGroupLayout(0),
+      entries: this.entries,
+    });
     return this.group;
   }
 }
@@ -65,9 +73,13 @@ class RecordedDispatch implements Dispatch {
 export function makeDispatch(gpu: Gpu, spec: KernelSpec): Dispatch {
   const [x, y = 1, z = 1] = spec.workgroups;
   const maxDim = 65535;
-  if (x > maxDim || y > maxDim || z > maxDim) throw new Error(`${spec.name}: dispatch ${x}x${y}x${z} exceeds ${maxDim} workgroups per dimension`);
+  if (x > maxDim || y > maxDim || z > maxDim)
+    throw new Error(`${spec.name}: dispatch ${x}x${y}x${z} exceeds ${maxDim} workgroups per dimension`);
   const handle = gpu.pipelines.request(spec.name, spec.code, spec.constants ?? {}, spec.entryPoint ?? 'main');
-  const entries: GPUBindGroupEntry[] = spec.buffers.map((b, binding) => ({ binding, resource: 'buffer' in b ? b : { buffer: b } }));
+  const entries: GPUBindGroupEntry[] = spec.buffers.map((b, binding) => ({
+    binding,
+    resource: 'buffer' in b ? b : { buffer: b },
+  }));
   const uniform = spec.uniform ? uniformBuffer(gpu.device, `${spec.name}:params`, spec.uniform) : undefined;
   if (uniform) entries.push({ binding: spec.buffers.length, resource: { buffer: uniform } });
   const d = new RecordedDispatch(spec.name, handle, gpu.device, entries, [x, y, z], uniform, spec.note);
@@ -91,8 +103,13 @@ export function encode(pass: GPUComputePassEncoder, dispatches: readonly Dispatc
  * submitted and a new encoder taken, so the GPU runs it while that pipeline compiles. Returns the
  * encoder holding the rest (not submitted): the caller adds its copies and submits it.
  */
-export function encodeSubmitting(device: GPUDevice, enc: GPUCommandEncoder, passes: readonly (readonly Dispatch[])[], label: string,
-  between?: (enc: GPUCommandEncoder, pass: number) => void): GPUCommandEncoder {
+export function encodeSubmitting(
+  device: GPUDevice,
+  enc: GPUCommandEncoder,
+  passes: readonly (readonly Dispatch[])[],
+  label: string,
+  between?: (enc: GPUCommandEncoder, pass: number) => void,
+): GPUCommandEncoder {
   passes.forEach((ds, i) => {
     if (i > 0) between?.(enc, i);
     let pass = enc.beginComputePass({ label });

@@ -9,7 +9,10 @@ export class BufferOwner {
   private owned: GPUBuffer[] = [];
 
   /** `prefix` is prepended to every label (e.g. 'decode.'). */
-  constructor(readonly device: GPUDevice, readonly prefix = '') {}
+  constructor(
+    readonly device: GPUDevice,
+    readonly prefix = '',
+  ) {}
 
   /** A storage buffer of `count` 4-byte elements labelled prefix + label, optionally filled from `data`. */
   storage(label: string, count: number, data?: ArrayBufferView): GPUBuffer {

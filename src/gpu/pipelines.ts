@@ -22,7 +22,10 @@ export type Constants = Record<string, number>;
 export type PipelineMode = 'sync' | 'async' | 'lazy';
 
 export function pipelineKey(name: string, entryPoint: string, constants: Constants): string {
-  const c = Object.keys(constants).sort().map((k) => `${k}=${constants[k]}`).join(',');
+  const c = Object.keys(constants)
+    .sort()
+    .map((k) => `${k}=${constants[k]}`)
+    .join(',');
   return `${name}:${entryPoint}{${c}}`;
 }
 
@@ -30,7 +33,11 @@ export function pipelineKey(name: string, entryPoint: string, constants: Constan
 export class PipelineHandle {
   private made: GPUComputePipeline | null = null;
   private making: Promise<void> | null = null;
-  constructor(readonly key: string, private readonly desc: GPUComputePipelineDescriptor, private readonly device: GPUDevice) {}
+  constructor(
+    readonly key: string,
+    private readonly desc: GPUComputePipelineDescriptor,
+    private readonly device: GPUDevice,
+  ) {}
 
   get created(): boolean {
     return this.made !== null;
@@ -61,7 +68,10 @@ export class PipelineCache {
   private handles = new Map<string, PipelineHandle>();
   readonly mode: PipelineMode;
 
-  constructor(readonly device: GPUDevice, mode?: PipelineMode) {
+  constructor(
+    readonly device: GPUDevice,
+    mode?: PipelineMode,
+  ) {
     this.mode = mode ?? (inBrowser() ? 'async' : 'lazy');
   }
 
@@ -78,7 +88,11 @@ export class PipelineCache {
     const key = pipelineKey(name, entryPoint, constants);
     let h = this.handles.get(key);
     if (!h) {
-      h = new PipelineHandle(key, { label: key, layout: 'auto', compute: { module: entry.module, entryPoint, constants } }, this.device);
+      h = new PipelineHandle(
+        key,
+        { label: key, layout: 'auto', compute: { module: entry.module, entryPoint, constants } },
+        this.device,
+      );
       this.handles.set(key, h);
       if (this.mode === 'sync') h.get();
     }

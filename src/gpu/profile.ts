@@ -23,7 +23,10 @@ export interface Profile {
   totalMs: number; // sum of the medians
 }
 
-const QUERY_RESOLVE = 0x0200, COPY_SRC = 0x0004, COPY_DST = 0x0008, MAP_READ = 0x0001;
+const QUERY_RESOLVE = 0x0200,
+  COPY_SRC = 0x0004,
+  COPY_DST = 0x0008,
+  MAP_READ = 0x0001;
 const MAX_QUERIES = 4096; // per query set (Dawn's limit)
 
 const median = (xs: number[]) => {
@@ -33,7 +36,11 @@ const median = (xs: number[]) => {
 };
 
 /** Nanoseconds between begin and end of every dispatch of one run, through timestamp queries. */
-async function timestampRun(gpu: Gpu, ds: readonly Dispatch[], before?: (enc: GPUCommandEncoder) => void): Promise<number[]> {
+async function timestampRun(
+  gpu: Gpu,
+  ds: readonly Dispatch[],
+  before?: (enc: GPUCommandEncoder) => void,
+): Promise<number[]> {
   const dev = gpu.device;
   const out: number[] = [];
   const per = MAX_QUERIES / 2;
@@ -46,7 +53,10 @@ async function timestampRun(gpu: Gpu, ds: readonly Dispatch[], before?: (enc: GP
     const enc = dev.createCommandEncoder({ label: 'profile' });
     if (c0 === 0) before?.(enc);
     chunk.forEach((d, i) => {
-      const pass = enc.beginComputePass({ label: d.label, timestampWrites: { querySet: qs, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 } });
+      const pass = enc.beginComputePass({
+        label: d.label,
+        timestampWrites: { querySet: qs, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 },
+      });
       encode(pass, [d]);
       pass.end();
     });
@@ -65,7 +75,11 @@ async function timestampRun(gpu: Gpu, ds: readonly Dispatch[], before?: (enc: GP
 }
 
 /** Milliseconds of every dispatch of one run, each submitted alone and waited for. */
-async function submitRun(gpu: Gpu, ds: readonly Dispatch[], before?: (enc: GPUCommandEncoder) => void): Promise<number[]> {
+async function submitRun(
+  gpu: Gpu,
+  ds: readonly Dispatch[],
+  before?: (enc: GPUCommandEncoder) => void,
+): Promise<number[]> {
   const dev = gpu.device;
   if (before) {
     const enc = dev.createCommandEncoder({ label: 'profile:before' });
@@ -91,13 +105,23 @@ async function submitRun(gpu: Gpu, ds: readonly Dispatch[], before?: (enc: GPUCo
  * Profiles one dispatch list. `before` is encoded at the start of every run (e.g. copies that reset
  * state the list changes, such as the decode position); it is not timed.
  */
-export async function profileDispatches(gpu: Gpu, ds: readonly Dispatch[], reps = 5, before?: (enc: GPUCommandEncoder) => void): Promise<Profile> {
+export async function profileDispatches(
+  gpu: Gpu,
+  ds: readonly Dispatch[],
+  reps = 5,
+  before?: (enc: GPUCommandEncoder) => void,
+): Promise<Profile> {
   const method: ProfileMethod = gpu.device.features.has('timestamp-query') ? 'timestamp-query' : 'submit-per-kernel';
   const run = method === 'timestamp-query' ? timestampRun : submitRun;
   await run(gpu, ds, before); // warm-up: pipelines, first-use allocations
   const runs: number[][] = [];
   for (let r = 0; r < reps; r++) runs.push(await run(gpu, ds, before));
-  const dispatches = ds.map((d, i) => ({ index: i, label: d.label, note: d.note, ms: median(runs.map((x) => x[i])) / 1e6 }));
+  const dispatches = ds.map((d, i) => ({
+    index: i,
+    label: d.label,
+    note: d.note,
+    ms: median(runs.map((x) => x[i])) / 1e6,
+  }));
   return { method, dispatches, totalMs: dispatches.reduce((a, d) => a + d.ms, 0) };
 }
 

@@ -16,7 +16,11 @@ export class StartupClock {
   private report: StartupReport | null = null;
 
   /** Starts the clock now (or at `t0`, a performance.now() value taken earlier). */
-  constructor(private readonly pipelines: PipelineCache, t0?: number, private readonly now: () => number = () => performance.now()) {
+  constructor(
+    private readonly pipelines: PipelineCache,
+    t0?: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {
     this.t0 = t0 ?? now();
   }
 

@@ -11,7 +11,16 @@ import { findClaims, questionNumbers, statedResults } from './claims';
 import { RubricCache } from './rubric';
 import { splitSegments } from './segments';
 import { gradeSegmentBySteps, stepsEstablished } from './step-grading';
-import { DEFAULT_JUDGE_OPTIONS, likertToReward, type Grade, type Judge, type JudgeOptions, type JudgeProblem, type ProcessGrade, type Rubric } from './types';
+import {
+  DEFAULT_JUDGE_OPTIONS,
+  likertToReward,
+  type Grade,
+  type Judge,
+  type JudgeOptions,
+  type JudgeProblem,
+  type ProcessGrade,
+  type Rubric,
+} from './types';
 
 export type ReferenceMode = 'given' | 'none' | 'wrong';
 
@@ -44,7 +53,7 @@ export function inOrderMatches(checkpoints: string[], values: number[]): number[
     }
   }
   const matched: number[] = [];
-  for (let i = 0, j = 0; i < n && j < m; ) {
+  for (let i = 0, j = 0; i < n && j < m;) {
     if (sameNumber(checkpoints[i], values[j]) && dp[i][j] === dp[i + 1][j + 1] + 1) {
       matched.push(i);
       i++;
@@ -56,7 +65,9 @@ export function inOrderMatches(checkpoints: string[], values: number[]): number[
 }
 
 function falseClaimText(text: string): string[] {
-  return findClaims(text).filter((c) => !c.ok).map((c) => c.text.replace(/\s+/g, ''));
+  return findClaims(text)
+    .filter((c) => !c.ok)
+    .map((c) => c.text.replace(/\s+/g, ''));
 }
 
 /** Outcome grade of a whole response against a rubric, on method.md's anchors. */
@@ -79,7 +90,11 @@ export function gradeOutcomeAgainst(question: string, rubric: Rubric, response: 
     `established ${matched.length} of ${cps.length} ${bySteps ? 'steps' : 'checkpoints'} in order` +
       (matched.length > 0 ? ` (${matched.map((i) => cps[i]).join(', ')})` : '') +
       (missing.length > 0 ? `, missing ${missing.join(', ')}` : ''),
-    stated === null ? 'no final answer' : finalOk ? `final answer ${stated} matches` : `final answer ${stated} differs from the reference's ${final}`,
+    stated === null
+      ? 'no final answer'
+      : finalOk
+        ? `final answer ${stated} matches`
+        : `final answer ${stated} differs from the reference's ${final}`,
   ];
   if (falseClaims.length > 0) parts.push(`false claim${falseClaims.length > 1 ? 's' : ''} ${falseClaims.join(', ')}`);
   return { k, rationale: parts.join('; ') + '.' };
@@ -95,14 +110,18 @@ export function gradeOutcomeAlone(response: string): RawGrade {
   const bad = claims.filter((c) => !c.ok);
   const answer = extractAnswer(response);
   if (bad.length > 0) {
-    return { k: bad.length * 2 >= claims.length ? 1 : 2, rationale: `no reference; ${bad.length} of ${claims.length} claims false (${bad.map((c) => c.text).join(', ')}).` };
+    return {
+      k: bad.length * 2 >= claims.length ? 1 : 2,
+      rationale: `no reference; ${bad.length} of ${claims.length} claims false (${bad.map((c) => c.text).join(', ')}).`,
+    };
   }
   if (answer === null) {
     return claims.length > 0
       ? { k: 3, rationale: `no reference; ${claims.length} claims hold but there is no final answer.` }
       : { k: 2, rationale: 'no reference; nothing checkable and no final answer.' };
   }
-  if (claims.length === 0) return { k: 4, rationale: `no reference; final answer ${answer} stated without checkable work.` };
+  if (claims.length === 0)
+    return { k: 4, rationale: `no reference; final answer ${answer} stated without checkable work.` };
   return { k: 5, rationale: `no reference; all ${claims.length} claims hold, final answer ${answer}.` };
 }
 
@@ -119,9 +138,15 @@ export function gradeSegmentAgainst(question: string, rubric: Rubric, segment: s
   const values = statedResults(segment, questionNumbers(question)).map((v) => v.value);
   const hits = values.filter((v) => rubric.checkpoints.some((c) => sameNumber(c, v)));
   const shown = (vs: number[]) => [...new Set(vs.map(formatNumber))].join(', ');
-  if (hits.length > 0 && hits.length === values.length) return { k: 5, rationale: `establishes checkpoint ${shown(hits)}.` };
-  if (hits.length > 0) return { k: 4, rationale: `supports checkpoint ${shown(hits)}, with off-rubric results ${shown(values.filter((v) => !hits.includes(v)))}.` };
-  if (values.length > 0) return { k: 2, rationale: `mostly irrelevant: results ${shown(values)} are not on the rubric.` };
+  if (hits.length > 0 && hits.length === values.length)
+    return { k: 5, rationale: `establishes checkpoint ${shown(hits)}.` };
+  if (hits.length > 0)
+    return {
+      k: 4,
+      rationale: `supports checkpoint ${shown(hits)}, with off-rubric results ${shown(values.filter((v) => !hits.includes(v)))}.`,
+    };
+  if (values.length > 0)
+    return { k: 2, rationale: `mostly irrelevant: results ${shown(values)} are not on the rubric.` };
   return { k: 3, rationale: 'generic: states no result.' };
 }
 
@@ -131,7 +156,8 @@ export function gradeSegmentAlone(segment: string): RawGrade {
   const bad = claims.filter((c) => !c.ok);
   if (bad.length > 0) return { k: 1, rationale: `no reference; false claim ${bad.map((c) => c.text).join(', ')}.` };
   const answer = extractAnswer(segment);
-  if (claims.length > 0) return { k: 5, rationale: `no reference; ${claims.length} claim${claims.length > 1 ? 's' : ''} hold.` };
+  if (claims.length > 0)
+    return { k: 5, rationale: `no reference; ${claims.length} claim${claims.length > 1 ? 's' : ''} hold.` };
   if (answer !== null) return { k: 4, rationale: `no reference; states answer ${answer}, nothing to check.` };
   return { k: 3, rationale: 'no reference; generic, nothing to check.' };
 }
@@ -143,10 +169,19 @@ export function substituteReference(problem: JudgeProblem, pool: JudgeProblem[],
   for (let d = 0; d < n; d++) {
     const other = pool[(start + d) % n];
     if (other.id !== problem.id && other.reference !== problem.reference) {
-      return { id: other.id, question: problem.question, reference: other.reference, answer: other.answer, intermediates: other.intermediates, steps: other.steps };
+      return {
+        id: other.id,
+        question: problem.question,
+        reference: other.reference,
+        answer: other.answer,
+        intermediates: other.intermediates,
+        steps: other.steps,
+      };
     }
   }
-  throw new Error(`wrong-reference mode needs a pool with at least one problem other than ${problem.id} (pool size ${n})`);
+  throw new Error(
+    `wrong-reference mode needs a pool with at least one problem other than ${problem.id} (pool size ${n})`,
+  );
 }
 
 /** With probability errorRate (decided by a hash of `key`), k becomes one of the other four scores. */
@@ -166,10 +201,14 @@ export class BuiltinJudge implements Judge {
   constructor(config: Partial<BuiltinJudgeConfig> = {}) {
     this.config = { ...DEFAULT_BUILTIN_JUDGE, ...config };
     const { referenceMode, errorRate } = this.config;
-    if (!['given', 'none', 'wrong'].includes(referenceMode)) throw new Error(`builtin judge: unknown referenceMode ${JSON.stringify(referenceMode)}`);
-    if (!(errorRate >= 0 && errorRate <= 1)) throw new Error(`builtin judge: errorRate must be in [0, 1], got ${errorRate}`);
+    if (!['given', 'none', 'wrong'].includes(referenceMode))
+      throw new Error(`builtin judge: unknown referenceMode ${JSON.stringify(referenceMode)}`);
+    if (!(errorRate >= 0 && errorRate <= 1))
+      throw new Error(`builtin judge: errorRate must be in [0, 1], got ${errorRate}`);
     if (referenceMode === 'wrong' && this.config.pool.length < 2) {
-      throw new Error(`builtin judge: referenceMode 'wrong' needs a pool of at least 2 problems whose references it can borrow, got ${this.config.pool.length}`);
+      throw new Error(
+        `builtin judge: referenceMode 'wrong' needs a pool of at least 2 problems whose references it can borrow, got ${this.config.pool.length}`,
+      );
     }
     this.name = `builtin${referenceMode === 'given' ? '' : `(${referenceMode === 'none' ? 'no' : 'wrong'} reference)`}${errorRate > 0 ? `(error ${errorRate})` : ''}`;
   }
@@ -178,7 +217,10 @@ export class BuiltinJudge implements Judge {
   rubricFor(problem: JudgeProblem, opts: Partial<JudgeOptions> = {}): Rubric | null {
     const mode = opts.rubricMode ?? DEFAULT_JUDGE_OPTIONS.rubricMode;
     if (this.config.referenceMode === 'none') return null;
-    const source = this.config.referenceMode === 'wrong' ? substituteReference(problem, this.config.pool, this.config.seed) : problem;
+    const source =
+      this.config.referenceMode === 'wrong'
+        ? substituteReference(problem, this.config.pool, this.config.seed)
+        : problem;
     // an empty reference (and no known results) is the no-reference case, as for the LLM judge
     if (source.reference.trim() === '' && !source.intermediates?.length) return null;
     return this.rubrics.get(source, mode);
@@ -193,7 +235,10 @@ export class BuiltinJudge implements Judge {
   /** Synchronous outcome grade (the async `outcome` wraps it). */
   outcomeSync(problem: JudgeProblem, response: string, opts: Partial<JudgeOptions> = {}): Grade {
     const rubric = this.rubricFor(problem, opts);
-    const raw = rubric && rubric.checkpoints.length > 0 ? gradeOutcomeAgainst(problem.question, rubric, response) : gradeOutcomeAlone(response);
+    const raw =
+      rubric && rubric.checkpoints.length > 0
+        ? gradeOutcomeAgainst(problem.question, rubric, response)
+        : gradeOutcomeAlone(response);
     return this.grade(raw, `outcome:${problem.id}:${response}`);
   }
 
@@ -202,7 +247,10 @@ export class BuiltinJudge implements Judge {
     const rubric = this.rubricFor(problem, opts);
     const segments = splitSegments(response, opts.stepDelimiter ?? DEFAULT_JUDGE_OPTIONS.stepDelimiter);
     const grades = segments.map((seg, i) => {
-      const raw = rubric && rubric.checkpoints.length > 0 ? gradeSegmentAgainst(problem.question, rubric, seg) : gradeSegmentAlone(seg);
+      const raw =
+        rubric && rubric.checkpoints.length > 0
+          ? gradeSegmentAgainst(problem.question, rubric, seg)
+          : gradeSegmentAlone(seg);
       return this.grade(raw, `process:${problem.id}:${i}:${seg}`);
     });
     return { segments, grades, ok: true };

@@ -23,7 +23,8 @@ export class FsJudgeCache implements JudgeCache {
   constructor(readonly dir: string) {}
 
   private path(key: string): string {
-    if (!KEY.test(key)) throw new Error(`judge cache: a key must be a hex digest, got ${JSON.stringify(key.slice(0, 40))}`);
+    if (!KEY.test(key))
+      throw new Error(`judge cache: a key must be a hex digest, got ${JSON.stringify(key.slice(0, 40))}`);
     return join(this.dir, key.slice(0, 2), `${key}.json`);
   }
 
@@ -53,7 +54,8 @@ export class FsJudgeCache implements JudgeCache {
 
   async size(): Promise<number> {
     let n = 0;
-    for (const sub of await this.shards()) n += (await readdir(join(this.dir, sub))).filter((f) => f.endsWith('.json')).length;
+    for (const sub of await this.shards())
+      n += (await readdir(join(this.dir, sub))).filter((f) => f.endsWith('.json')).length;
     return n;
   }
 

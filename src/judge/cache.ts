@@ -21,10 +21,22 @@ export function isValidRecord(record: unknown, kind: 'rubric' | 'outcome' | 'pro
   const r = record as Record<string, unknown>;
   if (kind === 'rubric') {
     const cps = r.checkpoints;
-    return r.kind === 'rubric' && Array.isArray(cps) && cps.length >= MIN_CHECKPOINTS && cps.length <= MAX_CHECKPOINTS &&
-      cps.every((c) => typeof c === 'string') && (r.finalAnswer === undefined || typeof r.finalAnswer === 'string');
+    return (
+      r.kind === 'rubric' &&
+      Array.isArray(cps) &&
+      cps.length >= MIN_CHECKPOINTS &&
+      cps.length <= MAX_CHECKPOINTS &&
+      cps.every((c) => typeof c === 'string') &&
+      (r.finalAnswer === undefined || typeof r.finalAnswer === 'string')
+    );
   }
-  return r.kind === 'grade' && Number.isInteger(r.k) && (r.k as number) >= 1 && (r.k as number) <= 5 && typeof r.rationale === 'string';
+  return (
+    r.kind === 'grade' &&
+    Number.isInteger(r.k) &&
+    (r.k as number) >= 1 &&
+    (r.k as number) <= 5 &&
+    typeof r.rationale === 'string'
+  );
 }
 
 export interface JudgeCache {
@@ -50,7 +62,10 @@ export interface JudgeCacheKeyParts {
 /** Lower-case hex SHA-256 of a UTF-8 string. */
 export async function sha256Hex(text: string): Promise<string> {
   const subtle = globalThis.crypto?.subtle;
-  if (!subtle) throw new Error('Web Crypto (crypto.subtle) is not available: the judge cache needs Node >= 20 or a secure browser context');
+  if (!subtle)
+    throw new Error(
+      'Web Crypto (crypto.subtle) is not available: the judge cache needs Node >= 20 or a secure browser context',
+    );
   const digest = await subtle.digest('SHA-256', new TextEncoder().encode(text));
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }

@@ -51,26 +51,45 @@ export interface ConditionStats {
  * wrong type is an error, not ignored: a "correct": "yes" that silently fell back to the answer
  * checker would change the table without a word.
  */
-export function parseCalibrationJsonl(text: string): { records: CalibrationRecord[]; errors: { line: number; reason: string }[]; notes: string[]; fatal?: string } {
+export function parseCalibrationJsonl(text: string): {
+  records: CalibrationRecord[];
+  errors: { line: number; reason: string }[];
+  notes: string[];
+  fatal?: string;
+} {
   const records: CalibrationRecord[] = [];
   const read = readJsonlObjects(text);
   const errors = [...read.errors];
   for (const { line, value: o } of read.rows) {
     const fail = (reason: string) => void errors.push({ line, reason });
     const missing = ['question', 'reference', 'response'].filter((k) => typeof o[k] !== 'string');
-    if (missing.length > 0) { fail(`missing or non-string field${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`); continue; }
+    if (missing.length > 0) {
+      fail(`missing or non-string field${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
+      continue;
+    }
     const scalar = (v: unknown) => typeof v === 'string' || typeof v === 'number';
     const wrong =
-      o.answer !== undefined && !scalar(o.answer) ? 'field "answer" is not a string or number'
-      : o.correct !== undefined && typeof o.correct !== 'boolean' ? 'field "correct" is not true or false'
-      : o.kind !== undefined && typeof o.kind !== 'string' ? 'field "kind" is not a string'
-      : o.id !== undefined && !scalar(o.id) ? 'field "id" is not a string or number'
-      : o.intermediates !== undefined && !(Array.isArray(o.intermediates) && o.intermediates.every(scalar)) ? 'field "intermediates" is not a list of strings or numbers'
-      : o.worked !== undefined && typeof o.worked !== 'string' ? 'field "worked" is not a string'
-      : null;
-    if (wrong) { fail(wrong); continue; }
+      o.answer !== undefined && !scalar(o.answer)
+        ? 'field "answer" is not a string or number'
+        : o.correct !== undefined && typeof o.correct !== 'boolean'
+          ? 'field "correct" is not true or false'
+          : o.kind !== undefined && typeof o.kind !== 'string'
+            ? 'field "kind" is not a string'
+            : o.id !== undefined && !scalar(o.id)
+              ? 'field "id" is not a string or number'
+              : o.intermediates !== undefined && !(Array.isArray(o.intermediates) && o.intermediates.every(scalar))
+                ? 'field "intermediates" is not a list of strings or numbers'
+                : o.worked !== undefined && typeof o.worked !== 'string'
+                  ? 'field "worked" is not a string'
+                  : null;
+    if (wrong) {
+      fail(wrong);
+      continue;
+    }
     records.push({
-      question: o.question as string, reference: o.reference as string, response: o.response as string,
+      question: o.question as string,
+      reference: o.reference as string,
+      response: o.response as string,
       answer: o.answer === undefined ? undefined : String(o.answer),
       correct: o.correct as boolean | undefined,
       kind: o.kind as string | undefined,
@@ -95,20 +114,40 @@ export function isCorrect(r: CalibrationRecord): boolean {
  * the correct worked solution, one arithmetic slip, one logic error, the first half (rounded up)
  * of the steps, and another problem's worked solution.
  */
-export function generateCalibrationSet(n: number, seed: number, families: FamilyName[] = FAMILY_NAMES): CalibrationRecord[] {
-  if (!Number.isInteger(n) || n < 2) throw new Error(`a calibration set needs at least 2 records (one problem's solution is another's "other"), got ${n}`);
+export function generateCalibrationSet(
+  n: number,
+  seed: number,
+  families: FamilyName[] = FAMILY_NAMES,
+): CalibrationRecord[] {
+  if (!Number.isInteger(n) || n < 2)
+    throw new Error(
+      `a calibration set needs at least 2 records (one problem's solution is another's "other"), got ${n}`,
+    );
   const problems = hardProblems({ families, seed }, 'eval', n);
   const rng = mulberry32(seed);
   return problems.map((p, i) => {
     const kind = RESPONSE_KINDS[i % RESPONSE_KINDS.length];
     const family = TASK_FAMILIES[p.family];
     const response =
-      kind === 'correct' ? p.worked
-      : kind === 'slip' || kind === 'logic' ? family.corrupt(p, rng, kind)
-      : kind === 'half' ? truncateWorked(p.worked, Math.ceil(p.difficulty / 2))
-      : kind === 'mimic' ? mimicStep(p.worked, rng) ?? family.corrupt(p, rng, 'slip')
-      : problems[(i + 1 + Math.floor(rng() * (n - 1))) % n].worked;
-    return { id: p.id, question: p.prompt, reference: p.reference, response, answer: p.answer, kind, intermediates: p.intermediates, worked: p.worked };
+      kind === 'correct'
+        ? p.worked
+        : kind === 'slip' || kind === 'logic'
+          ? family.corrupt(p, rng, kind)
+          : kind === 'half'
+            ? truncateWorked(p.worked, Math.ceil(p.difficulty / 2))
+            : kind === 'mimic'
+              ? (mimicStep(p.worked, rng) ?? family.corrupt(p, rng, 'slip'))
+              : problems[(i + 1 + Math.floor(rng() * (n - 1))) % n].worked;
+    return {
+      id: p.id,
+      question: p.prompt,
+      reference: p.reference,
+      response,
+      answer: p.answer,
+      kind,
+      intermediates: p.intermediates,
+      worked: p.worked,
+    };
   });
 }
 
@@ -124,7 +163,8 @@ export function mimicStep(worked: string, rng: () => number): string | null {
     const i = sums[Math.floor(rng() * sums.length)];
     const m = /^### ([A-Za-z]?)(\d)\+([A-Za-z]?)(\d)(.*)$/.exec(lines[i]) as RegExpExecArray;
     const d = 1 + Math.floor(rng() * 3) * (rng() < 0.5 ? -1 : 1);
-    const x = Number(m[2]) + d, y = Number(m[4]) - d;
+    const x = Number(m[2]) + d,
+      y = Number(m[4]) - d;
     if (x < 0 || x > 9 || y < 0 || y > 9 || x === Number(m[4])) continue;
     lines[i] = `### ${m[1]}${x}+${m[3]}${y}${m[5]}`;
     return lines.join('\n');
@@ -134,13 +174,24 @@ export function mimicStep(worked: string, rng: () => number): string | null {
 
 function asProblem(r: CalibrationRecord, i: number): JudgeProblem {
   const steps = r.worked ? stepLines(r.worked) : [];
-  return { id: r.id ?? `record-${i}`, question: r.question, reference: r.reference, answer: r.answer, intermediates: r.intermediates, ...(steps.length ? { steps } : {}) };
+  return {
+    id: r.id ?? `record-${i}`,
+    question: r.question,
+    reference: r.reference,
+    answer: r.answer,
+    intermediates: r.intermediates,
+    ...(steps.length ? { steps } : {}),
+  };
 }
 
 /** The records with known steps as step-agreement records (each problem as a condition shows it). */
 export function stepRecords(records: CalibrationRecord[], condition: Condition, seed = 0): StepRecord[] {
   const problems = records.map(asProblem);
-  return records.flatMap((r, i) => (r.worked ? [{ problem: conditionProblem(problems[i], condition, problems, seed), worked: r.worked, response: r.response }] : []));
+  return records.flatMap((r, i) =>
+    r.worked
+      ? [{ problem: conditionProblem(problems[i], condition, problems, seed), worked: r.worked, response: r.response }]
+      : [],
+  );
 }
 
 /** The problem as a condition shows it to the judge: as is, without reference, or with another's. */
@@ -150,7 +201,12 @@ export function conditionProblem(p: JudgeProblem, condition: Condition, pool: Ju
   return substituteReference(p, pool, seed);
 }
 
-async function mapLimited<T, R>(items: T[], limit: number, fn: (x: T, i: number) => Promise<R>, signal?: AbortSignal): Promise<R[]> {
+async function mapLimited<T, R>(
+  items: T[],
+  limit: number,
+  fn: (x: T, i: number) => Promise<R>,
+  signal?: AbortSignal,
+): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
@@ -176,12 +232,20 @@ export async function calibrate(
   records: CalibrationRecord[],
   judge: Judge,
   opts: {
-    conditions?: Condition[]; process?: boolean; concurrency?: number; seed?: number; judgeOptions?: Partial<JudgeOptions>;
+    conditions?: Condition[];
+    process?: boolean;
+    concurrency?: number;
+    seed?: number;
+    judgeOptions?: Partial<JudgeOptions>;
     onProgress?: (p: CalibrationProgress) => void; // after each graded record
   } = {},
 ): Promise<ConditionStats[]> {
   const conditions = opts.conditions ?? CONDITIONS;
-  const progress: CalibrationProgress = { done: 0, total: records.length * conditions.length, condition: conditions[0] };
+  const progress: CalibrationProgress = {
+    done: 0,
+    total: records.length * conditions.length,
+    condition: conditions[0],
+  };
   const problems = records.map(asProblem);
   const truth = records.map(isCorrect);
   const stats: ConditionStats[] = [];
@@ -191,20 +255,33 @@ export async function calibrate(
     if (condition === 'wrong reference' && distinctReferences < 2) {
       progress.done += records.length;
       stats.push({
-        condition, graded: 0, failed: 0, positives: 0, negatives: 0, fnr: NaN, fpr: NaN, error: NaN, meanK: {},
+        condition,
+        graded: 0,
+        failed: 0,
+        positives: 0,
+        negatives: 0,
+        fnr: NaN,
+        fpr: NaN,
+        error: NaN,
+        meanK: {},
         note: 'not graded: a wrong reference needs at least two records with different references',
       });
       continue;
     }
-    const graded = await mapLimited(records, opts.concurrency ?? 8, async (r, i) => {
-      const p = conditionProblem(problems[i], condition, problems, opts.seed ?? 0);
-      const g = await judge.outcome(p, r.response, opts.judgeOptions);
-      const pg = opts.process ? await judge.process(p, r.response, opts.judgeOptions) : null;
-      const pk = pg && pg.ok ? mean(pg.grades.map((x) => x.k as number)) : null;
-      progress.done++;
-      opts.onProgress?.({ ...progress });
-      return { k: g.status === 'ok' ? g.k : null, pk };
-    }, opts.judgeOptions?.signal);
+    const graded = await mapLimited(
+      records,
+      opts.concurrency ?? 8,
+      async (r, i) => {
+        const p = conditionProblem(problems[i], condition, problems, opts.seed ?? 0);
+        const g = await judge.outcome(p, r.response, opts.judgeOptions);
+        const pg = opts.process ? await judge.process(p, r.response, opts.judgeOptions) : null;
+        const pk = pg && pg.ok ? mean(pg.grades.map((x) => x.k as number)) : null;
+        progress.done++;
+        opts.onProgress?.({ ...progress });
+        return { k: g.status === 'ok' ? g.k : null, pk };
+      },
+      opts.judgeOptions?.signal,
+    );
     if (opts.judgeOptions?.signal?.aborted) throw new AbortedError('calibration cancelled');
     const ok = graded.map((g, i) => ({ ...g, i })).filter((g) => g.k !== null);
     const pos = ok.filter((g) => truth[g.i]);
@@ -220,8 +297,15 @@ export async function calibrate(
       return Object.fromEntries(Object.entries(groups).map(([k, v]) => [k, mean(v)]));
     };
     stats.push({
-      condition, graded: ok.length, failed: records.length - ok.length, positives: pos.length, negatives: neg.length,
-      fnr, fpr, error: (fnr + fpr) / 2, meanK: byKind((g) => g.k),
+      condition,
+      graded: ok.length,
+      failed: records.length - ok.length,
+      positives: pos.length,
+      negatives: neg.length,
+      fnr,
+      fpr,
+      error: (fnr + fpr) / 2,
+      meanK: byKind((g) => g.k),
       meanProcess: opts.process ? byKind((g) => g.pk) : undefined,
     });
   }
@@ -242,7 +326,10 @@ export function formatCalibrationTable(stats: ConditionStats[], title: string): 
   }
   const table = (label: string, get: (s: ConditionStats) => Record<string, number> | undefined) => {
     const kinds = [...new Set(stats.flatMap((s) => Object.keys(get(s) ?? {})))];
-    const order = (k: string) => { const i = (RESPONSE_KINDS as readonly string[]).indexOf(k); return i < 0 ? 99 : i; };
+    const order = (k: string) => {
+      const i = (RESPONSE_KINDS as readonly string[]).indexOf(k);
+      return i < 0 ? 99 : i;
+    };
     kinds.sort((a, b) => order(a) - order(b) || a.localeCompare(b));
     lines.push('', `${label.padEnd(17)}${stats.map((s) => s.condition.padStart(17)).join('')}`);
     for (const k of kinds) lines.push(`${k.padEnd(17)}${stats.map((s) => num(get(s)?.[k]).padStart(17)).join('')}`);

@@ -30,7 +30,7 @@ function tokenize(text: string): Tok[] {
   const nums = scanNumbers(text);
   const out: Tok[] = [];
   let ni = 0;
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     if (ni < nums.length && nums[ni].start === i) {
       out.push({ t: 'num', v: nums[ni].value, n: nums[ni] });
       i = nums[ni++].end;
@@ -44,14 +44,24 @@ function tokenize(text: string): Tok[] {
     const prev = out[out.length - 1];
     const nextSignificant = text.slice(i + 1).match(/^[ \t]*(.)/)?.[1] ?? '';
     // an index hint ("C8+c7"): one letter glued to the digit it names, after an operator or a space
-    if (/[A-Za-z]/.test(c) && /\d/.test(text[i + 1] ?? '') && !/[A-Za-z\d]/.test(text[i - 1] ?? '') && !(prev && (prev.t === 'num' || prev.t === ')'))) {
+    if (
+      /[A-Za-z]/.test(c) &&
+      /\d/.test(text[i + 1] ?? '') &&
+      !/[A-Za-z\d]/.test(text[i - 1] ?? '') &&
+      !(prev && (prev.t === 'num' || prev.t === ')'))
+    ) {
       i++;
       continue;
     }
     if ('+-*/'.includes(c)) out.push({ t: 'op', v: c as '+', start: i });
     else if (c === '\u00d7') out.push({ t: 'op', v: '*', start: i });
     else if (c === '\u00f7') out.push({ t: 'op', v: '/', start: i });
-    else if ((c === 'x' || c === 'X') && prev && (prev.t === 'num' || prev.t === ')') && /[\d(]/.test(nextSignificant)) {
+    else if (
+      (c === 'x' || c === 'X') &&
+      prev &&
+      (prev.t === 'num' || prev.t === ')') &&
+      /[\d(]/.test(nextSignificant)
+    ) {
       out.push({ t: 'op', v: '*', start: i }); // "3 x 4" as people write it
     } else if (c === '(' || c === ')' || c === '=') out.push({ t: c, start: i });
     else out.push({ t: 'other', start: i });
@@ -143,7 +153,14 @@ export function findClaims(text: string): Claim[] {
       if (!r || r.ops === 0) continue;
       const first = lhsToks[0];
       const start = first.t === 'num' ? first.n.start : first.start;
-      claims.push({ text: text.slice(start, rhs.n.end), lhs: r.value, rhs: rhs.v, ok: claimHolds(r.value, rhs.v, rhs.n.text), start, end: rhs.n.end });
+      claims.push({
+        text: text.slice(start, rhs.n.end),
+        lhs: r.value,
+        rhs: rhs.v,
+        ok: claimHolds(r.value, rhs.v, rhs.n.text),
+        start,
+        end: rhs.n.end,
+      });
       break;
     }
   });
@@ -173,7 +190,8 @@ export function statedResults(text: string, questionNumbers: number[] = []): Sta
   }
   if (out.length === 0) {
     for (const n of scanNumbers(text)) {
-      if (!questionNumbers.some((q) => sameNumber(q, n.value))) out.push({ value: n.value, start: n.start, source: 'number' });
+      if (!questionNumbers.some((q) => sameNumber(q, n.value)))
+        out.push({ value: n.value, start: n.start, source: 'number' });
     }
   }
   return out.sort((a, b) => a.start - b.start);

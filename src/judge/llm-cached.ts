@@ -19,8 +19,14 @@ export class CachedCalls {
   key(kind: CallKind, messages: ChatMessage[], json: boolean): Promise<string> {
     const c = this.config;
     return judgeCacheKey({
-      baseUrl: c.baseUrl, model: c.model, temperature: c.temperature, maxTokens: c.maxTokens,
-      structured: json ? 'json' : 'text', promptVersion: PROMPT_VERSION, kind, messages,
+      baseUrl: c.baseUrl,
+      model: c.model,
+      temperature: c.temperature,
+      maxTokens: c.maxTokens,
+      structured: json ? 'json' : 'text',
+      promptVersion: PROMPT_VERSION,
+      kind,
+      messages,
     });
   }
 
@@ -49,7 +55,11 @@ export class CachedCalls {
     if (rubricMode === 'explicit' && problem.reference.trim()) {
       const r = await this.cached('rubric', (json) => rubricMessages(problem, json));
       if (!r || r.kind !== 'rubric') return 2;
-      rubric = { problemId: problem.id, checkpoints: r.checkpoints, ...(r.finalAnswer ? { finalAnswer: r.finalAnswer } : {}) };
+      rubric = {
+        problemId: problem.id,
+        checkpoints: r.checkpoints,
+        ...(r.finalAnswer ? { finalAnswer: r.finalAnswer } : {}),
+      };
     }
     return (await this.cached('outcome', (json) => outcomeMessages(problem, response, rubric, json))) ? 0 : 1;
   }

@@ -64,7 +64,15 @@ export type ChatOutcome = ChatSuccess | ChatFailure;
 
 type Attempt =
   | { ok: true; content: string; finishReason: string | null; promptTokens: number; completionTokens: number }
-  | { ok: false; kind: ChatFailureKind; status?: number; message: string; retryable: boolean; retryAfterMs?: number; facts?: FailureFacts };
+  | {
+      ok: false;
+      kind: ChatFailureKind;
+      status?: number;
+      message: string;
+      retryable: boolean;
+      retryAfterMs?: number;
+      facts?: FailureFacts;
+    };
 
 /** Retry-After as milliseconds: `retry-after-ms`, else `retry-after` in seconds or as an HTTP date. */
 export function retryAfterMs(headers: Headers | undefined): number | undefined {
@@ -125,8 +133,13 @@ export class ChatClient {
         const more = r.retryable && attempt > 0 ? ` (after ${attempt + 1} attempts)` : '';
         const fatal = kind === 'aborted' || !r.facts ? null : fatalLine(r.facts, this.cfg);
         return {
-          ok: false, kind, ...(r.status ? { status: r.status } : {}), ...(r.facts?.code ? { code: r.facts.code } : {}),
-          message: this.clip(r.message + more), ...(fatal ? { fatal: this.redact(fatal) } : {}), attempts: attempt + 1,
+          ok: false,
+          kind,
+          ...(r.status ? { status: r.status } : {}),
+          ...(r.facts?.code ? { code: r.facts.code } : {}),
+          message: this.clip(r.message + more),
+          ...(fatal ? { fatal: this.redact(fatal) } : {}),
+          attempts: attempt + 1,
         };
       }
       const backoff = Math.min(this.cfg.retryMaxMs, this.cfg.retryBaseMs * 2 ** attempt) * (1 - Math.random() * 0.25);
@@ -163,9 +176,15 @@ export class ChatClient {
         max_tokens: this.cfg.maxTokens,
       };
       if (req.schema) {
-        body.response_format = { type: 'json_schema', json_schema: { name: req.schema.name, strict: true, schema: req.schema.schema } };
+        body.response_format = {
+          type: 'json_schema',
+          json_schema: { name: req.schema.name, strict: true, schema: req.schema.schema },
+        };
       }
-      const call = this.#sdk.chat.completions.create(body, { signal: ctrl.signal, timeout: Math.max(1, Math.round(this.cfg.timeoutMs)) });
+      const call = this.#sdk.chat.completions.create(body, {
+        signal: ctrl.signal,
+        timeout: Math.max(1, Math.round(this.cfg.timeoutMs)),
+      });
       // raceAbort: settle the moment the timer or the caller aborts, whatever the SDK is doing.
       const res = (await raceAbort(call, ctrl.signal)) as unknown;
       return this.readReply(res);
@@ -182,8 +201,15 @@ export class ChatClient {
     const choice = Array.isArray(r.choices) ? r.choices[0] : undefined;
     const content = choice?.message?.content;
     if (typeof content !== 'string') {
-      const what = typeof res === 'string' ? 'a body that is not JSON' : choice ? 'a choice without text content' : 'no choices';
-      return { ok: false, kind: 'bad-response', message: `the server replied with ${what}`, retryable: false, facts: { kind: 'bad-response', detail: what } };
+      const what =
+        typeof res === 'string' ? 'a body that is not JSON' : choice ? 'a choice without text content' : 'no choices';
+      return {
+        ok: false,
+        kind: 'bad-response',
+        message: `the server replied with ${what}`,
+        retryable: false,
+        facts: { kind: 'bad-response', detail: what },
+      };
     }
     return {
       ok: true,
@@ -197,25 +223,58 @@ export class ChatClient {
   private classify(e: unknown, signal: AbortSignal | undefined, timedOut: boolean): Attempt {
     if (isAborted(signal)) return { ok: false, kind: 'aborted', message: 'aborted', retryable: false };
     if (timedOut || e instanceof APIConnectionTimeoutError) {
-      return { ok: false, kind: 'timeout', message: `no complete reply within ${this.cfg.timeoutMs} ms`, retryable: true };
+      return {
+        ok: false,
+        kind: 'timeout',
+        message: `no complete reply within ${this.cfg.timeoutMs} ms`,
+        retryable: true,
+      };
     }
     if (e instanceof APIError && typeof e.status === 'number') {
       const s = e.status;
       const retryable = s === 408 || s === 429 || s >= 500;
       const wait = s === 429 || s === 503 ? retryAfterMs(e.headers) : undefined;
       const body = (e.error as { message?: unknown } | undefined)?.message;
-      const facts: FailureFacts = { kind: 'http', status: s, serverMessage: this.redact(typeof body === 'string' ? body : e.message) };
-      return { ok: false, kind: 'http', status: s, message: `HTTP ${e.message}`, retryable, ...(wait !== undefined ? { retryAfterMs: wait } : {}), facts };
+      const facts: FailureFacts = {
+        kind: 'http',
+        status: s,
+        serverMessage: this.redact(typeof body === 'string' ? body : e.message),
+      };
+      return {
+        ok: false,
+        kind: 'http',
+        status: s,
+        message: `HTTP ${e.message}`,
+        retryable,
+        ...(wait !== undefined ? { retryAfterMs: wait } : {}),
+        facts,
+      };
     }
     if (e instanceof APIConnectionError) {
       const code = errorCode(e);
-      const facts: FailureFacts = { kind: 'connection', ...(code ? { code } : {}), serverMessage: this.redact(innermostMessage(e)) };
+      const facts: FailureFacts = {
+        kind: 'connection',
+        ...(code ? { code } : {}),
+        serverMessage: this.redact(innermostMessage(e)),
+      };
       // A refused connection, an unknown host or a TLS failure will not change in a second: no retry.
       const retryable = fatalLine(facts, this.cfg) === null;
-      return { ok: false, kind: 'connection', message: `connection failed: ${facts.serverMessage}${code ? ` (${code})` : ''}`, retryable, facts };
+      return {
+        ok: false,
+        kind: 'connection',
+        message: `connection failed: ${facts.serverMessage}${code ? ` (${code})` : ''}`,
+        retryable,
+        facts,
+      };
     }
     // Anything else (a 200 whose body is not valid JSON, ...) would come back the same: no retry.
     const msg = e instanceof Error ? e.message : String(e);
-    return { ok: false, kind: 'bad-response', message: `unreadable reply: ${msg}`, retryable: false, facts: { kind: 'bad-response', detail: e instanceof SyntaxError ? 'a body that is not JSON' : clipDetail(msg) } };
+    return {
+      ok: false,
+      kind: 'bad-response',
+      message: `unreadable reply: ${msg}`,
+      retryable: false,
+      facts: { kind: 'bad-response', detail: e instanceof SyntaxError ? 'a body that is not JSON' : clipDetail(msg) },
+    };
   }
 }

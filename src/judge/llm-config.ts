@@ -65,22 +65,39 @@ export interface LlmJudgeStats {
 
 export function emptyStats(): LlmJudgeStats {
   return {
-    calls: 0, attempts: 0, retries: 0, rubricCalls: 0, rubricFailures: 0, cacheHits: 0, grades: 0,
+    calls: 0,
+    attempts: 0,
+    retries: 0,
+    rubricCalls: 0,
+    rubricFailures: 0,
+    cacheHits: 0,
+    grades: 0,
     failures: { 'no-score': 0, 'out-of-range': 0, malformed: 0, error: 0 },
-    errors: {}, promptTokens: 0, completionTokens: 0, cost: 0, latencyMsTotal: 0, latencyMsMax: 0, answered: 0, fatal: null,
+    errors: {},
+    promptTokens: 0,
+    completionTokens: 0,
+    cost: 0,
+    latencyMsTotal: 0,
+    latencyMsMax: 0,
+    answered: 0,
+    fatal: null,
   };
 }
 
-
 /** Adds one finished request (retries included) to the counters. */
-export function countOutcome(s: LlmJudgeStats, out: ChatOutcome, prices: Pick<LlmJudgeConfig, 'pricePer1kInput' | 'pricePer1kOutput'>): void {
+export function countOutcome(
+  s: LlmJudgeStats,
+  out: ChatOutcome,
+  prices: Pick<LlmJudgeConfig, 'pricePer1kInput' | 'pricePer1kOutput'>,
+): void {
   s.attempts += out.attempts;
   s.retries += Math.max(0, out.attempts - 1);
   if (!out.ok) return;
   s.answered++;
   s.promptTokens += out.promptTokens;
   s.completionTokens += out.completionTokens;
-  s.cost += (out.promptTokens / 1000) * prices.pricePer1kInput + (out.completionTokens / 1000) * prices.pricePer1kOutput;
+  s.cost +=
+    (out.promptTokens / 1000) * prices.pricePer1kInput + (out.completionTokens / 1000) * prices.pricePer1kOutput;
   s.latencyMsTotal += out.latencyMs;
   s.latencyMsMax = Math.max(s.latencyMsMax, out.latencyMs);
 }

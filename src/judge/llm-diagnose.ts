@@ -5,7 +5,8 @@
 // call; everything else (5xx, timeouts, unparseable scores) is per call: counted and dropped.
 // No HTTP here: llm-client.ts classifies, this file words. Callers redact the key from the inputs.
 
-export type FatalCause = 'auth' | 'not-found' | 'refused' | 'unknown-host' | 'tls' | 'blocked-port' | 'unreachable' | 'not-chat';
+export type FatalCause =
+  'auth' | 'not-found' | 'refused' | 'unknown-host' | 'tls' | 'blocked-port' | 'unreachable' | 'not-chat';
 
 export interface FailureFacts {
   kind: 'http' | 'connection' | 'bad-response' | 'timeout' | 'aborted';
@@ -20,7 +21,8 @@ export interface Endpoint {
   model: string;
 }
 
-const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|EPROTO$|ERR_OSSL_)/;
+const TLS_CODE =
+  /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|EPROTO$|ERR_OSSL_)/;
 
 /** The network error code of an error or of any error in its `cause` chain (undici puts it two deep). */
 export function errorCode(e: unknown): string | undefined {
@@ -36,7 +38,11 @@ export function errorCode(e: unknown): string | undefined {
 /** The innermost message of an error's cause chain (the useful one: "connect ECONNREFUSED ..."). */
 export function innermostMessage(e: unknown): string {
   let msg = e instanceof Error ? e.message : String(e);
-  for (let x = (e as { cause?: unknown } | null)?.cause, depth = 0; x && depth < 6; x = (x as { cause?: unknown }).cause, depth++) {
+  for (
+    let x = (e as { cause?: unknown } | null)?.cause, depth = 0;
+    x && depth < 6;
+    x = (x as { cause?: unknown }).cause, depth++
+  ) {
     if (x instanceof Error && x.message) msg = x.message;
   }
   return msg;
@@ -95,7 +101,8 @@ export function fatalLine(f: FailureFacts, ep: Endpoint): string | null {
       if (/\/chat\/completions$/i.test(base)) {
         return `the server answered 404 for ${url}: the base URL must not include /chat/completions; use ${base.replace(/\/chat\/completions$/i, '')}`;
       }
-      if (!/\/v\d+(beta\d*)?(\/openai)?$/i.test(base)) return `the server answered 404 for ${url}: does the base URL end in /v1?`;
+      if (!/\/v\d+(beta\d*)?(\/openai)?$/i.test(base))
+        return `the server answered 404 for ${url}: does the base URL end in /v1?`;
       return `the server answered 404 for ${url}${server}: is this an OpenAI-compatible server, and is the base URL right?`;
     case 'refused':
       return `cannot connect to ${hostOf(ep.baseUrl)} (connection refused): is the server running, and listening on that port?`;
@@ -104,7 +111,8 @@ export function fatalLine(f: FailureFacts, ep: Endpoint): string | null {
     case 'blocked-port':
       return `cannot use port ${urlPart(ep.baseUrl, 'port')} of ${urlPart(ep.baseUrl, 'hostname')}: fetch refuses that port for safety; run the server on another port`;
     case 'tls':
-      if (/WRONG_VERSION_NUMBER|EPROTO/.test(f.code ?? '')) return `TLS error talking to ${hostOf(ep.baseUrl)} (${f.code}): the server speaks plain HTTP there; use http:// in the base URL`;
+      if (/WRONG_VERSION_NUMBER|EPROTO/.test(f.code ?? ''))
+        return `TLS error talking to ${hostOf(ep.baseUrl)} (${f.code}): the server speaks plain HTTP there; use http:// in the base URL`;
       return `TLS error talking to ${hostOf(ep.baseUrl)} (${f.code}${f.serverMessage ? `: ${clip(f.serverMessage, 80)}` : ''}): check the server's certificate (or NODE_EXTRA_CA_CERTS for a private CA), or use http:// for a local server`;
     case 'unreachable':
       return `cannot reach ${url}: the server is down, the host or port is wrong, or it does not allow this page's origin (CORS)`;
@@ -118,8 +126,10 @@ export function failureLine(f: FailureFacts, ep: Endpoint, timeoutMs: number): s
   const fatal = fatalLine(f, ep);
   if (fatal) return fatal;
   const url = chatCompletionsUrl(ep.baseUrl);
-  if (f.kind === 'timeout') return `no complete reply from ${url} within ${timeoutMs} ms: is model "${ep.model}" loaded? raise the timeout for slow models`;
+  if (f.kind === 'timeout')
+    return `no complete reply from ${url} within ${timeoutMs} ms: is model "${ep.model}" loaded? raise the timeout for slow models`;
   if (f.kind === 'aborted') return 'the connection test was cancelled';
-  if (f.kind === 'http') return `the server answered ${f.status} for ${url}${f.serverMessage ? ` (server: "${clip(f.serverMessage)}")` : ''}: it failed this request; see the server's log`;
+  if (f.kind === 'http')
+    return `the server answered ${f.status} for ${url}${f.serverMessage ? ` (server: "${clip(f.serverMessage)}")` : ''}: it failed this request; see the server's log`;
   return `the connection to ${hostOf(ep.baseUrl)} failed${f.code ? ` (${f.code})` : ''}${f.serverMessage ? `: ${clip(f.serverMessage, 120)}` : ''}; try again`;
 }

@@ -28,7 +28,8 @@ export class Semaphore {
   private readonly queue: Waiter[] = [];
 
   constructor(readonly limit: number) {
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`concurrency must be an integer >= 1, got ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new RangeError(`concurrency must be an integer >= 1, got ${limit}`);
   }
 
   get active(): number {
@@ -78,7 +79,8 @@ export class Semaphore {
       if (done) return;
       done = true;
       const next = this.queue.shift();
-      if (next) next.grant(); // the slot passes straight to the next waiter: holders stays the same
+      if (next)
+        next.grant(); // the slot passes straight to the next waiter: holders stays the same
       else this.holders--;
     };
   }
@@ -92,10 +94,13 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       clearTimeout(timer);
       reject(new AbortedError());
     };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.max(0, ms));
+    const timer = setTimeout(
+      () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      Math.max(0, ms),
+    );
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
@@ -142,10 +147,14 @@ export function childSignal(parent?: AbortSignal): { signal: AbortSignal | undef
   if (!children) {
     const set = new Set<AbortController>();
     hubs.set(parent, set);
-    parent.addEventListener('abort', () => {
-      for (const c of set) c.abort();
-      set.clear();
-    }, { once: true });
+    parent.addEventListener(
+      'abort',
+      () => {
+        for (const c of set) c.abort();
+        set.clear();
+      },
+      { once: true },
+    );
     children = set;
   }
   const own = children;

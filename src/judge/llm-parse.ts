@@ -28,7 +28,8 @@ const SCORE_LINE = /^[*_`\s]*score[*_`\s]*[:=][*_`\s]*([^*_`\s/]*)(?:\s*\/\s*(\d
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 
 function checkK(raw: string): { k: number | null; status: ParseStatus; error?: string } {
-  if (!NUMBER.test(raw)) return { k: null, status: 'no-score', error: `score line has no number: ${JSON.stringify(raw)}` };
+  if (!NUMBER.test(raw))
+    return { k: null, status: 'no-score', error: `score line has no number: ${JSON.stringify(raw)}` };
   const k = Number(raw);
   if (!Number.isInteger(k) || k < 1 || k > 5) {
     return { k: null, status: 'out-of-range', error: `score ${raw} is not an integer in 1..5` };
@@ -41,7 +42,9 @@ function checkK(raw: string): { k: number | null; status: ParseStatus; error?: s
 // "Score: 5") or a draft, not its verdict.
 function cutReply(reply: string): ParsedScore {
   return {
-    status: 'malformed', k: null, rationale: reply.trim(),
+    status: 'malformed',
+    k: null,
+    rationale: reply.trim(),
     error: 'the reply was cut at max_tokens (finish_reason "length"), so it has no final verdict; raise maxTokens',
   };
 }
@@ -63,7 +66,12 @@ export function parseScoreText(reply: string, truncated = false): ParsedScore {
   }
   const rationale = lines.slice(0, last).join('\n').trim();
   if (m[2] !== undefined && m[2] !== '5') {
-    return { status: 'out-of-range', k: null, rationale, error: `score ${m[1]}/${m[2]} is not on the 1..5 scale (only k/5 is read)` };
+    return {
+      status: 'out-of-range',
+      k: null,
+      rationale,
+      error: `score ${m[1]}/${m[2]} is not on the 1..5 scale (only k/5 is read)`,
+    };
   }
   const c = checkK(m[1]);
   return { status: c.status, k: c.k, rationale, ...(c.error ? { error: c.error } : {}) };
@@ -100,7 +108,8 @@ export function parseScoreJson(reply: string, truncated = false): ParsedScore {
   const rec = obj as Record<string, unknown>;
   const rationale = typeof rec.analysis === 'string' ? rec.analysis.trim() : '';
   const score = rec.score;
-  if (score === undefined || score === null) return { status: 'no-score', k: null, rationale, error: 'JSON reply has no "score"' };
+  if (score === undefined || score === null)
+    return { status: 'no-score', k: null, rationale, error: 'JSON reply has no "score"' };
   if (typeof score !== 'number') {
     return { status: 'malformed', k: null, rationale, error: `"score" is not a number: ${JSON.stringify(score)}` };
   }
@@ -123,7 +132,11 @@ export function parseGradeReply(reply: string, structured: boolean, truncated = 
 function checkCount(checkpoints: string[], finalAnswer: string | undefined): ParsedRubric {
   const kept = checkpoints.map((c) => c.trim()).filter((c) => c.length > 0);
   if (kept.length < MIN_CHECKPOINTS) {
-    return { status: 'malformed', checkpoints: [], error: `rubric has ${kept.length} checkpoint(s), need ${MIN_CHECKPOINTS}..${MAX_CHECKPOINTS}` };
+    return {
+      status: 'malformed',
+      checkpoints: [],
+      error: `rubric has ${kept.length} checkpoint(s), need ${MIN_CHECKPOINTS}..${MAX_CHECKPOINTS}`,
+    };
   }
   // More than six: the first six are kept (they come in solution order, the prompt asks for six at most).
   return { status: 'ok', checkpoints: kept.slice(0, MAX_CHECKPOINTS), ...(finalAnswer ? { finalAnswer } : {}) };

@@ -14,9 +14,22 @@ import { CachedCalls, type CallKind } from './llm-cached';
 import { ChatClient, type ChatOutcome, type RetryEvent } from './llm-client';
 import { AbortedError, Semaphore, childSignal, isAborted, raceAbort } from './llm-limiter';
 import { parseGradeReply, parseRubricReply } from './llm-parse';
-import { DEFAULT_LLM_JUDGE_CONFIG, countOutcome, emptyStats, type LlmJudgeConfig, type LlmJudgeStats } from './llm-config';
+import {
+  DEFAULT_LLM_JUDGE_CONFIG,
+  countOutcome,
+  emptyStats,
+  type LlmJudgeConfig,
+  type LlmJudgeStats,
+} from './llm-config';
 import { splitSegments } from './segments';
-import { GRADE_SCHEMA, RUBRIC_SCHEMA, outcomeMessages, processMessages, rubricMessages, type ChatMessage } from './prompts';
+import {
+  GRADE_SCHEMA,
+  RUBRIC_SCHEMA,
+  outcomeMessages,
+  processMessages,
+  rubricMessages,
+  type ChatMessage,
+} from './prompts';
 import {
   DEFAULT_JUDGE_OPTIONS,
   likertToReward,
@@ -64,11 +77,15 @@ export class LlmJudge implements Judge {
 
   constructor(config: Pick<LlmJudgeConfig, 'baseUrl' | 'model'> & Partial<LlmJudgeConfig>, deps: LlmJudgeDeps = {}) {
     const { apiKey, ...rest } = { ...DEFAULT_LLM_JUDGE_CONFIG, ...config };
-    if (!/^https?:\/\/[^\s/]+/i.test(rest.baseUrl)) throw new Error('LLM judge: baseUrl must be an http(s) URL, e.g. http://127.0.0.1:11434/v1');
-    if (typeof rest.model !== 'string' || rest.model.trim() === '') throw new Error(`LLM judge: model is required, got ${JSON.stringify(rest.model)}`);
+    if (!/^https?:\/\/[^\s/]+/i.test(rest.baseUrl))
+      throw new Error('LLM judge: baseUrl must be an http(s) URL, e.g. http://127.0.0.1:11434/v1');
+    if (typeof rest.model !== 'string' || rest.model.trim() === '')
+      throw new Error(`LLM judge: model is required, got ${JSON.stringify(rest.model)}`);
     if (!(rest.timeoutMs > 0)) throw new RangeError(`LLM judge: timeoutMs must be > 0, got ${rest.timeoutMs}`);
-    if (!Number.isInteger(rest.maxTokens) || rest.maxTokens < 1) throw new RangeError(`LLM judge: maxTokens must be an integer >= 1, got ${rest.maxTokens}`);
-    if (!Number.isInteger(rest.maxRetries) || rest.maxRetries < 0) throw new RangeError(`LLM judge: maxRetries must be an integer >= 0, got ${rest.maxRetries}`);
+    if (!Number.isInteger(rest.maxTokens) || rest.maxTokens < 1)
+      throw new RangeError(`LLM judge: maxTokens must be an integer >= 1, got ${rest.maxTokens}`);
+    if (!Number.isInteger(rest.maxRetries) || rest.maxRetries < 0)
+      throw new RangeError(`LLM judge: maxRetries must be an integer >= 0, got ${rest.maxRetries}`);
     this.config = Object.freeze(rest);
     this.name = `llm:${rest.model}`;
     this.#client = new ChatClient({ ...rest, apiKey, fetch: deps.fetch, onRetry: deps.onRetry });
@@ -79,7 +96,11 @@ export class LlmJudge implements Judge {
   }
 
   /** How many requests grading `response` as a whole would send now (0, 1, or 2 with its rubric); sends nothing. */
-  requestsFor(problem: JudgeProblem, response: string, rubricMode: RubricMode = this.config.rubricMode): Promise<number> {
+  requestsFor(
+    problem: JudgeProblem,
+    response: string,
+    rubricMode: RubricMode = this.config.rubricMode,
+  ): Promise<number> {
     return this.#keys.requestsFor(problem, response, rubricMode);
   }
 
@@ -165,29 +186,51 @@ export class LlmJudge implements Judge {
   }
 
   private rubricFor(problem: JudgeProblem, o: JudgeOptions): Promise<RubricResult> {
-    return o.rubricMode === 'explicit' ? this.buildRubric(problem, o.signal) : Promise.resolve({ ok: true, rubric: null });
+    return o.rubricMode === 'explicit'
+      ? this.buildRubric(problem, o.signal)
+      : Promise.resolve({ ok: true, rubric: null });
   }
 
   private async fetchRubric(problem: JudgeProblem, signal?: AbortSignal): Promise<RubricResult> {
     const a = await this.ask('rubric', (json) => rubricMessages(problem, json), signal);
     if (a.type === 'hit') {
       if (a.record.kind !== 'rubric') return { ok: false, error: 'cache record of the wrong kind', reason: 'cache' }; // lookup checked it
-      return { ok: true, rubric: { problemId: problem.id, checkpoints: a.record.checkpoints, ...(a.record.finalAnswer ? { finalAnswer: a.record.finalAnswer } : {}) } };
+      return {
+        ok: true,
+        rubric: {
+          problemId: problem.id,
+          checkpoints: a.record.checkpoints,
+          ...(a.record.finalAnswer ? { finalAnswer: a.record.finalAnswer } : {}),
+        },
+      };
     }
     // A transport failure keeps its reason (timeout, http-500, ...); an unusable rubric reply is 'rubric'.
-    if (a.type === 'fail') return { ok: false, error: `rubric: ${a.error}`, reason: a.status === 'error' ? a.reason : 'rubric' };
+    if (a.type === 'fail')
+      return { ok: false, error: `rubric: ${a.error}`, reason: a.status === 'error' ? a.reason : 'rubric' };
     // A rubric cut at max_tokens may have lost its last checkpoints and the final answer: grading
     // against it would punish correct work, so it fails like an unparsable one.
-    if (a.truncated) return { ok: false, error: 'rubric: the reply was cut at max_tokens (finish_reason "length"); raise maxTokens', reason: 'rubric' };
+    if (a.truncated)
+      return {
+        ok: false,
+        error: 'rubric: the reply was cut at max_tokens (finish_reason "length"); raise maxTokens',
+        reason: 'rubric',
+      };
     const p = parseRubricReply(a.content, a.json);
-    if (p.status !== 'ok') return { ok: false, error: `rubric: ${this.#client.redact(p.error ?? p.status)}`, reason: 'rubric' };
+    if (p.status !== 'ok')
+      return { ok: false, error: `rubric: ${this.#client.redact(p.error ?? p.status)}`, reason: 'rubric' };
     const checkpoints = p.checkpoints.map((c) => this.#client.redact(c));
     const finalAnswer = p.finalAnswer ? { finalAnswer: this.#client.redact(p.finalAnswer) } : {};
     await this.store(a.key, { kind: 'rubric', checkpoints, ...finalAnswer, createdAt: Date.now() });
     return { ok: true, rubric: { problemId: problem.id, checkpoints, ...finalAnswer } };
   }
 
-  private async grade(kind: 'outcome' | 'process', problem: JudgeProblem, text: string, rubric: Rubric | null, signal?: AbortSignal): Promise<Grade> {
+  private async grade(
+    kind: 'outcome' | 'process',
+    problem: JudgeProblem,
+    text: string,
+    rubric: Rubric | null,
+    signal?: AbortSignal,
+  ): Promise<Grade> {
     const build = kind === 'outcome' ? outcomeMessages : processMessages;
     const a = await this.ask(kind, (json) => build(problem, text, rubric, json), signal);
     if (a.type === 'fail') return this.failGrade(a.status, a.reason, a.error);
@@ -197,7 +240,12 @@ export class LlmJudge implements Judge {
     }
     const p = parseGradeReply(a.content, a.json, a.truncated);
     if (p.status !== 'ok' || p.k === null) {
-      return this.failGrade(p.status === 'ok' ? 'no-score' : p.status, p.status, p.error ?? p.status, this.#client.redact(p.rationale));
+      return this.failGrade(
+        p.status === 'ok' ? 'no-score' : p.status,
+        p.status,
+        p.error ?? p.status,
+        this.#client.redact(p.rationale),
+      );
     }
     const rationale = this.#client.redact(p.rationale);
     await this.store(a.key, { kind: 'grade', k: p.k, rationale, createdAt: Date.now() });
@@ -241,7 +289,12 @@ export class LlmJudge implements Judge {
         }
         const reason = out.kind === 'http' ? `http-${out.status}` : out.kind;
         if (out.fatal !== undefined) this.latchFatal(out.fatal);
-        return { type: 'fail', status: out.kind === 'bad-response' ? 'malformed' : 'error', reason, error: out.fatal ?? out.message };
+        return {
+          type: 'fail',
+          status: out.kind === 'bad-response' ? 'malformed' : 'error',
+          reason,
+          error: out.fatal ?? out.message,
+        };
       }
       if (auto) this.#jsonAccepted = json ? true : jsonRejected ? false : this.#jsonAccepted;
       return { type: 'reply', content: out.content, json, truncated: out.finishReason === 'length', key };
@@ -257,9 +310,24 @@ export class LlmJudge implements Judge {
   }
 
   /** One request through the limiter; a queued request whose signal aborts is never sent. */
-  private async send(kind: Kind, messages: ChatMessage[], json: boolean, signal?: AbortSignal): Promise<ChatOutcome | 'aborted' | 'fatal'> {
+  private async send(
+    kind: Kind,
+    messages: ChatMessage[],
+    json: boolean,
+    signal?: AbortSignal,
+  ): Promise<ChatOutcome | 'aborted' | 'fatal'> {
     const schema = kind === 'rubric' ? RUBRIC_SCHEMA : GRADE_SCHEMA;
-    const request = { messages, ...(json ? { schema: { name: kind === 'rubric' ? 'rubric' : 'grade', schema: schema as unknown as Record<string, unknown> } } : {}) };
+    const request = {
+      messages,
+      ...(json
+        ? {
+            schema: {
+              name: kind === 'rubric' ? 'rubric' : 'grade',
+              schema: schema as unknown as Record<string, unknown>,
+            },
+          }
+        : {}),
+    };
     const child = childSignal(signal);
     try {
       return await this.#limiter.run(async () => {
@@ -294,6 +362,13 @@ export class LlmJudge implements Judge {
     s.grades++;
     s.failures[status]++;
     if (status === 'error') s.errors[reason] = (s.errors[reason] ?? 0) + 1;
-    return { k: null, reward: null, rationale, status, error: this.#client.redact(error), cause: status === 'error' ? reason : status };
+    return {
+      k: null,
+      reward: null,
+      rationale,
+      status,
+      error: this.#client.redact(error),
+      cause: status === 'error' ? reason : status,
+    };
   }
 }

@@ -30,7 +30,8 @@ const mark = (slot: string) => `\u0000EXPRL_SLOT_${slot}\u0000`;
 
 /** A rendered text with every literal brace doubled and each slot marker turned into {slot}. */
 function toTemplate(text: string, slots: readonly string[]): { text: string; used: string[] } {
-  if (/\u0000/.test(text.replace(/\u0000EXPRL_SLOT_[a-z_]+\u0000/g, ''))) throw new Error('prompt template: a prompt holds a NUL character');
+  if (/\u0000/.test(text.replace(/\u0000EXPRL_SLOT_[a-z_]+\u0000/g, '')))
+    throw new Error('prompt template: a prompt holds a NUL character');
   let out = text.replace(/[{}]/g, (b) => b + b);
   const used: string[] = [];
   for (const slot of slots) {

@@ -69,8 +69,10 @@ function problemBlocks(problem: JudgeProblem): string {
 
 function rubricBlock(problem: JudgeProblem, rubric: Rubric | null): string {
   if (!problem.reference.trim()) {
-    return 'No reference solution is available: judge the student text on its own validity and on whether it ' +
-      'moves towards a correct answer to the problem.';
+    return (
+      'No reference solution is available: judge the student text on its own validity and on whether it ' +
+      'moves towards a correct answer to the problem.'
+    );
   }
   if (rubric) {
     const lines = rubric.checkpoints.map((c, i) => `${i + 1}. ${c}`);
@@ -94,7 +96,12 @@ export function rubricMessages(problem: JudgeProblem, json: boolean): ChatMessag
 }
 
 /** ExpRL-Outcome: one call on the whole response, graded on the outcome anchors. */
-export function outcomeMessages(problem: JudgeProblem, response: string, rubric: Rubric | null, json: boolean): ChatMessage[] {
+export function outcomeMessages(
+  problem: JudgeProblem,
+  response: string,
+  rubric: Rubric | null,
+  json: boolean,
+): ChatMessage[] {
   const task =
     'Grade the whole student response: how far does it get towards the result the reference reaches, and ' +
     `is what it claims correct? Use this scale:\n${OUTCOME_ANCHORS}`;
@@ -102,13 +109,24 @@ export function outcomeMessages(problem: JudgeProblem, response: string, rubric:
     { role: 'system', content: `${ROLE}\n\n${DATA_RULE}` },
     {
       role: 'user',
-      content: [problemBlocks(problem), rubricBlock(problem, rubric), fence('student', response), task, json ? JSON_ENDING : TEXT_ENDING].join('\n\n'),
+      content: [
+        problemBlocks(problem),
+        rubricBlock(problem, rubric),
+        fence('student', response),
+        task,
+        json ? JSON_ENDING : TEXT_ENDING,
+      ].join('\n\n'),
     },
   ];
 }
 
 /** ExpRL-Process: one call per segment; the judge sees this segment alone, not the earlier ones. */
-export function processMessages(problem: JudgeProblem, segment: string, rubric: Rubric | null, json: boolean): ChatMessage[] {
+export function processMessages(
+  problem: JudgeProblem,
+  segment: string,
+  rubric: Rubric | null,
+  json: boolean,
+): ChatMessage[] {
   const task =
     'The student text is ONE step cut from a longer solution; the earlier steps are not shown and you should ' +
     'not penalise the step for what it does not repeat. Judge what this step contributes towards the ' +
@@ -117,7 +135,13 @@ export function processMessages(problem: JudgeProblem, segment: string, rubric: 
     { role: 'system', content: `${ROLE}\n\n${DATA_RULE}` },
     {
       role: 'user',
-      content: [problemBlocks(problem), rubricBlock(problem, rubric), fence('student', segment), task, json ? JSON_ENDING : TEXT_ENDING].join('\n\n'),
+      content: [
+        problemBlocks(problem),
+        rubricBlock(problem, rubric),
+        fence('student', segment),
+        task,
+        json ? JSON_ENDING : TEXT_ENDING,
+      ].join('\n\n'),
     },
   ];
 }

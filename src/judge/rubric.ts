@@ -28,7 +28,11 @@ export function referenceFinal(reference: string, answer?: string): string | und
  * Reads checkpoints out of a reference: its stated results in order (consecutive repeats merged,
  * e.g. "= 18" then "#### 18"), the final answer appended if it is not already last, capped at 6.
  */
-export function extractCheckpoints(question: string, reference: string, answer?: string): Pick<Rubric, 'checkpoints' | 'finalAnswer'> {
+export function extractCheckpoints(
+  question: string,
+  reference: string,
+  answer?: string,
+): Pick<Rubric, 'checkpoints' | 'finalAnswer'> {
   const text = stripCalculatorNotes(reference);
   const finalAnswer = referenceFinal(text, answer);
   const values: string[] = [];
@@ -37,7 +41,8 @@ export function extractCheckpoints(question: string, reference: string, answer?:
     if (values.length === 0 || !sameNumber(values[values.length - 1], s)) values.push(s);
   }
   const numericFinal = finalAnswer !== undefined && normalizeNumber(finalAnswer) !== null;
-  if (numericFinal && (values.length === 0 || !sameNumber(values[values.length - 1], finalAnswer))) values.push(finalAnswer);
+  if (numericFinal && (values.length === 0 || !sameNumber(values[values.length - 1], finalAnswer)))
+    values.push(finalAnswer);
   return { checkpoints: capCheckpoints(values), finalAnswer };
 }
 
@@ -47,7 +52,12 @@ export function buildRubric(problem: JudgeProblem): Rubric {
     const finalAnswer = problem.answer ?? problem.intermediates[problem.intermediates.length - 1];
     const values = [...problem.intermediates];
     if (!sameNumber(values[values.length - 1], finalAnswer)) values.push(finalAnswer);
-    return { problemId: problem.id, checkpoints: capCheckpoints(values), finalAnswer, ...(problem.steps?.length ? { steps: [...problem.steps] } : {}) };
+    return {
+      problemId: problem.id,
+      checkpoints: capCheckpoints(values),
+      finalAnswer,
+      ...(problem.steps?.length ? { steps: [...problem.steps] } : {}),
+    };
   }
   return { problemId: problem.id, ...extractCheckpoints(problem.question, problem.reference, problem.answer) };
 }
@@ -67,7 +77,14 @@ export class RubricCache {
       this.builds++;
       return buildRubric(problem);
     }
-    const key = JSON.stringify([problem.id, problem.question, problem.reference, problem.answer ?? null, problem.intermediates ?? null, problem.steps ?? null]);
+    const key = JSON.stringify([
+      problem.id,
+      problem.question,
+      problem.reference,
+      problem.answer ?? null,
+      problem.intermediates ?? null,
+      problem.steps ?? null,
+    ]);
     let r = this.rubrics.get(key);
     if (!r) {
       r = buildRubric(problem);

@@ -13,7 +13,11 @@ import { ANSWER_PREFIX } from '../tasks/problem';
  * above. They concatenate back to `response` exactly. A preamble that is empty or only whitespace is
  * joined to the first step rather than graded on its own; a response without either is one segment.
  */
-export function splitSegments(response: string, delimiter = '###', answerPrefix: string | null = ANSWER_PREFIX): string[] {
+export function splitSegments(
+  response: string,
+  delimiter = '###',
+  answerPrefix: string | null = ANSWER_PREFIX,
+): string[] {
   if (delimiter.length === 0) return [response];
   const parts = response.split(delimiter);
   const steps = [parts[0], ...parts.slice(1).map((p) => delimiter + p)];

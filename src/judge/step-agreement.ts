@@ -37,7 +37,11 @@ export function stepIsRight(worked: string, line: string, index: number): boolea
 }
 
 /** Grades every record's segments with `judge` and counts agreement on the segments that hold one step. */
-export async function stepAgreement(records: StepRecord[], judge: Judge, opts: Partial<JudgeOptions> = {}): Promise<StepAgreement> {
+export async function stepAgreement(
+  records: StepRecord[],
+  judge: Judge,
+  opts: Partial<JudgeOptions> = {},
+): Promise<StepAgreement> {
   const c = { steps: 0, failed: 0, right: 0, tp: 0, fp: 0, fn: 0, tn: 0 };
   for (const r of records) {
     const pg = await judge.process(r.problem, r.response, opts);
@@ -55,7 +59,8 @@ export async function stepAgreement(records: StepRecord[], judge: Judge, opts: P
     });
   }
   const div = (a: number, b: number) => (b > 0 ? a / b : NaN);
-  const fnr = div(c.fn, c.tp + c.fn), fpr = div(c.fp, c.fp + c.tn);
+  const fnr = div(c.fn, c.tp + c.fn),
+    fpr = div(c.fp, c.fp + c.tn);
   return { ...c, precision: div(c.tp, c.tp + c.fp), recall: div(c.tp, c.tp + c.fn), fnr, fpr, error: (fnr + fpr) / 2 };
 }
 
@@ -65,7 +70,12 @@ const pct = (x: number) => (Number.isNaN(x) ? 'n/a' : `${(100 * x).toFixed(1)}%`
 export function formatStepAgreement(rows: { label: string; a: StepAgreement }[]): string {
   const w = Math.max(28, ...rows.map((r) => r.label.length + 2));
   const head = `${'judge'.padEnd(w)}  steps  right  precision  recall     FNR     FPR  (FNR+FPR)/2`;
-  return [head, ...rows.map(({ label, a }) =>
-    `${label.padEnd(w)}${String(a.steps).padStart(7)}${String(a.right).padStart(7)}${pct(a.precision).padStart(11)}${pct(a.recall).padStart(8)}` +
-    `${pct(a.fnr).padStart(8)}${pct(a.fpr).padStart(8)}${pct(a.error).padStart(13)}`)].join('\n');
+  return [
+    head,
+    ...rows.map(
+      ({ label, a }) =>
+        `${label.padEnd(w)}${String(a.steps).padStart(7)}${String(a.right).padStart(7)}${pct(a.precision).padStart(11)}${pct(a.recall).padStart(8)}` +
+        `${pct(a.fnr).padStart(8)}${pct(a.fpr).padStart(8)}${pct(a.error).padStart(13)}`,
+    ),
+  ].join('\n');
 }

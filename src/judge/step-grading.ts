@@ -51,16 +51,24 @@ export function gradeSegmentBySteps(steps: string[], finalAnswer: string | undef
   if (wrongPlace >= 0) {
     const c = stated[wrongPlace].claim as StepClaim;
     const i = ref.findIndex((r, j) => (r.column ?? j) === c.column);
-    return { k: 1, rationale: `contradicts: ${stated[wrongPlace].text} is not this problem's step there; the reference works ${steps[i]}.` };
+    return {
+      k: 1,
+      rationale: `contradicts: ${stated[wrongPlace].text} is not this problem's step there; the reference works ${steps[i]}.`,
+    };
   }
   const hits = places.filter((p) => p >= 0);
   const named = (ps: number[]) => ps.map((p) => `${p + 1} (${steps[p]})`).join(', ');
-  if (stated.length > 0 && hits.length === stated.length) return { k: 5, rationale: `establishes step ${named(hits)}.` };
+  if (stated.length > 0 && hits.length === stated.length)
+    return { k: 5, rationale: `establishes step ${named(hits)}.` };
   if (hits.length > 0) {
     const off = stated.filter((_, i) => places[i] < 0).map((s) => s.text);
     return { k: 4, rationale: `supports step ${named(hits)}, with off-reference work ${off.join(', ')}.` };
   }
-  if (stated.length > 0) return { k: 2, rationale: `mostly irrelevant: ${stated.map((s) => s.text).join(', ')} is not a step of the reference.` };
+  if (stated.length > 0)
+    return {
+      k: 2,
+      rationale: `mostly irrelevant: ${stated.map((s) => s.text).join(', ')} is not a step of the reference.`,
+    };
   if (answer !== null) return { k: 5, rationale: `establishes the final answer ${answer}.` };
   return { k: 3, rationale: 'generic: states no step.' };
 }
@@ -69,17 +77,19 @@ export function gradeSegmentBySteps(steps: string[], finalAnswer: string | undef
 export function stepsEstablished(steps: string[], response: string): number[] {
   const ref = referenceClaims(steps);
   const got = parsedSteps(response).map((p) => p.claim);
-  const n = ref.length, m = got.length;
+  const n = ref.length,
+    m = got.length;
   const same = (i: number, j: number) => {
     const g = got[j];
     return g !== null && g.holds && sameStep(g, ref[i], i);
   };
   const dp = Array.from({ length: n + 1 }, () => new Int32Array(m + 1));
   for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--) dp[i][j] = same(i, j) ? dp[i + 1][j + 1] + 1 : Math.max(dp[i + 1][j], dp[i][j + 1]);
+    for (let j = m - 1; j >= 0; j--)
+      dp[i][j] = same(i, j) ? dp[i + 1][j + 1] + 1 : Math.max(dp[i + 1][j], dp[i][j + 1]);
   }
   const matched: number[] = [];
-  for (let i = 0, j = 0; i < n && j < m; ) {
+  for (let i = 0, j = 0; i < n && j < m;) {
     if (same(i, j) && dp[i][j] === dp[i + 1][j + 1] + 1) (matched.push(i), i++, j++);
     else if (dp[i + 1][j] >= dp[i][j + 1]) i++;
     else j++;

@@ -24,18 +24,41 @@ function pack(N: number, h: AdamwHyper | null): Uint8Array {
   if (!h) return w.u32(0).f32(0).f32(0).f32(0).f32(1).f32(0).f32(0).f32(1).f32(1).bytes();
   const bc1 = 1 - Math.pow(h.beta1, h.step);
   const bc2 = 1 - Math.pow(h.beta2, h.step);
-  return w.u32(h.step).f32(h.lr).f32(h.beta1).f32(h.beta2).f32(h.eps).f32(h.weightDecay).f32(h.maxGradNorm).f32(bc1).f32(bc2).bytes();
+  return w
+    .u32(h.step)
+    .f32(h.lr)
+    .f32(h.beta1)
+    .f32(h.beta2)
+    .f32(h.eps)
+    .f32(h.weightDecay)
+    .f32(h.maxGradNorm)
+    .f32(bc1)
+    .f32(bc2)
+    .bytes();
 }
 
 /**
  * params, m, v (N) updated in place from grads (N), decayMask (N) and gradNormSq (1). The dispatch
  * does nothing until setHyper has been called; it also skips the step when gradNormSq is NaN or Inf.
  */
-export function adamw(gpu: Gpu, params: Buf, m: Buf, v: Buf, grads: Buf, decayMask: Buf, gradNormSq: Buf, N: number): AdamwKernel {
+export function adamw(
+  gpu: Gpu,
+  params: Buf,
+  m: Buf,
+  v: Buf,
+  grads: Buf,
+  decayMask: Buf,
+  gradNormSq: Buf,
+  N: number,
+): AdamwKernel {
   if (!Number.isInteger(N) || N < 1) throw new Error(`adamw: N must be a positive integer, got ${N}`);
   const dispatch = makeDispatch(gpu, {
-    name: 'adamw', code, constants: { WG },
-    buffers: [params, m, v, grads, decayMask, gradNormSq], uniform: pack(N, null), workgroups: grid1d(N, WG),
+    name: 'adamw',
+    code,
+    constants: { WG },
+    buffers: [params, m, v, grads, decayMask, gradNormSq],
+    uniform: pack(N, null),
+    workgroups: grid1d(N, WG),
   });
   const uniform = dispatch.uniform as GPUBuffer;
   return {

@@ -20,7 +20,13 @@ const WG = 64;
 /** The Params uniform shared by every attention shader: { B, T, C, NH, scale = 1/sqrt(HS) }. */
 function params(B: number, T: number, C: number, NH: number): Uint8Array {
   checkAttentionShape(B, T, C, NH);
-  return new UniformWriter().u32(B).u32(T).u32(C).u32(NH).f32(1 / Math.sqrt(C / NH)).bytes();
+  return new UniformWriter()
+    .u32(B)
+    .u32(T)
+    .u32(C)
+    .u32(NH)
+    .f32(1 / Math.sqrt(C / NH))
+    .bytes();
 }
 
 /** Entry point, override constants and grid for `threads` threads. */
@@ -29,19 +35,38 @@ function entry(entryPoint: string, threads: number) {
 }
 
 /** out (B,T,C) = causal attention of qkv (B,T,3C); att (B,NH,T,T) receives the probabilities. */
-export function attentionForward(gpu: Gpu, out: Buf, att: Buf, qkv: Buf, B: number, T: number, C: number, NH: number): Dispatch[] {
+export function attentionForward(
+  gpu: Gpu,
+  out: Buf,
+  att: Buf,
+  qkv: Buf,
+  B: number,
+  T: number,
+  C: number,
+  NH: number,
+): Dispatch[] {
   const uniform = params(B, T, C, NH);
   const vec4 = (C / NH) % 4 === 0;
   return [
     makeDispatch(gpu, {
-      name: 'attention_scores', code: scoresCode, buffers: [att, qkv], uniform,
+      name: 'attention_scores',
+      code: scoresCode,
+      buffers: [att, qkv],
+      uniform,
       ...(vec4 ? entry('main4', B * NH * T * Math.ceil(T / 4)) : entry('main', B * NH * T * T)),
     }),
     makeDispatch(gpu, {
-      name: 'attention_softmax', code: softmaxCode, buffers: [att], uniform, ...entry('main', B * NH * T),
+      name: 'attention_softmax',
+      code: softmaxCode,
+      buffers: [att],
+      uniform,
+      ...entry('main', B * NH * T),
     }),
     makeDispatch(gpu, {
-      name: 'attention_forward', code: forwardCode, buffers: [out, att, qkv], uniform,
+      name: 'attention_forward',
+      code: forwardCode,
+      buffers: [out, att, qkv],
+      uniform,
       ...(vec4 ? entry('main4', (B * T * C) / 4) : entry('main', B * T * C)),
     }),
   ];
@@ -52,20 +77,39 @@ export function attentionForward(gpu: Gpu, out: Buf, att: Buf, qkv: Buf, B: numb
  * holding the gradient of the dot products q.k). att is the forward's saved probabilities.
  */
 export function attentionBackward(
-  gpu: Gpu, dqkv: Buf, datt: Buf, dout: Buf, qkv: Buf, att: Buf, B: number, T: number, C: number, NH: number,
+  gpu: Gpu,
+  dqkv: Buf,
+  datt: Buf,
+  dout: Buf,
+  qkv: Buf,
+  att: Buf,
+  B: number,
+  T: number,
+  C: number,
+  NH: number,
 ): Dispatch[] {
   const uniform = params(B, T, C, NH);
   const HS = C / NH;
   return [
     makeDispatch(gpu, {
-      name: 'attention_datt', code: dattCode, buffers: [datt, dout, qkv], uniform,
+      name: 'attention_datt',
+      code: dattCode,
+      buffers: [datt, dout, qkv],
+      uniform,
       ...(HS % 4 === 0 ? entry('main4', B * NH * T * Math.ceil(T / 4)) : entry('main', B * NH * T * T)),
     }),
     makeDispatch(gpu, {
-      name: 'attention_softmax_backward', code: softmaxBackwardCode, buffers: [datt, att], uniform, ...entry('main', B * NH * T),
+      name: 'attention_softmax_backward',
+      code: softmaxBackwardCode,
+      buffers: [datt, att],
+      uniform,
+      ...entry('main', B * NH * T),
     }),
     makeDispatch(gpu, {
-      name: 'attention_backward', code: backwardCode, buffers: [dqkv, datt, dout, qkv, att], uniform,
+      name: 'attention_backward',
+      code: backwardCode,
+      buffers: [dqkv, datt, dout, qkv, att],
+      uniform,
       ...(HS % 8 === 0 ? entry('main8', (B * T * C) / 8) : entry('main', B * T * C)),
     }),
   ];

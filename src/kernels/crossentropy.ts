@@ -17,15 +17,29 @@ const rowKernel = (N: number, V: number) => rowEntry(N, V, ROW_THREAD_MAX_V, ROW
 /** losses (N) = -log softmax(logits (N,V))[targets (N)]; 0 where the target is negative. */
 export function crossentropyForward(gpu: Gpu, losses: Buf, logits: Buf, targets: Buf, N: number, V: number): Dispatch {
   return makeDispatch(gpu, {
-    name: 'crossentropy_forward', code: forwardCode, ...rowKernel(N, V),
-    buffers: [losses, logits, targets], uniform: new UniformWriter().u32(N).u32(V).bytes(),
+    name: 'crossentropy_forward',
+    code: forwardCode,
+    ...rowKernel(N, V),
+    buffers: [losses, logits, targets],
+    uniform: new UniformWriter().u32(N).u32(V).bytes(),
   });
 }
 
 /** dlogits (N,V) += dlosses (N) * (softmax - onehot(targets)); rows with a negative target are skipped. */
-export function crossentropyBackward(gpu: Gpu, dlogits: Buf, logits: Buf, targets: Buf, dlosses: Buf, N: number, V: number): Dispatch {
+export function crossentropyBackward(
+  gpu: Gpu,
+  dlogits: Buf,
+  logits: Buf,
+  targets: Buf,
+  dlosses: Buf,
+  N: number,
+  V: number,
+): Dispatch {
   return makeDispatch(gpu, {
-    name: 'crossentropy_backward', code: backwardCode, ...rowKernel(N, V),
-    buffers: [dlogits, logits, targets, dlosses], uniform: new UniformWriter().u32(N).u32(V).bytes(),
+    name: 'crossentropy_backward',
+    code: backwardCode,
+    ...rowKernel(N, V),
+    buffers: [dlogits, logits, targets, dlosses],
+    uniform: new UniformWriter().u32(N).u32(V).bytes(),
   });
 }

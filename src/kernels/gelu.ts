@@ -11,15 +11,21 @@ import { elementwiseEntry } from './grid';
 /** out (N) = gelu(inp (N)) */
 export function geluForward(gpu: Gpu, out: Buf, inp: Buf, N: number): Dispatch {
   return makeDispatch(gpu, {
-    name: 'gelu_forward', code: forwardCode, ...elementwiseEntry(N),
-    buffers: [out, inp], uniform: new UniformWriter().u32(N).bytes(),
+    name: 'gelu_forward',
+    code: forwardCode,
+    ...elementwiseEntry(N),
+    buffers: [out, inp],
+    uniform: new UniformWriter().u32(N).bytes(),
   });
 }
 
 /** dinp (N) += dout (N) * gelu'(inp (N)) */
 export function geluBackward(gpu: Gpu, dinp: Buf, inp: Buf, dout: Buf, N: number): Dispatch {
   return makeDispatch(gpu, {
-    name: 'gelu_backward', code: backwardCode, ...elementwiseEntry(N),
-    buffers: [dinp, inp, dout], uniform: new UniformWriter().u32(N).bytes(),
+    name: 'gelu_backward',
+    code: backwardCode,
+    ...elementwiseEntry(N),
+    buffers: [dinp, inp, dout],
+    uniform: new UniformWriter().u32(N).bytes(),
   });
 }

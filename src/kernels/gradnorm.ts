@@ -26,12 +26,22 @@ export function gradNormSquared(gpu: Gpu, out: Buf, partials: Buf, grads: Buf, N
   const P = gradNormPartialsLength(N);
   return [
     makeDispatch(gpu, {
-      name: 'gradnorm', code, entryPoint: 'partial', constants: { WG, ITEMS },
-      buffers: [partials, grads], uniform: new UniformWriter().u32(N).bytes(), workgroups: grid1d(P, 1),
+      name: 'gradnorm',
+      code,
+      entryPoint: 'partial',
+      constants: { WG, ITEMS },
+      buffers: [partials, grads],
+      uniform: new UniformWriter().u32(N).bytes(),
+      workgroups: grid1d(P, 1),
     }),
     makeDispatch(gpu, {
-      name: 'gradnorm', code, entryPoint: 'total', constants: { WG },
-      buffers: [out, partials], uniform: new UniformWriter().u32(P).bytes(), workgroups: [1],
+      name: 'gradnorm',
+      code,
+      entryPoint: 'total',
+      constants: { WG },
+      buffers: [out, partials],
+      uniform: new UniformWriter().u32(P).bytes(),
+      workgroups: [1],
     }),
   ];
 }

@@ -18,7 +18,12 @@ const PER4 = 8; // vec4s per thread in `main4`: fewer, wider invocations (what c
  * per thread) and a vec4 `main4` (PER vec4s per thread), as gelu_*.wgsl and residual_*.wgsl: counts
  * that are multiples of 4 take `main4`.
  */
-export function elementwiseEntry(N: number): { entryPoint: string; constants: Record<string, number>; workgroups: [number, number] } {
-  if (N % 4 === 0) return { entryPoint: 'main4', constants: { WG: WG4, PER: PER4 }, workgroups: grid1d(N / 4, WG4 * PER4) };
+export function elementwiseEntry(N: number): {
+  entryPoint: string;
+  constants: Record<string, number>;
+  workgroups: [number, number];
+} {
+  if (N % 4 === 0)
+    return { entryPoint: 'main4', constants: { WG: WG4, PER: PER4 }, workgroups: grid1d(N / 4, WG4 * PER4) };
   return { entryPoint: 'main', constants: { WG }, workgroups: grid1d(N, WG) };
 }

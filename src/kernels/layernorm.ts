@@ -20,9 +20,21 @@ const ROWS = 8; // row lanes per column (power of two)
 const rowKernel = (N: number, C: number) => rowEntry(N, C, ROW_THREAD_MAX_C, ROW_WG);
 
 /** out (N,C) = (inp - mean) * rstd * weight (C) + bias (C); mean (N) and rstd (N) saved. eps = 1e-5. */
-export function layernormForward(gpu: Gpu, out: Buf, mean: Buf, rstd: Buf, inp: Buf, weight: Buf, bias: Buf, N: number, C: number): Dispatch {
+export function layernormForward(
+  gpu: Gpu,
+  out: Buf,
+  mean: Buf,
+  rstd: Buf,
+  inp: Buf,
+  weight: Buf,
+  bias: Buf,
+  N: number,
+  C: number,
+): Dispatch {
   return makeDispatch(gpu, {
-    name: 'layernorm_forward', code: forwardCode, ...rowKernel(N, C),
+    name: 'layernorm_forward',
+    code: forwardCode,
+    ...rowKernel(N, C),
     buffers: [out, mean, rstd, inp, weight, bias],
     uniform: new UniformWriter().u32(N).u32(C).bytes(),
   });
@@ -30,21 +42,36 @@ export function layernormForward(gpu: Gpu, out: Buf, mean: Buf, rstd: Buf, inp: 
 
 /** dinp (N,C) +=, dweight (C) +=, dbias (C) += from dout (N,C) and the forward's inp, weight, mean, rstd. */
 export function layernormBackward(
-  gpu: Gpu, dinp: Buf, dweight: Buf, dbias: Buf, dout: Buf, inp: Buf, weight: Buf, mean: Buf, rstd: Buf, N: number, C: number,
+  gpu: Gpu,
+  dinp: Buf,
+  dweight: Buf,
+  dbias: Buf,
+  dout: Buf,
+  inp: Buf,
+  weight: Buf,
+  mean: Buf,
+  rstd: Buf,
+  N: number,
+  C: number,
 ): Dispatch[] {
   const uniform = new UniformWriter().u32(N).u32(C).bytes();
   const narrow = threadPerRow(C, ROW_THREAD_MAX_C); // few columns: thread-per-column `cols`
   return [
     makeDispatch(gpu, {
-      name: 'layernorm_backward', code: backwardCode, ...rowKernel(N, C),
-      buffers: [dinp, dout, inp, weight, mean, rstd], uniform,
+      name: 'layernorm_backward',
+      code: backwardCode,
+      ...rowKernel(N, C),
+      buffers: [dinp, dout, inp, weight, mean, rstd],
+      uniform,
     }),
     makeDispatch(gpu, {
-      name: 'layernorm_backward_params', code: paramsCode,
+      name: 'layernorm_backward_params',
+      code: paramsCode,
       ...(narrow
         ? { entryPoint: 'cols', constants: { COLS: COL_WG }, workgroups: [Math.ceil(C / COL_WG)] as [number] }
         : { entryPoint: 'main', constants: { COLS, ROWS }, workgroups: [Math.ceil(C / COLS)] as [number] }),
-      buffers: [dweight, dbias, dout, inp, mean, rstd], uniform,
+      buffers: [dweight, dbias, dout, inp, mean, rstd],
+      uniform,
     }),
   ];
 }

@@ -14,17 +14,40 @@ const ROW_WG = 16; // threads per workgroup in `rows`
 const rowKernel = (N: number, V: number) => rowEntry(N, V, ROW_THREAD_MAX_V, ROW_WG);
 
 /** logp (N) = log softmax(logits (N,V))[targets (N)] (0 for a negative target); entropy (N) = -sum p log p. */
-export function logprobForward(gpu: Gpu, logp: Buf, entropy: Buf, logits: Buf, targets: Buf, N: number, V: number): Dispatch {
+export function logprobForward(
+  gpu: Gpu,
+  logp: Buf,
+  entropy: Buf,
+  logits: Buf,
+  targets: Buf,
+  N: number,
+  V: number,
+): Dispatch {
   return makeDispatch(gpu, {
-    name: 'logprob_forward', code: forwardCode, ...rowKernel(N, V),
-    buffers: [logp, entropy, logits, targets], uniform: new UniformWriter().u32(N).u32(V).bytes(),
+    name: 'logprob_forward',
+    code: forwardCode,
+    ...rowKernel(N, V),
+    buffers: [logp, entropy, logits, targets],
+    uniform: new UniformWriter().u32(N).u32(V).bytes(),
   });
 }
 
 /** dlogits (N,V) += dlogp (N) * d logp/d logits + dentropy (N) * d entropy/d logits. */
-export function logprobBackward(gpu: Gpu, dlogits: Buf, logits: Buf, targets: Buf, dlogp: Buf, dentropy: Buf, N: number, V: number): Dispatch {
+export function logprobBackward(
+  gpu: Gpu,
+  dlogits: Buf,
+  logits: Buf,
+  targets: Buf,
+  dlogp: Buf,
+  dentropy: Buf,
+  N: number,
+  V: number,
+): Dispatch {
   return makeDispatch(gpu, {
-    name: 'logprob_backward', code: backwardCode, ...rowKernel(N, V),
-    buffers: [dlogits, logits, targets, dlogp, dentropy], uniform: new UniformWriter().u32(N).u32(V).bytes(),
+    name: 'logprob_backward',
+    code: backwardCode,
+    ...rowKernel(N, V),
+    buffers: [dlogits, logits, targets, dlogp, dentropy],
+    uniform: new UniformWriter().u32(N).u32(V).bytes(),
   });
 }

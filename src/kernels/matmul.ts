@@ -36,7 +36,12 @@ interface Epilogue extends MatmulOptions {
 
 /** The Params uniform of matmul.wgsl: sizes and the epilogue flags (1 accumulate, 2 bias, 4 gelu). */
 function matmulUniform(M: number, K: number, N: number, hasBias: boolean, o: Epilogue): Uint8Array {
-  return new UniformWriter().u32(M).u32(K).u32(N).u32((o.accumulate ? 1 : 0) | (hasBias ? 2 : 0) | (o.gelu ? 4 : 0)).bytes();
+  return new UniformWriter()
+    .u32(M)
+    .u32(K)
+    .u32(N)
+    .u32((o.accumulate ? 1 : 0) | (hasBias ? 2 : 0) | (o.gelu ? 4 : 0))
+    .bytes();
 }
 
 /**
@@ -45,13 +50,32 @@ function matmulUniform(M: number, K: number, N: number, hasBias: boolean, o: Epi
  * with transB. `bias` null means no bias.
  */
 export function matmul(
-  gpu: Gpu, out: Buf, a: Buf, b: Buf, bias: Buf | null, M: number, K: number, N: number, opts: MatmulOptions = {},
+  gpu: Gpu,
+  out: Buf,
+  a: Buf,
+  b: Buf,
+  bias: Buf | null,
+  M: number,
+  K: number,
+  N: number,
+  opts: MatmulOptions = {},
 ): Dispatch {
-  if (opts.accumulate && bias) throw new Error('matmul: accumulate with a bias is not supported (add the bias once, in the forward pass)');
+  if (opts.accumulate && bias)
+    throw new Error('matmul: accumulate with a bias is not supported (add the bias once, in the forward pass)');
   return matmulEpilogue(gpu, out, a, b, bias, M, K, N, opts);
 }
 
-function matmulEpilogue(gpu: Gpu, out: Buf, a: Buf, b: Buf, bias: Buf | null, M: number, K: number, N: number, opts: Epilogue): Dispatch {
+function matmulEpilogue(
+  gpu: Gpu,
+  out: Buf,
+  a: Buf,
+  b: Buf,
+  bias: Buf | null,
+  M: number,
+  K: number,
+  N: number,
+  opts: Epilogue,
+): Dispatch {
   const wg = workgroupShape(M, N);
   return makeDispatch(gpu, {
     name: 'matmul',
@@ -66,12 +90,30 @@ function matmulEpilogue(gpu: Gpu, out: Buf, a: Buf, b: Buf, bias: Buf | null, M:
 }
 
 /** out (M,N) = gelu(inp (M,K) · weight (K,N) + bias (N)): the MLP's first layer when decoding. */
-export function matmulGelu(gpu: Gpu, out: Buf, inp: Buf, weight: Buf, bias: Buf | null, M: number, K: number, N: number): Dispatch {
+export function matmulGelu(
+  gpu: Gpu,
+  out: Buf,
+  inp: Buf,
+  weight: Buf,
+  bias: Buf | null,
+  M: number,
+  K: number,
+  N: number,
+): Dispatch {
   return matmulEpilogue(gpu, out, inp, weight, bias, M, K, N, { gelu: true });
 }
 
 /** x (M,N) += inp (M,K) · weight (K,N) + bias (N): a residual branch added into the stream in place (decoding). */
-export function matmulResidual(gpu: Gpu, x: Buf, inp: Buf, weight: Buf, bias: Buf | null, M: number, K: number, N: number): Dispatch {
+export function matmulResidual(
+  gpu: Gpu,
+  x: Buf,
+  inp: Buf,
+  weight: Buf,
+  bias: Buf | null,
+  M: number,
+  K: number,
+  N: number,
+): Dispatch {
   return matmulEpilogue(gpu, x, inp, weight, bias, M, K, N, { accumulate: true });
 }
 
@@ -88,7 +130,16 @@ export function matmulBiasBackward(gpu: Gpu, dbias: Buf, dout: Buf, M: number, N
 }
 
 /** out (M,N) = inp (M,K) · weight (K,N) + bias (N); bias may be null. */
-export function matmulForward(gpu: Gpu, out: Buf, inp: Buf, weight: Buf, bias: Buf | null, M: number, K: number, N: number): Dispatch {
+export function matmulForward(
+  gpu: Gpu,
+  out: Buf,
+  inp: Buf,
+  weight: Buf,
+  bias: Buf | null,
+  M: number,
+  K: number,
+  N: number,
+): Dispatch {
   return matmul(gpu, out, inp, weight, bias, M, K, N);
 }
 
@@ -97,7 +148,16 @@ export function matmulForward(gpu: Gpu, out: Buf, inp: Buf, weight: Buf, bias: B
  * dbias (N) += column sums of dout (skipped when dbias is null).
  */
 export function matmulBackward(
-  gpu: Gpu, dinp: Buf, dweight: Buf, dbias: Buf | null, dout: Buf, inp: Buf, weight: Buf, M: number, K: number, N: number,
+  gpu: Gpu,
+  dinp: Buf,
+  dweight: Buf,
+  dbias: Buf | null,
+  dout: Buf,
+  inp: Buf,
+  weight: Buf,
+  M: number,
+  K: number,
+  N: number,
 ): Dispatch[] {
   const ds = [
     matmul(gpu, dinp, dout, weight, null, M, N, K, { transB: true, accumulate: true }),
@@ -108,13 +168,29 @@ export function matmulBackward(
 }
 
 /** out (M,N) = inp (M,K) · weightᵀ, weight stored (N,K): the tied output layer, logits = x·Wteᵀ. */
-export function matmulTransBForward(gpu: Gpu, out: Buf, inp: Buf, weight: Buf, M: number, K: number, N: number): Dispatch {
+export function matmulTransBForward(
+  gpu: Gpu,
+  out: Buf,
+  inp: Buf,
+  weight: Buf,
+  M: number,
+  K: number,
+  N: number,
+): Dispatch {
   return matmul(gpu, out, inp, weight, null, M, K, N, { transB: true });
 }
 
 /** Backward of matmulTransBForward: dinp (M,K) += dout (M,N) · weight (N,K); dweight (N,K) += doutᵀ · inp. */
 export function matmulTransBBackward(
-  gpu: Gpu, dinp: Buf, dweight: Buf, dout: Buf, inp: Buf, weight: Buf, M: number, K: number, N: number,
+  gpu: Gpu,
+  dinp: Buf,
+  dweight: Buf,
+  dout: Buf,
+  inp: Buf,
+  weight: Buf,
+  M: number,
+  K: number,
+  N: number,
 ): Dispatch[] {
   return [
     matmul(gpu, dinp, dout, weight, null, M, N, K, { accumulate: true }),

@@ -18,21 +18,47 @@ export function policyLossUniform(N: number, hp: PolicyLossHp): Uint8Array {
 
 /** terms (N,4) = per token [loss_t, kl_t, clippedLow_t, clippedHigh_t]; see src/ref/policy_loss.ts. */
 export function policyLossForward(
-  gpu: Gpu, terms: Buf, logp: Buf, logpOld: Buf, logpRef: Buf, adv: Buf, weight: Buf, entropy: Buf, N: number, hp: PolicyLossHp,
+  gpu: Gpu,
+  terms: Buf,
+  logp: Buf,
+  logpOld: Buf,
+  logpRef: Buf,
+  adv: Buf,
+  weight: Buf,
+  entropy: Buf,
+  N: number,
+  hp: PolicyLossHp,
 ): Dispatch {
   return makeDispatch(gpu, {
-    name: 'policy_loss_forward', code: forwardCode, constants: { WG },
-    buffers: [terms, logp, logpOld, logpRef, adv, weight, entropy], uniform: policyLossUniform(N, hp), workgroups: grid1d(N, WG),
+    name: 'policy_loss_forward',
+    code: forwardCode,
+    constants: { WG },
+    buffers: [terms, logp, logpOld, logpRef, adv, weight, entropy],
+    uniform: policyLossUniform(N, hp),
+    workgroups: grid1d(N, WG),
   });
 }
 
 /** dlogp (N) += dloss/dlogp, dentropy (N) += dloss/dentropy (accumulates). */
 export function policyLossBackward(
-  gpu: Gpu, dlogp: Buf, dentropy: Buf, logp: Buf, logpOld: Buf, logpRef: Buf, adv: Buf, weight: Buf, N: number, hp: PolicyLossHp,
+  gpu: Gpu,
+  dlogp: Buf,
+  dentropy: Buf,
+  logp: Buf,
+  logpOld: Buf,
+  logpRef: Buf,
+  adv: Buf,
+  weight: Buf,
+  N: number,
+  hp: PolicyLossHp,
 ): Dispatch {
   return makeDispatch(gpu, {
-    name: 'policy_loss_backward', code: backwardCode, constants: { WG },
-    buffers: [dlogp, dentropy, logp, logpOld, logpRef, adv, weight], uniform: policyLossUniform(N, hp), workgroups: grid1d(N, WG),
+    name: 'policy_loss_backward',
+    code: backwardCode,
+    constants: { WG },
+    buffers: [dlogp, dentropy, logp, logpOld, logpRef, adv, weight],
+    uniform: policyLossUniform(N, hp),
+    workgroups: grid1d(N, WG),
   });
 }
 

@@ -11,15 +11,21 @@ import { elementwiseEntry } from './grid';
 /** out (N) = inp1 (N) + inp2 (N) */
 export function residualForward(gpu: Gpu, out: Buf, inp1: Buf, inp2: Buf, N: number): Dispatch {
   return makeDispatch(gpu, {
-    name: 'residual_forward', code: forwardCode, ...elementwiseEntry(N),
-    buffers: [out, inp1, inp2], uniform: new UniformWriter().u32(N).bytes(),
+    name: 'residual_forward',
+    code: forwardCode,
+    ...elementwiseEntry(N),
+    buffers: [out, inp1, inp2],
+    uniform: new UniformWriter().u32(N).bytes(),
   });
 }
 
 /** dinp1 (N) += dout (N); dinp2 (N) += dout (N). The three buffers must not alias. */
 export function residualBackward(gpu: Gpu, dinp1: Buf, dinp2: Buf, dout: Buf, N: number): Dispatch {
   return makeDispatch(gpu, {
-    name: 'residual_backward', code: backwardCode, ...elementwiseEntry(N),
-    buffers: [dinp1, dinp2, dout], uniform: new UniformWriter().u32(N).bytes(),
+    name: 'residual_backward',
+    code: backwardCode,
+    ...elementwiseEntry(N),
+    buffers: [dinp1, dinp2, dout],
+    uniform: new UniformWriter().u32(N).bytes(),
   });
 }

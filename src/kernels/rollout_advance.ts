@@ -21,15 +21,30 @@ export function counterIncrement(gpu: Gpu, counter: Buf): Dispatch {
  * truncated (S) = 1 at maxNewTokens new tokens or Tmax. The LAST dispatch increments counter[0].
  */
 export function rolloutAdvance(
-  gpu: Gpu, seqs: Buf, lengths: Buf, done: Buf, truncated: Buf, next: Buf, promptLens: Buf, counter: Buf,
-  S: number, Tmax: number, eosId: number, maxNewTokens: number,
+  gpu: Gpu,
+  seqs: Buf,
+  lengths: Buf,
+  done: Buf,
+  truncated: Buf,
+  next: Buf,
+  promptLens: Buf,
+  counter: Buf,
+  S: number,
+  Tmax: number,
+  eosId: number,
+  maxNewTokens: number,
 ): Dispatch[] {
-  if (!Number.isInteger(S) || S < 1 || !Number.isInteger(Tmax) || Tmax < 2) throw new Error(`rolloutAdvance: need S >= 1 and Tmax >= 2, got S=${S} Tmax=${Tmax}`);
-  if (!Number.isInteger(maxNewTokens) || maxNewTokens < 1) throw new Error(`rolloutAdvance: maxNewTokens must be a positive integer, got ${maxNewTokens}`);
+  if (!Number.isInteger(S) || S < 1 || !Number.isInteger(Tmax) || Tmax < 2)
+    throw new Error(`rolloutAdvance: need S >= 1 and Tmax >= 2, got S=${S} Tmax=${Tmax}`);
+  if (!Number.isInteger(maxNewTokens) || maxNewTokens < 1)
+    throw new Error(`rolloutAdvance: maxNewTokens must be a positive integer, got ${maxNewTokens}`);
   const rows = makeDispatch(gpu, {
-    name: 'rollout_advance', code: advanceCode, constants: { WG },
+    name: 'rollout_advance',
+    code: advanceCode,
+    constants: { WG },
     buffers: [seqs, lengths, done, truncated, next, promptLens, counter],
-    uniform: new UniformWriter().u32(S).u32(Tmax).i32(eosId).u32(maxNewTokens).bytes(), workgroups: grid1d(S, WG),
+    uniform: new UniformWriter().u32(S).u32(Tmax).i32(eosId).u32(maxNewTokens).bytes(),
+    workgroups: grid1d(S, WG),
   });
   return [rows, counterIncrement(gpu, counter)];
 }

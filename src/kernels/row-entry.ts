@@ -24,6 +24,7 @@ export function threadPerRow(width: number, maxThreadWidth: number): boolean {
  * `rowsPerGroup` rows into a workgroup; workgroup per row launches N workgroups (wrapped into y past 65535).
  */
 export function rowEntry(N: number, width: number, maxThreadWidth: number, rowsPerGroup: number): RowEntry {
-  if (threadPerRow(width, maxThreadWidth)) return { entryPoint: 'rows', constants: { WG: rowsPerGroup }, workgroups: grid1d(N, rowsPerGroup) };
+  if (threadPerRow(width, maxThreadWidth))
+    return { entryPoint: 'rows', constants: { WG: rowsPerGroup }, workgroups: grid1d(N, rowsPerGroup) };
   return { entryPoint: 'main', constants: { WG: ROW_GROUP_WG }, workgroups: grid1d(N, 1) };
 }

@@ -20,9 +20,18 @@ export function sampleWorkgroupSize(V: number): number {
 
 /** The Params uniform of sample_tokens; rewrite a Dispatch's uniform with it to change seed or settings. */
 export function sampleParamsUniform(S: number, V: number, p: SampleParams): Uint8Array {
-  if (!Number.isInteger(p.topK) || p.topK < 0) throw new Error(`sampleTokens: topK must be a non-negative integer, got ${p.topK}`);
-  if (!(p.temperature >= 0) || Number.isNaN(p.topP)) throw new Error(`sampleTokens: temperature must be >= 0 and topP a number, got ${p.temperature} and ${p.topP}`);
-  return new UniformWriter().u32(S).u32(V).f32(p.temperature).u32(p.topK).f32(p.topP).u32(p.seed >>> 0).bytes();
+  if (!Number.isInteger(p.topK) || p.topK < 0)
+    throw new Error(`sampleTokens: topK must be a non-negative integer, got ${p.topK}`);
+  if (!(p.temperature >= 0) || Number.isNaN(p.topP))
+    throw new Error(`sampleTokens: temperature must be >= 0 and topP a number, got ${p.temperature} and ${p.topP}`);
+  return new UniformWriter()
+    .u32(S)
+    .u32(V)
+    .f32(p.temperature)
+    .u32(p.topK)
+    .f32(p.topP)
+    .u32(p.seed >>> 0)
+    .bytes();
 }
 
 /** Rows per workgroup of the thread-per-row entry point. */
@@ -38,15 +47,32 @@ export function plainSampling(V: number, p: SampleParams): boolean {
  * Settings without top-k and top-p take the `rows` entry point (one thread per row, no barriers); the
  * uniform may then be rewritten only with settings that also have neither.
  */
-export function sampleTokens(gpu: Gpu, next: Buf, logits: Buf, counter: Buf, S: number, V: number, p: SampleParams): Dispatch {
+export function sampleTokens(
+  gpu: Gpu,
+  next: Buf,
+  logits: Buf,
+  counter: Buf,
+  S: number,
+  V: number,
+  p: SampleParams,
+): Dispatch {
   if (plainSampling(V, p)) {
     return makeDispatch(gpu, {
-      name: 'sample_tokens', code: sampleCode, entryPoint: 'rows', constants: { WG: ROWS_WG },
-      buffers: [next, logits, counter], uniform: sampleParamsUniform(S, V, p), workgroups: grid1d(S, ROWS_WG),
+      name: 'sample_tokens',
+      code: sampleCode,
+      entryPoint: 'rows',
+      constants: { WG: ROWS_WG },
+      buffers: [next, logits, counter],
+      uniform: sampleParamsUniform(S, V, p),
+      workgroups: grid1d(S, ROWS_WG),
     });
   }
   return makeDispatch(gpu, {
-    name: 'sample_tokens', code: sampleCode, constants: { WG: sampleWorkgroupSize(V) },
-    buffers: [next, logits, counter], uniform: sampleParamsUniform(S, V, p), workgroups: grid1d(S, 1),
+    name: 'sample_tokens',
+    code: sampleCode,
+    constants: { WG: sampleWorkgroupSize(V) },
+    buffers: [next, logits, counter],
+    uniform: sampleParamsUniform(S, V, p),
+    workgroups: grid1d(S, 1),
   });
 }

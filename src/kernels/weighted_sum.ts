@@ -11,8 +11,12 @@ const WG = 16; // SwiftShader compiles the unrolled barrier tree in ~8 ms at 16 
 export function weightedSum(gpu: Gpu, out: Buf, values: Buf, weights: Buf, N: number): Dispatch[] {
   return [
     makeDispatch(gpu, {
-      name: 'weighted_sum', code, constants: { WG },
-      buffers: [out, values, weights], uniform: new UniformWriter().u32(N).bytes(), workgroups: [1],
+      name: 'weighted_sum',
+      code,
+      constants: { WG },
+      buffers: [out, values, weights],
+      uniform: new UniformWriter().u32(N).bytes(),
+      workgroups: [1],
     }),
   ];
 }

@@ -14,7 +14,12 @@ const PER = 16; // elements (vec4s in `main4`) cleared by each thread
 export function zeroBuffer(gpu: Gpu, buf: Buf, N: number): Dispatch {
   const vec4 = N % 4 === 0;
   return makeDispatch(gpu, {
-    name: 'zero', code, entryPoint: vec4 ? 'main4' : 'main', constants: { WG, PER },
-    buffers: [buf], uniform: new UniformWriter().u32(N).bytes(), workgroups: grid1d(vec4 ? N / 4 : N, WG * PER),
+    name: 'zero',
+    code,
+    entryPoint: vec4 ? 'main4' : 'main',
+    constants: { WG, PER },
+    buffers: [buf],
+    uniform: new UniformWriter().u32(N).bytes(),
+    workgroups: grid1d(vec4 ? N / 4 : N, WG * PER),
   });
 }

@@ -5,13 +5,17 @@
 import type { ModelConfig } from './config';
 
 export interface LayerActs<X> {
-  ln1: X; ln1Mean: X; ln1Rstd: X; // (BT,C) (BT) (BT)
+  ln1: X;
+  ln1Mean: X;
+  ln1Rstd: X; // (BT,C) (BT) (BT)
   qkv: X; // (BT,3C)
   att: X; // (B,NH,T,T) softmax probabilities
   atty: X; // (BT,C) attention output before projection
   attproj: X; // (BT,C)
   res2: X; // (BT,C) x + attproj
-  ln2: X; ln2Mean: X; ln2Rstd: X; // (BT,C) (BT) (BT)
+  ln2: X;
+  ln2Mean: X;
+  ln2Rstd: X; // (BT,C) (BT) (BT)
   fch: X; // (BT,F)
   fchGelu: X; // (BT,F)
   fcproj: X; // (BT,C)
@@ -21,21 +25,42 @@ export interface LayerActs<X> {
 export interface Acts<X> {
   encoded: X; // (BT,C)
   layers: LayerActs<X>[];
-  lnf: X; lnfMean: X; lnfRstd: X; // (BT,C) (BT) (BT)
+  lnf: X;
+  lnfMean: X;
+  lnfRstd: X; // (BT,C) (BT) (BT)
   logits: X; // (BT,V)
   losses: X; // (BT)
 }
 
 /** Element counts of every activation for batch B and length T. */
 export function actSizes(c: ModelConfig, B: number, T: number) {
-  const BT = B * T, C = c.dModel, F = c.mlpWidth;
+  const BT = B * T,
+    C = c.dModel,
+    F = c.mlpWidth;
   return {
     encoded: BT * C,
     layer: {
-      ln1: BT * C, ln1Mean: BT, ln1Rstd: BT, qkv: BT * 3 * C, att: B * c.nHeads * T * T, atty: BT * C, attproj: BT * C,
-      res2: BT * C, ln2: BT * C, ln2Mean: BT, ln2Rstd: BT, fch: BT * F, fchGelu: BT * F, fcproj: BT * C, res3: BT * C,
+      ln1: BT * C,
+      ln1Mean: BT,
+      ln1Rstd: BT,
+      qkv: BT * 3 * C,
+      att: B * c.nHeads * T * T,
+      atty: BT * C,
+      attproj: BT * C,
+      res2: BT * C,
+      ln2: BT * C,
+      ln2Mean: BT,
+      ln2Rstd: BT,
+      fch: BT * F,
+      fchGelu: BT * F,
+      fcproj: BT * C,
+      res3: BT * C,
     } satisfies Record<keyof LayerActs<unknown>, number>,
-    lnf: BT * C, lnfMean: BT, lnfRstd: BT, logits: BT * c.vocabSize, losses: BT,
+    lnf: BT * C,
+    lnfMean: BT,
+    lnfRstd: BT,
+    logits: BT * c.vocabSize,
+    losses: BT,
   };
 }
 
@@ -49,9 +74,13 @@ export function makeActs<X>(c: ModelConfig, B: number, T: number, make: (name: s
     layers.push(la);
   }
   return {
-    encoded: make('encoded', s.encoded), layers,
-    lnf: make('lnf', s.lnf), lnfMean: make('lnfMean', s.lnfMean), lnfRstd: make('lnfRstd', s.lnfRstd),
-    logits: make('logits', s.logits), losses: make('losses', s.losses),
+    encoded: make('encoded', s.encoded),
+    layers,
+    lnf: make('lnf', s.lnf),
+    lnfMean: make('lnfMean', s.lnfMean),
+    lnfRstd: make('lnfRstd', s.lnfRstd),
+    logits: make('logits', s.logits),
+    losses: make('losses', s.losses),
   };
 }
 
@@ -66,8 +95,12 @@ const NOT_ACCUMULATED = new Set(['ln1Mean', 'ln1Rstd', 'ln2Mean', 'ln2Rstd', 'at
 export function listActs<X>(a: Acts<X>, c: ModelConfig, B: number, T: number): [string, X, number][] {
   const s = actSizes(c, B, T);
   const out: [string, X, number][] = [
-    ['encoded', a.encoded, s.encoded], ['lnf', a.lnf, s.lnf], ['lnfMean', a.lnfMean, s.lnfMean], ['lnfRstd', a.lnfRstd, s.lnfRstd],
-    ['logits', a.logits, s.logits], ['losses', a.losses, s.losses],
+    ['encoded', a.encoded, s.encoded],
+    ['lnf', a.lnf, s.lnf],
+    ['lnfMean', a.lnfMean, s.lnfMean],
+    ['lnfRstd', a.lnfRstd, s.lnfRstd],
+    ['logits', a.logits, s.logits],
+    ['losses', a.losses, s.losses],
   ];
   a.layers.forEach((la, l) => {
     for (const [k, n] of Object.entries(s.layer)) out.push([`h${l}.${k}`, la[k as keyof LayerActs<X>], n]);

@@ -48,16 +48,25 @@ export interface Checkpoint {
   sections: Record<string, Float32Array>; // each (total)
 }
 
-export function encodeCheckpoint(config: ModelConfig, step: number, sections: Record<string, Float32Array>, meta?: Record<string, unknown>): ArrayBuffer {
+export function encodeCheckpoint(
+  config: ModelConfig,
+  step: number,
+  sections: Record<string, Float32Array>,
+  meta?: Record<string, unknown>,
+): ArrayBuffer {
   if (!Number.isInteger(step) || step < 0) throw new Error(`checkpoint step must be an integer >= 0, got ${step}`);
   const layout = buildLayout(config);
   const names = Object.keys(sections);
-  for (const n of names) if (sections[n].length !== layout.total) throw new Error(`section ${n} has ${sections[n].length} floats, expected ${layout.total}`);
+  for (const n of names)
+    if (sections[n].length !== layout.total)
+      throw new Error(`section ${n} has ${sections[n].length} floats, expected ${layout.total}`);
   const header: CheckpointHeader = {
-    config, step,
+    config,
+    step,
     optimizer: names.includes('adam.m') ? { name: 'adamw', step } : undefined,
     tensors: layout.tensors.map((t) => ({ name: t.name, shape: t.shape, offset: t.offset })),
-    total: layout.total, sections: names,
+    total: layout.total,
+    sections: names,
     ...(config.vocabSize === VOCAB.length ? { tokenizer: charTokenizer() } : {}),
     meta,
   };
@@ -75,12 +84,17 @@ export function encodeCheckpoint(config: ModelConfig, step: number, sections: Re
 }
 
 export function decodeCheckpoint(buf: ArrayBuffer): Checkpoint {
-  if (buf.byteLength < 16) throw new Error(`not a checkpoint: ${buf.byteLength} bytes is shorter than the 16-byte header`);
+  if (buf.byteLength < 16)
+    throw new Error(`not a checkpoint: ${buf.byteLength} bytes is shorter than the 16-byte header`);
   const magic = new TextDecoder().decode(new Uint8Array(buf, 0, 8));
-  if (magic !== CHECKPOINT_MAGIC) throw new Error(`not a checkpoint: magic is ${JSON.stringify(magic)}, expected ${CHECKPOINT_MAGIC}`);
+  if (magic !== CHECKPOINT_MAGIC)
+    throw new Error(`not a checkpoint: magic is ${JSON.stringify(magic)}, expected ${CHECKPOINT_MAGIC}`);
   const dv = new DataView(buf);
   const version = dv.getUint32(8, true);
-  if (version !== CHECKPOINT_VERSION) throw new Error(`checkpoint format version ${version} is not supported (this build reads version ${CHECKPOINT_VERSION})`);
+  if (version !== CHECKPOINT_VERSION)
+    throw new Error(
+      `checkpoint format version ${version} is not supported (this build reads version ${CHECKPOINT_VERSION})`,
+    );
   const jsonLen = dv.getUint32(12, true);
   if (16 + jsonLen > buf.byteLength) throw new Error('checkpoint is truncated inside its JSON header');
   let header: CheckpointHeader;
@@ -90,8 +104,16 @@ export function decodeCheckpoint(buf: ArrayBuffer): Checkpoint {
     throw new Error(`checkpoint header is not valid JSON: ${(e as Error).message}`);
   }
   const h = header as Partial<CheckpointHeader> | null;
-  if (!h || typeof h !== 'object' || typeof h.config !== 'object' || !h.config || typeof h.step !== 'number' ||
-    typeof h.total !== 'number' || !Array.isArray(h.sections) || !h.sections.every((x) => typeof x === 'string')) {
+  if (
+    !h ||
+    typeof h !== 'object' ||
+    typeof h.config !== 'object' ||
+    !h.config ||
+    typeof h.step !== 'number' ||
+    typeof h.total !== 'number' ||
+    !Array.isArray(h.sections) ||
+    !h.sections.every((x) => typeof x === 'string')
+  ) {
     throw new Error('checkpoint header is missing its config, step, total or sections');
   }
   validateModelConfig(header.config);
@@ -108,29 +130,48 @@ export function decodeCheckpoint(buf: ArrayBuffer): Checkpoint {
 
 /** Refuses a header whose step, tensor table, total or tokenizer disagree with its config. */
 function checkHeader(h: CheckpointHeader): void {
-  if (!Number.isInteger(h.step) || h.step < 0) throw new Error(`checkpoint step must be an integer >= 0, got ${h.step}`);
+  if (!Number.isInteger(h.step) || h.step < 0)
+    throw new Error(`checkpoint step must be an integer >= 0, got ${h.step}`);
   if (h.optimizer !== undefined && (!Number.isInteger(h.optimizer?.step) || h.optimizer.step < 0)) {
     throw new Error(`checkpoint optimizer.step must be an integer >= 0, got ${JSON.stringify(h.optimizer?.step)}`);
   }
   const layout = buildLayout(h.config);
-  if (h.total !== layout.total) throw new Error(`checkpoint layout (${h.total} floats) does not match its config (${layout.total})`);
+  if (h.total !== layout.total)
+    throw new Error(`checkpoint layout (${h.total} floats) does not match its config (${layout.total})`);
   if (!Array.isArray(h.tensors)) throw new Error('checkpoint header has no tensors table');
   if (h.tensors.length !== layout.tensors.length) {
-    throw new Error(`checkpoint tensors table has ${h.tensors.length} entries, its config's layout has ${layout.tensors.length}`);
+    throw new Error(
+      `checkpoint tensors table has ${h.tensors.length} entries, its config's layout has ${layout.tensors.length}`,
+    );
   }
   layout.tensors.forEach((want, i) => {
     const got = h.tensors[i] as Partial<CheckpointHeader['tensors'][number]> | null;
-    const same = got !== null && typeof got === 'object' && got.name === want.name && got.offset === want.offset &&
-      Array.isArray(got.shape) && got.shape.length === want.shape.length && got.shape.every((d, j) => d === want.shape[j]);
+    const same =
+      got !== null &&
+      typeof got === 'object' &&
+      got.name === want.name &&
+      got.offset === want.offset &&
+      Array.isArray(got.shape) &&
+      got.shape.length === want.shape.length &&
+      got.shape.every((d, j) => d === want.shape[j]);
     if (!same) {
-      throw new Error(`checkpoint tensors[${i}] is ${JSON.stringify(got)}, but the config's layout has ` +
-        `${JSON.stringify({ name: want.name, shape: want.shape, offset: want.offset })}`);
+      throw new Error(
+        `checkpoint tensors[${i}] is ${JSON.stringify(got)}, but the config's layout has ` +
+          `${JSON.stringify({ name: want.name, shape: want.shape, offset: want.offset })}`,
+      );
     }
   });
   if (h.tokenizer !== undefined) {
     const t = h.tokenizer;
-    if (t?.type !== 'char' || !Array.isArray(t.vocab) || !t.vocab.every((c) => typeof c === 'string') || t.vocab.length !== h.config.vocabSize) {
-      throw new Error(`checkpoint tokenizer must be {type: "char", vocab: ${h.config.vocabSize} strings}, as config.vocabSize says`);
+    if (
+      t?.type !== 'char' ||
+      !Array.isArray(t.vocab) ||
+      !t.vocab.every((c) => typeof c === 'string') ||
+      t.vocab.length !== h.config.vocabSize
+    ) {
+      throw new Error(
+        `checkpoint tokenizer must be {type: "char", vocab: ${h.config.vocabSize} strings}, as config.vocabSize says`,
+      );
     }
   }
 }

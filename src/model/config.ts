@@ -46,6 +46,7 @@ export function validateModelConfig(c: ModelConfig): void {
   int('nLayers', 1, 48);
   int('nHeads', 1, 64);
   int('mlpWidth', 4, 8192);
-  if (c.dModel % c.nHeads !== 0) throw new Error(`model.dModel (${c.dModel}) must be divisible by model.nHeads (${c.nHeads})`);
+  if (c.dModel % c.nHeads !== 0)
+    throw new Error(`model.dModel (${c.dModel}) must be divisible by model.nHeads (${c.nHeads})`);
   if (c.dModel / c.nHeads > 128) throw new Error(`head size dModel/nHeads = ${c.dModel / c.nHeads} exceeds 128`);
 }

@@ -14,7 +14,12 @@ export class CpuModel {
   readonly acts: Acts<CpuTensor>;
   readonly dacts: Acts<CpuTensor>;
 
-  constructor(readonly config: ModelConfig, readonly B: number, readonly T: number, seed = 1) {
+  constructor(
+    readonly config: ModelConfig,
+    readonly B: number,
+    readonly T: number,
+    seed = 1,
+  ) {
     this.layout = buildLayout(config);
     this.params = initParams(config, this.layout, seed);
     this.grads = new Float32Array(this.layout.total);
@@ -42,6 +47,17 @@ export class CpuModel {
     this.grads.fill(0);
     for (const [buf, n] of accumulatedGrads(this.dacts, this.config, this.B, this.T)) buf.fill(0, 0, n);
     crossEntropyBackward(cpuOps, this.config, this.acts, this.dacts, targets, weights, this.B, this.T);
-    backwardFromLogits(cpuOps, this.config, this.layout, (t) => view(this.params, t), (t) => view(this.grads, t), this.acts, this.dacts, tokens, this.B, this.T);
+    backwardFromLogits(
+      cpuOps,
+      this.config,
+      this.layout,
+      (t) => view(this.params, t),
+      (t) => view(this.grads, t),
+      this.acts,
+      this.dacts,
+      tokens,
+      this.B,
+      this.T,
+    );
   }
 }

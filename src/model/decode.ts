@@ -25,13 +25,21 @@ export class GpuDecoder {
   readonly increment: Dispatch;
   private readonly buffers: BufferOwner; // every buffer above and the activations; all freed on a failure
 
-  constructor(readonly gpu: Gpu, readonly model: GpuModel, readonly S: number, readonly Tmax: number) {
+  constructor(
+    readonly gpu: Gpu,
+    readonly model: GpuModel,
+    readonly S: number,
+    readonly Tmax: number,
+  ) {
     const c = model.config;
     if (!Number.isInteger(S) || S < 1) throw new Error(`decoder: S must be a positive integer, got ${S}`);
     if (!Number.isInteger(Tmax) || Tmax < 1 || Tmax > c.contextLength) {
       throw new Error(`decoder: Tmax ${Tmax} must lie in [1, ${c.contextLength}] (the model's context length)`);
     }
-    const C = c.dModel, F = c.mlpWidth, V = c.vocabSize, NH = c.nHeads;
+    const C = c.dModel,
+      F = c.mlpWidth,
+      V = c.vocabSize,
+      NH = c.nHeads;
     this.buffers = new BufferOwner(gpu.device, 'decode.');
     const mk = (label: string, n: number) => this.buffers.storage(label, n);
     this.seqs = mk('seqs', S * Tmax);
@@ -44,8 +52,11 @@ export class GpuDecoder {
     // accumulate and bias), so a layer is 7 dispatches: ln1, qkv, cache append + attention, proj += ,
     // ln2, fc + GELU, fcproj +=.
     const x = mk('x', S * C); // (S,C) residual stream
-    const ln = mk('ln', S * C), mean = mk('mean', S), rstd = mk('rstd', S); // (S,C), (S), (S)
-    const qkv = mk('qkv', S * 3 * C), atty = mk('atty', S * C); // (S,3C), (S,C)
+    const ln = mk('ln', S * C),
+      mean = mk('mean', S),
+      rstd = mk('rstd', S); // (S,C), (S), (S)
+    const qkv = mk('qkv', S * 3 * C),
+      atty = mk('atty', S * C); // (S,3C), (S,C)
     const fchGelu = mk('fchGelu', S * F); // (S,F)
 
     const L = model.layout;
@@ -77,7 +88,8 @@ export class GpuDecoder {
 
   /** Uploads token ids (S,Tmax) into seqs. */
   setTokens(seqs: Int32Array): void {
-    if (seqs.length !== this.S * this.Tmax) throw new Error(`decoder: expected ${this.S}x${this.Tmax} tokens, got ${seqs.length}`);
+    if (seqs.length !== this.S * this.Tmax)
+      throw new Error(`decoder: expected ${this.S}x${this.Tmax} tokens, got ${seqs.length}`);
     upload(this.gpu.device, this.seqs, seqs);
   }
 

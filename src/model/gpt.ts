@@ -13,12 +13,24 @@ import type { Ops } from './ops';
 export type ParamRef<X> = (t: TensorSpec) => X;
 
 /** tokens (B,T) -> acts.logits (BT,V); saves everything backward needs in acts. */
-export function forwardToLogits<X>(ops: Ops<X>, c: ModelConfig, L: ParamLayout, p: ParamRef<X>, a: Acts<X>, tokens: X, B: number, T: number): void {
-  const BT = B * T, C = c.dModel, F = c.mlpWidth;
+export function forwardToLogits<X>(
+  ops: Ops<X>,
+  c: ModelConfig,
+  L: ParamLayout,
+  p: ParamRef<X>,
+  a: Acts<X>,
+  tokens: X,
+  B: number,
+  T: number,
+): void {
+  const BT = B * T,
+    C = c.dModel,
+    F = c.mlpWidth;
   ops.encoderForward(a.encoded, tokens, p(L.wte), p(L.wpe), B, T, C);
   let x = a.encoded; // (BT,C) residual stream
   for (let l = 0; l < c.nLayers; l++) {
-    const w = L.layers[l], s = a.layers[l];
+    const w = L.layers[l],
+      s = a.layers[l];
     ops.layernormForward(s.ln1, s.ln1Mean, s.ln1Rstd, x, p(w.ln1w), p(w.ln1b), BT, C);
     ops.matmulForward(s.qkv, s.ln1, p(w.qkvw), p(w.qkvb), BT, C, 3 * C);
     ops.attentionForward(s.atty, s.att, s.qkv, B, T, C, c.nHeads);
@@ -37,15 +49,29 @@ export function forwardToLogits<X>(ops: Ops<X>, c: ModelConfig, L: ParamLayout, 
 
 /** Given d.logits (BT,V), accumulates every parameter gradient into g and activation gradients into d. */
 export function backwardFromLogits<X>(
-  ops: Ops<X>, c: ModelConfig, L: ParamLayout, p: ParamRef<X>, g: ParamRef<X>, a: Acts<X>, d: Acts<X>, tokens: X, B: number, T: number,
+  ops: Ops<X>,
+  c: ModelConfig,
+  L: ParamLayout,
+  p: ParamRef<X>,
+  g: ParamRef<X>,
+  a: Acts<X>,
+  d: Acts<X>,
+  tokens: X,
+  B: number,
+  T: number,
 ): void {
-  const BT = B * T, C = c.dModel, F = c.mlpWidth, NL = c.nLayers;
+  const BT = B * T,
+    C = c.dModel,
+    F = c.mlpWidth,
+    NL = c.nLayers;
   const last = NL > 0 ? a.layers[NL - 1].res3 : a.encoded;
   const dlast = NL > 0 ? d.layers[NL - 1].res3 : d.encoded;
   ops.matmulTransBBackward(d.lnf, g(L.wte), d.logits, a.lnf, p(L.wte), BT, C, c.vocabSize);
   ops.layernormBackward(dlast, g(L.lnfw), g(L.lnfb), d.lnf, last, p(L.lnfw), a.lnfMean, a.lnfRstd, BT, C);
   for (let l = NL - 1; l >= 0; l--) {
-    const w = L.layers[l], s = a.layers[l], ds = d.layers[l];
+    const w = L.layers[l],
+      s = a.layers[l],
+      ds = d.layers[l];
     const x = l === 0 ? a.encoded : a.layers[l - 1].res3;
     const dx = l === 0 ? d.encoded : d.layers[l - 1].res3;
     ops.residualBackward(ds.res2, ds.fcproj, ds.res3, BT * C);
@@ -68,6 +94,15 @@ export function crossEntropyLoss<X>(ops: Ops<X>, c: ModelConfig, a: Acts<X>, tar
 }
 
 /** Its backward: d.logits (BT,V) += weights (BT) * (softmax(a.logits) - onehot(targets)). */
-export function crossEntropyBackward<X>(ops: Ops<X>, c: ModelConfig, a: Acts<X>, d: Acts<X>, targets: X, weights: X, B: number, T: number): void {
+export function crossEntropyBackward<X>(
+  ops: Ops<X>,
+  c: ModelConfig,
+  a: Acts<X>,
+  d: Acts<X>,
+  targets: X,
+  weights: X,
+  B: number,
+  T: number,
+): void {
   ops.crossentropyBackward(d.logits, a.logits, targets, weights, B * T, c.vocabSize);
 }

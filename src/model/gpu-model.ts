@@ -23,7 +23,12 @@ export class GpuModel {
   readonly dacts: Acts<GPUBuffer>;
   private readonly buffers: BufferOwner; // every buffer above; all freed if one cannot be made
 
-  constructor(readonly gpu: Gpu, readonly config: ModelConfig, readonly maxB: number, readonly maxT: number) {
+  constructor(
+    readonly gpu: Gpu,
+    readonly config: ModelConfig,
+    readonly maxB: number,
+    readonly maxT: number,
+  ) {
     if (!Number.isInteger(maxB) || maxB < 1) throw new Error(`batch size must be a positive integer, got ${maxB}`);
     if (!Number.isInteger(maxT) || maxT < 1 || maxT > config.contextLength) {
       throw new Error(`sequence length ${maxT} must lie in [1, ${config.contextLength}] (the model's context length)`);
@@ -86,13 +91,26 @@ export class GpuModel {
   backward(B: number, T: number): Dispatch[] {
     this.checkShape(B, T);
     const ops = new GpuOps(this.gpu);
-    backwardFromLogits(ops, this.config, this.layout, (t) => bind(this.params, t), (t) => bind(this.grads, t), this.acts, this.dacts, this.tokens, B, T);
+    backwardFromLogits(
+      ops,
+      this.config,
+      this.layout,
+      (t) => bind(this.params, t),
+      (t) => bind(this.grads, t),
+      this.acts,
+      this.dacts,
+      this.tokens,
+      B,
+      T,
+    );
     return ops.take();
   }
 
   private checkShape(B: number, T: number): void {
     if (!Number.isInteger(B) || !Number.isInteger(T) || B < 1 || B > this.maxB || T < 1 || T > this.maxT) {
-      throw new Error(`batch ${B}x${T} does not fit the model's buffers, allocated for at most ${this.maxB}x${this.maxT}`);
+      throw new Error(
+        `batch ${B}x${T} does not fit the model's buffers, allocated for at most ${this.maxB}x${this.maxT}`,
+      );
     }
   }
 

@@ -6,9 +6,30 @@ export interface Ops<X> {
   encoderForward(out: X, tokens: X, wte: X, wpe: X, B: number, T: number, C: number): void;
   encoderBackward(dwte: X, dwpe: X, dout: X, tokens: X, B: number, T: number, C: number, V: number): void;
   layernormForward(out: X, mean: X, rstd: X, inp: X, weight: X, bias: X, N: number, C: number): void;
-  layernormBackward(dinp: X, dweight: X, dbias: X, dout: X, inp: X, weight: X, mean: X, rstd: X, N: number, C: number): void;
+  layernormBackward(
+    dinp: X,
+    dweight: X,
+    dbias: X,
+    dout: X,
+    inp: X,
+    weight: X,
+    mean: X,
+    rstd: X,
+    N: number,
+    C: number,
+  ): void;
   matmulForward(out: X, inp: X, weight: X, bias: X | null, M: number, K: number, N: number): void;
-  matmulBackward(dinp: X, dweight: X, dbias: X | null, dout: X, inp: X, weight: X, M: number, K: number, N: number): void;
+  matmulBackward(
+    dinp: X,
+    dweight: X,
+    dbias: X | null,
+    dout: X,
+    inp: X,
+    weight: X,
+    M: number,
+    K: number,
+    N: number,
+  ): void;
   matmulTransBForward(out: X, inp: X, weight: X, M: number, K: number, N: number): void;
   matmulTransBBackward(dinp: X, dweight: X, dout: X, inp: X, weight: X, M: number, K: number, N: number): void;
   attentionForward(out: X, att: X, qkv: X, B: number, T: number, C: number, NH: number): void;

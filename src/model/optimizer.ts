@@ -17,7 +17,12 @@ export class GpuAdamW {
   readonly dispatches: Dispatch[]; // grad norm, then the update
   step = 0; // optimiser steps taken
 
-  constructor(private readonly gpu: Gpu, layout: ParamLayout, params: GPUBuffer, grads: GPUBuffer) {
+  constructor(
+    private readonly gpu: Gpu,
+    layout: ParamLayout,
+    params: GPUBuffer,
+    grads: GPUBuffer,
+  ) {
     const P = layout.total;
     const dev = gpu.device;
     this.m = storageBuffer(dev, 'adam.m', P);

@@ -17,8 +17,18 @@ export interface TensorSpec {
 }
 
 export interface LayerTensors {
-  ln1w: TensorSpec; ln1b: TensorSpec; qkvw: TensorSpec; qkvb: TensorSpec; attprojw: TensorSpec; attprojb: TensorSpec;
-  ln2w: TensorSpec; ln2b: TensorSpec; fcw: TensorSpec; fcb: TensorSpec; fcprojw: TensorSpec; fcprojb: TensorSpec;
+  ln1w: TensorSpec;
+  ln1b: TensorSpec;
+  qkvw: TensorSpec;
+  qkvb: TensorSpec;
+  attprojw: TensorSpec;
+  attprojb: TensorSpec;
+  ln2w: TensorSpec;
+  ln2b: TensorSpec;
+  fcw: TensorSpec;
+  fcb: TensorSpec;
+  fcprojw: TensorSpec;
+  fcprojb: TensorSpec;
 }
 
 export interface ParamLayout {
@@ -42,19 +52,26 @@ export function buildLayout(c: ModelConfig): ParamLayout {
     offset += Math.ceil(size / ALIGN) * ALIGN;
     return t;
   };
-  const C = c.dModel, F = c.mlpWidth;
+  const C = c.dModel,
+    F = c.mlpWidth;
   const wte = add('wte', [c.vocabSize, C], 'normal', true);
   const wpe = add('wpe', [c.contextLength, C], 'normal', true);
   const layers: LayerTensors[] = [];
   for (let l = 0; l < c.nLayers; l++) {
     const p = `h${l}.`;
     layers.push({
-      ln1w: add(p + 'ln1.w', [C], 'ones', false), ln1b: add(p + 'ln1.b', [C], 'zeros', false),
-      qkvw: add(p + 'qkv.w', [C, 3 * C], 'normal', true), qkvb: add(p + 'qkv.b', [3 * C], 'zeros', false),
-      attprojw: add(p + 'attproj.w', [C, C], 'proj', true), attprojb: add(p + 'attproj.b', [C], 'zeros', false),
-      ln2w: add(p + 'ln2.w', [C], 'ones', false), ln2b: add(p + 'ln2.b', [C], 'zeros', false),
-      fcw: add(p + 'fc.w', [C, F], 'normal', true), fcb: add(p + 'fc.b', [F], 'zeros', false),
-      fcprojw: add(p + 'fcproj.w', [F, C], 'proj', true), fcprojb: add(p + 'fcproj.b', [C], 'zeros', false),
+      ln1w: add(p + 'ln1.w', [C], 'ones', false),
+      ln1b: add(p + 'ln1.b', [C], 'zeros', false),
+      qkvw: add(p + 'qkv.w', [C, 3 * C], 'normal', true),
+      qkvb: add(p + 'qkv.b', [3 * C], 'zeros', false),
+      attprojw: add(p + 'attproj.w', [C, C], 'proj', true),
+      attprojb: add(p + 'attproj.b', [C], 'zeros', false),
+      ln2w: add(p + 'ln2.w', [C], 'ones', false),
+      ln2b: add(p + 'ln2.b', [C], 'zeros', false),
+      fcw: add(p + 'fc.w', [C, F], 'normal', true),
+      fcb: add(p + 'fc.b', [F], 'zeros', false),
+      fcprojw: add(p + 'fcproj.w', [F, C], 'proj', true),
+      fcprojb: add(p + 'fcproj.b', [C], 'zeros', false),
     });
   }
   const lnfw = add('lnf.w', [C], 'ones', false);

@@ -46,13 +46,20 @@ export function rolloutSteps(promptLens: ArrayLike<number>, maxNewTokens: number
  * Samples a completion for each prompt (each starts with BOS) with decoder's model. Rows beyond
  * prompts.length (up to decoder.S) are idle. Deterministic for a fixed seed on a given adapter.
  */
-export async function sampleRollouts(gpu: Gpu, model: GpuModel, decoder: GpuDecoder, prompts: Int32Array[], o: RolloutOptions): Promise<Rollouts> {
+export async function sampleRollouts(
+  gpu: Gpu,
+  model: GpuModel,
+  decoder: GpuDecoder,
+  prompts: Int32Array[],
+  o: RolloutOptions,
+): Promise<Rollouts> {
   const t0 = performance.now();
   const n = prompts.length;
   const { S, Tmax } = decoder;
   if (decoder.model !== model) throw new Error('sampleRollouts: the decoder was built for another model');
   if (n < 1 || n > S) throw new Error(`sampleRollouts: 1 to ${S} prompts (the decoder's rows), got ${n}`);
-  if (!Number.isInteger(o.chunk) || o.chunk < 1) throw new Error(`sampleRollouts: chunk must be a positive integer, got ${o.chunk}`);
+  if (!Number.isInteger(o.chunk) || o.chunk < 1)
+    throw new Error(`sampleRollouts: chunk must be a positive integer, got ${o.chunk}`);
   const dev = gpu.device;
 
   // Initial state: prompts in seqs, PAD after; idle rows start done.
@@ -60,17 +67,24 @@ export async function sampleRollouts(gpu: Gpu, model: GpuModel, decoder: GpuDeco
   const promptLens = new Int32Array(S).fill(1);
   const done = new Uint32Array(S);
   prompts.forEach((p, s) => {
-    if (p.length < 1 || p.length > Tmax - 1) throw new Error(`sampleRollouts: prompt ${s} has ${p.length} tokens; 1 to ${Tmax - 1} leave room to generate`);
+    if (p.length < 1 || p.length > Tmax - 1)
+      throw new Error(`sampleRollouts: prompt ${s} has ${p.length} tokens; 1 to ${Tmax - 1} leave room to generate`);
     const bad = p.findIndex((id) => id < 0 || id >= model.config.vocabSize);
-    if (bad >= 0) throw new Error(`sampleRollouts: prompt ${s} token ${bad} is ${p[bad]}, outside the vocabulary [0, ${model.config.vocabSize})`);
+    if (bad >= 0)
+      throw new Error(
+        `sampleRollouts: prompt ${s} token ${bad} is ${p[bad]}, outside the vocabulary [0, ${model.config.vocabSize})`,
+      );
     seqs.set(p, s * Tmax);
     promptLens[s] = p.length;
   });
   for (let s = n; s < S; s++) done[s] = 1;
   const mk = (label: string, data: Int32Array | Uint32Array) => storageBuffer(dev, `rollout.${label}`, S, data);
   const bufs = {
-    lengths: mk('lengths', promptLens), done: mk('done', done), truncated: mk('truncated', new Uint32Array(S)),
-    next: mk('next', new Int32Array(S)), promptLens: mk('promptLens', promptLens),
+    lengths: mk('lengths', promptLens),
+    done: mk('done', done),
+    truncated: mk('truncated', new Uint32Array(S)),
+    next: mk('next', new Int32Array(S)),
+    promptLens: mk('promptLens', promptLens),
   };
   decoder.setTokens(seqs);
   decoder.setPosition(0);
@@ -78,8 +92,30 @@ export async function sampleRollouts(gpu: Gpu, model: GpuModel, decoder: GpuDeco
   // Sampling and bookkeeping of one step, built for this call's settings (the decoder's own step is reused).
   const own: Dispatch[] = [];
   try {
-    own.push(sampleTokens(gpu, bufs.next, decoder.logits, decoder.counter, S, V, { temperature: o.temperature, topK: o.topK, topP: o.topP, seed: o.seed }));
-    own.push(...rolloutAdvance(gpu, decoder.seqs, bufs.lengths, bufs.done, bufs.truncated, bufs.next, bufs.promptLens, decoder.counter, S, Tmax, o.eosId, o.maxNewTokens));
+    own.push(
+      sampleTokens(gpu, bufs.next, decoder.logits, decoder.counter, S, V, {
+        temperature: o.temperature,
+        topK: o.topK,
+        topP: o.topP,
+        seed: o.seed,
+      }),
+    );
+    own.push(
+      ...rolloutAdvance(
+        gpu,
+        decoder.seqs,
+        bufs.lengths,
+        bufs.done,
+        bufs.truncated,
+        bufs.next,
+        bufs.promptLens,
+        decoder.counter,
+        S,
+        Tmax,
+        o.eosId,
+        o.maxNewTokens,
+      ),
+    );
     // One lockstep step: logits at position t, one token per row, append it and advance t.
     const stepDispatches: Dispatch[] = [...decoder.step, ...own];
     await gpu.pipelines.ready(); // with an 'async' cache: every pipeline of the step, concurrently
@@ -99,11 +135,17 @@ export async function sampleRollouts(gpu: Gpu, model: GpuModel, decoder: GpuDeco
     }
 
     const [allSeqs, lengths, truncated] = await Promise.all([
-      readI32(dev, decoder.seqs, n * Tmax), readI32(dev, bufs.lengths, n), readU32(dev, bufs.truncated, n),
+      readI32(dev, decoder.seqs, n * Tmax),
+      readI32(dev, bufs.lengths, n),
+      readU32(dev, bufs.truncated, n),
     ]);
     return {
-      seqs: allSeqs, promptLens: promptLens.slice(0, n), lengths, truncated: Uint8Array.from(truncated),
-      ms: performance.now() - t0, steps,
+      seqs: allSeqs,
+      promptLens: promptLens.slice(0, n),
+      lengths,
+      truncated: Uint8Array.from(truncated),
+      ms: performance.now() - t0,
+      steps,
     };
   } finally {
     releaseDispatches(own);

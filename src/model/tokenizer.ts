@@ -18,9 +18,14 @@ export const VOCAB_SIZE = VOCAB.length; // 99
 const ID_OF = new Map<string, number>(CHARS.map((c, i) => [c, i + SPECIALS.length]));
 
 export class TokenizerError extends Error {
-  constructor(readonly char: string, readonly position: number) {
+  constructor(
+    readonly char: string,
+    readonly position: number,
+  ) {
     const code = char.codePointAt(0)?.toString(16).padStart(4, '0');
-    super(`cannot encode character ${JSON.stringify(char)} (U+${code}) at position ${position}: the vocabulary is printable ASCII and newline`);
+    super(
+      `cannot encode character ${JSON.stringify(char)} (U+${code}) at position ${position}: the vocabulary is printable ASCII and newline`,
+    );
     this.name = 'TokenizerError';
   }
 }

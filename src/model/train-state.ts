@@ -30,14 +30,22 @@ export interface AdamState {
   step: number;
 }
 
-const MAP_READ = 0x0001, COPY_DST = 0x0008;
+const MAP_READ = 0x0001,
+  COPY_DST = 0x0008;
 
 export class TrainState {
   readonly model: GpuModel;
   readonly optim: GpuAdamW;
   private report?: GPUBuffer; // staging for the scalars read back after an update, grown on demand
 
-  constructor(readonly gpu: Gpu, config: ModelConfig, maxB: number, maxT: number, params: Float32Array, adam?: AdamState) {
+  constructor(
+    readonly gpu: Gpu,
+    config: ModelConfig,
+    maxB: number,
+    maxT: number,
+    params: Float32Array,
+    adam?: AdamState,
+  ) {
     this.model = new GpuModel(gpu, config, maxB, maxT);
     try {
       upload(gpu.device, this.model.params, params);
@@ -65,16 +73,31 @@ export class TrainState {
    * reads back the squared gradient norm followed by `scalars` (one f32 each) through one staging
    * buffer. The AdamW step counter advances here.
    */
-  async update(groups: Dispatch[][], hp: UpdateHyper, scalars: GPUBuffer[] = [], between?: (enc: GPUCommandEncoder) => void): Promise<Float32Array> {
+  async update(
+    groups: Dispatch[][],
+    hp: UpdateHyper,
+    scalars: GPUBuffer[] = [],
+    between?: (enc: GPUCommandEncoder) => void,
+  ): Promise<Float32Array> {
     const dev = this.gpu.device;
     await this.gpu.pipelines.ready(); // an 'async' cache compiles what the run recorded, concurrently, before the first submit
-    this.optim.prepare({ lr: hp.lr, beta1: ADAMW.beta1, beta2: ADAMW.beta2, eps: ADAMW.eps, weightDecay: hp.weightDecay, maxGradNorm: hp.maxGradNorm });
+    this.optim.prepare({
+      lr: hp.lr,
+      beta1: ADAMW.beta1,
+      beta2: ADAMW.beta2,
+      eps: ADAMW.eps,
+      weightDecay: hp.weightDecay,
+      maxGradNorm: hp.maxGradNorm,
+    });
     const bytes = 4 * (1 + scalars.length);
     if (!this.report || this.report.size < bytes) {
       this.report?.destroy();
       this.report = dev.createBuffer({ label: 'update-report', size: Math.max(16, bytes), usage: MAP_READ | COPY_DST });
     }
-    const passes = groups.length > 0 ? groups.map((g, i) => (i === groups.length - 1 ? [...g, ...this.optim.dispatches] : g)) : [this.optim.dispatches];
+    const passes =
+      groups.length > 0
+        ? groups.map((g, i) => (i === groups.length - 1 ? [...g, ...this.optim.dispatches] : g))
+        : [this.optim.dispatches];
     const enc = encodeSubmitting(dev, dev.createCommandEncoder({ label: 'update' }), passes, 'update', (e, i) => {
       if (i === 1) between?.(e);
     });

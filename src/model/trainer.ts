@@ -41,10 +41,15 @@ export class Pretrainer {
   private decoder: GpuDecoder | null = null; // KV-cache decoder for generate(), built on first use
   stepCount = 0;
 
-  private constructor(readonly state: TrainState, readonly opts: PretrainOptions, corpus: string[]) {
+  private constructor(
+    readonly state: TrainState,
+    readonly opts: PretrainOptions,
+    corpus: string[],
+  ) {
     this.sampler = new BatchSampler(corpus, opts.seed);
     const { batchSize: B, seqLength: T } = opts;
-    const gpu = state.gpu, m = state.model;
+    const gpu = state.gpu,
+      m = state.model;
     this.lossOut = storageBuffer(gpu.device, 'loss', 1);
     const lossSum = weightedSum(gpu, this.lossOut, m.acts.losses, m.weights, B * T);
     // The gradient of a step, top to bottom (TrainState.update appends the grad norm and AdamW):
@@ -64,13 +69,23 @@ export class Pretrainer {
     return new Pretrainer(new TrainState(gpu, opts.model, opts.batchSize, opts.seqLength, params), opts, corpus);
   }
 
-  static async fromCheckpoint(gpu: Gpu, bytes: ArrayBuffer, opts: PretrainOptions, corpus: string[]): Promise<Pretrainer> {
+  static async fromCheckpoint(
+    gpu: Gpu,
+    bytes: ArrayBuffer,
+    opts: PretrainOptions,
+    corpus: string[],
+  ): Promise<Pretrainer> {
     const ck = decodeCheckpoint(bytes);
     const o = { ...opts, model: ck.header.config };
     validatePretrainOptions(o);
-    const m = ck.sections['adam.m'], v = ck.sections['adam.v'];
+    const m = ck.sections['adam.m'],
+      v = ck.sections['adam.v'];
     const adam = m && v ? { m, v, step: ck.header.optimizer?.step ?? ck.header.step } : undefined;
-    const t = new Pretrainer(new TrainState(gpu, o.model, o.batchSize, o.seqLength, ck.sections['params'], adam), o, corpus);
+    const t = new Pretrainer(
+      new TrainState(gpu, o.model, o.batchSize, o.seqLength, ck.sections['params'], adam),
+      o,
+      corpus,
+    );
     t.stepCount = ck.header.step;
     // With the same seed, corpus and batch size, the resumed run draws the batches the saved one would have.
     t.sampler.fastForward(t.stepCount, o.batchSize);
@@ -107,10 +122,18 @@ export class Pretrainer {
     upload(dev, this.model.targets, batch.targets);
     upload(dev, this.model.weights, batch.weights);
     const lr = learningRate(this.stepCount + 1, this.opts.lr, this.opts.warmupSteps, this.opts.steps);
-    const [normSq, loss] = await this.state.update([this.stepDispatches], { lr, weightDecay: this.opts.weightDecay, maxGradNorm: this.opts.maxGradNorm }, [this.lossOut]);
-    const gradNorm = this.state.checkedNorm(normSq, () =>
-      `training diverged at step ${this.stepCount + 1}: loss ${loss}, gradient norm ${Math.sqrt(normSq)}; ` +
-      'the update was skipped; lower the learning rate or resume from the last checkpoint', [loss]);
+    const [normSq, loss] = await this.state.update(
+      [this.stepDispatches],
+      { lr, weightDecay: this.opts.weightDecay, maxGradNorm: this.opts.maxGradNorm },
+      [this.lossOut],
+    );
+    const gradNorm = this.state.checkedNorm(
+      normSq,
+      () =>
+        `training diverged at step ${this.stepCount + 1}: loss ${loss}, gradient norm ${Math.sqrt(normSq)}; ` +
+        'the update was skipped; lower the learning rate or resume from the last checkpoint',
+      [loss],
+    );
     this.stepCount += 1;
     return { step: this.stepCount, loss, gradNorm, lr, tokens: B * T, ms: performance.now() - t0 };
   }
@@ -119,7 +142,12 @@ export class Pretrainer {
   async generate(prompts: string[], o: GenerateOptions): Promise<string[]> {
     if (!this.decoder || this.decoder.S < prompts.length) {
       this.decoder?.destroy();
-      this.decoder = new GpuDecoder(this.gpu, this.model, Math.max(GENERATE_ROWS, prompts.length), this.opts.model.contextLength);
+      this.decoder = new GpuDecoder(
+        this.gpu,
+        this.model,
+        Math.max(GENERATE_ROWS, prompts.length),
+        this.opts.model.contextLength,
+      );
     }
     return generateText(this.gpu, this.decoder, prompts, o);
   }
@@ -128,7 +156,11 @@ export class Pretrainer {
   async saveCheckpoint(meta?: Record<string, unknown>): Promise<ArrayBuffer> {
     const dev = this.gpu.device;
     const P = this.model.layout.total;
-    const [params, m, v] = await Promise.all([readF32(dev, this.model.params, P), readF32(dev, this.optim.m, P), readF32(dev, this.optim.v, P)]);
+    const [params, m, v] = await Promise.all([
+      readF32(dev, this.model.params, P),
+      readF32(dev, this.optim.m, P),
+      readF32(dev, this.optim.v, P),
+    ]);
     return encodeCheckpoint(this.opts.model, this.stepCount, { params, 'adam.m': m, 'adam.v': v }, meta);
   }
 

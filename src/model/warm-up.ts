@@ -14,7 +14,11 @@ const WARM_CORPUS = ['### 1+2=3']; // any document: nothing is trained
 /** Creates the pipelines of a pre-training step; resolves with how many the cache then holds. */
 export async function warmPretrainPipelines(gpu: Gpu): Promise<number> {
   if (gpu.pipelines.mode !== 'async') return gpu.pipelines.size;
-  const t = await Pretrainer.create(gpu, { ...DEFAULT_PRETRAIN, model: MODEL_PRESETS.tiny, batchSize: 1, seqLength: 8 }, WARM_CORPUS);
+  const t = await Pretrainer.create(
+    gpu,
+    { ...DEFAULT_PRETRAIN, model: MODEL_PRESETS.tiny, batchSize: 1, seqLength: 8 },
+    WARM_CORPUS,
+  );
   try {
     await gpu.pipelines.ready();
   } finally {

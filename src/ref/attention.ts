@@ -18,7 +18,10 @@ export function attentionForward(
   out: Float32Array, // (B,T,C)
   att: Float32Array, // (B,NH,T,T)
   qkv: Float32Array, // (B,T,3C)
-  B: number, T: number, C: number, NH: number,
+  B: number,
+  T: number,
+  C: number,
+  NH: number,
 ): void {
   checkAttentionShape(B, T, C, NH);
   const HS = C / NH;
@@ -75,7 +78,10 @@ export function attentionBackward(
   dout: Float32Array, // (B,T,C)
   qkv: Float32Array, // (B,T,3C)
   att: Float32Array, // (B,NH,T,T) probabilities saved by the forward
-  B: number, T: number, C: number, NH: number,
+  B: number,
+  T: number,
+  C: number,
+  NH: number,
 ): void {
   checkAttentionShape(B, T, C, NH);
   const HS = C / NH;

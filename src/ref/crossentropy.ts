@@ -12,7 +12,8 @@ export function crossentropyForward(
   losses: Float32Array, // (N)
   logits: Float32Array, // (N,V)
   targets: Int32Array, // (N)
-  N: number, V: number,
+  N: number,
+  V: number,
 ): void {
   for (let n = 0; n < N; n++) {
     const t = targets[n];
@@ -37,7 +38,8 @@ export function crossentropyBackward(
   logits: Float32Array, // (N,V)
   targets: Int32Array, // (N)
   dlosses: Float32Array, // (N)
-  N: number, V: number,
+  N: number,
+  V: number,
 ): void {
   for (let n = 0; n < N; n++) {
     const t = targets[n];

@@ -8,7 +8,9 @@ export function encoderForward(
   tokens: Int32Array, // (B,T)
   wte: Float32Array, // (V,C)
   wpe: Float32Array, // (maxT,C)
-  B: number, T: number, C: number,
+  B: number,
+  T: number,
+  C: number,
 ): void {
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {
@@ -26,7 +28,10 @@ export function encoderBackward(
   dwpe: Float32Array, // (maxT,C)
   dout: Float32Array, // (B,T,C)
   tokens: Int32Array, // (B,T)
-  B: number, T: number, C: number, V: number,
+  B: number,
+  T: number,
+  C: number,
+  V: number,
 ): void {
   for (let b = 0; b < B; b++) {
     for (let t = 0; t < T; t++) {

@@ -19,7 +19,9 @@ export function encoderAt(
   counter: Uint32Array, // (1) current position
   wte: Float32Array, // (V,C)
   wpe: Float32Array, // (maxT,C)
-  S: number, C: number, Tmax: number,
+  S: number,
+  C: number,
+  Tmax: number,
 ): void {
   checkDecodeShape(S, C, 1, Tmax);
   const t = counter[0];
@@ -36,7 +38,9 @@ export function kvWrite(
   vcache: Float32Array, // (S,Tmax,C)
   qkv: Float32Array, // (S,3C) per row [q | k | v]
   counter: Uint32Array, // (1) current position
-  S: number, C: number, Tmax: number,
+  S: number,
+  C: number,
+  Tmax: number,
 ): void {
   checkDecodeShape(S, C, 1, Tmax);
   const t = counter[0];
@@ -60,7 +64,10 @@ export function attentionDecode(
   kcache: Float32Array, // (S,Tmax,C)
   vcache: Float32Array, // (S,Tmax,C)
   counter: Uint32Array, // (1) current position
-  S: number, C: number, NH: number, Tmax: number,
+  S: number,
+  C: number,
+  NH: number,
+  Tmax: number,
 ): void {
   checkDecodeShape(S, C, NH, Tmax);
   const t = counter[0];
@@ -103,7 +110,10 @@ export function attentionDecodeKv(
   vcache: Float32Array, // (S,Tmax,C)
   qkv: Float32Array, // (S,3C)
   counter: Uint32Array, // (1) current position
-  S: number, C: number, NH: number, Tmax: number,
+  S: number,
+  C: number,
+  NH: number,
+  Tmax: number,
 ): void {
   kvWrite(kcache, vcache, qkv, counter, S, C, Tmax);
   attentionDecode(out, qkv, kcache, vcache, counter, S, C, NH, Tmax);

@@ -13,7 +13,8 @@ export function layernormForward(
   inp: Float32Array, // (N,C)
   weight: Float32Array, // (C)
   bias: Float32Array, // (C)
-  N: number, C: number,
+  N: number,
+  C: number,
 ): void {
   for (let n = 0; n < N; n++) {
     const base = n * C;
@@ -43,7 +44,8 @@ export function layernormBackward(
   weight: Float32Array, // (C)
   mean: Float32Array, // (N)
   rstd: Float32Array, // (N)
-  N: number, C: number,
+  N: number,
+  C: number,
 ): void {
   for (let n = 0; n < N; n++) {
     const base = n * C;

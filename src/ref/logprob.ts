@@ -29,7 +29,8 @@ export function logprobForward(
   entropy: Float32Array, // (N)
   logits: Float32Array, // (N,V)
   targets: Int32Array, // (N)
-  N: number, V: number,
+  N: number,
+  V: number,
 ): void {
   for (let n = 0; n < N; n++) {
     const base = n * V;
@@ -48,7 +49,8 @@ export function logprobBackward(
   targets: Int32Array, // (N)
   dlogp: Float32Array, // (N)
   dentropy: Float32Array, // (N)
-  N: number, V: number,
+  N: number,
+  V: number,
 ): void {
   for (let n = 0; n < N; n++) {
     const base = n * V;

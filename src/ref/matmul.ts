@@ -21,9 +21,13 @@ export function matmul(
   a: Float32Array, // (M,K) or (K,M)
   b: Float32Array, // (K,N) or (N,K)
   bias: Float32Array | null, // (N)
-  M: number, K: number, N: number, opts: MatmulOptions = {},
+  M: number,
+  K: number,
+  N: number,
+  opts: MatmulOptions = {},
 ): void {
-  if (opts.accumulate && bias) throw new Error('matmul: accumulate with a bias is not supported (add the bias once, in the forward pass)');
+  if (opts.accumulate && bias)
+    throw new Error('matmul: accumulate with a bias is not supported (add the bias once, in the forward pass)');
   for (let m = 0; m < M; m++) {
     for (let n = 0; n < N; n++) {
       let s = bias ? bias[n] : 0;
@@ -39,7 +43,12 @@ export function matmul(
 }
 
 /** dbias (N) += column sums of dout (M,N). */
-export function matmulBiasBackward(dbias: Float32Array /* (N) */, dout: Float32Array /* (M,N) */, M: number, N: number): void {
+export function matmulBiasBackward(
+  dbias: Float32Array /* (N) */,
+  dout: Float32Array /* (M,N) */,
+  M: number,
+  N: number,
+): void {
   for (let n = 0; n < N; n++) {
     let s = 0;
     for (let m = 0; m < M; m++) s += dout[m * N + n];
@@ -53,7 +62,9 @@ export function matmulForward(
   inp: Float32Array, // (M,K)
   weight: Float32Array, // (K,N)
   bias: Float32Array | null, // (N)
-  M: number, K: number, N: number,
+  M: number,
+  K: number,
+  N: number,
 ): void {
   matmul(out, inp, weight, bias, M, K, N);
 }
@@ -64,7 +75,9 @@ export function matmulGelu(
   inp: Float32Array, // (M,K)
   weight: Float32Array, // (K,N)
   bias: Float32Array | null, // (N)
-  M: number, K: number, N: number,
+  M: number,
+  K: number,
+  N: number,
 ): void {
   matmul(out, inp, weight, bias, M, K, N);
   geluForward(out, out.slice(0, M * N), M * N);
@@ -76,7 +89,9 @@ export function matmulResidual(
   inp: Float32Array, // (M,K)
   weight: Float32Array, // (K,N)
   bias: Float32Array | null, // (N)
-  M: number, K: number, N: number,
+  M: number,
+  K: number,
+  N: number,
 ): void {
   const y = new Float32Array(M * N);
   matmul(y, inp, weight, bias, M, K, N);
@@ -91,7 +106,9 @@ export function matmulBackward(
   dout: Float32Array, // (M,N)
   inp: Float32Array, // (M,K)
   weight: Float32Array, // (K,N)
-  M: number, K: number, N: number,
+  M: number,
+  K: number,
+  N: number,
 ): void {
   // dinp[m,k] = sum_n dout[m,n] weight[k,n]
   for (let m = 0; m < M; m++) {
@@ -117,7 +134,9 @@ export function matmulTransBForward(
   out: Float32Array, // (M,N)
   inp: Float32Array, // (M,K)
   weight: Float32Array, // (N,K)
-  M: number, K: number, N: number,
+  M: number,
+  K: number,
+  N: number,
 ): void {
   matmul(out, inp, weight, null, M, K, N, { transB: true });
 }
@@ -129,7 +148,9 @@ export function matmulTransBBackward(
   dout: Float32Array, // (M,N)
   inp: Float32Array, // (M,K)
   weight: Float32Array, // (N,K)
-  M: number, K: number, N: number,
+  M: number,
+  K: number,
+  N: number,
 ): void {
   // dinp[m,k] = sum_n dout[m,n] weight[n,k]
   for (let m = 0; m < M; m++) {

@@ -17,7 +17,10 @@ export function rolloutAdvance(
   next: Int32Array, // (S) tokens sampled at position t
   promptLens: Int32Array, // (S)
   counter: Uint32Array, // (1) position t, incremented
-  S: number, Tmax: number, eosId: number, maxNewTokens: number,
+  S: number,
+  Tmax: number,
+  eosId: number,
+  maxNewTokens: number,
 ): void {
   const t = counter[0];
   for (let s = 0; s < S; s++) {

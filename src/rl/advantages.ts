@@ -6,8 +6,7 @@
 /** What the reward side knows about one rollout. Rewards and scores are in [0, 1] (s = (k-1)/4);
  *  null means the judge failed for it (or for any of its segments): the trajectory is dropped. */
 export type TrajectoryScore =
-  | { kind: 'outcome'; reward: number | null }
-  | { kind: 'process'; segmentStarts: number[]; scores: (number | null)[] };
+  { kind: 'outcome'; reward: number | null } | { kind: 'process'; segmentStarts: number[]; scores: (number | null)[] };
 
 export interface ScoredTrajectory {
   score: TrajectoryScore;
@@ -36,7 +35,11 @@ export interface AdvantageOptions {
   truncation: TruncationRule; // 'penalize', as in the authors' code
 }
 
-export const DEFAULT_ADVANTAGE_OPTIONS: Omit<AdvantageOptions, 'mode'> = { stdNormalize: true, eps: 1e-6, truncation: 'penalize' };
+export const DEFAULT_ADVANTAGE_OPTIONS: Omit<AdvantageOptions, 'mode'> = {
+  stdNormalize: true,
+  eps: 1e-6,
+  truncation: 'penalize',
+};
 
 export interface GroupAdvantages {
   advantages: Float32Array[]; // per trajectory, one value per response token
@@ -79,7 +82,9 @@ export function segmentAdvantages(scores: number[], mode: 'delta-norm' | 'end-no
 /** Checks segment starts: as many as scores, the first 0, non-decreasing, none past the end. */
 export function validateSegments(length: number, starts: number[], nScores: number): void {
   if (starts.length === 0 || starts.length !== nScores) {
-    throw new Error(`segmentStarts has ${starts.length} entries for ${nScores} scores; need one start per segment and at least one`);
+    throw new Error(
+      `segmentStarts has ${starts.length} entries for ${nScores} scores; need one start per segment and at least one`,
+    );
   }
   if (starts[0] !== 0) throw new Error(`segmentStarts[0] must be 0, got ${starts[0]}`);
   for (let k = 0; k < starts.length; k++) {
@@ -93,7 +98,8 @@ export function validateSegments(length: number, starts: number[], nScores: numb
 /** Writes each segment's value on its tokens [start_k, start_{k+1}) (the last runs to `length`). */
 export function spreadSegments(length: number, starts: number[], values: number[]): Float32Array {
   const out = new Float32Array(length);
-  for (let k = 0; k < starts.length; k++) out.fill(values[k], starts[k], k + 1 < starts.length ? starts[k + 1] : length);
+  for (let k = 0; k < starts.length; k++)
+    out.fill(values[k], starts[k], k + 1 < starts.length ? starts[k + 1] : length);
   return out;
 }
 
@@ -103,7 +109,10 @@ export function spreadSegments(length: number, starts: number[], values: number[
  * modes), mask 1. A dropped one (null reward or any null segment score, truncated or not) is left out
  * of the statistics and gets mask 0.
  */
-export function groupAdvantages(group: ScoredTrajectory[], options: Partial<AdvantageOptions> & Pick<AdvantageOptions, 'mode'>): GroupAdvantages {
+export function groupAdvantages(
+  group: ScoredTrajectory[],
+  options: Partial<AdvantageOptions> & Pick<AdvantageOptions, 'mode'>,
+): GroupAdvantages {
   const o: AdvantageOptions = { ...DEFAULT_ADVANTAGE_OPTIONS, ...options };
   const outcomeMode = o.mode === 'sparse-grpo' || o.mode === 'outcome';
   const advantages: Float32Array[] = group.map((t) => new Float32Array(t.length));
@@ -112,7 +121,9 @@ export function groupAdvantages(group: ScoredTrajectory[], options: Partial<Adva
   // kept[i]: the trajectory's reward (outcome) or segment scores (process) with truncation applied
   const kept = group.map((t, i) => {
     if (t.score.kind !== (outcomeMode ? 'outcome' : 'process')) {
-      throw new Error(`mode '${o.mode}' needs '${outcomeMode ? 'outcome' : 'process'}' scores, trajectory ${i} has '${t.score.kind}'`);
+      throw new Error(
+        `mode '${o.mode}' needs '${outcomeMode ? 'outcome' : 'process'}' scores, trajectory ${i} has '${t.score.kind}'`,
+      );
     }
     if (t.score.kind === 'process') {
       try {
@@ -123,7 +134,8 @@ export function groupAdvantages(group: ScoredTrajectory[], options: Partial<Adva
     }
     // NaN would spread through the group statistics to every advantage of the group: refuse it loudly
     for (const v of t.score.kind === 'outcome' ? [t.score.reward] : t.score.scores) {
-      if (v !== null && !Number.isFinite(v)) throw new Error(`trajectory ${i}: score ${v} is not a finite number (null marks a failed judge call)`);
+      if (v !== null && !Number.isFinite(v))
+        throw new Error(`trajectory ${i}: score ${v} is not a finite number (null marks a failed judge call)`);
     }
     const failed = t.score.kind === 'outcome' ? t.score.reward === null : t.score.scores.some((s) => s === null);
     if (failed) {
@@ -158,13 +170,21 @@ export function groupAdvantages(group: ScoredTrajectory[], options: Partial<Adva
     group.forEach((t, i) => {
       const s = kept[i];
       if (s === null || t.truncated || t.score.kind !== 'process') return;
-      advantages[i] = spreadSegments(t.length, t.score.segmentStarts, s.map((x) => x - mean));
+      advantages[i] = spreadSegments(
+        t.length,
+        t.score.segmentStarts,
+        s.map((x) => x - mean),
+      );
     });
   } else {
     group.forEach((t, i) => {
       const s = kept[i];
       if (s === null || t.truncated || t.score.kind !== 'process') return;
-      advantages[i] = spreadSegments(t.length, t.score.segmentStarts, segmentAdvantages(s, o.mode as 'delta-norm' | 'end-norm'));
+      advantages[i] = spreadSegments(
+        t.length,
+        t.score.segmentStarts,
+        segmentAdvantages(s, o.mode as 'delta-norm' | 'end-norm'),
+      );
     });
   }
   return { advantages, masks, dropped, truncated: group.filter((t) => t.truncated).length, zeroVariance };

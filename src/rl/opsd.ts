@@ -16,17 +16,25 @@ export interface TeacherContext {
  * One teacher row per student row (row s belongs to prompt floor(s/G)). When the reference does not
  * fit in the context with the response, it is cut from its start (its end holds the final result).
  */
-export function teacherBatch(student: SequenceBatch, ctx: TeacherContext[], G: number, contextLength: number): SequenceBatch {
-  const S = student.S, Tmax = contextLength;
+export function teacherBatch(
+  student: SequenceBatch,
+  ctx: TeacherContext[],
+  G: number,
+  contextLength: number,
+): SequenceBatch {
+  const S = student.S,
+    Tmax = contextLength;
   const seqs = new Int32Array(S * Tmax);
-  const promptLens = new Int32Array(S), lengths = new Int32Array(S);
+  const promptLens = new Int32Array(S),
+    lengths = new Int32Array(S);
   for (let s = 0; s < S; s++) {
     const { prompt, reference } = ctx[Math.floor(s / G)];
     const resp = responseTokens(student, s);
     const head = [BOS_ID, ...encode(prompt), ...encode(TEACHER_PREFIX)];
     const tail = encode('\n');
     const room = Tmax - head.length - tail.length - resp.length;
-    if (room < 0) throw new Error(`OPSD: prompt and response of row ${s} leave no room for the reference in ${Tmax} tokens`);
+    if (room < 0)
+      throw new Error(`OPSD: prompt and response of row ${s} leave no room for the reference in ${Tmax} tokens`);
     const ref = encode(reference);
     const kept = ref.length > room ? ref.slice(ref.length - room) : ref;
     const row = [...head, ...kept, ...tail, ...resp];
@@ -43,9 +51,11 @@ export function teacherBatch(student: SequenceBatch, ctx: TeacherContext[], G: n
  * loss with beta 0, so descent lowers the reverse KL to the teacher.
  */
 export function opsdAdvantages(student: Float32Array[], teacher: Float32Array[]): Float32Array[] {
-  if (student.length !== teacher.length) throw new Error(`OPSD: ${student.length} student rows and ${teacher.length} teacher rows`);
+  if (student.length !== teacher.length)
+    throw new Error(`OPSD: ${student.length} student rows and ${teacher.length} teacher rows`);
   return student.map((st, s) => {
-    if (teacher[s].length !== st.length) throw new Error(`OPSD row ${s}: ${st.length} student and ${teacher[s].length} teacher log-probs`);
+    if (teacher[s].length !== st.length)
+      throw new Error(`OPSD row ${s}: ${st.length} student and ${teacher[s].length} teacher log-probs`);
     return st.map((x, t) => teacher[s][t] - x);
   });
 }

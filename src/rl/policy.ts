@@ -50,13 +50,27 @@ interface PgDispatches {
   loss: [Dispatch, Dispatch]; // forward, backward: their uniforms carry the hyper-parameters
 }
 
-const NOT_FINITE = () => 'the policy gradient is not finite (NaN or Inf): the update was skipped; lower the learning rate';
+const NOT_FINITE = () =>
+  'the policy gradient is not finite (NaN or Inf): the update was skipped; lower the learning rate';
 
 export class RlPolicy {
   readonly state: TrainState; // the trained model and its AdamW state
   readonly refParams: GPUBuffer; // (P) frozen start model
   readonly maxN: number;
-  readonly bufs: Record<'logp' | 'entropy' | 'logpOld' | 'logpRef' | 'batchOld' | 'batchRef' | 'adv' | 'weight' | 'dlogp' | 'dentropy' | 'loss', GPUBuffer>;
+  readonly bufs: Record<
+    | 'logp'
+    | 'entropy'
+    | 'logpOld'
+    | 'logpRef'
+    | 'batchOld'
+    | 'batchRef'
+    | 'adv'
+    | 'weight'
+    | 'dlogp'
+    | 'dentropy'
+    | 'loss',
+    GPUBuffer
+  >;
   readonly terms: GPUBuffer; // (maxN,4)
   private readonly owned: BufferOwner;
   private cache = new Map<string, Dispatch[]>();
@@ -68,7 +82,14 @@ export class RlPolicy {
    * hold maxRows x maxT positions and attention maps of maxT x maxT, so a bound below the context
    * saves most of the memory (the demo's arms: ~1 GB each at 512 positions).
    */
-  constructor(readonly gpu: Gpu, readonly config: ModelConfig, params: Float32Array, readonly maxRows: number, resume?: { ref: Float32Array; adam: AdamState }, maxT = config.contextLength) {
+  constructor(
+    readonly gpu: Gpu,
+    readonly config: ModelConfig,
+    params: Float32Array,
+    readonly maxRows: number,
+    resume?: { ref: Float32Array; adam: AdamState },
+    maxT = config.contextLength,
+  ) {
     const T = Math.min(maxT, config.contextLength);
     this.owned = new BufferOwner(gpu.device, 'rl.');
     this.state = new TrainState(gpu, config, maxRows, T, params, resume?.adam);
@@ -78,8 +99,17 @@ export class RlPolicy {
       this.refParams = own.storage('refParams', this.model.layout.total, resume?.ref ?? params);
       const mk = (name: string, n = this.maxN) => own.storage(name, n);
       this.bufs = {
-        logp: mk('logp'), entropy: mk('entropy'), logpOld: mk('logpOld'), logpRef: mk('logpRef'), batchOld: mk('batchOld'), batchRef: mk('batchRef'), adv: mk('adv'),
-        weight: mk('weight'), dlogp: mk('dlogp'), dentropy: mk('dentropy'), loss: mk('loss', 1),
+        logp: mk('logp'),
+        entropy: mk('entropy'),
+        logpOld: mk('logpOld'),
+        logpRef: mk('logpRef'),
+        batchOld: mk('batchOld'),
+        batchRef: mk('batchRef'),
+        adv: mk('adv'),
+        weight: mk('weight'),
+        dlogp: mk('dlogp'),
+        dentropy: mk('dentropy'),
+        loss: mk('loss', 1),
       };
       this.terms = mk('terms', this.maxN * 4);
     } catch (e) {
@@ -105,7 +135,9 @@ export class RlPolicy {
   /** Uploads a (rows, T) grid of tokens and targets into the model's input buffers. */
   setGrid(tokens: Int32Array, targets: Int32Array): void {
     if (tokens.length !== targets.length || tokens.length > this.maxN) {
-      throw new Error(`policy grid: ${tokens.length} tokens and ${targets.length} targets for at most ${this.maxN} positions`);
+      throw new Error(
+        `policy grid: ${tokens.length} tokens and ${targets.length} targets for at most ${this.maxN} positions`,
+      );
     }
     upload(this.gpu.device, this.model.tokens, tokens);
     upload(this.gpu.device, this.model.targets, targets);
@@ -115,11 +147,24 @@ export class RlPolicy {
   private logprobDispatches(rows: number, T: number, which: 'policy' | 'ref'): Dispatch[] {
     return this.cached(`lp:${which}:${rows}x${T}`, () => [
       ...this.model.forward(rows, T, which === 'ref' ? this.refParams : this.model.params),
-      logprobForward(this.gpu, this.bufs.logp, this.bufs.entropy, this.model.acts.logits, this.model.targets, rows * T, this.config.vocabSize),
+      logprobForward(
+        this.gpu,
+        this.bufs.logp,
+        this.bufs.entropy,
+        this.model.acts.logits,
+        this.model.targets,
+        rows * T,
+        this.config.vocabSize,
+      ),
     ]);
   }
 
-  private submitLogprobs(rows: number, T: number, which: 'policy' | 'ref', after?: (enc: GPUCommandEncoder) => void): void {
+  private submitLogprobs(
+    rows: number,
+    T: number,
+    which: 'policy' | 'ref',
+    after?: (enc: GPUCommandEncoder) => void,
+  ): void {
     const dev = this.gpu.device;
     const enc = dev.createCommandEncoder({ label: `logprobs-${which}` });
     const pass = enc.beginComputePass({ label: `logprobs-${which}` });
@@ -154,7 +199,11 @@ export class RlPolicy {
 
   /** The recorded dispatches of a policy-gradient update on a rows x T grid, with hp written into its loss uniforms. */
   private pgDispatches(rows: number, T: number, hp: PolicyLossHp): PgDispatches {
-    const N = rows * T, V = this.config.vocabSize, g = this.gpu, b = this.bufs, m = this.model;
+    const N = rows * T,
+      V = this.config.vocabSize,
+      g = this.gpu,
+      b = this.bufs,
+      m = this.model;
     const key = `${rows}x${T}`;
     let d = this.pgCache.get(key);
     if (!d) {
@@ -163,7 +212,9 @@ export class RlPolicy {
         policyLossBackward(g, b.dlogp, b.dentropy, b.logp, b.logpOld, b.logpRef, b.adv, b.weight, N, hp),
       ];
       const head = [
-        ...m.zeroGrads(rows, T), zeroBuffer(g, b.dlogp, N), zeroBuffer(g, b.dentropy, N),
+        ...m.zeroGrads(rows, T),
+        zeroBuffer(g, b.dlogp, N),
+        zeroBuffer(g, b.dentropy, N),
         ...m.forward(rows, T),
         logprobForward(g, b.logp, b.entropy, m.acts.logits, m.targets, N, V),
       ];
@@ -187,10 +238,17 @@ export class RlPolicy {
 
   /** One clipped policy-gradient update on the current grid (rows x T; setGrid first). */
   async pgUpdate(rows: number, T: number, x: PgInputs, hp: PolicyLossHp, o: OptimHyper): Promise<PgReport> {
-    const N = rows * T, g = this.gpu, b = this.bufs;
+    const N = rows * T,
+      g = this.gpu,
+      b = this.bufs;
     for (const [k, a] of Object.entries(x)) {
-      if (a instanceof Float32Array && a.length !== N) throw new Error(`pgUpdate: ${k} has ${a.length} values for a ${rows}x${T} grid`);
-      if (a && !(a instanceof Float32Array) && (!Number.isInteger(a.row0) || a.row0 < 0 || (a.row0 + rows) * T > this.maxN)) {
+      if (a instanceof Float32Array && a.length !== N)
+        throw new Error(`pgUpdate: ${k} has ${a.length} values for a ${rows}x${T} grid`);
+      if (
+        a &&
+        !(a instanceof Float32Array) &&
+        (!Number.isInteger(a.row0) || a.row0 < 0 || (a.row0 + rows) * T > this.maxN)
+      ) {
         throw new Error(`pgUpdate: ${k} rows ${a.row0}..${a.row0 + rows} of T=${T} lie outside the stored batch`);
       }
     }
@@ -218,13 +276,24 @@ export class RlPolicy {
   }
 
   /** One SFT update on the current grid: masked next-token loss, weight (rows*T) = mask / count per token. */
-  async sftUpdate(rows: number, T: number, weight: Float32Array, o: OptimHyper): Promise<{ loss: number; gradNorm: number }> {
-    const N = rows * T, g = this.gpu, m = this.model;
+  async sftUpdate(
+    rows: number,
+    T: number,
+    weight: Float32Array,
+    o: OptimHyper,
+  ): Promise<{ loss: number; gradNorm: number }> {
+    const N = rows * T,
+      g = this.gpu,
+      m = this.model;
     if (weight.length !== N) throw new Error(`sftUpdate: ${weight.length} weights for a ${rows}x${T} grid`);
     upload(g.device, m.weights, weight);
     const d = this.cached(`sft:${rows}x${T}`, () => [
-      ...m.zeroGrads(rows, T), ...m.forward(rows, T), ...m.loss(rows, T),
-      ...weightedSum(g, this.bufs.loss, m.acts.losses, m.weights, N), ...m.lossBackward(rows, T), ...m.backward(rows, T),
+      ...m.zeroGrads(rows, T),
+      ...m.forward(rows, T),
+      ...m.loss(rows, T),
+      ...weightedSum(g, this.bufs.loss, m.acts.losses, m.weights, N),
+      ...m.lossBackward(rows, T),
+      ...m.backward(rows, T),
     ]);
     const [normSq, loss] = await this.state.update([d], o, [this.bufs.loss]);
     return { loss, gradNorm: this.state.checkedNorm(normSq, NOT_FINITE) };
@@ -237,8 +306,13 @@ export class RlPolicy {
 
   /** Everything a resumed run needs besides the parameters: the frozen reference and AdamW's state. */
   async resumeState(): Promise<{ ref: Float32Array; adam: AdamState }> {
-    const dev = this.gpu.device, P = this.model.layout.total;
-    const [ref, m, v] = await Promise.all([readF32(dev, this.refParams, P), readF32(dev, this.optim.m, P), readF32(dev, this.optim.v, P)]);
+    const dev = this.gpu.device,
+      P = this.model.layout.total;
+    const [ref, m, v] = await Promise.all([
+      readF32(dev, this.refParams, P),
+      readF32(dev, this.optim.m, P),
+      readF32(dev, this.optim.v, P),
+    ]);
     return { ref, adam: { m, v, step: this.optim.step } };
   }
 

@@ -97,11 +97,16 @@ export function gatherResponse(b: SequenceBatch, T: number, grid: ArrayLike<numb
  * and offset 0 to token 0 (special tokens before the text belong to the first segment).
  * Used to place a judge's segment starts (found in the text) on the response's tokens.
  */
-export function textOffsetsToTokens(tokens: ArrayLike<number>, offsets: number[], isSpecial: (id: number) => boolean): number[] {
+export function textOffsetsToTokens(
+  tokens: ArrayLike<number>,
+  offsets: number[],
+  isSpecial: (id: number) => boolean,
+): number[] {
   const tokenOfChar: number[] = [];
   for (let i = 0; i < tokens.length; i++) if (!isSpecial(tokens[i])) tokenOfChar.push(i);
   return offsets.map((c) => {
-    if (c < 0 || c > tokenOfChar.length) throw new Error(`segment offset ${c} is outside the response text (${tokenOfChar.length} characters)`);
+    if (c < 0 || c > tokenOfChar.length)
+      throw new Error(`segment offset ${c} is outside the response text (${tokenOfChar.length} characters)`);
     if (c === 0) return 0; // the first segment starts with the response, special tokens before its text included
     return c === tokenOfChar.length ? tokens.length : tokenOfChar[c];
   });

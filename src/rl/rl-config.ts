@@ -33,14 +33,43 @@ export interface RlConfig {
 }
 
 export const DEFAULT_RL: RlConfig = {
-  promptsPerStep: 8, groupSize: 8, maxNewTokens: 48, temperature: 1.0, topK: 0, topP: 1,
-  advantage: 'sparse-grpo', stdNormalize: true, truncationGuard: true, truncationRule: 'penalize', epsLow: 0.2, epsHigh: 0.26, beta: 0.001, entCoef: 0,
-  aggregation: 'token-mean', sumNormConstant: 0, epochs: 1, miniBatches: 1, lr: 1e-4, weightDecay: 0, maxGradNorm: 1.0, seed: 1,
+  promptsPerStep: 8,
+  groupSize: 8,
+  maxNewTokens: 48,
+  temperature: 1.0,
+  topK: 0,
+  topP: 1,
+  advantage: 'sparse-grpo',
+  stdNormalize: true,
+  truncationGuard: true,
+  truncationRule: 'penalize',
+  epsLow: 0.2,
+  epsHigh: 0.26,
+  beta: 0.001,
+  entCoef: 0,
+  aggregation: 'token-mean',
+  sumNormConstant: 0,
+  epochs: 1,
+  miniBatches: 1,
+  lr: 1e-4,
+  weightDecay: 0,
+  maxGradNorm: 1.0,
+  seed: 1,
 };
 
 // Every mode, listed once: `satisfies` fails to compile when a mode is added to the types but not here.
-const ADVANTAGE_MODES = { 'sparse-grpo': 1, outcome: 1, 'delta-norm': 1, 'end-norm': 1, 'group-norm': 1, opsd: 1 } satisfies Record<RlConfig['advantage'], 1>;
-const AGGREGATION_MODES = { 'token-mean': 1, 'seq-mean-token-mean': 1, 'sum-norm': 1 } satisfies Record<AggregationMode, 1>;
+const ADVANTAGE_MODES = {
+  'sparse-grpo': 1,
+  outcome: 1,
+  'delta-norm': 1,
+  'end-norm': 1,
+  'group-norm': 1,
+  opsd: 1,
+} satisfies Record<RlConfig['advantage'], 1>;
+const AGGREGATION_MODES = { 'token-mean': 1, 'seq-mean-token-mean': 1, 'sum-norm': 1 } satisfies Record<
+  AggregationMode,
+  1
+>;
 
 /** Refuses a config the RL step cannot run, with a message naming the field. */
 export function validateRlConfig(c: RlConfig): void {

@@ -10,7 +10,16 @@ import { sampleRollouts } from '../model/sampling';
 import { RlPolicy } from './policy';
 import { groupAdvantages, type TrajectoryScore, type ScoredTrajectory } from './advantages';
 import { lossWeights } from './aggregation';
-import { toGrid, gridLength, scatterResponse, gatherResponse, responseLength, responseTokens, textOffsetsToTokens, type SequenceBatch } from './rl-batch';
+import {
+  toGrid,
+  gridLength,
+  scatterResponse,
+  gatherResponse,
+  responseLength,
+  responseTokens,
+  textOffsetsToTokens,
+  type SequenceBatch,
+} from './rl-batch';
 import { teacherBatch, opsdAdvantages } from './opsd';
 import { stepMetrics, type StepMetrics } from './step-metrics';
 import { validateRlConfig, type RlConfig } from './rl-config';
@@ -60,7 +69,11 @@ export class RlLoop {
   readonly decoder: GpuDecoder;
   stepCount = 0;
 
-  constructor(readonly gpu: Gpu, readonly policy: RlPolicy, readonly cfg: RlConfig) {
+  constructor(
+    readonly gpu: Gpu,
+    readonly policy: RlPolicy,
+    readonly cfg: RlConfig,
+  ) {
     validateRlConfig(cfg);
     const S = cfg.promptsPerStep * cfg.groupSize;
     if (S > policy.maxRows) throw new Error(`P*G = ${S} exceeds the policy's ${policy.maxRows} rows`);
@@ -73,23 +86,47 @@ export class RlLoop {
    * the policy and the step count as they were. `check` sees every verdict before the update: when it
    * throws (a judge outage), the step rejects with that error and changes nothing.
    */
-  async step(prompts: string[], score: Scorer, references?: string[], signal?: AbortSignal, check?: (scored: Scored[]) => void): Promise<RlStepResult> {
-    const c = this.cfg, G = c.groupSize;
-    if (prompts.length !== c.promptsPerStep) throw new Error(`expected ${c.promptsPerStep} prompts, got ${prompts.length}`);
-    if (c.advantage === 'opsd' && references?.length !== prompts.length) throw new Error('OPSD needs one reference per prompt');
+  async step(
+    prompts: string[],
+    score: Scorer,
+    references?: string[],
+    signal?: AbortSignal,
+    check?: (scored: Scored[]) => void,
+  ): Promise<RlStepResult> {
+    const c = this.cfg,
+      G = c.groupSize;
+    if (prompts.length !== c.promptsPerStep)
+      throw new Error(`expected ${c.promptsPerStep} prompts, got ${prompts.length}`);
+    if (c.advantage === 'opsd' && references?.length !== prompts.length)
+      throw new Error('OPSD needs one reference per prompt');
     // 1. Sample G responses per prompt.
     const ids = prompts.map((p) => Int32Array.from([BOS_ID, ...encode(p)]));
     const ctx = this.policy.config.contextLength;
     ids.forEach((p, i) => {
-      if (p.length > ctx - 1) throw new Error(`prompt ${i} has ${p.length - 1} tokens: the model's context of ${ctx} leaves no room for a response`);
+      if (p.length > ctx - 1)
+        throw new Error(
+          `prompt ${i} has ${p.length - 1} tokens: the model's context of ${ctx} leaves no room for a response`,
+        );
     });
     const rows = ids.flatMap((p) => Array.from({ length: G }, () => p));
     const ro = await sampleRollouts(this.gpu, this.policy.model, this.decoder, rows, {
-      temperature: c.temperature, topK: c.topK, topP: c.topP, seed: (c.seed * 7919 + this.stepCount) >>> 0,
-      maxNewTokens: c.maxNewTokens, eosId: EOS_ID, chunk: 16, signal,
+      temperature: c.temperature,
+      topK: c.topK,
+      topP: c.topP,
+      seed: (c.seed * 7919 + this.stepCount) >>> 0,
+      maxNewTokens: c.maxNewTokens,
+      eosId: EOS_ID,
+      chunk: 16,
+      signal,
     });
     signal?.throwIfAborted();
-    const batch: SequenceBatch = { S: rows.length, Tmax: this.decoder.Tmax, seqs: ro.seqs, promptLens: ro.promptLens, lengths: ro.lengths };
+    const batch: SequenceBatch = {
+      S: rows.length,
+      Tmax: this.decoder.Tmax,
+      seqs: ro.seqs,
+      promptLens: ro.promptLens,
+      lengths: ro.lengths,
+    };
     const truncated = (s: number) => ro.truncated[s] === 1;
     const T = gridLength(batch, this.policy.config.contextLength);
     const grid = toGrid(batch, T);
@@ -122,37 +159,75 @@ export class RlLoop {
     }
 
     // 4. Advantages and loss masks per response token.
-    const adv = c.advantage === 'opsd'
-      ? await this.teacherAdvantages(batch, T, logpOld as Float32Array, prompts, references as string[])
-      : this.groupAdvantages(batch, scored, truncated);
+    const adv =
+      c.advantage === 'opsd'
+        ? await this.teacherAdvantages(batch, T, logpOld as Float32Array, prompts, references as string[])
+        : this.groupAdvantages(batch, scored, truncated);
 
     // 5. The update: epochs x mini-batches of rows.
-    const reports = await this.update(batch, grid, T, logpOld, onPolicy ? 'current' : opsd ? 'values' : 'stored', refMeasured, adv.advs, adv.masks);
+    const reports = await this.update(
+      batch,
+      grid,
+      T,
+      logpOld,
+      onPolicy ? 'current' : opsd ? 'values' : 'stored',
+      refMeasured,
+      adv.advs,
+      adv.masks,
+    );
     const updateMs = performance.now() - t2;
     this.stepCount += 1;
 
     const traces: Trace[] = rows.map((_, s) => ({
-      prompt: prompts[Math.floor(s / G)], response: texts[s], tokens: responseTokens(batch, s), advantages: adv.advs[s], mask: adv.masks[s],
-      score: scored[s].score, correct: scored[s].correct, dense: scored[s].dense, detail: scored[s].detail, truncated: truncated(s),
+      prompt: prompts[Math.floor(s / G)],
+      response: texts[s],
+      tokens: responseTokens(batch, s),
+      advantages: adv.advs[s],
+      mask: adv.masks[s],
+      score: scored[s].score,
+      correct: scored[s].correct,
+      dense: scored[s].dense,
+      detail: scored[s].detail,
+      truncated: truncated(s),
     }));
     const metrics = stepMetrics({
-      traces, G, reports, klMeasured: refMeasured, dropped: adv.dropped, zeroStdGroups: adv.zeroStd, groups: c.promptsPerStep,
-      sampleMs: ro.ms, rewardMs, updateMs, sampledTokens: traces.reduce((a, t) => a + t.tokens.length, 0),
+      traces,
+      G,
+      reports,
+      klMeasured: refMeasured,
+      dropped: adv.dropped,
+      zeroStdGroups: adv.zeroStd,
+      groups: c.promptsPerStep,
+      sampleMs: ro.ms,
+      rewardMs,
+      updateMs,
+      sampledTokens: traces.reduce((a, t) => a + t.tokens.length, 0),
     });
     return { step: this.stepCount, metrics, traces };
   }
 
   private groupAdvantages(batch: SequenceBatch, scored: Scored[], truncated: (s: number) => boolean) {
-    const c = this.cfg, G = c.groupSize;
-    const advs: Float32Array[] = [], masks: Float32Array[] = [];
-    let dropped = 0, zeroStd = 0;
+    const c = this.cfg,
+      G = c.groupSize;
+    const advs: Float32Array[] = [],
+      masks: Float32Array[] = [];
+    let dropped = 0,
+      zeroStd = 0;
     for (let p = 0; p < c.promptsPerStep; p++) {
       const group: ScoredTrajectory[] = [];
       for (let g = 0; g < G; g++) {
         const s = p * G + g;
-        group.push({ score: scored[s].score, length: responseLength(batch, s), truncated: c.truncationGuard && truncated(s) });
+        group.push({
+          score: scored[s].score,
+          length: responseLength(batch, s),
+          truncated: c.truncationGuard && truncated(s),
+        });
       }
-      const ga = groupAdvantages(group, { mode: c.advantage as Exclude<RlConfig['advantage'], 'opsd'>, stdNormalize: c.stdNormalize, truncation: c.truncationRule });
+      const ga = groupAdvantages(group, {
+        mode: c.advantage as Exclude<RlConfig['advantage'], 'opsd'>,
+        stdNormalize: c.stdNormalize,
+        truncation: c.truncationRule,
+      });
       advs.push(...ga.advantages);
       masks.push(...ga.masks);
       dropped += ga.dropped;
@@ -162,9 +237,20 @@ export class RlLoop {
   }
 
   /** OPSD: A_t = log p_teacher(y_t | x, ref, y<t) - log p_student(y_t | x, y<t); the teacher is the frozen start model. */
-  private async teacherAdvantages(batch: SequenceBatch, T: number, logpStudent: Float32Array, prompts: string[], references: string[]) {
+  private async teacherAdvantages(
+    batch: SequenceBatch,
+    T: number,
+    logpStudent: Float32Array,
+    prompts: string[],
+    references: string[],
+  ) {
     const G = this.cfg.groupSize;
-    const tb = teacherBatch(batch, prompts.map((p, i) => ({ prompt: p, reference: references[i] })), G, this.policy.config.contextLength);
+    const tb = teacherBatch(
+      batch,
+      prompts.map((p, i) => ({ prompt: p, reference: references[i] })),
+      G,
+      this.policy.config.contextLength,
+    );
     const Tt = gridLength(tb, this.policy.config.contextLength);
     const tg = toGrid(tb, Tt);
     this.policy.setGrid(tg.tokens, tg.targets);
@@ -174,9 +260,18 @@ export class RlLoop {
   }
 
   /** old: where the old log-probs come from (the update's own forward, logpOld's values, or the GPU copy). */
-  private async update(batch: SequenceBatch, grid: { tokens: Int32Array; targets: Int32Array }, T: number, logpOld: Float32Array | null,
-    old: 'current' | 'values' | 'stored', refStored: boolean, advs: Float32Array[], masks: Float32Array[]): Promise<Report[]> {
-    const c = this.cfg, S = batch.S;
+  private async update(
+    batch: SequenceBatch,
+    grid: { tokens: Int32Array; targets: Int32Array },
+    T: number,
+    logpOld: Float32Array | null,
+    old: 'current' | 'values' | 'stored',
+    refStored: boolean,
+    advs: Float32Array[],
+    masks: Float32Array[],
+  ): Promise<Report[]> {
+    const c = this.cfg,
+      S = batch.S;
     const advGrid = scatterResponse(batch, T, advs);
     const maskGrid = scatterResponse(batch, T, masks);
     const beta = c.advantage === 'opsd' ? 0 : c.beta; // OPSD: no KL to the start model (method.md)
@@ -185,19 +280,26 @@ export class RlLoop {
     const reports: Report[] = [];
     for (let e = 0; e < c.epochs; e++) {
       for (let r0 = 0; r0 < S; r0 += mb) {
-        const r1 = Math.min(S, r0 + mb), n = r1 - r0;
+        const r1 = Math.min(S, r0 + mb),
+          n = r1 - r0;
         const rowsOf = <A extends Float32Array | Int32Array>(a: A) => a.slice(r0 * T, r1 * T) as A;
         const rowMasks = Array.from({ length: n }, (_, i) => maskGrid.slice((r0 + i) * T, (r0 + i + 1) * T));
         const weight = lossWeights(rowMasks, c.aggregation, constant);
         this.policy.setGrid(rowsOf(grid.tokens), rowsOf(grid.targets));
         const stored = { row0: r0 };
         const inputs = {
-          adv: rowsOf(advGrid), weight,
+          adv: rowsOf(advGrid),
+          weight,
           logpOld: old === 'stored' ? stored : old === 'values' ? rowsOf(logpOld as Float32Array) : null,
           logpRef: refStored ? stored : null,
         };
-        const rep = await this.policy.pgUpdate(n, T, inputs, { epsLow: c.epsLow, epsHigh: c.epsHigh, beta, entCoef: c.entCoef },
-          { lr: c.lr, weightDecay: c.weightDecay, maxGradNorm: c.maxGradNorm });
+        const rep = await this.policy.pgUpdate(
+          n,
+          T,
+          inputs,
+          { epsLow: c.epsLow, epsHigh: c.epsHigh, beta, entCoef: c.entCoef },
+          { lr: c.lr, weightDecay: c.weightDecay, maxGradNorm: c.maxGradNorm },
+        );
         reports.push({ rep, weight, mask: rowsOf(maskGrid) });
       }
     }

@@ -12,8 +12,11 @@ export interface SftExample {
 }
 
 export function sftBatch(examples: SftExample[], contextLength: number): SequenceBatch {
-  const S = examples.length, Tmax = contextLength;
-  const seqs = new Int32Array(S * Tmax), promptLens = new Int32Array(S), lengths = new Int32Array(S);
+  const S = examples.length,
+    Tmax = contextLength;
+  const seqs = new Int32Array(S * Tmax),
+    promptLens = new Int32Array(S),
+    lengths = new Int32Array(S);
   examples.forEach((ex, s) => {
     const head = [BOS_ID, ...encode(ex.prompt)];
     const row = [...head, ...encode(ex.reference), EOS_ID].slice(0, Tmax);
@@ -25,7 +28,11 @@ export function sftBatch(examples: SftExample[], contextLength: number): Sequenc
 }
 
 /** One SFT update on a batch of examples; returns the mean loss over reference tokens. */
-export async function sftStep(policy: RlPolicy, examples: SftExample[], o: OptimHyper): Promise<{ loss: number; gradNorm: number; tokens: number }> {
+export async function sftStep(
+  policy: RlPolicy,
+  examples: SftExample[],
+  o: OptimHyper,
+): Promise<{ loss: number; gradNorm: number; tokens: number }> {
   const b = sftBatch(examples, policy.config.contextLength);
   const T = gridLength(b, policy.config.contextLength);
   const grid = toGrid(b, T);

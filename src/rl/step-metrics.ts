@@ -42,7 +42,13 @@ export function stepMetrics(i: MetricsInput): StepMetrics {
   // No scored trajectory (all dropped) has no mean: NaN, not a made-up 0.
   const { mean: reward, std: rewardStd } = rewards.length > 0 ? meanStd(rewards) : { mean: NaN, std: NaN };
   const lengths = i.traces.map((t) => t.tokens.length);
-  let tok = 0, kl = 0, ent = 0, low = 0, high = 0, loss = 0, grad = 0;
+  let tok = 0,
+    kl = 0,
+    ent = 0,
+    low = 0,
+    high = 0,
+    loss = 0,
+    grad = 0;
   for (const { rep, mask } of i.reports) {
     for (let n = 0; n < mask.length; n++) {
       if (mask[n] <= 0) continue;

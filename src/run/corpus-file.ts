@@ -21,12 +21,20 @@ export function corpusFromFile(name: string, bytes: Uint8Array): CorpusRead {
     const bad: string[] = r.errors.map((e) => `line ${e.line}: ${e.reason}`);
     for (const row of r.rows) {
       const v = row.value as unknown;
-      const text = typeof v === 'string' ? v : v && typeof v === 'object' && typeof (v as { text?: unknown }).text === 'string' ? (v as { text: string }).text : undefined;
+      const text =
+        typeof v === 'string'
+          ? v
+          : v && typeof v === 'object' && typeof (v as { text?: unknown }).text === 'string'
+            ? (v as { text: string }).text
+            : undefined;
       if (text === undefined) bad.push(`line ${row.line}: expected a JSON string or an object with a "text" string`);
       else if (text.trim() === '') bad.push(`line ${row.line}: the document is empty`);
       else docs.push(text);
     }
-    if (bad.length > 0) throw new Error(`corpus file ${name}: ${bad.length} unusable line(s): ${bad.slice(0, 5).join('; ')}${bad.length > 5 ? '; …' : ''}`);
+    if (bad.length > 0)
+      throw new Error(
+        `corpus file ${name}: ${bad.length} unusable line(s): ${bad.slice(0, 5).join('; ')}${bad.length > 5 ? '; …' : ''}`,
+      );
     if (docs.length === 0) throw new Error(`corpus file ${name} holds no documents`);
     return { documents: docs, notes: [...notes, ...r.notes] };
   }

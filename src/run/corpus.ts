@@ -40,7 +40,8 @@ export const CORPORA: readonly CorpusInfo[] = [
   {
     id: 'task-primitives',
     label: 'Task families: primitive skills',
-    description: '1–2 step problems of the task families worked in full, and longer ones worked part way, in the format the RL stage uses.',
+    description:
+      '1–2 step problems of the task families worked in full, and longer ones worked part way, in the format the RL stage uses.',
   },
 ];
 
@@ -61,7 +62,8 @@ export function taskSpecError(spec: TaskCorpusSpec | undefined): string | undefi
   const unknown = spec.families.find((f) => !FAMILY_NAMES.includes(f));
   if (unknown !== undefined) return `Unknown task family "${unknown}" (known: ${FAMILY_NAMES.join(', ')})`;
   if (new Set(spec.families).size !== spec.families.length) return 'Each task family may be chosen once';
-  if (!Number.isInteger(spec.count) || spec.count < 1 || spec.count > 100_000) return 'The task corpus needs 1 to 100,000 documents';
+  if (!Number.isInteger(spec.count) || spec.count < 1 || spec.count > 100_000)
+    return 'The task corpus needs 1 to 100,000 documents';
   if (!Number.isInteger(spec.seed)) return 'The task corpus seed must be a whole number';
   return undefined;
 }

@@ -89,13 +89,28 @@ interface Counts {
 export class EvalJob implements RunJob {
   readonly kind = 'eval';
   stepCount = 0;
-  private counts: Counts = { correct: [], judgeSum: 0, judged: 0, judgeFailures: 0, failuresByCause: {}, lengthSum: 0, samples: 0, examples: [] };
+  private counts: Counts = {
+    correct: [],
+    judgeSum: 0,
+    judged: 0,
+    judgeFailures: 0,
+    failuresByCause: {},
+    lengthSum: 0,
+    samples: 0,
+    examples: [],
+  };
   private readonly model: GpuModel;
   private readonly decoder: GpuDecoder;
 
-  constructor(readonly gpu: Gpu, readonly config: ModelConfig, readonly params: Float32Array, private readonly spec: EvalSpec) {
+  constructor(
+    readonly gpu: Gpu,
+    readonly config: ModelConfig,
+    readonly params: Float32Array,
+    private readonly spec: EvalSpec,
+  ) {
     if (!Number.isInteger(spec.n) || spec.n < 1) throw new Error(`eval: n must be a positive integer, got ${spec.n}`);
-    if (!Number.isInteger(spec.k) || spec.k < 1 || spec.k > spec.n) throw new Error(`eval: k must be an integer in [1, n=${spec.n}], got ${spec.k}`);
+    if (!Number.isInteger(spec.k) || spec.k < 1 || spec.k > spec.n)
+      throw new Error(`eval: k must be an integer in [1, n=${spec.n}], got ${spec.k}`);
     if (spec.problems.length === 0) throw new Error('eval: no problems to evaluate');
     const rows = spec.n * Math.min(spec.problemsPerStep, spec.problems.length);
     this.model = new GpuModel(gpu, config, 1, 1);
@@ -112,7 +127,8 @@ export class EvalJob implements RunJob {
   static resume(gpu: Gpu, bytes: ArrayBuffer, spec: EvalSpec): EvalJob {
     const ck = decodeCheckpoint(bytes);
     const counts = ck.header.meta?.evalJob as Counts | undefined;
-    if (!counts || !Array.isArray(counts.correct)) throw new Error('this checkpoint is not one an evaluation wrote mid-run: start the evaluation again');
+    if (!counts || !Array.isArray(counts.correct))
+      throw new Error('this checkpoint is not one an evaluation wrote mid-run: start the evaluation again');
     const job = new EvalJob(gpu, ck.header.config, ck.sections['params'], spec);
     job.counts = counts;
     job.stepCount = ck.header.step;
@@ -124,23 +140,50 @@ export class EvalJob implements RunJob {
   }
 
   async step(): Promise<JobStep> {
-    const s = this.spec, n = s.n;
+    const s = this.spec,
+      n = s.n;
     const batch = s.problems.slice(this.stepCount * s.problemsPerStep, (this.stepCount + 1) * s.problemsPerStep);
-    const prompts = batch.flatMap((p) => Array.from({ length: n }, () => Int32Array.from([BOS_ID, ...encode(p.prompt)])));
+    const prompts = batch.flatMap((p) =>
+      Array.from({ length: n }, () => Int32Array.from([BOS_ID, ...encode(p.prompt)])),
+    );
     const ro = await sampleRollouts(this.gpu, this.model, this.decoder, prompts, {
-      temperature: s.temperature, topK: 0, topP: 1, seed: (s.seed * 7919 + 104729 * (this.stepCount + 1)) >>> 0,
-      maxNewTokens: s.maxNewTokens, eosId: EOS_ID, chunk: 16,
+      temperature: s.temperature,
+      topK: 0,
+      topP: 1,
+      seed: (s.seed * 7919 + 104729 * (this.stepCount + 1)) >>> 0,
+      maxNewTokens: s.maxNewTokens,
+      eosId: EOS_ID,
+      chunk: 16,
     });
-    const samples = batch.flatMap((p, b) => Array.from({ length: n }, (_, j) => {
-      const row = b * n + j;
-      const tokens = ro.seqs.subarray(row * this.decoder.Tmax + ro.promptLens[row], row * this.decoder.Tmax + ro.lengths[row]);
-      const response = decode(tokens);
-      const truncated = ro.truncated[row] === 1;
-      return { p, j, length: tokens.length, response, truncated, correct: truncated ? 0 : sparseReward(p, response), inOrder: p.worked ? verifyResponse(p, response).inOrder : 0 };
-    }));
+    const samples = batch.flatMap((p, b) =>
+      Array.from({ length: n }, (_, j) => {
+        const row = b * n + j;
+        const tokens = ro.seqs.subarray(
+          row * this.decoder.Tmax + ro.promptLens[row],
+          row * this.decoder.Tmax + ro.lengths[row],
+        );
+        const response = decode(tokens);
+        const truncated = ro.truncated[row] === 1;
+        return {
+          p,
+          j,
+          length: tokens.length,
+          response,
+          truncated,
+          correct: truncated ? 0 : sparseReward(p, response),
+          inOrder: p.worked ? verifyResponse(p, response).inOrder : 0,
+        };
+      }),
+    );
     const judge = s.judge;
     // a truncated sample scores 0 without a call (method.md's guard); the rest are graded together
-    const grades = judge ? await Promise.all(samples.map((x) => (x.truncated ? null : judge.outcome(judgeProblem(x.p), x.response, { rubricMode: s.rubricMode })))) : [];
+    const grades = judge
+      ? await Promise.all(
+          samples.map((x) =>
+            x.truncated ? null : judge.outcome(judgeProblem(x.p), x.response, { rubricMode: s.rubricMode }),
+          ),
+        )
+      : [];
     const graded = grades.filter((g): g is NonNullable<typeof g> => g !== null);
     const failures = tally(graded);
     if (s.grades) checkGrades(failures, s.grades, `evaluation batch ${this.stepCount + 1}`);
@@ -149,10 +192,18 @@ export class EvalJob implements RunJob {
       c.lengthSum += x.length;
       c.samples++;
       const g = grades[i];
-      if (judge && x.truncated) c.judged++; // scores 0
+      if (judge && x.truncated)
+        c.judged++; // scores 0
       else if (g && g.reward === null) c.judgeFailures++;
-      else if (g && g.reward !== null) (c.judgeSum += g.reward), c.judged++;
-      if (x.j === 0 && c.examples.length < s.keepExamples) c.examples.push({ id: x.p.id, prompt: x.p.prompt, answer: x.p.answer, response: x.response, correct: x.correct });
+      else if (g && g.reward !== null) ((c.judgeSum += g.reward), c.judged++);
+      if (x.j === 0 && c.examples.length < s.keepExamples)
+        c.examples.push({
+          id: x.p.id,
+          prompt: x.p.prompt,
+          answer: x.p.answer,
+          response: x.response,
+          correct: x.correct,
+        });
     });
     c.failuresByCause = addCounts(c.failuresByCause ?? {}, failures.byCause);
     c.grades ??= [];
@@ -160,31 +211,58 @@ export class EvalJob implements RunJob {
       const mine = samples.slice(b * n, (b + 1) * n);
       c.correct.push(mine.reduce((a, x) => a + x.correct, 0));
       c.grades.push({
-        id: batch[b].id, c: c.correct[c.correct.length - 1], steps: batch[b].worked ? stepLines(batch[b].worked).length : 0,
-        inOrder: mine.map((x) => x.inOrder), judgeK: mine.map((_, j) => grades[b * n + j]?.k ?? null), truncated: mine.map((x) => (x.truncated ? 1 : 0)),
+        id: batch[b].id,
+        c: c.correct[c.correct.length - 1],
+        steps: batch[b].worked ? stepLines(batch[b].worked).length : 0,
+        inOrder: mine.map((x) => x.inOrder),
+        judgeK: mine.map((_, j) => grades[b * n + j]?.k ?? null),
+        truncated: mine.map((x) => (x.truncated ? 1 : 0)),
       });
     }
     this.stepCount += 1;
     const r = this.result();
-    return { step: this.stepCount, values: { 'eval/pass@1': r.passAt1, 'eval/pass@k': r.passAtK, ...(r.stepsInOrder !== null ? { 'eval/steps_in_order': r.stepsInOrder, 'eval/all_steps': r.allSteps as number } : {}), ...(r.judgeScore !== null ? { 'eval/judge_score': r.judgeScore } : {}), 'eval/mean_length': r.meanLength, ...failureValues(failures) } };
+    return {
+      step: this.stepCount,
+      values: {
+        'eval/pass@1': r.passAt1,
+        'eval/pass@k': r.passAtK,
+        ...(r.stepsInOrder !== null
+          ? { 'eval/steps_in_order': r.stepsInOrder, 'eval/all_steps': r.allSteps as number }
+          : {}),
+        ...(r.judgeScore !== null ? { 'eval/judge_score': r.judgeScore } : {}),
+        'eval/mean_length': r.meanLength,
+        ...failureValues(failures),
+      },
+    };
   }
 
   /** The figures over the problems evaluated so far (all of them once the job is done). */
   result(): EvalResult {
-    const s = this.spec, c = this.counts;
-    const perProblem = c.grades ?? c.correct.map((x, i) => ({ id: s.problems[i].id, c: x, steps: 0, inOrder: [], judgeK: [], truncated: [] }));
+    const s = this.spec,
+      c = this.counts;
+    const perProblem =
+      c.grades ??
+      c.correct.map((x, i) => ({ id: s.problems[i].id, c: x, steps: 0, inOrder: [], judgeK: [], truncated: [] }));
     const counts = c.correct.map((x) => ({ n: s.n, c: x }));
     const verified = perProblem.filter((g) => g.steps > 0);
-    const samplesOf = (f: (g: ProblemGrades, x: number) => number) => verified.reduce((a, g) => a + g.inOrder.reduce((b, x) => b + f(g, x), 0), 0);
+    const samplesOf = (f: (g: ProblemGrades, x: number) => number) =>
+      verified.reduce((a, g) => a + g.inOrder.reduce((b, x) => b + f(g, x), 0), 0);
     const nVerified = verified.reduce((a, g) => a + g.inOrder.length, 0);
     return {
-      n: s.n, k: s.k, temperature: s.temperature, perProblem,
-      passAt1: meanPassAtK(counts, 1), passAtK: meanPassAtK(counts, s.k),
+      n: s.n,
+      k: s.k,
+      temperature: s.temperature,
+      perProblem,
+      passAt1: meanPassAtK(counts, 1),
+      passAtK: meanPassAtK(counts, s.k),
       passAt: Object.fromEntries(EVAL_KS.filter((k) => k <= s.n).map((k) => [String(k), meanPassAtK(counts, k)])),
       stepsInOrder: nVerified > 0 ? samplesOf((g, x) => x / g.steps) / nVerified : null,
       allSteps: nVerified > 0 ? samplesOf((g, x) => (x === g.steps ? 1 : 0)) / nVerified : null,
-      judgeScore: c.judged > 0 ? c.judgeSum / c.judged : null, judgeFailures: c.judgeFailures, judgeFailuresByCause: { ...(c.failuresByCause ?? {}) },
-      meanLength: c.samples > 0 ? c.lengthSum / c.samples : 0, examples: c.examples,
+      judgeScore: c.judged > 0 ? c.judgeSum / c.judged : null,
+      judgeFailures: c.judgeFailures,
+      judgeFailuresByCause: { ...(c.failuresByCause ?? {}) },
+      meanLength: c.samples > 0 ? c.lengthSum / c.samples : 0,
+      examples: c.examples,
     };
   }
 

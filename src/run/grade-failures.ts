@@ -34,7 +34,9 @@ export class JudgeOutageError extends Error {
 /** The distinct verdicts of a scorer's detail (the measured verdict is often the trained one). */
 export function verdictsOf(detail: unknown): VerdictDetail[] {
   const d = (detail ?? {}) as ScoreDetail;
-  const all = [d.outcome, ...(d.segments ?? []).map((s) => s.verdict), d.measured].filter((v): v is VerdictDetail => v !== undefined);
+  const all = [d.outcome, ...(d.segments ?? []).map((s) => s.verdict), d.measured].filter(
+    (v): v is VerdictDetail => v !== undefined,
+  );
   return [...new Set(all)];
 }
 
@@ -51,7 +53,10 @@ export function tally(verdicts: { status: string; cause?: string }[]): GradeTall
 
 /** "timeout 3, no-score 1", largest first. */
 export function formatCauses(byCause: FailureCounts): string {
-  return Object.entries(byCause).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([c, n]) => `${c} ${n}`).join(', ');
+  return Object.entries(byCause)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([c, n]) => `${c} ${n}`)
+    .join(', ');
 }
 
 export function addCounts(into: FailureCounts, from: FailureCounts): FailureCounts {
@@ -67,23 +72,32 @@ export function checkGrades(t: GradeTally, policy: GradePolicy, what: string): v
   if (fatal !== undefined) throw new JudgeOutageError(fatal);
   if (t.graded === 0 || t.failed === 0) return;
   const causes = formatCauses(t.byCause);
-  if (t.failed === t.graded) throw new JudgeOutageError(`every grade of ${what} failed (${t.failed}: ${causes}): the judge is down or cannot grade these prompts`);
+  if (t.failed === t.graded)
+    throw new JudgeOutageError(
+      `every grade of ${what} failed (${t.failed}: ${causes}): the judge is down or cannot grade these prompts`,
+    );
   if (t.failed / t.graded > policy.maxFailureShare) {
-    throw new JudgeOutageError(`${t.failed} of ${t.graded} grades of ${what} failed (${causes}), more than the allowed share ${policy.maxFailureShare}`);
+    throw new JudgeOutageError(
+      `${t.failed} of ${t.graded} grades of ${what} failed (${causes}), more than the allowed share ${policy.maxFailureShare}`,
+    );
   }
 }
 
 /** A step's metric values for its failures: the total and one value per cause (none when nothing failed). */
 export function failureValues(t: GradeTally): Record<string, number> {
   if (t.failed === 0) return {};
-  return { 'judge/failures': t.failed, ...Object.fromEntries(Object.entries(t.byCause).map(([c, n]) => [`judge/failures/${c}`, n])) };
+  return {
+    'judge/failures': t.failed,
+    ...Object.fromEntries(Object.entries(t.byCause).map(([c, n]) => [`judge/failures/${c}`, n])),
+  };
 }
 
 /** The failures by cause a training curve recorded (the per-cause values of its points). */
 export function curveFailures(curve: { values: Record<string, number> }[]): FailureCounts {
   const out: FailureCounts = {};
   for (const p of curve) {
-    for (const [k, v] of Object.entries(p.values)) if (k.startsWith('judge/failures/') && Number.isFinite(v)) out[k.slice(15)] = (out[k.slice(15)] ?? 0) + v;
+    for (const [k, v] of Object.entries(p.values))
+      if (k.startsWith('judge/failures/') && Number.isFinite(v)) out[k.slice(15)] = (out[k.slice(15)] ?? 0) + v;
   }
   return out;
 }

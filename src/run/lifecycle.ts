@@ -56,7 +56,11 @@ export class RunDriver {
   private lastFlush = Date.now();
   private release?: Promise<() => void>;
 
-  constructor(readonly job: RunJob, private readonly hooks: LifecycleHooks, private readonly cadence: Cadence) {}
+  constructor(
+    readonly job: RunJob,
+    private readonly hooks: LifecycleHooks,
+    private readonly cadence: Cadence,
+  ) {}
 
   /** Points stepped but not yet in storage (a page asking for a run's metrics sees these too). */
   get unsaved(): readonly MetricPoint[] {
@@ -68,7 +72,8 @@ export class RunDriver {
   async run(): Promise<Outcome> {
     if (this.hooks.lock) this.release ??= this.hooks.lock().catch(() => () => undefined);
     await this.release;
-    const job = this.job, c = this.cadence;
+    const job = this.job,
+      c = this.cadence;
     try {
       while (this.want === 'run' && job.stepCount < job.total) {
         const r = await this.guard(job.step());

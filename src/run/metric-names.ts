@@ -9,7 +9,12 @@ export interface MetricInfo {
   digits: number; // decimals when printed
 }
 
-const m = (unit: string, short: string, digits: number, meaning: string): MetricInfo => ({ unit, short, digits, meaning });
+const m = (unit: string, short: string, digits: number, meaning: string): MetricInfo => ({
+  unit,
+  short,
+  digits,
+  meaning,
+});
 
 export const METRICS = {
   // Pre-training (one AdamW step on a batch of the corpus).
@@ -26,8 +31,18 @@ export const METRICS = {
   'rl/reward': m('', 'reward', 3, 'mean reward the arm trains on (judge score or 0/1 correctness)'),
   'rl/reward_std': m('', 'std', 3, 'standard deviation of that reward over the batch'),
   'rl/correct': m('', 'correct', 3, 'share of responses whose final answer is right (the sparse 0/1 reward)'),
-  'rl/dense_reward': m('', 'dense', 3, 'mean judge score (k-1)/4 against the hidden reference, whatever the arm trains on'),
-  'rl/frac_reward_zero_std': m('', 'zero_std', 2, 'share of groups whose trained reward has zero variance (no GRPO signal)'),
+  'rl/dense_reward': m(
+    '',
+    'dense',
+    3,
+    'mean judge score (k-1)/4 against the hidden reference, whatever the arm trains on',
+  ),
+  'rl/frac_reward_zero_std': m(
+    '',
+    'zero_std',
+    2,
+    'share of groups whose trained reward has zero variance (no GRPO signal)',
+  ),
   'rl/frac_sparse_zero_std': m('', 'dead', 2, 'share of groups whose 0/1 correctness has zero variance: the dead zone'),
   'rl/solvable_unlocked': m('prompts', 'unlocked', 0, 'training prompts with at least one correct sample so far'),
   'rl/dropped': m('responses', 'dropped', 0, 'responses left out of the loss (judge reply not parsed)'),
@@ -47,7 +62,12 @@ export const METRICS = {
   // Evaluation on held-out problems.
   'eval/pass@1': m('', 'pass@1', 3, 'chance one sample is right (unbiased estimate from n samples)'),
   'eval/pass@k': m('', 'pass@k', 3, 'chance at least one of k samples is right (unbiased estimator)'),
-  'eval/steps_in_order': m('', 'steps', 3, 'the verifier: mean share of a problem\'s steps right in order (no arm trains on it)'),
+  'eval/steps_in_order': m(
+    '',
+    'steps',
+    3,
+    "the verifier: mean share of a problem's steps right in order (no arm trains on it)",
+  ),
   'eval/all_steps': m('', 'all_steps', 3, 'the verifier: share of samples with every step right in order'),
   'eval/judge_score': m('', 'judge', 3, 'mean judge score (k-1)/4 of the samples; a truncated one scores 0'),
   'eval/mean_length': m('tokens', 'len', 1, 'mean response length'),

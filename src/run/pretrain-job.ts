@@ -18,7 +18,10 @@ export interface PretrainJobOptions {
 export class PretrainJob implements RunJob {
   readonly kind = 'pretrain';
 
-  private constructor(readonly trainer: Pretrainer, private readonly o: PretrainJobOptions) {}
+  private constructor(
+    readonly trainer: Pretrainer,
+    private readonly o: PretrainJobOptions,
+  ) {}
 
   static async create(gpu: Gpu, o: PretrainJobOptions): Promise<PretrainJob> {
     return new PretrainJob(await Pretrainer.create(gpu, o.opts, o.corpus), o);

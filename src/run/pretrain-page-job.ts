@@ -21,14 +21,23 @@ export function heldOutPrimitives(choice: CorpusChoice, corpus: string[], n = HE
   const seen = new Set(corpus);
   const families = FAMILY_NAMES.filter((f) => choice.tasks!.families.includes(f));
   const pool = primitiveProblems({ families, seed: choice.tasks.seed }, choice.tasks.count + 4 * n);
-  return pool.slice(choice.tasks.count).filter((p) => !seen.has(p.prompt + p.worked)).slice(0, n);
+  return pool
+    .slice(choice.tasks.count)
+    .filter((p) => !seen.has(p.prompt + p.worked))
+    .slice(0, n);
 }
 
 export class PagePretrainJob implements RunJob {
   readonly kind = 'pretrain';
   private readonly answers = new Map<string, string>(); // generation prompt -> the document's answer
 
-  constructor(readonly inner: PretrainJob, private readonly heldOut: Problem[], private readonly every: number, corpus: string[], prompts: string[]) {
+  constructor(
+    readonly inner: PretrainJob,
+    private readonly heldOut: Problem[],
+    private readonly every: number,
+    corpus: string[],
+    prompts: string[],
+  ) {
     for (const prompt of prompts) {
       const doc = corpus.find((d) => d.startsWith(prompt));
       const m = doc ? ANSWER.exec(doc) : null;
@@ -55,7 +64,10 @@ export class PagePretrainJob implements RunJob {
   /** Share of held-out primitive problems answered right, greedily. */
   async accuracy(): Promise<number> {
     const longest = this.heldOut.reduce((m, p) => Math.max(m, p.worked.length), 0);
-    const out = await this.inner.trainer.generate(this.heldOut.map((p) => p.prompt), { maxNewTokens: longest + 4, temperature: 0, seed: 0 });
+    const out = await this.inner.trainer.generate(
+      this.heldOut.map((p) => p.prompt),
+      { maxNewTokens: longest + 4, temperature: 0, seed: 0 },
+    );
     return out.reduce((n, text, i) => n + sparseReward(this.heldOut[i], text), 0) / this.heldOut.length;
   }
 

@@ -7,7 +7,14 @@ import { MODEL_PRESETS, validateModelConfig } from '../model/config';
 import { DEFAULT_PRETRAIN, type PretrainOptions } from '../model/trainer-api';
 import type { RunRecord } from '../store/types';
 import {
-  CORPORA, DEFAULT_TASK_CORPUS, longestExampleTokens, seqLengthFor, taskSpecError, type CorpusChoice, type CorpusId, type TaskCorpusSpec,
+  CORPORA,
+  DEFAULT_TASK_CORPUS,
+  longestExampleTokens,
+  seqLengthFor,
+  taskSpecError,
+  type CorpusChoice,
+  type CorpusId,
+  type TaskCorpusSpec,
 } from './corpus';
 
 /** Everything the page chooses before a pre-training run; stored (as plain JSON) in RunRecord.config. */
@@ -28,11 +35,13 @@ export const PERIODIC_EVERY_N_CHECKPOINTS = 5;
  *  before the corpus choice existed trained on the built-in facts). */
 export function setupOf(run: RunRecord): PretrainSetup | undefined {
   const c = run.config as Partial<PretrainSetup>;
-  if (!c || typeof c !== 'object' || !c.pretrain || typeof c.pretrain !== 'object' || !c.pretrain.model) return undefined;
+  if (!c || typeof c !== 'object' || !c.pretrain || typeof c.pretrain !== 'object' || !c.pretrain.model)
+    return undefined;
   return { ...(c as PretrainSetup), corpus: c.corpus ?? 'builtin-facts' };
 }
 
-export type SetupField = 'name' | 'corpus' | 'families' | 'preset' | 'steps' | 'batchSize' | 'lr' | 'seed' | 'sampleEvery' | 'checkpointEvery';
+export type SetupField =
+  'name' | 'corpus' | 'families' | 'preset' | 'steps' | 'batchSize' | 'lr' | 'seed' | 'sampleEvery' | 'checkpointEvery';
 
 /** Accepted ranges, inclusive unless noted; the engine's own checks (validatePretrainOptions) are no looser. */
 export const LIMITS = {
@@ -59,7 +68,11 @@ export function corpusChoice(corpus: CorpusId, tasks?: Partial<CorpusChoice['tas
 export type Longest = number | 'build' | undefined;
 
 /** A complete setup for a preset and corpus, with the engine's default optimiser settings. */
-export function defaultSetup(preset = 'tiny', choice: CorpusChoice = { corpus: 'builtin-facts' }, longest: Longest = 'build'): PretrainSetup {
+export function defaultSetup(
+  preset = 'tiny',
+  choice: CorpusChoice = { corpus: 'builtin-facts' },
+  longest: Longest = 'build',
+): PretrainSetup {
   const model = MODEL_PRESETS[preset] ?? MODEL_PRESETS.tiny;
   const steps = preset === 'tiny' ? 200 : DEFAULT_PRETRAIN.steps;
   const corpus = corpusChoice(choice.corpus, choice.tasks);
@@ -113,7 +126,8 @@ export function setupErrors(s: PretrainSetup, longest: Longest = 'build'): Parti
   const p = s.pretrain;
   const intIn = (field: keyof typeof LIMITS, v: number, what: string) => {
     const [lo, hi] = LIMITS[field];
-    if (!Number.isInteger(v) || v < lo || v > hi) errors[field] = `${what} must be a whole number from ${lo} to ${hi.toLocaleString('en-US')}`;
+    if (!Number.isInteger(v) || v < lo || v > hi)
+      errors[field] = `${what} must be a whole number from ${lo} to ${hi.toLocaleString('en-US')}`;
   };
   if (s.name.length > 80) errors.name = 'Name must be at most 80 characters';
   corpusErrors(s, errors, longest);
@@ -131,7 +145,8 @@ export function setupErrors(s: PretrainSetup, longest: Longest = 'build'): Parti
   intIn('sampleEvery', s.sampleEvery, 'Generations interval');
   intIn('checkpointEvery', s.checkpointEvery, 'Checkpoint interval');
   const [lrLo, lrHi] = LIMITS.lr;
-  if (!Number.isFinite(p.lr) || p.lr <= lrLo || p.lr >= lrHi) errors.lr = `Learning rate must be above ${lrLo} and below ${lrHi}, e.g. 0.003`;
+  if (!Number.isFinite(p.lr) || p.lr <= lrLo || p.lr >= lrHi)
+    errors.lr = `Learning rate must be above ${lrLo} and below ${lrHi}, e.g. 0.003`;
   if (!Number.isInteger(p.seqLength) || p.seqLength < 2 || p.seqLength > p.model.contextLength) {
     errors.preset = `Sequence length ${p.seqLength} must be from 2 to the model's context length ${p.model.contextLength}`;
   }

@@ -54,11 +54,21 @@ export interface TraceSet {
 }
 
 /** The plain form of a step's traces (what the worker sends, stores and exports). */
-export function traceSetOf(step: number, G: number, problems: { id: string; prompt: string; reference?: string; answer?: unknown }[], traces: Trace[]): TraceSet {
+export function traceSetOf(
+  step: number,
+  G: number,
+  problems: { id: string; prompt: string; reference?: string; answer?: unknown }[],
+  traces: Trace[],
+): TraceSet {
   return {
     step,
     G,
-    problems: problems.map((p) => ({ id: p.id, prompt: p.prompt, reference: p.reference, answer: typeof p.answer === 'string' ? p.answer : undefined })),
+    problems: problems.map((p) => ({
+      id: p.id,
+      prompt: p.prompt,
+      reference: p.reference,
+      answer: typeof p.answer === 'string' ? p.answer : undefined,
+    })),
     traces: traces.map((t) => ({
       response: t.response,
       tokens: Array.from(t.tokens),

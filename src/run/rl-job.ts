@@ -42,17 +42,31 @@ export class RlJob<P extends RlProblem> implements RunJob {
   readonly kind = 'rl';
   readonly unlocked = new Set<string>();
 
-  private constructor(readonly loop: RlLoop, private readonly spec: RlJobSpec<P>) {}
+  private constructor(
+    readonly loop: RlLoop,
+    private readonly spec: RlJobSpec<P>,
+  ) {}
 
   /** A new RL run from start weights (a fresh AdamW; the reference is the start model). */
   static create<P extends RlProblem>(gpu: Gpu, start: RlStart, spec: RlJobSpec<P>): RlJob<P> {
-    const policy = new RlPolicy(gpu, start.config, start.params, spec.cfg.promptsPerStep * spec.cfg.groupSize, undefined, spec.maxT);
+    const policy = new RlPolicy(
+      gpu,
+      start.config,
+      start.params,
+      spec.cfg.promptsPerStep * spec.cfg.groupSize,
+      undefined,
+      spec.maxT,
+    );
     return new RlJob(new RlLoop(gpu, policy, spec.cfg), spec);
   }
 
   /** Continues a run from one of its own checkpoints (same spec): weights, AdamW, reference, stream position. */
   static resume<P extends RlProblem>(gpu: Gpu, bytes: ArrayBuffer, spec: RlJobSpec<P>): RlJob<P> {
-    const { policy, step, job: saved } = loadPolicyState<SavedJobState>(gpu, bytes, spec.cfg.promptsPerStep * spec.cfg.groupSize, spec.maxT);
+    const {
+      policy,
+      step,
+      job: saved,
+    } = loadPolicyState<SavedJobState>(gpu, bytes, spec.cfg.promptsPerStep * spec.cfg.groupSize, spec.maxT);
     const job = new RlJob(new RlLoop(gpu, policy, spec.cfg), spec);
     job.loop.stepCount = step;
     for (const id of saved.unlocked) job.unlocked.add(id);
@@ -71,21 +85,39 @@ export class RlJob<P extends RlProblem> implements RunJob {
   async step(signal?: AbortSignal): Promise<JobStep> {
     const { cfg } = this.spec;
     const problems = Array.from({ length: cfg.promptsPerStep }, () => this.spec.draw());
-    const references = cfg.advantage === 'opsd' ? problems.map((p, i) => {
-      if (p.reference === undefined) throw new Error(`OPSD needs the reference of every problem; problem ${i} (${p.id}) has none`);
-      return p.reference;
-    }) : undefined;
+    const references =
+      cfg.advantage === 'opsd'
+        ? problems.map((p, i) => {
+            if (p.reference === undefined)
+              throw new Error(`OPSD needs the reference of every problem; problem ${i} (${p.id}) has none`);
+            return p.reference;
+          })
+        : undefined;
     let failures: GradeTally = { graded: 0, failed: 0, byCause: {} };
     const check = (scored: Scored[]) => {
       failures = tally(scored.flatMap((x) => verdictsOf(x.detail)));
       if (this.spec.grades) checkGrades(failures, this.spec.grades, `step ${this.stepCount + 1}`);
     };
-    const r = await this.loop.step(problems.map((p) => p.prompt), (item, response, truncated) => this.spec.score(problems[item], response, truncated), references, signal, check);
+    const r = await this.loop.step(
+      problems.map((p) => p.prompt),
+      (item, response, truncated) => this.spec.score(problems[item], response, truncated),
+      references,
+      signal,
+      check,
+    );
     r.traces.forEach((t, s) => {
       if (t.correct === 1) this.unlocked.add(problems[Math.floor(s / cfg.groupSize)].id);
     });
-    const preview: TracesPreview = { kind: 'traces', step: r.step, data: { problems, G: cfg.groupSize, traces: r.traces } };
-    return { step: r.step, values: { ...r.metrics, 'rl/solvable_unlocked': this.unlocked.size, ...failureValues(failures) }, previews: [preview] };
+    const preview: TracesPreview = {
+      kind: 'traces',
+      step: r.step,
+      data: { problems, G: cfg.groupSize, traces: r.traces },
+    };
+    return {
+      step: r.step,
+      values: { ...r.metrics, 'rl/solvable_unlocked': this.unlocked.size, ...failureValues(failures) },
+      previews: [preview],
+    };
   }
 
   saveCheckpoint(): Promise<ArrayBuffer> {

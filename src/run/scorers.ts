@@ -13,7 +13,10 @@ import { sparseReward } from '../tasks/checker';
 import type { Problem } from '../tasks/problem';
 
 /** What scoring and evaluation need of a problem: a generated one, or one from a user's dataset. */
-export type TaskProblem = Pick<Problem, 'id' | 'prompt' | 'answer' | 'reference' | 'intermediates' | 'difficulty' | 'worked'>;
+export type TaskProblem = Pick<
+  Problem,
+  'id' | 'prompt' | 'answer' | 'reference' | 'intermediates' | 'difficulty' | 'worked'
+>;
 
 export type ScorerKind = 'sparse' | 'outcome' | 'process';
 
@@ -46,17 +49,29 @@ export type ProblemScorer = (problem: TaskProblem, response: string, truncated: 
 /** What the judge sees of a problem: the question, the hidden reference, the answer and its results. */
 export function judgeProblem(p: TaskProblem): JudgeProblem {
   const steps = stepLines(p.worked);
-  return { id: p.id, question: p.prompt, reference: p.reference, answer: p.answer, intermediates: p.intermediates, ...(steps.length > 0 ? { steps } : {}) };
+  return {
+    id: p.id,
+    question: p.prompt,
+    reference: p.reference,
+    answer: p.answer,
+    intermediates: p.intermediates,
+    ...(steps.length > 0 ? { steps } : {}),
+  };
 }
 
 const verdict = (g: Grade): VerdictDetail => ({
-  k: g.k, reward: g.reward, status: g.status, rationale: g.rationale, ...(g.status !== 'ok' ? { cause: g.cause ?? g.status, ...(g.error ? { error: g.error } : {}) } : {}),
+  k: g.k,
+  reward: g.reward,
+  status: g.status,
+  rationale: g.rationale,
+  ...(g.status !== 'ok' ? { cause: g.cause ?? g.status, ...(g.error ? { error: g.error } : {}) } : {}),
 });
 
 export function makeScorer(o: ScorerOptions): ProblemScorer {
   if ((o.kind === 'outcome' || o.kind === 'process') && !o.judge) throw new Error(`the ${o.kind} scorer needs a judge`);
   const opts = { rubricMode: o.rubricMode, signal: o.signal };
-  const grade = async (j: Judge, p: TaskProblem, response: string) => verdict(await j.outcome(judgeProblem(p), response, opts));
+  const grade = async (j: Judge, p: TaskProblem, response: string) =>
+    verdict(await j.outcome(judgeProblem(p), response, opts));
   return async (p, response, truncated) => {
     const correct = sparseReward(p, response);
     const detail: ScoreDetail = {};
@@ -67,13 +82,35 @@ export function makeScorer(o: ScorerOptions): ProblemScorer {
       detail.segments = pg.segments.map((text, i) => ({ text, start: starts[i], verdict: verdict(pg.grades[i]) }));
     }
     // The dense-reward curve: the measuring judge's whole-response grade (the trained one when they agree).
-    const measured = o.measure === undefined ? undefined : o.measure === o.judge && detail.outcome ? detail.outcome : await grade(o.measure, p, response);
+    const measured =
+      o.measure === undefined
+        ? undefined
+        : o.measure === o.judge && detail.outcome
+          ? detail.outcome
+          : await grade(o.measure, p, response);
     const dense = measured?.reward;
-    if (o.kind === 'sparse') return { score: { kind: 'outcome', reward: truncated ? 0 : correct }, correct, dense, detail: { ...detail, measured } };
-    if (o.kind === 'outcome') return { score: { kind: 'outcome', reward: (detail.outcome as VerdictDetail).reward }, correct, dense, detail: { ...detail, measured } };
+    if (o.kind === 'sparse')
+      return {
+        score: { kind: 'outcome', reward: truncated ? 0 : correct },
+        correct,
+        dense,
+        detail: { ...detail, measured },
+      };
+    if (o.kind === 'outcome')
+      return {
+        score: { kind: 'outcome', reward: (detail.outcome as VerdictDetail).reward },
+        correct,
+        dense,
+        detail: { ...detail, measured },
+      };
     const segs = detail.segments as NonNullable<ScoreDetail['segments']>;
     const starts = segs.map((x) => x.start);
     const scores = segs.map((x) => (x.verdict.status === 'ok' ? x.verdict.reward : null));
-    return { score: { kind: 'process', segmentStarts: starts, scores }, correct, dense, detail: { ...detail, measured } };
+    return {
+      score: { kind: 'process', segmentStarts: starts, scores },
+      correct,
+      dense,
+      detail: { ...detail, measured },
+    };
   };
 }

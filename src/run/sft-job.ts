@@ -27,7 +27,10 @@ export class SftJob<P extends SftProblem> implements RunJob {
   readonly kind = 'sft';
   stepCount = 0;
 
-  private constructor(readonly policy: RlPolicy, private readonly spec: SftJobSpec<P>) {}
+  private constructor(
+    readonly policy: RlPolicy,
+    private readonly spec: SftJobSpec<P>,
+  ) {}
 
   static create<P extends SftProblem>(gpu: Gpu, start: RlStart, spec: SftJobSpec<P>): SftJob<P> {
     return new SftJob(new RlPolicy(gpu, start.config, start.params, spec.promptsPerStep), spec);
@@ -49,7 +52,10 @@ export class SftJob<P extends SftProblem> implements RunJob {
     const examples = Array.from({ length: this.spec.promptsPerStep }, () => this.spec.draw());
     const r = await sftStep(this.policy, examples, this.spec.hp);
     this.stepCount += 1;
-    return { step: this.stepCount, values: { 'sft/loss': r.loss, 'sft/grad_norm': r.gradNorm, 'sft/tokens': r.tokens } };
+    return {
+      step: this.stepCount,
+      values: { 'sft/loss': r.loss, 'sft/grad_norm': r.gradNorm, 'sft/tokens': r.tokens },
+    };
   }
 
   saveCheckpoint(): Promise<ArrayBuffer> {

@@ -29,15 +29,24 @@ export async function openStore(name = DB_NAME, factory?: IDBFactory): Promise<S
  * tests that build an old database. The connection closes itself when a newer page wants to
  * upgrade, so an old tab never blocks the upgrade.
  */
-export async function openDatabase(name = DB_NAME, factory?: IDBFactory, version = DB_VERSION): Promise<IDBPDatabase<ExprlDB>> {
+export async function openDatabase(
+  name = DB_NAME,
+  factory?: IDBFactory,
+  version = DB_VERSION,
+): Promise<IDBPDatabase<ExprlDB>> {
   const idb = factory ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
-  if (!idb) throw new Error('This browser offers no IndexedDB (private windows of some browsers do not), so runs cannot be saved.');
+  if (!idb)
+    throw new Error(
+      'This browser offers no IndexedDB (private windows of some browsers do not), so runs cannot be saved.',
+    );
   const request = idb.open(name, version);
   let upgradeError: unknown;
   request.addEventListener('upgradeneeded', (event) => {
     const tx = wrap(request.transaction!) as unknown as UpgradeTx;
     tx.done.catch(() => undefined); // an aborted upgrade is reported by the open request below
-    upgradeSchema(wrap(request.result), event.oldVersion, event.newVersion ?? version, tx).catch((err) => (upgradeError = err));
+    upgradeSchema(wrap(request.result), event.oldVersion, event.newVersion ?? version, tx).catch(
+      (err) => (upgradeError = err),
+    );
   });
   let db: IDBPDatabase<ExprlDB>;
   try {
@@ -52,7 +61,10 @@ export async function openDatabase(name = DB_NAME, factory?: IDBFactory, version
         { cause: error },
       );
     if (upgradeError !== undefined)
-      throw new Error(`Upgrading the run library failed, and it was left as it was: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+      throw new Error(
+        `Upgrading the run library failed, and it was left as it was: ${(error as Error)?.message ?? String(error)}`,
+        { cause: error },
+      );
     throw err;
   }
   db.addEventListener('versionchange', () => db.close());

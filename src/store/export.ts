@@ -43,7 +43,12 @@ export function encodeRunFile(file: RunFile): Uint8Array {
     run: redactRun(file.run),
     metrics: file.metrics.map((p) => ({ step: p.step, time: p.time, values: encodeValues(p.values) })),
     checkpoint: file.checkpoint
-      ? { step: file.checkpoint.step, byteLength: ckpt.byteLength, createdAt: file.checkpoint.createdAt, crc32: crc32(ckpt) }
+      ? {
+          step: file.checkpoint.step,
+          byteLength: ckpt.byteLength,
+          createdAt: file.checkpoint.createdAt,
+          crc32: crc32(ckpt),
+        }
       : null,
     ...(file.previews && file.previews.length > 0 ? { previews: file.previews } : {}),
   };
@@ -64,7 +69,8 @@ export function decodeRunFile(bytes: Uint8Array): RunFile {
   const head = String.fromCharCode(...bytes.subarray(0, Math.min(n, RUN_FILE_MAGIC.length)));
   if (head !== RUN_FILE_MAGIC.slice(0, head.length) || n === 0)
     throw new RunFileError(`This is not an ExpRL run file: it does not start with "${RUN_FILE_MAGIC}".`);
-  if (n < HEADER_BYTES) throw new RunFileError(`The run file is truncated: ${n} bytes, less than its ${HEADER_BYTES}-byte header.`);
+  if (n < HEADER_BYTES)
+    throw new RunFileError(`The run file is truncated: ${n} bytes, less than its ${HEADER_BYTES}-byte header.`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, n);
   const version = view.getUint32(8, true);
   if (version > RUN_FILE_VERSION)
@@ -75,14 +81,20 @@ export function decodeRunFile(bytes: Uint8Array): RunFile {
   if (version < 1) throw new RunFileError(`The run file is corrupt: format version ${version} does not exist.`);
   const jsonLength = view.getUint32(12, true);
   if (HEADER_BYTES + jsonLength > n)
-    throw new RunFileError(`The run file is truncated: its header says ${jsonLength} bytes of JSON, only ${n - HEADER_BYTES} follow.`);
+    throw new RunFileError(
+      `The run file is truncated: its header says ${jsonLength} bytes of JSON, only ${n - HEADER_BYTES} follow.`,
+    );
 
   let header: unknown;
   try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(HEADER_BYTES, HEADER_BYTES + jsonLength));
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(
+      bytes.subarray(HEADER_BYTES, HEADER_BYTES + jsonLength),
+    );
     header = JSON.parse(text);
   } catch (err) {
-    throw new RunFileError(`The run file is corrupt: its JSON header does not parse (${(err as Error).message}).`, { cause: err });
+    throw new RunFileError(`The run file is corrupt: its JSON header does not parse (${(err as Error).message}).`, {
+      cause: err,
+    });
   }
   const { run, metrics, checkpoint, previews } = checkHeader(header);
 
@@ -93,12 +105,22 @@ export function decodeRunFile(bytes: Uint8Array): RunFile {
     return { run, metrics, checkpoint: null, previews };
   }
   if (left < checkpoint.byteLength)
-    throw new RunFileError(`The run file is truncated: the checkpoint needs ${checkpoint.byteLength} bytes, only ${left} are there.`);
+    throw new RunFileError(
+      `The run file is truncated: the checkpoint needs ${checkpoint.byteLength} bytes, only ${left} are there.`,
+    );
   if (left > checkpoint.byteLength)
-    throw new RunFileError(`The run file is corrupt: ${left - checkpoint.byteLength} unexpected bytes after the checkpoint.`);
+    throw new RunFileError(
+      `The run file is corrupt: ${left - checkpoint.byteLength} unexpected bytes after the checkpoint.`,
+    );
   const ckpt = bytes.slice(start, n);
-  if (crc32(ckpt) !== checkpoint.crc32) throw new RunFileError('The run file is corrupt: the checkpoint bytes fail their CRC-32 check.');
-  return { run, metrics, checkpoint: { step: checkpoint.step, createdAt: checkpoint.createdAt, bytes: ckpt.buffer }, previews };
+  if (crc32(ckpt) !== checkpoint.crc32)
+    throw new RunFileError('The run file is corrupt: the checkpoint bytes fail their CRC-32 check.');
+  return {
+    run,
+    metrics,
+    checkpoint: { step: checkpoint.step, createdAt: checkpoint.createdAt, bytes: ckpt.buffer },
+    previews,
+  };
 }
 
 /** Validates the JSON header's shape; the messages name the first field that is wrong. */
@@ -120,24 +142,31 @@ function checkHeader(h: unknown): {
   if (!isObject(run.config)) bad('run.config is not an object');
   for (const f of ['step', 'totalSteps', 'createdAt', 'updatedAt'])
     if (typeof run[f] !== 'number' || !Number.isFinite(run[f])) bad(`run.${f} is not a number`);
-  for (const f of ['adapter', 'error', 'notes']) if (run[f] !== undefined && typeof run[f] !== 'string') bad(`run.${f} is not text`);
+  for (const f of ['adapter', 'error', 'notes'])
+    if (run[f] !== undefined && typeof run[f] !== 'string') bad(`run.${f} is not text`);
   if (!Array.isArray(h.metrics)) return bad('metrics is not a list');
   const metrics = h.metrics.map((p: unknown, i: number) => {
     if (!isObject(p) || typeof p.step !== 'number' || typeof p.time !== 'number' || !isObject(p.values))
       return bad(`metric point ${i} is malformed`);
-    return { step: p.step, time: p.time, values: decodeValues(p.values, () => bad(`metric point ${i} has a non-numeric value`)) };
+    return {
+      step: p.step,
+      time: p.time,
+      values: decodeValues(p.values, () => bad(`metric point ${i} has a non-numeric value`)),
+    };
   });
   const c = h.checkpoint;
   if (c !== null) {
     if (!isObject(c)) return bad('checkpoint is neither an object nor null');
     for (const f of ['step', 'byteLength', 'createdAt', 'crc32'])
-      if (typeof c[f] !== 'number' || !Number.isInteger(c[f]) || (c[f] as number) < 0) bad(`checkpoint.${f} is not a whole number`);
+      if (typeof c[f] !== 'number' || !Number.isInteger(c[f]) || (c[f] as number) < 0)
+        bad(`checkpoint.${f} is not a whole number`);
   }
   let previews: RunFile['previews'];
   if (h.previews !== undefined) {
     if (!Array.isArray(h.previews)) return bad('previews is not a list');
     previews = h.previews.map((p: unknown, i: number) => {
-      if (!isObject(p) || typeof p.kind !== 'string' || typeof p.step !== 'number' || !Number.isInteger(p.step)) return bad(`preview ${i} is malformed`);
+      if (!isObject(p) || typeof p.kind !== 'string' || typeof p.step !== 'number' || !Number.isInteger(p.step))
+        return bad(`preview ${i} is malformed`);
       return { kind: p.kind, step: p.step, data: p.data };
     });
   }

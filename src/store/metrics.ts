@@ -19,10 +19,16 @@ export function makeChunk(runId: string, points: MetricPoint[], seq: number): Me
 }
 
 /** Chunk records for a long series, CHUNK_POINTS at a time, with seq values from `firstSeq` up. */
-export function chunkSeries(runId: string, points: MetricPoint[], firstSeq: number, size = CHUNK_POINTS): MetricChunk[] {
+export function chunkSeries(
+  runId: string,
+  points: MetricPoint[],
+  firstSeq: number,
+  size = CHUNK_POINTS,
+): MetricChunk[] {
   const sorted = sortByStep(points.slice());
   const chunks: MetricChunk[] = [];
-  for (let i = 0; i < sorted.length; i += size) chunks.push(makeChunk(runId, sorted.slice(i, i + size), firstSeq + chunks.length));
+  for (let i = 0; i < sorted.length; i += size)
+    chunks.push(makeChunk(runId, sorted.slice(i, i + size), firstSeq + chunks.length));
   return chunks;
 }
 
@@ -37,8 +43,13 @@ export function mergeChunks(chunks: MetricChunk[]): MetricPoint[] {
 /** A point is valid when step and time are finite numbers and every value is a number. */
 export function checkPoint(p: MetricPoint): void {
   const ok =
-    p !== null && typeof p === 'object' && Number.isFinite(p.step) && Number.isFinite(p.time) &&
-    p.values !== null && typeof p.values === 'object' && Object.values(p.values).every((v) => typeof v === 'number');
+    p !== null &&
+    typeof p === 'object' &&
+    Number.isFinite(p.step) &&
+    Number.isFinite(p.time) &&
+    p.values !== null &&
+    typeof p.values === 'object' &&
+    Object.values(p.values).every((v) => typeof v === 'number');
   if (!ok) throw new TypeError(`invalid metric point ${JSON.stringify(p)}: needs finite step and time, numeric values`);
 }
 

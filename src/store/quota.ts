@@ -8,7 +8,9 @@ import { QuotaExceededStoreError } from './types';
 export function isQuotaError(err: unknown): boolean {
   if (err === null || typeof err !== 'object') return false;
   const { name, code } = err as { name?: unknown; code?: unknown };
-  return name === 'QuotaExceededError' || name === 'NS_ERROR_DOM_QUOTA_REACHED' || (name !== 'TypeError' && code === 22);
+  return (
+    name === 'QuotaExceededError' || name === 'NS_ERROR_DOM_QUOTA_REACHED' || (name !== 'TypeError' && code === 22)
+  );
 }
 
 /**
@@ -20,7 +22,8 @@ export async function guardQuota<T>(unsaved: string | (() => string), write: () 
   try {
     return await write();
   } catch (err) {
-    if (isQuotaError(err)) throw new QuotaExceededStoreError(typeof unsaved === 'string' ? unsaved : unsaved(), { cause: err });
+    if (isQuotaError(err))
+      throw new QuotaExceededStoreError(typeof unsaved === 'string' ? unsaved : unsaved(), { cause: err });
     throw err;
   }
 }

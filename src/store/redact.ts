@@ -6,15 +6,52 @@
 import type { RunRecord } from './types';
 
 // Key names, compared lower-case with '-', '_', '.' and spaces removed.
-const SECRET_PARTS = ['apikey', 'secret', 'password', 'passwd', 'credential', 'privatekey', 'authorization', 'accesskey', 'subscriptionkey'];
+const SECRET_PARTS = [
+  'apikey',
+  'secret',
+  'password',
+  'passwd',
+  'credential',
+  'privatekey',
+  'authorization',
+  'accesskey',
+  'subscriptionkey',
+];
 const SECRET_EXACT = new Set(['auth', 'bearer', 'cookie', 'token', 'key']);
 // A key ending in 'token' is a secret when its prefix is one of these (so eosToken, maxNewTokens stay).
-const TOKEN_PREFIXES = new Set(['access', 'auth', 'bearer', 'refresh', 'id', 'session', 'api', 'oauth', 'hf', 'github', 'gh', 'openai', 'csrf', 'jwt', 'secret', 'personalaccess']);
+const TOKEN_PREFIXES = new Set([
+  'access',
+  'auth',
+  'bearer',
+  'refresh',
+  'id',
+  'session',
+  'api',
+  'oauth',
+  'hf',
+  'github',
+  'gh',
+  'openai',
+  'csrf',
+  'jwt',
+  'secret',
+  'personalaccess',
+]);
 
 // Credentials on their own: OpenAI-style, Hugging Face, GitHub keys; bearer headers. The same shapes
 // inside a longer text (an error message, a note) are replaced by REDACTED.
-const SECRET_VALUES = [/^(sk|rk|pk)-[A-Za-z0-9_-]{16,}$/, /^hf_[A-Za-z0-9]{20,}$/, /^gh[pousr]_[A-Za-z0-9]{20,}$/, /^bearer\s+\S/i];
-const SECRET_IN_TEXT = [/\bbearer\s+[A-Za-z0-9._~+/=-]{8,}/gi, /\b(sk|rk)-[A-Za-z0-9_-]{16,}/g, /\bhf_[A-Za-z0-9]{20,}/g, /\bgh[pousr]_[A-Za-z0-9]{20,}/g];
+const SECRET_VALUES = [
+  /^(sk|rk|pk)-[A-Za-z0-9_-]{16,}$/,
+  /^hf_[A-Za-z0-9]{20,}$/,
+  /^gh[pousr]_[A-Za-z0-9]{20,}$/,
+  /^bearer\s+\S/i,
+];
+const SECRET_IN_TEXT = [
+  /\bbearer\s+[A-Za-z0-9._~+/=-]{8,}/gi,
+  /\b(sk|rk)-[A-Za-z0-9_-]{16,}/g,
+  /\bhf_[A-Za-z0-9]{20,}/g,
+  /\bgh[pousr]_[A-Za-z0-9]{20,}/g,
+];
 export const REDACTED = '[redacted]';
 
 /** True when a field with this name holds a secret. */
@@ -69,7 +106,9 @@ export function redactSecrets<T>(config: T): T {
 }
 
 /** A run record safe to store or share: its config redacted, and no credential in its name, error or notes. */
-export function redactRun<R extends Pick<RunRecord, 'config' | 'name'> & Partial<Pick<RunRecord, 'error' | 'notes'>>>(run: R): R {
+export function redactRun<R extends Pick<RunRecord, 'config' | 'name'> & Partial<Pick<RunRecord, 'error' | 'notes'>>>(
+  run: R,
+): R {
   const out: R = { ...run, config: redactSecrets(run.config), name: redactText(run.name) };
   if (typeof run.error === 'string') out.error = redactText(run.error);
   if (typeof run.notes === 'string') out.notes = redactText(run.notes);
@@ -82,7 +121,8 @@ function strip(value: unknown): unknown {
   if (value instanceof Set) return new Set([...value].filter((v) => !isSecretValue(v)).map(strip));
   if (value instanceof Map) {
     const out = new Map<unknown, unknown>();
-    for (const [k, v] of value) if (!(typeof k === 'string' && isSecretKey(k)) && !isSecretValue(v)) out.set(k, strip(v));
+    for (const [k, v] of value)
+      if (!(typeof k === 'string' && isSecretKey(k)) && !isSecretValue(v)) out.set(k, strip(v));
     return out;
   }
   if (!isRecord(value)) return value; // numbers, booleans, null, typed arrays, dates: kept as they are
@@ -97,5 +137,11 @@ function strip(value: unknown): unknown {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object') return false;
-  return !(ArrayBuffer.isView(value) || value instanceof ArrayBuffer || value instanceof Date || value instanceof RegExp || (typeof Blob !== 'undefined' && value instanceof Blob));
+  return !(
+    ArrayBuffer.isView(value) ||
+    value instanceof ArrayBuffer ||
+    value instanceof Date ||
+    value instanceof RegExp ||
+    (typeof Blob !== 'undefined' && value instanceof Blob)
+  );
 }

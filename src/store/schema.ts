@@ -101,7 +101,8 @@ async function upgradeV1toV2(db: IDBPDatabase, tx: UpgradeTx): Promise<void> {
   }
   const chunkStore = tx.objectStore('metricChunks');
   const writes: Promise<unknown>[] = [];
-  for (const [runId, points] of byRun) for (const chunk of chunkSeries(runId, points, 0)) writes.push(chunkStore.add(chunk));
+  for (const [runId, points] of byRun)
+    for (const chunk of chunkSeries(runId, points, 0)) writes.push(chunkStore.add(chunk));
   await Promise.all(writes);
   db.deleteObjectStore('metrics');
 }

@@ -45,15 +45,25 @@ export class Store {
   /** Changes fields of a run (not its id or createdAt); bumps updatedAt. Returns the stored record. */
   async updateRun(id: string, patch: Partial<RunRecord>): Promise<RunRecord> {
     let updated: RunRecord | undefined;
-    await this.write(() => `the change to run "${updated?.name ?? id}"`, ['runs'], async (tx) => {
-      const store = tx.objectStore('runs');
-      const old = await store.get(id);
-      if (!old) throw new RunNotFoundError(id);
-      const next: RunRecord = redactRun({ ...old, ...patch, id, createdAt: old.createdAt, updatedAt: Math.max(Date.now(), old.updatedAt) });
-      checkRunFields(next);
-      updated = next;
-      await store.put(next);
-    });
+    await this.write(
+      () => `the change to run "${updated?.name ?? id}"`,
+      ['runs'],
+      async (tx) => {
+        const store = tx.objectStore('runs');
+        const old = await store.get(id);
+        if (!old) throw new RunNotFoundError(id);
+        const next: RunRecord = redactRun({
+          ...old,
+          ...patch,
+          id,
+          createdAt: old.createdAt,
+          updatedAt: Math.max(Date.now(), old.updatedAt),
+        });
+        checkRunFields(next);
+        updated = next;
+        await store.put(next);
+      },
+    );
     return updated!;
   }
 
@@ -137,7 +147,8 @@ export class Store {
 
   /** Saves a checkpoint; a 'latest' one replaces the run's previous 'latest' in the same transaction. */
   async putCheckpoint(runId: string, step: number, bytes: ArrayBuffer, kind: CheckpointKind): Promise<void> {
-    if (!Number.isInteger(step) || step < 0) throw new RangeError(`checkpoint step must be a whole number >= 0, got ${step}`);
+    if (!Number.isInteger(step) || step < 0)
+      throw new RangeError(`checkpoint step must be a whole number >= 0, got ${step}`);
     if (kind !== 'latest' && kind !== 'periodic') throw new RangeError(`unknown checkpoint kind "${String(kind)}"`);
     const record: CheckpointRecord = { runId, step, createdAt: Date.now(), bytes, kind };
     await this.write(`the checkpoint at step ${step} of run ${runId}`, ['runs', 'checkpoints'], async (tx) => {
@@ -200,7 +211,8 @@ export class Store {
   /** Drops previews after `afterStep` (a resume from an earlier checkpoint shows those steps again). */
   async truncatePreviews(runId: string, afterStep: number): Promise<void> {
     await this.write(`the trimmed previews of run ${runId}`, ['previews'], async (tx) => {
-      for (let c = await tx.objectStore('previews').openCursor(runKeyRange(runId)); c; c = await c.continue()) if (c.value.step > afterStep) await c.delete();
+      for (let c = await tx.objectStore('previews').openCursor(runKeyRange(runId)); c; c = await c.continue())
+        if (c.value.step > afterStep) await c.delete();
     });
   }
 
@@ -210,9 +222,18 @@ export class Store {
   async exportRun(runId: string): Promise<Uint8Array> {
     const run = await this.getRun(runId);
     if (!run) throw new RunNotFoundError(runId);
-    const [metrics, ckpt, previews] = await Promise.all([this.getMetrics(runId), this.getLatestCheckpoint(runId), this.getPreviews(runId)]);
+    const [metrics, ckpt, previews] = await Promise.all([
+      this.getMetrics(runId),
+      this.getLatestCheckpoint(runId),
+      this.getPreviews(runId),
+    ]);
     const checkpoint = ckpt ? { step: ckpt.step, createdAt: ckpt.createdAt, bytes: ckpt.bytes } : null;
-    return encodeRunFile({ run, metrics, checkpoint, previews: previews.map(({ kind, step, data }) => ({ kind, step, data })) });
+    return encodeRunFile({
+      run,
+      metrics,
+      checkpoint,
+      previews: previews.map(({ kind, step, data }) => ({ kind, step, data })),
+    });
   }
 
   /**
@@ -230,14 +251,25 @@ export class Store {
       updatedAt: now,
       status: file.run.status === 'running' ? 'interrupted' : file.run.status, // nothing trains it here yet
     };
-    await this.write(`the imported run "${run.name}"`, ['runs', 'metricChunks', 'checkpoints', 'previews'], async (tx) => {
-      const writes: Promise<unknown>[] = [tx.objectStore('runs').add(run)];
-      for (const p of file.previews ?? []) writes.push(tx.objectStore('previews').put({ runId: run.id, kind: p.kind, step: p.step, data: p.data }));
-      for (const chunk of chunkSeries(run.id, file.metrics, 0)) writes.push(tx.objectStore('metricChunks').add(chunk));
-      const c = file.checkpoint;
-      if (c) writes.push(tx.objectStore('checkpoints').put({ runId: run.id, step: c.step, createdAt: c.createdAt, bytes: c.bytes, kind: 'latest' }));
-      await Promise.all(writes);
-    });
+    await this.write(
+      `the imported run "${run.name}"`,
+      ['runs', 'metricChunks', 'checkpoints', 'previews'],
+      async (tx) => {
+        const writes: Promise<unknown>[] = [tx.objectStore('runs').add(run)];
+        for (const p of file.previews ?? [])
+          writes.push(tx.objectStore('previews').put({ runId: run.id, kind: p.kind, step: p.step, data: p.data }));
+        for (const chunk of chunkSeries(run.id, file.metrics, 0))
+          writes.push(tx.objectStore('metricChunks').add(chunk));
+        const c = file.checkpoint;
+        if (c)
+          writes.push(
+            tx
+              .objectStore('checkpoints')
+              .put({ runId: run.id, step: c.step, createdAt: c.createdAt, bytes: c.bytes, kind: 'latest' }),
+          );
+        await Promise.all(writes);
+      },
+    );
     return run;
   }
 
@@ -257,7 +289,11 @@ export class Store {
    * Runs `body` in one readwrite transaction and waits for the commit. On any failure the transaction
    * is aborted (nothing of it is kept); a quota failure becomes QuotaExceededStoreError naming `unsaved`.
    */
-  private write(unsaved: string | (() => string), stores: Names, body: (tx: WriteTx) => Promise<unknown>): Promise<void> {
+  private write(
+    unsaved: string | (() => string),
+    stores: Names,
+    body: (tx: WriteTx) => Promise<unknown>,
+  ): Promise<void> {
     return guardQuota(unsaved, async () => {
       const tx = this.db.transaction(stores, 'readwrite');
       try {
@@ -287,5 +323,6 @@ function checkRunFields(r: Partial<RunRecord>): void {
   if (!RUN_KINDS.includes(r.kind!)) throw new RangeError(`unknown run kind "${String(r.kind)}"`);
   if (!RUN_STATUSES.includes(r.status!)) throw new RangeError(`unknown run status "${String(r.status)}"`);
   if (r.config === null || typeof r.config !== 'object') throw new TypeError('run config must be an object');
-  if (!Number.isFinite(r.step) || !Number.isFinite(r.totalSteps)) throw new TypeError('run step and totalSteps must be numbers');
+  if (!Number.isFinite(r.step) || !Number.isFinite(r.totalSteps))
+    throw new TypeError('run step and totalSteps must be numbers');
 }

@@ -7,8 +7,15 @@ import type { TaskConfig } from './config';
 import { formatNumber } from './numbers';
 import { slipDelta } from './ops';
 import {
-  capitalize, fill, makeProblem, pick, renderWorked,
-  type CorruptionKind, type Problem, type Step, type TaskFamily,
+  capitalize,
+  fill,
+  makeProblem,
+  pick,
+  renderWorked,
+  type CorruptionKind,
+  type Problem,
+  type Step,
+  type TaskFamily,
 } from './problem';
 
 const COLUMN_NAMES = ['ones', 'tens', 'hundreds', 'thousands', 'ten-thousands', 'hundred-thousands'];
@@ -23,7 +30,8 @@ const HINTS = 'abcdefgh';
 /** The letter that names column i (a = ones): upper case for the first addend, lower for the second. */
 export function hintOf(column: number, first: boolean): string {
   const h = HINTS[column];
-  if (h === undefined) throw new Error(`carry: index hints name at most ${HINTS.length} columns, got column ${column + 1}`);
+  if (h === undefined)
+    throw new Error(`carry: index hints name at most ${HINTS.length} columns, got column ${column + 1}`);
   return first ? h.toUpperCase() : h;
 }
 
@@ -69,7 +77,12 @@ function digitsOf(n: number, width: number): number[] {
  * writes its incoming carry and writes its sum with two digits ("C3+c9+1=13", "A5+a2+0=07"), so every
  * step line has one shape.
  */
-export function carrySteps(a: number, b: number, tamper?: { column: number; dropCarry?: boolean; delta?: number }, hints = false): { steps: Step[]; answer: number } {
+export function carrySteps(
+  a: number,
+  b: number,
+  tamper?: { column: number; dropCarry?: boolean; delta?: number },
+  hints = false,
+): { steps: Step[]; answer: number } {
   const width = Math.max(String(a).length, String(b).length);
   const da = digitsOf(a, width);
   const db = digitsOf(b, width);
@@ -80,7 +93,12 @@ export function carrySteps(a: number, b: number, tamper?: { column: number; drop
     const c = tamper?.column === i && tamper.dropCarry ? 0 : carry;
     let s = da[i] + db[i] + c;
     if (tamper?.column === i && tamper.delta) s += tamper.delta;
-    if (hints) steps.push({ expr: `${hintOf(i, true)}${da[i]}+${hintOf(i, false)}${db[i]}+${c}`, value: s, shown: String(s).padStart(2, '0') });
+    if (hints)
+      steps.push({
+        expr: `${hintOf(i, true)}${da[i]}+${hintOf(i, false)}${db[i]}+${c}`,
+        value: s,
+        shown: String(s).padStart(2, '0'),
+      });
     else steps.push({ expr: c > 0 ? `${da[i]}+${db[i]}+${c}` : `${da[i]}+${db[i]}`, value: s });
     answer += (s % 10) * 10 ** i;
     carry = Math.floor(s / 10);
@@ -92,8 +110,11 @@ export function carrySteps(a: number, b: number, tamper?: { column: number; drop
 /** A person's solution: some columns spelled out, others passed over, then the total. */
 export function carryReference(rng: Rng, a: number, b: number, mergeProb: number): string {
   const { steps, answer } = carrySteps(a, b);
-  if (steps.length === 1) return fill(pick(rng, ['{a} and {b} make {s}.', '{a} plus {b} is {s}.']), { a, b, s: answer });
-  const parts: string[] = [pick(rng, ['Add column by column from the right.', 'Line the numbers up and add from the ones.'])];
+  if (steps.length === 1)
+    return fill(pick(rng, ['{a} and {b} make {s}.', '{a} plus {b} is {s}.']), { a, b, s: answer });
+  const parts: string[] = [
+    pick(rng, ['Add column by column from the right.', 'Line the numbers up and add from the ones.']),
+  ];
   let skipped = 0;
   steps.forEach((st, i) => {
     // the last column is always said; others are passed over with probability mergeProb
@@ -107,10 +128,13 @@ export function carryReference(rng: Rng, a: number, b: number, mergeProb: number
     const sum = c
       ? fill(pick(rng, ['{x} + {y} + the carried 1 = {s}', '{x} plus {y} plus the carry is {s}']), { x, y, s })
       : fill(pick(rng, ['{x} + {y} = {s}', '{x} and {y} make {s}']), { x, y, s });
-    const write = s >= 10 ? fill(pick(rng, [', write {d} and carry 1', ', so {d} down and 1 over']), { d: s % 10 }) : '';
+    const write =
+      s >= 10 ? fill(pick(rng, [', write {d} and carry 1', ', so {d} down and 1 over']), { d: s % 10 }) : '';
     parts.push(capitalize(`${pick(rng, ['', 'in the '])}${name}: ${sum}${write}.`));
   });
-  const total = fill(pick(rng, ['So the sum is {t}.', 'Reading off the digits gives {t}.', 'The total is {t}.']), { t: answer });
+  const total = fill(pick(rng, ['So the sum is {t}.', 'Reading off the digits gives {t}.', 'The total is {t}.']), {
+    t: answer,
+  });
   parts.push(skipped > 0 ? `The other columns go the same way, carrying where needed. ${total}` : total);
   return parts.join(' ');
 }
@@ -140,14 +164,17 @@ function corrupt(problem: Problem, rng: Rng, kind: CorruptionKind): string {
   const width = Math.max(String(a).length, String(b).length);
   const clean = carrySteps(a, b, undefined, hints).steps;
   // a logic error forgets a carry (a column that has one, or the final one), a slip mis-adds a column
-  const carried = clean.map((s, i) => (s.expr.split('+').length === 3 && !s.expr.endsWith('+0') ? i : -1)).filter((i) => i >= 0);
+  const carried = clean
+    .map((s, i) => (s.expr.split('+').length === 3 && !s.expr.endsWith('+0') ? i : -1))
+    .filter((i) => i >= 0);
   if (clean[width - 1].value >= 10) carried.push(width);
   let fallback = '';
   for (let attempt = 0; attempt < 20; attempt++) {
     const column = kind === 'logic' && carried.length > 0 ? pick(rng, carried) : randInt(rng, 0, width - 1);
-    const tamper = kind === 'logic' && carried.length > 0
-      ? { column, dropCarry: true }
-      : { column, delta: slipDelta(rng, clean[column].value) };
+    const tamper =
+      kind === 'logic' && carried.length > 0
+        ? { column, dropCarry: true }
+        : { column, delta: slipDelta(rng, clean[column].value) };
     const { steps, answer } = carrySteps(a, b, tamper, hints);
     fallback = renderWorked(steps, formatNumber(answer));
     if (formatNumber(answer) !== problem.answer) return fallback;

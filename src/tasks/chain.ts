@@ -8,8 +8,17 @@ import type { TaskConfig } from './config';
 import { formatNumber } from './numbers';
 import { applyOp, formatOps, parseOps, sampleOp, slipDelta, type Op, type OpStep } from './ops';
 import {
-  capitalize, fill, makeProblem, mergeRuns, pick, renderWorked,
-  type CorruptionKind, type Problem, type Purpose, type Step, type TaskFamily,
+  capitalize,
+  fill,
+  makeProblem,
+  mergeRuns,
+  pick,
+  renderWorked,
+  type CorruptionKind,
+  type Problem,
+  type Purpose,
+  type Step,
+  type TaskFamily,
 } from './problem';
 
 export interface ChainSpec {
@@ -40,19 +49,42 @@ export function chainSteps(spec: ChainSpec): Step[] {
 // Phrases for the first operation (it names the start number) and for later ones (they say "it").
 function firstPhrase(rng: Rng, op: Op, b: number, s: number): string {
   const t =
-    op === '+' ? pick(rng, ['add {b} to {s}', 'take {s} and add {b}', 'start from {s} and add {b}'])
-    : op === '-' ? pick(rng, ['take {b} from {s}', 'subtract {b} from {s}', 'start from {s} and take away {b}'])
-    : op === '*' ? pick(rng, b === 2 ? ['double {s}', 'take twice {s}'] : b === 3 ? ['triple {s}', 'multiply {s} by 3'] : ['multiply {s} by {b}', 'take {b} lots of {s}'])
-    : pick(rng, b === 2 ? ['halve {s}', 'take half of {s}'] : ['divide {s} by {b}', 'split {s} into {b} equal parts']);
+    op === '+'
+      ? pick(rng, ['add {b} to {s}', 'take {s} and add {b}', 'start from {s} and add {b}'])
+      : op === '-'
+        ? pick(rng, ['take {b} from {s}', 'subtract {b} from {s}', 'start from {s} and take away {b}'])
+        : op === '*'
+          ? pick(
+              rng,
+              b === 2
+                ? ['double {s}', 'take twice {s}']
+                : b === 3
+                  ? ['triple {s}', 'multiply {s} by 3']
+                  : ['multiply {s} by {b}', 'take {b} lots of {s}'],
+            )
+          : pick(
+              rng,
+              b === 2 ? ['halve {s}', 'take half of {s}'] : ['divide {s} by {b}', 'split {s} into {b} equal parts'],
+            );
   return fill(t, { b, s });
 }
 
 function laterPhrase(rng: Rng, op: Op, b: number): string {
   const t =
-    op === '+' ? pick(rng, ['add {b}', 'add on {b}', 'increase it by {b}'])
-    : op === '-' ? pick(rng, ['take away {b}', 'subtract {b}', 'knock off {b}'])
-    : op === '*' ? pick(rng, b === 2 ? ['double it', 'double that'] : b === 3 ? ['triple it', 'multiply by 3'] : ['multiply by {b}', 'times it by {b}'])
-    : pick(rng, b === 2 ? ['halve it', 'cut it in half'] : ['divide by {b}', 'share it into {b} equal parts']);
+    op === '+'
+      ? pick(rng, ['add {b}', 'add on {b}', 'increase it by {b}'])
+      : op === '-'
+        ? pick(rng, ['take away {b}', 'subtract {b}', 'knock off {b}'])
+        : op === '*'
+          ? pick(
+              rng,
+              b === 2
+                ? ['double it', 'double that']
+                : b === 3
+                  ? ['triple it', 'multiply by 3']
+                  : ['multiply by {b}', 'times it by {b}'],
+            )
+          : pick(rng, b === 2 ? ['halve it', 'cut it in half'] : ['divide by {b}', 'share it into {b} equal parts']);
   return fill(t, { b });
 }
 
@@ -62,7 +94,9 @@ export function chainReference(rng: Rng, spec: ChainSpec, mergeProb: number): st
   const runs = mergeRuns(rng, spec.ops.length, mergeProb);
   const sentences = runs.map((run, r) => {
     const verbs = run.map((i) =>
-      i === 0 ? firstPhrase(rng, spec.ops[i].op, spec.ops[i].b, spec.start) : laterPhrase(rng, spec.ops[i].op, spec.ops[i].b),
+      i === 0
+        ? firstPhrase(rng, spec.ops[i].op, spec.ops[i].b, spec.start)
+        : laterPhrase(rng, spec.ops[i].op, spec.ops[i].b),
     );
     let clause = verbs[0];
     for (let i = 1; i < verbs.length; i++) clause += pick(rng, [' and ', ', then ', ' and then ']) + verbs[i];
@@ -83,7 +117,11 @@ function sampleSpec(rng: Rng, n: number, config: TaskConfig, purpose: Purpose): 
   let start = randInt(rng, config.startRange[0], config.startRange[1]);
   if (purpose === 'primitive') {
     const digits = randInt(rng, String(config.startRange[0]).length, String(config.maxValue).length);
-    start = randInt(rng, Math.max(config.startRange[0], 10 ** (digits - 1)), Math.min(config.maxValue, 10 ** digits - 1));
+    start = randInt(
+      rng,
+      Math.max(config.startRange[0], 10 ** (digits - 1)),
+      Math.min(config.maxValue, 10 ** digits - 1),
+    );
   }
   const ops: OpStep[] = [];
   let v = start;
@@ -104,9 +142,19 @@ function generate(rng: Rng, difficulty: number, config: TaskConfig, purpose: Pur
     const answer = formatNumber(steps[steps.length - 1].value);
     const prompt = `Q: ${spec.start}${formatOps(spec.ops)}\n`;
     const reference = chainReference(rng, spec, config.mergeProb);
-    return makeProblem('chain', difficulty, prompt, steps, answer, reference, steps.map((s) => formatNumber(s.value)));
+    return makeProblem(
+      'chain',
+      difficulty,
+      prompt,
+      steps,
+      answer,
+      reference,
+      steps.map((s) => formatNumber(s.value)),
+    );
   }
-  throw new Error(`chain: no ${difficulty}-step chain keeps values within [1, ${config.maxValue}] with ops '${config.ops}'`);
+  throw new Error(
+    `chain: no ${difficulty}-step chain keeps values within [1, ${config.maxValue}] with ops '${config.ops}'`,
+  );
 }
 
 // A logic error: the operation a confused solver might use instead ("*2" read as "+2").

@@ -72,30 +72,50 @@ export function validateTaskConfig(c: TaskConfig): void {
   };
   const range = (field: keyof TaskConfig, lo: number, hi: number) => {
     const r = c[field] as Range;
-    if (!Array.isArray(r) || r.length !== 2 || !r.every((v) => Number.isInteger(v)) || r[0] > r[1] || r[0] < lo || r[1] > hi) {
+    if (
+      !Array.isArray(r) ||
+      r.length !== 2 ||
+      !r.every((v) => Number.isInteger(v)) ||
+      r[0] > r[1] ||
+      r[0] < lo ||
+      r[1] > hi
+    ) {
       bad(field, `must be an integer range [lo, hi] within [${lo}, ${hi}], got ${JSON.stringify(r)}`);
     }
   };
   if (!Array.isArray(c.families) || c.families.length === 0) bad('families', 'must name at least one family');
-  for (const f of c.families) if (!['chain', 'carry', 'linear'].includes(f)) bad('families', `has unknown family ${JSON.stringify(f)} (chain, carry, linear)`);
+  for (const f of c.families)
+    if (!['chain', 'carry', 'linear'].includes(f))
+      bad('families', `has unknown family ${JSON.stringify(f)} (chain, carry, linear)`);
   range('primitiveSteps', 1, 6);
   range('hardSteps', 1, 6);
-  if (c.primitiveSteps[1] >= c.hardSteps[0]) bad('primitiveSteps', `must end below hardSteps (${c.hardSteps[0]}) so the splits stay disjoint`);
+  if (c.primitiveSteps[1] >= c.hardSteps[0])
+    bad('primitiveSteps', `must end below hardSteps (${c.hardSteps[0]}) so the splits stay disjoint`);
   range('startRange', 1, 1e6);
   range('addendRange', 1, 1e6);
   range('factorRange', 2, 100);
   range('unknownRange', 1, 1e6);
-  if (!Number.isInteger(c.maxValue) || c.maxValue < 10 || c.maxValue > 1e9) bad('maxValue', `must be an integer in [10, 1e9], got ${c.maxValue}`);
-  if (c.startRange[1] > c.maxValue || c.unknownRange[1] > c.maxValue) bad('maxValue', 'must be at least startRange and unknownRange');
-  if (c.ops.length === 0 || /[^-+*/]/.test(c.ops)) bad('ops', `must be a non-empty subset of '+-*/', got ${JSON.stringify(c.ops)}`);
+  if (!Number.isInteger(c.maxValue) || c.maxValue < 10 || c.maxValue > 1e9)
+    bad('maxValue', `must be an integer in [10, 1e9], got ${c.maxValue}`);
+  if (c.startRange[1] > c.maxValue || c.unknownRange[1] > c.maxValue)
+    bad('maxValue', 'must be at least startRange and unknownRange');
+  if (c.ops.length === 0 || /[^-+*/]/.test(c.ops))
+    bad('ops', `must be a non-empty subset of '+-*/', got ${JSON.stringify(c.ops)}`);
   if (!(c.mergeProb >= 0 && c.mergeProb <= 1)) bad('mergeProb', `must be in [0, 1], got ${c.mergeProb}`);
   if (!(c.partialShare >= 0 && c.partialShare <= 1)) bad('partialShare', `must be in [0, 1], got ${c.partialShare}`);
   range('partialWorked', 0, 5);
   if (!(c.stopHazard >= 0 && c.stopHazard <= 1)) bad('stopHazard', `must be in [0, 1], got ${c.stopHazard}`);
-  if (!['answer', 'give-up'].includes(c.partialEnd)) bad('partialEnd', `must be 'answer' or 'give-up', got ${JSON.stringify(c.partialEnd)}`);
-  if (!['none', 'ordered', 'shuffled'].includes(c.indexHints)) bad('indexHints', `must be 'none', 'ordered' or 'shuffled', got ${JSON.stringify(c.indexHints)}`);
-  for (const f of ['windowShare', 'readShare'] as const) if (!(c[f] >= 0 && c[f] <= 1)) bad(f, `must be in [0, 1], got ${c[f]}`);
-  if (c.partialShare + c.windowShare + c.readShare > 1) bad('partialShare', `plus windowShare and readShare must be at most 1, got ${c.partialShare + c.windowShare + c.readShare}`);
+  if (!['answer', 'give-up'].includes(c.partialEnd))
+    bad('partialEnd', `must be 'answer' or 'give-up', got ${JSON.stringify(c.partialEnd)}`);
+  if (!['none', 'ordered', 'shuffled'].includes(c.indexHints))
+    bad('indexHints', `must be 'none', 'ordered' or 'shuffled', got ${JSON.stringify(c.indexHints)}`);
+  for (const f of ['windowShare', 'readShare'] as const)
+    if (!(c[f] >= 0 && c[f] <= 1)) bad(f, `must be in [0, 1], got ${c[f]}`);
+  if (c.partialShare + c.windowShare + c.readShare > 1)
+    bad(
+      'partialShare',
+      `plus windowShare and readShare must be at most 1, got ${c.partialShare + c.windowShare + c.readShare}`,
+    );
   if (!(c.evalFraction > 0 && c.evalFraction < 1)) bad('evalFraction', `must be in (0, 1), got ${c.evalFraction}`);
   for (const f of ['nTrain', 'nEval', 'nPrimitives'] as const) {
     if (!Number.isInteger(c[f]) || c[f] < 0) bad(f, `must be a non-negative integer, got ${c[f]}`);

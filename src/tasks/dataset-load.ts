@@ -42,9 +42,12 @@ export function datasetPrompt(question: string): string {
 }
 
 function checkFit(fit: DatasetFit): void {
-  if (!Number.isInteger(fit.contextLength) || fit.contextLength < 2) throw new RangeError(`contextLength must be an integer >= 2, got ${fit.contextLength}`);
+  if (!Number.isInteger(fit.contextLength) || fit.contextLength < 2)
+    throw new RangeError(`contextLength must be an integer >= 2, got ${fit.contextLength}`);
   if (!Number.isInteger(fit.responseTokens) || fit.responseTokens < 1 || fit.responseTokens >= fit.contextLength) {
-    throw new RangeError(`responseTokens must be an integer in [1, ${fit.contextLength - 1}], got ${fit.responseTokens}`);
+    throw new RangeError(
+      `responseTokens must be an integer in [1, ${fit.contextLength - 1}], got ${fit.responseTokens}`,
+    );
   }
 }
 
@@ -55,7 +58,9 @@ export function loadDataset(input: string | Uint8Array, source: string, fit: Dat
   if (typeof input === 'string') imported = parseDataset(input, source);
   else {
     const d = decodeTextBytes(input);
-    imported = d.fatal ? { problems: [], errors: [], warnings: [], lines: 0, notes: [], fatal: d.fatal } : parseDataset(d.text, source);
+    imported = d.fatal
+      ? { problems: [], errors: [], warnings: [], lines: 0, notes: [], fatal: d.fatal }
+      : parseDataset(d.text, source);
     if (d.note) imported.notes.unshift(d.note);
   }
   const usable: DatasetTask[] = [];
@@ -67,14 +72,20 @@ export function loadDataset(input: string | Uint8Array, source: string, fit: Dat
     if (bad) unusable.push({ line: p.line, id: p.id, why: 'alphabet', reason: `the question ${bad}` });
     else if (prompt.length > maxPrompt) {
       unusable.push({
-        line: p.line, id: p.id, why: 'context',
+        line: p.line,
+        id: p.id,
+        why: 'context',
         reason: `the prompt takes ${prompt.length} tokens; with BOS and ${fit.responseTokens} for the response the ${fit.contextLength}-token context allows ${maxPrompt}`,
       });
     } else usable.push({ ...p, prompt });
   }
   const counts = {
-    lines: imported.lines, problems: imported.problems.length, usable: usable.length, errors: imported.errors.length,
-    alphabet: unusable.filter((u) => u.why === 'alphabet').length, context: unusable.filter((u) => u.why === 'context').length,
+    lines: imported.lines,
+    problems: imported.problems.length,
+    usable: usable.length,
+    errors: imported.errors.length,
+    alphabet: unusable.filter((u) => u.why === 'alphabet').length,
+    context: unusable.filter((u) => u.why === 'context').length,
   };
   return { source, usable, unusable, imported, counts, summary: summarize(source, imported, counts, fit) };
 }
@@ -85,7 +96,10 @@ function summarize(source: string, imp: DatasetImport, c: DatasetLoad['counts'],
   if (c.errors) why.push(`${c.errors} bad line${c.errors === 1 ? '' : 's'}`);
   if (c.alphabet) why.push(`${c.alphabet} with characters outside the tokenizer's alphabet`);
   if (c.context) why.push(`${c.context} too long for the ${fit.contextLength}-token context`);
-  return `${source}: ${c.usable} of ${c.lines} problem${c.lines === 1 ? '' : 's'} usable` + (why.length ? ` (not usable: ${why.join(', ')})` : '');
+  return (
+    `${source}: ${c.usable} of ${c.lines} problem${c.lines === 1 ? '' : 's'} usable` +
+    (why.length ? ` (not usable: ${why.join(', ')})` : '')
+  );
 }
 
 /** The first `limit` issues of a list as "line N: reason" strings (the rest summed up). */

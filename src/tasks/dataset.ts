@@ -62,37 +62,76 @@ export function unencodable(text: string): string | null {
  */
 export function parseDataset(text: string, source = 'data'): DatasetImport {
   const read = readJsonlObjects(text);
-  const out: DatasetImport = { problems: [], errors: [...read.errors], warnings: [], lines: read.lines, notes: read.notes };
+  const out: DatasetImport = {
+    problems: [],
+    errors: [...read.errors],
+    warnings: [],
+    lines: read.lines,
+    notes: read.notes,
+  };
   if (read.fatal) return { ...out, fatal: read.fatal };
   for (const { line, value: o } of read.rows) {
     const fail = (reason: string) => void out.errors.push({ line, reason });
-    if (!('question' in o)) { fail('missing field "question"'); continue; }
-    if (typeof o.question !== 'string') { fail('field "question" is not a string'); continue; }
-    if (o.question.trim() === '') { fail('empty question'); continue; }
-    const badType = (['reference', 'solution', 'answer', 'final'] as const).find((k) => k in o && typeof o[k] !== 'string' && typeof o[k] !== 'number');
-    if (badType) { fail(`field "${badType}" is not a string or number`); continue; }
+    if (!('question' in o)) {
+      fail('missing field "question"');
+      continue;
+    }
+    if (typeof o.question !== 'string') {
+      fail('field "question" is not a string');
+      continue;
+    }
+    if (o.question.trim() === '') {
+      fail('empty question');
+      continue;
+    }
+    const badType = (['reference', 'solution', 'answer', 'final'] as const).find(
+      (k) => k in o && typeof o[k] !== 'string' && typeof o[k] !== 'number',
+    );
+    if (badType) {
+      fail(`field "${badType}" is not a string or number`);
+      continue;
+    }
     const str = (k: string) => (o[k] === undefined ? undefined : String(o[k]));
     const given = str('reference') ?? str('solution');
     const answerField = str('answer');
     // without reference/solution, "answer" must be a GSM8K solution: text ending in a "#### n" line
     const solution = given ?? (answerField?.includes('####') ? answerField : undefined);
     if (solution === undefined) {
-      fail(answerField !== undefined
-        ? 'field "answer" has no "#### <final answer>" line and there is no "reference" or "solution" field'
-        : 'missing field: "reference", "solution" or "answer" (GSM8K style, with a final #### line)');
+      fail(
+        answerField !== undefined
+          ? 'field "answer" has no "#### <final answer>" line and there is no "reference" or "solution" field'
+          : 'missing field: "reference", "solution" or "answer" (GSM8K style, with a final #### line)',
+      );
       continue;
     }
     const reference = stripCalculatorNotes(solution).trim();
-    if (reference === '') { fail('empty reference solution'); continue; }
+    if (reference === '') {
+      fail('empty reference solution');
+      continue;
+    }
     const hashLine = FINAL_LINE.exec(solution);
-    if (hashLine && hashLine[1] === '' && str('final') === undefined) { fail('the "####" line has no final answer after it: write the answer after "#### "'); continue; }
+    if (hashLine && hashLine[1] === '' && str('final') === undefined) {
+      fail('the "####" line has no final answer after it: write the answer after "#### "');
+      continue;
+    }
     const rawFinal = str('final') ?? gsm8kFinal(solution) ?? (given !== undefined ? answerField : undefined);
-    if (rawFinal !== undefined && rawFinal.trim() === '') { fail(`field "${str('final') !== undefined ? 'final' : 'answer'}" (the final answer) is empty`); continue; }
-    const answer = rawFinal === undefined ? undefined : normalizeNumber(rawFinal) ?? rawFinal.trim();
+    if (rawFinal !== undefined && rawFinal.trim() === '') {
+      fail(`field "${str('final') !== undefined ? 'final' : 'answer'}" (the final answer) is empty`);
+      continue;
+    }
+    const answer = rawFinal === undefined ? undefined : (normalizeNumber(rawFinal) ?? rawFinal.trim());
     const id = typeof o.id === 'string' || typeof o.id === 'number' ? String(o.id) : `${source}:${line}`;
     out.problems.push({ id, question: o.question, reference, ...(answer !== undefined ? { answer } : {}), line });
-    if (answer === undefined) out.warnings.push({ line, reason: 'no final answer ("final" field or "#### n" line): the judge can grade it, but correctness cannot be checked' });
-    for (const [field, value] of [['question', o.question], ['reference', reference]] as const) {
+    if (answer === undefined)
+      out.warnings.push({
+        line,
+        reason:
+          'no final answer ("final" field or "#### n" line): the judge can grade it, but correctness cannot be checked',
+      });
+    for (const [field, value] of [
+      ['question', o.question],
+      ['reference', reference],
+    ] as const) {
       const why = unencodable(value);
       if (why) out.warnings.push({ line, reason: `${field}: ${why} (kept for judge use; the policy cannot read it)` });
     }

@@ -8,8 +8,16 @@ import type { TaskConfig } from './config';
 import { formatNumber } from './numbers';
 import { applyOp, formatOps, INVERSE, parseOps, sampleOp, slipDelta, type Op, type OpStep } from './ops';
 import {
-  capitalize, fill, makeProblem, mergeRuns, pick, renderWorked,
-  type CorruptionKind, type Problem, type Step, type TaskFamily,
+  capitalize,
+  fill,
+  makeProblem,
+  mergeRuns,
+  pick,
+  renderWorked,
+  type CorruptionKind,
+  type Problem,
+  type Step,
+  type TaskFamily,
 } from './problem';
 
 export interface LinearSpec {
@@ -47,17 +55,22 @@ export function linearSteps(spec: LinearSpec, tamper?: { step: number; slip?: nu
 // How a person says "undo this operation" (keyed by the operation being undone).
 function undoPhrase(rng: Rng, op: Op, b: number): string {
   const t =
-    op === '+' ? pick(rng, ['take away the {b}', 'remove the {b}', 'subtract {b}'])
-    : op === '-' ? pick(rng, ['add the {b} back', 'put back the {b}', 'add {b}'])
-    : op === '*' ? pick(rng, b === 2 ? ['halve it', 'divide by 2'] : ['divide by {b}', 'split it {b} ways'])
-    : pick(rng, b === 2 ? ['double it', 'multiply by 2'] : ['multiply by {b}', 'scale it up {b} times']);
+    op === '+'
+      ? pick(rng, ['take away the {b}', 'remove the {b}', 'subtract {b}'])
+      : op === '-'
+        ? pick(rng, ['add the {b} back', 'put back the {b}', 'add {b}'])
+        : op === '*'
+          ? pick(rng, b === 2 ? ['halve it', 'divide by 2'] : ['divide by {b}', 'split it {b} ways'])
+          : pick(rng, b === 2 ? ['double it', 'multiply by 2'] : ['multiply by {b}', 'scale it up {b} times']);
   return fill(t, { b });
 }
 
 /** A person's solution: work backwards in prose, merging some undo steps. */
 export function linearReference(rng: Rng, spec: LinearSpec, mergeProb: number): string {
   const steps = linearSteps(spec);
-  const parts = [fill(pick(rng, ['Work backwards from {r}.', 'Undo the operations in reverse, starting at {r}.']), { r: spec.rhs })];
+  const parts = [
+    fill(pick(rng, ['Work backwards from {r}.', 'Undo the operations in reverse, starting at {r}.']), { r: spec.rhs }),
+  ];
   const runs = mergeRuns(rng, steps.length, mergeProb);
   runs.forEach((run, r) => {
     const verbs = run.map((j) => {
@@ -66,9 +79,10 @@ export function linearReference(rng: Rng, spec: LinearSpec, mergeProb: number): 
     });
     const clause = verbs.join(pick(rng, [' and ', ', then ']));
     const c = formatNumber(steps[run[run.length - 1]].value);
-    const tail = r === runs.length - 1
-      ? pick(rng, [', so x = {c}.', ': x is {c}.', ' and x comes out as {c}.'])
-      : pick(rng, [' to get {c}.', ', which gives {c}.', ' ({c}).']);
+    const tail =
+      r === runs.length - 1
+        ? pick(rng, [', so x = {c}.', ': x is {c}.', ' and x comes out as {c}.'])
+        : pick(rng, [' to get {c}.', ', which gives {c}.', ' ({c}).']);
     parts.push(capitalize(clause) + fill(tail, { c }));
   });
   return parts.join(' ');
@@ -91,9 +105,19 @@ function generate(rng: Rng, difficulty: number, config: TaskConfig): Problem {
     const prompt = `Q: x${formatOps(ops)}=${v}\n`;
     const answer = formatNumber(x);
     const reference = linearReference(rng, spec, config.mergeProb);
-    return makeProblem('linear', difficulty, prompt, steps, answer, reference, steps.map((s) => formatNumber(s.value)));
+    return makeProblem(
+      'linear',
+      difficulty,
+      prompt,
+      steps,
+      answer,
+      reference,
+      steps.map((s) => formatNumber(s.value)),
+    );
   }
-  throw new Error(`linear: no ${difficulty}-operation equation keeps values within [1, ${config.maxValue}] with ops '${config.ops}'`);
+  throw new Error(
+    `linear: no ${difficulty}-operation equation keeps values within [1, ${config.maxValue}] with ops '${config.ops}'`,
+  );
 }
 
 function corrupt(problem: Problem, rng: Rng, kind: CorruptionKind): string {

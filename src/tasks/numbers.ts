@@ -52,7 +52,12 @@ export function formatNumber(n: number): string {
  * the text is not a single number.
  */
 export function normalizeNumber(text: string): string | null {
-  const t = text.trim().replace(/^\$\s*/, '').replace(/^(-?)\$/, '$1').replace(/[.%]$/, '').trim();
+  const t = text
+    .trim()
+    .replace(/^\$\s*/, '')
+    .replace(/^(-?)\$/, '$1')
+    .replace(/[.%]$/, '')
+    .trim();
   if (!/^[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$/.test(t) && !/^[-+]?\.\d+$/.test(t)) return null;
   const v = Number(t.replace(/,/g, ''));
   return Number.isFinite(v) ? formatNumber(v) : null;

@@ -50,13 +50,18 @@ export const ANSWER_PREFIX = 'A: ';
 
 /** Renders steps in the policy format: one `### expr=value` line each, then `A: answer`. */
 export function renderWorked(steps: Step[], answer: string): string {
-  return steps.map((s) => `${STEP_PREFIX}${s.expr}=${s.shown ?? formatNumber(s.value)}\n`).join('') + ANSWER_PREFIX + answer;
+  return (
+    steps.map((s) => `${STEP_PREFIX}${s.expr}=${s.shown ?? formatNumber(s.value)}\n`).join('') + ANSWER_PREFIX + answer
+  );
 }
 
 /** The first `n` step lines of a worked solution: a correct but unfinished attempt. */
 export function truncateWorked(worked: string, n: number): string {
   const lines = worked.split('\n').filter((l) => l.startsWith(STEP_PREFIX));
-  return lines.slice(0, Math.max(0, n)).map((l) => l + '\n').join('');
+  return lines
+    .slice(0, Math.max(0, n))
+    .map((l) => l + '\n')
+    .join('');
 }
 
 /** The canonical form that identifies a problem (splits partition on it). */

@@ -55,7 +55,9 @@ export function hardProblems(partial: Partial<TaskConfig>, split: HardSplit, n: 
   for (const name of config.families) {
     // a family with fewer possible steps than hardSteps asks for would overlap the primitives
     if (Math.min(config.hardSteps[0], TASK_FAMILIES[name].maxDifficulty) <= config.primitiveSteps[1]) {
-      throw new Error(`${name}: has at most ${TASK_FAMILIES[name].maxDifficulty} steps, so its hard problems would overlap primitiveSteps ${JSON.stringify(config.primitiveSteps)}`);
+      throw new Error(
+        `${name}: has at most ${TASK_FAMILIES[name].maxDifficulty} steps, so its hard problems would overlap primitiveSteps ${JSON.stringify(config.primitiveSteps)}`,
+      );
     }
   }
   const rng = streamRng(config, split);
@@ -64,7 +66,9 @@ export function hardProblems(partial: Partial<TaskConfig>, split: HardSplit, n: 
   const maxAttempts = 200 * n + 1000;
   for (let attempt = 0, i = 0; out.length < n; attempt++) {
     if (attempt >= maxAttempts) {
-      throw new Error(`only ${out.length} distinct ${split} problems found for ${n} requested: widen the number ranges or step range`);
+      throw new Error(
+        `only ${out.length} distinct ${split} problems found for ${n} requested: widen the number ranges or step range`,
+      );
     }
     const p = generateFitting(rng, config, i, config.hardSteps, 'hard');
     if (hardSplitOf(p, config.evalFraction) !== split || seen.has(p.id)) continue;
@@ -109,7 +113,8 @@ export function longDocuments(partial: Partial<TaskConfig>, n: number, kind: Lon
   if (n === 0) return [];
   const rng = streamRng(config, kind);
   const train = new Set(config.nTrain > 0 ? hardProblems(config, 'train', config.nTrain).map((p) => p.id) : []);
-  const steps: Range = kind === 'window' ? [2, config.hardSteps[1]] : [config.primitiveSteps[1] + 1, config.hardSteps[1]];
+  const steps: Range =
+    kind === 'window' ? [2, config.hardSteps[1]] : [config.primitiveSteps[1] + 1, config.hardSteps[1]];
   const out: string[] = [];
   for (let i = 0, attempt = 0; out.length < n; attempt++) {
     if (attempt >= 100 * n + 1000) throw new Error(`only ${out.length} ${kind} documents found for ${n} requested`);
@@ -119,14 +124,35 @@ export function longDocuments(partial: Partial<TaskConfig>, n: number, kind: Lon
     if (kind === 'partial' && config.stopHazard > 0) {
       let worked = 1;
       while (worked < lines.length && rng() >= config.stopHazard) worked++;
-      out.push(worked === lines.length ? p.prompt + p.worked : p.prompt + truncateWorked(p.worked, worked) + (config.partialEnd === 'give-up' ? GIVE_UP : ANSWER_PREFIX + p.answer));
+      out.push(
+        worked === lines.length
+          ? p.prompt + p.worked
+          : p.prompt +
+              truncateWorked(p.worked, worked) +
+              (config.partialEnd === 'give-up' ? GIVE_UP : ANSWER_PREFIX + p.answer),
+      );
     } else if (kind === 'partial') {
-      const worked = randInt(rng, Math.min(config.partialWorked[0], p.difficulty - 1), Math.min(config.partialWorked[1], p.difficulty - 1));
-      out.push(p.prompt + truncateWorked(p.worked, worked) + (config.partialEnd === 'give-up' ? GIVE_UP : ANSWER_PREFIX + p.answer));
+      const worked = randInt(
+        rng,
+        Math.min(config.partialWorked[0], p.difficulty - 1),
+        Math.min(config.partialWorked[1], p.difficulty - 1),
+      );
+      out.push(
+        p.prompt +
+          truncateWorked(p.worked, worked) +
+          (config.partialEnd === 'give-up' ? GIVE_UP : ANSWER_PREFIX + p.answer),
+      );
     } else if (kind === 'window') {
       const from = randInt(rng, 0, lines.length - 1);
       const count = randInt(rng, 1, 2);
-      out.push('W' + p.prompt.slice(1) + lines.slice(from, from + count).map((l) => l + '\n').join(''));
+      out.push(
+        'W' +
+          p.prompt.slice(1) +
+          lines
+            .slice(from, from + count)
+            .map((l) => l + '\n')
+            .join(''),
+      );
     } else {
       out.push('R' + p.prompt.slice(1) + p.worked);
     }
@@ -151,7 +177,9 @@ function docKinds(config: TaskConfig, n: number): (LongDocKind | 'primitive')[] 
     return Array.from({ length: n }, (_, i) => (Math.floor((i + 1) * s) > Math.floor(i * s) ? 'partial' : 'primitive'));
   }
   const shares: [LongDocKind | 'primitive', number][] = [
-    ['partial', config.partialShare], ['window', config.windowShare], ['read', config.readShare],
+    ['partial', config.partialShare],
+    ['window', config.windowShare],
+    ['read', config.readShare],
     ['primitive', 1 - config.partialShare - config.windowShare - config.readShare],
   ];
   const credit = shares.map(() => 0);

@@ -32,7 +32,8 @@ const add: VerifiableTask = {
   name: 'add',
   description: 'complete "### a+b=" with the sum (the pre-training facts format)',
   sample(rng) {
-    const a = randInt(rng, 0, 99), b = randInt(rng, 0, 99);
+    const a = randInt(rng, 0, 99),
+      b = randInt(rng, 0, 99);
     return { prompt: `### ${a}+${b}=`, check: (r) => (r.split('\n')[0] === String(a + b) ? 1 : 0) };
   },
 };

@@ -53,7 +53,10 @@ function evalLeftToRight(nums: number[], ops: string[]): number {
 
 /** The step lines of a text (the text after each line's "### "). */
 export function stepLines(text: string): string[] {
-  return text.split('\n').filter((l) => l.startsWith(STEP_PREFIX)).map((l) => l.slice(STEP_PREFIX.length));
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith(STEP_PREFIX))
+    .map((l) => l.slice(STEP_PREFIX.length));
 }
 
 /** The reference's steps: those of the problem's worked solution, in order. */
@@ -88,5 +91,10 @@ export function verifyResponse(problem: { worked: string; answer: string }, resp
     if (!s || !s.holds || !sameStep(s, ref[inOrder], inOrder)) break;
     inOrder++;
   }
-  return { total: ref.length, inOrder, allSteps: ref.length > 0 && inOrder === ref.length, answer: answersMatch(extractAnswer(response), problem.answer) };
+  return {
+    total: ref.length,
+    inOrder,
+    allSteps: ref.length > 0 && inOrder === ref.length,
+    answer: answersMatch(extractAnswer(response), problem.answer),
+  };
 }

@@ -23,7 +23,15 @@ export interface AuthorsVerlRow {
   prompt: { role: 'system' | 'user'; content: string }[];
   ability: 'math';
   reward_model: { style: 'rule'; ground_truth: string };
-  extra_info: { index: number; split: string; solution: string; question: string; answer: string; id: string; source: string };
+  extra_info: {
+    index: number;
+    split: string;
+    solution: string;
+    question: string;
+    answer: string;
+    id: string;
+    source: string;
+  };
 }
 
 /** The question as their template renders it: the text, then one line break. */
@@ -36,14 +44,22 @@ export function authorsVerlRow(t: ExportTask, split: string, index: number): Aut
   const answer = t.answer ?? '';
   return {
     data_source: VERL_DATA_SOURCE,
-    prompt: [{ role: 'system', content: VERL_SYSTEM_PROMPT }, { role: 'user', content: question }],
+    prompt: [
+      { role: 'system', content: VERL_SYSTEM_PROMPT },
+      { role: 'user', content: question },
+    ],
     ability: 'math',
     reward_model: { style: 'rule', ground_truth: answer },
     extra_info: { index, split, solution: t.reference, question, answer, id: t.id, source: t.source },
   };
 }
 
-const text = (name: string) => ({ name, type: 'BYTE_ARRAY' as const, converted_type: 'UTF8' as const, repetition_type: 'OPTIONAL' as const });
+const text = (name: string) => ({
+  name,
+  type: 'BYTE_ARRAY' as const,
+  converted_type: 'UTF8' as const,
+  repetition_type: 'OPTIONAL' as const,
+});
 
 // Struct fields in the order pyarrow gives them when HF datasets writes these rows.
 const SCHEMA = [
@@ -75,14 +91,27 @@ export function verlParquet(rows: AuthorsVerlRow[]): Uint8Array {
     { name: 'data_source', data: rows.map((r) => r.data_source) },
     { name: 'prompt', data: rows.map((r) => r.prompt.map((m) => ({ content: m.content, role: m.role }))) },
     { name: 'ability', data: rows.map((r) => r.ability) },
-    { name: 'reward_model', data: rows.map((r) => ({ ground_truth: r.reward_model.ground_truth, style: r.reward_model.style })) },
+    {
+      name: 'reward_model',
+      data: rows.map((r) => ({ ground_truth: r.reward_model.ground_truth, style: r.reward_model.style })),
+    },
     {
       name: 'extra_info',
       data: rows.map((r) => {
         const e = r.extra_info;
-        return { answer: e.answer, id: e.id, index: BigInt(e.index), question: e.question, solution: e.solution, source: e.source, split: e.split };
+        return {
+          answer: e.answer,
+          id: e.id,
+          index: BigInt(e.index),
+          question: e.question,
+          solution: e.solution,
+          source: e.source,
+          split: e.split,
+        };
       }),
     },
   ];
-  return new Uint8Array(parquetWriteBuffer({ columnData, schema: SCHEMA, createdBy: 'exprl-playground npm run export -- --verl' }));
+  return new Uint8Array(
+    parquetWriteBuffer({ columnData, schema: SCHEMA, createdBy: 'exprl-playground npm run export -- --verl' }),
+  );
 }

@@ -24,7 +24,14 @@ export interface RlViewState {
 }
 
 export interface TestHook {
-  state(): { runId?: string; status?: string; step: number; total: number; loss: number[]; runs: { id: string; name: string; status: string; step: number }[] };
+  state(): {
+    runId?: string;
+    status?: string;
+    step: number;
+    total: number;
+    loss: number[];
+    runs: { id: string; name: string; status: string; step: number }[];
+  };
   checkpoint(runId: string): Promise<{ step: number; size: number; sha256: string } | null>;
   loseDevice(): Promise<void>;
   rl(which: 'demo' | 'runs' | 'replay'): RlViewState[];
@@ -35,9 +42,19 @@ export interface TestHook {
 const col = (v: RlState['views'][number], name: string) => [...(v.series.values[name] ?? [])];
 function rlViews(rl: RlState): RlViewState[] {
   return rl.views.map((v) => ({
-    id: v.run.id, arm: v.arm, kind: v.run.kind, status: v.run.status, error: v.run.error, step: v.step, total: v.run.totalSteps,
-    dense: col(v, 'rl/dense_reward'), correct: col(v, 'rl/correct'), deadZone: col(v, 'rl/frac_sparse_zero_std'),
-    traceSteps: v.traces.map((t) => t.step), passAt1: v.evaluation?.passAt1, passAtK: v.evaluation?.passAtK,
+    id: v.run.id,
+    arm: v.arm,
+    kind: v.run.kind,
+    status: v.run.status,
+    error: v.run.error,
+    step: v.step,
+    total: v.run.totalSteps,
+    dense: col(v, 'rl/dense_reward'),
+    correct: col(v, 'rl/correct'),
+    deadZone: col(v, 'rl/frac_sparse_zero_std'),
+    traceSteps: v.traces.map((t) => t.step),
+    passAt1: v.evaluation?.passAt1,
+    passAtK: v.evaluation?.passAtK,
   }));
 }
 

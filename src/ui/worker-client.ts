@@ -11,7 +11,10 @@ export interface WorkerClient {
 }
 
 export function startWorker(onFail: (message: string) => void): WorkerClient {
-  const worker = new Worker(new URL('../worker/trainer.worker.ts', import.meta.url), { type: 'module', name: 'exprl-trainer' });
+  const worker = new Worker(new URL('../worker/trainer.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'exprl-trainer',
+  });
   worker.addEventListener('error', (e) => onFail(e.message || 'the training worker failed to load'));
   // Every TrainerApi method already returns a promise, so the remote has the same shape.
   const api = Comlink.wrap<TrainerApi>(worker) as unknown as TrainerApi;

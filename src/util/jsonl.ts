@@ -35,7 +35,10 @@ export function decodeTextBytes(bytes: Uint8Array): DecodedText {
   if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
     const le = bytes[0] === 0xff;
     const text = new TextDecoder(le ? 'utf-16le' : 'utf-16be').decode(bytes.subarray(2));
-    return { text, note: `the file is UTF-16 ${le ? 'LE' : 'BE'} (it starts with a byte-order mark); it was read as such, but UTF-8 is the expected encoding` };
+    return {
+      text,
+      note: `the file is UTF-16 ${le ? 'LE' : 'BE'} (it starts with a byte-order mark); it was read as such, but UTF-8 is the expected encoding`,
+    };
   }
   const nul = bytes.indexOf(0);
   if (nul >= 0) {
@@ -59,7 +62,12 @@ function prepare(text: string): { lines: string[]; notes: string[]; fatal?: stri
   const notes: string[] = [];
   if (text.length === 0) return { lines: [], notes, fatal: 'the file is empty' };
   if (text.includes('\u0000')) {
-    return { lines: [], notes, fatal: 'the text contains NUL characters: it looks like UTF-16 read as UTF-8, or a binary file; save it as UTF-8 text' };
+    return {
+      lines: [],
+      notes,
+      fatal:
+        'the text contains NUL characters: it looks like UTF-16 read as UTF-8, or a binary file; save it as UTF-8 text',
+    };
   }
   const { lines, crOnly } = splitLines(text);
   if (crOnly) notes.push('the file uses CR-only line endings (classic Mac); they were read as line breaks');
@@ -90,7 +98,8 @@ export function readJsonlObjects(text: string): JsonlRead<Record<string, unknown
   const rows: JsonlRow<Record<string, unknown>>[] = [];
   for (const row of r.rows) {
     const v = row.value;
-    if (typeof v === 'object' && v !== null && !Array.isArray(v)) rows.push({ line: row.line, value: v as Record<string, unknown> });
+    if (typeof v === 'object' && v !== null && !Array.isArray(v))
+      rows.push({ line: row.line, value: v as Record<string, unknown> });
     else r.errors.push({ line: row.line, reason: 'not a JSON object' });
   }
   r.errors.sort((a, b) => a.line - b.line);

@@ -9,7 +9,8 @@ const shown = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v)
 
 /** Throws unless `v` is an integer in [lo, hi]. */
 export function checkInt(name: string, v: unknown, lo: number, hi: number): void {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) throw new Error(`${name} must be an integer in [${lo}, ${hi}], got ${shown(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi)
+    throw new Error(`${name} must be an integer in [${lo}, ${hi}], got ${shown(v)}`);
 }
 
 /** Throws unless `v` is a finite number in the range lo..hi, with the ends given by `ends`. */
@@ -28,7 +29,8 @@ export function checkFinite(name: string, v: unknown): void {
 
 /** Throws unless `v` is one of `choices`. */
 export function checkOneOf<T extends string>(name: string, v: unknown, choices: readonly T[]): asserts v is T {
-  if (!(choices as readonly unknown[]).includes(v)) throw new Error(`${name} must be one of ${choices.join(', ')}, got ${shown(v)}`);
+  if (!(choices as readonly unknown[]).includes(v))
+    throw new Error(`${name} must be one of ${choices.join(', ')}, got ${shown(v)}`);
 }
 
 /** Throws unless `v` is true or false. */

@@ -35,14 +35,31 @@ export { PERIODIC_EVERY_N_CHECKPOINTS, setupOf, type PretrainSetup } from '../ru
 export type { Sample, TraceSet, TraceRecord, TraceProblem } from '../run/previews';
 export type { PreviewRecord, RunEvaluation } from '../store/types';
 export {
-  DEFAULT_PAGE_JUDGE, RUBRIC_MODES, TRACE_STEPS_KEPT, autoRlName, demoSetups, rlSetupErrors, rlSetupFor, rlSetupOf, rubricOf,
+  DEFAULT_PAGE_JUDGE,
+  RUBRIC_MODES,
+  TRACE_STEPS_KEPT,
+  autoRlName,
+  demoSetups,
+  rlSetupErrors,
+  rlSetupFor,
+  rlSetupOf,
+  rubricOf,
 } from './rl-setup';
 
 /** The judge of a page run. The LLM judge's API key is not here: it stays in the worker's memory.
  *  `rubric` is how every grade of the run gets a problem's checkpoints (runs stored without it: explicit). */
 export type PageJudge =
   | { kind: 'builtin'; referenceMode: 'given' | 'none' | 'wrong'; errorRate: number; rubric?: RubricMode }
-  | { kind: 'llm'; baseUrl: string; model: string; concurrency: number; timeoutS: number; pricePer1kInput: number; pricePer1kOutput: number; rubric?: RubricMode };
+  | {
+      kind: 'llm';
+      baseUrl: string;
+      model: string;
+      concurrency: number;
+      timeoutS: number;
+      pricePer1kInput: number;
+      pricePer1kOutput: number;
+      rubric?: RubricMode;
+    };
 
 export type RlStartFrom = { kind: 'shipped' } | { kind: 'run'; runId: string; runName: string; step?: number };
 
@@ -62,7 +79,18 @@ export interface RlRunSetup {
 }
 
 /** The fields of an RL setup a message can point at (rlSetupErrors). */
-export type RlField = 'name' | 'arm' | 'stage' | 'start' | 'steps' | 'promptsPerStep' | 'groupSize' | 'lr' | 'seed' | 'judge' | 'evalProblems';
+export type RlField =
+  | 'name'
+  | 'arm'
+  | 'stage'
+  | 'start'
+  | 'steps'
+  | 'promptsPerStep'
+  | 'groupSize'
+  | 'lr'
+  | 'seed'
+  | 'judge'
+  | 'evalProblems';
 
 /** Counters of a run's judge, for the page (no key, no texts). */
 export interface JudgeStatsView {

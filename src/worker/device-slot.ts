@@ -53,7 +53,12 @@ export class DeviceSlot {
       throw new Error(m);
     });
     failed.catch(() => undefined);
-    const d: Device = { handle, gpu: { device: handle.device, pipelines: new PipelineCache(handle.device) }, lost, failed };
+    const d: Device = {
+      handle,
+      gpu: { device: handle.device, pipelines: new PipelineCache(handle.device) },
+      lost,
+      failed,
+    };
     this.current = d;
     return d;
   }

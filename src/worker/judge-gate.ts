@@ -13,7 +13,10 @@ import { judgeProblem, type TaskProblem } from '../run/scorers';
 
 /** The page's rule for a step's grades: the CLI's default share, and the judge's fatal line once it met one. */
 export function gradePolicy(judge: Judge): GradePolicy {
-  return { maxFailureShare: DEFAULT_MAX_FAILURE_SHARE, fatal: () => (judge instanceof LlmJudge ? judge.fatal : undefined) };
+  return {
+    maxFailureShare: DEFAULT_MAX_FAILURE_SHARE,
+    fatal: () => (judge instanceof LlmJudge ? judge.fatal : undefined),
+  };
 }
 
 /** The opening grade through the run's judge and cache; rejects with the line when the judge cannot work. */
@@ -24,9 +27,13 @@ export async function openingCheck(judge: Judge, problem: TaskProblem, mode: Rub
   if (g.status === 'ok') return;
   if (g.cause === 'rubric') {
     const why = (g.error ?? '').replace(/^rubric: /, '');
-    throw new JudgeOutageError(`the judge's reply to the rubric request was not a rubric (${why}): the model does not follow the rubric prompt; choose the implicit rubric mode in the judge settings, or another model`);
+    throw new JudgeOutageError(
+      `the judge's reply to the rubric request was not a rubric (${why}): the model does not follow the rubric prompt; choose the implicit rubric mode in the judge settings, or another model`,
+    );
   }
-  throw new JudgeOutageError(`the judge failed the opening test grade (${g.cause ?? g.status}: ${g.error ?? 'no detail'}): check the server and the model with Test connection in the judge settings`);
+  throw new JudgeOutageError(
+    `the judge failed the opening test grade (${g.cause ?? g.status}: ${g.error ?? 'no detail'}): check the server and the model with Test connection in the judge settings`,
+  );
 }
 
 /** The job, with `check` passed before its first step in this session (a start or a resume). */
@@ -53,6 +60,8 @@ export function checkedFirst(job: RunJob, check: () => Promise<void>): RunJob {
 
 /** What the page says when the judge stopped a run: the line, what was not kept, and how to go on. */
 export function judgeStopText(line: string, what: string): string {
-  return `The judge cannot grade: ${line.replace(/\.$/, '')}. ${what} was not recorded. Fix the judge settings ` +
-    '(Test connection tries them), then resume, or start a new run for another URL, model or rubric mode.';
+  return (
+    `The judge cannot grade: ${line.replace(/\.$/, '')}. ${what} was not recorded. Fix the judge settings ` +
+    '(Test connection tries them), then resume, or start a new run for another URL, model or rubric mode.'
+  );
 }

@@ -51,21 +51,56 @@ export class JudgeSlot {
   /** A judge for a run; `pool` feeds the built-in judge's wrong-reference mode. A setup the LLM judge
    *  cannot work with is its `fatal` line (the run's grade policy stops on it: judge-gate.ts). */
   async create(j: PageJudge, seed: number, pool: JudgeProblem[]): Promise<Judge> {
-    if (j.kind === 'builtin') return new CountingJudge(new BuiltinJudge({ referenceMode: j.referenceMode, errorRate: j.errorRate, seed, pool: j.referenceMode === 'wrong' ? pool : [] }));
+    if (j.kind === 'builtin')
+      return new CountingJudge(
+        new BuiltinJudge({
+          referenceMode: j.referenceMode,
+          errorRate: j.errorRate,
+          seed,
+          pool: j.referenceMode === 'wrong' ? pool : [],
+        }),
+      );
     this.cache ??= IdbJudgeCache.open().catch(() => undefined); // no IndexedDB: the judge's own memory cache
     const cache = await this.cache;
     return new LlmJudge(
-      { baseUrl: j.baseUrl, model: j.model, apiKey: this.key, concurrency: j.concurrency, timeoutMs: j.timeoutS * 1000, pricePer1kInput: j.pricePer1kInput, pricePer1kOutput: j.pricePer1kOutput, rubricMode: rubricOf(j) },
+      {
+        baseUrl: j.baseUrl,
+        model: j.model,
+        apiKey: this.key,
+        concurrency: j.concurrency,
+        timeoutMs: j.timeoutS * 1000,
+        pricePer1kInput: j.pricePer1kInput,
+        pricePer1kOutput: j.pricePer1kOutput,
+        rubricMode: rubricOf(j),
+      },
       cache ? { cache } : {},
     );
   }
 
   /** The requests a run begins with (in the setting's rubric mode); on a network failure, whether the browser refused it for CORS. */
   async test(j: Extract<PageJudge, { kind: 'llm' }>): Promise<JudgeTest> {
-    const r = await testJudgeConnection({ baseUrl: j.baseUrl, model: j.model, apiKey: this.key, timeoutMs: j.timeoutS * 1000, maxRetries: 0, rubricMode: rubricOf(j) });
-    if (r.ok) return { ok: true, line: r.line, reply: r.reply, ...(r.rubric !== undefined ? { rubric: r.rubric } : {}), latencyMs: r.latencyMs };
-    const replies = { ...(r.rubric !== undefined ? { rubric: r.rubric } : {}), ...(r.reply !== undefined ? { reply: r.reply } : {}) };
-    const cors = r.rubric === undefined && !r.line.startsWith('the server answered') && (await reachableWithoutCors(j.baseUrl));
+    const r = await testJudgeConnection({
+      baseUrl: j.baseUrl,
+      model: j.model,
+      apiKey: this.key,
+      timeoutMs: j.timeoutS * 1000,
+      maxRetries: 0,
+      rubricMode: rubricOf(j),
+    });
+    if (r.ok)
+      return {
+        ok: true,
+        line: r.line,
+        reply: r.reply,
+        ...(r.rubric !== undefined ? { rubric: r.rubric } : {}),
+        latencyMs: r.latencyMs,
+      };
+    const replies = {
+      ...(r.rubric !== undefined ? { rubric: r.rubric } : {}),
+      ...(r.reply !== undefined ? { reply: r.reply } : {}),
+    };
+    const cors =
+      r.rubric === undefined && !r.line.startsWith('the server answered') && (await reachableWithoutCors(j.baseUrl));
     if (cors) return { ok: false, cors: true, line: await corsLine(j.baseUrl, self.location.origin) };
     return { ok: false, cors: false, line: r.line, ...replies };
   }
@@ -79,10 +114,26 @@ export function judgeStats(j: Judge): JudgeStatsView {
     // Each failed grade once, by cause: the parse statuses, and the reasons of the 'error' status.
     const { error: _errors, ...parse } = s.failures;
     for (const [k, v] of Object.entries({ ...parse, ...s.errors })) if (v > 0) failures[k] = v;
-    return { judge: j.name, calls: s.calls, cacheHits: s.cacheHits, failures, meanLatencyMs: s.answered > 0 ? s.latencyMsTotal / s.answered : 0, cost: s.cost, fatal: s.fatal };
+    return {
+      judge: j.name,
+      calls: s.calls,
+      cacheHits: s.cacheHits,
+      failures,
+      meanLatencyMs: s.answered > 0 ? s.latencyMsTotal / s.answered : 0,
+      cost: s.cost,
+      fatal: s.fatal,
+    };
   }
   const c = j instanceof CountingJudge ? j : undefined;
-  return { judge: j.name, calls: c?.calls ?? 0, cacheHits: 0, failures: {}, meanLatencyMs: c && c.calls > 0 ? c.ms / c.calls : 0, cost: 0, fatal: null };
+  return {
+    judge: j.name,
+    calls: c?.calls ?? 0,
+    cacheHits: 0,
+    failures: {},
+    meanLatencyMs: c && c.calls > 0 ? c.ms / c.calls : 0,
+    cost: 0,
+    fatal: null,
+  };
 }
 
 /**
@@ -92,7 +143,8 @@ export function judgeStats(j: Judge): JudgeStatsView {
  */
 async function corsLine(baseUrl: string, origin: string): Promise<string> {
   const base = baseUrl.replace(/\/+$/, '');
-  const preflight = 'answer the OPTIONS preflight with a 2xx, Access-Control-Allow-Origin, Access-Control-Allow-Headers: authorization, content-type and Access-Control-Allow-Methods: POST';
+  const preflight =
+    'answer the OPTIONS preflight with a 2xx, Access-Control-Allow-Origin, Access-Control-Allow-Headers: authorization, content-type and Access-Control-Allow-Methods: POST';
   try {
     await fetch(`${base}/models`, { mode: 'cors' });
     return `the browser refused the request because its preflight failed: the server at ${baseUrl} sends Access-Control-Allow-Origin to a plain request, but not a good answer to the OPTIONS preflight of the judge's POST to ${base}/chat/completions; it must ${preflight}`;

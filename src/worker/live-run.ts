@@ -22,7 +22,8 @@ import { judgeStopText } from './judge-gate';
 const METRICS_FLUSH_MS = 1000; // metrics reach the store at least this often while training
 const LOST_GRACE_MS = 1000; // how long a failed step waits to learn whether the device was lost
 const SAMPLE_SETS_KEPT = 4; // generation sets a run keeps (the most recent)
-const QUOTA_TEXT = 'Browser storage is full: the run is paused and everything saved before is kept. Delete or export old runs, then resume.';
+const QUOTA_TEXT =
+  'Browser storage is full: the run is paused and everything saved before is kept. Delete or export old runs, then resume.';
 
 const sleep = (ms: number) => new Promise<undefined>((r) => setTimeout(() => r(undefined), ms));
 
@@ -43,11 +44,20 @@ export class LiveRun {
   private checkpointStep?: number;
   private clock?: StartupClock; // from the command that started (or resumed) the run to its first step
 
-  constructor(public run: RunRecord, job: RunJob, readonly device: Device, private readonly store: Store,
-    private readonly events: EventBatcher, private readonly options: LiveRunOptions) {
+  constructor(
+    public run: RunRecord,
+    job: RunJob,
+    readonly device: Device,
+    private readonly store: Store,
+    private readonly events: EventBatcher,
+    private readonly options: LiveRunOptions,
+  ) {
     this.checkpointStep = options.checkpointStep;
     this.driver = new RunDriver(job, this.hooks(), {
-      checkpointEvery: options.checkpointEvery, periodicEvery: PERIODIC_EVERY_N_CHECKPOINTS, flushMs: METRICS_FLUSH_MS, previewEvery: options.previewEvery,
+      checkpointEvery: options.checkpointEvery,
+      periodicEvery: PERIODIC_EVERY_N_CHECKPOINTS,
+      flushMs: METRICS_FLUSH_MS,
+      previewEvery: options.previewEvery,
     });
   }
 
@@ -98,7 +108,9 @@ export class LiveRun {
   async ensureSaved(): Promise<void> {
     if (this.driver.allSaved) return;
     if (!(await this.driver.persist(false))) {
-      throw new Error(`Browser storage is still full, so "${this.run.name}" stays paused to keep its progress. Free space (delete or export old runs), then stop or resume it.`);
+      throw new Error(
+        `Browser storage is still full, so "${this.run.name}" stays paused to keep its progress. Free space (delete or export old runs), then stop or resume it.`,
+      );
     }
   }
 
@@ -106,10 +118,11 @@ export class LiveRun {
   async interrupt(cause: string): Promise<void> {
     await this.driver.persist(undefined).catch(() => false);
     const cp = this.checkpointStep ?? (await this.store.getLatestCheckpoint(this.run.id).catch(() => undefined))?.step;
-    const text = cp !== undefined
-      ? `${cause} "${this.run.name}" stopped at step ${this.run.step}: press Resume to continue from its checkpoint at step ${cp}` +
-        (this.run.step > cp ? ` (the ${this.run.step - cp} steps after it are trained again).` : '.')
-      : `${cause} "${this.run.name}" stopped at step ${this.run.step} before its first checkpoint: start it again.`;
+    const text =
+      cp !== undefined
+        ? `${cause} "${this.run.name}" stopped at step ${this.run.step}: press Resume to continue from its checkpoint at step ${cp}` +
+          (this.run.step > cp ? ` (the ${this.run.step - cp} steps after it are trained again).` : '.')
+        : `${cause} "${this.run.name}" stopped at step ${this.run.step} before its first checkpoint: start it again.`;
     this.events.emit({ type: 'error', runId: this.run.id, kind: 'device-lost', message: text });
     await this.saveRun({ status: 'interrupted', error: text });
     this.onEnd();
@@ -180,7 +193,8 @@ export class LiveRun {
     try {
       this.run = await this.store.updateRun(this.run.id, patch);
     } catch (e) {
-      if (!(e instanceof QuotaExceededStoreError)) this.events.emit({ type: 'error', runId: this.run.id, kind: 'storage', message: (e as Error).message });
+      if (!(e instanceof QuotaExceededStoreError))
+        this.events.emit({ type: 'error', runId: this.run.id, kind: 'storage', message: (e as Error).message });
     }
     this.events.emit({ type: 'run', run: this.run });
   }
@@ -188,7 +202,8 @@ export class LiveRun {
   /** Stores a preview with the run; a failed write costs the preview only (the run trains on). */
   private keep(kind: string, step: number, data: unknown, n: number): void {
     this.store.putPreview(this.run.id, kind, step, data, n).catch((e) => {
-      if (!(e instanceof QuotaExceededStoreError)) this.events.emit({ type: 'error', runId: this.run.id, kind: 'storage', message: (e as Error).message });
+      if (!(e instanceof QuotaExceededStoreError))
+        this.events.emit({ type: 'error', runId: this.run.id, kind: 'storage', message: (e as Error).message });
     });
   }
 

@@ -34,12 +34,19 @@ export async function fetchShipped(): Promise<ArrayBuffer> {
   } catch (e) {
     throw new Error(`cannot fetch the shipped checkpoint ${url.pathname}: ${(e as Error).message}`);
   }
-  if (!r.ok) throw new Error(`the shipped checkpoint ${url.pathname} is not on this server (HTTP ${r.status}): start from a run of the library instead`);
+  if (!r.ok)
+    throw new Error(
+      `the shipped checkpoint ${url.pathname} is not on this server (HTTP ${r.status}): start from a run of the library instead`,
+    );
   return r.arrayBuffer();
 }
 
 /** The start weights of a setup: the shipped checkpoint, or the latest checkpoint of a library run. */
-export async function startBytes(s: RlRunSetup, store: Store, shipped: () => Promise<ArrayBuffer>): Promise<ArrayBuffer> {
+export async function startBytes(
+  s: RlRunSetup,
+  store: Store,
+  shipped: () => Promise<ArrayBuffer>,
+): Promise<ArrayBuffer> {
   if (s.start.kind === 'shipped') return shipped();
   const c = await store.getLatestCheckpoint(s.start.runId);
   if (!c) throw new Error(`"${s.start.runName}" has no checkpoint to start from (deleted, or it never saved one)`);
@@ -48,7 +55,13 @@ export async function startBytes(s: RlRunSetup, store: Store, shipped: () => Pro
 
 /** The training job of a setup, fresh from the start weights or resumed from its own checkpoint. Every
  *  grade (training, dense curve, evaluation) uses the judge's rubric mode. */
-export async function buildRlJob(gpu: Gpu, s: RlRunSetup, start: ArrayBuffer, judges: JudgeSlot, resume?: ArrayBuffer): Promise<RlBuilt> {
+export async function buildRlJob(
+  gpu: Gpu,
+  s: RlRunSetup,
+  start: ArrayBuffer,
+  judges: JudgeSlot,
+  resume?: ArrayBuffer,
+): Promise<RlBuilt> {
   const from = startFromCheckpoint(start);
   const { world: w } = buildWorld({ ...s.options, rubric: rubricOf(s.judge) }, from.config.contextLength);
   const judge = await judges.create(s.judge, s.seed, w.train.map(judgeProblem));
@@ -59,8 +72,14 @@ export async function buildRlJob(gpu: Gpu, s: RlRunSetup, start: ArrayBuffer, ju
 }
 
 /** The held-out evaluation of checkpoint bytes (the same problems and draws as the experiment's); undefined when stopped. */
-export async function evaluate(gpu: Gpu, world: CellWorld, seed: number, weights: ArrayBuffer, stopped: () => boolean,
-  progress: (done: number, total: number) => void): Promise<EvalResult | undefined> {
+export async function evaluate(
+  gpu: Gpu,
+  world: CellWorld,
+  seed: number,
+  weights: ArrayBuffer,
+  stopped: () => boolean,
+  progress: (done: number, total: number) => void,
+): Promise<EvalResult | undefined> {
   const job = evaluationJob(gpu, world, seed, startFromCheckpoint(weights));
   try {
     progress(0, job.total);

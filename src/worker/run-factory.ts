@@ -27,15 +27,33 @@ export interface FactoryDeps {
 }
 
 /** A page pre-training job, fresh or from checkpoint bytes. */
-export async function createPretrainJob(device: Device, setup: PretrainSetup, corpus: string[], checkpoint?: ArrayBuffer): Promise<PagePretrainJob> {
+export async function createPretrainJob(
+  device: Device,
+  setup: PretrainSetup,
+  corpus: string[],
+  checkpoint?: ArrayBuffer,
+): Promise<PagePretrainJob> {
   const prompts = samplePrompts(corpus);
   const o = { opts: setup.pretrain, corpus, previewPrompts: prompts, previewTokens: sampleTokens(corpus) };
-  const inner = checkpoint ? await PretrainJob.resume(device.gpu, checkpoint, o) : await PretrainJob.create(device.gpu, o);
+  const inner = checkpoint
+    ? await PretrainJob.resume(device.gpu, checkpoint, o)
+    : await PretrainJob.create(device.gpu, o);
   return new PagePretrainJob(inner, heldOutPrimitives(setup, corpus), setup.sampleEvery, corpus, prompts);
 }
 
-export function pretrainLive(d: FactoryDeps, run: RunRecord, setup: PretrainSetup, job: PagePretrainJob, device: Device, checkpointStep?: number): LiveRun {
-  return new LiveRun(run, job, device, d.store, d.events, { checkpointEvery: setup.checkpointEvery, previewEvery: setup.sampleEvery, checkpointStep });
+export function pretrainLive(
+  d: FactoryDeps,
+  run: RunRecord,
+  setup: PretrainSetup,
+  job: PagePretrainJob,
+  device: Device,
+  checkpointStep?: number,
+): LiveRun {
+  return new LiveRun(run, job, device, d.store, d.events, {
+    checkpointEvery: setup.checkpointEvery,
+    previewEvery: setup.sampleEvery,
+    checkpointStep,
+  });
 }
 
 /** A new pre-training run: the job first (a bad setup creates no record), then the record. */
@@ -43,7 +61,15 @@ export async function newPretrainRun(d: FactoryDeps, setup: PretrainSetup, devic
   const job = await createPretrainJob(device, setup, d.corpus(setup));
   const config = { ...setup, name: setup.name.trim() || autoName(setup) };
   const run = await d.store
-    .createRun({ name: config.name, kind: 'pretrain', status: 'running', config: config as unknown as Record<string, unknown>, step: 0, totalSteps: setup.pretrain.steps, adapter: device.handle.info.adapterName })
+    .createRun({
+      name: config.name,
+      kind: 'pretrain',
+      status: 'running',
+      config: config as unknown as Record<string, unknown>,
+      step: 0,
+      totalSteps: setup.pretrain.steps,
+      adapter: device.handle.info.adapterName,
+    })
     .catch((e) => {
       job.destroy();
       throw e;
@@ -53,14 +79,28 @@ export async function newPretrainRun(d: FactoryDeps, setup: PretrainSetup, devic
 
 /** An RL run's live form: the judge's opening check, training, then (when asked) the held-out
  *  evaluation stored in its record. */
-async function rlLive(d: FactoryDeps, run: RunRecord | undefined, s: RlRunSetup, device: Device, resume?: { bytes: ArrayBuffer; step: number }): Promise<LiveRun> {
+async function rlLive(
+  d: FactoryDeps,
+  run: RunRecord | undefined,
+  s: RlRunSetup,
+  device: Device,
+  resume?: { bytes: ArrayBuffer; step: number },
+): Promise<LiveRun> {
   const start = await startBytes(s, d.store, d.shipped);
   const built = await buildRlJob(device.gpu, s, start, d.judges, resume?.bytes);
   const total = s.stage === 'stage2' ? s.options.stageII.steps : s.options.stageI.steps;
   if (!run) {
     const config = { ...s, name: s.name.trim() || autoRlName(s) };
     run = await d.store
-      .createRun({ name: config.name, kind: s.stage === 'stage1' ? 'midtrain' : 'posttrain', status: 'running', config: config as unknown as Record<string, unknown>, step: 0, totalSteps: total, adapter: device.handle.info.adapterName })
+      .createRun({
+        name: config.name,
+        kind: s.stage === 'stage1' ? 'midtrain' : 'posttrain',
+        status: 'running',
+        config: config as unknown as Record<string, unknown>,
+        step: 0,
+        totalSteps: total,
+        adapter: device.handle.info.adapterName,
+      })
       .catch((e) => {
         built.job.destroy();
         throw e;
@@ -68,12 +108,17 @@ async function rlLive(d: FactoryDeps, run: RunRecord | undefined, s: RlRunSetup,
   }
   const job = checkedFirst(built.job, () => openingCheck(built.judge, built.world.eval[0], rubricOf(s.judge)));
   const live: LiveRun = new LiveRun(run, job, device, d.store, d.events, {
-    checkpointEvery: s.checkpointEvery, previewEvery: 0, checkpointStep: resume?.step, group: s.group,
+    checkpointEvery: s.checkpointEvery,
+    previewEvery: 0,
+    checkpointStep: resume?.step,
+    group: s.group,
     afterStep: (runId) => d.events.emit({ type: 'judge', runId, stats: judgeStats(built.judge) }),
     finish: async (stopped) => {
       if (!s.evaluate) return true;
       const weights = await built.job.saveCheckpoint();
-      const result = await evaluate(device.gpu, built.world, s.seed, weights, stopped, (done, of) => d.events.emit({ type: 'eval', runId: live.run.id, done, total: of }));
+      const result = await evaluate(device.gpu, built.world, s.seed, weights, stopped, (done, of) =>
+        d.events.emit({ type: 'eval', runId: live.run.id, done, total: of }),
+      );
       if (!result) return false;
       live.run = await d.store.updateRun(live.run.id, { evaluation: result });
       d.events.emit({ type: 'eval', runId: live.run.id, done: of(result), total: of(result), result });
@@ -92,15 +137,22 @@ export function newRlRun(d: FactoryDeps, s: RlRunSetup, device: Device): Promise
 }
 
 /** A stored run continued from its latest checkpoint (the steps after it are trained again). */
-export async function resumeLive(d: FactoryDeps, run: RunRecord, setup: PretrainSetup | undefined, device: Device): Promise<LiveRun> {
+export async function resumeLive(
+  d: FactoryDeps,
+  run: RunRecord,
+  setup: PretrainSetup | undefined,
+  device: Device,
+): Promise<LiveRun> {
   const ckpt = await d.store.getLatestCheckpoint(run.id);
   const rl = rlSetupOf(run);
-  if (!ckpt && !(rl && run.step === 0)) throw new Error('this run has no checkpoint yet, so there is nothing to resume from: start it again');
+  if (!ckpt && !(rl && run.step === 0))
+    throw new Error('this run has no checkpoint yet, so there is nothing to resume from: start it again');
   if (rl) {
     const live = await rlLive(d, run, rl, device, ckpt && { bytes: ckpt.bytes, step: ckpt.step });
     return trimmed(d, live, ckpt?.step ?? 0);
   }
-  if (!setup) throw new Error('this run has no configuration to resume (it was not made by this page): start a new run instead');
+  if (!setup)
+    throw new Error('this run has no configuration to resume (it was not made by this page): start a new run instead');
   const job = await createPretrainJob(device, setup, d.corpus(setup), ckpt!.bytes);
   return trimmed(d, pretrainLive(d, { ...run, step: job.stepCount }, setup, job, device, ckpt!.step), job.stepCount);
 }

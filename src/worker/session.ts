@@ -12,7 +12,15 @@ import { liveRunIds } from '../store/locks';
 import { corpusTexts, longestExampleTokens, unigramEntropy, type CorpusChoice } from '../run/corpus';
 import { assertSetup, setupOf, type PretrainSetup } from '../run/pretrain-setup';
 import {
-  ESTIMATE_YIELDED, type Capabilities, type CheckpointBytes, type EventSink, type JudgeTest, type PageJudge, type RlEstimate, type RlRunSetup, type TrainerApi,
+  ESTIMATE_YIELDED,
+  type Capabilities,
+  type CheckpointBytes,
+  type EventSink,
+  type JudgeTest,
+  type PageJudge,
+  type RlEstimate,
+  type RlRunSetup,
+  type TrainerApi,
 } from './api';
 import { DeviceSlot } from './device-slot';
 import { warmPretrainPipelines } from '../model/warm-up';
@@ -34,7 +42,12 @@ export interface SessionDeps {
   shipped?: () => Promise<ArrayBuffer>; // the shipped pre-trained checkpoint
 }
 
-const DEFAULT_DEPS: SessionDeps = { openStore: () => openStore(), acquireGpu, corpus: corpusTexts, shipped: fetchShipped };
+const DEFAULT_DEPS: SessionDeps = {
+  openStore: () => openStore(),
+  acquireGpu,
+  corpus: corpusTexts,
+  shipped: fetchShipped,
+};
 
 export class Session implements TrainerApi {
   private events = new EventBatcher();
@@ -60,11 +73,22 @@ export class Session implements TrainerApi {
     try {
       const { info } = (await this.devices.get()).handle;
       if (!this.warmed) this.warmUp();
-      return { ok: true, adapterName: info.adapterName, isFallback: info.isFallback, hasF16: info.hasF16, limits: { ...info.limits } };
+      return {
+        ok: true,
+        adapterName: info.adapterName,
+        isFallback: info.isFallback,
+        hasF16: info.hasF16,
+        limits: { ...info.limits },
+      };
     } catch (e) {
       if (e instanceof NoAdapterError) return { ok: false, reason: 'no-adapter', message: e.message };
       const inBrowser = typeof navigator !== 'undefined' && typeof process === 'undefined';
-      if (inBrowser && !navigator.gpu) return { ok: false, reason: 'no-webgpu', message: 'This browser does not expose WebGPU (navigator.gpu is missing).' };
+      if (inBrowser && !navigator.gpu)
+        return {
+          ok: false,
+          reason: 'no-webgpu',
+          message: 'This browser does not expose WebGPU (navigator.gpu is missing).',
+        };
       return { ok: false, reason: 'device-failed', message: message(e) };
     }
   }
@@ -88,7 +112,8 @@ export class Session implements TrainerApi {
     return this.exclusive(async () => {
       if (setups.length === 0) throw new Error('no run to start');
       setups.forEach(assertRlSetup);
-      if (setups.length > 1 && setups.some((s) => !s.group || s.group !== setups[0].group)) throw new Error('runs started together must share a group');
+      if (setups.length > 1 && setups.some((s) => !s.group || s.group !== setups[0].group))
+        throw new Error('runs started together must share a group');
       await this.releasePaused();
       const f = await this.factory();
       const device = await this.devices.get();
@@ -132,11 +157,19 @@ export class Session implements TrainerApi {
       const group = run && rlSetupOf(run)?.group;
       const busy = this.active.find((x) => x.running && (!group || x.group !== group));
       if (busy) throw new Error(`"${busy.run.name}" is training: pause or stop it first`);
-      if (!run) throw new Error('this run no longer exists (deleted, perhaps in another tab): reload the page to see the current list');
+      if (!run)
+        throw new Error(
+          'this run no longer exists (deleted, perhaps in another tab): reload the page to see the current list',
+        );
       const setup = setupOf(run);
-      if (!setup && !rlSetupOf(run)) throw new Error('this run has no configuration to resume (it was not made by this page): start a new run instead');
-      if (run.status === 'done') throw new Error('this run has finished all its steps: to train longer, start a new run with more steps');
-      if ((await liveRunIds()).has(runId)) throw new Error('this run is training in another tab: pause it there, or close that tab, then resume it here');
+      if (!setup && !rlSetupOf(run))
+        throw new Error(
+          'this run has no configuration to resume (it was not made by this page): start a new run instead',
+        );
+      if (run.status === 'done')
+        throw new Error('this run has finished all its steps: to train longer, start a new run with more steps');
+      if ((await liveRunIds()).has(runId))
+        throw new Error('this run is training in another tab: pause it there, or close that tab, then resume it here');
       if (!group) await this.releasePaused();
       this.begin(await resumeLive(await this.factory(), run, setup, await this.devices.get()), t0);
     });
@@ -213,7 +246,12 @@ export class Session implements TrainerApi {
       setups.forEach(assertRlSetup);
       const f = await this.factory();
       const device = await this.devices.get();
-      const built = await buildRlJob(device.gpu, setups[0], await startBytes(setups[0], f.store, f.shipped), this.judges);
+      const built = await buildRlJob(
+        device.gpu,
+        setups[0],
+        await startBytes(setups[0], f.store, f.shipped),
+        this.judges,
+      );
       try {
         return await estimateFromSteps(built.job, setups, device.handle.info.adapterName, ctl.signal);
       } finally {
@@ -226,7 +264,9 @@ export class Session implements TrainerApi {
 
   /** A command that starts training stops the estimate measuring (or waiting to) now. */
   private yieldEstimate(): void {
-    this.estimating?.abort(Object.assign(new Error('a run was started: the estimate gave way to it'), { name: ESTIMATE_YIELDED }));
+    this.estimating?.abort(
+      Object.assign(new Error('a run was started: the estimate gave way to it'), { name: ESTIMATE_YIELDED }),
+    );
   }
 
   async corpusFacts(choice: CorpusChoice): Promise<{ longest: number; unigram: number }> {
@@ -249,7 +289,13 @@ export class Session implements TrainerApi {
   // ---- resources ---------------------------------------------------------------------------------
 
   private async factory(): Promise<FactoryDeps> {
-    return { store: await this.store(), events: this.events, judges: this.judges, corpus: this.deps.corpus, shipped: this.deps.shipped ?? fetchShipped };
+    return {
+      store: await this.store(),
+      events: this.events,
+      judges: this.judges,
+      corpus: this.deps.corpus,
+      shipped: this.deps.shipped ?? fetchShipped,
+    };
   }
 
   private begin(a: LiveRun, t0: number): void {

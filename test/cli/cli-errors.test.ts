@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 
 function cli(script: string, args: string[]) {
   const r = spawnSync(process.execPath, ['scripts/cli.mjs', script, ...args], {
-    encoding: 'utf8', timeout: 60_000,
+    encoding: 'utf8',
+    timeout: 60_000,
   });
   return { code: r.status, err: r.stderr };
 }

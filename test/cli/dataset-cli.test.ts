@@ -17,7 +17,8 @@ async function run(argv: string[], files: Record<string, Uint8Array | string>) {
   const err: string[] = [];
   const written: Record<string, string> = {};
   const code = await datasetCli(argv, {
-    out: (t) => out.push(t), err: (t) => err.push(t),
+    out: (t) => out.push(t),
+    err: (t) => err.push(t),
     readFile: (p) => {
       const f = files[p];
       if (f === undefined) throw new Error(`ENOENT: no such file or directory, open '${p}'`);
@@ -32,8 +33,13 @@ const GOOD = '{"question": "What is 2+3?", "reference": "Two and three make 5.",
 
 describe('npm run dataset', () => {
   it('prints counts, errors by line, warnings, and what does not fit; writes the normalised file', async () => {
-    const text = [GOOD, '{"question": "Half of 10?", "answer": "10/2 = <<10/2=5>>5\\n#### 5"}', '{"question": "x"', '{"question": "Half of 8?", "answer": "8/2 = 4\\n####"}',
-      `{"question": "${'y'.repeat(140)}", "reference": "r", "final": "1"}`].join('\n');
+    const text = [
+      GOOD,
+      '{"question": "Half of 10?", "answer": "10/2 = <<10/2=5>>5\\n#### 5"}',
+      '{"question": "x"',
+      '{"question": "Half of 8?", "answer": "8/2 = 4\\n####"}',
+      `{"question": "${'y'.repeat(140)}", "reference": "r", "final": "1"}`,
+    ].join('\n');
     const r = await run(['d.jsonl', '--out', 'n.jsonl'], { 'd.jsonl': text });
     expect(r.code).toBe(0);
     expect(r.out).toEqual([
@@ -58,9 +64,19 @@ describe('npm run dataset', () => {
   it('one line for an empty file, a UTF-16 file without a byte-order mark, a missing file; exit 1 or 2', async () => {
     const cases: [string, Uint8Array | string | undefined, number, string][] = [
       ['empty.jsonl', '', 1, 'error: empty.jsonl: the file is empty'],
-      ['u16.jsonl', new Uint8Array(Buffer.from(GOOD, 'utf16le')), 1, 'error: u16.jsonl: the file contains NUL bytes (first at byte 1): it looks like UTF-16 without a byte-order mark, or a binary file; save it as UTF-8 text'],
+      [
+        'u16.jsonl',
+        new Uint8Array(Buffer.from(GOOD, 'utf16le')),
+        1,
+        'error: u16.jsonl: the file contains NUL bytes (first at byte 1): it looks like UTF-16 without a byte-order mark, or a binary file; save it as UTF-8 text',
+      ],
       ['bad.jsonl', 'not json\n', 1, 'error: bad.jsonl has no usable problems'],
-      ['missing.jsonl', undefined, 2, "error: cannot read missing.jsonl: ENOENT: no such file or directory, open 'missing.jsonl'"],
+      [
+        'missing.jsonl',
+        undefined,
+        2,
+        "error: cannot read missing.jsonl: ENOENT: no such file or directory, open 'missing.jsonl'",
+      ],
     ];
     for (const [name, content, code, line] of cases) {
       const r = await run([name], content === undefined ? {} : { [name]: content });
@@ -72,14 +88,22 @@ describe('npm run dataset', () => {
     expect(mac.out[0]).toBe('note: the file uses CR-only line endings (classic Mac); they were read as line breaks');
     expect(mac.code).toBe(0);
     expect((await run(['a', 'b'], {})).err[0]).toBe('error: one file at a time, got 2');
-    expect((await run(['a', '--context', '5000'], {})).err[0]).toBe('error: --context must be an integer in [2, 1024], got "5000"');
+    expect((await run(['a', '--context', '5000'], {})).err[0]).toBe(
+      'error: --context must be an integer in [2, 1024], got "5000"',
+    );
   });
 
   it('runs as npm run dataset on the GSM8K test split', () => {
     const out = join(dir, 'gsm8k.norm.jsonl');
-    const r = spawnSync(process.execPath, ['scripts/cli.mjs', 'dataset', '../shared/data/gsm8k/test.jsonl', '--out', out, '--max-issues', '2'], { encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(
+      process.execPath,
+      ['scripts/cli.mjs', 'dataset', '../shared/data/gsm8k/test.jsonl', '--out', out, '--max-issues', '2'],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
     expect(r.status).toBe(0);
-    expect(r.stdout.split('\n')[0]).toBe("../shared/data/gsm8k/test.jsonl: 75 of 1319 problems usable (not usable: 60 with characters outside the tokenizer's alphabet, 1184 too long for the 160-token context)");
+    expect(r.stdout.split('\n')[0]).toBe(
+      "../shared/data/gsm8k/test.jsonl: 75 of 1319 problems usable (not usable: 60 with characters outside the tokenizer's alphabet, 1184 too long for the 160-token context)",
+    );
     expect(readFileSync(out, 'utf8').trimEnd().split('\n')).toHaveLength(1319);
   });
 });

@@ -20,23 +20,53 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const fake = useFakeLlmServer();
 
 const io: ExportCliIo = {
-  out: () => {}, err: () => {}, readFile: (p) => readFileSync(p), writeFile: (p, d) => writeFileSync(p, d), mkdir: (p) => mkdirSync(p, { recursive: true }),
+  out: () => {},
+  err: () => {},
+  readFile: (p) => readFileSync(p),
+  writeFile: (p, d) => writeFileSync(p, d),
+  mkdir: (p) => mkdirSync(p, { recursive: true }),
 };
 
 /** Exports the TRL folder for the fake server; returns its path. */
 async function exportTrl(name: string, extra: string[] = []): Promise<string> {
-  expect(existsSync(PYTHON), `${PYTHON} is missing: run bash scripts/setup.sh (it installs Debian's python3)`).toBe(true);
+  expect(existsSync(PYTHON), `${PYTHON} is missing: run bash scripts/setup.sh (it installs Debian's python3)`).toBe(
+    true,
+  );
   const out = join(dir, name);
-  const code = await exportCli(['--trl', out, '--train', '3', '--eval', '1', '--base-url', fake.server.baseUrl, '--model', 'judge-m', '--cache-dir', join(out, 'cache'), ...extra], io);
+  const code = await exportCli(
+    [
+      '--trl',
+      out,
+      '--train',
+      '3',
+      '--eval',
+      '1',
+      '--base-url',
+      fake.server.baseUrl,
+      '--model',
+      'judge-m',
+      '--cache-dir',
+      join(out, 'cache'),
+      ...extra,
+    ],
+    io,
+  );
   expect(code).toBe(0);
   return out;
 }
 
 /** Runs the module's stdin entry point without blocking the event loop (the server lives in this process). */
-function runPython(folder: string, job: unknown, env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function runPython(
+  folder: string,
+  job: unknown,
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, [join(folder, 'exprl_reward.py')], { env: { PATH: '/usr/bin:/bin', HOME: dir, ...env } });
-    let stdout = '', stderr = '';
+    const child = spawn(PYTHON, [join(folder, 'exprl_reward.py')], {
+      env: { PATH: '/usr/bin:/bin', HOME: dir, ...env },
+    });
+    let stdout = '',
+      stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
@@ -45,7 +75,10 @@ function runPython(folder: string, job: unknown, env: Record<string, string> = {
   });
 }
 
-const rows = (folder: string) => readJsonl(readFileSync(join(folder, 'train.trl.jsonl'), 'utf8')).rows.map((r) => r.value as { prompt: string; reference: string; id: string });
+const rows = (folder: string) =>
+  readJsonl(readFileSync(join(folder, 'train.trl.jsonl'), 'utf8')).rows.map(
+    (r) => r.value as { prompt: string; reference: string; id: string },
+  );
 
 // Responses that reach every branch of the score rule, with the marker language of the fake server.
 const RESPONSES = [
@@ -61,7 +94,14 @@ const RESPONSES = [
 function job(folder: string) {
   const r = rows(folder);
   const items = RESPONSES.map((resp, i) => ({ row: r[i % r.length], resp }));
-  return { items, input: { prompts: items.map((x) => x.row.prompt), completions: items.map((x) => x.resp), kwargs: { reference: items.map((x) => x.row.reference) } } };
+  return {
+    items,
+    input: {
+      prompts: items.map((x) => x.row.prompt),
+      completions: items.map((x) => x.resp),
+      kwargs: { reference: items.map((x) => x.row.reference) },
+    },
+  };
 }
 
 const bodies = (reqs: FakeRequest[]) => reqs.map((r) => JSON.stringify(r.body)).sort();
@@ -72,7 +112,9 @@ async function ours(folder: string, rubricMode: 'explicit' | 'implicit', cacheDi
     cacheDir ? { cache: new FsJudgeCache(cacheDir) } : {},
   );
   const { items } = job(folder);
-  const grades = await Promise.all(items.map((x) => judge.outcome({ id: x.row.id, question: x.row.prompt, reference: x.row.reference }, x.resp)));
+  const grades = await Promise.all(
+    items.map((x) => judge.outcome({ id: x.row.id, question: x.row.prompt, reference: x.row.reference }, x.resp)),
+  );
   return grades.map((g) => g.reward);
 }
 
@@ -118,13 +160,20 @@ describe('npm run export -- --trl DIR: the reward module under python3', () => {
     ];
     fake.server.script(...failures());
     const judge = new LlmJudge({ baseUrl: fake.server.baseUrl, model: 'judge-m', structuredOutput: 'off' });
-    const grade = await judge.outcome({ id: row.id, question: row.prompt, reference: row.reference }, '### [[score:5]]');
+    const grade = await judge.outcome(
+      { id: row.id, question: row.prompt, reference: row.reference },
+      '### [[score:5]]',
+    );
     expect(grade.reward).toBe(1);
     const ourBodies = bodies(fake.server.requests);
     expect(ourBodies).toHaveLength(4); // rubric, 500, 429, the grade
     fake.server.reset();
     fake.server.script(...failures());
-    const py = await runPython(folder, { prompts: [row.prompt], completions: ['### [[score:5]]'], kwargs: { reference: [row.reference] } });
+    const py = await runPython(folder, {
+      prompts: [row.prompt],
+      completions: ['### [[score:5]]'],
+      kwargs: { reference: [row.reference] },
+    });
     expect(JSON.parse(py.stdout)).toEqual([1]);
     expect(bodies(fake.server.requests)).toEqual(ourBodies);
   });
@@ -134,14 +183,24 @@ describe('npm run export -- --trl DIR: the reward module under python3', () => {
     const settings = JSON.parse(readFileSync(join(folder, 'exprl_settings.json'), 'utf8'));
     const limit = settings.trl.max_completion_length as number;
     const [row] = rows(folder);
-    const cut = { prompts: [row.prompt, row.prompt], completions: ['cut', '### [[score:5]]'], kwargs: { reference: [row.reference, row.reference], completion_ids: [Array(limit).fill(1), [1, 2]] } };
+    const cut = {
+      prompts: [row.prompt, row.prompt],
+      completions: ['cut', '### [[score:5]]'],
+      kwargs: { reference: [row.reference, row.reference], completion_ids: [Array(limit).fill(1), [1, 2]] },
+    };
     expect(JSON.parse((await runPython(folder, cut)).stdout)).toEqual([0, 1]);
     expect(fake.server.requests).toHaveLength(1);
     fake.server.reset();
     fake.server.script({ status: 401, body: JSON.stringify({ error: { message: 'bad key' } }) });
-    const bad = await runPython(folder, { prompts: [row.prompt], completions: ['x'], kwargs: { reference: [row.reference] } }, { OPENAI_API_KEY: 'sk-secret-123' });
+    const bad = await runPython(
+      folder,
+      { prompts: [row.prompt], completions: ['x'], kwargs: { reference: [row.reference] } },
+      { OPENAI_API_KEY: 'sk-secret-123' },
+    );
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/^error: the server answered 401 for http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions: check the API key \(environment variable OPENAI_API_KEY\)/);
+    expect(bad.stderr).toMatch(
+      /^error: the server answered 401 for http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions: check the API key \(environment variable OPENAI_API_KEY\)/,
+    );
     expect(fake.server.requests[0].authorization).toBe('Bearer sk-secret-123');
     expect(fake.server.requests).toHaveLength(1); // not retried
   });
@@ -150,9 +209,17 @@ describe('npm run export -- --trl DIR: the reward module under python3', () => {
     process.env.EXPRL_TEST_KEY = 'sk-never-written';
     const folder = await exportTrl('files', ['--api-key-env', 'EXPRL_TEST_KEY']);
     delete process.env.EXPRL_TEST_KEY;
-    for (const f of readdirSync(folder).filter((f) => f !== 'cache')) expect(readFileSync(join(folder, f), 'utf8')).not.toContain('sk-never-written');
-    expect(JSON.parse(readFileSync(join(folder, 'exprl_settings.json'), 'utf8')).judge.api_key_env).toBe('EXPRL_TEST_KEY');
-    const compiled = await new Promise<number>((res) => spawn(PYTHON, ['-m', 'py_compile', join(folder, 'train_grpo.py'), join(folder, 'exprl_reward.py')]).on('close', (c) => res(c ?? -1)));
+    for (const f of readdirSync(folder).filter((f) => f !== 'cache'))
+      expect(readFileSync(join(folder, f), 'utf8')).not.toContain('sk-never-written');
+    expect(JSON.parse(readFileSync(join(folder, 'exprl_settings.json'), 'utf8')).judge.api_key_env).toBe(
+      'EXPRL_TEST_KEY',
+    );
+    const compiled = await new Promise<number>((res) =>
+      spawn(PYTHON, ['-m', 'py_compile', join(folder, 'train_grpo.py'), join(folder, 'exprl_reward.py')]).on(
+        'close',
+        (c) => res(c ?? -1),
+      ),
+    );
     expect(compiled).toBe(0);
     expect(await exportCli(['--trl', join(dir, 'x'), '--model', 'm'], io)).toBe(2);
     expect(await exportCli(['--trl', join(dir, 'x'), '--base-url', 'ftp://h', '--model', 'm'], io)).toBe(1);

@@ -23,15 +23,26 @@ const dir = mkdtempSync(join(tmpdir(), 'exprl-export-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // Awkward sizes (head size 8, MLP not 4C), the character vocabulary, the whole context used.
-const CONFIG: ModelConfig = { vocabSize: VOCAB.length, contextLength: 20, dModel: 24, nLayers: 2, nHeads: 3, mlpWidth: 40 };
-const B = 2, T = 20;
+const CONFIG: ModelConfig = {
+  vocabSize: VOCAB.length,
+  contextLength: 20,
+  dModel: 24,
+  nLayers: 2,
+  nHeads: 3,
+  mlpWidth: 40,
+};
+const B = 2,
+  T = 20;
 
 function captureIo() {
   const out: string[] = [];
   const err: string[] = [];
   const io: ExportCliIo = {
-    out: (t) => out.push(t), err: (t) => err.push(t),
-    readFile: (p) => readFileSync(p), writeFile: (p, d) => writeFileSync(p, d), mkdir: (p) => mkdirSync(p, { recursive: true }),
+    out: (t) => out.push(t),
+    err: (t) => err.push(t),
+    readFile: (p) => readFileSync(p),
+    writeFile: (p, d) => writeFileSync(p, d),
+    mkdir: (p) => mkdirSync(p, { recursive: true }),
   };
   return { io, out, err };
 }
@@ -41,7 +52,8 @@ function randomParams(seed: number): Float32Array {
   const layout = buildLayout(CONFIG);
   const rng = mulberry32(seed);
   const p = new Float32Array(layout.total);
-  for (const t of layout.tensors) for (let i = 0; i < t.size; i++) p[t.offset + i] = (t.init === 'ones' ? 1 : 0) + 0.3 * gaussian(rng);
+  for (const t of layout.tensors)
+    for (let i = 0; i < t.size; i++) p[t.offset + i] = (t.init === 'ones' ? 1 : 0) + 0.3 * gaussian(rng);
   return p;
 }
 
@@ -53,19 +65,60 @@ describe('npm run export -- CHECKPOINT DIR', () => {
     const outDir = join(dir, 'hf');
     const m = captureIo();
     expect(await exportCli([ckpt, outDir], m.io)).toBe(0);
-    expect(m.out[0]).toBe(`wrote model.safetensors, config.json, tokenizer.json, tokenizer_config.json, vocab.json to ${outDir}`);
+    expect(m.out[0]).toBe(
+      `wrote model.safetensors, config.json, tokenizer.json, tokenizer_config.json, vocab.json to ${outDir}`,
+    );
 
-    const config = JSON.parse(readFileSync(join(outDir, 'config.json'), 'utf8')) as Gpt2Config & Record<string, unknown>;
-    expect(config).toMatchObject({ model_type: 'gpt2', architectures: ['GPT2LMHeadModel'], vocab_size: 99, n_positions: 20, n_embd: 24, n_layer: 2, n_head: 3, n_inner: 40,
-      activation_function: 'gelu_new', layer_norm_epsilon: 1e-5, tie_word_embeddings: true, bos_token_id: 1, eos_token_id: 2, pad_token_id: 0 });
+    const config = JSON.parse(readFileSync(join(outDir, 'config.json'), 'utf8')) as Gpt2Config &
+      Record<string, unknown>;
+    expect(config).toMatchObject({
+      model_type: 'gpt2',
+      architectures: ['GPT2LMHeadModel'],
+      vocab_size: 99,
+      n_positions: 20,
+      n_embd: 24,
+      n_layer: 2,
+      n_head: 3,
+      n_inner: 40,
+      activation_function: 'gelu_new',
+      layer_norm_epsilon: 1e-5,
+      tie_word_embeddings: true,
+      bos_token_id: 1,
+      eos_token_id: 2,
+      pad_token_id: 0,
+    });
     const { tensors, metadata } = readSafetensors(new Uint8Array(readFileSync(join(outDir, 'model.safetensors'))));
     expect(metadata).toEqual({ format: 'pt', source: 'exprl-playground checkpoint', step: '42' });
-    const per = (l: number) => ['ln_1.weight', 'ln_1.bias', 'attn.c_attn.weight', 'attn.c_attn.bias', 'attn.c_proj.weight', 'attn.c_proj.bias',
-      'ln_2.weight', 'ln_2.bias', 'mlp.c_fc.weight', 'mlp.c_fc.bias', 'mlp.c_proj.weight', 'mlp.c_proj.bias'].map((n) => `transformer.h.${l}.${n}`);
-    expect([...tensors.keys()].sort()).toEqual(['transformer.wte.weight', 'transformer.wpe.weight', ...per(0), ...per(1), 'transformer.ln_f.weight', 'transformer.ln_f.bias'].sort());
+    const per = (l: number) =>
+      [
+        'ln_1.weight',
+        'ln_1.bias',
+        'attn.c_attn.weight',
+        'attn.c_attn.bias',
+        'attn.c_proj.weight',
+        'attn.c_proj.bias',
+        'ln_2.weight',
+        'ln_2.bias',
+        'mlp.c_fc.weight',
+        'mlp.c_fc.bias',
+        'mlp.c_proj.weight',
+        'mlp.c_proj.bias',
+      ].map((n) => `transformer.h.${l}.${n}`);
+    expect([...tensors.keys()].sort()).toEqual(
+      [
+        'transformer.wte.weight',
+        'transformer.wpe.weight',
+        ...per(0),
+        ...per(1),
+        'transformer.ln_f.weight',
+        'transformer.ln_f.bias',
+      ].sort(),
+    );
     expect(tensors.get('transformer.h.1.attn.c_attn.weight')!.shape).toEqual([24, 72]); // Conv1D: (in, out)
     expect(tensors.get('transformer.h.0.mlp.c_proj.weight')!.shape).toEqual([40, 24]);
-    const tok = JSON.parse(readFileSync(join(outDir, 'tokenizer.json'), 'utf8')) as { model: { vocab: Record<string, number> } };
+    const tok = JSON.parse(readFileSync(join(outDir, 'tokenizer.json'), 'utf8')) as {
+      model: { vocab: Record<string, number> };
+    };
     expect(VOCAB.every((c, i) => tok.model.vocab[c] === i)).toBe(true);
 
     // GPU logits of two random sequences filling the context.
@@ -78,15 +131,20 @@ describe('npm run export -- CHECKPOINT DIR', () => {
     const gpu = await fromGpu(g, gm.acts.logits, B * T * CONFIG.vocabSize);
     gm.destroy();
 
-    let maxDiff = 0, maxAbs = 0;
+    let maxDiff = 0,
+      maxAbs = 0;
     for (let b = 0; b < B; b++) {
       const ref = gpt2Logits(config, tensors, Array.from(tokens.subarray(b * T, (b + 1) * T)));
-      ref.forEach((row, t) => row.forEach((v, k) => {
-        maxDiff = Math.max(maxDiff, Math.abs(v - gpu[((b * T) + t) * CONFIG.vocabSize + k]));
-        maxAbs = Math.max(maxAbs, Math.abs(v));
-      }));
+      ref.forEach((row, t) =>
+        row.forEach((v, k) => {
+          maxDiff = Math.max(maxDiff, Math.abs(v - gpu[(b * T + t) * CONFIG.vocabSize + k]));
+          maxAbs = Math.max(maxAbs, Math.abs(v));
+        }),
+      );
     }
-    console.log(`export check: max |logit| ${maxAbs.toFixed(3)}, max |GPU - independent f64 forward| ${maxDiff.toExponential(2)}`);
+    console.log(
+      `export check: max |logit| ${maxAbs.toFixed(3)}, max |GPU - independent f64 forward| ${maxDiff.toExponential(2)}`,
+    );
     expect(maxAbs).toBeGreaterThan(1);
     expect(maxDiff).toBeLessThan(1e-4);
   });
@@ -106,7 +164,8 @@ describe('npm run export -- --tasks DIR', () => {
     const out = join(dir, 'tasks');
     const m = captureIo();
     expect(await exportCli(['--tasks', out, '--train', '5', '--eval', '3'], m.io)).toBe(0);
-    const rows = (f: string) => readJsonl(readFileSync(join(out, f), 'utf8')).rows.map((r) => r.value as Record<string, unknown>);
+    const rows = (f: string) =>
+      readJsonl(readFileSync(join(out, f), 'utf8')).rows.map((r) => r.value as Record<string, unknown>);
     const trl = rows('train.trl.jsonl');
     expect(trl).toHaveLength(5);
     expect(rows('eval.trl.jsonl')).toHaveLength(3);
@@ -115,14 +174,17 @@ describe('npm run export -- --tasks DIR', () => {
     expect(trl[0].prompt).not.toContain(trl[0].reference as string);
     const verl = rows('train.verl.jsonl');
     expect(verl[0]).toEqual({
-      data_source: 'exprl/chain', prompt: [{ role: 'user', content: trl[0].prompt }], ability: 'math',
-      reward_model: { style: 'rule', ground_truth: trl[0].answer }, extra_info: { split: 'train', index: 0, id: trl[0].id, reference: trl[0].reference },
+      data_source: 'exprl/chain',
+      prompt: [{ role: 'user', content: trl[0].prompt }],
+      ability: 'math',
+      reward_model: { style: 'rule', ground_truth: trl[0].answer },
+      extra_info: { split: 'train', index: 0, id: trl[0].id, reference: trl[0].reference },
     });
     const d = captureIo();
     expect(await exportCli(['--tasks', out, '--dataset', '../shared/data/gsm8k/test.jsonl'], d.io)).toBe(0);
     const gsm = rows('test.verl.jsonl');
     expect(gsm).toHaveLength(1319);
     expect(gsm[0]).toMatchObject({ data_source: 'exprl/test', reward_model: { ground_truth: '18' } });
-    expect((await exportCli(['--tasks', out, '--dataset', 'x.jsonl', '--seed', '2'], captureIo().io))).toBe(2);
+    expect(await exportCli(['--tasks', out, '--dataset', 'x.jsonl', '--seed', '2'], captureIo().io)).toBe(2);
   });
 });

@@ -6,14 +6,17 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync, utimesSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-const launch = (args: string[]) => spawnSync(process.execPath, ['scripts/cli.mjs', ...args], { encoding: 'utf8', timeout: 120_000 });
+const launch = (args: string[]) =>
+  spawnSync(process.execPath, ['scripts/cli.mjs', ...args], { encoding: 'utf8', timeout: 120_000 });
 
 describe('the CLI launcher', () => {
   it('runs a tool from its bundle and records every input, kernel sources included', () => {
     const r = launch(['train', '--help']);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^usage: npm run train/);
-    const m = JSON.parse(readFileSync('node_modules/.cache/exprl-cli/train.mjs.inputs.json', 'utf8')) as { inputs: Record<string, number> };
+    const m = JSON.parse(readFileSync('node_modules/.cache/exprl-cli/train.mjs.inputs.json', 'utf8')) as {
+      inputs: Record<string, number>;
+    };
     const inputs = Object.keys(m.inputs);
     expect(inputs).toContain(resolve('src/cli/train.ts'));
     expect(inputs).toContain(resolve('src/model/gpt.ts'));
@@ -26,7 +29,9 @@ describe('the CLI launcher', () => {
     const later = new Date(Date.now() + 1000);
     utimesSync(input, later, later);
     expect(launch(['export', '--help']).status).toBe(0);
-    const m = JSON.parse(readFileSync('node_modules/.cache/exprl-cli/export.mjs.inputs.json', 'utf8')) as { inputs: Record<string, number> };
+    const m = JSON.parse(readFileSync('node_modules/.cache/exprl-cli/export.mjs.inputs.json', 'utf8')) as {
+      inputs: Record<string, number>;
+    };
     expect(m.inputs[input]).toBe(statSync(input).mtimeMs);
   });
 
@@ -34,7 +39,9 @@ describe('the CLI launcher', () => {
     const r = launch(['bench', '--help']);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^usage: npm run bench/);
-    const m = JSON.parse(readFileSync('node_modules/.cache/exprl-cli/bench.mjs.inputs.json', 'utf8')) as { inputs: Record<string, number> };
+    const m = JSON.parse(readFileSync('node_modules/.cache/exprl-cli/bench.mjs.inputs.json', 'utf8')) as {
+      inputs: Record<string, number>;
+    };
     expect(Object.keys(m.inputs)).toContain(resolve('bench/bench.ts'));
     expect(Object.keys(m.inputs)).toContain(resolve('bench/matmul-bench.ts'));
   });

@@ -6,7 +6,12 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const FILES = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const FILES = [
+  'README.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 
 /** The Markdown with fenced code blocks and code spans blanked out (their text is never a link). */
 function prose(md: string): string {
@@ -19,7 +24,10 @@ export function anchors(md: string): Set<string> {
   const out = new Set<string>();
   for (const m of md.replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1[^\n]*$/gm, '').matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
     const text = m[1].replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/[`*]/g, '');
-    const base = text.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+    const base = text
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/\s/g, '-');
     const n = seen.get(base) ?? 0;
     seen.set(base, n + 1);
     out.add(n === 0 ? base : `${base}-${n}`);
@@ -51,16 +59,24 @@ const readMd = (abs: string) => (abs.endsWith('.md') ? readFileSync(abs, 'utf8')
 
 describe('documentation links', () => {
   it('slugs headings as GitHub does, and catches a broken file and a broken anchor', () => {
-    expect([...anchors('# A title\n## The way out: verl and TRL\n## Datasets (`npm run dataset`, `src/x-y.ts`)\n## A title\n')]).toEqual([
-      'a-title', 'the-way-out-verl-and-trl', 'datasets-npm-run-dataset-srcx-yts', 'a-title-1',
-    ]);
+    expect([
+      ...anchors(
+        '# A title\n## The way out: verl and TRL\n## Datasets (`npm run dataset`, `src/x-y.ts`)\n## A title\n',
+      ),
+    ]).toEqual(['a-title', 'the-way-out-verl-and-trl', 'datasets-npm-run-dataset-srcx-yts', 'a-title-1']);
     const md = '[ok](#a) [gone](docs/nope.md) [bad](#b) `[code](nope.md)`\n```\n[block](nope.md)\n```\n# A\n';
-    expect(brokenLinks('README.md', md, () => md)).toEqual(['README.md: docs/nope.md (no such file)', 'README.md: #b (no heading "b" in README.md)']);
+    expect(brokenLinks('README.md', md, () => md)).toEqual([
+      'README.md: docs/nope.md (no such file)',
+      'README.md: #b (no heading "b" in README.md)',
+    ]);
   });
 
   it('README.md and docs/*.md have links to check', () => {
     expect(FILES).toContain('docs/experiment.md');
-    const count = FILES.reduce((n, f) => n + [...prose(readFileSync(join(ROOT, f), 'utf8')).matchAll(/\]\((?!https?:)/g)].length, 0);
+    const count = FILES.reduce(
+      (n, f) => n + [...prose(readFileSync(join(ROOT, f), 'utf8')).matchAll(/\]\((?!https?:)/g)].length,
+      0,
+    );
     expect(count).toBeGreaterThan(20);
   });
 

@@ -14,8 +14,21 @@ export const ARTIFACTS = join(ROOT, 'test-artifacts', 'e2e');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Chromium flags for WebGPU on SwiftShader (CPU) from design.md, plus quiet, isolated profiles. */
-export const WEBGPU_FLAGS = ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-webgpu-adapter=swiftshader'];
-const QUIET_FLAGS = ['--no-sandbox', '--disable-gpu-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'];
+export const WEBGPU_FLAGS = [
+  '--enable-unsafe-webgpu',
+  '--enable-features=Vulkan',
+  '--use-vulkan=swiftshader',
+  '--use-webgpu-adapter=swiftshader',
+];
+const QUIET_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-dev-shm-usage',
+];
 /** WebGPU turned off: no adapter flags, and the feature disabled (Chromium then offers no adapter). */
 export const NO_WEBGPU_FLAGS = ['--disable-blink-features=WebGPU', '--disable-features=WebGPU'];
 /** A host name that is not localhost: pages from it are not a secure context, so navigator.gpu is absent. */
@@ -41,7 +54,12 @@ export async function serveBuild({ skipBuild = false } = {}) {
   }
   const port = await freePort();
   // INSECURE_HOST is mapped to 127.0.0.1 by the browser (see launch) to load the page in a non-secure context.
-  const server = await preview({ root: ROOT, logLevel: 'warn', build: { outDir }, preview: { port, host: '127.0.0.1', strictPort: true, open: false, allowedHosts: [INSECURE_HOST] } });
+  const server = await preview({
+    root: ROOT,
+    logLevel: 'warn',
+    build: { outDir },
+    preview: { port, host: '127.0.0.1', strictPort: true, open: false, allowedHosts: [INSECURE_HOST] },
+  });
   return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((ok) => server.httpServer.close(() => ok())) };
 }
 

@@ -20,7 +20,9 @@ const runs = (page) => page.evaluate(() => window.__exprl.rl('runs'));
 /** Fails the step when the page or its worker logged an error since `from` (an index into the browser's
  *  log); `expected` lists the browser's own network lines the step provokes on purpose (a 401 reply). */
 function noConsoleErrors(logs, from, expected = []) {
-  const errors = logs.slice(from).filter((l) => /^\[(error|pageerror|worker:error)\]/.test(l) && !expected.some((re) => re.test(l)));
+  const errors = logs
+    .slice(from)
+    .filter((l) => /^\[(error|pageerror|worker:error)\]/.test(l) && !expected.some((re) => re.test(l)));
   assert(errors.length === 0, `errors in the page console:\n${errors.join('\n')}`);
 }
 
@@ -45,10 +47,15 @@ async function runOnce(page, G) {
   await page.fill('#rl-group', String(G));
   await page.uncheck('.rlform input[type=checkbox]');
   await page.click('[data-testid=rl-start-run]');
-  return until('the run to end', async () => {
-    const v = (await runs(page)).find((r) => !before.includes(r.id));
-    return v && v.status !== 'running' ? v : null;
-  }, 600_000, 250);
+  return until(
+    'the run to end',
+    async () => {
+      const v = (await runs(page)).find((r) => !before.includes(r.id));
+      return v && v.status !== 'running' ? v : null;
+    },
+    600_000,
+    250,
+  );
 }
 
 /**
@@ -62,7 +69,10 @@ async function assertStoppedBeforeStep1(page, t, v, cause, shot) {
   assert(v.dense.length === 0 && v.correct.length === 0, `the chart has points: ${JSON.stringify(v)}`);
   const stored = await page.evaluate((id) => window.__exprl.metrics(id), v.id);
   assert(stored.length === 0, `stored metrics: ${JSON.stringify(stored)}`);
-  assert((await page.textContent('[data-testid=arm] [data-testid=status]')).includes('stopped'), 'the status badge does not say stopped');
+  assert(
+    (await page.textContent('[data-testid=arm] [data-testid=status]')).includes('stopped'),
+    'the status badge does not say stopped',
+  );
   assert(!(await page.textContent('body')).includes(KEY), 'the key is on the page');
   const notice = page.locator('[data-testid=notice-error]', { hasText: v.error });
   await notice.waitFor();
@@ -97,11 +107,25 @@ export async function judgeScenarios(url) {
       await judgeAt(page, good);
       await page.click('[data-testid=judge-test]');
       await page.waitForSelector('[data-testid=judge-reply]');
-      assert(good.requests.map((r) => r.rubric).join() === 'true,false', `a rubric request, then one grade: ${good.requests.map((r) => r.rubric)}`);
-      assert(good.requests.every((r) => r.authorization === `Bearer ${KEY}`), 'the test did not reach the server with the key');
-      assert((await page.textContent('[data-testid=judge-rubric]')).includes('96+37 = 133'), 'the rubric reply is not shown');
+      assert(
+        good.requests.map((r) => r.rubric).join() === 'true,false',
+        `a rubric request, then one grade: ${good.requests.map((r) => r.rubric)}`,
+      );
+      assert(
+        good.requests.every((r) => r.authorization === `Bearer ${KEY}`),
+        'the test did not reach the server with the key',
+      );
+      assert(
+        (await page.textContent('[data-testid=judge-rubric]')).includes('96+37 = 133'),
+        'the rubric reply is not shown',
+      );
       assert(/Score: 4/.test(await page.textContent('[data-testid=judge-reply]')), 'the grading reply is not shown');
-      assert(/wrote a rubric \(3 checkpoints\) and graded a correct answer 4\/5/.test(await page.textContent('[data-testid=judge-result]')), 'the result line');
+      assert(
+        /wrote a rubric \(3 checkpoints\) and graded a correct answer 4\/5/.test(
+          await page.textContent('[data-testid=judge-result]'),
+        ),
+        'the result line',
+      );
       await t.shot('judge-01-connection-ok');
       noConsoleErrors(logs, from);
     });
@@ -113,8 +137,17 @@ export async function judgeScenarios(url) {
       await page.click('[data-testid=judge-test]');
       await page.waitForSelector('[data-testid=cors-help]');
       const line = await page.textContent('[data-testid=judge-result]');
-      assert(/no Access-Control-Allow-Origin header/.test(line) && /OPTIONS preflight/.test(line) && /Access-Control-Allow-Headers/.test(line) && /Access-Control-Allow-Methods/.test(line), `CORS cause: ${line}`);
-      assert(/OLLAMA_ORIGINS/.test(line) && /allowed-origins/.test(line) && /Enable CORS/.test(line), `CORS help: ${line}`);
+      assert(
+        /no Access-Control-Allow-Origin header/.test(line) &&
+          /OPTIONS preflight/.test(line) &&
+          /Access-Control-Allow-Headers/.test(line) &&
+          /Access-Control-Allow-Methods/.test(line),
+        `CORS cause: ${line}`,
+      );
+      assert(
+        /OLLAMA_ORIGINS/.test(line) && /allowed-origins/.test(line) && /Enable CORS/.test(line),
+        `CORS help: ${line}`,
+      );
       await t.shot('judge-02-cors');
     });
 
@@ -124,9 +157,15 @@ export async function judgeScenarios(url) {
       await judgeAt(page, scoreOnly, 'implicit');
       await page.click('[data-testid=judge-test]');
       await page.waitForSelector('[data-testid=judge-reply]');
-      assert(scoreOnly.requests.map((r) => r.rubric).join() === 'false', `one grade, no rubric request: ${scoreOnly.requests.map((r) => r.rubric)}`);
+      assert(
+        scoreOnly.requests.map((r) => r.rubric).join() === 'false',
+        `one grade, no rubric request: ${scoreOnly.requests.map((r) => r.rubric)}`,
+      );
       const text = await page.textContent('[data-testid=judge-result]');
-      assert(/graded \(implicit rubric\) a correct answer 4\/5/.test(text) && /No rubric request/.test(text), `the implicit test: ${text}`);
+      assert(
+        /graded \(implicit rubric\) a correct answer 4\/5/.test(text) && /No rubric request/.test(text),
+        `the implicit test: ${text}`,
+      );
       await t.shot('judge-03-implicit-test');
       noConsoleErrors(logs, from);
     });
@@ -136,47 +175,97 @@ export async function judgeScenarios(url) {
       const denied = await serve(unauthorizedJudge);
       await judgeAt(page, denied);
       const v = await runOnce(page, 2);
-      await assertStoppedBeforeStep1(page, t, v, /^The judge cannot grade: the server answered 401 \(unauthorized\) .*check the API key/, 'judge-04-401-stopped');
-      assert(denied.requests.length === 1 && denied.requests[0].rubric, `the run should send its opening rubric request only: ${denied.requests.length} requests`);
-      noConsoleErrors(logs, from, [/^\[(worker:)?error\] Failed to load resource: the server responded with a status of 401/]);
+      await assertStoppedBeforeStep1(
+        page,
+        t,
+        v,
+        /^The judge cannot grade: the server answered 401 \(unauthorized\) .*check the API key/,
+        'judge-04-401-stopped',
+      );
+      assert(
+        denied.requests.length === 1 && denied.requests[0].rubric,
+        `the run should send its opening rubric request only: ${denied.requests.length} requests`,
+      );
+      noConsoleErrors(logs, from, [
+        /^\[(worker:)?error\] Failed to load resource: the server responded with a status of 401/,
+      ]);
     });
 
-    await t.step('a run against a judge that writes no rubric stops at its opening check, naming the implicit mode', async () => {
-      const from = logs.length;
-      const scoreOnly = await serve(scoreOnlyJudge);
-      await judgeAt(page, scoreOnly);
-      const v = await runOnce(page, 2);
-      await assertStoppedBeforeStep1(page, t, v, /^The judge cannot grade: the judge's reply to the rubric request was not a rubric .*choose the implicit rubric mode/, 'judge-05-no-rubric-stopped');
-      assert(scoreOnly.requests.map((r) => r.rubric).join() === 'true', `one rubric request: ${scoreOnly.requests.map((r) => r.rubric)}`);
-      noConsoleErrors(logs, from);
-    });
+    await t.step(
+      'a run against a judge that writes no rubric stops at its opening check, naming the implicit mode',
+      async () => {
+        const from = logs.length;
+        const scoreOnly = await serve(scoreOnlyJudge);
+        await judgeAt(page, scoreOnly);
+        const v = await runOnce(page, 2);
+        await assertStoppedBeforeStep1(
+          page,
+          t,
+          v,
+          /^The judge cannot grade: the judge's reply to the rubric request was not a rubric .*choose the implicit rubric mode/,
+          'judge-05-no-rubric-stopped',
+        );
+        assert(
+          scoreOnly.requests.map((r) => r.rubric).join() === 'true',
+          `one rubric request: ${scoreOnly.requests.map((r) => r.rubric)}`,
+        );
+        noConsoleErrors(logs, from);
+      },
+    );
 
-    await t.step('in the implicit mode the run grades; the inspector names a failed grade by cause, counted once', async () => {
-      const from = logs.length;
-      let grades = 0;
-      // Every grade scored, but the third (the opening grade, then the step's second) answered without a score.
-      const flaky = await serve((req) => (req.rubric ? rubricReply(req) : ++grades === 3 ? { content: 'The work is hard to assess; I will not commit to a number.' } : scoreReply(req, 4)));
-      await judgeAt(page, flaky, 'implicit');
-      const v = await runOnce(page, 4);
-      assert(v.status === 'done' && v.step === 1, `the run: ${JSON.stringify(v)}`);
-      assert(flaky.requests.length === 5 && flaky.requests.every((r) => !r.rubric), `implicit mode: ${flaky.requests.map((r) => r.rubric)}`);
-      const stored = await page.evaluate((id) => window.__exprl.metrics(id), v.id);
-      assert(stored.length === 1 && stored[0].values['judge/failures/no-score'] === 1, `stored metrics: ${JSON.stringify(stored.map((p) => p.values))}`);
-      await page.waitForSelector('[data-testid=judge-failures]:has-text("1 no score")');
-      const failures = await page.textContent('[data-testid=judge-failures]');
-      assert(failures.trim() === '1 no score', `the failure counter reads "${failures}"`);
-      const set = (await page.evaluate((id) => window.__exprl.previews(id), v.id)).find((p) => p.kind === 'traces').data;
-      const j = set.traces.findIndex((x) => x.detail?.outcome?.status !== 'ok');
-      assert(j >= 0, 'no failed grade in the traces');
-      await page.click(`[aria-label=Sample] button >> nth=${j}`);
-      const shown = await page.textContent('[data-testid=grade-failure]');
-      assert(/^no score — the final line is not "Score: k"$/.test(shown.trim()), `the inspector names the failure "${shown}"`);
-      const reason = await page.textContent('[data-testid=masked-reason]');
-      assert(/the judge could not grade it \(no score — the final line is not "Score: k"\)/.test(reason) && !/did not parse/.test(reason), `why the tokens are grey: ${reason}`);
-      assert(/I will not commit to a number/.test(await page.textContent('[data-testid=inspector]')), "the judge's own reply is not shown");
-      await t.shot('judge-06-inspector-failure', { fullPage: false });
-      noConsoleErrors(logs, from);
-    });
+    await t.step(
+      'in the implicit mode the run grades; the inspector names a failed grade by cause, counted once',
+      async () => {
+        const from = logs.length;
+        let grades = 0;
+        // Every grade scored, but the third (the opening grade, then the step's second) answered without a score.
+        const flaky = await serve((req) =>
+          req.rubric
+            ? rubricReply(req)
+            : ++grades === 3
+              ? { content: 'The work is hard to assess; I will not commit to a number.' }
+              : scoreReply(req, 4),
+        );
+        await judgeAt(page, flaky, 'implicit');
+        const v = await runOnce(page, 4);
+        assert(v.status === 'done' && v.step === 1, `the run: ${JSON.stringify(v)}`);
+        assert(
+          flaky.requests.length === 5 && flaky.requests.every((r) => !r.rubric),
+          `implicit mode: ${flaky.requests.map((r) => r.rubric)}`,
+        );
+        const stored = await page.evaluate((id) => window.__exprl.metrics(id), v.id);
+        assert(
+          stored.length === 1 && stored[0].values['judge/failures/no-score'] === 1,
+          `stored metrics: ${JSON.stringify(stored.map((p) => p.values))}`,
+        );
+        await page.waitForSelector('[data-testid=judge-failures]:has-text("1 no score")');
+        const failures = await page.textContent('[data-testid=judge-failures]');
+        assert(failures.trim() === '1 no score', `the failure counter reads "${failures}"`);
+        const set = (await page.evaluate((id) => window.__exprl.previews(id), v.id)).find(
+          (p) => p.kind === 'traces',
+        ).data;
+        const j = set.traces.findIndex((x) => x.detail?.outcome?.status !== 'ok');
+        assert(j >= 0, 'no failed grade in the traces');
+        await page.click(`[aria-label=Sample] button >> nth=${j}`);
+        const shown = await page.textContent('[data-testid=grade-failure]');
+        assert(
+          /^no score — the final line is not "Score: k"$/.test(shown.trim()),
+          `the inspector names the failure "${shown}"`,
+        );
+        const reason = await page.textContent('[data-testid=masked-reason]');
+        assert(
+          /the judge could not grade it \(no score — the final line is not "Score: k"\)/.test(reason) &&
+            !/did not parse/.test(reason),
+          `why the tokens are grey: ${reason}`,
+        );
+        assert(
+          /I will not commit to a number/.test(await page.textContent('[data-testid=inspector]')),
+          "the judge's own reply is not shown",
+        );
+        await t.shot('judge-06-inspector-failure', { fullPage: false });
+        noConsoleErrors(logs, from);
+      },
+    );
   } finally {
     if (process.env.E2E_LOGS) console.log(logs.join('\n'));
     for (const s of servers) await s.close();

@@ -18,9 +18,14 @@ const finite = (a) => a.filter((x) => Number.isFinite(x));
 export async function serveCheckpoint(page) {
   if (existsSync(SHIPPED)) return 'shipped';
   const alt = process.env.E2E_CHECKPOINT;
-  assert(alt && existsSync(alt), `no public/pretrained/pretrained.ckpt: set E2E_CHECKPOINT to a checkpoint (npm run train -- --corpus tasks --out FILE)`);
+  assert(
+    alt && existsSync(alt),
+    `no public/pretrained/pretrained.ckpt: set E2E_CHECKPOINT to a checkpoint (npm run train -- --corpus tasks --out FILE)`,
+  );
   const body = readFileSync(alt);
-  await page.route('**/pretrained/pretrained.ckpt', (r) => r.fulfill({ status: 200, body, contentType: 'application/octet-stream' }));
+  await page.route('**/pretrained/pretrained.ckpt', (r) =>
+    r.fulfill({ status: 200, body, contentType: 'application/octet-stream' }),
+  );
   return alt;
 }
 
@@ -28,11 +33,13 @@ export async function serveCheckpoint(page) {
 async function cut(page, selectors) {
   return page.evaluate((sels) => {
     const out = [];
-    if (document.documentElement.scrollHeight > innerHeight + 2) out.push(`page scrolls: ${document.documentElement.scrollHeight} > ${innerHeight}`);
+    if (document.documentElement.scrollHeight > innerHeight + 2)
+      out.push(`page scrolls: ${document.documentElement.scrollHeight} > ${innerHeight}`);
     for (const s of sels) {
       const el = document.querySelector(s);
       if (!el) out.push(`${s}: missing`);
-      else if (el.getBoundingClientRect().bottom > innerHeight + 1 || el.getBoundingClientRect().right > innerWidth + 1) out.push(`${s}: bottom ${Math.round(el.getBoundingClientRect().bottom)}`);
+      else if (el.getBoundingClientRect().bottom > innerHeight + 1 || el.getBoundingClientRect().right > innerWidth + 1)
+        out.push(`${s}: bottom ${Math.round(el.getBoundingClientRect().bottom)}`);
     }
     return out;
   }, selectors);
@@ -52,12 +59,26 @@ export async function rlScenarios(url, smokeResults) {
       await page.goto(`${url}?e2e=1`);
       await page.waitForSelector('[data-testid=landing]');
       const text = await page.textContent('[data-testid=landing]');
-      for (const w of ['dead zone', 'hidden from the policy', 'Outcome', 'Process', 'Stage I', 'Stage II', 'Xiang, Setlur, Blagden, Haber, Kumar', '2606.17024']) assert(text.includes(w), `landing lacks "${w}"`);
+      for (const w of [
+        'dead zone',
+        'hidden from the policy',
+        'Outcome',
+        'Process',
+        'Stage I',
+        'Stage II',
+        'Xiang, Setlur, Blagden, Haber, Kumar',
+        '2606.17024',
+      ])
+        assert(text.includes(w), `landing lacks "${w}"`);
       assert((await cut(page, ['[data-testid=run-demo]'])).length === 0, 'Run the demo is not in the 1280x720 window');
-      const est = await until('the time estimate', async () => {
-        const s = (await page.textContent('[data-testid=estimate]')) ?? '';
-        return /About .* on this device|No estimate/.test(s) ? s : null;
-      }, 600_000);
+      const est = await until(
+        'the time estimate',
+        async () => {
+          const s = (await page.textContent('[data-testid=estimate]')) ?? '';
+          return /About .* on this device|No estimate/.test(s) ? s : null;
+        },
+        600_000,
+      );
       assert(/About/.test(est), `estimate: ${est}`);
       timing.estimate = est.trim();
       await t.shot('rl-01-landing', { fullPage: false });
@@ -70,7 +91,9 @@ export async function rlScenarios(url, smokeResults) {
       // holds time the thread merely waited for a core, which is not the page's doing).
       await page.evaluate(() => {
         window.__long = [];
-        new PerformanceObserver((list) => window.__long.push(...list.getEntries().map((e) => e.duration))).observe({ type: 'longtask' });
+        new PerformanceObserver((list) => window.__long.push(...list.getEntries().map((e) => e.duration))).observe({
+          type: 'longtask',
+        });
         window.__gaps = [];
         let last = performance.now();
         const tickFn = () => {
@@ -83,21 +106,44 @@ export async function rlScenarios(url, smokeResults) {
       });
       timing.start = Date.now();
       await page.click('[data-testid=run-demo]');
-      await until('150 probe ticks after Start', async () => (await page.evaluate(() => window.__gaps.length)) >= 150, 60_000, 100);
-      const { gap, long } = await page.evaluate(() => ({ gap: Math.max(...window.__gaps), long: Math.max(0, ...window.__long) }));
+      await until(
+        '150 probe ticks after Start',
+        async () => (await page.evaluate(() => window.__gaps.length)) >= 150,
+        60_000,
+        100,
+      );
+      const { gap, long } = await page.evaluate(() => ({
+        gap: Math.max(...window.__gaps),
+        long: Math.max(0, ...window.__long),
+      }));
       timing.worstGapMs = Math.round(gap);
       timing.longestTaskMs = Math.round(long);
-      assert(long < 200, `a main-thread task took ${long.toFixed(0)} ms after Start (worst timer gap ${gap.toFixed(0)} ms)`);
+      assert(
+        long < 200,
+        `a main-thread task took ${long.toFixed(0)} ms after Start (worst timer gap ${gap.toFixed(0)} ms)`,
+      );
     });
 
     await t.step("both arms' rewards move and are drawn; sparse GRPO's dead-zone meter reads high", async () => {
-      const v = await until('3 steps of both arms', async () => {
-        const s = await rl(page);
-        return s.length === 2 && s.every((x) => x.step >= 3) ? s : null;
-      }, 600_000, 1000);
-      for (const x of v) assert(finite(x.dense).length >= 3 && finite(x.correct).length >= 3, `${x.arm}: rewards missing ${JSON.stringify(x)}`);
+      const v = await until(
+        '3 steps of both arms',
+        async () => {
+          const s = await rl(page);
+          return s.length === 2 && s.every((x) => x.step >= 3) ? s : null;
+        },
+        600_000,
+        1000,
+      );
+      for (const x of v)
+        assert(
+          finite(x.dense).length >= 3 && finite(x.correct).length >= 3,
+          `${x.arm}: rewards missing ${JSON.stringify(x)}`,
+        );
       const process = v.find((x) => x.arm === 'process');
-      assert(new Set(finite(process.dense).map((d) => d.toFixed(4))).size > 1, `the dense reward of ExpRL-Process does not move: ${process.dense}`);
+      assert(
+        new Set(finite(process.dense).map((d) => d.toFixed(4))).size > 1,
+        `the dense reward of ExpRL-Process does not move: ${process.dense}`,
+      );
       const grpo = v.find((x) => x.arm === 'grpo');
       const dz = finite(grpo.deadZone);
       assert(dz.reduce((a, b) => a + b, 0) / dz.length >= 0.5, `sparse GRPO's zero-variance share is low: ${dz}`);
@@ -115,27 +161,50 @@ export async function rlScenarios(url, smokeResults) {
       await page.click('[data-testid=insp-run] >> nth=1');
       const shownRun = (await rl(page))[1].id;
       const step = Number(await page.inputValue('[data-testid=insp-step]'));
-      const stored = (await page.evaluate((id) => window.__exprl.previews(id), shownRun)).find((p) => p.kind === 'traces' && p.step === step);
+      const stored = (await page.evaluate((id) => window.__exprl.previews(id), shownRun)).find(
+        (p) => p.kind === 'traces' && p.step === step,
+      );
       assert(stored, `no stored traces for step ${step} of ${shownRun} (${runId})`);
       const worker = stored.data.traces[0].advantages;
       const dom = await page.$$eval('[data-testid=token]', (els) => els.map((e) => Number(e.getAttribute('data-adv'))));
-      assert(dom.length === worker.length && dom.every((x, i) => Math.abs(x - worker[i]) < 1e-6), `token advantages differ: page ${dom.slice(0, 5)} worker ${worker.slice(0, 5)}`);
-      const colours = await page.$$eval('[data-testid=token]:not(.masked)', (els) => new Set(els.map((e) => getComputedStyle(e).backgroundColor)).size);
-      const values = new Set(worker.filter((_, i) => stored.data.traces[0].mask[i] !== 0).map((a) => a.toFixed(3))).size;
-      assert(colours === values || (values > 1 && colours > 1), `${values} distinct advantages drawn in ${colours} colours`);
+      assert(
+        dom.length === worker.length && dom.every((x, i) => Math.abs(x - worker[i]) < 1e-6),
+        `token advantages differ: page ${dom.slice(0, 5)} worker ${worker.slice(0, 5)}`,
+      );
+      const colours = await page.$$eval(
+        '[data-testid=token]:not(.masked)',
+        (els) => new Set(els.map((e) => getComputedStyle(e).backgroundColor)).size,
+      );
+      const values = new Set(worker.filter((_, i) => stored.data.traces[0].mask[i] !== 0).map((a) => a.toFixed(3)))
+        .size;
+      assert(
+        colours === values || (values > 1 && colours > 1),
+        `${values} distinct advantages drawn in ${colours} colours`,
+      );
       await page.waitForSelector('[data-testid=reference]:has-text("never shown to the policy")');
       await page.waitForSelector('[data-testid=sparse-result]');
-      assert((await cut(page, ['[data-testid=inspector]', '[data-testid=rl-charts]'])).length === 0, `cut at 1280x720: ${await cut(page, ['[data-testid=inspector]', '[data-testid=rl-charts]'])}`);
+      assert(
+        (await cut(page, ['[data-testid=inspector]', '[data-testid=rl-charts]'])).length === 0,
+        `cut at 1280x720: ${await cut(page, ['[data-testid=inspector]', '[data-testid=rl-charts]'])}`,
+      );
       await t.shot('rl-03-inspector', { fullPage: false });
     });
 
     await t.step('the demo ends with held-out pass@1 and pass@k for both arms', async () => {
-      const v = await until('both evaluations', async () => {
-        const s = await rl(page);
-        return s.length === 2 && s.every((x) => x.passAt1 !== undefined) ? s : null;
-      }, 1_200_000, 2000);
+      const v = await until(
+        'both evaluations',
+        async () => {
+          const s = await rl(page);
+          return s.length === 2 && s.every((x) => x.passAt1 !== undefined) ? s : null;
+        },
+        1_200_000,
+        2000,
+      );
       timing.demoSeconds = Math.round((Date.now() - timing.start) / 1000);
-      assert(v.every((x) => x.status === 'done'), `statuses ${v.map((x) => x.status)}`);
+      assert(
+        v.every((x) => x.status === 'done'),
+        `statuses ${v.map((x) => x.status)}`,
+      );
       assert((await page.$$('[data-testid=bar-value]')).length === 4, 'pass bars missing');
       await t.shot('rl-04-demo-done', { fullPage: false });
       const dl = page.waitForEvent('download');
@@ -156,7 +225,10 @@ export async function rlScenarios(url, smokeResults) {
       await page.reload();
       await page.waitForSelector('[data-testid=token]', { timeout: 60_000 });
       const v = await rl(page);
-      assert(v.length === 2 && v.every((x) => x.traceSteps.length > 0 && x.passAt1 !== undefined), `after reload: ${JSON.stringify(v.map((x) => x.traceSteps))}`);
+      assert(
+        v.length === 2 && v.every((x) => x.traceSteps.length > 0 && x.passAt1 !== undefined),
+        `after reload: ${JSON.stringify(v.map((x) => x.traceSteps))}`,
+      );
     });
 
     await t.step('Stage II from a Stage I run of the library', async () => {
@@ -172,16 +244,27 @@ export async function rlScenarios(url, smokeResults) {
       await page.fill('#rl-group', '4');
       await page.fill('#rl-eval', '4');
       await page.click('[data-testid=rl-start-run]');
-      const v = await until('the Stage II run', async () => {
-        const s = await rl(page, 'runs');
-        return s.length === 1 && s[0].passAt1 !== undefined ? s : null;
-      }, 600_000, 1000);
-      assert(v[0].kind === 'posttrain' && v[0].status === 'done' && v[0].step === 2, `Stage II run: ${JSON.stringify(v[0])}`);
+      const v = await until(
+        'the Stage II run',
+        async () => {
+          const s = await rl(page, 'runs');
+          return s.length === 1 && s[0].passAt1 !== undefined ? s : null;
+        },
+        600_000,
+        1000,
+      );
+      assert(
+        v[0].kind === 'posttrain' && v[0].status === 'done' && v[0].step === 2,
+        `Stage II run: ${JSON.stringify(v[0])}`,
+      );
       await t.shot('rl-06-stage2', { fullPage: false });
     });
 
     await t.step('the results viewer shows a results.json of the smoke preset', async () => {
-      assert(smokeResults && existsSync(smokeResults), `no smoke results.json at ${smokeResults} (npm run experiment -- --preset smoke)`);
+      assert(
+        smokeResults && existsSync(smokeResults),
+        `no smoke results.json at ${smokeResults} (npm run experiment -- --preset smoke)`,
+      );
       await page.click('#tab-results');
       await page.setInputFiles('[data-testid=results-file]', smokeResults);
       await page.waitForSelector('[data-testid=results-table]');
@@ -208,11 +291,19 @@ export async function replayWithoutWebGpu(url) {
       await page.goto(`${url}?e2e=1`);
       await page.waitForSelector('[data-testid=no-webgpu]');
       await page.click('[data-testid=play-replay]');
-      const v = await until('the replay to reach step 3', async () => {
-        const s = await rl(page, 'replay');
-        return s.length > 0 && s.every((x) => x.step >= 3) ? s : null;
-      }, 60_000, 500);
-      assert(v.every((x) => finite(x.dense).length >= 3), 'replayed rewards missing');
+      const v = await until(
+        'the replay to reach step 3',
+        async () => {
+          const s = await rl(page, 'replay');
+          return s.length > 0 && s.every((x) => x.step >= 3) ? s : null;
+        },
+        60_000,
+        500,
+      );
+      assert(
+        v.every((x) => finite(x.dense).length >= 3),
+        'replayed rewards missing',
+      );
       await page.waitForSelector('[data-testid=token]');
       await t.shot('replay-01-no-webgpu');
     });

@@ -12,7 +12,20 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { replayWithoutWebGpu, rlScenarios } from './rl.mjs';
 import { judgeScenarios } from './judge.mjs';
-import { ARTIFACTS, INSECURE_FLAGS, INSECURE_HOST, NO_WEBGPU_FLAGS, Steps, WEBGPU_FLAGS, assert, clearArtifacts, launch, overflowsX, serveBuild, until } from './harness.mjs';
+import {
+  ARTIFACTS,
+  INSECURE_FLAGS,
+  INSECURE_HOST,
+  NO_WEBGPU_FLAGS,
+  Steps,
+  WEBGPU_FLAGS,
+  assert,
+  clearArtifacts,
+  launch,
+  overflowsX,
+  serveBuild,
+  until,
+} from './harness.mjs';
 
 const STEPS = 300; // tiny preset, batch 4: long enough that pause, reload and device loss land mid-run (a step takes ~50-200 ms on SwiftShader)
 const EVERY = 10; // generations and checkpoints every 10 steps
@@ -22,10 +35,14 @@ const checkpoint = (page, id) => page.evaluate((runId) => window.__exprl.checkpo
 const mean = (a) => a.reduce((x, y) => x + y, 0) / a.length;
 
 async function waitFor(page, what, pred, timeoutMs = 120_000) {
-  return until(what, async () => {
-    const s = await state(page);
-    return pred(s) ? s : null;
-  }, timeoutMs);
+  return until(
+    what,
+    async () => {
+      const s = await state(page);
+      return pred(s) ? s : null;
+    },
+    timeoutMs,
+  );
 }
 
 async function adapterReady(page) {
@@ -52,13 +69,19 @@ async function withWebGpu(url) {
       await page.click('#tab-device');
       const name = await page.textContent('[data-testid=adapter-name]');
       assert(name && name.length > 0, 'the Device tab shows no adapter name');
-      assert(['yes', 'no'].includes((await page.textContent('[data-testid=f16]'))?.trim()), 'shader-f16 is not reported');
+      assert(
+        ['yes', 'no'].includes((await page.textContent('[data-testid=f16]'))?.trim()),
+        'shader-f16 is not reported',
+      );
       await t.shot('02-device');
       await page.click('#tab-runs');
       await page.waitForSelector('[data-testid=library-empty]');
       await t.shot('03-library-empty');
       await page.click('[data-testid=library-empty] button');
-      assert((await page.getAttribute('#tab-train', 'aria-selected')) === 'true', 'the empty library\'s button did not open the Train tab');
+      assert(
+        (await page.getAttribute('#tab-train', 'aria-selected')) === 'true',
+        "the empty library's button did not open the Train tab",
+      );
     });
 
     await t.step('invalid values are refused next to their field', async () => {
@@ -90,30 +113,45 @@ async function withWebGpu(url) {
       assert(late < early - 0.3, `loss did not fall: first steps ${early.toFixed(3)}, latest ${late.toFixed(3)}`);
       await page.waitForSelector('[data-testid=samples]');
       const startup = await page.textContent('[data-testid=stat-startup]');
-      assert(/^\d+\.\d s$/.test(startup.trim()) && parseFloat(startup) > 0, `start-up time reads ${JSON.stringify(startup)}`);
+      assert(
+        /^\d+\.\d s$/.test(startup.trim()) && parseFloat(startup) > 0,
+        `start-up time reads ${JSON.stringify(startup)}`,
+      );
       console.log(`       first step ${startup.trim()} after Start`);
       await t.shot('05-training');
     });
 
-    await t.step('pause from the keyboard: the step in flight finishes, a checkpoint is saved, focus stays on the controls', async () => {
-      await page.focus('[data-testid=pause]');
-      await page.keyboard.press('Enter');
-      const s = await waitFor(page, 'status paused', (s) => s.status === 'paused', 30_000);
-      const focusedId = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName);
-      const focused = await until('focus on Resume', async () => ((await focusedId()) === 'resume' ? 'resume' : null), 5_000).catch(focusedId);
-      assert(focused === 'resume', `after pausing, focus is on ${focused}, not on the Resume button`);
-      const ck = await checkpoint(page, runId);
-      assert(ck && ck.step === s.step, `checkpoint at pause: ${JSON.stringify(ck)} vs step ${s.step}`);
-      await page.waitForTimeout(1500);
-      assert((await state(page)).step === s.step, 'steps advanced while paused');
-      await t.shot('06-paused');
-    });
+    await t.step(
+      'pause from the keyboard: the step in flight finishes, a checkpoint is saved, focus stays on the controls',
+      async () => {
+        await page.focus('[data-testid=pause]');
+        await page.keyboard.press('Enter');
+        const s = await waitFor(page, 'status paused', (s) => s.status === 'paused', 30_000);
+        const focusedId = () =>
+          page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName);
+        const focused = await until(
+          'focus on Resume',
+          async () => ((await focusedId()) === 'resume' ? 'resume' : null),
+          5_000,
+        ).catch(focusedId);
+        assert(focused === 'resume', `after pausing, focus is on ${focused}, not on the Resume button`);
+        const ck = await checkpoint(page, runId);
+        assert(ck && ck.step === s.step, `checkpoint at pause: ${JSON.stringify(ck)} vs step ${s.step}`);
+        await page.waitForTimeout(1500);
+        assert((await state(page)).step === s.step, 'steps advanced while paused');
+        await t.shot('06-paused');
+      },
+    );
 
     await t.step('resume continues the same run', async () => {
       const before = (await state(page)).step;
       await page.click('[data-testid=resume]');
       // three more steps, or the end of the run when fewer than three were left after the pause
-      await waitFor(page, 'three more steps', (s) => ['running', 'done'].includes(s.status) && s.step >= Math.min(before + 3, s.total));
+      await waitFor(
+        page,
+        'three more steps',
+        (s) => ['running', 'done'].includes(s.status) && s.step >= Math.min(before + 3, s.total),
+      );
     });
 
     await t.step('reload mid-run, find the run in the library', async () => {
@@ -131,13 +169,20 @@ async function withWebGpu(url) {
       const ck = await checkpoint(page, runId);
       assert(ck && ck.step >= EVERY, `no checkpoint to resume from: ${JSON.stringify(ck)}`);
       await page.locator(`[data-testid=run-row][data-run-id="${runId}"] [data-testid=lib-resume]`).click();
-      let s = await waitFor(page, 'resumed run training', (s) => s.runId === runId && s.status === 'running' && s.step >= ck.step + 2);
+      let s = await waitFor(
+        page,
+        'resumed run training',
+        (s) => s.runId === runId && s.status === 'running' && s.step >= ck.step + 2,
+      );
       assert(s.loss.length >= s.step - 1, `history not shown after resume: ${s.loss.length} points at step ${s.step}`);
       await page.evaluate(() => window.__exprl.loseDevice());
       await waitFor(page, 'status interrupted after device loss', (s) => s.status === 'interrupted', 30_000);
       await page.waitForSelector('[data-testid=notice-warning]:has-text("GPU device was lost")');
       const said = await page.textContent('[data-testid=notice-warning]');
-      assert(/press Resume to continue from its checkpoint at step \d+/.test(said), `the device-lost notice does not say what to do: ${said}`);
+      assert(
+        /press Resume to continue from its checkpoint at step \d+/.test(said),
+        `the device-lost notice does not say what to do: ${said}`,
+      );
       await t.shot('08-device-lost');
       await page.click('[data-testid=resume]');
       await waitFor(page, 'training again', (s) => s.status === 'running' || s.status === 'done', 60_000);
@@ -146,14 +191,20 @@ async function withWebGpu(url) {
       assert(s.status === 'done' && s.step === STEPS, `run ended ${s.status} at step ${s.step}`);
       assert(s.loss.length === STEPS, `loss series has ${s.loss.length} points, expected ${STEPS}`);
       assert(mean(s.loss.slice(-5)) < mean(s.loss.slice(0, 5)) - 0.5, 'loss did not fall over the run');
-      assert((await page.locator('[data-testid^=notice-]').count()) === 0, 'a notice is still shown after the run finished');
+      assert(
+        (await page.locator('[data-testid^=notice-]').count()) === 0,
+        'a notice is still shown after the run finished',
+      );
       await t.shot('09-done');
     });
 
     await t.step('export the run to a file and import it back with identical weights', async () => {
       await page.click('#tab-runs');
       const row = page.locator(`[data-testid=run-row][data-run-id="${runId}"]`);
-      const [download] = await Promise.all([page.waitForEvent('download'), row.locator('[data-testid=export]').click()]);
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        row.locator('[data-testid=export]').click(),
+      ]);
       const file = join(ARTIFACTS, download.suggestedFilename());
       await download.saveAs(file);
       await page.setInputFiles('[data-testid=import-input]', file);
@@ -161,7 +212,10 @@ async function withWebGpu(url) {
       const imported = s.runs.find((r) => r.id !== runId);
       assert(imported.status === 'done' && imported.step === STEPS, `imported run: ${JSON.stringify(imported)}`);
       const [a, b] = [await checkpoint(page, runId), await checkpoint(page, imported.id)];
-      assert(a && b && a.sha256 === b.sha256 && a.step === b.step && a.size === b.size, `checkpoints differ: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+      assert(
+        a && b && a.sha256 === b.sha256 && a.step === b.step && a.size === b.size,
+        `checkpoints differ: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`,
+      );
       await page.locator(`[data-testid=run-row][data-run-id="${imported.id}"] button:has-text("Open")`).click();
       const shown = await waitFor(page, 'the imported run in the live view', (s) => s.runId === imported.id, 10_000);
       assert(shown.loss.length === STEPS, `imported metrics: ${shown.loss.length} points`);
@@ -169,42 +223,63 @@ async function withWebGpu(url) {
       await t.shot('10-imported');
     });
 
-    await t.step("a run on the task families' primitives: families chosen, the fit explained, task questions answered", async () => {
-      await page.click('#tab-train');
-      await page.selectOption('#corpus', 'task-primitives');
-      await page.waitForSelector('[data-testid=families]');
-      // The worker builds and measures the corpus; the hint follows once it has.
-      const hint = await until('the corpus measured by the worker', async () => {
-        const h = (await page.textContent('#corpus-hint')) ?? '';
-        return /The longest is/.test(h) ? h : null;
-      }, 60_000);
-      assert(/The longest is \d+ tokens .*\d+-token training sequence holds it whole/.test(hint), `corpus hint: ${hint}`);
-      for (const f of ['chain', 'carry', 'linear']) await page.uncheck(`[data-testid=families] input[value=${f}]`);
-      await page.waitForSelector('[data-testid=error-families]');
-      assert(await page.isDisabled('[data-testid=start]'), 'Start must be disabled without a task family');
-      await page.check('[data-testid=families] input[value=chain]');
-      await page.check('[data-testid=families] input[value=linear]');
-      await page.fill('#steps', '8');
-      if (!(await page.isVisible('#sampleEvery'))) await page.click('details summary');
-      await page.fill('#sampleEvery', '4');
-      await page.fill('#checkpointEvery', '4');
-      await page.fill('#name', '');
-      const known = new Set((await state(page)).runs.map((r) => r.id));
-      await page.click('[data-testid=start]');
-      const s = await waitFor(page, 'the task run to finish', (s) => !known.has(s.runId) && s.runId && (s.status === 'done' || s.status === 'failed'), 180_000);
-      assert(s.status === 'done' && s.step === 8, `task run ended ${s.status} at step ${s.step}`);
-      const summary = await page.textContent('[data-testid=run-summary]');
-      assert(/task primitives \(chain, linear\)/.test(summary), `run summary: ${summary}`);
-      await page.waitForSelector('[data-testid=samples]');
-      const prompts = await page.$$eval('[data-testid=samples] td.prompt', (els) => els.map((e) => e.textContent));
-      assert(prompts.length > 0 && prompts.every((p) => /^Q: /.test(p)), `generation prompts are not task questions: ${JSON.stringify(prompts)}`);
-      await t.shot('11-task-run');
-    });
+    await t.step(
+      "a run on the task families' primitives: families chosen, the fit explained, task questions answered",
+      async () => {
+        await page.click('#tab-train');
+        await page.selectOption('#corpus', 'task-primitives');
+        await page.waitForSelector('[data-testid=families]');
+        // The worker builds and measures the corpus; the hint follows once it has.
+        const hint = await until(
+          'the corpus measured by the worker',
+          async () => {
+            const h = (await page.textContent('#corpus-hint')) ?? '';
+            return /The longest is/.test(h) ? h : null;
+          },
+          60_000,
+        );
+        assert(
+          /The longest is \d+ tokens .*\d+-token training sequence holds it whole/.test(hint),
+          `corpus hint: ${hint}`,
+        );
+        for (const f of ['chain', 'carry', 'linear']) await page.uncheck(`[data-testid=families] input[value=${f}]`);
+        await page.waitForSelector('[data-testid=error-families]');
+        assert(await page.isDisabled('[data-testid=start]'), 'Start must be disabled without a task family');
+        await page.check('[data-testid=families] input[value=chain]');
+        await page.check('[data-testid=families] input[value=linear]');
+        await page.fill('#steps', '8');
+        if (!(await page.isVisible('#sampleEvery'))) await page.click('details summary');
+        await page.fill('#sampleEvery', '4');
+        await page.fill('#checkpointEvery', '4');
+        await page.fill('#name', '');
+        const known = new Set((await state(page)).runs.map((r) => r.id));
+        await page.click('[data-testid=start]');
+        const s = await waitFor(
+          page,
+          'the task run to finish',
+          (s) => !known.has(s.runId) && s.runId && (s.status === 'done' || s.status === 'failed'),
+          180_000,
+        );
+        assert(s.status === 'done' && s.step === 8, `task run ended ${s.status} at step ${s.step}`);
+        const summary = await page.textContent('[data-testid=run-summary]');
+        assert(/task primitives \(chain, linear\)/.test(summary), `run summary: ${summary}`);
+        await page.waitForSelector('[data-testid=samples]');
+        const prompts = await page.$$eval('[data-testid=samples] td.prompt', (els) => els.map((e) => e.textContent));
+        assert(
+          prompts.length > 0 && prompts.every((p) => /^Q: /.test(p)),
+          `generation prompts are not task questions: ${JSON.stringify(prompts)}`,
+        );
+        await t.shot('11-task-run');
+      },
+    );
 
     await t.step('keyboard: arrow keys move between tabs', async () => {
       await page.click('#tab-demo');
       await page.keyboard.press('ArrowRight');
-      assert((await page.getAttribute('#tab-rl', 'aria-selected')) === 'true', 'ArrowRight did not select the next tab');
+      assert(
+        (await page.getAttribute('#tab-rl', 'aria-selected')) === 'true',
+        'ArrowRight did not select the next tab',
+      );
       assert(await page.evaluate(() => document.activeElement?.id === 'tab-rl'), 'focus did not follow the tab');
       await page.waitForSelector('[data-testid=rl-form]');
       await t.shot('12-rl-tab');
@@ -221,7 +296,10 @@ async function withWebGpu(url) {
       }
       await page.click('#tab-train');
       const startBox = await page.locator('[data-testid=start]').boundingBox();
-      assert(startBox && startBox.y + startBox.height <= 720, `Start is below the 1280x720 window (${JSON.stringify(startBox)})`);
+      assert(
+        startBox && startBox.y + startBox.height <= 720,
+        `Start is below the 1280x720 window (${JSON.stringify(startBox)})`,
+      );
       await t.shot('13-1280x720', { fullPage: false });
       const small = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
       await page.click('button:has-text("Presentation mode")');
@@ -234,8 +312,13 @@ async function withWebGpu(url) {
       }
       await page.click('#tab-train');
       // both live charts, with their step axis, end above the 720-pixel fold
-      for (const box of await Promise.all((await page.locator('[data-testid=live] .plot canvas').all()).map((c) => c.boundingBox()))) {
-        assert(box && box.y + box.height <= 720, `a live chart's axes are cut at 720 pixels in presentation mode (${JSON.stringify(box)})`);
+      for (const box of await Promise.all(
+        (await page.locator('[data-testid=live] .plot canvas').all()).map((c) => c.boundingBox()),
+      )) {
+        assert(
+          box && box.y + box.height <= 720,
+          `a live chart's axes are cut at 720 pixels in presentation mode (${JSON.stringify(box)})`,
+        );
       }
       await t.shot('15-presentation-train-full');
       await page.click('button:has-text("Presentation mode")');
@@ -258,7 +341,10 @@ async function withoutWebGpu(url) {
       await b.page.goto(url);
       await b.page.waitForSelector('[data-testid=no-webgpu]', { timeout: 30_000 });
       const text = await b.page.textContent('[data-testid=no-webgpu]');
-      assert(/WebGPU/.test(text) && /Chrome|Edge/.test(text) && /flags/.test(text), `explanation lacks browsers or flags: ${text}`);
+      assert(
+        /WebGPU/.test(text) && /Chrome|Edge/.test(text) && /flags/.test(text),
+        `explanation lacks browsers or flags: ${text}`,
+      );
       await t.shot('16-webgpu-disabled');
     });
   } finally {
@@ -289,7 +375,8 @@ function smokeResults() {
   if (process.env.E2E_RESULTS) return process.env.E2E_RESULTS;
   const dir = join(tmpdir(), 'exprl-e2e-experiment');
   const file = join(dir, 'smoke', 'results.json');
-  if (!existsSync(file)) spawnSync('npm', ['run', 'experiment', '--', '--preset', 'smoke', '--dir', dir], { stdio: 'inherit' });
+  if (!existsSync(file))
+    spawnSync('npm', ['run', 'experiment', '--', '--preset', 'smoke', '--dir', dir], { stdio: 'inherit' });
   return file;
 }
 
@@ -306,7 +393,9 @@ try {
 } finally {
   await server.close();
 }
-console.log(`e2e: ${failed ? 'FAILED' : 'passed'} in ${((Date.now() - t0) / 1000).toFixed(0)}s; screenshots in ${ARTIFACTS}`);
+console.log(
+  `e2e: ${failed ? 'FAILED' : 'passed'} in ${((Date.now() - t0) / 1000).toFixed(0)}s; screenshots in ${ARTIFACTS}`,
+);
 // A step that fails stops its scenario, so a failure is also counted when no step recorded it.
 const { passed, failed: failedSteps } = Steps.tally;
 console.log(`e2e: ${passed} passed, ${Math.max(failedSteps, failed ? 1 : 0)} failed`);

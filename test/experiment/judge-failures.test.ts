@@ -20,8 +20,29 @@ const servers: FakeLlmServer[] = [];
 
 /** One outcome arm from the shipped checkpoint, 4 steps (a checkpoint after step 2), 4 x 2 evaluation samples. */
 const args = (name: string, server: FakeLlmServer, more: string[] = []) => [
-  '--preset', 'smoke', '--checkpoint', 'public/pretrained/pretrained.ckpt', '--arms', 'outcome', '--stage1-steps', '4', '--stage2-steps', '0',
-  '--judge', 'llm', '--model', 'fake', '--base-url', server.baseUrl, '--cache-dir', join(dir, `cache-${name}`), '--dir', dir, '--name', name, ...more,
+  '--preset',
+  'smoke',
+  '--checkpoint',
+  'public/pretrained/pretrained.ckpt',
+  '--arms',
+  'outcome',
+  '--stage1-steps',
+  '4',
+  '--stage2-steps',
+  '0',
+  '--judge',
+  'llm',
+  '--model',
+  'fake',
+  '--base-url',
+  server.baseUrl,
+  '--cache-dir',
+  join(dir, `cache-${name}`),
+  '--dir',
+  dir,
+  '--name',
+  name,
+  ...more,
 ];
 
 async function serve(responder: FakeResponder, port?: number): Promise<FakeLlmServer> {
@@ -32,7 +53,8 @@ async function serve(responder: FakeResponder, port?: number): Promise<FakeLlmSe
 
 const portOf = (s: FakeLlmServer) => Number(new URL(s.baseUrl).port);
 // The CLI's own error lines (Dawn prints "error: XDG_RUNTIME_DIR ..." on machines without a session).
-const errorLines = (out: string) => out.split('\n').filter((l) => l.startsWith('error:') && !l.includes('XDG_RUNTIME_DIR'));
+const errorLines = (out: string) =>
+  out.split('\n').filter((l) => l.startsWith('error:') && !l.includes('XDG_RUNTIME_DIR'));
 const announced = (out: string) => Number(/about ([\d,]+) requests to send/.exec(out)?.[1].replace(/,/g, '') ?? NaN);
 
 /** A failed run: exit 1, one error line matching `line`, and no cell done. */
@@ -68,58 +90,92 @@ afterEach(async () => {
 });
 
 describe('experiment with an LLM judge', () => {
-  it('a good run with slow replies: the estimate equals the requests sent, 0 on a rerun; grading is concurrent', async () => {
-    const server = await serve(slowJudge(150)); // slow enough that concurrent requests overlap
-    const r = await runExperiment(args('good', server));
-    expect(r.code, r.out).toBe(0);
-    good = await readResults(dir, 'good');
-    expect(good.complete).toBe(true);
-    expect(good.cells[0].judgeFailures).toEqual({});
-    expect(announced(r.out)).toBe(server.requests.length);
-    expect(server.maxInFlight).toBeGreaterThan(1);
-    const again = await runExperiment(args('good', server));
-    expect(again.code, again.out).toBe(0);
-    expect(announced(again.out)).toBe(0);
-    expect(server.requests.length).toBe(announced(r.out));
-  }, TIMEOUT_MS);
+  it(
+    'a good run with slow replies: the estimate equals the requests sent, 0 on a rerun; grading is concurrent',
+    async () => {
+      const server = await serve(slowJudge(150)); // slow enough that concurrent requests overlap
+      const r = await runExperiment(args('good', server));
+      expect(r.code, r.out).toBe(0);
+      good = await readResults(dir, 'good');
+      expect(good.complete).toBe(true);
+      expect(good.cells[0].judgeFailures).toEqual({});
+      expect(announced(r.out)).toBe(server.requests.length);
+      expect(server.maxInFlight).toBeGreaterThan(1);
+      const again = await runExperiment(args('good', server));
+      expect(again.code, again.out).toBe(0);
+      expect(announced(again.out)).toBe(0);
+      expect(server.requests.length).toBe(announced(r.out));
+    },
+    TIMEOUT_MS,
+  );
 
-  it('a 401 at the start stops at the first request with the cause and the fix', async () => {
-    const server = await serve(unauthorizedJudge);
-    await expectStopped('unauthorized', server, /^error: the server answered 401 \(unauthorized\) .*check the API key/);
-    expect(server.requests).toHaveLength(1);
-    await expectRerunEqual('unauthorized', server);
-  }, TIMEOUT_MS);
+  it(
+    'a 401 at the start stops at the first request with the cause and the fix',
+    async () => {
+      const server = await serve(unauthorizedJudge);
+      await expectStopped(
+        'unauthorized',
+        server,
+        /^error: the server answered 401 \(unauthorized\) .*check the API key/,
+      );
+      expect(server.requests).toHaveLength(1);
+      await expectRerunEqual('unauthorized', server);
+    },
+    TIMEOUT_MS,
+  );
 
-  it('a reply without the rubric the run asked for stops the run once, naming --rubric implicit', async () => {
-    const server = await serve(scoreOnlyJudge);
-    await expectStopped('no-rubric', server, /^error: the judge's reply to the rubric request was not a rubric .*try --rubric implicit/);
-    expect(server.requests.filter((q) => q.rubric)).toHaveLength(1);
-    await expectRerunEqual('no-rubric', server);
-  }, TIMEOUT_MS);
+  it(
+    'a reply without the rubric the run asked for stops the run once, naming --rubric implicit',
+    async () => {
+      const server = await serve(scoreOnlyJudge);
+      await expectStopped(
+        'no-rubric',
+        server,
+        /^error: the judge's reply to the rubric request was not a rubric .*try --rubric implicit/,
+      );
+      expect(server.requests.filter((q) => q.rubric)).toHaveLength(1);
+      await expectRerunEqual('no-rubric', server);
+    },
+    TIMEOUT_MS,
+  );
 
-  it('a judge gone mid-run stops after the step in flight, and the cell resumes to the same results', async () => {
-    const server = await serve(goodJudge);
-    // Gone once training is under way: the opening check and the first steps were answered.
-    void server.waitForRequests(12).then(() => server.close());
-    const r = await expectStopped('gone', server, new RegExp(`^error: outcome · Stage I · seed 1: cannot connect to 127\\.0\\.0\\.1:${portOf(server)} \\(connection refused\\).*run the same command again`));
-    expect(r.out).toMatch(/\[outcome · Stage I · seed 1\] step 1\/4/);
-    expect(r.out).not.toMatch(/\[outcome · Stage I · seed 1\] done/);
-    await expectRerunEqual('gone', server);
-  }, TIMEOUT_MS);
+  it(
+    'a judge gone mid-run stops after the step in flight, and the cell resumes to the same results',
+    async () => {
+      const server = await serve(goodJudge);
+      // Gone once training is under way: the opening check and the first steps were answered.
+      void server.waitForRequests(12).then(() => server.close());
+      const r = await expectStopped(
+        'gone',
+        server,
+        new RegExp(
+          `^error: outcome · Stage I · seed 1: cannot connect to 127\\.0\\.0\\.1:${portOf(server)} \\(connection refused\\).*run the same command again`,
+        ),
+      );
+      expect(r.out).toMatch(/\[outcome · Stage I · seed 1\] step 1\/4/);
+      expect(r.out).not.toMatch(/\[outcome · Stage I · seed 1\] done/);
+      await expectRerunEqual('gone', server);
+    },
+    TIMEOUT_MS,
+  );
 
-  it('replies slower than the timeout stop the run with the cause', async () => {
-    const server = await serve(slowJudge(3000));
-    const name = 'slow';
-    const r = await runExperiment(args(name, server, ['--timeout', '0.3']));
-    expect(r.code, r.out).toBe(1);
-    expect(errorLines(r.out)).toHaveLength(1);
-    expect(errorLines(r.out)[0]).toMatch(/^error: the judge failed the opening test grade of problem .* \(timeout: /);
-    expect((await readResults(dir, name)).cells.filter((c) => c.status === 'done')).toEqual([]);
-    const port = portOf(server);
-    await server.close();
-    const fixed = await serve(goodJudge, port);
-    const again = await runExperiment(args(name, fixed, ['--timeout', '0.3']));
-    expect(again.code, again.out).toBe(0);
-    expect(figures(await readResults(dir, name))).toEqual(figures(good));
-  }, TIMEOUT_MS);
+  it(
+    'replies slower than the timeout stop the run with the cause',
+    async () => {
+      const server = await serve(slowJudge(3000));
+      const name = 'slow';
+      const r = await runExperiment(args(name, server, ['--timeout', '0.3']));
+      expect(r.code, r.out).toBe(1);
+      expect(errorLines(r.out)).toHaveLength(1);
+      expect(errorLines(r.out)[0]).toMatch(/^error: the judge failed the opening test grade of problem .* \(timeout: /);
+      expect((await readResults(dir, name)).cells.filter((c) => c.status === 'done')).toEqual([]);
+      const port = portOf(server);
+      await server.close();
+      const fixed = await serve(goodJudge, port);
+      const again = await runExperiment(args(name, fixed, ['--timeout', '0.3']));
+      expect(again.code, again.out).toBe(0);
+      expect(figures(await readResults(dir, name))).toEqual(figures(good));
+    },
+    TIMEOUT_MS,
+  );
 });

@@ -37,39 +37,56 @@ function run(args: string[], stopAt?: string): Promise<{ code: number | null; ou
 const TIMING = /timing|tokens_per_s|ms_per_step/;
 /** The figures of every cell, timings removed, in a fixed order. */
 function figures(r: ResultsFile) {
-  return [...r.cells].sort((a, b) => `${a.arm}${a.stage}`.localeCompare(`${b.arm}${b.stage}`)).map((c) => ({
-    arm: c.arm, stage: c.stage, steps: c.steps, eval: c.eval,
-    curve: c.curve.map((p) => ({ step: p.step, values: Object.fromEntries(Object.entries(p.values).filter(([k]) => !TIMING.test(k))) })),
-  }));
+  return [...r.cells]
+    .sort((a, b) => `${a.arm}${a.stage}`.localeCompare(`${b.arm}${b.stage}`))
+    .map((c) => ({
+      arm: c.arm,
+      stage: c.stage,
+      steps: c.steps,
+      eval: c.eval,
+      curve: c.curve.map((p) => ({
+        step: p.step,
+        values: Object.fromEntries(Object.entries(p.values).filter(([k]) => !TIMING.test(k))),
+      })),
+    }));
 }
 
 describe('experiment smoke preset', () => {
-  it('runs every arm through both stages, and a stopped run resumes to the same results', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'exprl-smoke-'));
-    try {
-      const straight = await run(['--preset', 'smoke', '--dir', dir, '--name', 'a']);
-      expect(straight.code, straight.out).toBe(0);
-      const a = checkResultsFile(JSON.parse(await readFile(join(dir, 'a', 'results.json'), 'utf8')));
-      expect(a.complete).toBe(true);
-      expect(a.cells).toHaveLength(ARM_IDS.length * 2);
-      for (const c of a.cells) {
-        expect(c.status, `${c.arm} ${c.stage}`).toBe('done');
-        expect(c.eval?.perProblem.length, `${c.arm} ${c.stage}`).toBe(4);
-        if (!(c.arm === 'base' && c.stage === 'stage1')) expect(c.curve.length, `${c.arm} ${c.stage}`).toBe(2);
-      }
-      expect(await readFile(join(dir, 'a', 'results.md'), 'utf8')).toMatch(/\| ExpRL-Process \|/);
-      expect((await readFile(join(dir, 'a', 'curves.csv'), 'utf8')).split('\n')[0]).toBe('arm,stage,seed,step,metric,value');
+  it(
+    'runs every arm through both stages, and a stopped run resumes to the same results',
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'exprl-smoke-'));
+      try {
+        const straight = await run(['--preset', 'smoke', '--dir', dir, '--name', 'a']);
+        expect(straight.code, straight.out).toBe(0);
+        const a = checkResultsFile(JSON.parse(await readFile(join(dir, 'a', 'results.json'), 'utf8')));
+        expect(a.complete).toBe(true);
+        expect(a.cells).toHaveLength(ARM_IDS.length * 2);
+        for (const c of a.cells) {
+          expect(c.status, `${c.arm} ${c.stage}`).toBe('done');
+          expect(c.eval?.perProblem.length, `${c.arm} ${c.stage}`).toBe(4);
+          if (!(c.arm === 'base' && c.stage === 'stage1')) expect(c.curve.length, `${c.arm} ${c.stage}`).toBe(2);
+        }
+        expect(await readFile(join(dir, 'a', 'results.md'), 'utf8')).toMatch(/\| ExpRL-Process \|/);
+        expect((await readFile(join(dir, 'a', 'curves.csv'), 'utf8')).split('\n')[0]).toBe(
+          'arm,stage,seed,step,metric,value',
+        );
 
-      const stopped = await run(['--preset', 'smoke', '--dir', dir, '--name', 'b'], '[outcome · Stage I · seed 1] step 1/2');
-      expect(stopped.code, stopped.out).toBe(130);
-      expect(stopped.out).toMatch(/stopped during .* · seed 1; run the same command again/);
-      const resumed = await run(['--preset', 'smoke', '--dir', dir, '--name', 'b']);
-      expect(resumed.code, resumed.out).toBe(0);
-      expect(resumed.out).not.toMatch(/\[grpo · Stage I · seed 1\] step/); // finished cells are not run again
-      const b = checkResultsFile(JSON.parse(await readFile(join(dir, 'b', 'results.json'), 'utf8')));
-      expect(figures(b)).toEqual(figures(a));
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  }, TIMEOUT_MS);
+        const stopped = await run(
+          ['--preset', 'smoke', '--dir', dir, '--name', 'b'],
+          '[outcome · Stage I · seed 1] step 1/2',
+        );
+        expect(stopped.code, stopped.out).toBe(130);
+        expect(stopped.out).toMatch(/stopped during .* · seed 1; run the same command again/);
+        const resumed = await run(['--preset', 'smoke', '--dir', dir, '--name', 'b']);
+        expect(resumed.code, resumed.out).toBe(0);
+        expect(resumed.out).not.toMatch(/\[grpo · Stage I · seed 1\] step/); // finished cells are not run again
+        const b = checkResultsFile(JSON.parse(await readFile(join(dir, 'b', 'results.json'), 'utf8')));
+        expect(figures(b)).toEqual(figures(a));
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+    TIMEOUT_MS,
+  );
 });

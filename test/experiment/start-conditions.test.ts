@@ -6,8 +6,23 @@ import { hardProblems } from '../../src/tasks/splits';
 import { stepLines } from '../../src/tasks/verifier';
 import type { Problem } from '../../src/tasks/problem';
 
-const WORLD = { indexHints: 'ordered' as const, primitiveSteps: [1, 2] as [number, number], hardSteps: [5, 5] as [number, number], nTrain: 20, nEval: 12 };
-const OPTS: WorldCheckOptions = { problems: 12, samples: 8, prefixSamples: 2, temperature: 0.8, k: 8, batch: 64, seed: 1, maxNewTokens: 120 };
+const WORLD = {
+  indexHints: 'ordered' as const,
+  primitiveSteps: [1, 2] as [number, number],
+  hardSteps: [5, 5] as [number, number],
+  nTrain: 20,
+  nEval: 12,
+};
+const OPTS: WorldCheckOptions = {
+  problems: 12,
+  samples: 8,
+  prefixSamples: 2,
+  temperature: 0.8,
+  k: 8,
+  batch: 64,
+  seed: 1,
+  maxNewTokens: 120,
+};
 
 /** A sampler that continues each prompt with the rest of its problem's worked solution, cut by `cut`. */
 function scripted(problems: Problem[], cut: (rest: string, done: number) => string) {
@@ -24,7 +39,11 @@ describe('world-check', () => {
   const problems = hardProblems(WORLD, 'eval', 12);
 
   it('an oracle passes every condition but the dead zone', async () => {
-    const r = await checkWorld(problems, scripted(problems, (rest) => rest), OPTS);
+    const r = await checkWorld(
+      problems,
+      scripted(problems, (rest) => rest),
+      OPTS,
+    );
     const pass = Object.fromEntries(r.conditions.map((c) => [c.id, c.pass]));
     expect(pass).toEqual({ steps: true, answer: true, 'dead-zone': false, reinforce: true, 'no-guessing': true });
     expect(r.passAtK).toBe(1);
@@ -34,7 +53,10 @@ describe('world-check', () => {
   it('a model that knows each step but never works the last one fails "something to reinforce"', async () => {
     // free-running, it writes steps up to the fourth, then gives up; given a "### " header it writes the step
     const giveUp = (rest: string, done: number) => {
-      const lines = rest.split('\n').filter((l) => l.startsWith('### ')).slice(0, Math.max(0, 4 - done));
+      const lines = rest
+        .split('\n')
+        .filter((l) => l.startsWith('### '))
+        .slice(0, Math.max(0, 4 - done));
       return lines.map((l) => l + '\n').join('') + 'A: ?';
     };
     const sampler = scripted(problems, (rest, done) => (rest.startsWith('### ') ? giveUp(rest, done) : rest));

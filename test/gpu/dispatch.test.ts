@@ -23,10 +23,26 @@ describe('gpu plumbing', () => {
     const g = await testGpu();
     const buf = toGpu(g, new Float32Array(4));
     const uniform = new UniformWriter().u32(4).bytes();
-    await run(g, makeDispatch(g, { name: 'test_fill', code: FILL.replace('VALUE', '1.0'), buffers: [buf], uniform, workgroups: [1] }));
+    await run(
+      g,
+      makeDispatch(g, {
+        name: 'test_fill',
+        code: FILL.replace('VALUE', '1.0'),
+        buffers: [buf],
+        uniform,
+        workgroups: [1],
+      }),
+    );
     expect(Array.from(await fromGpu(g, buf, 4))).toEqual([1, 1, 1, 1]);
-    expect(() => makeDispatch(g, { name: 'test_fill', code: FILL.replace('VALUE', '2.0'), buffers: [buf], uniform, workgroups: [1] }))
-      .toThrow(/"test_fill" is already used by different WGSL source/);
+    expect(() =>
+      makeDispatch(g, {
+        name: 'test_fill',
+        code: FILL.replace('VALUE', '2.0'),
+        buffers: [buf],
+        uniform,
+        workgroups: [1],
+      }),
+    ).toThrow(/"test_fill" is already used by different WGSL source/);
   });
 
   it('UniformWriter and storageBuffer refuse what does not fit, with a message', async () => {
@@ -34,7 +50,9 @@ describe('gpu plumbing', () => {
     const w = new UniformWriter(2).u32(1).f32(2);
     expect(() => w.i32(3)).toThrow(/more than 2 fields/);
     const tooMany = g.device.limits.maxStorageBufferBindingSize / 4 + 1;
-    expect(() => storageBuffer(g.device, 'huge', tooMany)).toThrow(/buffer huge needs .* MiB, more than this device can bind/);
+    expect(() => storageBuffer(g.device, 'huge', tooMany)).toThrow(
+      /buffer huge needs .* MiB, more than this device can bind/,
+    );
   });
 
   it('releaseDispatches frees the uniform: the dispatch can no longer be submitted', async () => {
@@ -60,7 +78,11 @@ describe('gpu plumbing', () => {
     await expect(run(g, zeroBuffer(g, a, 4))).rejects.toThrow(/validation error/i); // a was destroyed
     // a failing construction step frees what was made before it; destroyAll is idempotent
     const c = own.storage('c', 4);
-    expect(() => own.guard(() => { throw new Error('pipeline refused'); })).toThrow('pipeline refused');
+    expect(() =>
+      own.guard(() => {
+        throw new Error('pipeline refused');
+      }),
+    ).toThrow('pipeline refused');
     expect(own.count).toBe(0);
     await expect(run(g, zeroBuffer(g, c, 4))).rejects.toThrow(/validation error/i);
     own.destroyAll();

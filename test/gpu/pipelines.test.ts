@@ -32,7 +32,9 @@ const CONFIG: ModelConfig = { vocabSize: 23, contextLength: 12, dModel: 12, nLay
 /** One AdamW update of a fresh model and an 8-token rollout of 3 rows with the cache in `mode`. */
 async function trainAndSample(base: Gpu, mode: PipelineMode) {
   const gpu: Gpu = { device: base.device, pipelines: new PipelineCache(base.device, mode) };
-  const B = 2, T = 9, rng = mulberry32(4);
+  const B = 2,
+    T = 9,
+    rng = mulberry32(4);
   const st = new TrainState(gpu, CONFIG, B, T, initParams(CONFIG, buildLayout(CONFIG), 7));
   const m = st.model;
   const tokens = randomInts(rng, B * T, 3, CONFIG.vocabSize - 1);
@@ -44,8 +46,15 @@ async function trainAndSample(base: Gpu, mode: PipelineMode) {
   const [normSq] = await st.update([ds], { lr: 1e-2, weightDecay: 0.1, maxGradNorm: 1 });
   const params = await readF32(gpu.device, m.params, m.layout.total);
   const dec = new GpuDecoder(gpu, m, 3, CONFIG.contextLength);
-  const ro = await sampleRollouts(gpu, m, dec, [Int32Array.of(1), Int32Array.of(1, 5), Int32Array.of(1, 6, 7)],
-    { temperature: 1, topK: 0, topP: 1, seed: 9, maxNewTokens: 8, eosId: -1, chunk: 4 });
+  const ro = await sampleRollouts(gpu, m, dec, [Int32Array.of(1), Int32Array.of(1, 5), Int32Array.of(1, 6, 7)], {
+    temperature: 1,
+    topK: 0,
+    topP: 1,
+    seed: 9,
+    maxNewTokens: 8,
+    eosId: -1,
+    chunk: 4,
+  });
   const pendingAfter = gpu.pipelines.pending;
   dec.destroy();
   st.destroy();
@@ -57,10 +66,25 @@ describe('pipeline cache modes', () => {
     const g = await testGpu();
     const cache = new PipelineCache(g.device, 'async');
     const gpu = { device: g.device, pipelines: cache };
-    const a = toGpu(g, new Float32Array(5)), b = toGpu(g, new Float32Array(5));
+    const a = toGpu(g, new Float32Array(5)),
+      b = toGpu(g, new Float32Array(5));
     const uniform = new UniformWriter().u32(5).bytes();
-    const da = makeDispatch(gpu, { name: 'fill', code: FILL, constants: { VALUE: 2 }, buffers: [a], uniform, workgroups: [1] });
-    const db = makeDispatch(gpu, { name: 'fill', code: FILL, constants: { VALUE: 3 }, buffers: [b], uniform, workgroups: [1] });
+    const da = makeDispatch(gpu, {
+      name: 'fill',
+      code: FILL,
+      constants: { VALUE: 2 },
+      buffers: [a],
+      uniform,
+      workgroups: [1],
+    });
+    const db = makeDispatch(gpu, {
+      name: 'fill',
+      code: FILL,
+      constants: { VALUE: 3 },
+      buffers: [b],
+      uniform,
+      workgroups: [1],
+    });
     expect([cache.size, cache.pending]).toEqual([2, 2]);
     await run(gpu, da); // before ready(): created synchronously on first use
     expect(cache.pending).toBe(1);
@@ -78,7 +102,8 @@ describe('pipeline cache modes', () => {
     const gpu = { device: g.device, pipelines: cache };
     const a = toGpu(g, new Float32Array(5));
     const uniform = new UniformWriter().u32(5).bytes();
-    const fill = (v: number) => makeDispatch(gpu, { name: 'fill', code: FILL, constants: { VALUE: v }, buffers: [a], uniform, workgroups: [1] });
+    const fill = (v: number) =>
+      makeDispatch(gpu, { name: 'fill', code: FILL, constants: { VALUE: v }, buffers: [a], uniform, workgroups: [1] });
     const ds = [fill(1), fill(2), fill(1), fill(4)]; // three kernels: the third dispatch reuses the first's
     await cache.ready();
     expect([cache.size, cache.pending]).toEqual([3, 3]);
@@ -120,7 +145,17 @@ describe('StartupClock', () => {
     const cache = new PipelineCache(g.device, 'async');
     let t = 100;
     const clock = new StartupClock(cache, undefined, () => t);
-    makeDispatch({ device: g.device, pipelines: cache }, { name: 'fill', code: FILL, constants: { VALUE: 5 }, buffers: [toGpu(g, new Float32Array(4))], uniform: new UniformWriter().u32(4).bytes(), workgroups: [1] });
+    makeDispatch(
+      { device: g.device, pipelines: cache },
+      {
+        name: 'fill',
+        code: FILL,
+        constants: { VALUE: 5 },
+        buffers: [toGpu(g, new Float32Array(4))],
+        uniform: new UniformWriter().u32(4).bytes(),
+        workgroups: [1],
+      },
+    );
     expect(clock.result).toBeNull();
     t = 1350;
     expect(clock.stepDone()).toEqual({ ms: 1250, pipelines: 1, mode: 'async' });

@@ -1,7 +1,13 @@
 // Element-wise closeness check: |got - want| <= atol + rtol * |want|. On failure the message names
 // the worst index and lists the first mismatches, so a broken kernel says where it is wrong.
 
-export function assertClose(name: string, got: ArrayLike<number>, want: ArrayLike<number>, atol: number, rtol: number): void {
+export function assertClose(
+  name: string,
+  got: ArrayLike<number>,
+  want: ArrayLike<number>,
+  atol: number,
+  rtol: number,
+): void {
   if (got.length !== want.length) throw new Error(`${name}: length ${got.length} != expected ${want.length}`);
   let worst = -1;
   let worstExcess = 0;
@@ -15,7 +21,8 @@ export function assertClose(name: string, got: ArrayLike<number>, want: ArrayLik
     if (!(diff <= tol)) {
       // NaN fails too
       nBad++;
-      if (bad.length < 5) bad.push(`[${i}] got ${g} want ${w} (|diff| ${diff.toExponential(2)} > tol ${tol.toExponential(2)})`);
+      if (bad.length < 5)
+        bad.push(`[${i}] got ${g} want ${w} (|diff| ${diff.toExponential(2)} > tol ${tol.toExponential(2)})`);
       const excess = Number.isNaN(diff) ? Infinity : diff - tol;
       if (excess > worstExcess || worst < 0) {
         worst = i;

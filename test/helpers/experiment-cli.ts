@@ -35,8 +35,19 @@ export async function readResults(dir: string, name: string): Promise<ResultsFil
 const TIMING = /timing|tokens_per_s|ms_per_step/;
 /** The figures of every cell, timings removed, in a fixed order. */
 export function figures(r: ResultsFile) {
-  return [...r.cells].sort((a, b) => `${a.arm}${a.stage}${a.seed}`.localeCompare(`${b.arm}${b.stage}${b.seed}`)).map((c) => ({
-    arm: c.arm, stage: c.stage, seed: c.seed, status: c.status, steps: c.steps, eval: c.eval, judgeFailures: c.judgeFailures,
-    curve: c.curve.map((p) => ({ step: p.step, values: Object.fromEntries(Object.entries(p.values).filter(([k]) => !TIMING.test(k))) })),
-  }));
+  return [...r.cells]
+    .sort((a, b) => `${a.arm}${a.stage}${a.seed}`.localeCompare(`${b.arm}${b.stage}${b.seed}`))
+    .map((c) => ({
+      arm: c.arm,
+      stage: c.stage,
+      seed: c.seed,
+      status: c.status,
+      steps: c.steps,
+      eval: c.eval,
+      judgeFailures: c.judgeFailures,
+      curve: c.curve.map((p) => ({
+        step: p.step,
+        values: Object.fromEntries(Object.entries(p.values).filter(([k]) => !TIMING.test(k))),
+      })),
+    }));
 }

@@ -46,14 +46,23 @@ export type FakeResponder = (req: FakeRequest) => FakeReply | Promise<FakeReply>
 export const DEFAULT_USAGE = { prompt_tokens: 100, completion_tokens: 20 };
 
 /** A grading reply with score k in the mode the request asked for (k may be anything, e.g. '7'). */
-export function scoreReply(req: FakeRequest, k: string | number, analysis = 'The step matches the reference.'): FakeReply {
+export function scoreReply(
+  req: FakeRequest,
+  k: string | number,
+  analysis = 'The step matches the reference.',
+): FakeReply {
   if (req.json) return { content: JSON.stringify({ analysis, score: Number(k) }) };
   return { content: `${analysis}\nScore: ${k}` };
 }
 
 export function rubricReply(req: FakeRequest): FakeReply {
-  if (req.json) return { content: JSON.stringify({ checkpoints: ['48*2 = 96', '96+37 = 133', '133-5 = 128'], final_answer: '128' }) };
-  return { content: 'Checkpoint 1: 48*2 = 96\nCheckpoint 2: 96+37 = 133\nCheckpoint 3: 133-5 = 128\nFinal answer: 128' };
+  if (req.json)
+    return {
+      content: JSON.stringify({ checkpoints: ['48*2 = 96', '96+37 = 133', '133-5 = 128'], final_answer: '128' }),
+    };
+  return {
+    content: 'Checkpoint 1: 48*2 = 96\nCheckpoint 2: 96+37 = 133\nCheckpoint 3: 133-5 = 128\nFinal answer: 128',
+  };
 }
 
 /**
@@ -110,7 +119,10 @@ export class FakeLlmServer {
   cors = false;
 
   /** `port`: listen there (a test that stops a judge and starts a good one where it was); default any free port. */
-  static async start(responder: FakeResponder = markerResponder, opts: { cors?: boolean; port?: number } = {}): Promise<FakeLlmServer> {
+  static async start(
+    responder: FakeResponder = markerResponder,
+    opts: { cors?: boolean; port?: number } = {},
+  ): Promise<FakeLlmServer> {
     let self: FakeLlmServer | null = null;
     const server = createServer((req, res) => void self?.handle(req, res));
     await new Promise<void>((resolve, reject) => {
@@ -172,7 +184,10 @@ export class FakeLlmServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (this.cors) {
       res.setHeader('access-control-allow-origin', req.headers.origin ?? '*');
-      res.setHeader('access-control-allow-headers', req.headers['access-control-request-headers'] ?? 'authorization, content-type');
+      res.setHeader(
+        'access-control-allow-headers',
+        req.headers['access-control-request-headers'] ?? 'authorization, content-type',
+      );
       res.setHeader('access-control-allow-methods', 'POST, GET, OPTIONS');
       if (req.method === 'OPTIONS') {
         res.writeHead(204);
@@ -217,7 +232,10 @@ export class FakeLlmServer {
     this.notify();
     let reply: FakeReply;
     if (this.models && !this.models.includes(body.model ?? '')) {
-      reply = { status: 404, body: JSON.stringify({ error: { message: `model "${body.model}" not found, try pulling it first` } }) };
+      reply = {
+        status: 404,
+        body: JSON.stringify({ error: { message: `model "${body.model}" not found, try pulling it first` } }),
+      };
     } else if (this.rejectJsonSchema && body.response_format) {
       reply = { status: 400, body: JSON.stringify({ error: { message: 'response_format is not supported' } }) };
     } else {
@@ -234,7 +252,13 @@ export class FakeLlmServer {
         object: 'chat.completion',
         created: Math.floor(Date.now() / 1000),
         model: body.model ?? 'fake',
-        choices: [{ index: 0, message: { role: 'assistant', content: reply.content ?? 'Fine.\nScore: 4' }, finish_reason: reply.finishReason ?? 'stop' }],
+        choices: [
+          {
+            index: 0,
+            message: { role: 'assistant', content: reply.content ?? 'Fine.\nScore: 4' },
+            finish_reason: reply.finishReason ?? 'stop',
+          },
+        ],
         usage: { ...(reply.usage ?? DEFAULT_USAGE), total_tokens: 0 },
       });
     res.writeHead(status, { 'content-type': 'application/json', ...reply.headers });

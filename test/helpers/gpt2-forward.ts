@@ -40,7 +40,8 @@ function conv1d(x: Float64Array, w: SafeTensor, b: SafeTensor): Float64Array {
 }
 
 function activation(name: string): (x: number) => number {
-  if (name === 'gelu_new' || name === 'gelu_pytorch_tanh') return (x) => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3)));
+  if (name === 'gelu_new' || name === 'gelu_pytorch_tanh')
+    return (x) => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3)));
   throw new Error(`activation ${name} not implemented here`);
 }
 
@@ -51,19 +52,30 @@ export function gpt2Logits(cfg: Gpt2Config, t: Map<string, SafeTensor>, ids: num
     if (!x) throw new Error(`missing tensor ${name}`);
     return x;
   };
-  const C = cfg.n_embd, H = cfg.n_head, hs = C / H, eps = cfg.layer_norm_epsilon;
+  const C = cfg.n_embd,
+    H = cfg.n_head,
+    hs = C / H,
+    eps = cfg.layer_norm_epsilon;
   const act = activation(cfg.activation_function);
   if (ids.length > cfg.n_positions) throw new Error('sequence longer than n_positions');
-  const wte = get('transformer.wte.weight'), wpe = get('transformer.wpe.weight');
+  const wte = get('transformer.wte.weight'),
+    wpe = get('transformer.wpe.weight');
   let xs = ids.map((id, p) => Float64Array.from({ length: C }, (_, c) => wte.data[id * C + c] + wpe.data[p * C + c]));
   for (let l = 0; l < cfg.n_layer; l++) {
     const P = `transformer.h.${l}.`;
-    const qkv = xs.map((x) => conv1d(layerNorm(x, get(P + 'ln_1.weight').data, get(P + 'ln_1.bias').data, eps), get(P + 'attn.c_attn.weight'), get(P + 'attn.c_attn.bias')));
+    const qkv = xs.map((x) =>
+      conv1d(
+        layerNorm(x, get(P + 'ln_1.weight').data, get(P + 'ln_1.bias').data, eps),
+        get(P + 'attn.c_attn.weight'),
+        get(P + 'attn.c_attn.bias'),
+      ),
+    );
     const attn = xs.map((_, i) => {
       const out = new Float64Array(C);
       for (let h = 0; h < H; h++) {
         const scores: number[] = [];
-        for (let j = 0; j <= i; j++) { // causal: position i sees 0..i
+        for (let j = 0; j <= i; j++) {
+          // causal: position i sees 0..i
           let s = 0;
           for (let d = 0; d < hs; d++) s += qkv[i][h * hs + d] * qkv[j][C + h * hs + d];
           scores.push(cfg.scale_attn_weights === false ? s : s / Math.sqrt(hs));
@@ -71,14 +83,19 @@ export function gpt2Logits(cfg: Gpt2Config, t: Map<string, SafeTensor>, ids: num
         const m = Math.max(...scores);
         const e = scores.map((s) => Math.exp(s - m));
         const z = e.reduce((a, b) => a + b, 0);
-        for (let j = 0; j <= i; j++) for (let d = 0; d < hs; d++) out[h * hs + d] += (e[j] / z) * qkv[j][2 * C + h * hs + d];
+        for (let j = 0; j <= i; j++)
+          for (let d = 0; d < hs; d++) out[h * hs + d] += (e[j] / z) * qkv[j][2 * C + h * hs + d];
       }
       return out;
     });
     xs = xs.map((x, i) => {
       const a = conv1d(attn[i], get(P + 'attn.c_proj.weight'), get(P + 'attn.c_proj.bias'));
       const r = x.map((v, c) => v + a[c]);
-      const hdn = conv1d(layerNorm(r, get(P + 'ln_2.weight').data, get(P + 'ln_2.bias').data, eps), get(P + 'mlp.c_fc.weight'), get(P + 'mlp.c_fc.bias')).map(act);
+      const hdn = conv1d(
+        layerNorm(r, get(P + 'ln_2.weight').data, get(P + 'ln_2.bias').data, eps),
+        get(P + 'mlp.c_fc.weight'),
+        get(P + 'mlp.c_fc.bias'),
+      ).map(act);
       const m = conv1d(hdn, get(P + 'mlp.c_proj.weight'), get(P + 'mlp.c_proj.bias'));
       return r.map((v, c) => v + m[c]);
     });

@@ -12,13 +12,19 @@ function hash(text: string): number {
 }
 
 /** A working judge: rubrics as asked, grades 1..5 from the graded text. */
-export const goodJudge: FakeResponder = (req: FakeRequest): FakeReply => (req.rubric ? rubricReply(req) : scoreReply(req, 1 + (hash(req.text) % 5)));
+export const goodJudge: FakeResponder = (req: FakeRequest): FakeReply =>
+  req.rubric ? rubricReply(req) : scoreReply(req, 1 + (hash(req.text) % 5));
 
 /** A server that answers every request with a bare score line: no rubric, ever. */
 export const scoreOnlyJudge: FakeResponder = () => ({ content: 'Score: 4' });
 
 /** Every request answered 401, as a server with another API key answers. */
-export const unauthorizedJudge: FakeResponder = () => ({ status: 401, body: JSON.stringify({ error: { message: 'Incorrect API key provided' } }) });
+export const unauthorizedJudge: FakeResponder = () => ({
+  status: 401,
+  body: JSON.stringify({ error: { message: 'Incorrect API key provided' } }),
+});
 
 /** The good judge, answering each request after `ms`. */
-export const slowJudge = (ms: number): FakeResponder => (req) => ({ ...goodJudge(req), delayMs: ms });
+export const slowJudge =
+  (ms: number): FakeResponder =>
+  (req) => ({ ...goodJudge(req), delayMs: ms });

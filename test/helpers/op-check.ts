@@ -54,7 +54,12 @@ function read(g: Gpu, b: GPUBuffer, like: HostArray): Promise<HostArray> {
 }
 
 /** assertClose with a Tol, or with one Tol per column of a row-major (n, k) array. */
-export function expectClose(name: string, got: ArrayLike<number>, want: ArrayLike<number>, tol: Tol | readonly Tol[]): void {
+export function expectClose(
+  name: string,
+  got: ArrayLike<number>,
+  want: ArrayLike<number>,
+  tol: Tol | readonly Tol[],
+): void {
   if (typeof tol[0] === 'number') return assertClose(name, got, want, (tol as Tol)[0], (tol as Tol)[1]);
   const cols = tol as readonly Tol[];
   const k = cols.length;
@@ -70,7 +75,8 @@ export async function checkOp<I extends Arrays, O extends Arrays, G extends Arra
   const g = await testGpu();
   const grads = (c.grads ?? {}) as G;
   for (const [k, a] of Object.entries(grads)) {
-    if (a.every((x) => x === 0)) throw new Error(`${c.name}: gradient ${k} starts at zero, so += is not checked; pre-fill it`);
+    if (a.every((x) => x === 0))
+      throw new Error(`${c.name}: gradient ${k} starts at zero, so += is not checked; pre-fill it`);
   }
   const written = { ...c.outputs, ...grads } as O & G;
   const all = { ...c.inputs, ...written };
@@ -78,7 +84,10 @@ export async function checkOp<I extends Arrays, O extends Arrays, G extends Arra
   const dup = Object.keys(c.inputs).find((k) => k in written) ?? Object.keys(c.outputs).find((k) => k in grads);
   if (dup) throw new Error(`${c.name}: "${dup}" is named twice`);
 
-  const bufs = Object.fromEntries(names.map((k) => [k, toGpu(g, all[k], `${c.name}:${k}`)])) as Record<keyof I | keyof O | keyof G, GPUBuffer>;
+  const bufs = Object.fromEntries(names.map((k) => [k, toGpu(g, all[k], `${c.name}:${k}`)])) as Record<
+    keyof I | keyof O | keyof G,
+    GPUBuffer
+  >;
   const want = Object.fromEntries(Object.entries(written).map(([k, a]) => [k, a.slice()])) as O & G;
   let ds: Dispatch[] = [];
   try {
@@ -92,7 +101,8 @@ export async function checkOp<I extends Arrays, O extends Arrays, G extends Arra
     for (const k of Object.keys(written) as (keyof O & string)[]) {
       const isGrad = k in grads;
       const tol = c.tol && k in c.tol ? c.tol[k] : isGrad ? c.gradTol : c.forwardTol;
-      if (tol === undefined) throw new Error(`${c.name}: no tolerance for ${k} (set ${isGrad ? 'gradTol' : 'forwardTol'})`);
+      if (tol === undefined)
+        throw new Error(`${c.name}: no tolerance for ${k} (set ${isGrad ? 'gradTol' : 'forwardTol'})`);
       try {
         if (tol !== null) expectClose(`${c.name} ${isGrad ? 'gradient' : 'output'} ${k}`, got[k], want[k], tol);
       } catch (e) {

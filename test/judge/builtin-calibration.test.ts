@@ -4,7 +4,12 @@
 import { describe, expect, it } from 'vitest';
 import { BuiltinJudge } from '../../src/judge/builtin';
 import {
-  calibrate, conditionProblem, formatCalibrationTable, generateCalibrationSet, isCorrect, parseCalibrationJsonl,
+  calibrate,
+  conditionProblem,
+  formatCalibrationTable,
+  generateCalibrationSet,
+  isCorrect,
+  parseCalibrationJsonl,
 } from '../../src/judge/calibration';
 import { judgeCli, type JudgeCliIo } from '../../src/cli/judge';
 
@@ -33,7 +38,8 @@ describe('calibration', () => {
     expect(set.map((r) => r.kind).slice(0, 6)).toEqual(['correct', 'slip', 'logic', 'half', 'other', 'mimic']);
     // a mimic changes a step's digits, not its result: its answer stays right where a sum step allowed it
     const answerKept = (r: (typeof set)[number]) => r.response.endsWith(`A: ${r.answer}`);
-    for (const r of set) expect(isCorrect(r)).toBe(r.kind === 'correct' || ((r.kind === 'other' || r.kind === 'mimic') && answerKept(r)));
+    for (const r of set)
+      expect(isCorrect(r)).toBe(r.kind === 'correct' || ((r.kind === 'other' || r.kind === 'mimic') && answerKept(r)));
     expect(set.filter((r) => r.kind === 'mimic' && r.response !== r.worked && answerKept(r)).length).toBeGreaterThan(0);
     expect(new Set(set.map((r) => r.id)).size).toBe(50);
     expect(() => generateCalibrationSet(1, 2)).toThrow(/at least 2 records/);
@@ -61,12 +67,18 @@ describe('calibration', () => {
     }
   });
 
-  it('shows the judge each condition\'s view of the problem', () => {
+  it("shows the judge each condition's view of the problem", () => {
     const p = { id: 'a', question: 'Q: 1+2\n', reference: 'One and two make 3.', answer: '3', intermediates: ['3'] };
     const q = { id: 'b', question: 'Q: 5+5\n', reference: 'Ten.', answer: '10', intermediates: ['10'] };
     expect(conditionProblem(p, 'reference', [p, q])).toBe(p);
     expect(conditionProblem(p, 'no reference', [p, q])).toEqual({ id: 'a#noref', question: 'Q: 1+2\n', reference: '' });
-    expect(conditionProblem(p, 'wrong reference', [p, q])).toEqual({ id: 'b', question: 'Q: 1+2\n', reference: 'Ten.', answer: '10', intermediates: ['10'] });
+    expect(conditionProblem(p, 'wrong reference', [p, q])).toEqual({
+      id: 'b',
+      question: 'Q: 1+2\n',
+      reference: 'Ten.',
+      answer: '10',
+      intermediates: ['10'],
+    });
   });
 
   it('parses calibration JSONL, reporting bad lines', () => {
@@ -105,7 +117,9 @@ describe('calibration', () => {
       { line: 6, reason: 'not a JSON object' },
       { line: 7, reason: 'not a JSON object' },
     ]);
-    expect(r.records).toEqual([{ ...base, answer: '3', id: '7', intermediates: ['1', '3'], correct: false, kind: undefined }]);
+    expect(r.records).toEqual([
+      { ...base, answer: '3', id: '7', intermediates: ['1', '3'], correct: false, kind: undefined },
+    ]);
     expect(parseCalibrationJsonl('\uFEFF' + JSON.stringify(base)).records).toHaveLength(1);
   });
 });
@@ -113,7 +127,9 @@ describe('calibration', () => {
 describe('npm run judge (core)', () => {
   it('writes a generated set, then grades it and prints the table', async () => {
     const m = memoryIo();
-    expect(await judgeCli(['--generate', '60', '--seed', '3', '--family', 'chain,linear', '--out', 'cal.jsonl'], m.io)).toBe(0);
+    expect(
+      await judgeCli(['--generate', '60', '--seed', '3', '--family', 'chain,linear', '--out', 'cal.jsonl'], m.io),
+    ).toBe(0);
     const lines = m.files['cal.jsonl'].trim().split('\n');
     expect(lines).toHaveLength(60);
     expect(JSON.parse(lines[0])).toMatchObject({ kind: 'correct' });
@@ -136,7 +152,11 @@ describe('npm run judge (core)', () => {
   });
 
   it('reports bad input lines and carries on with the good ones', async () => {
-    const good = JSON.stringify({ question: 'Q: 1+2\n', reference: 'One and two make 3.', response: '### 1+2=3\nA: 3' });
+    const good = JSON.stringify({
+      question: 'Q: 1+2\n',
+      reference: 'One and two make 3.',
+      response: '### 1+2=3\nA: 3',
+    });
     const m = memoryIo({ 'in.jsonl': `${good}\nnot json\n` });
     expect(await judgeCli(['--input', 'in.jsonl'], m.io)).toBe(0);
     expect(m.err.join('\n')).toMatch(/in\.jsonl:2: skipped: bad JSON/);
@@ -160,9 +180,15 @@ describe('npm run judge (core)', () => {
       [['--input', 'x', '--out', 'y'], /--out only goes with --generate/],
       [['--generate', '10', '--judge', 'llm'], /--judge llm needs --base-url and --model/],
       [['--generate', '10', '--model', 'm'], /--model needs --judge llm/],
-      [['--generate', '10', '--base-url', 'http://127.0.0.1:1/v1', '--model', 'm'], /--base-url and --model need --judge llm/],
+      [
+        ['--generate', '10', '--base-url', 'http://127.0.0.1:1/v1', '--model', 'm'],
+        /--base-url and --model need --judge llm/,
+      ],
       [['--generate', '10', '--api-key-env', 'K'], /--api-key-env needs --judge llm/],
-      [['--generate', '10', '--judge', 'llm', '--structured', 'yaml'], /--structured must be one of auto, json_schema, off/],
+      [
+        ['--generate', '10', '--judge', 'llm', '--structured', 'yaml'],
+        /--structured must be one of auto, json_schema, off/,
+      ],
       [['--generate', '10', '--delimiter', ''], /--delimiter must not be empty/],
     ];
     for (const [argv, msg] of cases) {

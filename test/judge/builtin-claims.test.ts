@@ -23,15 +23,25 @@ describe('numbers', () => {
 describe('claims', () => {
   it('finds and checks arithmetic claims', () => {
     const got = findClaims('### 96+37=134\n### 134-5=129\nA: 129').map((c) => [c.text, c.ok]);
-    expect(got).toEqual([['96+37=134', false], ['134-5=129', true]]);
+    expect(got).toEqual([
+      ['96+37=134', false],
+      ['134-5=129', true],
+    ]);
     const gsm = findClaims('Janet sells 16 - 3 - 4 = 9 duck eggs.\nShe makes 9 * 2 = $18 a day, 80,000*1.5=120,000');
-    expect(gsm.map((c) => [c.lhs, c.rhs, c.ok])).toEqual([[9, 9, true], [18, 18, true], [120000, 120000, true]]);
+    expect(gsm.map((c) => [c.lhs, c.rhs, c.ok])).toEqual([
+      [9, 9, true],
+      [18, 18, true],
+      [120000, 120000, true],
+    ]);
   });
 
   it('uses precedence, parentheses, "x" between numbers and the written precision', () => {
     expect(findClaims('2+3*4=14').map((c) => c.ok)).toEqual([true]);
     expect(findClaims('(2+3)*4=20, 3 x 4 = 12, 10/3=3.33, 7/2=3').map((c) => c.ok)).toEqual([true, true, true, false]);
-    expect(findClaims('(so 3+4=7) then 2*5=11').map((c) => [c.text, c.ok])).toEqual([['3+4=7', true], ['2*5=11', false]]);
+    expect(findClaims('(so 3+4=7) then 2*5=11').map((c) => [c.text, c.ok])).toEqual([
+      ['3+4=7', true],
+      ['2*5=11', false],
+    ]);
   });
 
   it('does not read fragments, variables or expressions on the right as claims', () => {
@@ -42,7 +52,10 @@ describe('claims', () => {
   });
 
   it('lists stated results in order, falling back to non-given numbers for prose', () => {
-    expect(statedResults('### 96+37=133\nA: 128').map((v) => [v.value, v.source])).toEqual([[133, 'equals'], [128, 'answer']]);
+    expect(statedResults('### 96+37=133\nA: 128').map((v) => [v.value, v.source])).toEqual([
+      [133, 'equals'],
+      [128, 'answer'],
+    ]);
     expect(statedResults('A: x = 6').map((v) => v.value)).toEqual([6]); // one result, not two
     const prose = 'Double 48 and add 37 to get 133; take away 5: the answer is 128.';
     expect(statedResults(prose, [48, 2, 37, 5]).map((v) => v.value)).toEqual([133, 128]);

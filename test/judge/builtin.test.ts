@@ -11,13 +11,23 @@ import { hardProblems } from '../../src/tasks/splits';
 import { mulberry32 } from '../../src/util/rng';
 
 // as the experiment hands a generated problem to its judge: with the reference's steps
-const asJudge = (p: Problem): JudgeProblem => ({ id: p.id, question: p.prompt, reference: p.reference, answer: p.answer, intermediates: p.intermediates, steps: stepLines(p.worked) });
+const asJudge = (p: Problem): JudgeProblem => ({
+  id: p.id,
+  question: p.prompt,
+  reference: p.reference,
+  answer: p.answer,
+  intermediates: p.intermediates,
+  steps: stepLines(p.worked),
+});
 const problems = hardProblems({ families: ['chain', 'carry', 'linear'], seed: 5 }, 'eval', 150);
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 // the brief's example: 48*2+37-5 with a human reference that merges the first two steps
 const example: JudgeProblem = {
-  id: 'chain-example', question: 'Q: 48*2+37-5\n', answer: '128', intermediates: ['96', '133', '128'],
+  id: 'chain-example',
+  question: 'Q: 48*2+37-5\n',
+  answer: '128',
+  intermediates: ['96', '133', '128'],
   reference: 'Double 48 and add 37 to get 133; take away 5: the answer is 128.',
 };
 const worked = '### 48*2=96\n### 96+37=133\n### 133-5=128\nA: 128';
@@ -25,7 +35,7 @@ const worked = '### 48*2=96\n### 96+37=133\n### 133-5=128\nA: 128';
 describe('built-in judge, outcome', () => {
   const judge = new BuiltinJudge();
 
-  it('scores correct worked solutions 5, other problems\' solutions low, a correct first half in between', async () => {
+  it("scores correct worked solutions 5, other problems' solutions low, a correct first half in between", async () => {
     const correct: number[] = [];
     const other: number[] = [];
     const half: number[] = [];
@@ -35,8 +45,10 @@ describe('built-in judge, outcome', () => {
       other.push(judge.outcomeSync(q, problems[(i + 1) % problems.length].worked).k as number);
       half.push(judge.outcomeSync(q, truncateWorked(p.worked, Math.ceil(p.difficulty / 2))).k as number);
     }
-    console.log(`built-in judge, ${problems.length} held-out problems: mean k correct ${mean(correct).toFixed(2)}, ` +
-      `first half ${mean(half).toFixed(2)}, other problem's solution ${mean(other).toFixed(2)}`);
+    console.log(
+      `built-in judge, ${problems.length} held-out problems: mean k correct ${mean(correct).toFixed(2)}, ` +
+        `first half ${mean(half).toFixed(2)}, other problem's solution ${mean(other).toFixed(2)}`,
+    );
     expect(correct.every((k) => k === 5)).toBe(true);
     expect(mean(other)).toBeLessThan(2);
     expect(other.filter((k) => k >= 4).length).toBeLessThanOrEqual(problems.length * 0.05); // a lucky coincident answer at most
@@ -55,15 +67,24 @@ describe('built-in judge, outcome', () => {
     expect(k('### 48+2=50\n### 50*37=1850\nA: 1845')).toBe(1); // heading elsewhere
     const g = judge.outcomeSync(example, '### 48*2=96\n### 96+37=134\n### 134-5=129\nA: 129');
     expect(g).toMatchObject({ k: 2, reward: 0.25, status: 'ok' });
-    expect(g.rationale).toBe('established 1 of 3 checkpoints in order (96), missing 133, 128; final answer 129 differs from the reference\'s 128; false claims 96+37=134.'.replace('claims', 'claim'));
+    expect(g.rationale).toBe(
+      "established 1 of 3 checkpoints in order (96), missing 133, 128; final answer 129 differs from the reference's 128; false claims 96+37=134.".replace(
+        'claims',
+        'claim',
+      ),
+    );
   });
 
   it('grades GSM8K-style prose and calculator claims against a read-off rubric', () => {
     const gsm: JudgeProblem = {
-      id: 'gsm8k:1', question: 'Janet\u2019s ducks lay 16 eggs per day. She eats three ... $2 per egg?',
-      reference: 'Janet sells 16 - 3 - 4 = <<16-3-4=9>>9 duck eggs a day.\nShe makes 9 * 2 = $<<9*2=18>>18 every day.\n#### 18',
+      id: 'gsm8k:1',
+      question: 'Janet\u2019s ducks lay 16 eggs per day. She eats three ... $2 per egg?',
+      reference:
+        'Janet sells 16 - 3 - 4 = <<16-3-4=9>>9 duck eggs a day.\nShe makes 9 * 2 = $<<9*2=18>>18 every day.\n#### 18',
     };
-    expect(judge.outcomeSync(gsm, 'She has 16 - 3 - 4 = 9 eggs left and sells them for 9 * 2 = 18 dollars.\n#### 18').k).toBe(5);
+    expect(
+      judge.outcomeSync(gsm, 'She has 16 - 3 - 4 = 9 eggs left and sells them for 9 * 2 = 18 dollars.\n#### 18').k,
+    ).toBe(5);
     expect(judge.outcomeSync(gsm, 'She keeps 9 eggs, which bring in 18 dollars.').k).toBe(5);
     expect(judge.outcomeSync(gsm, 'She has 16 - 3 = 13 eggs and makes 13 * 2 = 26.\n#### 26').k).toBe(1);
   });
@@ -73,7 +94,8 @@ describe('built-in judge, process', () => {
   const judge = new BuiltinJudge();
 
   it('grades each segment alone on the anchors', async () => {
-    const r = 'Plan: work left to right.\n### 48*2=96\n### 96-5=91\n### 96+37=133, 133*2=266\n### 96+37=134\n### 133\n### 133-5=128\nA: 128';
+    const r =
+      'Plan: work left to right.\n### 48*2=96\n### 96-5=91\n### 96+37=133, 133*2=266\n### 96+37=134\n### 133\n### 133-5=128\nA: 128';
     const pg = await judge.process(example, r);
     expect(pg.ok).toBe(true);
     expect(pg.segments.join('')).toBe(r);
@@ -108,10 +130,12 @@ describe('built-in judge knobs', () => {
     expect(none.outcomeSync(example, '### 48*2=96\n').k).toBe(3);
     expect(none.processSync(example, '### 48*2=96\n### 96+37=134').grades.map((g) => g.k)).toEqual([5, 1]);
     // an empty reference is the same thing
-    expect(new BuiltinJudge().outcomeSync({ id: 'x', question: 'Q', reference: '' }, '### 1+1=2\nA: 2').rationale).toMatch(/^no reference/);
+    expect(
+      new BuiltinJudge().outcomeSync({ id: 'x', question: 'Q', reference: '' }, '### 1+1=2\nA: 2').rationale,
+    ).toMatch(/^no reference/);
   });
 
-  it('with a wrong reference grades against another problem\'s rubric', () => {
+  it("with a wrong reference grades against another problem's rubric", () => {
     const pool = problems.slice(0, 20).map(asJudge);
     const wrong = new BuiltinJudge({ referenceMode: 'wrong', pool, seed: 3 });
     const p = pool[0];
@@ -121,8 +145,12 @@ describe('built-in judge knobs', () => {
     expect(wrong.rubricFor(p)?.problemId).toBe(sub.id);
     const ks = pool.map((q, i) => wrong.outcomeSync(q, problems[i].worked).k as number);
     expect(mean(ks)).toBeLessThan(2.5);
-    expect(() => new BuiltinJudge({ referenceMode: 'wrong', pool: [p] })).toThrow(/referenceMode 'wrong' needs a pool of at least 2 problems/);
-    expect(() => new BuiltinJudge({ referenceMode: 'wrong', pool: [p, { ...p }] }).outcomeSync(p, 'A: 1')).toThrow(/needs a pool with at least one problem other than/);
+    expect(() => new BuiltinJudge({ referenceMode: 'wrong', pool: [p] })).toThrow(
+      /referenceMode 'wrong' needs a pool of at least 2 problems/,
+    );
+    expect(() => new BuiltinJudge({ referenceMode: 'wrong', pool: [p, { ...p }] }).outcomeSync(p, 'A: 1')).toThrow(
+      /needs a pool with at least one problem other than/,
+    );
   });
 
   it('perturbs scores at the configured rate, deterministically per problem and response', () => {

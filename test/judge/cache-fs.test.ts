@@ -30,12 +30,19 @@ describe('FsJudgeCache', () => {
     expect(await b.get(KEY)).toBeUndefined();
     await b.clear();
     expect(await b.size()).toBe(0);
-    await expect(b.set('../../etc/passwd', { kind: 'grade', k: 1, rationale: '', createdAt: 0 })).rejects.toThrow(/hex digest/);
+    await expect(b.set('../../etc/passwd', { kind: 'grade', k: 1, rationale: '', createdAt: 0 })).rejects.toThrow(
+      /hex digest/,
+    );
   });
 
   it('a damaged record is a miss: the judge asks again and rewrites it', async () => {
     const dir = join(root, 'b');
-    const cfg = { baseUrl: fake.server.baseUrl, model: 'm', structuredOutput: 'off' as const, rubricMode: 'implicit' as const };
+    const cfg = {
+      baseUrl: fake.server.baseUrl,
+      model: 'm',
+      structuredOutput: 'off' as const,
+      rubricMode: 'implicit' as const,
+    };
     const first = new LlmJudge(cfg, { cache: new FsJudgeCache(dir) });
     expect(await first.outcome({ id: 'p', question: 'Q', reference: 'R' }, 'A [[score:5]]')).toMatchObject({ k: 5 });
     const [shard] = readdirSync(dir);
@@ -51,7 +58,9 @@ describe('FsJudgeCache', () => {
   });
 
   it('defaults to XDG_CACHE_HOME, else ~/.cache', () => {
-    expect(defaultJudgeCacheDir({ XDG_CACHE_HOME: '/x/cache', HOME: '/home/u' })).toBe('/x/cache/exprl-playground/judge');
+    expect(defaultJudgeCacheDir({ XDG_CACHE_HOME: '/x/cache', HOME: '/home/u' })).toBe(
+      '/x/cache/exprl-playground/judge',
+    );
     expect(defaultJudgeCacheDir({ HOME: '/home/u' })).toBe('/home/u/.cache/exprl-playground/judge');
   });
 });

@@ -26,7 +26,7 @@ describe('IdbJudgeCache', () => {
     expect(await c.get('missing')).toBeUndefined();
     expect(await c.size()).toBe(2);
     await c.set('a', { kind: 'grade', k: 2, rationale: 'replaced', createdAt: 30 });
-    expect((await c.get('a'))).toMatchObject({ k: 2 });
+    expect(await c.get('a')).toMatchObject({ k: 2 });
     await c.delete('a');
     expect(await c.size()).toBe(1);
     await c.clear();
@@ -36,7 +36,8 @@ describe('IdbJudgeCache', () => {
 
   it('persists across close and reopen, and prunes records older than a time', async () => {
     const first = await IdbJudgeCache.open('test-cache-persist');
-    for (let i = 0; i < 5; i++) await first.set(`k${i}`, { kind: 'grade', k: 1 + i, rationale: `r${i}`, createdAt: 100 * i });
+    for (let i = 0; i < 5; i++)
+      await first.set(`k${i}`, { kind: 'grade', k: 1 + i, rationale: `r${i}`, createdAt: 100 * i });
     first.close();
     const second = await IdbJudgeCache.open('test-cache-persist');
     expect(await second.size()).toBe(5);
@@ -49,7 +50,13 @@ describe('IdbJudgeCache', () => {
 
   it('lets a judge in a later session grade without calling the server', async () => {
     const problem: JudgeProblem = { id: 'p1', question: 'Q: 48*2+37', reference: 'Double 48 and add 37: 133.' };
-    const cfg = { baseUrl: server.baseUrl, model: 'fake-judge', apiKey: 'sk-idb-secret-123456', structuredOutput: 'off' as const, rubricMode: 'explicit' as const };
+    const cfg = {
+      baseUrl: server.baseUrl,
+      model: 'fake-judge',
+      apiKey: 'sk-idb-secret-123456',
+      structuredOutput: 'off' as const,
+      rubricMode: 'explicit' as const,
+    };
     const c1 = await IdbJudgeCache.open('test-cache-judge');
     const j1 = new LlmJudge(cfg, { cache: c1 });
     const pg1 = await j1.process(problem, '### 48*2=96\n### 96+37=133 [[score:5]]');

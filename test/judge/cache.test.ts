@@ -1,7 +1,13 @@
 // The judge cache key (SHA-256 of configuration, prompt version and messages, never the API key),
 // the in-memory JudgeCache, and the check that keeps a damaged record from becoming a reward.
 import { describe, expect, it } from 'vitest';
-import { MemoryJudgeCache, isValidRecord, judgeCacheKey, sha256Hex, type JudgeCacheKeyParts } from '../../src/judge/cache';
+import {
+  MemoryJudgeCache,
+  isValidRecord,
+  judgeCacheKey,
+  sha256Hex,
+  type JudgeCacheKeyParts,
+} from '../../src/judge/cache';
 
 const parts: JudgeCacheKeyParts = {
   baseUrl: 'http://127.0.0.1:11434/v1',

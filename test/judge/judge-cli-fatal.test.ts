@@ -20,7 +20,14 @@ afterAll(() => rmSync(cacheRoot, { recursive: true, force: true }));
 function memoryIo(env: Record<string, string | undefined> = {}, extra: Partial<JudgeCliIo> = {}) {
   const out: string[] = [];
   const err: string[] = [];
-  const io: JudgeCliIo = { out: (t) => out.push(t), err: (t) => err.push(t), readFile: () => '', writeFile: () => undefined, env, ...extra };
+  const io: JudgeCliIo = {
+    out: (t) => out.push(t),
+    err: (t) => err.push(t),
+    readFile: () => '',
+    writeFile: () => undefined,
+    env,
+    ...extra,
+  };
   return { io, out, err };
 }
 
@@ -46,14 +53,21 @@ async function fatalRun(argv: string[], env: Record<string, string | undefined> 
 
 describe('fatal setups stop at the first call with one line', () => {
   it('401 and 403: check the API key', async () => {
-    fake.server.responder = () => ({ status: 401, body: JSON.stringify({ error: { message: 'Incorrect API key provided' } }) });
+    fake.server.responder = () => ({
+      status: 401,
+      body: JSON.stringify({ error: { message: 'Incorrect API key provided' } }),
+    });
     const r = await fatalRun(args(fake.server.baseUrl), { OPENAI_API_KEY: KEY });
     expect(r.code).toBe(1);
-    expect(r.line).toBe(`error: the server answered 401 (unauthorized) for ${fake.server.baseUrl}/chat/completions (server: "Incorrect API key provided"): check the API key, and that it may use model "${model}"`);
+    expect(r.line).toBe(
+      `error: the server answered 401 (unauthorized) for ${fake.server.baseUrl}/chat/completions (server: "Incorrect API key provided"): check the API key, and that it may use model "${model}"`,
+    );
     expect(r.out).toEqual([]); // no table of failed rows
     expect(seen()).toBeLessThanOrEqual(8); // the first wave of calls at most, never the whole set
     fake.server.responder = () => ({ status: 403, body: JSON.stringify({ error: { message: 'no access' } }) });
-    expect((await fatalRun(args(fake.server.baseUrl, '--concurrency', '1'))).line).toMatch(/answered 403 \(forbidden\).*check the API key/);
+    expect((await fatalRun(args(fake.server.baseUrl, '--concurrency', '1'))).line).toMatch(
+      /answered 403 \(forbidden\).*check the API key/,
+    );
     expect(seen()).toBe(1); // one call, then the run stopped
   });
 
@@ -63,10 +77,14 @@ describe('fatal setups stop at the first call with one line', () => {
     expect(r.code).toBe(1);
     expect(r.line).toBe(`error: the server answered 404 for ${root}/chat/completions: does the base URL end in /v1?`);
     const r2 = await fatalRun(args(`${fake.server.baseUrl}/chat/completions`));
-    expect(r2.line).toBe(`error: the server answered 404 for ${fake.server.baseUrl}/chat/completions/chat/completions: the base URL must not include /chat/completions; use ${fake.server.baseUrl}`);
+    expect(r2.line).toBe(
+      `error: the server answered 404 for ${fake.server.baseUrl}/chat/completions/chat/completions: the base URL must not include /chat/completions; use ${fake.server.baseUrl}`,
+    );
     fake.server.models = ['qwen3:4b'];
     const r3 = await fatalRun(args(fake.server.baseUrl, '--concurrency', '1'));
-    expect(r3.line).toBe(`error: the server answered 404 for ${fake.server.baseUrl}/chat/completions (server: "model "${model}" not found, try pulling it first"): model "${model}" is not served there; check the model name against ${fake.server.baseUrl}/models`);
+    expect(r3.line).toBe(
+      `error: the server answered 404 for ${fake.server.baseUrl}/chat/completions (server: "model "${model}" not found, try pulling it first"): model "${model}" is not served there; check the model name against ${fake.server.baseUrl}/models`,
+    );
     expect(seen()).toBe(1);
   });
 
@@ -76,24 +94,36 @@ describe('fatal setups stop at the first call with one line', () => {
     await dead.close();
     const r = await fatalRun(args(url));
     expect(r.code).toBe(1);
-    expect(r.line).toBe(`error: cannot connect to ${new URL(url).host} (connection refused): is the server running, and listening on that port?`);
+    expect(r.line).toBe(
+      `error: cannot connect to ${new URL(url).host} (connection refused): is the server running, and listening on that port?`,
+    );
     const r2 = await fatalRun(args('http://no-such-host.invalid/v1'));
-    expect(r2.line).toBe('error: unknown host "no-such-host.invalid" (the name does not resolve): check the host name in the base URL');
+    expect(r2.line).toBe(
+      'error: unknown host "no-such-host.invalid" (the name does not resolve): check the host name in the base URL',
+    );
     const https = fake.server.baseUrl.replace('http://', 'https://');
     const r3 = await fatalRun(args(https));
-    expect(r3.line).toBe(`error: TLS error talking to ${new URL(https).host} (ERR_SSL_WRONG_VERSION_NUMBER): the server speaks plain HTTP there; use http:// in the base URL`);
+    expect(r3.line).toBe(
+      `error: TLS error talking to ${new URL(https).host} (ERR_SSL_WRONG_VERSION_NUMBER): the server speaks plain HTTP there; use http:// in the base URL`,
+    );
     const r4 = await fatalRun(args('http://127.0.0.1:6000/v1'));
-    expect(r4.line).toBe('error: cannot use port 6000 of 127.0.0.1: fetch refuses that port for safety; run the server on another port');
+    expect(r4.line).toBe(
+      'error: cannot use port 6000 of 127.0.0.1: fetch refuses that port for safety; run the server on another port',
+    );
   });
 
   it('a reply that is not a chat completion', async () => {
-    const html = createServer((_, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>welcome</html>'));
+    const html = createServer((_, res) =>
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<html>welcome</html>'),
+    );
     await new Promise<void>((resolve) => html.listen(0, '127.0.0.1', resolve));
     const base = `http://127.0.0.1:${(html.address() as AddressInfo).port}/v1`;
     try {
       const r = await fatalRun(args(base));
       expect(r.code).toBe(1);
-      expect(r.line).toBe(`error: the server at ${base}/chat/completions answered, but not with a chat completion (a body that is not JSON): is the base URL an OpenAI-compatible API, ending in /v1?`);
+      expect(r.line).toBe(
+        `error: the server at ${base}/chat/completions answered, but not with a chat completion (a body that is not JSON): is the base URL an OpenAI-compatible API, ending in /v1?`,
+      );
       const c = await testJudgeConnection({ baseUrl: base, model: 'm' });
       expect(c).toEqual({ ok: false, fatal: true, line: r.line.slice('error: '.length) });
     } finally {
@@ -105,26 +135,53 @@ describe('fatal setups stop at the first call with one line', () => {
   it('the connection test shows the same line, and says when it works', async () => {
     const root = fake.server.baseUrl.replace(/\/v1$/, '');
     expect(await testJudgeConnection({ baseUrl: root, model: 'fake-judge' })).toEqual({
-      ok: false, fatal: true, line: `the server answered 404 for ${root}/chat/completions: does the base URL end in /v1?`,
+      ok: false,
+      fatal: true,
+      line: `the server answered 404 for ${root}/chat/completions: does the base URL end in /v1?`,
     });
     const ok = await testJudgeConnection({ baseUrl: fake.server.baseUrl, model: 'fake-judge', apiKey: KEY });
-    expect(ok).toMatchObject({ ok: true, line: expect.stringMatching(/^fake-judge at .* wrote a rubric \(3 checkpoints\) and graded a correct answer 4\/5, in \d+ ms$/), rubric: '48*2 = 96 · 96+37 = 133 · 133-5 = 128', reply: expect.stringMatching(/Score: 4$/) });
+    expect(ok).toMatchObject({
+      ok: true,
+      line: expect.stringMatching(
+        /^fake-judge at .* wrote a rubric \(3 checkpoints\) and graded a correct answer 4\/5, in \d+ ms$/,
+      ),
+      rubric: '48*2 = 96 · 96+37 = 133 · 133-5 = 128',
+      reply: expect.stringMatching(/Score: 4$/),
+    });
     expect(fake.server.requests.map((q) => q.rubric)).toEqual([true, false]); // the requests a run begins with: a rubric, then a grade
     fake.server.responder = () => ({ content: 'Score: 4' }); // a server that never writes a rubric
     expect(await testJudgeConnection({ baseUrl: fake.server.baseUrl, model: 'fake-judge' })).toMatchObject({
-      ok: false, fatal: false, rubric: 'Score: 4', line: expect.stringMatching(/^the reply to the rubric request is not a rubric .*implicit rubric mode/),
+      ok: false,
+      fatal: false,
+      rubric: 'Score: 4',
+      line: expect.stringMatching(/^the reply to the rubric request is not a rubric .*implicit rubric mode/),
     });
     fake.server.reset(); // in the implicit mode a run begins with the grade alone, which this server answers
-    const implicit = await testJudgeConnection({ baseUrl: fake.server.baseUrl, model: 'fake-judge', rubricMode: 'implicit' });
-    expect(implicit).toMatchObject({ ok: true, reply: 'Score: 4', line: expect.stringMatching(/ graded \(implicit rubric\) a correct answer 4\/5, in \d+ ms$/) });
+    const implicit = await testJudgeConnection({
+      baseUrl: fake.server.baseUrl,
+      model: 'fake-judge',
+      rubricMode: 'implicit',
+    });
+    expect(implicit).toMatchObject({
+      ok: true,
+      reply: 'Score: 4',
+      line: expect.stringMatching(/ graded \(implicit rubric\) a correct answer 4\/5, in \d+ ms$/),
+    });
     expect(implicit).not.toHaveProperty('rubric');
     expect(fake.server.requests.map((q) => q.rubric)).toEqual([false]);
     fake.server.responder = markerResponder;
-    const hung = await testJudgeConnection({ baseUrl: fake.server.baseUrl, model: 'fake-judge', timeoutMs: 100, maxRetries: 0 }, {});
+    const hung = await testJudgeConnection(
+      { baseUrl: fake.server.baseUrl, model: 'fake-judge', timeoutMs: 100, maxRetries: 0 },
+      {},
+    );
     expect(hung.ok).toBe(true); // the default responder answers; now make it hang
     fake.server.responder = () => ({ hang: true });
-    expect(await testJudgeConnection({ baseUrl: fake.server.baseUrl, model: 'm', timeoutMs: 100, maxRetries: 0 })).toEqual({
-      ok: false, fatal: false, line: `no complete reply from ${fake.server.baseUrl}/chat/completions within 100 ms: is model "m" loaded? raise the timeout for slow models`,
+    expect(
+      await testJudgeConnection({ baseUrl: fake.server.baseUrl, model: 'm', timeoutMs: 100, maxRetries: 0 }),
+    ).toEqual({
+      ok: false,
+      fatal: false,
+      line: `no complete reply from ${fake.server.baseUrl}/chat/completions within 100 ms: is model "m" loaded? raise the timeout for slow models`,
     });
   });
 });
@@ -133,9 +190,16 @@ describe('per-call failures, options, progress and the disk cache', () => {
   it('--timeout: a hanging server gives dropped grades, counted, and exit 0', async () => {
     fake.server.responder = () => ({ hang: true });
     const m = memoryIo();
-    expect(await judgeCli(args(fake.server.baseUrl, '--timeout', '0.2', '--retries', '0', '--rubric', 'implicit', '--concurrency', '16'), m.io)).toBe(0);
+    expect(
+      await judgeCli(
+        args(fake.server.baseUrl, '--timeout', '0.2', '--retries', '0', '--rubric', 'implicit', '--concurrency', '16'),
+        m.io,
+      ),
+    ).toBe(0);
     expect(m.out.join('\n')).toMatch(/^reference\s+0\s+10\s/m);
-    expect(m.err.at(-1)).toBe('llm judge: 30 calls, 0 cache hits, 0 retries, 0 tokens, cost 0.0000; failed grades (left out of the table, never scored): timeout 30');
+    expect(m.err.at(-1)).toBe(
+      'llm judge: 30 calls, 0 cache hits, 0 retries, 0 tokens, cost 0.0000; failed grades (left out of the table, never scored): timeout 30',
+    );
     expect(seen()).toBe(30);
   });
 
@@ -150,7 +214,18 @@ describe('per-call failures, options, progress and the disk cache', () => {
 
   it('the on-disk cache: the same command twice sends its requests once', async () => {
     const dir = join(cacheRoot, 'twice');
-    const argv = ['--generate', '10', '--judge', 'llm', '--base-url', fake.server.baseUrl, '--model', 'fake-judge', '--cache-dir', dir];
+    const argv = [
+      '--generate',
+      '10',
+      '--judge',
+      'llm',
+      '--base-url',
+      fake.server.baseUrl,
+      '--model',
+      'fake-judge',
+      '--cache-dir',
+      dir,
+    ];
     const first = memoryIo({ OPENAI_API_KEY: KEY });
     expect(await judgeCli(argv, first.io)).toBe(0);
     const sent = fake.server.requests.length;
@@ -161,17 +236,25 @@ describe('per-call failures, options, progress and the disk cache', () => {
     expect(second.out).toEqual(first.out);
     expect(second.err.at(-1)).toMatch(/^llm judge: 0 calls, \d+ cache hits/);
     const { readdirSync, readFileSync } = await import('node:fs');
-    const files = readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.json'));
+    const files = readdirSync(dir, { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('.json'));
     expect(files.length).toBe(sent);
     expect(files.map((f) => readFileSync(join(dir, f), 'utf8')).join('')).not.toContain(KEY.slice(3, 12));
   });
 
   it('refuses out-of-range options and blank model names instead of changing them', async () => {
     const cases: [string[], string][] = [
-      [args(fake.server.baseUrl, '--concurrency', '64'), 'error: --concurrency must be an integer in [1, 16], got "64"'],
+      [
+        args(fake.server.baseUrl, '--concurrency', '64'),
+        'error: --concurrency must be an integer in [1, 16], got "64"',
+      ],
       [args(fake.server.baseUrl, '--timeout', '0'), 'error: --timeout must be a number in [0.1, 3600], got "0"'],
       [args(fake.server.baseUrl, '--retries', '11'), 'error: --retries must be an integer in [0, 10], got "11"'],
-      [['--generate', '10', '--judge', 'llm', '--base-url', fake.server.baseUrl, '--model', ' '], 'error: --model must name a model, got " "'],
+      [
+        ['--generate', '10', '--judge', 'llm', '--base-url', fake.server.baseUrl, '--model', ' '],
+        'error: --model must name a model, got " "',
+      ],
       [['--generate', '10', '--timeout', '5'], 'error: --timeout needs --judge llm'],
       [args(fake.server.baseUrl, '--cache-dir', '/tmp/x'), 'error: give --cache-dir or --no-cache, not both'],
     ];

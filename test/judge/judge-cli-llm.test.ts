@@ -5,7 +5,13 @@
 import { describe, expect, it } from 'vitest';
 import { judgeCli, type JudgeCliIo } from '../../src/cli/judge';
 import { generateCalibrationSet, isCorrect } from '../../src/judge/calibration';
-import { rubricReply, scoreReply, useFakeLlmServer, type FakeReply, type FakeRequest } from '../helpers/fake-llm-server';
+import {
+  rubricReply,
+  scoreReply,
+  useFakeLlmServer,
+  type FakeReply,
+  type FakeRequest,
+} from '../helpers/fake-llm-server';
 
 const KEY = 'sk-cli-SECRET-4b1d9e77aa';
 const N = 10;
@@ -43,7 +49,19 @@ function memoryIo(env: Record<string, string | undefined> = {}) {
 }
 
 // --no-cache: every run here must reach the server (the disk cache has its own test in judge-cli-fatal).
-const llmArgs = () => ['--generate', String(N), '--seed', '1', '--judge', 'llm', '--base-url', fake.server.baseUrl, '--model', 'fake-judge', '--no-cache'];
+const llmArgs = () => [
+  '--generate',
+  String(N),
+  '--seed',
+  '1',
+  '--judge',
+  'llm',
+  '--base-url',
+  fake.server.baseUrl,
+  '--model',
+  'fake-judge',
+  '--no-cache',
+];
 
 describe('npm run judge -- --judge llm', () => {
   it('prints the calibration table from LLM grades, with the key from the environment only', async () => {
@@ -55,7 +73,9 @@ describe('npm run judge -- --judge llm', () => {
     expect(table).toMatch(new RegExp(`^reference\\s+10\\s+0\\s+${positives}\\s+0\\.0%\\s+0\\.0%\\s+0\\.0%$`, 'm'));
     expect(table).toMatch(/^no reference\s+10\s+0\s+\d+\s+0\.0%\s+100\.0%\s+50\.0%$/m); // it says 4 to everything
     expect(table).toMatch(/^wrong reference\s+10\s+0\s/m);
-    expect(m.err.join('\n')).toMatch(/^llm judge: \d+ calls, \d+ cache hits, 0 retries, \d+ tokens, cost 0\.0000; failed grades \(left out of the table, never scored\): none$/);
+    expect(m.err.join('\n')).toMatch(
+      /^llm judge: \d+ calls, \d+ cache hits, 0 retries, \d+ tokens, cost 0\.0000; failed grades \(left out of the table, never scored\): none$/,
+    );
     // explicit rubrics: one per (problem, reference) shown; none without a reference
     const rubrics = fake.server.requests.filter((r) => r.rubric);
     expect(rubrics.length).toBeGreaterThanOrEqual(N + 1);
@@ -89,23 +109,33 @@ describe('npm run judge -- --judge llm', () => {
     };
     const m = memoryIo({ OPENAI_API_KEY: KEY });
     expect(await judgeCli([...llmArgs(), '--json'], m.io)).toBe(0);
-    const r = JSON.parse(m.out.join('\n')) as { stats: { condition: string; graded: number; failed: number; fnr: number | null; meanK: Record<string, number> }[] };
+    const r = JSON.parse(m.out.join('\n')) as {
+      stats: { condition: string; graded: number; failed: number; fnr: number | null; meanK: Record<string, number> }[];
+    };
     const none = r.stats.find((s) => s.condition === 'no reference')!;
     expect(none).toMatchObject({ graded: 0, failed: N, meanK: {} }); // no rates from failures, no 0 scores
     expect(none.fnr).toBeNull(); // NaN in JSON: nothing graded, nothing to measure
     expect(r.stats.find((s) => s.condition === 'reference')).toMatchObject({ graded: N, failed: 0 });
-    expect(m.err.join('\n')).toMatch(new RegExp(`failed grades \\(left out of the table, never scored\\): no-score ${N}$`));
+    expect(m.err.join('\n')).toMatch(
+      new RegExp(`failed grades \\(left out of the table, never scored\\): no-score ${N}$`),
+    );
     expect(fake.server.requests.every((q) => q.authorization === `Bearer ${KEY}`)).toBe(true); // OPENAI_API_KEY by default
     expect(JSON.stringify([m.out, m.err])).not.toContain(KEY.slice(3));
   });
 
   it('refuses LLM options that are missing, misplaced or would put the key on the command line', async () => {
     const cases: [string[], RegExp][] = [
-      [[...llmArgs(), '--api-key-env', 'NOT_SET_ANYWHERE'], /--api-key-env: the environment variable NOT_SET_ANYWHERE is not set or is empty/],
+      [
+        [...llmArgs(), '--api-key-env', 'NOT_SET_ANYWHERE'],
+        /--api-key-env: the environment variable NOT_SET_ANYWHERE is not set or is empty/,
+      ],
       [[...llmArgs(), '--api-key-env', KEY], /--api-key-env takes the NAME of an environment variable/],
       [[...llmArgs(), '--api-key', KEY], /Unknown option '--api-key'/],
       [[...llmArgs(), '--error-rate', '0.1'], /--error-rate is a knob of the builtin judge only/],
-      [['--generate', '10', '--judge', 'llm', '--base-url', 'ftp://x', '--model', 'm'], /baseUrl must be an http\(s\) URL/],
+      [
+        ['--generate', '10', '--judge', 'llm', '--base-url', 'ftp://x', '--model', 'm'],
+        /baseUrl must be an http\(s\) URL/,
+      ],
     ];
     for (const [argv, msg] of cases) {
       const m = memoryIo({});

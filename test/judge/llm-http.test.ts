@@ -20,10 +20,22 @@ function makeJudge(cfg: Partial<LlmJudgeConfig> = {}, onRetry?: (e: RetryEvent) 
   const retries: RetryEvent[] = [];
   const judge = new LlmJudge(
     {
-      baseUrl: fake.server.baseUrl, model: 'fake-judge', timeoutMs: 30_000, maxRetries: 2, retryBaseMs: 5, retryMaxMs: 20,
-      structuredOutput: 'off', rubricMode: 'implicit', ...cfg,
+      baseUrl: fake.server.baseUrl,
+      model: 'fake-judge',
+      timeoutMs: 30_000,
+      maxRetries: 2,
+      retryBaseMs: 5,
+      retryMaxMs: 20,
+      structuredOutput: 'off',
+      rubricMode: 'implicit',
+      ...cfg,
     },
-    { onRetry: (e) => { retries.push(e); onRetry?.(e); } },
+    {
+      onRetry: (e) => {
+        retries.push(e);
+        onRetry?.(e);
+      },
+    },
   );
   return { judge, retries };
 }
@@ -76,7 +88,14 @@ describe('retries', () => {
     expect(g.error).toMatch(/HTTP 500.*after 3 attempts/);
     expect(fake.server.requests).toHaveLength(3);
     expect(retries.map((r) => r.attempt)).toEqual([1, 2]);
-    expect(judge.stats()).toMatchObject({ calls: 1, attempts: 3, retries: 2, failures: { error: 1 }, errors: { 'http-500': 1 }, fatal: null });
+    expect(judge.stats()).toMatchObject({
+      calls: 1,
+      attempts: 3,
+      retries: 2,
+      failures: { error: 1 },
+      errors: { 'http-500': 1 },
+      fatal: null,
+    });
   });
 
   it('4xx other than 401/403/404/408/429 is not retried and not fatal', async () => {
@@ -90,11 +109,18 @@ describe('retries', () => {
 
   it('a fatal failure (404) is not retried, is latched, and later calls send nothing', async () => {
     const fatals: string[] = [];
-    const judge = new LlmJudge({ baseUrl: fake.server.baseUrl, model: 'm', structuredOutput: 'off', rubricMode: 'implicit' }, { onFatal: (l) => fatals.push(l) });
+    const judge = new LlmJudge(
+      { baseUrl: fake.server.baseUrl, model: 'm', structuredOutput: 'off', rubricMode: 'implicit' },
+      { onFatal: (l) => fatals.push(l) },
+    );
     const g = await judge.outcome(problem, 'x [[status:404]]');
     expect(g).toMatchObject({ reward: null, status: 'error' });
     expect(g.error).toMatch(/^the server answered 404 for http:.*\/v1\/chat\/completions \(server: "scripted 404"\)/);
-    expect(await judge.outcome(problem, 'y [[score:5]]')).toMatchObject({ reward: null, status: 'error', error: g.error });
+    expect(await judge.outcome(problem, 'y [[score:5]]')).toMatchObject({
+      reward: null,
+      status: 'error',
+      error: g.error,
+    });
     expect(fake.server.requests).toHaveLength(1);
     expect(fatals).toEqual([g.error]);
     expect(judge.stats()).toMatchObject({ attempts: 1, fatal: g.error, errors: { 'http-404': 1, fatal: 1 } });
@@ -118,10 +144,15 @@ describe('retries', () => {
     const url = dead.baseUrl;
     await dead.close();
     const retries: RetryEvent[] = [];
-    const j = new LlmJudge({ baseUrl: url, model: 'm', maxRetries: 3, retryBaseMs: 5, structuredOutput: 'off' }, { onRetry: (e) => retries.push(e) });
+    const j = new LlmJudge(
+      { baseUrl: url, model: 'm', maxRetries: 3, retryBaseMs: 5, structuredOutput: 'off' },
+      { onRetry: (e) => retries.push(e) },
+    );
     const g = await j.outcome(problem, 'a');
     expect(g).toMatchObject({ k: null, reward: null, status: 'error' });
-    expect(g.error).toBe(`rubric: cannot connect to ${new URL(url).host} (connection refused): is the server running, and listening on that port?`);
+    expect(g.error).toBe(
+      `rubric: cannot connect to ${new URL(url).host} (connection refused): is the server running, and listening on that port?`,
+    );
     expect(retries).toEqual([]);
     expect(j.stats()).toMatchObject({ attempts: 1, errors: { connection: 1 } }); // the rubric call failed first: its reason is kept
   });
@@ -175,7 +206,10 @@ describe('cancellation', () => {
     expect(judge.stats().errors.aborted).toBe(13);
     expect(judge.stats().calls).toBe(2); // every queued call ended without being sent
     // A signal aborted before the call sends nothing at all.
-    expect(await judge.outcome(problem, 'late', { signal: ctrl.signal })).toMatchObject({ status: 'error', error: 'aborted' });
+    expect(await judge.outcome(problem, 'late', { signal: ctrl.signal })).toMatchObject({
+      status: 'error',
+      error: 'aborted',
+    });
     expect(judge.stats().calls).toBe(2);
   });
 
@@ -184,7 +218,11 @@ describe('cancellation', () => {
     const ctrl = new AbortController();
     const { judge } = makeJudge({}, () => ctrl.abort()); // abort the moment the retry is scheduled
     // Were the wait not cut short, this would take 60 s and the test would time out.
-    expect(await judge.outcome(problem, 'x', { signal: ctrl.signal })).toMatchObject({ reward: null, status: 'error', error: 'aborted' });
+    expect(await judge.outcome(problem, 'x', { signal: ctrl.signal })).toMatchObject({
+      reward: null,
+      status: 'error',
+      error: 'aborted',
+    });
     expect(judge.stats()).toMatchObject({ calls: 1, attempts: 1 }); // the call ended before a second attempt
     expect(fake.server.requests).toHaveLength(1);
   });

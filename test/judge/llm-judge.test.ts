@@ -11,11 +11,26 @@ import { scoreReply, useFakeLlmServer } from '../helpers/fake-llm-server';
 
 const fake = useFakeLlmServer();
 
-const problem: JudgeProblem = { id: 'p1', question: 'Q: 48*2+37-5', reference: 'Double 48 and add 37 to get 133; take away 5: the answer is 128.', answer: '128' };
+const problem: JudgeProblem = {
+  id: 'p1',
+  question: 'Q: 48*2+37-5',
+  reference: 'Double 48 and add 37 to get 133; take away 5: the answer is 128.',
+  answer: '128',
+};
 
 function makeJudge(cfg: Partial<LlmJudgeConfig> = {}, cache = new MemoryJudgeCache()): LlmJudge {
   return new LlmJudge(
-    { baseUrl: fake.server.baseUrl, model: 'fake-judge', timeoutMs: 30_000, maxRetries: 2, retryBaseMs: 5, retryMaxMs: 20, structuredOutput: 'off', rubricMode: 'implicit', ...cfg },
+    {
+      baseUrl: fake.server.baseUrl,
+      model: 'fake-judge',
+      timeoutMs: 30_000,
+      maxRetries: 2,
+      retryBaseMs: 5,
+      retryMaxMs: 20,
+      structuredOutput: 'off',
+      rubricMode: 'implicit',
+      ...cfg,
+    },
     { cache },
   );
 }
@@ -30,7 +45,16 @@ describe('LlmJudge: text replies', () => {
     expect(body).toMatchObject({ model: 'fake-judge', temperature: 0, max_tokens: 300 });
     expect(body.response_format).toBeUndefined();
     const s = j.stats();
-    expect(s).toMatchObject({ calls: 1, attempts: 1, retries: 0, cacheHits: 0, grades: 1, promptTokens: 100, completionTokens: 20, answered: 1 });
+    expect(s).toMatchObject({
+      calls: 1,
+      attempts: 1,
+      retries: 0,
+      cacheHits: 0,
+      grades: 1,
+      promptTokens: 100,
+      completionTokens: 20,
+      answered: 1,
+    });
     expect(s.cost).toBeCloseTo(0.1 * 0.5 + 0.02 * 2, 10);
     expect(s.latencyMsTotal).toBeGreaterThan(0);
   });
@@ -86,7 +110,10 @@ describe('LlmJudge: structured output', () => {
     const j = makeJudge({ structuredOutput: 'json_schema' });
     const g = await j.outcome(problem, 'A: 128 [[score:5]]');
     expect(g).toMatchObject({ k: 5, reward: 1, status: 'ok' });
-    const rf = fake.server.requests[0].body.response_format as { type: string; json_schema: { name: string; strict: boolean; schema: { required: string[] } } };
+    const rf = fake.server.requests[0].body.response_format as {
+      type: string;
+      json_schema: { name: string; strict: boolean; schema: { required: string[] } };
+    };
     expect(rf.type).toBe('json_schema');
     expect(rf.json_schema).toMatchObject({ name: 'grade', strict: true });
     expect(rf.json_schema.schema.required).toEqual(['analysis', 'score']);
@@ -149,13 +176,20 @@ describe('LlmJudge: rubric modes and process grading', () => {
   it('explicit: one rubric call per problem, cached, its checkpoints in every grading prompt', async () => {
     const j = makeJudge({ rubricMode: 'explicit', concurrency: 3 });
     const pg = await j.process(problem, response);
-    expect(pg.segments).toEqual(['Let me work it out.\n', '### 48*2=96\n', '### 96+37=134 [[score:1]]\n', '### 134-5=129\n', 'A: 129']);
+    expect(pg.segments).toEqual([
+      'Let me work it out.\n',
+      '### 48*2=96\n',
+      '### 96+37=134 [[score:1]]\n',
+      '### 134-5=129\n',
+      'A: 129',
+    ]);
     expect(pg.grades.map((g) => g.k)).toEqual([4, 4, 1, 4, 4]);
     expect(pg.ok).toBe(true);
     expect(fake.server.requests.filter((r) => r.rubric)).toHaveLength(1);
     const grading = fake.server.requests.filter((r) => !r.rubric);
     expect(grading).toHaveLength(5);
-    for (const r of grading) expect(r.text).toContain('1. 48*2 = 96\n2. 96+37 = 133\n3. 133-5 = 128\nFinal answer: 128');
+    for (const r of grading)
+      expect(r.text).toContain('1. 48*2 = 96\n2. 96+37 = 133\n3. 133-5 = 128\nFinal answer: 128');
     // Each segment is graded alone: no other segment's text in its prompt.
     expect(grading.find((r) => r.text.includes('96+37=134'))!.text).not.toContain('134-5=129');
     await j.outcome(problem, 'A: 128');
@@ -173,7 +207,9 @@ describe('LlmJudge: rubric modes and process grading', () => {
     const j = makeJudge({ rubricMode: 'implicit' });
     await j.process(problem, response);
     expect(fake.server.requests.some((r) => r.rubric)).toBe(false);
-    expect(fake.server.requests[0].text).toMatch(/Before grading, from the reference solution, extract the key checkpoints/);
+    expect(fake.server.requests[0].text).toMatch(
+      /Before grading, from the reference solution, extract the key checkpoints/,
+    );
   });
 
   it('per-call options override the configured mode and delimiter', async () => {
@@ -187,8 +223,14 @@ describe('LlmJudge: rubric modes and process grading', () => {
     const builtin = new BuiltinJudge();
     const j = makeJudge();
     const cases: [string, string | undefined][] = [
-      [response, undefined], ['### 48*2=96\n### 96+37=133\nA: 133', undefined], ['  \n### a\n### b', undefined],
-      ['no steps at all', undefined], ['', undefined], ['x###y######z', undefined], ['a || b ||', '||'], ['Step: 1\nStep: 2', 'Step:'],
+      [response, undefined],
+      ['### 48*2=96\n### 96+37=133\nA: 133', undefined],
+      ['  \n### a\n### b', undefined],
+      ['no steps at all', undefined],
+      ['', undefined],
+      ['x###y######z', undefined],
+      ['a || b ||', '||'],
+      ['Step: 1\nStep: 2', 'Step:'],
     ];
     for (const [text, delimiter] of cases) {
       const opts = delimiter === undefined ? {} : { stepDelimiter: delimiter };
@@ -207,7 +249,10 @@ describe('LlmJudge: rubric modes and process grading', () => {
   });
 
   it('a rubric cut at max_tokens is not used: every grade that needed it fails, and nothing is cached', async () => {
-    fake.server.responder = (req) => (req.rubric ? { content: 'Checkpoint 1: 96\nCheckpoint 2: 133\nCheckpoint 3: 1', finishReason: 'length' } : scoreReply(req, 5));
+    fake.server.responder = (req) =>
+      req.rubric
+        ? { content: 'Checkpoint 1: 96\nCheckpoint 2: 133\nCheckpoint 3: 1', finishReason: 'length' }
+        : scoreReply(req, 5);
     const cache = new MemoryJudgeCache();
     const j = makeJudge({ rubricMode: 'explicit' }, cache);
     const g = await j.outcome(problem, 'A: 128');

@@ -39,7 +39,11 @@ describe('Semaphore', () => {
     expect(sem.waiting).toBe(0);
     await holder;
     expect(started).toBe(0);
-    await expect(sem.run(async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    await expect(
+      sem.run(async () => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
     expect(sem.active).toBe(0);
     await expect(sem.acquire(ctrl.signal)).rejects.toBeInstanceOf(AbortedError);
     expect(() => new Semaphore(0)).toThrow(RangeError);

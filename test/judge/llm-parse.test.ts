@@ -66,7 +66,10 @@ describe('parseScoreJson / parseGradeReply', () => {
   });
 
   it('classifies broken, truncated, missing and out-of-range scores', () => {
-    expect(parseScoreJson('{"analysis": "the student says Score: 5 and', true)).toMatchObject({ status: 'malformed', k: null });
+    expect(parseScoreJson('{"analysis": "the student says Score: 5 and', true)).toMatchObject({
+      status: 'malformed',
+      k: null,
+    });
     expect(parseScoreJson('{analysis: nope}')).toMatchObject({ status: 'malformed' });
     expect(parseScoreJson('[1,2]')).toMatchObject({ status: 'malformed' });
     expect(parseScoreJson('{"analysis":"x","score":"4"}')).toMatchObject({ status: 'malformed' });
@@ -87,7 +90,11 @@ describe('rubric replies', () => {
   it('parses checkpoint lines and the final answer', () => {
     const r = parseRubricText('Here:\nCheckpoint 1: 96\nCheckpoint 2: 133\n3. 128\nFinal answer: 128');
     expect(r).toMatchObject({ status: 'ok', checkpoints: ['96', '133', '128'], finalAnswer: '128' });
-    expect(parseRubricJson('{"checkpoints":["a","b"],"final_answer":"c"}')).toMatchObject({ status: 'ok', checkpoints: ['a', 'b'], finalAnswer: 'c' });
+    expect(parseRubricJson('{"checkpoints":["a","b"],"final_answer":"c"}')).toMatchObject({
+      status: 'ok',
+      checkpoints: ['a', 'b'],
+      finalAnswer: 'c',
+    });
   });
 
   it('keeps at most six checkpoints and refuses fewer than two', () => {
@@ -116,7 +123,12 @@ describe('prompts', () => {
     expect(text).toContain('<reference>');
     expect(text.trimEnd().endsWith('write nothing after that line.')).toBe(true);
     expect(text).toMatch(/Before grading, from the reference solution, extract/); // implicit rubric mode
-    const withRubric = processMessages(problem, '### 48*2=96', { problemId: 'p1', checkpoints: ['96', '133'], finalAnswer: '128' }, true)[1].content;
+    const withRubric = processMessages(
+      problem,
+      '### 48*2=96',
+      { problemId: 'p1', checkpoints: ['96', '133'], finalAnswer: '128' },
+      true,
+    )[1].content;
     expect(withRubric).toContain('1. 96\n2. 133\nFinal answer: 128');
     expect(withRubric).toContain('JSON object only');
     expect(rubricMessages(problem, false)[1].content).toContain('Checkpoint 1: ...');
@@ -133,7 +145,11 @@ describe('Score: k/5', () => {
   it('reads k out of 5, and no other denominator', () => {
     expect(parseScoreText('Good.\nScore: 4/5')).toMatchObject({ status: 'ok', k: 4, rationale: 'Good.' });
     expect(parseScoreText('Good.\n**Score: 2 / 5**.')).toMatchObject({ status: 'ok', k: 2 });
-    expect(parseScoreText('Good.\nScore: 8/10')).toMatchObject({ status: 'out-of-range', k: null, error: 'score 8/10 is not on the 1..5 scale (only k/5 is read)' });
+    expect(parseScoreText('Good.\nScore: 8/10')).toMatchObject({
+      status: 'out-of-range',
+      k: null,
+      error: 'score 8/10 is not on the 1..5 scale (only k/5 is read)',
+    });
     expect(parseScoreText('Good.\nScore: 6/5')).toMatchObject({ status: 'out-of-range', k: null });
     expect(parseScoreText('Good.\nScore: /5')).toMatchObject({ status: 'no-score', k: null });
     expect(parseScoreText('Good.\nScore: 4/five')).toMatchObject({ status: 'no-score', k: null });

@@ -28,7 +28,16 @@ const problem: JudgeProblem = { id: 'p1', question: 'Q: 7*6', reference: 'Seven 
 
 function judge(cfg: Partial<LlmJudgeConfig>, cache: RecordingCache): LlmJudge {
   return new LlmJudge(
-    { baseUrl: fake.server.baseUrl, model: 'fake-judge', apiKey: KEY, timeoutMs: 1000, maxRetries: 1, retryBaseMs: 2, retryMaxMs: 5, ...cfg },
+    {
+      baseUrl: fake.server.baseUrl,
+      model: 'fake-judge',
+      apiKey: KEY,
+      timeoutMs: 1000,
+      maxRetries: 1,
+      retryBaseMs: 2,
+      retryMaxMs: 5,
+      ...cfg,
+    },
     { cache },
   );
 }
@@ -47,7 +56,14 @@ describe('API key hygiene', () => {
       for (const rubricMode of ['explicit', 'implicit'] as const) {
         // One judge per kind of failure: a fatal one (the 401, the non-chat body) latches its judge.
         const j = judge({ structuredOutput, rubricMode }, cache);
-        for (const marker of ['[[score:5]]', '[[noscore]]', '[[score:9]]', '[[status:500]]', '[[echokey]]', '[[status:401]]']) {
+        for (const marker of [
+          '[[score:5]]',
+          '[[noscore]]',
+          '[[score:9]]',
+          '[[status:500]]',
+          '[[echokey]]',
+          '[[status:401]]',
+        ]) {
           returned.push(await j.outcome(problem, `A: 42 ${marker}`));
           returned.push(await j.process(problem, `### 7*6=42 ${marker}\n### A: 42`));
         }
@@ -55,7 +71,10 @@ describe('API key hygiene', () => {
         returned.push(await hung.outcome(problem, 'A: 42 [[hang]]'));
         const cut = judge({ structuredOutput, rubricMode: 'implicit' }, cache);
         fake.server.script({ content: '{"analysis": "cut', finishReason: 'length' }, { body: 'not json' });
-        returned.push(await cut.outcome({ ...problem, id: 'p2', question: 'Q: 8*6' }, 'x'), await cut.outcome(problem, 'y'));
+        returned.push(
+          await cut.outcome({ ...problem, id: 'p2', question: 'Q: 8*6' }, 'x'),
+          await cut.outcome(problem, 'y'),
+        );
         const ctrl = new AbortController();
         const pending = hung.outcome(problem, 'A: 42 [[hang]] again', { signal: ctrl.signal });
         ctrl.abort();
@@ -65,12 +84,22 @@ describe('API key hygiene', () => {
       }
     }
     // Rubric failure whose server error echoes the key.
-    fake.server.responder = (req) => (req.rubric ? { status: 403, body: JSON.stringify({ error: { message: `denied for ${req.authorization}` } }) } : markerResponder(req));
+    fake.server.responder = (req) =>
+      req.rubric
+        ? { status: 403, body: JSON.stringify({ error: { message: `denied for ${req.authorization}` } }) }
+        : markerResponder(req);
     const rj = judge({ rubricMode: 'explicit' }, cache);
     judges.push(rj);
     returned.push(await rj.outcome({ ...problem, id: 'p3', question: 'Q: 9*6' }, 'A: 54'), rj.stats());
     // A dead endpoint.
-    const dead = new LlmJudge({ baseUrl: 'http://127.0.0.1:9/v1', model: 'm', apiKey: KEY, timeoutMs: 200, maxRetries: 0, structuredOutput: 'off' });
+    const dead = new LlmJudge({
+      baseUrl: 'http://127.0.0.1:9/v1',
+      model: 'm',
+      apiKey: KEY,
+      timeoutMs: 200,
+      maxRetries: 0,
+      structuredOutput: 'off',
+    });
     judges.push(dead);
     returned.push(await dead.outcome(problem, 'x'), dead.stats());
     // Configuration errors.
@@ -84,7 +113,9 @@ describe('API key hygiene', () => {
     expect(thrown.length).toBe(16);
 
     // The misbehaviours really happened, and the key really went over the wire.
-    const statuses = new Set((returned.filter((r) => (r as { status?: string }).status) as { status: string }[]).map((g) => g.status));
+    const statuses = new Set(
+      (returned.filter((r) => (r as { status?: string }).status) as { status: string }[]).map((g) => g.status),
+    );
     expect([...statuses].sort()).toEqual(['error', 'malformed', 'no-score', 'ok', 'out-of-range']);
     const echoed = returned.filter((r) => JSON.stringify(r).includes('[redacted]'));
     expect(echoed.length).toBeGreaterThan(0); // the server echoed the key; it was redacted
@@ -101,7 +132,12 @@ describe('API key hygiene', () => {
     const saved = process.env.OPENAI_API_KEY;
     process.env.OPENAI_API_KEY = 'sk-from-the-environment';
     try {
-      const j = new LlmJudge({ baseUrl: fake.server.baseUrl, model: 'm', structuredOutput: 'off', rubricMode: 'implicit' });
+      const j = new LlmJudge({
+        baseUrl: fake.server.baseUrl,
+        model: 'm',
+        structuredOutput: 'off',
+        rubricMode: 'implicit',
+      });
       expect(await j.outcome(problem, 'A: 42 [[score:5]]')).toMatchObject({ k: 5, status: 'ok' });
       expect(fake.server.requests).toHaveLength(1);
       expect(fake.server.requests[0].authorization).toBeUndefined();

@@ -10,9 +10,14 @@ describe('rubric', () => {
   });
 
   it('reads a GSM8K reference: = results in order, calculator notes ignored, final answer last', () => {
-    const ref = 'Janet sells 16 - 3 - 4 = <<16-3-4=9>>9 duck eggs a day.\nShe makes 9 * 2 = $<<9*2=18>>18 every day.\n#### 18';
-    expect(extractCheckpoints('Janet\u2019s ducks lay 16 eggs...', ref)).toEqual({ checkpoints: ['9', '18'], finalAnswer: '18' });
-    const house = 'The cost came to 80,000+50,000=$130,000\nHe increased it by 80,000*1.5=120,000\n' +
+    const ref =
+      'Janet sells 16 - 3 - 4 = <<16-3-4=9>>9 duck eggs a day.\nShe makes 9 * 2 = $<<9*2=18>>18 every day.\n#### 18';
+    expect(extractCheckpoints('Janet\u2019s ducks lay 16 eggs...', ref)).toEqual({
+      checkpoints: ['9', '18'],
+      finalAnswer: '18',
+    });
+    const house =
+      'The cost came to 80,000+50,000=$130,000\nHe increased it by 80,000*1.5=120,000\n' +
       'So the new value is 120,000+80,000=$200,000\nSo he made 200,000-130,000=$70,000\n#### 70000';
     expect(extractCheckpoints('...', house).checkpoints).toEqual(['130000', '120000', '200000', '70000']);
   });
@@ -20,13 +25,22 @@ describe('rubric', () => {
   it('reads prose references: results are the numbers that are not givens', () => {
     const r = extractCheckpoints('Q: 48*2+37-5\n', 'Double 48 and add 37 to get 133. Take away 5: the answer is 128.');
     expect(r).toEqual({ checkpoints: ['133', '128'], finalAnswer: '128' });
-    expect(extractCheckpoints('Q', 'It is 4, then 6.', '7')).toEqual({ checkpoints: ['4', '6', '7'], finalAnswer: '7' });
+    expect(extractCheckpoints('Q', 'It is 4, then 6.', '7')).toEqual({
+      checkpoints: ['4', '6', '7'],
+      finalAnswer: '7',
+    });
     expect(referenceFinal('so x = 6.')).toBe('6');
     expect(referenceFinal('no numbers')).toBeUndefined();
   });
 
-  it('uses the generator\'s intermediates, stated or not, when the problem has them', () => {
-    const p = { id: 'chain-1', question: 'Q: 48*2+37-5\n', reference: 'Double 48 and add 37 to get 133. Take away 5: the answer is 128.', answer: '128', intermediates: ['96', '133', '128'] };
+  it("uses the generator's intermediates, stated or not, when the problem has them", () => {
+    const p = {
+      id: 'chain-1',
+      question: 'Q: 48*2+37-5\n',
+      reference: 'Double 48 and add 37 to get 133. Take away 5: the answer is 128.',
+      answer: '128',
+      intermediates: ['96', '133', '128'],
+    };
     expect(buildRubric(p)).toEqual({ problemId: 'chain-1', checkpoints: ['96', '133', '128'], finalAnswer: '128' });
   });
 

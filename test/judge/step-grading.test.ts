@@ -15,7 +15,9 @@ describe('grading by steps', () => {
     expect(gradeSegmentBySteps(steps, '78081', '### 0+8=8\n').k).toBe(2); // the old demo's 5/5 step
     expect(gradeSegmentBySteps(steps, '78081', '### 2+8=10\n').k).toBe(2); // right number, not a reference step
     expect(gradeSegmentBySteps(steps, '78081', '### 1+9=11\n').k).toBe(1);
-    expect(gradeSegmentBySteps(['A6+a4+0=10', 'B6+b1+1=08', 'C1+c9+0=10'], '1080', '### C0+c8+0=08\n')).toMatchObject({ k: 1 });
+    expect(gradeSegmentBySteps(['A6+a4+0=10', 'B6+b1+1=08', 'C1+c9+0=10'], '1080', '### C0+c8+0=08\n')).toMatchObject({
+      k: 1,
+    });
     expect(gradeSegmentBySteps(steps, '78081', 'A: 78081').k).toBe(5);
     expect(gradeSegmentBySteps(steps, '78081', 'A: 78080').k).toBe(1);
   });
@@ -25,10 +27,21 @@ describe('grading by steps', () => {
     const j = new BuiltinJudge();
     const lines = p.worked.split('\n');
     const c = lines[2].replace(/^### ([A-H])(\d)\+([a-h])(\d)/, (_, A, x, a, y) => `### ${A}${y}+${a}${x}`); // same digits swapped: still the step
-    expect(j.processSync(judgeProblem(p), [...lines.slice(0, 2), c, ...lines.slice(3)].join('\n')).grades.map((g) => g.k)).toEqual([5, 5, 5, 5, 5, 5]);
-    const wrong = lines.map((l, i) => (i === 2 ? l.replace(/^### ([A-H])\d\+([a-h])\d\+(\d)=(\d\d)$/, (_, A, a, k, v) => `### ${A}${Math.min(9, Number(v) - Number(k))}+${a}0+${k}=${v}`) : l));
+    expect(
+      j.processSync(judgeProblem(p), [...lines.slice(0, 2), c, ...lines.slice(3)].join('\n')).grades.map((g) => g.k),
+    ).toEqual([5, 5, 5, 5, 5, 5]);
+    const wrong = lines.map((l, i) =>
+      i === 2
+        ? l.replace(
+            /^### ([A-H])\d\+([a-h])\d\+(\d)=(\d\d)$/,
+            (_, A, a, k, v) => `### ${A}${Math.min(9, Number(v) - Number(k))}+${a}0+${k}=${v}`,
+          )
+        : l,
+    );
     if (wrong[2] !== lines[2]) expect(j.processSync(judgeProblem(p), wrong.join('\n')).grades[2].k).toBe(1);
-    expect(j.outcomeSync(judgeProblem(p), lines.slice(0, 3).join('\n')).rationale).toMatch(/established 3 of 5 steps in order/);
+    expect(j.outcomeSync(judgeProblem(p), lines.slice(0, 3).join('\n')).rationale).toMatch(
+      /established 3 of 5 steps in order/,
+    );
   });
 
   it('agrees with the verifier on every step of the hinted world with the reference, and not without it', async () => {

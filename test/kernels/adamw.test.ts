@@ -19,7 +19,11 @@ function mask(rng: () => number, N: number): Float32Array {
 }
 
 describe('kernel adamw', () => {
-  const clips: [string, number][] = [['clipping active', 0.05], ['clipping disabled', 0], ['clipping above the norm', 1e6]];
+  const clips: [string, number][] = [
+    ['clipping active', 0.05],
+    ['clipping disabled', 0],
+    ['clipping above the norm', 1e6],
+  ];
   for (const N of [1, 1000, 70000]) {
     for (const [label, maxGradNorm] of clips) {
       it(`5 steps, N=${N}, ${label}`, async () => {
@@ -90,8 +94,16 @@ describe('kernel adamw', () => {
     const params = randomFloats(mulberry32(4), N);
     const bParams = toGpu(g, params);
     const bM = toGpu(g, new Float32Array(N));
-    const k = adamw(g, bParams, bM, toGpu(g, new Float32Array(N)), toGpu(g, new Float32Array(N).fill(1)),
-      toGpu(g, new Float32Array(N).fill(1)), toGpu(g, new Float32Array([N])), N);
+    const k = adamw(
+      g,
+      bParams,
+      bM,
+      toGpu(g, new Float32Array(N)),
+      toGpu(g, new Float32Array(N).fill(1)),
+      toGpu(g, new Float32Array(N).fill(1)),
+      toGpu(g, new Float32Array([N])),
+      N,
+    );
     await run(g, k.dispatch);
     expect(Array.from(await fromGpu(g, bParams, N))).toEqual(Array.from(params));
     expect(Array.from(await fromGpu(g, bM, N))).toEqual(new Array(N).fill(0));

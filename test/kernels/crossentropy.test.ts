@@ -43,7 +43,16 @@ async function check(N: number, V: number, offset: number, seed: number, withBac
 
 describe('kernel crossentropy', () => {
   // thread per row (V <= 1024): the first five; workgroup per row: the last three
-  const shapes: [number, number][] = [[1, 3], [5, 99], [37, 130], [64, 1000], [40, 1024], [3, 1025], [3, 5000], [2, 50257]];
+  const shapes: [number, number][] = [
+    [1, 3],
+    [5, 99],
+    [37, 130],
+    [64, 1000],
+    [40, 1024],
+    [3, 1025],
+    [3, 5000],
+    [2, 50257],
+  ];
   for (const [N, V] of shapes) {
     it(`forward and backward, N=${N} V=${V}`, async () => {
       await check(N, V, 0, N * 131 + V);

@@ -12,7 +12,13 @@ import { mulberry32, randomFloats } from '../../src/util/rng';
 import { checkOp } from '../helpers/op-check';
 
 // (M, K, N): one row, odd sizes, and one large enough for the 8x8-thread workgroup shape.
-const MM: [number, number, number][] = [[1, 1, 1], [1, 7, 5], [3, 17, 33], [32, 64, 256], [70, 40, 300]];
+const MM: [number, number, number][] = [
+  [1, 1, 1],
+  [1, 7, 5],
+  [3, 17, 33],
+  [32, 64, 256],
+  [70, 40, 300],
+];
 
 describe('kernel matmul epilogues for decoding', () => {
   for (const [M, K, N] of MM) {

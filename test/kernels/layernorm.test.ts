@@ -8,7 +8,15 @@ import { mulberry32, randomFloats } from '../../src/util/rng';
 import { checkOp } from '../helpers/op-check';
 
 // thread per row (C <= 256): [1,8] [7,33] [64,130] [19,1] [70,256]; workgroup per row: [5,257] [3,1024]
-const shapes: [number, number][] = [[1, 8], [7, 33], [64, 130], [19, 1], [70, 256], [5, 257], [3, 1024]];
+const shapes: [number, number][] = [
+  [1, 8],
+  [7, 33],
+  [64, 130],
+  [19, 1],
+  [70, 256],
+  [5, 257],
+  [3, 1024],
+];
 
 describe('kernel layernorm', () => {
   for (const [N, C] of shapes) {

@@ -10,8 +10,21 @@ import { checkOp, type Tol } from '../helpers/op-check';
 
 // (M, K, N). The last one is large enough for the 8x8-thread workgroup shape (more than 256 tiles of
 // 32x32), the others use 4x4.
-const SHAPES: [number, number, number][] = [[1, 1, 1], [1, 7, 5], [3, 17, 33], [37, 64, 130], [64, 256, 99], [200, 24, 300], [521, 3, 530]];
-const TRANS: [boolean, boolean][] = [[false, false], [true, false], [false, true], [true, true]];
+const SHAPES: [number, number, number][] = [
+  [1, 1, 1],
+  [1, 7, 5],
+  [3, 17, 33],
+  [37, 64, 130],
+  [64, 256, 99],
+  [200, 24, 300],
+  [521, 3, 530],
+];
+const TRANS: [boolean, boolean][] = [
+  [false, false],
+  [true, false],
+  [false, true],
+  [true, true],
+];
 
 // f32 sums of `len` products against float64 sums: the error grows with the reduction length.
 const tol = (len: number): Tol => [2e-6 + 2e-7 * len, 2e-5];
@@ -53,7 +66,12 @@ describe('kernel matmul', () => {
       const rng = mulberry32(7 * M + 31 * K + N);
       await checkOp({
         name: `linear M=${M} K=${K} N=${N}`,
-        inputs: { inp: randomFloats(rng, M * K), weight: randomFloats(rng, K * N), bias: randomFloats(rng, N), dout: randomFloats(rng, M * N) },
+        inputs: {
+          inp: randomFloats(rng, M * K),
+          weight: randomFloats(rng, K * N),
+          bias: randomFloats(rng, N),
+          dout: randomFloats(rng, M * N),
+        },
         outputs: { out: new Float32Array(M * N) }, // (M,N)
         grads: { dinp: randomFloats(rng, M * K), dweight: randomFloats(rng, K * N), dbias: randomFloats(rng, N) },
         ref: (x) => {
@@ -113,7 +131,12 @@ describe('kernel matmul', () => {
     expect(count).toBe(2);
   });
 
-  for (const [M, N] of [[1, 1], [1, 40], [7, 33], [300, 65]]) {
+  for (const [M, N] of [
+    [1, 1],
+    [1, 40],
+    [7, 33],
+    [300, 65],
+  ]) {
     it(`bias backward M=${M} N=${N}`, async () => {
       const rng = mulberry32(M * 1000 + N);
       const dout = randomFloats(rng, M * N); // (M,N)

@@ -99,7 +99,9 @@ describe('kernel policy loss', () => {
     // 4: masked (w=0) with r=exp(200): everything 0
     // 5: r=1, A=0, w=2, q=-ln2, H=0: kl=0.5+ln2-1=0.19314718, loss=2*0.5*0.19314718=0.19314718,
     //    dlogp=2*0.5*(1-0.5)=0.5, dH=-0.2
-    const L15 = Math.log(1.5), L05 = Math.log(0.5), L2 = Math.log(2);
+    const L15 = Math.log(1.5),
+      L05 = Math.log(0.5),
+      L2 = Math.log(2);
     const logp = Float32Array.from([L15, L05, -1, L15, 0, 0]);
     const logpOld = Float32Array.from([0, 0, -1, 0, -200, 0]);
     const logpRef = Float32Array.from([L15, L05 + L2, -1, L15, 50, -L2]);
@@ -114,7 +116,11 @@ describe('kernel policy loss', () => {
     const wantDlogp = [0, -0.125, -0.5, 1.5, 0, 0.5];
     const wantDent = [-0.05, -0.025, -0.1, -0.1, 0, -0.2];
     const N = 6;
-    const hand = { terms: new Float32Array(4 * N), dlogp: Float32Array.from(wantDlogp), dent: Float32Array.from(wantDent) };
+    const hand = {
+      terms: new Float32Array(4 * N),
+      dlogp: Float32Array.from(wantDlogp),
+      dent: Float32Array.from(wantDent),
+    };
     for (let t = 0; t < N; t++) hand.terms.set([wantLoss[t], wantKl[t], wantLow[t], wantHigh[t]], 4 * t);
     const termsTol: Tol[] = [[1e-6, 1e-5], [1e-6, 1e-5], EXACT, EXACT]; // loss_t, kl_t, clippedLow_t, clippedHigh_t
     // the CPU reference against the hand-computed values ...

@@ -16,7 +16,10 @@ describe('kernel residual', () => {
         outputs: { out: new Float32Array(N) },
         grads: { dinp1: randomFloats(rng, N), dinp2: randomFloats(rng, N) },
         ref: (a) => (ref.residualForward(a.out, a.inp1, a.inp2, N), ref.residualBackward(a.dinp1, a.dinp2, a.dout, N)),
-        gpu: (g, b) => [gpuK.residualForward(g, b.out, b.inp1, b.inp2, N), gpuK.residualBackward(g, b.dinp1, b.dinp2, b.dout, N)],
+        gpu: (g, b) => [
+          gpuK.residualForward(g, b.out, b.inp1, b.inp2, N),
+          gpuK.residualBackward(g, b.dinp1, b.dinp2, b.dout, N),
+        ],
         forwardTol: [0, 1e-6],
         gradTol: [0, 1e-6],
       });

@@ -26,17 +26,50 @@ describe('kernel rollout_advance', () => {
       const done = new Uint32Array(S).map(() => (rng() < 0.2 ? 1 : 0)); // (S)
       const truncated = new Uint32Array(S).map((_, s) => (done[s] && rng() < 0.5 ? 1 : 0)); // (S)
       // One next-token buffer (S) per step, each with EOS for about a quarter of the rows.
-      const nexts = Array.from({ length: steps }, () => randomInts(rng, S, 0, 9).map((v) => (rng() < 0.25 ? eosId : v)));
-      const inputs: Record<string, Int32Array> = { promptLens, ...Object.fromEntries(nexts.map((n, k) => [`next${k}`, n])) };
+      const nexts = Array.from({ length: steps }, () =>
+        randomInts(rng, S, 0, 9).map((v) => (rng() < 0.25 ? eosId : v)),
+      );
+      const inputs: Record<string, Int32Array> = {
+        promptLens,
+        ...Object.fromEntries(nexts.map((n, k) => [`next${k}`, n])),
+      };
       const { want } = await checkOp({
         name: `rollout_advance S=${S} Tmax=${Tmax}`,
         inputs,
         outputs: { seqs, lengths: promptLens.slice(), done, truncated, counter: Uint32Array.of(t0) },
         ref: (a) => {
-          for (const next of nexts) ref.rolloutAdvance(a.seqs, a.lengths, a.done, a.truncated, next, a.promptLens, a.counter, S, Tmax, eosId, maxNew);
+          for (const next of nexts)
+            ref.rolloutAdvance(
+              a.seqs,
+              a.lengths,
+              a.done,
+              a.truncated,
+              next,
+              a.promptLens,
+              a.counter,
+              S,
+              Tmax,
+              eosId,
+              maxNew,
+            );
         },
-        gpu: (g, b) => nexts.flatMap((_, k) =>
-          gpuK.rolloutAdvance(g, b.seqs, b.lengths, b.done, b.truncated, b[`next${k}`], b.promptLens, b.counter, S, Tmax, eosId, maxNew)),
+        gpu: (g, b) =>
+          nexts.flatMap((_, k) =>
+            gpuK.rolloutAdvance(
+              g,
+              b.seqs,
+              b.lengths,
+              b.done,
+              b.truncated,
+              b[`next${k}`],
+              b.promptLens,
+              b.counter,
+              S,
+              Tmax,
+              eosId,
+              maxNew,
+            ),
+          ),
         forwardTol: EXACT,
       });
       expect(want.counter[0]).toBe(t0 + steps);

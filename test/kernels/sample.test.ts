@@ -22,7 +22,8 @@ function chi2Crit(df: number): number {
 
 /** Chi-square statistic of counts against probabilities, over the cells with p > 0. */
 function chi2(counts: number[], probs: ArrayLike<number>, n: number): { stat: number; df: number } {
-  let stat = 0, cells = 0;
+  let stat = 0,
+    cells = 0;
   for (let i = 0; i < counts.length; i++) {
     if (probs[i] <= 0) continue;
     stat += (counts[i] - n * probs[i]) ** 2 / (n * probs[i]);
@@ -43,8 +44,20 @@ async function sampleSteps(g: Gpu, logits: Float32Array, S: number, V: number, p
   const bCounter = toGpu(g, new Uint32Array(1));
   const bSeqs = toGpu(g, new Int32Array(S * Tmax));
   const sample = gpuK.sampleTokens(g, bNext, toGpu(g, logits), bCounter, S, V, p);
-  const advance = rolloutAdvance(g, bSeqs, toGpu(g, ones), toGpu(g, new Uint32Array(S)), toGpu(g, new Uint32Array(S)), bNext, toGpu(g, ones), bCounter,
-    S, Tmax, -1, steps);
+  const advance = rolloutAdvance(
+    g,
+    bSeqs,
+    toGpu(g, ones),
+    toGpu(g, new Uint32Array(S)),
+    toGpu(g, new Uint32Array(S)),
+    bNext,
+    toGpu(g, ones),
+    bCounter,
+    S,
+    Tmax,
+    -1,
+    steps,
+  );
   const ds = [];
   for (let k = 0; k < steps; k++) ds.push(sample, ...advance);
   await run(g, ds);
@@ -66,7 +79,9 @@ describe('kernel sample: distribution', () => {
   for (const p of cases) {
     it(`chi-square T=${p.temperature} topK=${p.topK} topP=${p.topP}`, async () => {
       const g = await testGpu();
-      const S = 1024, steps = 4, n = S * steps; // 4096 draws: 1024 rows x 4 counter values
+      const S = 1024,
+        steps = 4,
+        n = S * steps; // 4096 draws: 1024 rows x 4 counter values
       const all = new Float32Array(S * V);
       for (let s = 0; s < S; s++) all.set(logits, s * V);
       const toks = await sampleSteps(g, all, S, V, p, steps);
@@ -78,7 +93,12 @@ describe('kernel sample: distribution', () => {
       const { stat, df } = chi2(counts, probs, n);
       expect(stat, `chi2 ${stat.toFixed(1)} with ${df} df, counts ${counts}`).toBeLessThan(chi2Crit(df));
       // the test has power: the untruncated softmax at T=1 (or at T=0.5 for the first case) is rejected
-      const wrong = ref.truncatedProbs(logits, V, { ...p, temperature: p.topK || p.topP < 1 ? 1 : 0.5, topK: 0, topP: 1 });
+      const wrong = ref.truncatedProbs(logits, V, {
+        ...p,
+        temperature: p.topK || p.topP < 1 ? 1 : 0.5,
+        topK: 0,
+        topP: 1,
+      });
       const w = chi2(counts, wrong, n);
       expect(w.stat).toBeGreaterThan(chi2Crit(w.df));
       // and the setting is not degenerate near the nucleus cut
@@ -86,19 +106,23 @@ describe('kernel sample: distribution', () => {
         const kept = ref.truncatedProbs(logits, V, { ...p, topP: 1 });
         const sorted = Array.from(kept).sort((a, b) => b - a);
         let cum = 0;
-        for (const q of sorted) (cum += q), expect(Math.abs(cum - p.topP)).toBeGreaterThan(0.02);
+        for (const q of sorted) ((cum += q), expect(Math.abs(cum - p.topP)).toBeGreaterThan(0.02));
       }
     });
   }
 
   it('tokens outside top-k / top-p never appear, V=1000', async () => {
     const g = await testGpu();
-    const V = 1000, S = 256;
+    const V = 1000,
+      S = 256;
     const rng = mulberry32(3);
     const row = randomFloats(rng, V, 4);
     const all = new Float32Array(S * V);
     for (let s = 0; s < S; s++) all.set(row, s * V);
-    for (const p of [{ temperature: 1, topK: 10, topP: 1, seed: 5 }, { temperature: 1, topK: 0, topP: 0.3, seed: 6 }]) {
+    for (const p of [
+      { temperature: 1, topK: 10, topP: 1, seed: 5 },
+      { temperature: 1, topK: 0, topP: 0.3, seed: 6 },
+    ]) {
       const probs = ref.truncatedProbs(row, V, p);
       const keptCount = probs.filter((x) => x > 0).length;
       expect(keptCount).toBeGreaterThan(1);
@@ -117,7 +141,13 @@ describe('kernel sample: against the reference', () => {
     { temperature: 1.2, topK: 0, topP: 0.7, seed: 3 },
     { temperature: 0.9, topK: 40, topP: 0.95, seed: 4 },
   ];
-  for (const [S, V] of [[1, 1], [3, 7], [17, 300], [4, 5000], [2, 40000]]) {
+  for (const [S, V] of [
+    [1, 1],
+    [3, 7],
+    [17, 300],
+    [4, 5000],
+    [2, 40000],
+  ]) {
     it(`same tokens as src/ref for the same draws, S=${S} V=${V}`, async () => {
       const g = await testGpu();
       const rng = mulberry32(S * 7 + V);
@@ -138,7 +168,8 @@ describe('kernel sample: against the reference', () => {
           const u = ref.rngUniform(p.seed, s, counter[0]);
           let before = 0;
           for (let i = 0; i < got[s]; i++) before += probs[i];
-          const ok = got[s] >= 0 && got[s] < V && probs[got[s]] > 0 && u > before - 1e-4 && u < before + probs[got[s]] + 1e-4;
+          const ok =
+            got[s] >= 0 && got[s] < V && probs[got[s]] > 0 && u > before - 1e-4 && u < before + probs[got[s]] + 1e-4;
           expect(ok, `row ${s} (${JSON.stringify(p)}): gpu ${got[s]} ref ${want[s]} u ${u}`).toBe(true);
         }
       }
@@ -148,7 +179,8 @@ describe('kernel sample: against the reference', () => {
 
   it('temperature 0 (and near 0) is argmax, lowest index on ties', async () => {
     const g = await testGpu();
-    const S = 9, V = 301;
+    const S = 9,
+      V = 301;
     const rng = mulberry32(9);
     const logits = Float32Array.from({ length: S * V }, () => Math.round(rng() * 40) * 0.5); // many ties below
     for (let s = 0; s < S; s++) logits[s * V + Math.floor(rng() * V)] = 30; // a clear maximum, 10 above the rest
@@ -160,16 +192,26 @@ describe('kernel sample: against the reference', () => {
     expect(want[5]).toBe(0);
     for (const temperature of [0, 1e-7, 0.01]) {
       const bNext = toGpu(g, new Int32Array(S));
-      await run(g, gpuK.sampleTokens(g, bNext, toGpu(g, logits), toGpu(g, new Uint32Array(1)), S, V, { temperature, topK: 0, topP: 1, seed: 3 }));
+      await run(
+        g,
+        gpuK.sampleTokens(g, bNext, toGpu(g, logits), toGpu(g, new Uint32Array(1)), S, V, {
+          temperature,
+          topK: 0,
+          topP: 1,
+          seed: 3,
+        }),
+      );
       const got = await fromGpuI32(g, bNext, S);
       // with T = 0.01 only the tied rows may pick the other maximum
-      for (let s = 0; s < S; s++) if (temperature < 0.01 || (s !== 2 && s !== 5)) expect(got[s], `row ${s} T=${temperature}`).toBe(want[s]);
+      for (let s = 0; s < S; s++)
+        if (temperature < 0.01 || (s !== 2 && s !== 5)) expect(got[s], `row ${s} T=${temperature}`).toBe(want[s]);
     }
   });
 
   it('the same seed gives the same tokens, another seed or row other ones', async () => {
     const g = await testGpu();
-    const S = 64, V = 50;
+    const S = 64,
+      V = 50;
     const row = Float32Array.from({ length: V }, (_, i) => Math.sin(i)); // broad distribution
     const all = new Float32Array(S * V);
     for (let s = 0; s < S; s++) all.set(row, s * V);
@@ -186,7 +228,12 @@ describe('kernel sample: against the reference', () => {
 
 describe('kernel sample: a decode loop', () => {
   it('12 steps of sample_tokens + rollout_advance in one command buffer match the reference step by step', async () => {
-    const S = 8, V = 6, Tmax = 16, eos = 0, maxNew = 6, steps = 12;
+    const S = 8,
+      V = 6,
+      Tmax = 16,
+      eos = 0,
+      maxNew = 6,
+      steps = 12;
     const rng = mulberry32(21);
     const logits = randomFloats(rng, S * V, 1.5); // EOS (token 0) has a fair chance in every row
     const promptLens = Int32Array.from([1, 3, 2, 4, 1, 2, 5, 3]); // (S) read in lockstep, then generation
@@ -207,12 +254,37 @@ describe('kernel sample: a decode loop', () => {
       ref: (a) => {
         for (let k = 0; k < steps; k++) {
           ref.sampleTokens(a.next, a.logits, a.counter, S, V, p);
-          refRolloutAdvance(a.seqs, a.lengths, a.done, a.truncated, a.next, a.promptLens, a.counter, S, Tmax, eos, maxNew);
+          refRolloutAdvance(
+            a.seqs,
+            a.lengths,
+            a.done,
+            a.truncated,
+            a.next,
+            a.promptLens,
+            a.counter,
+            S,
+            Tmax,
+            eos,
+            maxNew,
+          );
         }
       },
       gpu: (g, b) => {
         const sample = gpuK.sampleTokens(g, b.next, b.logits, b.counter, S, V, p);
-        const advance = rolloutAdvance(g, b.seqs, b.lengths, b.done, b.truncated, b.next, b.promptLens, b.counter, S, Tmax, eos, maxNew);
+        const advance = rolloutAdvance(
+          g,
+          b.seqs,
+          b.lengths,
+          b.done,
+          b.truncated,
+          b.next,
+          b.promptLens,
+          b.counter,
+          S,
+          Tmax,
+          eos,
+          maxNew,
+        );
         return Array.from({ length: steps }, () => [sample, ...advance]).flat();
       },
       forwardTol: EXACT,
@@ -225,6 +297,8 @@ describe('kernel sample: a decode loop', () => {
     expect(Array.from(done).filter((d, s) => generated(s) && d === 1 && truncated[s] === 0).length).toBeGreaterThan(0); // EOS
     expect(Array.from(truncated).filter((x, s) => generated(s) && x === 1).length).toBeGreaterThan(0); // maxNewTokens
     expect(lengths[6]).toBe(5);
-    expect(Array.from(want.seqs.subarray(6 * Tmax, 7 * Tmax))).toEqual([5, 5, 5, 5, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(Array.from(want.seqs.subarray(6 * Tmax, 7 * Tmax))).toEqual([
+      5, 5, 5, 5, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    ]);
   });
 });

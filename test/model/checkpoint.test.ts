@@ -11,13 +11,21 @@ import { builtinCorpus } from '../../src/tasks/facts';
 import { testGpu } from '../helpers/gpu';
 
 const CONFIG: ModelConfig = { vocabSize: 99, contextLength: 24, dModel: 16, nLayers: 1, nHeads: 2, mlpWidth: 32 };
-const OPTS: PretrainOptions = { ...DEFAULT_PRETRAIN, model: CONFIG, batchSize: 2, seqLength: 12, steps: 10, warmupSteps: 2 };
+const OPTS: PretrainOptions = {
+  ...DEFAULT_PRETRAIN,
+  model: CONFIG,
+  batchSize: 2,
+  seqLength: 12,
+  steps: 10,
+  warmupSteps: 2,
+};
 
 describe('checkpoint format', () => {
   it('encodes and decodes bit-exactly, with a readable header', () => {
     const L = buildLayout(CONFIG);
     const params = initParams(CONFIG, L, 3);
-    const m = params.map((x) => x * 0.5), v = params.map((x) => x * x);
+    const m = params.map((x) => x * 0.5),
+      v = params.map((x) => x * x);
     const bytes = encodeCheckpoint(CONFIG, 7, { params, 'adam.m': m, 'adam.v': v }, { corpus: 'builtin' });
     const ck = decodeCheckpoint(bytes);
     expect(ck.header.step).toBe(7);
@@ -56,9 +64,13 @@ describe('checkpoint format', () => {
     expect(h.tokenizer!.vocab.slice(0, 5)).toEqual(['<pad>', '<bos>', '<eos>', '\n', ' ']);
     const old = rewriteHeader(bytes, (x) => void delete x.tokenizer); // as written before the field existed
     expect(decodeCheckpoint(old).header.tokenizer).toBeUndefined();
-    expect(() => decodeCheckpoint(rewriteHeader(bytes, (x) => void x.tokenizer!.vocab.pop()))).toThrow(/tokenizer must be \{type: "char", vocab: 99 strings\}/);
+    expect(() => decodeCheckpoint(rewriteHeader(bytes, (x) => void x.tokenizer!.vocab.pop()))).toThrow(
+      /tokenizer must be \{type: "char", vocab: 99 strings\}/,
+    );
     const C37 = { ...CONFIG, vocabSize: 37 }; // not the character vocabulary: no tokenizer to describe
-    expect(decodeCheckpoint(encodeCheckpoint(C37, 0, { params: initParams(C37, buildLayout(C37), 1) })).header.tokenizer).toBeUndefined();
+    expect(
+      decodeCheckpoint(encodeCheckpoint(C37, 0, { params: initParams(C37, buildLayout(C37), 1) })).header.tokenizer,
+    ).toBeUndefined();
   });
 
   it('refuses a step that is negative or not an integer, and a tensors table that disagrees with the config', () => {
@@ -69,8 +81,14 @@ describe('checkpoint format', () => {
       [(h) => void (h.step = -3), 'checkpoint step must be an integer >= 0, got -3'],
       [(h) => void (h.step = 2.5), 'checkpoint step must be an integer >= 0, got 2.5'],
       [(h) => void (h.optimizer!.step = -1), 'checkpoint optimizer.step must be an integer >= 0, got -1'],
-      [(h) => void (h.tensors[2].name = 'h0.ln1.weight'), /^checkpoint tensors\[2\] is \{"name":"h0.ln1.weight","shape":\[16\],"offset":\d+\}, but the config's layout has \{"name":"h0.ln1.w","shape":\[16\],"offset":\d+\}$/],
-      [(h) => void (h.tensors[4].shape = [48, 16]), /tensors\[4\] is .*"shape":\[48,16\].*layout has .*"name":"h0.qkv.w","shape":\[16,48\]/],
+      [
+        (h) => void (h.tensors[2].name = 'h0.ln1.weight'),
+        /^checkpoint tensors\[2\] is \{"name":"h0.ln1.weight","shape":\[16\],"offset":\d+\}, but the config's layout has \{"name":"h0.ln1.w","shape":\[16\],"offset":\d+\}$/,
+      ],
+      [
+        (h) => void (h.tensors[4].shape = [48, 16]),
+        /tensors\[4\] is .*"shape":\[48,16\].*layout has .*"name":"h0.qkv.w","shape":\[16,48\]/,
+      ],
       [(h) => void (h.tensors[1].offset += 64), /tensors\[1\] is .*but the config's layout has/],
       [(h) => void h.tensors.pop(), /tensors table has \d+ entries, its config's layout has \d+/],
       [(h) => void ((h as { tensors: unknown }).tensors = 'none'), 'checkpoint header has no tensors table'],

@@ -13,7 +13,10 @@ import { testGpu, run, fromGpu } from '../helpers/gpu';
 import { assertClose } from '../helpers/compare';
 
 const CONFIG: ModelConfig = { vocabSize: 37, contextLength: 16, dModel: 24, nLayers: 2, nHeads: 3, mlpWidth: 52 };
-const S = 3, T = 13, V = CONFIG.vocabSize, PAD = 0;
+const S = 3,
+  T = 13,
+  V = CONFIG.vocabSize,
+  PAD = 0;
 
 /** Rows of real lengths T, 5 and 1, padded: ragged content in the lockstep layout. */
 function raggedTokens(seed: number): Int32Array {
@@ -55,7 +58,8 @@ describe('KV-cache decoding', () => {
 
       // Reorder the decoder's (T,S,V) into (S,T,V) and compare everything at once.
       const dec = new Float32Array(S * T * V);
-      for (let t = 0; t < T; t++) for (let s = 0; s < S; s++) dec.set(steps.subarray((t * S + s) * V, (t * S + s + 1) * V), (s * T + t) * V);
+      for (let t = 0; t < T; t++)
+        for (let s = 0; s < S; s++) dec.set(steps.subarray((t * S + s) * V, (t * S + s + 1) * V), (s * T + t) * V);
       assertClose(`decode vs forward logits (tokens ${seed})`, dec, full, 1e-4, 1e-3);
       // Sharp enough to matter: logits spread well beyond the tolerance.
       let spread = 0;

@@ -19,7 +19,8 @@ import { assertClose } from '../helpers/compare';
 
 // Awkward sizes on purpose: C and V not multiples of any tile, T odd, two layers.
 const CONFIG: ModelConfig = { vocabSize: 37, contextLength: 16, dModel: 24, nLayers: 2, nHeads: 3, mlpWidth: 52 };
-const B = 2, T = 11;
+const B = 2,
+  T = 11;
 
 function batch(seed: number) {
   const rng = mulberry32(seed);
@@ -40,14 +41,36 @@ describe('whole model, GPU vs CPU', () => {
     const lossOut = storageBuffer(g.device, 'loss', 1);
     const zeroed = new Set(accumulatedGrads(gm.dacts, CONFIG, B, T).map(([buf]) => buf));
     const skipped = listActs(gm.dacts, CONFIG, B, T).filter(([, buf]) => !zeroed.has(buf));
-    expect(skipped.map(([name]) => name).sort()).toEqual(['h0.att', 'h0.ln1Mean', 'h0.ln1Rstd', 'h0.ln2Mean', 'h0.ln2Rstd',
-      'h1.att', 'h1.ln1Mean', 'h1.ln1Rstd', 'h1.ln2Mean', 'h1.ln2Rstd', 'lnfMean', 'lnfRstd', 'losses']);
+    expect(skipped.map(([name]) => name).sort()).toEqual([
+      'h0.att',
+      'h0.ln1Mean',
+      'h0.ln1Rstd',
+      'h0.ln2Mean',
+      'h0.ln2Rstd',
+      'h1.att',
+      'h1.ln1Mean',
+      'h1.ln1Rstd',
+      'h1.ln2Mean',
+      'h1.ln2Rstd',
+      'lnfMean',
+      'lnfRstd',
+      'losses',
+    ]);
     for (const [, buf, n] of skipped) upload(g.device, buf, new Float32Array(n).fill(NaN));
-    const step = [...gm.zeroGrads(B, T), ...gm.forward(B, T), ...gm.loss(B, T), ...weightedSum(g, lossOut, gm.acts.losses, gm.weights, B * T),
-      ...gm.lossBackward(B, T), ...gm.backward(B, T)];
+    const step = [
+      ...gm.zeroGrads(B, T),
+      ...gm.forward(B, T),
+      ...gm.loss(B, T),
+      ...weightedSum(g, lossOut, gm.acts.losses, gm.weights, B * T),
+      ...gm.lossBackward(B, T),
+      ...gm.backward(B, T),
+    ];
     const P = gm.layout.total;
-    const m = new Float32Array(P), v = new Float32Array(P), mask = decayMask(gm.layout);
-    const cpuLosses: number[] = [], gpuLosses: number[] = [];
+    const m = new Float32Array(P),
+      v = new Float32Array(P),
+      mask = decayMask(gm.layout);
+    const cpuLosses: number[] = [],
+      gpuLosses: number[] = [];
     for (let s = 0; s < 10; s++) {
       const { tokens, targets, weights } = batch(100); // one fixed batch (as llm.c), so the loss must fall
       upload(g.device, gm.tokens, tokens);
@@ -66,7 +89,8 @@ describe('whole model, GPU vs CPU', () => {
       cpu.backward(tokens, targets, weights);
       if (s === 0) {
         const gGrads = await fromGpu(g, gm.grads, P);
-        for (const t of gm.layout.tensors) assertClose(`grad ${t.name}`, view(gGrads, t), view(cpu.grads, t), 2e-5, 2e-3);
+        for (const t of gm.layout.tensors)
+          assertClose(`grad ${t.name}`, view(gGrads, t), view(cpu.grads, t), 2e-5, 2e-3);
       }
       const normSq = new Float32Array(1);
       gradNormRef(normSq, new Float32Array(Math.ceil(P / CHUNK)), cpu.grads, P);
@@ -83,7 +107,9 @@ describe('whole model, GPU vs CPU', () => {
     const g = await testGpu();
     // (B,NH,T,T) attention probabilities of 1 x 64 x 1024 x 1024 floats: 256 MiB, over WebGPU's 128 MiB default binding
     const big: ModelConfig = { vocabSize: 37, contextLength: 1024, dModel: 64, nLayers: 1, nHeads: 64, mlpWidth: 64 };
-    expect(() => new GpuModel(g, big, 1, 1024)).toThrow(/buffer act\.h0\.att needs 256\.0 MiB, more than this device can bind/);
+    expect(() => new GpuModel(g, big, 1, 1024)).toThrow(
+      /buffer act\.h0\.att needs 256\.0 MiB, more than this device can bind/,
+    );
     expect(() => new GpuModel(g, CONFIG, 2, CONFIG.contextLength + 1)).toThrow(/context length/);
   });
 });

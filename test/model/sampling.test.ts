@@ -13,7 +13,8 @@ import { upload } from '../../src/gpu/buffers';
 import { mulberry32, randomFloats, randomInts } from '../../src/util/rng';
 import { testGpu, run, fromGpu } from '../helpers/gpu';
 
-const BOS = 1, EOS = 2;
+const BOS = 1,
+  EOS = 2;
 const HAND: ModelConfig = { vocabSize: 12, contextLength: 24, dModel: 16, nLayers: 1, nHeads: 2, mlpWidth: 16 };
 
 /**
@@ -52,17 +53,33 @@ function expectPadded(r: Rollouts, Tmax: number): void {
   });
 }
 
-const opts = (o: Partial<RolloutOptions>): RolloutOptions => ({ temperature: 1, topK: 0, topP: 1, seed: 7, maxNewTokens: 20, eosId: EOS, chunk: 4, ...o });
+const opts = (o: Partial<RolloutOptions>): RolloutOptions => ({
+  temperature: 1,
+  topK: 0,
+  topP: 1,
+  seed: 7,
+  maxNewTokens: 20,
+  eosId: EOS,
+  chunk: 4,
+  ...o,
+});
 
 describe('rollouts on the GPU', () => {
   it('stop at EOS, respect prompts of different lengths, and stop early', async () => {
     const g = await testGpu();
-    const Tmax = 24, P = 6;
+    const Tmax = 24,
+      P = 6;
     const model = new GpuModel(g, HAND, 1, 1);
     upload(g.device, model.params, repeatThenEos(HAND, model.layout, P));
     const decoder = new GpuDecoder(g, model, 4, Tmax); // 3 prompts: the fourth row idles
     const prompts = [[BOS], [BOS, 3, 4], [BOS, 5, 6, 7, 8, 9, 10, 11]];
-    const r = await sampleRollouts(g, model, decoder, prompts.map((p) => Int32Array.from(p)), opts({}));
+    const r = await sampleRollouts(
+      g,
+      model,
+      decoder,
+      prompts.map((p) => Int32Array.from(p)),
+      opts({}),
+    );
     prompts.forEach((p, s) => {
       const [row, trunc] = expected(p, P, Tmax, 20);
       expect(rowOf(r, s, Tmax)).toEqual(row);
@@ -83,10 +100,19 @@ describe('rollouts on the GPU', () => {
     const g = await testGpu();
     const model = new GpuModel(g, HAND, 1, 1);
     const prompts = [[BOS], [BOS, 3, 4], [BOS, 5, 6, 7, 8, 9, 10, 11]];
-    for (const [Tmax, P, maxNew] of [[24, 6, 3], [10, 24, 50]]) {
+    for (const [Tmax, P, maxNew] of [
+      [24, 6, 3],
+      [10, 24, 50],
+    ]) {
       upload(g.device, model.params, repeatThenEos(HAND, model.layout, P));
       const decoder = new GpuDecoder(g, model, 3, Tmax);
-      const r = await sampleRollouts(g, model, decoder, prompts.map((p) => Int32Array.from(p)), opts({ temperature: 0, maxNewTokens: maxNew, chunk: 16 }));
+      const r = await sampleRollouts(
+        g,
+        model,
+        decoder,
+        prompts.map((p) => Int32Array.from(p)),
+        opts({ temperature: 0, maxNewTokens: maxNew, chunk: 16 }),
+      );
       prompts.forEach((p, s) => {
         const [row, trunc] = expected(p, P, Tmax, maxNew);
         expect(rowOf(r, s, Tmax)).toEqual(row);
@@ -108,7 +134,9 @@ describe('rollouts on the GPU', () => {
   it('are reproducible for a seed, independent of the chunk size, and sample the model at every position', async () => {
     const g = await testGpu();
     const c: ModelConfig = { vocabSize: 37, contextLength: 20, dModel: 24, nLayers: 2, nHeads: 3, mlpWidth: 52 };
-    const S = 5, Tmax = 18, V = c.vocabSize;
+    const S = 5,
+      Tmax = 18,
+      V = c.vocabSize;
     const model = new GpuModel(g, c, S, Tmax);
     upload(g.device, model.params, randomFloats(mulberry32(4), buildLayout(c).total, 0.4));
     const decoder = new GpuDecoder(g, model, S, Tmax);

@@ -7,7 +7,8 @@ import { pretrainCorpus } from '../../src/tasks/splits';
 describe('tokenizer', () => {
   it('round-trips the policy format with fixed ids', () => {
     expect([PAD_ID, BOS_ID, EOS_ID, VOCAB_SIZE]).toEqual([0, 1, 2, 99]);
-    for (const doc of pretrainCorpus({ families: ['chain', 'carry', 'linear'] }, 30)) expect(decode(encode(doc))).toBe(doc);
+    for (const doc of pretrainCorpus({ families: ['chain', 'carry', 'linear'] }, 30))
+      expect(decode(encode(doc))).toBe(doc);
     expect(Array.from(encode('\n '))).toEqual([3, 4]);
     expect(decode([BOS_ID, ...encode('A: 5'), EOS_ID], true)).toBe('<bos>A: 5<eos>');
   });

@@ -9,7 +9,14 @@ import { readF32, upload } from '../../src/gpu/buffers';
 import { testGpu } from '../helpers/gpu';
 
 const CONFIG: ModelConfig = { vocabSize: 99, contextLength: 24, dModel: 16, nLayers: 1, nHeads: 2, mlpWidth: 32 };
-const OPTS: PretrainOptions = { ...DEFAULT_PRETRAIN, model: CONFIG, batchSize: 2, seqLength: 12, steps: 10, warmupSteps: 2 };
+const OPTS: PretrainOptions = {
+  ...DEFAULT_PRETRAIN,
+  model: CONFIG,
+  batchSize: 2,
+  seqLength: 12,
+  steps: 10,
+  warmupSteps: 2,
+};
 
 describe('pre-training step', () => {
   it('a NaN loss is an error naming the step; the update is skipped', async () => {
@@ -35,7 +42,9 @@ describe('pre-training step', () => {
   it('refuses options it cannot run, naming the option', async () => {
     const g = await testGpu();
     const corpus = builtinCorpus({ count: 10, maxOperand: 9, seed: 1 });
-    await expect(Pretrainer.create(g, { ...OPTS, seqLength: 100 }, corpus)).rejects.toThrow(/seqLength must be an integer in \[2, 24\]/);
+    await expect(Pretrainer.create(g, { ...OPTS, seqLength: 100 }, corpus)).rejects.toThrow(
+      /seqLength must be an integer in \[2, 24\]/,
+    );
     await expect(Pretrainer.create(g, { ...OPTS, lr: -1 }, corpus)).rejects.toThrow(/lr must be a number in \(0, 1\)/);
     await expect(Pretrainer.create(g, OPTS, ['café'])).rejects.toThrow(/corpus example 1: cannot encode character "é"/);
   });

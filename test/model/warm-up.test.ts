@@ -18,7 +18,11 @@ describe('warming up the pipelines of a pre-training step', () => {
     expect(n).toBeGreaterThan(20);
     expect(gpu.pipelines.pending).toBe(0);
     for (const preset of ['tiny', 'small']) {
-      const t = await Pretrainer.create(gpu, { ...DEFAULT_PRETRAIN, model: MODEL_PRESETS[preset], batchSize: 4, seqLength: 48 }, builtinCorpus());
+      const t = await Pretrainer.create(
+        gpu,
+        { ...DEFAULT_PRETRAIN, model: MODEL_PRESETS[preset], batchSize: 4, seqLength: 48 },
+        builtinCorpus(),
+      );
       expect([preset, gpu.pipelines.size, gpu.pipelines.pending]).toEqual([preset, n, 0]);
       t.destroy();
     }

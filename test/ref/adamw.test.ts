@@ -42,7 +42,10 @@ describe('ref adamw', () => {
     expect(clipScale(25, 1)).toBeCloseTo(1 / 5, 6);
     const g = new Float32Array([3, 4]); // norm 5
     const m = new Float32Array(2);
-    adamw(new Float32Array(2), m, new Float32Array(2), g, new Float32Array(2), normSq(g), 2, { ...h1, maxGradNorm: 0.5 });
+    adamw(new Float32Array(2), m, new Float32Array(2), g, new Float32Array(2), normSq(g), 2, {
+      ...h1,
+      maxGradNorm: 0.5,
+    });
     // m = (1 - beta1) * g * 0.5 / 5 after one step
     expect(m[0]).toBeCloseTo(0.1 * 3 * 0.1, 6);
     expect(m[1]).toBeCloseTo(0.1 * 4 * 0.1, 6);

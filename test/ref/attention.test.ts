@@ -30,7 +30,11 @@ describe('ref attention', () => {
     }
   });
 
-  for (const [B, T, C, NH] of [[1, 1, 4, 1], [2, 5, 8, 2], [1, 7, 12, 3]]) {
+  for (const [B, T, C, NH] of [
+    [1, 1, 4, 1],
+    [2, 5, 8, 2],
+    [1, 7, 12, 3],
+  ]) {
     it(`backward matches finite differences, B=${B} T=${T} C=${C} NH=${NH}`, () => {
       const rng = mulberry32(11 + T);
       const qkv = randomFloats(rng, B * T * 3 * C, 1.5);
@@ -42,7 +46,10 @@ describe('ref attention', () => {
       const datt = new Float32Array(B * NH * T * T);
       attentionBackward(dqkv, datt, w, qkv, att, B, T, C, NH);
       gradCheck({
-        name: 'attention', inputs: { qkv }, analytic: { qkv: dqkv }, probes: Math.min(48, qkv.length),
+        name: 'attention',
+        inputs: { qkv },
+        analytic: { qkv: dqkv },
+        probes: Math.min(48, qkv.length),
         loss: () => (attentionForward(out, att, qkv, B, T, C, NH), weightedSum(out, w)),
       });
     });

@@ -18,13 +18,18 @@ describe('ref crossentropy', () => {
     crossentropyBackward(dlogits, logits, targets, dlosses, N, V);
     for (let v = 0; v < V; v++) expect(dlogits[2 * V + v]).toBe(0);
     gradCheck({
-      name: 'crossentropy', inputs: { logits }, analytic: { logits: dlogits }, probes: 30,
+      name: 'crossentropy',
+      inputs: { logits },
+      analytic: { logits: dlogits },
+      probes: 30,
       loss: () => (crossentropyForward(losses, logits, targets, N, V), weightedSum(losses, dlosses)),
     });
     expect(losses[2]).toBe(0);
   });
 
   it('rejects a target >= V', () => {
-    expect(() => crossentropyForward(new Float32Array(1), new Float32Array(3), new Int32Array([3]), 1, 3)).toThrow(RangeError);
+    expect(() => crossentropyForward(new Float32Array(1), new Float32Array(3), new Int32Array([3]), 1, 3)).toThrow(
+      RangeError,
+    );
   });
 });

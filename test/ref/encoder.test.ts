@@ -17,7 +17,10 @@ describe('ref encoder', () => {
     const dwpe = new Float32Array(maxT * C);
     encoderBackward(dwte, dwpe, w, tokens, B, T, C, V);
     gradCheck({
-      name: 'encoder', inputs: { wte, wpe }, analytic: { wte: dwte, wpe: dwpe }, probes: 24,
+      name: 'encoder',
+      inputs: { wte, wpe },
+      analytic: { wte: dwte, wpe: dwpe },
+      probes: 24,
       loss: () => (encoderForward(out, tokens, wte, wpe, B, T, C), weightedSum(out, w)),
     });
   });

@@ -14,7 +14,10 @@ describe('ref gelu', () => {
     const dinp = new Float32Array(N);
     geluBackward(dinp, inp, w, N);
     gradCheck({
-      name: 'gelu', inputs: { inp }, analytic: { inp: dinp }, probes: N,
+      name: 'gelu',
+      inputs: { inp },
+      analytic: { inp: dinp },
+      probes: N,
       loss: () => (geluForward(out, inp, N), weightedSum(out, w)),
     });
   });

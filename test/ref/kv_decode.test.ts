@@ -9,7 +9,11 @@ import { mulberry32, randomFloats, randomInts } from '../../src/util/rng';
 import { assertClose } from '../helpers/compare';
 
 describe('ref kv_decode', () => {
-  for (const [S, T, C, NH, V] of [[1, 1, 4, 1, 3], [2, 7, 12, 3, 9], [3, 11, 8, 2, 5]]) {
+  for (const [S, T, C, NH, V] of [
+    [1, 1, 4, 1, 3],
+    [2, 7, 12, 3, 9],
+    [3, 11, 8, 2, 5],
+  ]) {
     it(`position-by-position decoding equals the full sequence, S=${S} T=${T} C=${C} NH=${NH}`, () => {
       const rng = mulberry32(S * 100 + T);
       const Tmax = T + 2; // spare cache rows stay as they were
@@ -27,7 +31,9 @@ describe('ref kv_decode', () => {
       // Decoding: one position per call, the cache filled as it goes.
       const kc = new Float32Array(S * Tmax * C).fill(NaN); // never-written rows must never be read
       const vc = new Float32Array(S * Tmax * C).fill(NaN);
-      const emb = new Float32Array(S * C), att = new Float32Array(S * C), qkv = new Float32Array(S * 3 * C);
+      const emb = new Float32Array(S * C),
+        att = new Float32Array(S * C),
+        qkv = new Float32Array(S * 3 * C);
       for (let t = 0; t < T; t++) {
         const counter = new Uint32Array([t]);
         for (let s = 0; s < S; s++) qkv.set(qkvAll.subarray((s * T + t) * 3 * C, (s * T + t + 1) * 3 * C), s * 3 * C);
@@ -51,10 +57,21 @@ describe('ref kv_decode', () => {
     const [S, C, NH, Tmax] = [2, 4, 2, 3];
     const rng = mulberry32(9);
     const counter = new Uint32Array([Tmax]);
-    const out = randomFloats(rng, S * C), kc = randomFloats(rng, S * Tmax * C), vc = randomFloats(rng, S * Tmax * C);
+    const out = randomFloats(rng, S * C),
+      kc = randomFloats(rng, S * Tmax * C),
+      vc = randomFloats(rng, S * Tmax * C);
     const before = [out.slice(), kc.slice(), vc.slice()];
     const qkv = randomFloats(rng, S * 3 * C);
-    encoderAt(out, new Int32Array(S * Tmax), counter, randomFloats(rng, 3 * C), randomFloats(rng, Tmax * C), S, C, Tmax);
+    encoderAt(
+      out,
+      new Int32Array(S * Tmax),
+      counter,
+      randomFloats(rng, 3 * C),
+      randomFloats(rng, Tmax * C),
+      S,
+      C,
+      Tmax,
+    );
     kvWrite(kc, vc, qkv, counter, S, C, Tmax);
     attentionDecode(out, qkv, kc, vc, counter, S, C, NH, Tmax);
     expect([out, kc, vc]).toEqual(before);

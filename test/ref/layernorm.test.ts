@@ -21,7 +21,10 @@ describe('ref layernorm', () => {
     layernormForward(out, mean, rstd, inp, weight, bias, N, C);
     layernormBackward(dinp, dweight, dbias, w, inp, weight, mean, rstd, N, C);
     gradCheck({
-      name: 'layernorm', inputs: { inp, weight, bias }, analytic: { inp: dinp, weight: dweight, bias: dbias }, probes: 20,
+      name: 'layernorm',
+      inputs: { inp, weight, bias },
+      analytic: { inp: dinp, weight: dweight, bias: dbias },
+      probes: 20,
       loss: () => (layernormForward(out, mean, rstd, inp, weight, bias, N, C), weightedSum(out, w)),
     });
   });
@@ -31,13 +34,23 @@ describe('ref layernorm', () => {
     const [N, C] = [3, 50];
     const inp = randomFloats(rng, N * C, 5);
     const out = new Float32Array(N * C);
-    layernormForward(out, new Float32Array(N), new Float32Array(N), inp, new Float32Array(C).fill(1), new Float32Array(C), N, C);
+    layernormForward(
+      out,
+      new Float32Array(N),
+      new Float32Array(N),
+      inp,
+      new Float32Array(C).fill(1),
+      new Float32Array(C),
+      N,
+      C,
+    );
     for (let n = 0; n < N; n++) {
       let s = 0;
       let q = 0;
       for (let c = 0; c < C; c++) s += out[n * C + c];
       for (let c = 0; c < C; c++) q += (out[n * C + c] - s / C) ** 2;
-      if (Math.abs(s / C) > 1e-5 || Math.abs(q / C - 1) > 1e-3) throw new Error(`row ${n}: mean ${s / C}, var ${q / C}`);
+      if (Math.abs(s / C) > 1e-5 || Math.abs(q / C - 1) > 1e-3)
+        throw new Error(`row ${n}: mean ${s / C}, var ${q / C}`);
     }
   });
 });

@@ -19,8 +19,14 @@ describe('ref logprob', () => {
     const dlogits = new Float32Array(N * V);
     logprobBackward(dlogits, logits, targets, dlogp, dentropy, N, V);
     gradCheck({
-      name: 'logprob', inputs: { logits }, analytic: { logits: dlogits }, probes: 30,
-      loss: () => (logprobForward(logp, entropy, logits, targets, N, V), weightedSum(logp, dlogp) + weightedSum(entropy, dentropy)),
+      name: 'logprob',
+      inputs: { logits },
+      analytic: { logits: dlogits },
+      probes: 30,
+      loss: () => (
+        logprobForward(logp, entropy, logits, targets, N, V),
+        weightedSum(logp, dlogp) + weightedSum(entropy, dentropy)
+      ),
     });
     expect(logp[1]).toBe(0);
     expect(entropy[1]).toBeGreaterThan(0);
@@ -36,7 +42,10 @@ describe('ref logprob', () => {
     const dlogits = new Float32Array(V);
     logprobBackward(dlogits, logits, targets, new Float32Array([5]), new Float32Array([1]), 1, V);
     gradCheck({
-      name: 'entropy', inputs: { logits }, analytic: { logits: dlogits }, probes: V,
+      name: 'entropy',
+      inputs: { logits },
+      analytic: { logits: dlogits },
+      probes: V,
       loss: () => (logprobForward(logp, entropy, logits, targets, 1, V), entropy[0]),
     });
   });

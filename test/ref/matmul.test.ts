@@ -27,7 +27,10 @@ describe('ref matmul', () => {
     const dbias = new Float32Array(N);
     ref.matmulBackward(dinp, dweight, dbias, w, inp, weight, M, K, N);
     gradCheck({
-      name: 'linear', inputs: { inp, weight, bias }, analytic: { inp: dinp, weight: dweight, bias: dbias }, probes: 20,
+      name: 'linear',
+      inputs: { inp, weight, bias },
+      analytic: { inp: dinp, weight: dweight, bias: dbias },
+      probes: 20,
       loss: () => (ref.matmulForward(out, inp, weight, bias, M, K, N), weightedSum(out, w)),
     });
   });
@@ -43,7 +46,10 @@ describe('ref matmul', () => {
     const dweight = new Float32Array(N * K);
     ref.matmulTransBBackward(dinp, dweight, w, inp, weight, M, K, N);
     gradCheck({
-      name: 'tied', inputs: { inp, weight }, analytic: { inp: dinp, weight: dweight }, probes: 20,
+      name: 'tied',
+      inputs: { inp, weight },
+      analytic: { inp: dinp, weight: dweight },
+      probes: 20,
       loss: () => (ref.matmulTransBForward(out, inp, weight, M, K, N), weightedSum(out, w)),
     });
   });
@@ -59,14 +65,28 @@ describe('ref matmul', () => {
     ref.matmulBackward(...once, dout, inp, weight, M, K, N);
     ref.matmulBackward(...twice, dout, inp, weight, M, K, N);
     ref.matmulBackward(...twice, dout, inp, weight, M, K, N);
-    for (let i = 0; i < 3; i++) assertClose(`linear grad ${i}`, twice[i], once[i].map((v) => 2 * v), 1e-6, 1e-6);
+    for (let i = 0; i < 3; i++)
+      assertClose(
+        `linear grad ${i}`,
+        twice[i],
+        once[i].map((v) => 2 * v),
+        1e-6,
+        1e-6,
+      );
     const tOnce = [new Float32Array(M * K), new Float32Array(N * K)] as const;
     const tTwice = [new Float32Array(M * K), new Float32Array(N * K)] as const;
     const wT = transpose(weight, K, N); // (N,K)
     ref.matmulTransBBackward(...tOnce, dout, inp, wT, M, K, N);
     ref.matmulTransBBackward(...tTwice, dout, inp, wT, M, K, N);
     ref.matmulTransBBackward(...tTwice, dout, inp, wT, M, K, N);
-    for (let i = 0; i < 2; i++) assertClose(`tied grad ${i}`, tTwice[i], tOnce[i].map((v) => 2 * v), 1e-6, 1e-6);
+    for (let i = 0; i < 2; i++)
+      assertClose(
+        `tied grad ${i}`,
+        tTwice[i],
+        tOnce[i].map((v) => 2 * v),
+        1e-6,
+        1e-6,
+      );
     // The tied layer with Wᵀ stored is the linear layer with W: same dinp.
     assertClose('tied dinp == linear dinp', tOnce[0], once[0], 1e-5, 1e-5);
   });
@@ -85,18 +105,34 @@ describe('ref matmul', () => {
     expect(plain[1 * N + 2]).toBeCloseTo(s, 5);
     const aT = transpose(a, M, K); // (K,M)
     const bT = transpose(b, K, N); // (N,K)
-    for (const [transA, transB] of [[true, false], [false, true], [true, true]]) {
+    for (const [transA, transB] of [
+      [true, false],
+      [false, true],
+      [true, true],
+    ]) {
       const got = new Float32Array(M * N);
       ref.matmul(got, transA ? aT : a, transB ? bT : b, null, M, K, N, { transA, transB });
       assertClose(`transA=${transA} transB=${transB}`, got, plain, 1e-6, 1e-6);
     }
     const withBias = new Float32Array(M * N);
     ref.matmul(withBias, a, b, bias, M, K, N);
-    assertClose('bias', withBias, plain.map((v, i) => v + bias[i % N]), 1e-6, 1e-6);
+    assertClose(
+      'bias',
+      withBias,
+      plain.map((v, i) => v + bias[i % N]),
+      1e-6,
+      1e-6,
+    );
     const acc = randomFloats(rng, M * N);
     const start = acc.slice();
     ref.matmul(acc, a, b, null, M, K, N, { accumulate: true });
-    assertClose('accumulate', acc, start.map((v, i) => v + plain[i]), 1e-6, 1e-6);
+    assertClose(
+      'accumulate',
+      acc,
+      start.map((v, i) => v + plain[i]),
+      1e-6,
+      1e-6,
+    );
     expect(() => ref.matmul(acc, a, b, bias, M, K, N, { accumulate: true })).toThrow(/accumulate/);
   });
 });

@@ -40,13 +40,19 @@ describe('ref policy loss', () => {
       policyLossBackward(dlogp, dentropy, d.logp, d.logpOld, d.logpRef, d.adv, d.weight, N, hp);
       // the data covers both clip sides, so the zero-gradient branch is probed too
       policyLossForward(terms, d.logp, d.logpOld, d.logpRef, d.adv, d.weight, d.entropy, N, hp);
-      let low = 0, high = 0;
-      for (let t = 0; t < N; t++) (low += terms[4 * t + 2]), (high += terms[4 * t + 3]);
+      let low = 0,
+        high = 0;
+      for (let t = 0; t < N; t++) ((low += terms[4 * t + 2]), (high += terms[4 * t + 3]));
       expect(low).toBeGreaterThan(0);
       expect(high).toBeGreaterThan(0);
       gradCheck({
-        name: 'policy loss', inputs: { logp: d.logp, entropy: d.entropy }, analytic: { logp: dlogp, entropy: dentropy },
-        probes: N, eps: 1e-3, atol: 1e-4, rtol: 1e-2,
+        name: 'policy loss',
+        inputs: { logp: d.logp, entropy: d.entropy },
+        analytic: { logp: dlogp, entropy: dentropy },
+        probes: N,
+        eps: 1e-3,
+        atol: 1e-4,
+        rtol: 1e-2,
         loss: () => {
           policyLossForward(terms, d.logp, d.logpOld, d.logpRef, d.adv, d.weight, d.entropy, N, hp);
           let L = 0; // summed in float64 so the difference quotient is not float32 noise
@@ -61,8 +67,10 @@ describe('ref policy loss', () => {
     const hp = { epsLow: 0.2, epsHigh: 0.28, beta: 0.5, entCoef: 0.1 };
     const N = 10;
     const d = tokens(11, N, hp);
-    const g1 = new Float32Array(N), e1 = new Float32Array(N);
-    const g2 = new Float32Array(N).fill(1), e2 = new Float32Array(N).fill(-2);
+    const g1 = new Float32Array(N),
+      e1 = new Float32Array(N);
+    const g2 = new Float32Array(N).fill(1),
+      e2 = new Float32Array(N).fill(-2);
     policyLossBackward(g1, e1, d.logp, d.logpOld, d.logpRef, d.adv, d.weight, N, hp);
     policyLossBackward(g2, e2, d.logp, d.logpOld, d.logpRef, d.adv, d.weight, N, hp);
     for (let t = 0; t < N; t++) {

@@ -16,7 +16,10 @@ describe('ref residual', () => {
     const dinp2 = new Float32Array(N);
     residualBackward(dinp1, dinp2, w, N);
     gradCheck({
-      name: 'residual', inputs: { inp1, inp2 }, analytic: { inp1: dinp1, inp2: dinp2 }, probes: N,
+      name: 'residual',
+      inputs: { inp1, inp2 },
+      analytic: { inp1: dinp1, inp2: dinp2 },
+      probes: N,
       loss: () => (residualForward(out, inp1, inp2, N), weightedSum(out, w)),
     });
   });

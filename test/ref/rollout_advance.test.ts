@@ -3,7 +3,8 @@
 import { describe, it, expect } from 'vitest';
 import { rolloutAdvance } from '../../src/ref/rollout_advance';
 
-const EOS = 2, PAD = 0;
+const EOS = 2,
+  PAD = 0;
 
 /** Runs the step for each `next` (S tokens per step) from position 0 and returns the state. */
 function simulate(prompts: number[][], steps: number[][], Tmax: number, maxNewTokens: number) {
@@ -12,16 +13,47 @@ function simulate(prompts: number[][], steps: number[][], Tmax: number, maxNewTo
   prompts.forEach((p, s) => seqs.set(p, s * Tmax));
   const promptLens = Int32Array.from(prompts.map((p) => p.length));
   const lengths = promptLens.slice();
-  const done = new Uint32Array(S), truncated = new Uint32Array(S), counter = new Uint32Array(1);
-  for (const next of steps) rolloutAdvance(seqs, lengths, done, truncated, Int32Array.from(next), promptLens, counter, S, Tmax, EOS, maxNewTokens);
+  const done = new Uint32Array(S),
+    truncated = new Uint32Array(S),
+    counter = new Uint32Array(1);
+  for (const next of steps)
+    rolloutAdvance(
+      seqs,
+      lengths,
+      done,
+      truncated,
+      Int32Array.from(next),
+      promptLens,
+      counter,
+      S,
+      Tmax,
+      EOS,
+      maxNewTokens,
+    );
   const rows = prompts.map((_, s) => Array.from(seqs.subarray(s * Tmax, (s + 1) * Tmax)));
-  return { rows, lengths: Array.from(lengths), done: Array.from(done), truncated: Array.from(truncated), t: counter[0] };
+  return {
+    rows,
+    lengths: Array.from(lengths),
+    done: Array.from(done),
+    truncated: Array.from(truncated),
+    t: counter[0],
+  };
 }
 
 describe('ref rollout_advance', () => {
   it('rows read their prompts in lockstep and generate after them; EOS ends a row', () => {
     // Row 0: prompt [1], row 1: prompt [1,5,6]. Step t samples for every row; only rows past their prompt keep it.
-    const r = simulate([[1], [1, 5, 6]], [[7, 9], [EOS, 9], [8, 3], [8, EOS]], 10, 5);
+    const r = simulate(
+      [[1], [1, 5, 6]],
+      [
+        [7, 9],
+        [EOS, 9],
+        [8, 3],
+        [8, EOS],
+      ],
+      10,
+      5,
+    );
     expect(r.rows[0]).toEqual([1, 7, EOS, PAD, PAD, PAD, PAD, PAD, PAD, PAD]); // done after t = 1: t = 2, 3 ignored
     expect(r.rows[1]).toEqual([1, 5, 6, 3, EOS, PAD, PAD, PAD, PAD, PAD]); // t = 0, 1 still prompt
     expect(r.lengths).toEqual([3, 5]);
@@ -31,7 +63,17 @@ describe('ref rollout_advance', () => {
   });
 
   it('a row ends truncated at maxNewTokens new tokens without EOS', () => {
-    const r = simulate([[1, 4], [1]], [[5, 5], [6, 6], [7, 7], [8, 8]], 10, 2);
+    const r = simulate(
+      [[1, 4], [1]],
+      [
+        [5, 5],
+        [6, 6],
+        [7, 7],
+        [8, 8],
+      ],
+      10,
+      2,
+    );
     expect(r.rows[0].slice(0, 5)).toEqual([1, 4, 6, 7, PAD]);
     expect(r.rows[1].slice(0, 4)).toEqual([1, 5, 6, PAD]);
     expect(r.lengths).toEqual([4, 3]);
@@ -58,9 +100,22 @@ describe('ref rollout_advance', () => {
     const Tmax = 3;
     const seqs = Int32Array.from([1, 2, 3, 1, 4, PAD]);
     const lengths = Int32Array.from([3, 2]);
-    const done = Uint32Array.from([0, 1]), truncated = new Uint32Array(2);
+    const done = Uint32Array.from([0, 1]),
+      truncated = new Uint32Array(2);
     const counter = Uint32Array.from([2]);
-    rolloutAdvance(seqs, lengths, done, truncated, Int32Array.from([8, 8]), Int32Array.from([3, 2]), counter, 2, Tmax, EOS, 5);
+    rolloutAdvance(
+      seqs,
+      lengths,
+      done,
+      truncated,
+      Int32Array.from([8, 8]),
+      Int32Array.from([3, 2]),
+      counter,
+      2,
+      Tmax,
+      EOS,
+      5,
+    );
     expect(Array.from(seqs)).toEqual([1, 2, 3, 1, 4, PAD]);
     expect(Array.from(lengths)).toEqual([3, 2]);
     expect(Array.from(done)).toEqual([1, 1]);

@@ -12,7 +12,11 @@ const CFG = { ...DEFAULT_RL, promptsPerStep: 1, groupSize: 2, maxNewTokens: 40, 
 /** A signal that turns aborted at its n-th check (the sampler checks before each chunk). */
 function abortsAtCheck(n: number, reason: Error) {
   let checks = 0;
-  const signal = { throwIfAborted: () => { if (++checks >= n) throw reason; } } as unknown as AbortSignal;
+  const signal = {
+    throwIfAborted: () => {
+      if (++checks >= n) throw reason;
+    },
+  } as unknown as AbortSignal;
   return { signal, checks: () => checks };
 }
 
@@ -24,7 +28,17 @@ describe('aborting an RL step', () => {
     const reason = new Error('given way');
     ctl.abort(reason);
     let scored = 0;
-    await expect(loop.step(['Q: 1+1\n'], async () => { scored++; return { score: { kind: 'outcome', reward: 0 }, correct: 0 }; }, undefined, ctl.signal)).rejects.toBe(reason);
+    await expect(
+      loop.step(
+        ['Q: 1+1\n'],
+        async () => {
+          scored++;
+          return { score: { kind: 'outcome', reward: 0 }, correct: 0 };
+        },
+        undefined,
+        ctl.signal,
+      ),
+    ).rejects.toBe(reason);
     expect([scored, loop.stepCount]).toEqual([0, 0]);
     loop.destroy();
   });
@@ -35,7 +49,17 @@ describe('aborting an RL step', () => {
     const reason = new Error('given way');
     const s = abortsAtCheck(2, reason);
     let scored = 0;
-    await expect(loop.step(['Q: 1+1\n'], async () => { scored++; return { score: { kind: 'outcome', reward: 0 }, correct: 0 }; }, undefined, s.signal)).rejects.toBe(reason);
+    await expect(
+      loop.step(
+        ['Q: 1+1\n'],
+        async () => {
+          scored++;
+          return { score: { kind: 'outcome', reward: 0 }, correct: 0 };
+        },
+        undefined,
+        s.signal,
+      ),
+    ).rejects.toBe(reason);
     expect([s.checks(), scored, loop.stepCount]).toEqual([2, 0, 0]);
     const r = await loop.step(['Q: 1+1\n'], async () => ({ score: { kind: 'outcome', reward: 0 }, correct: 0 })); // the loop still works
     expect(r.step).toBe(1);

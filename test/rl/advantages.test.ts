@@ -4,13 +4,29 @@
 import { describe, expect, it } from 'vitest';
 import { assertClose } from '../helpers/compare';
 import {
-  groupAdvantages, groupNormalize, meanStd, segmentAdvantages, spreadSegments, type ScoredTrajectory,
+  groupAdvantages,
+  groupNormalize,
+  meanStd,
+  segmentAdvantages,
+  spreadSegments,
+  type ScoredTrajectory,
 } from '../../src/rl/advantages';
 import { segmentStarts, splitSegments } from '../../src/judge/segments';
 
-const outcome = (reward: number | null, length: number, truncated = false): ScoredTrajectory => ({ score: { kind: 'outcome', reward }, length, truncated });
-const proc = (segmentStarts: number[], scores: (number | null)[], length: number, truncated = false): ScoredTrajectory => ({
-  score: { kind: 'process', segmentStarts, scores }, length, truncated,
+const outcome = (reward: number | null, length: number, truncated = false): ScoredTrajectory => ({
+  score: { kind: 'outcome', reward },
+  length,
+  truncated,
+});
+const proc = (
+  segmentStarts: number[],
+  scores: (number | null)[],
+  length: number,
+  truncated = false,
+): ScoredTrajectory => ({
+  score: { kind: 'process', segmentStarts, scores },
+  length,
+  truncated,
 });
 const rep = (v: number, n: number) => Array(n).fill(v);
 const close = (name: string, got: Float32Array, want: number[]) => assertClose(name, got, want, 1e-6, 1e-5);
@@ -29,7 +45,10 @@ describe('outcome advantages (sparse GRPO, ExpRL-Outcome)', () => {
   });
 
   it('can skip the std division (Stage II)', () => {
-    const g = groupAdvantages([outcome(1, 2), outcome(0, 2), outcome(0, 2), outcome(0, 2)], { mode: 'sparse-grpo', stdNormalize: false });
+    const g = groupAdvantages([outcome(1, 2), outcome(0, 2), outcome(0, 2), outcome(0, 2)], {
+      mode: 'sparse-grpo',
+      stdNormalize: false,
+    });
     close('A0', g.advantages[0], [0.75, 0.75]);
     close('A1', g.advantages[1], [-0.25, -0.25]);
   });
@@ -55,7 +74,10 @@ describe('outcome advantages (sparse GRPO, ExpRL-Outcome)', () => {
   });
 
   it('the older rule, as an option: a truncated rollout counts as reward 0 but gets zero advantages', () => {
-    const g = groupAdvantages([outcome(1, 2), outcome(0.5, 2), outcome(0.75, 3, true)], { mode: 'outcome', truncation: 'zero-advantage' });
+    const g = groupAdvantages([outcome(1, 2), outcome(0.5, 2), outcome(0.75, 3, true)], {
+      mode: 'outcome',
+      truncation: 'zero-advantage',
+    });
     close('A0', g.advantages[0], rep(0.5 / (0.5 + 1e-6), 2));
     close('A2 truncated', g.advantages[2], [0, 0, 0]);
     expect(Array.from(g.masks[2])).toEqual([1, 1, 1]);
@@ -92,7 +114,12 @@ describe('process advantages (ExpRL-Process)', () => {
 
   it('EndNorm: A_k = s_k - s_K', () => {
     expect(segmentAdvantages(scores, 'end-norm')).toEqual([-0.5, 0, -0.75, 0]);
-    close('end', groupAdvantages([proc(starts, scores, 12)], { mode: 'end-norm' }).advantages[0], [...rep(-0.5, 3), ...rep(0, 2), ...rep(-0.75, 4), ...rep(0, 3)]);
+    close('end', groupAdvantages([proc(starts, scores, 12)], { mode: 'end-norm' }).advantages[0], [
+      ...rep(-0.5, 3),
+      ...rep(0, 2),
+      ...rep(-0.75, 4),
+      ...rep(0, 3),
+    ]);
   });
 
   it('handles empty segments: their score still counts, they cover no token', () => {
@@ -113,12 +140,20 @@ describe('process advantages (ExpRL-Process)', () => {
     close('G1', g.advantages[1], [-0.375, -0.375]);
     close('G2 truncated', g.advantages[2], [0, 0]);
     close('G3 dropped', g.advantages[3], [0, 0, 0]);
-    expect(g.masks.map((m) => Array.from(m))).toEqual([[1, 1, 1, 1], [1, 1], [1, 1], [0, 0, 0]]);
+    expect(g.masks.map((m) => Array.from(m))).toEqual([
+      [1, 1, 1, 1],
+      [1, 1],
+      [1, 1],
+      [0, 0, 0],
+    ]);
     expect(g.dropped).toBe(1);
   });
 
   it('process modes: truncated responses get all zeros; truncated and unparsable, or failed segments, drop the trajectory', () => {
-    const g = groupAdvantages([proc([0, 2], [1, 0], 4, true), proc([0, 2], [null, 1], 4, true), proc([0, 2], [1, null], 4)], { mode: 'delta-norm' });
+    const g = groupAdvantages(
+      [proc([0, 2], [1, 0], 4, true), proc([0, 2], [null, 1], 4, true), proc([0, 2], [1, null], 4)],
+      { mode: 'delta-norm' },
+    );
     expect(Array.from(g.advantages[0])).toEqual([0, 0, 0, 0]);
     expect(Array.from(g.masks[0])).toEqual([1, 1, 1, 1]);
     expect(Array.from(g.masks[1])).toEqual([0, 0, 0, 0]);
@@ -139,23 +174,38 @@ describe('process advantages (ExpRL-Process)', () => {
   });
 
   it('refuses mismatched inputs with a clear message', () => {
-    expect(() => groupAdvantages([outcome(1, 2)], { mode: 'delta-norm' })).toThrow(/mode 'delta-norm' needs 'process' scores, trajectory 0 has 'outcome'/);
+    expect(() => groupAdvantages([outcome(1, 2)], { mode: 'delta-norm' })).toThrow(
+      /mode 'delta-norm' needs 'process' scores, trajectory 0 has 'outcome'/,
+    );
     expect(() => groupAdvantages([proc([0], [1], 2)], { mode: 'outcome' })).toThrow(/needs 'outcome' scores/);
-    expect(() => groupAdvantages([proc([0, 3], [1], 4)], { mode: 'delta-norm' })).toThrow(/trajectory 0: segmentStarts has 2 entries for 1 scores/);
+    expect(() => groupAdvantages([proc([0, 3], [1], 4)], { mode: 'delta-norm' })).toThrow(
+      /trajectory 0: segmentStarts has 2 entries for 1 scores/,
+    );
     expect(() => groupAdvantages([proc([1], [1], 4)], { mode: 'delta-norm' })).toThrow(/segmentStarts\[0\] must be 0/);
     expect(() => groupAdvantages([proc([0, 3, 2], [1, 1, 1], 4)], { mode: 'delta-norm' })).toThrow(/non-decreasing/);
-    expect(() => groupAdvantages([proc([0, 5], [1, 1], 4)], { mode: 'delta-norm' })).toThrow(/non-decreasing integers in \[0, 4\]/);
-    expect(() => groupAdvantages([outcome(1, 2), outcome(NaN, 2)], { mode: 'outcome' })).toThrow(/trajectory 1: score NaN is not a finite number/);
-    expect(() => groupAdvantages([proc([0, 1], [1, Infinity], 2)], { mode: 'end-norm' })).toThrow(/score Infinity is not a finite/);
+    expect(() => groupAdvantages([proc([0, 5], [1, 1], 4)], { mode: 'delta-norm' })).toThrow(
+      /non-decreasing integers in \[0, 4\]/,
+    );
+    expect(() => groupAdvantages([outcome(1, 2), outcome(NaN, 2)], { mode: 'outcome' })).toThrow(
+      /trajectory 1: score NaN is not a finite number/,
+    );
+    expect(() => groupAdvantages([proc([0, 1], [1, Infinity], 2)], { mode: 'end-norm' })).toThrow(
+      /score Infinity is not a finite/,
+    );
   });
 
   it('DeltaNorm and EndNorm are per trajectory: no group statistics, no std', () => {
     const alone = groupAdvantages([proc([0, 2], [0.25, 1], 4)], { mode: 'delta-norm' }).advantages[0];
-    const g = groupAdvantages([proc([0, 2], [0.25, 1], 4), proc([0], [1], 3), proc([0, 1], [0, 0], 2)], { mode: 'delta-norm' });
+    const g = groupAdvantages([proc([0, 2], [0.25, 1], 4), proc([0], [1], 3), proc([0, 1], [0, 0], 2)], {
+      mode: 'delta-norm',
+    });
     expect(Array.from(g.advantages[0])).toEqual(Array.from(alone)); // [-0.75, -0.75, 0.75, 0.75]
     close('alone', alone, [-0.75, -0.75, 0.75, 0.75]);
     close('K=1', g.advantages[1], [1, 1, 1]);
-    const e = groupAdvantages([proc([0, 2], [0.25, 1], 4), proc([0], [1], 3)], { mode: 'end-norm', stdNormalize: true });
+    const e = groupAdvantages([proc([0, 2], [0.25, 1], 4), proc([0], [1], 3)], {
+      mode: 'end-norm',
+      stdNormalize: true,
+    });
     close('end', e.advantages[0], [-0.75, -0.75, 0, 0]);
   });
 
@@ -165,23 +215,33 @@ describe('process advantages (ExpRL-Process)', () => {
     const a = 5e-7 / (Math.SQRT1_2 * 1e-6 + 1e-6);
     close('tiny std', g.advantages[1], [a]);
     expect(a).toBeCloseTo(0.2928932, 6);
-    close('eps 0.5', groupAdvantages([outcome(0, 1), outcome(1, 1)], { mode: 'sparse-grpo', eps: 0.5 }).advantages[1], [0.5 / (Math.SQRT1_2 + 0.5)]);
+    close('eps 0.5', groupAdvantages([outcome(0, 1), outcome(1, 1)], { mode: 'sparse-grpo', eps: 0.5 }).advantages[1], [
+      0.5 / (Math.SQRT1_2 + 0.5),
+    ]);
   });
 
   it('in every mode: truncation keeps mask 1 (negative advantage under outcome modes, zeros under process modes); a failed judge gives mask 0', () => {
     const modes = ['sparse-grpo', 'outcome', 'delta-norm', 'end-norm', 'group-norm'] as const;
     for (const mode of modes) {
       const outcomeMode = mode === 'sparse-grpo' || mode === 'outcome';
-      const ok = (r: number, n: number, truncated = false) => (outcomeMode ? outcome(r, n, truncated) : proc([0, 1], [r, 1 - r], n, truncated));
+      const ok = (r: number, n: number, truncated = false) =>
+        outcomeMode ? outcome(r, n, truncated) : proc([0, 1], [r, 1 - r], n, truncated);
       const failed = (n: number) => (outcomeMode ? outcome(null, n) : proc([0, 1], [0.5, null], n));
       const g = groupAdvantages([ok(1, 3), ok(0.25, 2), ok(1, 4, true), failed(3)], { mode });
-      if (outcomeMode) expect(Array.from(g.advantages[2]).every((x) => x < 0), mode).toBe(true);
+      if (outcomeMode)
+        expect(
+          Array.from(g.advantages[2]).every((x) => x < 0),
+          mode,
+        ).toBe(true);
       else expect(Array.from(g.advantages[2]), mode).toEqual([0, 0, 0, 0]);
       expect(Array.from(g.masks[2]), mode).toEqual([1, 1, 1, 1]);
       expect(Array.from(g.advantages[3]), mode).toEqual([0, 0, 0]);
       expect(Array.from(g.masks[3]), mode).toEqual([0, 0, 0]);
       expect(Array.from(g.masks[0]), mode).toEqual([1, 1, 1]);
-      expect(Array.from(g.advantages[0]).some((x) => x !== 0), mode).toBe(true); // the kept ones still learn
+      expect(
+        Array.from(g.advantages[0]).some((x) => x !== 0),
+        mode,
+      ).toBe(true); // the kept ones still learn
       expect([g.dropped, g.truncated], mode).toEqual([1, 1]);
     }
   });

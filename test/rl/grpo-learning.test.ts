@@ -10,16 +10,27 @@ import { testGpu } from '../helpers/gpu';
 describe('sparse GRPO on the GPU', () => {
   it('raises the reward of the digits task', async () => {
     const g = await testGpu();
-    const cfg = { ...DEFAULT_RL, promptsPerStep: 4, groupSize: 8, maxNewTokens: 4, lr: 1e-2, truncationGuard: false, seed: 3 };
+    const cfg = {
+      ...DEFAULT_RL,
+      promptsPerStep: 4,
+      groupSize: 8,
+      maxNewTokens: 4,
+      lr: 1e-2,
+      truncationGuard: false,
+      seed: 3,
+    };
     const loop = createRlLoop(g, startFresh(MODEL_PRESETS.tiny, 1), cfg);
     const next = problemStream(VERIFIABLE_TASKS.digits, 3);
     const curve: number[] = [];
     for (let i = 0; i < 14; i++) {
       const problems = Array.from({ length: cfg.promptsPerStep }, next);
-      const r = await loop.step(problems.map((p) => p.prompt), async (item, response) => {
-        const c = problems[item].check(response);
-        return { score: { kind: 'outcome', reward: c }, correct: c };
-      });
+      const r = await loop.step(
+        problems.map((p) => p.prompt),
+        async (item, response) => {
+          const c = problems[item].check(response);
+          return { score: { kind: 'outcome', reward: c }, correct: c };
+        },
+      );
       curve.push(r.metrics['rl/reward']);
       expect(Number.isFinite(r.metrics['rl/kl']) && r.metrics['rl/grad_norm'] >= 0).toBe(true);
     }

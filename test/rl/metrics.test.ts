@@ -11,8 +11,10 @@ function binom(n: number, k: number): number {
 
 function logGamma(x: number): number {
   // Lanczos approximation (g = 7), accurate to ~1e-13 relative for x >= 0.5
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
   x -= 1;
   let a = c[0];
   const t = x + 7.5;
@@ -38,7 +40,11 @@ describe('passAtK', () => {
   });
 
   it('stays accurate where binomials overflow', () => {
-    for (const [n, c, k] of [[1000, 1, 100], [2000, 7, 500], [5000, 30, 64]]) {
+    for (const [n, c, k] of [
+      [1000, 1, 100],
+      [2000, 7, 500],
+      [5000, 30, 64],
+    ]) {
       const want = 1 - Math.exp(logBinom(n - c, k) - logBinom(n, k));
       expect(Math.abs(passAtK(n, c, k) - want)).toBeLessThan(1e-9);
     }
@@ -53,7 +59,15 @@ describe('passAtK', () => {
   });
 
   it('averages over problems', () => {
-    expect(meanPassAtK([{ n: 4, c: 0 }, { n: 4, c: 4 }], 2)).toBe(0.5);
+    expect(
+      meanPassAtK(
+        [
+          { n: 4, c: 0 },
+          { n: 4, c: 4 },
+        ],
+        2,
+      ),
+    ).toBe(0.5);
     expect(meanPassAtK([], 1)).toBe(0);
   });
 });

@@ -15,7 +15,9 @@ const CONFIG: ModelConfig = { vocabSize: 11, contextLength: 8, dModel: 8, nLayer
 describe('RlPolicy', () => {
   it('applies new loss hyper-parameters on a grid whose dispatches are already recorded', async () => {
     const g = await testGpu();
-    const rows = 2, T = 5, N = rows * T;
+    const rows = 2,
+      T = 5,
+      N = rows * T;
     const policy = new RlPolicy(g, CONFIG, initParams(CONFIG, buildLayout(CONFIG), 3), rows);
     const rng = mulberry32(9);
     const targets = randomInts(rng, N, 0, CONFIG.vocabSize - 1);

@@ -9,7 +9,16 @@ import { testGpu } from '../helpers/gpu';
 
 async function clipAfterOneStep(over: Partial<RlConfig>) {
   const g = await testGpu();
-  const cfg = { ...DEFAULT_RL, promptsPerStep: 2, groupSize: 4, maxNewTokens: 6, truncationGuard: false, lr: 5e-2, beta: 0.001, ...over };
+  const cfg = {
+    ...DEFAULT_RL,
+    promptsPerStep: 2,
+    groupSize: 4,
+    maxNewTokens: 6,
+    truncationGuard: false,
+    lr: 5e-2,
+    beta: 0.001,
+    ...over,
+  };
   const loop = createRlLoop(g, startFresh(MODEL_PRESETS.tiny, 2), cfg);
   // Reward: responses containing a digit; varied enough that every group has signal.
   const r = await loop.step(['Q: 1\n', 'Q: 2\n'], async (_i, resp) => {

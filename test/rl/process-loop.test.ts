@@ -13,7 +13,15 @@ import { testGpu } from '../helpers/gpu';
 describe('process rewards in the RL loop', () => {
   it('DeltaNorm advantages land on the tokens of each segment', async () => {
     const g = await testGpu();
-    const cfg = { ...DEFAULT_RL, promptsPerStep: 2, groupSize: 3, maxNewTokens: 24, temperature: 1.5, advantage: 'delta-norm' as const, truncationGuard: false };
+    const cfg = {
+      ...DEFAULT_RL,
+      promptsPerStep: 2,
+      groupSize: 3,
+      maxNewTokens: 24,
+      temperature: 1.5,
+      advantage: 'delta-norm' as const,
+      truncationGuard: false,
+    };
     const loop = createRlLoop(g, startFresh(MODEL_PRESETS.tiny, 5), cfg);
     // Score of a segment: 1 if it holds a digit, else 0 (a stand-in for a judge's per-step verdict).
     const scoreOf = (seg: string) => (/[0-9]/.test(seg) ? 1 : 0);

@@ -1,7 +1,15 @@
 // Layout of sampled sequences for the loss: the grid's length and its bound, grid placement of response tokens, and the mapping of a
 // judge's text offsets to token indices when a response holds special tokens (which decode to nothing).
 import { describe, it, expect } from 'vitest';
-import { toGrid, scatterResponse, gatherResponse, textOffsetsToTokens, gridCap, gridLength, type SequenceBatch } from '../../src/rl/rl-batch';
+import {
+  toGrid,
+  scatterResponse,
+  gatherResponse,
+  textOffsetsToTokens,
+  gridCap,
+  gridLength,
+  type SequenceBatch,
+} from '../../src/rl/rl-batch';
 import { SPECIAL_TOKENS, PAD_ID, EOS_ID, encode, decode } from '../../src/model/tokenizer';
 import { stepMetrics } from '../../src/rl/step-metrics';
 
@@ -12,7 +20,13 @@ describe('rl-batch', () => {
     for (let longestPrompt = 1; longestPrompt <= 40; longestPrompt += 3) {
       for (const maxNew of [1, 7, 16, 33, 64]) {
         const lengths = Int32Array.from([1, longestPrompt + maxNew, Math.max(1, longestPrompt - 1) + 1]);
-        const b: SequenceBatch = { S: 3, Tmax: 512, seqs: new Int32Array(3 * 512), promptLens: Int32Array.of(1, longestPrompt, 1), lengths };
+        const b: SequenceBatch = {
+          S: 3,
+          Tmax: 512,
+          seqs: new Int32Array(3 * 512),
+          promptLens: Int32Array.of(1, longestPrompt, 1),
+          lengths,
+        };
         expect(gridLength(b, 512)).toBeLessThanOrEqual(gridCap(longestPrompt, maxNew));
         expect(gridLength(b, 512)).toBe(gridCap(longestPrompt, maxNew)); // reached by the longest row
       }
@@ -20,7 +34,13 @@ describe('rl-batch', () => {
   });
 
   it('places response token j of row s at grid position promptLen + j - 1', () => {
-    const b: SequenceBatch = { S: 2, Tmax: 8, seqs: new Int32Array(16), promptLens: Int32Array.of(2, 3), lengths: Int32Array.of(5, 4) };
+    const b: SequenceBatch = {
+      S: 2,
+      Tmax: 8,
+      seqs: new Int32Array(16),
+      promptLens: Int32Array.of(2, 3),
+      lengths: Int32Array.of(5, 4),
+    };
     b.seqs.set([1, 10, 11, 12, 13], 0);
     b.seqs.set([1, 20, 21, 22], 8);
     const g = toGrid(b, 4);
@@ -44,7 +64,18 @@ describe('rl-batch', () => {
   });
 
   it('reports no kl metric when no reference pass ran', () => {
-    const base = { traces: [], G: 2, reports: [], dropped: 0, zeroStdGroups: 0, groups: 1, sampleMs: 1, rewardMs: 1, updateMs: 1, sampledTokens: 0 };
+    const base = {
+      traces: [],
+      G: 2,
+      reports: [],
+      dropped: 0,
+      zeroStdGroups: 0,
+      groups: 1,
+      sampleMs: 1,
+      rewardMs: 1,
+      updateMs: 1,
+      sampledTokens: 0,
+    };
     expect('rl/kl' in stepMetrics({ ...base, klMeasured: false })).toBe(false);
     expect('rl/kl' in stepMetrics({ ...base, klMeasured: true })).toBe(true);
   });

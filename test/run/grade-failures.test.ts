@@ -1,7 +1,14 @@
 // The rule that stops a run on a judge outage: a fatal setup, every grade of a step failing, or
 // failures past the allowed share; below it failures are only counted, by cause, once per verdict.
 import { describe, expect, it } from 'vitest';
-import { checkGrades, curveFailures, failureValues, formatCauses, tally, verdictsOf } from '../../src/run/grade-failures';
+import {
+  checkGrades,
+  curveFailures,
+  failureValues,
+  formatCauses,
+  tally,
+  verdictsOf,
+} from '../../src/run/grade-failures';
 import type { VerdictDetail } from '../../src/run/scorers';
 
 const ok: VerdictDetail = { k: 4, reward: 0.75, status: 'ok', rationale: '' };
@@ -15,16 +22,29 @@ describe('grade failures', () => {
     const counts = tally([ok, t, fail('timeout'), noScore]);
     expect(counts).toEqual({ graded: 4, failed: 3, byCause: { timeout: 2, 'no-score': 1 } });
     expect(formatCauses(counts.byCause)).toBe('timeout 2, no-score 1');
-    expect(failureValues(counts)).toEqual({ 'judge/failures': 3, 'judge/failures/timeout': 2, 'judge/failures/no-score': 1 });
-    expect(curveFailures([{ values: failureValues(counts) }, { values: { 'judge/failures/timeout': 1 } }])).toEqual({ timeout: 3, 'no-score': 1 });
+    expect(failureValues(counts)).toEqual({
+      'judge/failures': 3,
+      'judge/failures/timeout': 2,
+      'judge/failures/no-score': 1,
+    });
+    expect(curveFailures([{ values: failureValues(counts) }, { values: { 'judge/failures/timeout': 1 } }])).toEqual({
+      timeout: 3,
+      'no-score': 1,
+    });
   });
 
   it('stops on a fatal line, on a step whose grades all failed, and past the share', () => {
     const policy = { maxFailureShare: 0.5 };
     expect(() => checkGrades(tally([ok, fail('timeout')]), policy, 'step 3')).not.toThrow();
-    expect(() => checkGrades(tally([fail('http-500'), fail('http-500')]), policy, 'step 3')).toThrow(/^every grade of step 3 failed \(2: http-500 2\)/);
-    expect(() => checkGrades(tally([ok, fail('timeout'), fail('rubric')]), policy, 'step 3')).toThrow(/^2 of 3 grades of step 3 failed .*allowed share 0.5/);
-    expect(() => checkGrades(tally([ok]), { ...policy, fatal: () => 'cannot connect' }, 'step 3')).toThrow(/^cannot connect$/);
+    expect(() => checkGrades(tally([fail('http-500'), fail('http-500')]), policy, 'step 3')).toThrow(
+      /^every grade of step 3 failed \(2: http-500 2\)/,
+    );
+    expect(() => checkGrades(tally([ok, fail('timeout'), fail('rubric')]), policy, 'step 3')).toThrow(
+      /^2 of 3 grades of step 3 failed .*allowed share 0.5/,
+    );
+    expect(() => checkGrades(tally([ok]), { ...policy, fatal: () => 'cannot connect' }, 'step 3')).toThrow(
+      /^cannot connect$/,
+    );
     expect(() => checkGrades(tally([]), policy, 'step 3')).not.toThrow();
   });
 });

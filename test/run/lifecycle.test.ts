@@ -54,18 +54,25 @@ const CADENCE: Cadence = { checkpointEvery: 3, periodicEvery: 2, flushMs: 60_000
 
 describe('run lifecycle', () => {
   it('steps to the budget: checkpoints on the cadence (every 2nd kept), a final kept one, all metrics saved, previews', async () => {
-    const job = new FakeJob(10), st = new Storage();
+    const job = new FakeJob(10),
+      st = new Storage();
     const previews: number[] = [];
     const d = new RunDriver(job, st.hooks({ onPreview: (p) => previews.push(p.step) }), CADENCE);
     expect(await d.run()).toEqual({ status: 'done' });
-    expect(st.checkpoints).toEqual([{ step: 3, periodic: false }, { step: 6, periodic: true }, { step: 9, periodic: false }, { step: 10, periodic: true }]);
+    expect(st.checkpoints).toEqual([
+      { step: 3, periodic: false },
+      { step: 6, periodic: true },
+      { step: 9, periodic: false },
+      { step: 10, periodic: true },
+    ]);
     expect(st.metrics.map((p) => p.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(previews).toEqual([4, 8, 10]);
     expect(d.allSaved).toBe(true);
   });
 
   it('a pause asked for mid-run takes effect after the step in flight, with a checkpoint; run() continues', async () => {
-    const job = new FakeJob(10), st = new Storage();
+    const job = new FakeJob(10),
+      st = new Storage();
     const d = new RunDriver(job, st.hooks(), CADENCE);
     job.onStep = (s) => {
       if (s === 5) d.want = 'pause';
@@ -80,7 +87,8 @@ describe('run lifecycle', () => {
   });
 
   it('a stop asked for before the run begins takes effect before the first step', async () => {
-    const job = new FakeJob(10), st = new Storage();
+    const job = new FakeJob(10),
+      st = new Storage();
     const d = new RunDriver(job, st.hooks(), CADENCE);
     d.want = 'stop';
     expect(await d.run()).toEqual({ status: 'stopped' });
@@ -89,7 +97,8 @@ describe('run lifecycle', () => {
   });
 
   it('a full disk pauses in memory, reports once, keeps the unsaved points, and saves them when space is back', async () => {
-    const job = new FakeJob(8), st = new Storage();
+    const job = new FakeJob(8),
+      st = new Storage();
     let reported = 0;
     const d = new RunDriver(job, st.hooks({ onStorageFull: () => reported++ }), CADENCE);
     job.onStep = (s) => {
@@ -107,7 +116,8 @@ describe('run lifecycle', () => {
   });
 
   it('a failed step ends the run as failed with its message; metrics before it are saved', async () => {
-    const job = new FakeJob(8), st = new Storage();
+    const job = new FakeJob(8),
+      st = new Storage();
     job.failAt = 5;
     const d = new RunDriver(job, st.hooks(), CADENCE);
     expect(await d.run()).toEqual({ status: 'failed', error: 'step 5 failed', thrown: expect.any(Error) });
@@ -115,7 +125,8 @@ describe('run lifecycle', () => {
   });
 
   it('a lost device is an outcome of its own, not a training failure', async () => {
-    const job = new FakeJob(8), st = new Storage();
+    const job = new FakeJob(8),
+      st = new Storage();
     job.failAt = 4;
     const d = new RunDriver(job, st.hooks({ lostCause: async () => 'The GPU device was lost (test).' }), CADENCE);
     expect(await d.run()).toEqual({ status: 'lost', cause: 'The GPU device was lost (test).' });
@@ -123,9 +134,14 @@ describe('run lifecycle', () => {
   });
 
   it('holds the lock while live and releases it with the job', async () => {
-    const job = new FakeJob(2), st = new Storage();
+    const job = new FakeJob(2),
+      st = new Storage();
     const events: string[] = [];
-    const d = new RunDriver(job, st.hooks({ lock: async () => (events.push('lock'), () => events.push('release')) }), CADENCE);
+    const d = new RunDriver(
+      job,
+      st.hooks({ lock: async () => (events.push('lock'), () => events.push('release')) }),
+      CADENCE,
+    );
     await d.run();
     await d.run();
     expect(events).toEqual(['lock']);

@@ -28,9 +28,17 @@ function spec(): RlJobSpec<P> {
 
 async function runToEnd(job: RlJob<P>, stopAfter?: number): Promise<ArrayBuffer> {
   let last = new ArrayBuffer(0);
-  const d = new RunDriver(job, { saveMetrics: async () => undefined, saveCheckpoint: async (_s, b) => void (last = b), onStep: (p) => {
-    if (p.step === stopAfter) d.want = 'stop';
-  } }, { checkpointEvery: 100, periodicEvery: 0, flushMs: 1e9, previewEvery: 0 });
+  const d = new RunDriver(
+    job,
+    {
+      saveMetrics: async () => undefined,
+      saveCheckpoint: async (_s, b) => void (last = b),
+      onStep: (p) => {
+        if (p.step === stopAfter) d.want = 'stop';
+      },
+    },
+    { checkpointEvery: 100, periodicEvery: 0, flushMs: 1e9, previewEvery: 0 },
+  );
   await d.run();
   return last;
 }

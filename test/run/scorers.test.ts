@@ -26,7 +26,9 @@ describe('scorers with the built-in judge', () => {
     const wrong = await s(problem, wrongAnswer, false);
     expect([wrong.correct, wrong.score]).toEqual([0, { kind: 'outcome', reward: 0 }]);
     expect(wrong.dense).toBeGreaterThan(0); // the steps were right: partial credit the sparse reward cannot see
-    expect((await makeScorer({ kind: 'sparse', rubricMode: 'explicit' })(problem, problem.worked, false)).dense).toBeUndefined();
+    expect(
+      (await makeScorer({ kind: 'sparse', rubricMode: 'explicit' })(problem, problem.worked, false)).dense,
+    ).toBeUndefined();
   });
 
   it('outcome: the judge score of the whole response is the reward; partial work scores between', async () => {
@@ -52,11 +54,15 @@ describe('scorers with the built-in judge', () => {
     expect(x.score.scores[0]).toBe(1); // a right first step establishes a checkpoint
     const tokens = encode(response);
     const starts = textOffsetsToTokens(tokens, x.score.segmentStarts, (id) => id < SPECIAL_TOKENS);
-    const g = groupAdvantages([{ score: { ...x.score, segmentStarts: starts }, length: tokens.length, truncated: false }], { mode: 'delta-norm' });
+    const g = groupAdvantages(
+      [{ score: { ...x.score, segmentStarts: starts }, length: tokens.length, truncated: false }],
+      { mode: 'delta-norm' },
+    );
     const want = spreadSegments(tokens.length, starts, segmentAdvantages(x.score.scores as number[], 'delta-norm'));
     expect(Array.from(g.advantages[0])).toEqual(Array.from(want));
     for (let k = 0; k < segs.length; k++) {
-      const from = starts[k], to = k + 1 < segs.length ? starts[k + 1] : tokens.length;
+      const from = starts[k],
+        to = k + 1 < segs.length ? starts[k + 1] : tokens.length;
       expect(response.slice(from, to)).toBe(segs[k]); // the tokens of segment k are its text
     }
   });

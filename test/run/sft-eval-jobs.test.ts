@@ -20,22 +20,41 @@ const start = startFresh(MODEL_PRESETS.tiny, 4);
 
 async function drive(job: RunJob, stopAfter?: number): Promise<ArrayBuffer> {
   let last = new ArrayBuffer(0);
-  const d = new RunDriver(job, {
-    saveMetrics: async () => undefined, saveCheckpoint: async (_s, b) => void (last = b),
-    onStep: (p) => {
-      if (p.step === stopAfter) d.want = 'stop';
+  const d = new RunDriver(
+    job,
+    {
+      saveMetrics: async () => undefined,
+      saveCheckpoint: async (_s, b) => void (last = b),
+      onStep: (p) => {
+        if (p.step === stopAfter) d.want = 'stop';
+      },
     },
-  }, { checkpointEvery: 100, periodicEvery: 0, flushMs: 1e9, previewEvery: 0 });
+    { checkpointEvery: 100, periodicEvery: 0, flushMs: 1e9, previewEvery: 0 },
+  );
   await d.run();
   return last;
 }
 
 const sftSpec = () => {
   let i = 0;
-  return { steps: 4, promptsPerStep: 2, draw: () => problems[i++ % problems.length], hp: { lr: 1e-3, weightDecay: 0, maxGradNorm: 1 } };
+  return {
+    steps: 4,
+    promptsPerStep: 2,
+    draw: () => problems[i++ % problems.length],
+    hp: { lr: 1e-3, weightDecay: 0, maxGradNorm: 1 },
+  };
 };
 const evalSpec = (): EvalSpec => ({
-  problems: problems.slice(0, 6), n: 3, k: 2, temperature: 0.8, maxNewTokens: 40, problemsPerStep: 2, seed: 9, judge: new BuiltinJudge(), rubricMode: 'explicit', keepExamples: 2,
+  problems: problems.slice(0, 6),
+  n: 3,
+  k: 2,
+  temperature: 0.8,
+  maxNewTokens: 40,
+  problemsPerStep: 2,
+  seed: 9,
+  judge: new BuiltinJudge(),
+  rubricMode: 'explicit',
+  keepExamples: 2,
 });
 
 describe('SFT and evaluation jobs', () => {
@@ -43,8 +62,15 @@ describe('SFT and evaluation jobs', () => {
     const g = await testGpu();
     const straight = SftJob.create(g, start, sftSpec());
     const losses: number[] = [];
-    const d = new RunDriver(straight, { saveMetrics: async () => undefined, saveCheckpoint: async () => undefined, onStep: (p) => void losses.push(p.values['sft/loss']) },
-      { checkpointEvery: 100, periodicEvery: 0, flushMs: 1e9, previewEvery: 0 });
+    const d = new RunDriver(
+      straight,
+      {
+        saveMetrics: async () => undefined,
+        saveCheckpoint: async () => undefined,
+        onStep: (p) => void losses.push(p.values['sft/loss']),
+      },
+      { checkpointEvery: 100, periodicEvery: 0, flushMs: 1e9, previewEvery: 0 },
+    );
     await d.run();
     const full = await straight.saveCheckpoint();
     straight.destroy();
@@ -65,7 +91,13 @@ describe('SFT and evaluation jobs', () => {
     const want = straight.result();
     straight.destroy();
     expect(want.perProblem).toHaveLength(6);
-    expect(want.passAt1).toBeCloseTo(meanPassAtK(want.perProblem.map((p) => ({ n: 3, c: p.c })), 1), 12);
+    expect(want.passAt1).toBeCloseTo(
+      meanPassAtK(
+        want.perProblem.map((p) => ({ n: 3, c: p.c })),
+        1,
+      ),
+      12,
+    );
     expect(want.judgeScore).not.toBeNull();
     const first = new EvalJob(g, start.config, start.params, evalSpec());
     const mid = await drive(first, 1);

@@ -11,9 +11,16 @@ function sampleFile(ckptBytes = 300): RunFile {
   const bytes = new Uint8Array(ckptBytes);
   for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(rng() * 256);
   const run: RunRecord = {
-    id: 'run-a', name: 'tiny ✓ run', kind: 'pretrain', createdAt: 1000, updatedAt: 2000, status: 'paused',
+    id: 'run-a',
+    name: 'tiny ✓ run',
+    kind: 'pretrain',
+    createdAt: 1000,
+    updatedAt: 2000,
+    status: 'paused',
     config: { model: { nLayer: 2 }, judge: { baseUrl: 'http://x', apiKey: 'sk-' + 'q'.repeat(24) } },
-    step: 40, totalSteps: 100, adapter: 'SwiftShader',
+    step: 40,
+    totalSteps: 100,
+    adapter: 'SwiftShader',
   };
   const metrics: MetricPoint[] = [
     { step: 1, time: 10, values: { 'train/loss': 3.5, 'perf/tokens_per_s': 900 } },
@@ -42,7 +49,12 @@ describe('run file container', () => {
     const L = view.getUint32(12, true);
     expect(out.byteLength).toBe(16 + L + 300);
     const header = JSON.parse(new TextDecoder().decode(out.subarray(16, 16 + L)));
-    expect(header.checkpoint).toEqual({ step: 40, byteLength: 300, createdAt: 1500, crc32: crc32(new Uint8Array(sampleFile().checkpoint!.bytes)) });
+    expect(header.checkpoint).toEqual({
+      step: 40,
+      byteLength: 300,
+      createdAt: 1500,
+      crc32: crc32(new Uint8Array(sampleFile().checkpoint!.bytes)),
+    });
     expect(header.run.name).toBe('tiny ✓ run');
   });
 
@@ -96,11 +108,27 @@ describe('run file container', () => {
     };
     expectFileError(json('{"run": {'), /JSON header does not parse/);
     expectFileError(json('[1,2]'), /not an object/);
-    expectFileError(json('{"run": {"name": "x", "kind": "pretrain"}, "metrics": [], "checkpoint": null}'), /run.status/);
-    expectFileError(json('{"run": {"name": "x", "kind": "pretrain", "status": "done", "config": {}, "step": 1, "totalSteps": 1, "createdAt": 1, "updatedAt": 1, "notes": {"a": 1}}, "metrics": [], "checkpoint": null}'), /run.notes is not text/);
-    const good = JSON.parse(new TextDecoder().decode(encodeRunFile({ ...sampleFile(), checkpoint: null }).subarray(16)));
-    expectFileError(json(JSON.stringify({ ...good, metrics: [{ step: 1, time: 2, values: { a: 'oops' } }] })), /metric point 0/);
-    expectFileError(json(JSON.stringify({ ...good, checkpoint: { step: 1, byteLength: -1, createdAt: 0, crc32: 0 } })), /checkpoint.byteLength/);
+    expectFileError(
+      json('{"run": {"name": "x", "kind": "pretrain"}, "metrics": [], "checkpoint": null}'),
+      /run.status/,
+    );
+    expectFileError(
+      json(
+        '{"run": {"name": "x", "kind": "pretrain", "status": "done", "config": {}, "step": 1, "totalSteps": 1, "createdAt": 1, "updatedAt": 1, "notes": {"a": 1}}, "metrics": [], "checkpoint": null}',
+      ),
+      /run.notes is not text/,
+    );
+    const good = JSON.parse(
+      new TextDecoder().decode(encodeRunFile({ ...sampleFile(), checkpoint: null }).subarray(16)),
+    );
+    expectFileError(
+      json(JSON.stringify({ ...good, metrics: [{ step: 1, time: 2, values: { a: 'oops' } }] })),
+      /metric point 0/,
+    );
+    expectFileError(
+      json(JSON.stringify({ ...good, checkpoint: { step: 1, byteLength: -1, createdAt: 0, crc32: 0 } })),
+      /checkpoint.byteLength/,
+    );
 
     const out = encodeRunFile(sampleFile(100));
     const flipped = out.slice();

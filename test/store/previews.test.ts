@@ -7,13 +7,21 @@ import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/db';
 import { decodeRunFile, encodeRunFile } from '../../src/store/export';
 
-const run = { name: 'rl', kind: 'midtrain' as const, status: 'done' as const, step: 3, totalSteps: 3, config: { kind: 'rl' } };
+const run = {
+  name: 'rl',
+  kind: 'midtrain' as const,
+  status: 'done' as const,
+  step: 3,
+  totalSteps: 3,
+  config: { kind: 'rl' },
+};
 
 describe('previews', () => {
   it('keeps the newest n of a kind, trims after a step, goes with the run', async () => {
     const store = await openStore('previews-1', new IDBFactory());
     const r = await store.createRun(run);
-    for (let s = 1; s <= 5; s++) await store.putPreview(r.id, 'traces', s, { step: s, traces: [{ tokens: [4, 5], advantages: [0.5, -0.5] }] }, 3);
+    for (let s = 1; s <= 5; s++)
+      await store.putPreview(r.id, 'traces', s, { step: s, traces: [{ tokens: [4, 5], advantages: [0.5, -0.5] }] }, 3);
     await store.putPreview(r.id, 'samples', 2, { samples: [] }, 4);
     const kept = await store.getPreviews(r.id);
     expect(kept.map((p) => `${p.kind}:${p.step}`)).toEqual(['samples:2', 'traces:3', 'traces:4', 'traces:5']);

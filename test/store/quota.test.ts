@@ -80,25 +80,44 @@ describe('storage quota', () => {
   it('a failed metrics append or checkpoint loses nothing saved before', async () => {
     const store = await openStore('q', new IDBFactory());
     open.push(store);
-    const run = await store.createRun({ name: 'big', kind: 'pretrain', status: 'running', step: 0, totalSteps: 9, config: {} });
-    const early = [{ step: 1, time: 1, values: { 'train/loss': 3 } }, { step: 2, time: 2, values: { 'train/loss': 2.5 } }];
+    const run = await store.createRun({
+      name: 'big',
+      kind: 'pretrain',
+      status: 'running',
+      step: 0,
+      totalSteps: 9,
+      config: {},
+    });
+    const early = [
+      { step: 1, time: 1, values: { 'train/loss': 3 } },
+      { step: 2, time: 2, values: { 'train/loss': 2.5 } },
+    ];
     await store.appendMetrics(run.id, early);
     await store.putCheckpoint(run.id, 1, ckpt(64, 1), 'periodic');
     await store.putCheckpoint(run.id, 2, ckpt(64, 2), 'latest');
 
     restore = fillDisk();
-    await expectQuota(store.appendMetrics(run.id, [{ step: 3, time: 3, values: { 'train/loss': 2 } }]), /metric point.*steps 3 to 3/);
+    await expectQuota(
+      store.appendMetrics(run.id, [{ step: 3, time: 3, values: { 'train/loss': 2 } }]),
+      /metric point.*steps 3 to 3/,
+    );
     const q = await expectQuota(store.putCheckpoint(run.id, 3, ckpt(64, 3), 'latest'), /checkpoint at step 3/);
     expect(q.message).toContain('the checkpoint at step 3 of run');
     await expectQuota(store.updateRun(run.id, { step: 3 }), /change to run "big"/);
-    await expectQuota(store.createRun({ name: 'second', kind: 'pretrain', status: 'running', step: 0, totalSteps: 1, config: {} }), /new run "second"/);
+    await expectQuota(
+      store.createRun({ name: 'second', kind: 'pretrain', status: 'running', step: 0, totalSteps: 1, config: {} }),
+      /new run "second"/,
+    );
 
     // Reads still work while the disk is full, and show exactly what was saved before.
     expect(await store.getMetrics(run.id)).toEqual(early);
     const latest = await store.getLatestCheckpoint(run.id);
     expect([latest!.step, latest!.kind]).toEqual([2, 'latest']); // the replaced 'latest' was rolled back, not lost
     expect(new Uint8Array(latest!.bytes)).toEqual(new Uint8Array(64).fill(2));
-    expect((await store.listCheckpoints(run.id)).map((c) => [c.step, c.kind])).toEqual([[1, 'periodic'], [2, 'latest']]);
+    expect((await store.listCheckpoints(run.id)).map((c) => [c.step, c.kind])).toEqual([
+      [1, 'periodic'],
+      [2, 'latest'],
+    ]);
     expect((await store.getRun(run.id))!.step).toBe(0);
     expect((await store.listRuns()).map((r) => r.name)).toEqual(['big']);
 
@@ -113,7 +132,14 @@ describe('storage quota', () => {
     const src = await openStore('src', new IDBFactory());
     const dst = await openStore('dst', new IDBFactory());
     open.push(src, dst);
-    const run = await src.createRun({ name: 'shared', kind: 'posttrain', status: 'done', step: 5, totalSteps: 5, config: {} });
+    const run = await src.createRun({
+      name: 'shared',
+      kind: 'posttrain',
+      status: 'done',
+      step: 5,
+      totalSteps: 5,
+      config: {},
+    });
     await src.appendMetrics(run.id, [{ step: 5, time: 1, values: { r: 1 } }]);
     await src.putCheckpoint(run.id, 5, ckpt(32, 7), 'latest');
     const file = await src.exportRun(run.id);
@@ -129,11 +155,23 @@ describe('storage quota', () => {
   it('a full disk during the schema upgrade leaves the old database as it was', async () => {
     const factory = new IDBFactory();
     const v1 = (await openDatabase('up', factory, 1)) as unknown as IDBPDatabase;
-    await v1.put('runs', { id: 'r', name: 'old', kind: 'pretrain', createdAt: 5, status: 'done', config: {}, step: 1, totalSteps: 1 });
+    await v1.put('runs', {
+      id: 'r',
+      name: 'old',
+      kind: 'pretrain',
+      createdAt: 5,
+      status: 'done',
+      config: {},
+      step: 1,
+      totalSteps: 1,
+    });
     await v1.add('metrics', { runId: 'r', step: 1, time: 1, values: { l: 1 } });
     v1.close();
     restore = fillDisk();
-    const err = await openStore('up', factory).then(() => undefined, (e: unknown) => e);
+    const err = await openStore('up', factory).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(QuotaExceededStoreError);
     expect((err as Error).message).toMatch(/upgrade of the run library was not saved/);
     restore();
@@ -148,7 +186,14 @@ describe('storage quota', () => {
   it('the library still opens, readable, when the disk is full', async () => {
     const factory = new IDBFactory();
     const s1 = await openStore('full', factory);
-    const run = await s1.createRun({ name: 'was running', kind: 'pretrain', status: 'running', step: 3, totalSteps: 9, config: {} });
+    const run = await s1.createRun({
+      name: 'was running',
+      kind: 'pretrain',
+      status: 'running',
+      step: 3,
+      totalSteps: 9,
+      config: {},
+    });
     await s1.appendMetrics(run.id, [{ step: 3, time: 1, values: { l: 1 } }]);
     s1.close();
     restore = fillDisk();

@@ -50,9 +50,37 @@ describe('redactSecrets', () => {
   });
 
   it('classifies key names and values', () => {
-    for (const k of ['apiKey', 'api_key', 'API-KEY', 'openaiApiKey', 'authorization', 'Proxy-Authorization', 'refresh_token', 'token', 'secret', 'credentials', 'key', 'x-goog-api-key', 'Ocp-Apim-Subscription-Key', 'accessKeyId'])
+    for (const k of [
+      'apiKey',
+      'api_key',
+      'API-KEY',
+      'openaiApiKey',
+      'authorization',
+      'Proxy-Authorization',
+      'refresh_token',
+      'token',
+      'secret',
+      'credentials',
+      'key',
+      'x-goog-api-key',
+      'Ocp-Apim-Subscription-Key',
+      'accessKeyId',
+    ])
       expect(isSecretKey(k), k).toBe(true);
-    for (const k of ['maxNewTokens', 'eosToken', 'tokenizer', 'tokens', 'numTokens', 'author', 'keyframe', 'seed', 'keys', 'monkey', 'baseUrl', 'model'])
+    for (const k of [
+      'maxNewTokens',
+      'eosToken',
+      'tokenizer',
+      'tokens',
+      'numTokens',
+      'author',
+      'keyframe',
+      'seed',
+      'keys',
+      'monkey',
+      'baseUrl',
+      'model',
+    ])
       expect(isSecretKey(k), k).toBe(false);
     expect(isSecretValue('sk-proj-' + 'Z'.repeat(20))).toBe(true);
     expect(isSecretValue('gpt-4o-mini')).toBe(false);
@@ -61,8 +89,18 @@ describe('redactSecrets', () => {
 
   it('a pre-training setup with RL and nested judge settings keeps everything but the key', () => {
     // The shape the run config takes once the RL/judge settings join it: the judge's own config type.
-    const judge: LlmJudgeConfig = { ...DEFAULT_LLM_JUDGE_CONFIG, baseUrl: 'https://api.openai.com/v1', model: 'gpt-4o-mini', apiKey: KEY };
-    const config = { ...defaultSetup('tiny', { corpus: 'task-primitives' }), rl: { ...DEFAULT_RL }, judge, judges: [{ ...judge, apiKey: 'ollama-local-key' }] };
+    const judge: LlmJudgeConfig = {
+      ...DEFAULT_LLM_JUDGE_CONFIG,
+      baseUrl: 'https://api.openai.com/v1',
+      model: 'gpt-4o-mini',
+      apiKey: KEY,
+    };
+    const config = {
+      ...defaultSetup('tiny', { corpus: 'task-primitives' }),
+      rl: { ...DEFAULT_RL },
+      judge,
+      judges: [{ ...judge, apiKey: 'ollama-local-key' }],
+    };
     const out = redactSecrets(config);
     const { apiKey: _k, ...judgeWithoutKey } = judge;
     expect(out).toEqual({ ...config, judge: judgeWithoutKey, judges: [judgeWithoutKey] });
@@ -73,28 +111,59 @@ describe('redactSecrets', () => {
     class JudgeSettings {
       baseUrl = 'http://localhost:11434/v1';
       apiKey = KEY;
-      headers = new Map<string, string>([['Authorization', `Bearer ${KEY}`], ['Accept', 'application/json']]);
+      headers = new Map<string, string>([
+        ['Authorization', `Bearer ${KEY}`],
+        ['Accept', 'application/json'],
+      ]);
       tags = new Set(['local', KEY]);
     }
     const out = redactSecrets({ judge: new JudgeSettings(), weights: new Float32Array([1, 2]) });
-    expect(out.judge).toEqual({ baseUrl: 'http://localhost:11434/v1', headers: new Map([['Accept', 'application/json']]), tags: new Set(['local']) });
+    expect(out.judge).toEqual({
+      baseUrl: 'http://localhost:11434/v1',
+      headers: new Map([['Accept', 'application/json']]),
+      tags: new Set(['local']),
+    });
     expect(out.weights).toEqual(new Float32Array([1, 2]));
   });
 
   it('blanks keys inside texts and credentials inside URLs, and leaves other texts exactly as written', () => {
-    expect(redactText(`401 from the judge: Incorrect API key provided: ${KEY}.`)).toBe(`401 from the judge: Incorrect API key provided: ${REDACTED}.`);
+    expect(redactText(`401 from the judge: Incorrect API key provided: ${KEY}.`)).toBe(
+      `401 from the judge: Incorrect API key provided: ${REDACTED}.`,
+    );
     expect(redactText('curl -H "Authorization: Bearer abcdefgh12345678"')).toBe(`curl -H "Authorization: ${REDACTED}"`);
-    expect(redactText('see https://user:hunter2@judge.example.com/v1 now')).toBe('see https://judge.example.com/v1 now');
-    expect(redactText('https://host/v1beta/openai?key=AIzaSyA123&model=m')).toBe('https://host/v1beta/openai?key=redacted&model=m');
-    for (const t of ['http://127.0.0.1:11434/v1', 'http://localhost:8080', 'tiny · 200 steps · seed 1', 'Q: 48*2\n### 48*2=96']) expect(redactText(t)).toBe(t);
+    expect(redactText('see https://user:hunter2@judge.example.com/v1 now')).toBe(
+      'see https://judge.example.com/v1 now',
+    );
+    expect(redactText('https://host/v1beta/openai?key=AIzaSyA123&model=m')).toBe(
+      'https://host/v1beta/openai?key=redacted&model=m',
+    );
+    for (const t of [
+      'http://127.0.0.1:11434/v1',
+      'http://localhost:8080',
+      'tiny · 200 steps · seed 1',
+      'Q: 48*2\n### 48*2=96',
+    ])
+      expect(redactText(t)).toBe(t);
     const cfg = redactSecrets({ judge: { baseUrl: 'https://me:pw@host/v1?api_key=abc' } });
     expect(cfg.judge.baseUrl).toBe('https://host/v1?api_key=redacted');
   });
 
   it('redactRun cleans the name, error and notes of a record as well as its config', () => {
-    const run = { name: `try ${KEY}`, error: `judge failed: Bearer ${KEY}`, notes: `key was ${KEY}`, config: { judge: { apiKey: KEY } }, step: 3 };
+    const run = {
+      name: `try ${KEY}`,
+      error: `judge failed: Bearer ${KEY}`,
+      notes: `key was ${KEY}`,
+      config: { judge: { apiKey: KEY } },
+      step: 3,
+    };
     const out = redactRun(run);
-    expect(out).toEqual({ name: `try ${REDACTED}`, error: `judge failed: ${REDACTED}`, notes: `key was ${REDACTED}`, config: { judge: {} }, step: 3 });
+    expect(out).toEqual({
+      name: `try ${REDACTED}`,
+      error: `judge failed: ${REDACTED}`,
+      notes: `key was ${REDACTED}`,
+      config: { judge: {} },
+      step: 3,
+    });
     expect(run.config.judge.apiKey).toBe(KEY); // not mutated
   });
 

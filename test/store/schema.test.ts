@@ -35,12 +35,17 @@ async function makeV1(factory: IDBFactory): Promise<{ rows: MetricRowV1[] }> {
   const rows: MetricRowV1[] = [];
   for (let s = 0; s < 2100; s++) {
     rows.push({ runId: 'a', step: s, time: 5000 + s, values: { 'train/loss': 4 - s / 1000 } });
-    if (s < 30) rows.push({ runId: 'b', step: 29 - s, time: 9000 + s, values: { 'train/loss': s, 'perf/ms_per_step': 12 } });
+    if (s < 30)
+      rows.push({ runId: 'b', step: 29 - s, time: 9000 + s, values: { 'train/loss': s, 'perf/ms_per_step': 12 } });
   }
   for (const r of rows) await tx.objectStore('metrics').add(r);
   await tx.objectStore('metrics').add({ runId: 'b', step: 'broken', time: 0, values: {} }); // malformed: dropped
-  await tx.objectStore('checkpoints').put({ runId: 'a', kind: 'periodic', step: 5, createdAt: 100, bytes: new Uint8Array([1, 2, 3]).buffer });
-  await tx.objectStore('checkpoints').put({ runId: 'a', kind: 'latest', step: 7, createdAt: 200, bytes: new Uint8Array([9, 8, 7, 6]).buffer });
+  await tx
+    .objectStore('checkpoints')
+    .put({ runId: 'a', kind: 'periodic', step: 5, createdAt: 100, bytes: new Uint8Array([1, 2, 3]).buffer });
+  await tx
+    .objectStore('checkpoints')
+    .put({ runId: 'a', kind: 'latest', step: 7, createdAt: 200, bytes: new Uint8Array([9, 8, 7, 6]).buffer });
   await tx.done;
   db.close();
   return { rows };
@@ -68,11 +73,19 @@ describe('schema upgrade', () => {
 
     // Metrics: every valid row, per run, in step order, as chunks of at most CHUNK_POINTS.
     const strip = (r: MetricRowV1) => ({ step: r.step, time: r.time, values: r.values });
-    const want = (id: string) => rows.filter((r) => r.runId === id).map(strip).sort((x, y) => x.step - y.step);
+    const want = (id: string) =>
+      rows
+        .filter((r) => r.runId === id)
+        .map(strip)
+        .sort((x, y) => x.step - y.step);
     expect(await store.getMetrics('a')).toEqual(want('a'));
     expect(await store.getMetrics('b')).toEqual(want('b'));
     const chunks = await store.db.getAll('metricChunks');
-    expect(chunks.filter((c) => c.runId === 'a').map((c) => c.points.length)).toEqual([CHUNK_POINTS, CHUNK_POINTS, 2100 - 2 * CHUNK_POINTS]);
+    expect(chunks.filter((c) => c.runId === 'a').map((c) => c.points.length)).toEqual([
+      CHUNK_POINTS,
+      CHUNK_POINTS,
+      2100 - 2 * CHUNK_POINTS,
+    ]);
     expect(chunks.filter((c) => c.runId === 'b')).toHaveLength(1);
 
     // Checkpoints: found through the new index, bytes unchanged.

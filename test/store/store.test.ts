@@ -13,7 +13,11 @@ const KEY = 'sk-' + 'T3st'.repeat(8);
 
 function newRun(over: Partial<NewRun> = {}): NewRun {
   return {
-    name: 'tiny', kind: 'pretrain', status: 'running', step: 0, totalSteps: 100,
+    name: 'tiny',
+    kind: 'pretrain',
+    status: 'running',
+    step: 0,
+    totalSteps: 100,
     config: { model: { nLayer: 2, maxNewTokens: 32 }, judge: { baseUrl: 'http://localhost:8080/v1', apiKey: KEY } },
     ...over,
   };
@@ -55,10 +59,16 @@ describe('runs', () => {
     expect((input.config.judge as Record<string, unknown>).apiKey).toBe(KEY); // the caller's object is untouched
     const stored = await store.getRun(run.id);
     expect(stored).toEqual(run);
-    expect(stored!.config).toEqual({ model: { nLayer: 2, maxNewTokens: 32 }, judge: { baseUrl: 'http://localhost:8080/v1' } });
+    expect(stored!.config).toEqual({
+      model: { nLayer: 2, maxNewTokens: 32 },
+      judge: { baseUrl: 'http://localhost:8080/v1' },
+    });
 
     const updated = await store.updateRun(run.id, {
-      status: 'paused', step: 40, id: 'hijack', createdAt: 1,
+      status: 'paused',
+      step: 40,
+      id: 'hijack',
+      createdAt: 1,
       config: { ...stored!.config, judge: { nested: { api_key: KEY, model: 'm' } } },
     });
     expect(updated.id).toBe(run.id);
@@ -92,7 +102,9 @@ describe('runs', () => {
     const elsewhere = await s1.createRun(newRun({ name: 'training in another tab' }));
     const paused = await s1.createRun(newRun({ name: 'paused', status: 'paused' }));
     s1.close();
-    vi.stubGlobal('navigator', { locks: { query: async () => ({ held: [{ name: runLockName(elsewhere.id) }], pending: [] }) } });
+    vi.stubGlobal('navigator', {
+      locks: { query: async () => ({ held: [{ name: runLockName(elsewhere.id) }], pending: [] }) },
+    });
     const s2 = await fresh(factory);
     expect((await s2.getRun(left.id))!.status).toBe('interrupted');
     expect((await s2.getRun(elsewhere.id))!.status).toBe('running');
@@ -111,8 +123,15 @@ describe('metrics', () => {
     await store.appendMetrics(id, []);
     expect(await store.db.count('metricChunks')).toBe(4);
     const series = await store.getMetrics(id);
-    expect(series.map((p) => p.step)).toEqual([...Array(11).keys(), 10, ...Array.from({ length: 19 }, (_, i) => i + 11)]);
-    expect(series.filter((p) => p.step === 10).map((p) => Object.keys(p.values)[0])).toEqual(['train/loss', 'eval/loss']);
+    expect(series.map((p) => p.step)).toEqual([
+      ...Array(11).keys(),
+      10,
+      ...Array.from({ length: 19 }, (_, i) => i + 11),
+    ]);
+    expect(series.filter((p) => p.step === 10).map((p) => Object.keys(p.values)[0])).toEqual([
+      'train/loss',
+      'eval/loss',
+    ]);
     expect(series[5]).toEqual(points(5, 5)[0]);
     await expect(store.appendMetrics('missing', points(0, 1))).rejects.toBeInstanceOf(RunNotFoundError);
     await expect(store.appendMetrics(id, [{ step: NaN, time: 0, values: {} }])).rejects.toThrow(/invalid metric point/);
@@ -142,7 +161,11 @@ describe('checkpoints', () => {
     await store.putCheckpoint(id, 25, bytes(100, 3), 'latest');
     await store.putCheckpoint(id, 30, bytes(120, 4), 'latest');
     const list = await store.listCheckpoints(id);
-    expect(list.map((c) => [c.step, c.kind])).toEqual([[10, 'periodic'], [20, 'periodic'], [30, 'latest']]);
+    expect(list.map((c) => [c.step, c.kind])).toEqual([
+      [10, 'periodic'],
+      [20, 'periodic'],
+      [30, 'latest'],
+    ]);
     expect(list.every((c) => c.runId === id && typeof c.createdAt === 'number' && !('bytes' in c))).toBe(true);
     const latest = await store.getLatestCheckpoint(id);
     expect(latest!.step).toBe(30);
@@ -155,7 +178,11 @@ describe('checkpoints', () => {
     await store.putCheckpoint(id, 50, bytes(8, 6), 'latest');
     await store.putCheckpoint(id, 50, bytes(8, 7), 'periodic');
     const tie = await store.getLatestCheckpoint(id);
-    expect([tie!.step, tie!.kind, new Uint8Array(tie!.bytes)[0]]).toEqual([50, 'latest', new Uint8Array(bytes(8, 6))[0]]);
+    expect([tie!.step, tie!.kind, new Uint8Array(tie!.bytes)[0]]).toEqual([
+      50,
+      'latest',
+      new Uint8Array(bytes(8, 6))[0],
+    ]);
     await expect(store.putCheckpoint('missing', 1, bytes(4, 0), 'latest')).rejects.toBeInstanceOf(RunNotFoundError);
     await expect(store.putCheckpoint(id, -1, bytes(4, 0), 'latest')).rejects.toThrow(/step/);
   });
@@ -197,7 +224,12 @@ describe('export and import', () => {
     expect(imported.id).not.toBe(run.id);
     expect(imported.status).toBe('interrupted'); // it was running where it came from
     expect(imported.config).toEqual((await store.getRun(run.id))!.config);
-    expect([imported.name, imported.notes, imported.adapter, imported.step]).toEqual([run.name, 'first try', 'SwiftShader', run.step]);
+    expect([imported.name, imported.notes, imported.adapter, imported.step]).toEqual([
+      run.name,
+      'first try',
+      'SwiftShader',
+      run.step,
+    ]);
     expect(await other.getRun(imported.id)).toEqual(imported);
     expect(await other.getMetrics(imported.id)).toEqual(await store.getMetrics(run.id));
     const ckpt = await other.getLatestCheckpoint(imported.id);

@@ -23,13 +23,17 @@ describe('dataset import', () => {
     }
     const first = r.problems[0];
     expect(first).toMatchObject({ id: 'gsm8k:1', line: 1, answer: '18' });
-    expect(first.reference).toBe('Janet sells 16 - 3 - 4 = 9 duck eggs a day.\nShe makes 9 * 2 = $18 every day at the farmer\u2019s market.\n#### 18');
+    expect(first.reference).toBe(
+      'Janet sells 16 - 3 - 4 = 9 duck eggs a day.\nShe makes 9 * 2 = $18 every day at the farmer\u2019s market.\n#### 18',
+    );
     // curly quotes and the like are kept for the judge and reported, not refused
     expect(r.warnings.length).toBeGreaterThan(0);
     expect(r.warnings[0]).toMatchObject({ line: 1 });
     expect(r.warnings[0].reason).toMatch(/U\+2019.*kept for judge use/);
-    console.log(`GSM8K import: ${r.lines} lines, ${r.problems.length} problems, ${r.errors.length} errors, ` +
-      `${new Set(r.warnings.map((w) => w.line)).size} lines with characters the tokenizer cannot encode`);
+    console.log(
+      `GSM8K import: ${r.lines} lines, ${r.problems.length} problems, ${r.errors.length} errors, ` +
+        `${new Set(r.warnings.map((w) => w.line)).size} lines with characters the tokenizer cannot encode`,
+    );
   });
 
   it('reports malformed lines by number and reason and keeps the good ones', () => {
@@ -66,7 +70,10 @@ describe('dataset import', () => {
     expect(r.problems[3].answer).toBe('1000');
     expect(r.warnings).toEqual([
       { line: 13, reason: expect.stringMatching(/^no final answer/) }, // "Pay 3 = 3" has no final field or #### line
-      { line: 13, reason: expect.stringMatching(/question: cannot encode character "\u00e9" \(U\+00e9\) at position 3/) },
+      {
+        line: 13,
+        reason: expect.stringMatching(/question: cannot encode character "\u00e9" \(U\+00e9\) at position 3/),
+      },
     ]);
   });
 

@@ -17,7 +17,9 @@ const config = taskConfig();
 function sample(family: (typeof FAMILY_NAMES)[number], seed: number, n: number, difficulty?: number) {
   const rng = mulberry32(seed);
   const f = TASK_FAMILIES[family];
-  return Array.from({ length: n }, (_, i) => f.generate(rng, difficulty ?? 1 + (i % f.maxDifficulty), config, i % 2 ? 'hard' : 'primitive'));
+  return Array.from({ length: n }, (_, i) =>
+    f.generate(rng, difficulty ?? 1 + (i % f.maxDifficulty), config, i % 2 ? 'hard' : 'primitive'),
+  );
 }
 
 describe.each(FAMILY_NAMES)('task family %s', (family) => {
@@ -35,7 +37,10 @@ describe.each(FAMILY_NAMES)('task family %s', (family) => {
       for (const l of steps) expect(l).toMatch(/^### ([A-H]\d\+[a-h]\d\+[01]=\d\d|\d+[-+*/]\d+(\+1)?=\d+)$/);
       const claims = findClaims(p.worked);
       expect(claims.length).toBe(p.difficulty);
-      expect(claims.every((c) => c.ok), p.worked).toBe(true);
+      expect(
+        claims.every((c) => c.ok),
+        p.worked,
+      ).toBe(true);
       expect(lines[lines.length - 1]).toBe(`A: ${p.answer}`);
       expect(extractAnswer(p.worked)).toBe(p.answer);
       expect(p.intermediates[p.intermediates.length - 1]).toBe(p.answer);
@@ -91,9 +96,13 @@ describe.each(FAMILY_NAMES)('task family %s', (family) => {
       const slip = f.corrupt(p, rng, 'slip');
       const logic = f.corrupt(p, rng, 'logic');
       expect(findClaims(slip).filter((c) => !c.ok).length).toBe(1);
-      expect(findClaims(logic).every((c) => c.ok), logic).toBe(true);
+      expect(
+        findClaims(logic).every((c) => c.ok),
+        logic,
+      ).toBe(true);
       expect(slip.split('\n').length).toBe(p.worked.split('\n').length);
-      if (!sameNumber(extractAnswer(slip) ?? NaN, p.answer) && !sameNumber(extractAnswer(logic) ?? NaN, p.answer)) changed++;
+      if (!sameNumber(extractAnswer(slip) ?? NaN, p.answer) && !sameNumber(extractAnswer(logic) ?? NaN, p.answer))
+        changed++;
     }
     expect(changed).toBeGreaterThanOrEqual(98);
   });
@@ -107,7 +116,14 @@ describe('families', () => {
   });
 
   it('chain prompts read left to right, and its example from the brief', () => {
-    expect(parseChainPrompt('Q: 48*2+37-5\n')).toEqual({ start: 48, ops: [{ op: '*', b: 2 }, { op: '+', b: 37 }, { op: '-', b: 5 }] });
+    expect(parseChainPrompt('Q: 48*2+37-5\n')).toEqual({
+      start: 48,
+      ops: [
+        { op: '*', b: 2 },
+        { op: '+', b: 37 },
+        { op: '-', b: 5 },
+      ],
+    });
     expect(() => parseChainPrompt('Q: 48*\n')).toThrow(/not a chain prompt/);
   });
 

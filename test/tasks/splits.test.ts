@@ -9,10 +9,21 @@ import { taskConfig } from '../../src/tasks/config';
 // hints and early stops is tested in verifier.test.ts): 1-2 step primitives, 4-5 step hard problems,
 // half of the corpus long problems worked part way then answered.
 const CLASSIC = {
-  primitiveSteps: [1, 2] as [number, number], hardSteps: [4, 5] as [number, number], partialShare: 0.5, stopHazard: 0,
-  partialEnd: 'answer' as const, indexHints: 'none' as const, readShare: 0,
+  primitiveSteps: [1, 2] as [number, number],
+  hardSteps: [4, 5] as [number, number],
+  partialShare: 0.5,
+  stopHazard: 0,
+  partialEnd: 'answer' as const,
+  indexHints: 'none' as const,
+  readShare: 0,
 };
-const small = { ...CLASSIC, families: ['chain', 'carry', 'linear'] as const, nTrain: 300, nEval: 120, nPrimitives: 300 };
+const small = {
+  ...CLASSIC,
+  families: ['chain', 'carry', 'linear'] as const,
+  nTrain: 300,
+  nEval: 120,
+  nPrimitives: 300,
+};
 
 describe('splits', () => {
   it('are deterministic per seed', () => {
@@ -48,7 +59,8 @@ describe('splits', () => {
     for (const p of s.train) expect(hardSplitOf(p, 0.2)).toBe('train');
     for (const p of s.eval) expect(hardSplitOf(p, 0.2)).toBe('eval');
     let inEval = 0;
-    for (let i = 0; i < 2000; i++) if (hardSplitOf({ family: 'chain', prompt: `Q: ${i}+1\n` }, 0.2) === 'eval') inEval++;
+    for (let i = 0; i < 2000; i++)
+      if (hardSplitOf({ family: 'chain', prompt: `Q: ${i}+1\n` }, 0.2) === 'eval') inEval++;
     expect(inEval / 2000).toBeGreaterThan(0.17);
     expect(inEval / 2000).toBeLessThan(0.23);
   });
@@ -66,7 +78,12 @@ describe('splits', () => {
   });
 
   it('make a pre-training corpus of worked primitives and long chains worked part way', () => {
-    const chain = { ...CLASSIC, families: ['chain' as const], hardSteps: [4, 6] as [number, number], partialWorked: [1, 2] as [number, number] };
+    const chain = {
+      ...CLASSIC,
+      families: ['chain' as const],
+      hardSteps: [4, 6] as [number, number],
+      partialWorked: [1, 2] as [number, number],
+    };
     const docs = pretrainCorpus(chain, 60);
     expect(docs).toEqual(pretrainCorpus(chain, 60));
     expect(docs.length).toBe(60);
@@ -86,7 +103,11 @@ describe('splits', () => {
     const part = pretrainCorpus(CLASSIC, 400).filter((d) => d.split('\n')[0].length > 'Q: 99+99'.length);
     const worked = new Set<string>();
     for (const d of part) {
-      const digits = d.split('\n')[0].slice(3).split('+').map((x) => x.length);
+      const digits = d
+        .split('\n')[0]
+        .slice(3)
+        .split('+')
+        .map((x) => x.length);
       const columns = d.split('###').length - 1;
       expect(Math.max(...digits)).toBeGreaterThanOrEqual(3);
       expect(columns).toBeGreaterThanOrEqual(1);
@@ -97,7 +118,16 @@ describe('splits', () => {
   });
 
   it('never put a train or eval problem in the pre-training corpus', () => {
-    const cfg = { ...CLASSIC, families: ['chain' as const], nTrain: 200, nEval: 50, startRange: [10, 12] as [number, number], addendRange: [2, 3] as [number, number], ops: '+-', hardSteps: [4, 4] as [number, number] };
+    const cfg = {
+      ...CLASSIC,
+      families: ['chain' as const],
+      nTrain: 200,
+      nEval: 50,
+      startRange: [10, 12] as [number, number],
+      addendRange: [2, 3] as [number, number],
+      ops: '+-',
+      hardSteps: [4, 4] as [number, number],
+    };
     const docs = pretrainCorpus(cfg, 400);
     const prompts = new Set(docs.map((d) => d.split('\n')[0] + '\n'));
     const s = makeSplits({ ...cfg, nPrimitives: 10 });
@@ -112,7 +142,13 @@ describe('splits', () => {
     expect(() => taskConfig({ partialWorked: [2, 1] })).toThrow(/tasks.partialWorked/);
     expect(() => taskConfig({ families: ['chess' as 'chain'] })).toThrow(/unknown family "chess"/);
     // a space of exactly one problem ("Q: 10+2+2+2+2") cannot give three
-    const tiny = { families: ['chain' as const], startRange: [10, 10] as [number, number], addendRange: [2, 2] as [number, number], ops: '+', hardSteps: [4, 4] as [number, number] };
+    const tiny = {
+      families: ['chain' as const],
+      startRange: [10, 10] as [number, number],
+      addendRange: [2, 2] as [number, number],
+      ops: '+',
+      hardSteps: [4, 4] as [number, number],
+    };
     expect(() => hardProblems(tiny, 'train', 3)).toThrow(/only [01] distinct train problems found for 3 requested/);
   });
 });

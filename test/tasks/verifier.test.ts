@@ -6,7 +6,13 @@ import { carrySteps, parseCarryPrompt } from '../../src/tasks/carry';
 import { hardProblems, pretrainCorpus } from '../../src/tasks/splits';
 import { renderWorked } from '../../src/tasks/problem';
 
-const HINTED = { indexHints: 'shuffled' as const, primitiveSteps: [1, 2] as [number, number], hardSteps: [5, 6] as [number, number], nTrain: 50, nEval: 20 };
+const HINTED = {
+  indexHints: 'shuffled' as const,
+  primitiveSteps: [1, 2] as [number, number],
+  hardSteps: [5, 6] as [number, number],
+  nTrain: 50,
+  nEval: 20,
+};
 
 describe('verifier', () => {
   it('a step is its operands and result; a hint names its column', () => {
@@ -27,7 +33,11 @@ describe('verifier', () => {
     const lines = right.split('\n');
     const wrongColumn = [...lines.slice(0, 2), '### C0+c8+0=08', ...lines.slice(3)].join('\n');
     expect(verifyResponse(p, wrongColumn)).toMatchObject({ inOrder: 2, allSteps: false, answer: true });
-    expect(verifyResponse(p, lines.slice(0, 3).join('\n') + '\nA: ?')).toMatchObject({ inOrder: 3, allSteps: false, answer: false });
+    expect(verifyResponse(p, lines.slice(0, 3).join('\n') + '\nA: ?')).toMatchObject({
+      inOrder: 3,
+      allSteps: false,
+      answer: false,
+    });
   });
 });
 
@@ -39,20 +49,35 @@ describe('the hinted carry world', () => {
       const [a, b] = parseCarryPrompt(p.prompt);
       expect(String(a + b)).toBe(p.answer);
       expect(verifyResponse(p, p.worked).allSteps).toBe(true);
-      expect(p.worked.split('\n').filter((l) => l.startsWith('### ')).every((l) => /^### [A-F]\d\+[a-f]\d\+[01]=\d\d$/.test(l))).toBe(true);
+      expect(
+        p.worked
+          .split('\n')
+          .filter((l) => l.startsWith('### '))
+          .every((l) => /^### [A-F]\d\+[a-f]\d\+[01]=\d\d$/.test(l)),
+      ).toBe(true);
     }
     expect(new Set(ps.map((p) => p.prompt.slice(3, 5))).size).toBeGreaterThan(1); // not always the top column first
   });
 
   it('the corpus mixes its document kinds at their shares, none of them a train or eval problem', () => {
-    const cfg = { ...HINTED, partialShare: 0.4, stopHazard: 0.6, partialEnd: 'give-up' as const, readShare: 0.3, windowShare: 0.1 };
+    const cfg = {
+      ...HINTED,
+      partialShare: 0.4,
+      stopHazard: 0.6,
+      partialEnd: 'give-up' as const,
+      readShare: 0.3,
+      windowShare: 0.1,
+    };
     const docs = pretrainCorpus(cfg, 200);
-    const kind = (d: string) => (d.startsWith('R: ') ? 'read' : d.startsWith('W: ') ? 'window' : d.endsWith('A: ?') ? 'partial' : 'other');
+    const kind = (d: string) =>
+      d.startsWith('R: ') ? 'read' : d.startsWith('W: ') ? 'window' : d.endsWith('A: ?') ? 'partial' : 'other';
     const count = (k: string) => docs.filter((d) => kind(d) === k).length;
     expect(count('read')).toBe(60);
     expect(count('window')).toBe(20);
     expect(count('partial')).toBeGreaterThan(60); // 80 long "Q:" documents, most of them stopped early
-    const held = new Set([...hardProblems(cfg, 'train', 50), ...hardProblems(cfg, 'eval', 20)].map((p) => p.prompt.slice(3)));
+    const held = new Set(
+      [...hardProblems(cfg, 'train', 50), ...hardProblems(cfg, 'eval', 20)].map((p) => p.prompt.slice(3)),
+    );
     for (const d of docs) expect(held.has(d.slice(3, d.indexOf('\n') + 1))).toBe(false);
     // the default world: 40% full short sums, 30% long ones that stop early ("A: ?") or read off, 30% read-off
     const def = pretrainCorpus({}, 100);

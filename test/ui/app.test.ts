@@ -82,7 +82,10 @@ describe('AppState', () => {
     const app = new AppState(api);
     await app.init(true);
     expect(app.live.run?.id).toBe('a');
-    api.emit([{ type: 'run', run: runRecord('b', { status: 'running', step: 2 }) }, { type: 'metrics', runId: 'b', points: [pt(3, 3)] }]);
+    api.emit([
+      { type: 'run', run: runRecord('b', { status: 'running', step: 2 }) },
+      { type: 'metrics', runId: 'b', points: [pt(3, 3)] },
+    ]);
     expect(app.live.run?.id).toBe('b');
     await settle();
     expect(app.live.series.step).toEqual([1, 2, 3]);
@@ -119,7 +122,10 @@ describe('AppState', () => {
     api.runs = [runRecord('a', { status: 'running', step: 3 })];
     const app = new AppState(api);
     await app.init(true);
-    api.emit([{ type: 'error', runId: 'a', kind: 'device-lost', message: 'The GPU device was lost.' }, { type: 'run', run: runRecord('a', { status: 'interrupted', step: 3 }) }]);
+    api.emit([
+      { type: 'error', runId: 'a', kind: 'device-lost', message: 'The GPU device was lost.' },
+      { type: 'run', run: runRecord('a', { status: 'interrupted', step: 3 }) },
+    ]);
     expect(app.notices.list.map((n) => n.title)).toEqual(['The GPU device was lost']);
     await app.resume('a');
     api.emit([{ type: 'run', run: runRecord('a', { status: 'running', step: 2 }) }]);
@@ -150,18 +156,32 @@ describe('AppState', () => {
     await app.init(true);
     api.failNext.set('resume', new Error('this run has no checkpoint yet'));
     await app.resume('a');
-    expect(app.notices.list.at(-1)).toMatchObject({ title: 'Could not resume the run', message: 'this run has no checkpoint yet' });
+    expect(app.notices.list.at(-1)).toMatchObject({
+      title: 'Could not resume the run',
+      message: 'this run has no checkpoint yet',
+    });
     expect(app.pending).toBeUndefined();
   });
 
-  it('the shown run\'s settings can be copied into the setup form, corpus and families included', async () => {
+  it("the shown run's settings can be copied into the setup form, corpus and families included", async () => {
     const api = new FakeApi();
-    const setup = defaultSetup('small', { corpus: 'task-primitives', tasks: { families: ['carry'], count: 4000, seed: 1 } });
-    api.runs = [runRecord('a', { name: 'mine', config: { ...setup, name: 'mine' } as unknown as Record<string, unknown> }), runRecord('b')];
+    const setup = defaultSetup('small', {
+      corpus: 'task-primitives',
+      tasks: { families: ['carry'], count: 4000, seed: 1 },
+    });
+    api.runs = [
+      runRecord('a', { name: 'mine', config: { ...setup, name: 'mine' } as unknown as Record<string, unknown> }),
+      runRecord('b'),
+    ];
     const app = new AppState(api);
     await app.init(true);
     expect(app.reuseSettings()).toBe(true);
-    expect(app.setup.fields).toMatchObject({ name: '', preset: 'small', corpus: 'task-primitives', families: ['carry'] });
+    expect(app.setup.fields).toMatchObject({
+      name: '',
+      preset: 'small',
+      corpus: 'task-primitives',
+      families: ['carry'],
+    });
     expect(app.setup.result.setup).toEqual({ ...setup, name: '' });
     await app.open('b');
     expect(app.reuseSettings()).toBe(false); // a record without a pre-training setup

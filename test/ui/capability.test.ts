@@ -4,11 +4,19 @@ import { describe, expect, it } from 'vitest';
 import { CapabilityState, guidance, limitRows, type Unsupported } from '../../src/ui/state/capability.svelte';
 import type { Capabilities } from '../../src/worker/api';
 
-const LINUX_CHROME = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
-const MAC_SAFARI = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Safari/605.1.15';
+const LINUX_CHROME =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36';
+const MAC_SAFARI =
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Safari/605.1.15';
 const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
 const noWebGpu: Unsupported = { ok: false, reason: 'no-webgpu', message: 'navigator.gpu is missing' };
-const ok: Capabilities = { ok: true, adapterName: 'google swiftshader', isFallback: true, hasF16: false, limits: { maxStorageBufferBindingSize: 134217728, maxComputeInvocationsPerWorkgroup: 256 } };
+const ok: Capabilities = {
+  ok: true,
+  adapterName: 'google swiftshader',
+  isFallback: true,
+  hasF16: false,
+  limits: { maxStorageBufferBindingSize: 134217728, maxComputeInvocationsPerWorkgroup: 256 },
+};
 
 describe('guidance', () => {
   it('Chrome on Linux is pointed at the WebGPU flag, and every case names browsers', () => {

@@ -1,10 +1,32 @@
 // A scripted stand-in for the worker contract (TrainerApi) used by the state-module tests: it keeps
 // runs, metrics and checkpoints in maps, records every command, and lets a test push worker events.
 import type { MetricPoint, RunRecord } from '../../src/store/types';
-import type { Capabilities, CheckpointBytes, EventSink, JudgeTest, PageJudge, PreviewRecord, RlRunSetup, PretrainSetup, TrainerApi, WorkerEvent } from '../../src/worker/api';
+import type {
+  Capabilities,
+  CheckpointBytes,
+  EventSink,
+  JudgeTest,
+  PageJudge,
+  PreviewRecord,
+  RlRunSetup,
+  PretrainSetup,
+  TrainerApi,
+  WorkerEvent,
+} from '../../src/worker/api';
 
 export function runRecord(id: string, patch: Partial<RunRecord> = {}): RunRecord {
-  return { id, name: `run ${id}`, kind: 'pretrain', createdAt: 1, updatedAt: 1, status: 'stopped', config: {}, step: 0, totalSteps: 10, ...patch };
+  return {
+    id,
+    name: `run ${id}`,
+    kind: 'pretrain',
+    createdAt: 1,
+    updatedAt: 1,
+    status: 'stopped',
+    config: {},
+    step: 0,
+    totalSteps: 10,
+    ...patch,
+  };
 }
 
 export class FakeApi implements TrainerApi {
@@ -18,7 +40,13 @@ export class FakeApi implements TrainerApi {
   nextId = 1;
   previews = new Map<string, PreviewRecord[]>();
   judgeKey: string | null = null;
-  judgeReply: JudgeTest = { ok: true, line: 'm at u wrote a rubric (3 checkpoints) and graded a correct answer 5/5, in 5 ms', reply: 'Score: 5', rubric: '96 · 133 · 128', latencyMs: 5 };
+  judgeReply: JudgeTest = {
+    ok: true,
+    line: 'm at u wrote a rubric (3 checkpoints) and graded a correct answer 5/5, in 5 ms',
+    reply: 'Score: 5',
+    rubric: '96 · 133 · 128',
+    latencyMs: 5,
+  };
 
   emit(events: WorkerEvent[]): void {
     this.sink?.(events);
@@ -43,7 +71,12 @@ export class FakeApi implements TrainerApi {
   }
   async start(setup: PretrainSetup) {
     this.call('start', setup.pretrain.steps);
-    const run = runRecord(`r${this.nextId++}`, { name: setup.name || 'auto', status: 'running', totalSteps: setup.pretrain.steps, config: setup as unknown as Record<string, unknown> });
+    const run = runRecord(`r${this.nextId++}`, {
+      name: setup.name || 'auto',
+      status: 'running',
+      totalSteps: setup.pretrain.steps,
+      config: setup as unknown as Record<string, unknown>,
+    });
     this.runs.unshift(run);
     this.emit([{ type: 'library' }, { type: 'run', run }]);
     return run;
@@ -52,7 +85,13 @@ export class FakeApi implements TrainerApi {
     this.call('startRl', setups.map((s) => s.arm).join(','));
     const runs = setups.map((s) => {
       const b = s.stage === 'stage1' ? s.options.stageI : s.options.stageII;
-      return runRecord(`r${this.nextId++}`, { name: s.name || s.arm, kind: 'midtrain', status: 'running', totalSteps: b.steps, config: s as unknown as Record<string, unknown> });
+      return runRecord(`r${this.nextId++}`, {
+        name: s.name || s.arm,
+        kind: 'midtrain',
+        status: 'running',
+        totalSteps: b.steps,
+        config: s as unknown as Record<string, unknown>,
+      });
     });
     this.runs.unshift(...runs);
     this.emit([{ type: 'library' }, ...runs.map((run) => ({ type: 'run' as const, run }))]);

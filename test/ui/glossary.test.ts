@@ -10,7 +10,17 @@ describe('glossary', () => {
   });
 
   it('has the method terms, DeltaNorm with both parts of its formula', () => {
-    for (const t of ['grpo', 'self-distillation', 'outcome', 'process', 'deltanorm', 'rubric', 'sft', 'reference', 'held-out'] as const) {
+    for (const t of [
+      'grpo',
+      'self-distillation',
+      'outcome',
+      'process',
+      'deltanorm',
+      'rubric',
+      'sft',
+      'reference',
+      'held-out',
+    ] as const) {
       expect(GLOSSARY[t].length).toBeGreaterThan(40);
     }
     expect(GLOSSARY.deltanorm).toContain('A_k = s_k - s_{k-1}');

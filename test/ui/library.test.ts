@@ -19,7 +19,9 @@ describe('resumability', () => {
 
 describe('exportFileName', () => {
   it('is a safe slug of the name with the date and the run-file extension', () => {
-    const name = exportFileName(runRecord('a', { name: 'tiny · 60 steps / seed "7"', createdAt: new Date(2025, 10, 3).getTime() }));
+    const name = exportFileName(
+      runRecord('a', { name: 'tiny · 60 steps / seed "7"', createdAt: new Date(2025, 10, 3).getTime() }),
+    );
     expect(name).toBe(`exprl-tiny-60-steps-seed-7-20251103${RUN_FILE_EXTENSION}`);
     expect(exportFileName(runRecord('b', { name: '···' }))).toMatch(/^exprl-run-/);
   });
@@ -43,7 +45,12 @@ describe('Library', () => {
     api.runs = [runRecord('a')];
     const lib = new Library(api);
     await lib.refresh();
-    expect(lib.apply([{ type: 'run', run: runRecord('a', { status: 'running', step: 3 }) }, { type: 'checkpoint', runId: 'a', step: 3, kind: 'latest' }])).toBe(false);
+    expect(
+      lib.apply([
+        { type: 'run', run: runRecord('a', { status: 'running', step: 3 }) },
+        { type: 'checkpoint', runId: 'a', step: 3, kind: 'latest' },
+      ]),
+    ).toBe(false);
     expect(lib.runs[0]).toMatchObject({ status: 'running', step: 3 });
     expect(lib.checkpoints.a).toBe(3);
     expect(lib.apply([{ type: 'run', run: runRecord('new') }])).toBe(true);

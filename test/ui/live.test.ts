@@ -1,15 +1,41 @@
 // The live view's state: merging metric points (including steps redone after a resume from an
 // older checkpoint), stored history with duplicates, time left, and worker events of other runs.
 import { describe, expect, it } from 'vitest';
-import { EMA, PretrainView, emaOf, emptySeries, etaSeconds, generationsNote, mergePoints, robustMax, seriesFrom, setupSummary } from '../../src/ui/state/live.svelte';
+import {
+  EMA,
+  PretrainView,
+  emaOf,
+  emptySeries,
+  etaSeconds,
+  generationsNote,
+  mergePoints,
+  robustMax,
+  seriesFrom,
+  setupSummary,
+} from '../../src/ui/state/live.svelte';
 import { defaultSetup } from '../../src/run/pretrain-setup';
 import type { MetricPoint, RunRecord } from '../../src/store/types';
 import type { WorkerEvent } from '../../src/worker/api';
 
-const pt = (step: number, loss: number, time = step * 1000): MetricPoint => ({ step, time, values: { 'pretrain/loss': loss, 'pretrain/tokens_per_s': 100 * step, 'pretrain/ms_per_step': 10 } });
+const pt = (step: number, loss: number, time = step * 1000): MetricPoint => ({
+  step,
+  time,
+  values: { 'pretrain/loss': loss, 'pretrain/tokens_per_s': 100 * step, 'pretrain/ms_per_step': 10 },
+});
 
 function run(id: string, patch: Partial<RunRecord> = {}): RunRecord {
-  return { id, name: id, kind: 'pretrain', createdAt: 0, updatedAt: 0, status: 'running', config: {}, step: 0, totalSteps: 10, ...patch };
+  return {
+    id,
+    name: id,
+    kind: 'pretrain',
+    createdAt: 0,
+    updatedAt: 0,
+    status: 'running',
+    config: {},
+    step: 0,
+    totalSteps: 10,
+    ...patch,
+  };
 }
 
 describe('live series', () => {
@@ -25,7 +51,10 @@ describe('live series', () => {
 
   it('a step not after the last one cuts the series back (resume from an older checkpoint)', () => {
     const s = emptySeries();
-    mergePoints(s, [1, 2, 3, 4, 5].map((i) => pt(i, 5 - i)));
+    mergePoints(
+      s,
+      [1, 2, 3, 4, 5].map((i) => pt(i, 5 - i)),
+    );
     mergePoints(s, [pt(3, 9), pt(4, 8)]);
     expect(s.step).toEqual([1, 2, 3, 4]);
     expect(s.values['pretrain/loss']).toEqual([4, 3, 9, 8]);
@@ -34,7 +63,10 @@ describe('live series', () => {
 
   it('keys series by metric name: a metric missing from a point is NaN there, older stored names read as current ones', () => {
     const s = emptySeries();
-    mergePoints(s, [{ step: 1, time: 1, values: { 'train/loss': 3 } }, { step: 2, time: 2, values: { 'pretrain/loss': 2, 'rl/reward': 0.5 } }]);
+    mergePoints(s, [
+      { step: 1, time: 1, values: { 'train/loss': 3 } },
+      { step: 2, time: 2, values: { 'pretrain/loss': 2, 'rl/reward': 0.5 } },
+    ]);
     expect(s.values['pretrain/loss']).toEqual([3, 2]);
     expect(s.values['rl/reward']).toEqual([NaN, 0.5]);
     expect(s.values['train/loss']).toBeUndefined();
@@ -66,7 +98,13 @@ describe('PretrainView', () => {
     const events: WorkerEvent[] = [
       { type: 'metrics', runId: 'b', points: [pt(7, 0)] },
       { type: 'metrics', runId: 'a', points: [pt(2, 3), pt(3, 2)] },
-      { type: 'samples', runId: 'a', step: 3, temperature: 0.8, samples: [{ prompt: '1+1=', greedy: '2', sampled: '3' }] },
+      {
+        type: 'samples',
+        runId: 'a',
+        step: 3,
+        temperature: 0.8,
+        samples: [{ prompt: '1+1=', greedy: '2', sampled: '3' }],
+      },
       { type: 'samples', runId: 'b', step: 3, temperature: 0.8, samples: [] },
       { type: 'checkpoint', runId: 'a', step: 3, kind: 'latest' },
       { type: 'run', run: run('a', { status: 'paused', step: 3 }) },
@@ -114,14 +152,22 @@ describe('PretrainView', () => {
 describe('live view texts and axes', () => {
   it('says what a run trains, for both corpora, and nothing for a foreign config', () => {
     const facts = { ...defaultSetup('tiny'), pretrain: { ...defaultSetup('tiny').pretrain, seed: 7 } };
-    expect(setupSummary(run('a', { config: facts as unknown as Record<string, unknown> }))).toBe('tiny model · built-in arithmetic facts · batch 16 × 64 tokens · lr 0.003 · seed 7');
-    const tasks = defaultSetup('small', { corpus: 'task-primitives', tasks: { families: ['chain', 'carry'], count: 10, seed: 1 } });
-    expect(setupSummary(run('b', { config: tasks as unknown as Record<string, unknown> }))).toMatch(/^small model · task primitives \(chain, carry\) · batch 16 × \d+ tokens/);
+    expect(setupSummary(run('a', { config: facts as unknown as Record<string, unknown> }))).toBe(
+      'tiny model · built-in arithmetic facts · batch 16 × 64 tokens · lr 0.003 · seed 7',
+    );
+    const tasks = defaultSetup('small', {
+      corpus: 'task-primitives',
+      tasks: { families: ['chain', 'carry'], count: 10, seed: 1 },
+    });
+    expect(setupSummary(run('b', { config: tasks as unknown as Record<string, unknown> }))).toMatch(
+      /^small model · task primitives \(chain, carry\) · batch 16 × \d+ tokens/,
+    );
     expect(setupSummary(run('c'))).toBeUndefined();
   });
 
   it('the empty generations panel says when they come, or why they do not', () => {
-    const cfg = (sampleEvery: number) => ({ ...defaultSetup('tiny'), sampleEvery }) as unknown as Record<string, unknown>;
+    const cfg = (sampleEvery: number) =>
+      ({ ...defaultSetup('tiny'), sampleEvery }) as unknown as Record<string, unknown>;
     expect(generationsNote(run('a', { config: cfg(10) }))).toMatch(/every 10 steps.*after step 10/);
     expect(generationsNote(run('a', { config: cfg(0) }))).toMatch(/off for this run/);
     expect(generationsNote(run('a', { status: 'done', config: cfg(10) }))).toMatch(/kept no generations/);

@@ -7,8 +7,22 @@ import { paramCount } from '../../src/model/params';
 import { DEFAULT_PRETRAIN } from '../../src/model/trainer-api';
 import { pretrainCorpus } from '../../src/tasks/splits';
 import { setupOf } from '../../src/worker/api';
-import { PretrainForm, corpusHint, fieldsOf, parseSetup, presetOptions, type SetupFields } from '../../src/ui/state/pretrain-form.svelte';
-import { CORPORA, DEFAULT_TASK_CORPUS, corpusTexts, longestExampleTokens, samplePrompts, sampleTokens } from '../../src/run/corpus';
+import {
+  PretrainForm,
+  corpusHint,
+  fieldsOf,
+  parseSetup,
+  presetOptions,
+  type SetupFields,
+} from '../../src/ui/state/pretrain-form.svelte';
+import {
+  CORPORA,
+  DEFAULT_TASK_CORPUS,
+  corpusTexts,
+  longestExampleTokens,
+  samplePrompts,
+  sampleTokens,
+} from '../../src/run/corpus';
 import { assertSetup, autoName, defaultSetup, setupErrors, warmupFor } from '../../src/run/pretrain-setup';
 
 const good = (): SetupFields => fieldsOf(defaultSetup('tiny'));
@@ -34,7 +48,16 @@ describe('parseSetup', () => {
   });
 
   it('builds the engine options from the text fields', () => {
-    const r = parseSetup({ ...good(), steps: ' 40 ', batchSize: '3', lr: '1e-3', seed: '9', sampleEvery: '0', checkpointEvery: '5', name: '  mine ' });
+    const r = parseSetup({
+      ...good(),
+      steps: ' 40 ',
+      batchSize: '3',
+      lr: '1e-3',
+      seed: '9',
+      sampleEvery: '0',
+      checkpointEvery: '5',
+      name: '  mine ',
+    });
     expect(r.errors).toEqual({});
     const s = r.setup!;
     expect(s.name).toBe('mine');
@@ -136,16 +159,25 @@ describe('PretrainForm', () => {
 });
 
 describe('corpora', () => {
-  it('the task corpus is the task families\' primitives, families in any order give the same texts', () => {
-    const texts = corpusTexts({ corpus: 'task-primitives', tasks: { families: ['linear', 'chain'], count: 50, seed: 1 } });
+  it("the task corpus is the task families' primitives, families in any order give the same texts", () => {
+    const texts = corpusTexts({
+      corpus: 'task-primitives',
+      tasks: { families: ['linear', 'chain'], count: 50, seed: 1 },
+    });
     expect(texts).toEqual(pretrainCorpus({ families: ['chain', 'linear'], seed: 1 }, 50));
-    expect(texts.every((t) => t.startsWith('Q: ') && t.includes('\n### ') && /\nA: -?\d+$/.test(t))).toBe(true);
-    expect(corpusTexts({ corpus: 'task-primitives', tasks: { families: ['chain', 'linear'], count: 50, seed: 1 } })).toBe(texts); // built once
+    // worked problems ("Q: "), read-off exercises ("R: "); long ones that stop early give up ("A: ?")
+    expect(texts.every((t) => /^[QR]: /.test(t) && t.includes('\n### ') && /\nA: (-?\d+|\?)$/.test(t))).toBe(true);
+    expect(
+      corpusTexts({ corpus: 'task-primitives', tasks: { families: ['chain', 'linear'], count: 50, seed: 1 } }),
+    ).toBe(texts); // built once
     expect(corpusTexts({ corpus: 'builtin-facts' })[0]).toMatch(/^### \d+[-+*]\d+=\d+$/);
   });
 
-  it('generation prompts stop where the model\'s own work begins; enough new tokens for a whole solution', () => {
-    expect(samplePrompts(['Q: 48*2\n### 48*2=96\nA: 96', 'Q: x+1=3\n### 3-1=2\nA: 2'], 2)).toEqual(['Q: 48*2\n', 'Q: x+1=3\n']);
+  it("generation prompts stop where the model's own work begins; enough new tokens for a whole solution", () => {
+    expect(samplePrompts(['Q: 48*2\n### 48*2=96\nA: 96', 'Q: x+1=3\n### 3-1=2\nA: 2'], 2)).toEqual([
+      'Q: 48*2\n',
+      'Q: x+1=3\n',
+    ]);
     expect(sampleTokens(['### 1+2=3'])).toBe(24);
     expect(sampleTokens(['x'.repeat(55)])).toBe(55);
     expect(sampleTokens(['x'.repeat(500)])).toBe(64);
@@ -172,9 +204,15 @@ describe('corpora', () => {
     expect(() => assertSetup(s)).toThrow(/corpus: The longest document/);
     const none = defaultSetup('tiny', { corpus: 'task-primitives', tasks: { ...DEFAULT_TASK_CORPUS, families: [] } });
     expect(setupErrors(none)).toEqual({ families: 'Choose at least one task family' });
-    const odd = { ...defaultSetup('tiny'), corpus: 'task-primitives' as const, tasks: { ...DEFAULT_TASK_CORPUS, families: ['poetry' as never] } };
+    const odd = {
+      ...defaultSetup('tiny'),
+      corpus: 'task-primitives' as const,
+      tasks: { ...DEFAULT_TASK_CORPUS, families: ['poetry' as never] },
+    };
     expect(setupErrors(odd).families).toMatch(/Unknown task family "poetry"/);
-    expect(setupErrors({ ...defaultSetup('tiny'), corpus: 'novels' as never }).corpus).toMatch(/Unknown corpus "novels"/);
+    expect(setupErrors({ ...defaultSetup('tiny'), corpus: 'novels' as never }).corpus).toMatch(
+      /Unknown corpus "novels"/,
+    );
   });
 
   it('the form offers both corpora; task families are chosen with check boxes; the hint says how documents fit', async () => {
@@ -183,13 +221,21 @@ describe('corpora', () => {
     await f.measure(worker);
     expect(f.corpora.map((c) => c.id)).toEqual(CORPORA.map((c) => c.id));
     expect(f.result.setup?.corpus).toBe('builtin-facts');
-    expect(corpusHint(f.fields.corpus, f.fit)).toMatch(/The longest is 15 tokens .*so a 64-token training sequence holds several, one after another/);
+    expect(corpusHint(f.fields.corpus, f.fit)).toMatch(
+      /The longest is 15 tokens .*so a 64-token training sequence holds several, one after another/,
+    );
     f.setCorpus('task-primitives');
     await f.measure(worker);
     const s = f.result.setup!;
     expect(s).toMatchObject({ corpus: 'task-primitives', tasks: DEFAULT_TASK_CORPUS });
-    expect(corpusHint(f.fields.corpus, f.fit)).toMatch(new RegExp(`The longest is ${longestExampleTokens(s)} tokens .*so a ${s.pretrain.seqLength}-token training sequence holds it whole`));
-    expect(corpusHint('task-primitives', { longest: 70, seqLength: 64, contextLength: 160 })).toMatch(/does not fit a 64-token training sequence/);
+    expect(corpusHint(f.fields.corpus, f.fit)).toMatch(
+      new RegExp(
+        `The longest is ${longestExampleTokens(s)} tokens .*so a ${s.pretrain.seqLength}-token training sequence holds it whole`,
+      ),
+    );
+    expect(corpusHint('task-primitives', { longest: 70, seqLength: 64, contextLength: 160 })).toMatch(
+      /does not fit a 64-token training sequence/,
+    );
     expect(corpusHint('novels', undefined)).toBe('');
     f.setFamily('carry', false);
     f.setFamily('linear', false);
@@ -208,10 +254,22 @@ describe('corpora', () => {
   it('a stored run from before the corpus choice trained on the facts; load() restores the families', () => {
     const old = { ...defaultSetup('tiny') } as Partial<ReturnType<typeof defaultSetup>>;
     delete old.corpus;
-    const run = { id: 'r', name: 'old', kind: 'pretrain' as const, createdAt: 0, updatedAt: 0, status: 'done' as const, config: old as Record<string, unknown>, step: 1, totalSteps: 1 };
+    const run = {
+      id: 'r',
+      name: 'old',
+      kind: 'pretrain' as const,
+      createdAt: 0,
+      updatedAt: 0,
+      status: 'done' as const,
+      config: old as Record<string, unknown>,
+      step: 1,
+      totalSteps: 1,
+    };
     expect(setupOf(run)?.corpus).toBe('builtin-facts');
     const f = new PretrainForm();
-    f.load(defaultSetup('small', { corpus: 'task-primitives', tasks: { ...DEFAULT_TASK_CORPUS, families: ['carry'] } }));
+    f.load(
+      defaultSetup('small', { corpus: 'task-primitives', tasks: { ...DEFAULT_TASK_CORPUS, families: ['carry'] } }),
+    );
     expect(f.fields).toMatchObject({ corpus: 'task-primitives', families: ['carry'], preset: 'small' });
     expect(fieldsOf(defaultSetup('tiny')).families).toEqual(DEFAULT_TASK_CORPUS.families);
   });

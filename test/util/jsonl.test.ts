@@ -6,7 +6,11 @@ import { decodeTextBytes, readJsonl, readJsonlObjects, writeJsonl } from '../../
 describe('readJsonl', () => {
   it('numbers lines from 1, blank lines included, and reports bad ones', () => {
     const r = readJsonl('{"a":1}\n\n[1,2]\n{bad\r\n"s"\n');
-    expect(r.rows).toEqual([{ line: 1, value: { a: 1 } }, { line: 3, value: [1, 2] }, { line: 5, value: 's' }]);
+    expect(r.rows).toEqual([
+      { line: 1, value: { a: 1 } },
+      { line: 3, value: [1, 2] },
+      { line: 5, value: 's' },
+    ]);
     expect(r.errors).toEqual([{ line: 4, reason: expect.stringMatching(/^bad JSON: /) }]);
     expect(r.lines).toBe(4);
     expect(r.notes).toEqual([]);
@@ -15,7 +19,11 @@ describe('readJsonl', () => {
   it('objects only: other values are errors at their line, in order', () => {
     const r = readJsonlObjects('[1]\n{"a":1}\nnull\n{x');
     expect(r.rows).toEqual([{ line: 2, value: { a: 1 } }]);
-    expect(r.errors.map((e) => [e.line, e.reason.slice(0, 8)])).toEqual([[1, 'not a JS'], [3, 'not a JS'], [4, 'bad JSON']]);
+    expect(r.errors.map((e) => [e.line, e.reason.slice(0, 8)])).toEqual([
+      [1, 'not a JS'],
+      [3, 'not a JS'],
+      [4, 'bad JSON'],
+    ]);
   });
 
   it('drops a UTF-8 byte-order mark, decodes UTF-16 BE with one', () => {

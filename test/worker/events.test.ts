@@ -4,7 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { EventBatcher, coalesce } from '../../src/worker/events';
 import type { WorkerEvent } from '../../src/worker/api';
 
-const m = (runId: string, step: number): WorkerEvent => ({ type: 'metrics', runId, points: [{ step, time: step, values: {} }] });
+const m = (runId: string, step: number): WorkerEvent => ({
+  type: 'metrics',
+  runId,
+  points: [{ step, time: step, values: {} }],
+});
 
 describe('coalesce', () => {
   it('merges consecutive metrics of one run and keeps everything else in order', () => {

@@ -27,7 +27,14 @@ let dbCount = 0;
 afterAll(() => opened.forEach((s) => s.close()));
 
 const llm = (rubric: 'explicit' | 'implicit'): Extract<PageJudge, { kind: 'llm' }> => ({
-  kind: 'llm', baseUrl: fake.server.baseUrl, model: 'fake-judge', concurrency: 2, timeoutS: 10, pricePer1kInput: 0, pricePer1kOutput: 0, rubric,
+  kind: 'llm',
+  baseUrl: fake.server.baseUrl,
+  model: 'fake-judge',
+  concurrency: 2,
+  timeoutS: 10,
+  pricePer1kInput: 0,
+  pricePer1kOutput: 0,
+  rubric,
 });
 
 /** A session on its own database, its events, and the key the page handed over. */
@@ -56,7 +63,11 @@ function setup(judge: PageJudge) {
 }
 
 async function ended(events: WorkerEvent[], runId: string) {
-  const last = () => events.filter((e) => e.type === 'run' && e.run.id === runId).map((e) => (e.type === 'run' ? e.run : undefined)).at(-1);
+  const last = () =>
+    events
+      .filter((e) => e.type === 'run' && e.run.id === runId)
+      .map((e) => (e.type === 'run' ? e.run : undefined))
+      .at(-1);
   for (;;) {
     const r = last();
     if (r && r.status !== 'running') return r;
@@ -68,7 +79,9 @@ describe("the page's judge failure counter", () => {
   it('counts each failed grade once, by the cause its verdict names', async () => {
     const judge = await new JudgeSlot().create(llm('implicit'), 1, []);
     const p = { id: 'p', question: 'Compute 2+3.', reference: '2+3 = 5\nA: 5' };
-    const grades = await Promise.all(['A: 5', '[[noscore]]', '[[status:418]]', '[[score:9]]'].map((r) => judge.outcome(p, r)));
+    const grades = await Promise.all(
+      ['A: 5', '[[noscore]]', '[[status:418]]', '[[score:9]]'].map((r) => judge.outcome(p, r)),
+    );
     const stats = judgeStats(judge);
     expect(stats.failures).toEqual(tally(grades).byCause);
     expect(stats.failures).toEqual({ 'no-score': 1, 'http-418': 1, 'out-of-range': 1 });
@@ -84,7 +97,9 @@ describe('a page RL run whose judge cannot grade', () => {
     const end = await ended(events, run.id);
     expect(end.status).toBe('stopped');
     expect(end.step).toBe(0);
-    expect(end.error).toMatch(/^The judge cannot grade: the server answered 401 \(unauthorized\) .*check the API key.* Step 1 was not recorded\. Fix the judge settings/);
+    expect(end.error).toMatch(
+      /^The judge cannot grade: the server answered 401 \(unauthorized\) .*check the API key.* Step 1 was not recorded\. Fix the judge settings/,
+    );
     expect(await s.getMetrics(run.id)).toEqual([]);
     expect(events.filter((e) => e.type === 'metrics')).toEqual([]);
     const errors = events.filter((e) => e.type === 'error');
@@ -102,7 +117,9 @@ describe('a page RL run whose judge cannot grade', () => {
     const [run] = await s.startRl([setup(llm('explicit'))]);
     const end = await ended(events, run.id);
     expect(end).toMatchObject({ status: 'stopped', step: 0 });
-    expect(end.error).toMatch(/^The judge cannot grade: the judge's reply to the rubric request was not a rubric \(.*\): .*choose the implicit rubric mode in the judge settings/);
+    expect(end.error).toMatch(
+      /^The judge cannot grade: the judge's reply to the rubric request was not a rubric \(.*\): .*choose the implicit rubric mode in the judge settings/,
+    );
     expect(await s.getMetrics(run.id)).toEqual([]);
     expect(fake.server.requests.map((q) => q.rubric)).toEqual([true]);
   });

@@ -25,7 +25,8 @@ let dbCount = 0;
 /** A session on its own database; `full()` makes every store write fail as on a full disk. */
 function harness(dbName = `session-test-${++dbCount}`, texts: SessionDeps['corpus'] = () => corpus) {
   let diskFull = false;
-  const guard = <T>(fn: () => Promise<T>): Promise<T> => (diskFull ? Promise.reject(new QuotaExceededStoreError('test write')) : fn());
+  const guard = <T>(fn: () => Promise<T>): Promise<T> =>
+    diskFull ? Promise.reject(new QuotaExceededStoreError('test write')) : fn();
   const deps: SessionDeps = {
     openStore: async () => {
       const store = await openStore(dbName);
@@ -50,7 +51,14 @@ function harness(dbName = `session-test-${++dbCount}`, texts: SessionDeps['corpu
 
 function setup(steps: number, patch: Partial<PretrainSetup> = {}): PretrainSetup {
   const s = defaultSetup('tiny');
-  return { ...s, name: 'test', sampleEvery: 0, checkpointEvery: 2, ...patch, pretrain: { ...s.pretrain, steps, batchSize: 2, seqLength: 24, warmupSteps: 1 } };
+  return {
+    ...s,
+    name: 'test',
+    sampleEvery: 0,
+    checkpointEvery: 2,
+    ...patch,
+    pretrain: { ...s.pretrain, steps, batchSize: 2, seqLength: 24, warmupSteps: 1 },
+  };
 }
 
 async function until<T>(what: string, fn: () => T | undefined | false, timeoutMs = 90_000): Promise<T> {
@@ -63,8 +71,13 @@ async function until<T>(what: string, fn: () => T | undefined | false, timeoutMs
   }
 }
 
-const steps = (events: WorkerEvent[], runId: string) => events.flatMap((e) => (e.type === 'metrics' && e.runId === runId ? e.points.map((p) => p.step) : []));
-const lastStatus = (events: WorkerEvent[], runId: string) => events.filter((e) => e.type === 'run' && e.run.id === runId).map((e) => (e.type === 'run' ? e.run.status : '')).at(-1);
+const steps = (events: WorkerEvent[], runId: string) =>
+  events.flatMap((e) => (e.type === 'metrics' && e.runId === runId ? e.points.map((p) => p.step) : []));
+const lastStatus = (events: WorkerEvent[], runId: string) =>
+  events
+    .filter((e) => e.type === 'run' && e.run.id === runId)
+    .map((e) => (e.type === 'run' ? e.run.status : ''))
+    .at(-1);
 
 afterAll(() => opened.forEach((s) => s.close()));
 
@@ -84,12 +97,16 @@ describe('Session', () => {
     expect(steps(events, run.id)).toEqual([1, 2, 3, 4, 5, 6]);
     const samples = events.filter((e) => e.type === 'samples');
     expect(samples.map((e) => e.type === 'samples' && e.step)).toEqual([3, 6]);
-    for (const e of samples) if (e.type === 'samples') expect(e.samples.every((s) => typeof s.greedy === 'string' && typeof s.sampled === 'string')).toBe(true);
+    for (const e of samples)
+      if (e.type === 'samples')
+        expect(e.samples.every((s) => typeof s.greedy === 'string' && typeof s.sampled === 'string')).toBe(true);
     const cps = events.flatMap((e) => (e.type === 'checkpoint' ? [`${e.kind}@${e.step}`] : []));
     expect(cps).toEqual(['latest@2', 'latest@4', 'latest@6', 'periodic@6']);
     const stored = await session.getMetrics(run.id);
     expect(stored.map((p) => p.step)).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(stored.every((p) => Number.isFinite(p.values['pretrain/loss']) && p.values['pretrain/tokens_per_s'] > 0)).toBe(true);
+    expect(
+      stored.every((p) => Number.isFinite(p.values['pretrain/loss']) && p.values['pretrain/tokens_per_s'] > 0),
+    ).toBe(true);
     expect((await session.latestCheckpoint(run.id))?.step).toBe(6);
     expect((await session.listRuns())[0]).toMatchObject({ id: run.id, status: 'done', step: 6 });
     await expect(session.resume(run.id)).rejects.toThrow(/finished all its steps/);
@@ -149,10 +166,16 @@ describe('Session', () => {
     await until('a checkpoint', () => h.events.some((e) => e.type === 'checkpoint' && e.runId === run.id));
     await h.session.loseDevice();
     await until('interrupted', () => lastStatus(h.events, run.id) === 'interrupted');
-    expect(h.events.filter((e) => e.type === 'error').map((e) => e.type === 'error' && e.kind)).toEqual(['device-lost']);
+    expect(h.events.filter((e) => e.type === 'error').map((e) => e.type === 'error' && e.kind)).toEqual([
+      'device-lost',
+    ]);
     const ck = (await h.session.latestCheckpoint(run.id))!;
     const lost = h.events.find((e) => e.type === 'error');
-    expect(lost?.type === 'error' && lost.message).toMatch(new RegExp(`^The GPU device was lost \\(.+\\)\\. "test" stopped at step \\d+: press Resume to continue from its checkpoint at step ${ck.step}( \\(the \\d+ steps after it are trained again\\))?\\.$`));
+    expect(lost?.type === 'error' && lost.message).toMatch(
+      new RegExp(
+        `^The GPU device was lost \\(.+\\)\\. "test" stopped at step \\d+: press Resume to continue from its checkpoint at step ${ck.step}( \\(the \\d+ steps after it are trained again\\))?\\.$`,
+      ),
+    );
     await h.session.resume(run.id);
     const resumed = h.events.length;
     await until('two steps after resume', () => steps(h.events.slice(resumed), run.id).length >= 2);
@@ -178,7 +201,7 @@ describe('Session', () => {
     await b.session.stop();
   });
 
-  it('trains on the task families\' primitives: the setup is stored, generations answer task questions', async () => {
+  it("trains on the task families' primitives: the setup is stored, generations answer task questions", async () => {
     const h = harness(undefined, corpusTexts);
     const tasks = { families: ['chain' as const, 'linear' as const], count: 60, seed: 1 };
     const short = setup(2, { corpus: 'task-primitives', tasks });
@@ -188,7 +211,11 @@ describe('Session', () => {
     const run = await h.session.start(s);
     await until('done', () => lastStatus(h.events, run.id) === 'done');
     const stored = (await h.session.listRuns()).find((r) => r.id === run.id)!;
-    expect(stored.config).toMatchObject({ corpus: 'task-primitives', tasks, pretrain: { seqLength: s.pretrain.seqLength } });
+    expect(stored.config).toMatchObject({
+      corpus: 'task-primitives',
+      tasks,
+      pretrain: { seqLength: s.pretrain.seqLength },
+    });
     expect(stored.name).toBe('test');
     const gen = h.events.find((e) => e.type === 'samples');
     expect(gen?.type === 'samples' && gen.samples.map((x) => x.prompt)).toEqual(samplePrompts(corpusTexts(s)));
@@ -210,7 +237,9 @@ describe('Session', () => {
 
   it('a time estimate gives way to a run started meanwhile: the run does not wait for it', async () => {
     const { session, events } = harness();
-    const estimate = expect(session.estimateRl(demoSetups('estimate'))).rejects.toMatchObject({ name: ESTIMATE_YIELDED });
+    const estimate = expect(session.estimateRl(demoSetups('estimate'))).rejects.toMatchObject({
+      name: ESTIMATE_YIELDED,
+    });
     const run = await session.start(setup(2));
     await estimate;
     await until('the run to finish', () => lastStatus(events, run.id) === 'done');

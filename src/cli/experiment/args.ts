@@ -10,9 +10,40 @@ import { UsageError, choiceArg, floatArg, intArg } from '../args';
 import { DEFAULT_MAX_FAILURE_SHARE } from '../../run/grade-failures';
 
 export const OPTION_NAMES = [
-  'preset', 'name', 'dir', 'arms', 'seeds', 'checkpoint', 'tasks', 'dataset', 'stage1-steps', 'stage2-steps', 'prompts', 'group', 'lr', 'stage2-lr', 'sft-lr',
-  'beta', 'temperature', 'max-new', 'eval-problems', 'eval-n', 'eval-k', 'eval-temperature', 'eval-batch', 'judge', 'base-url', 'model',
-  'api-key-env', 'concurrency', 'timeout', 'price-in', 'price-out', 'cache-dir', 'rubric', 'max-failure-share',
+  'preset',
+  'name',
+  'dir',
+  'arms',
+  'seeds',
+  'checkpoint',
+  'tasks',
+  'dataset',
+  'stage1-steps',
+  'stage2-steps',
+  'prompts',
+  'group',
+  'lr',
+  'stage2-lr',
+  'sft-lr',
+  'beta',
+  'temperature',
+  'max-new',
+  'eval-problems',
+  'eval-n',
+  'eval-k',
+  'eval-temperature',
+  'eval-batch',
+  'judge',
+  'base-url',
+  'model',
+  'api-key-env',
+  'concurrency',
+  'timeout',
+  'price-in',
+  'price-out',
+  'cache-dir',
+  'rubric',
+  'max-failure-share',
 ] as const;
 /** The options that take no value. */
 export const FLAG_NAMES = ['log-dense', 'no-log-dense'] as const;
@@ -50,18 +81,25 @@ Running the same command again continues a stopped experiment from its last chec
 
 function list(name: string, raw: string | undefined): string[] | undefined {
   if (raw === undefined) return undefined;
-  const items = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const items = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (items.length === 0) throw new UsageError(`--${name} must list at least one value, got ${JSON.stringify(raw)}`);
   return items;
 }
 
-export function experimentOptions(v: Record<string, string | boolean | undefined>): { preset: string; options: ExperimentOptions } {
+export function experimentOptions(v: Record<string, string | boolean | undefined>): {
+  preset: string;
+  options: ExperimentOptions;
+} {
   const s = (k: string) => v[k] as string | undefined;
   const preset = choiceArg('preset', s('preset'), 'demo', PRESET_NAMES);
   const base = structuredClone(PRESETS[preset]);
   const arms = list('arms', s('arms'))?.map((a) => choiceArg('arms', a, 'base', ARM_IDS) as ArmId);
   const seeds = list('seeds', s('seeds'))?.map((x) => intArg('seeds', x, 1, 0, 2 ** 31 - 1));
-  if (seeds && new Set(seeds).size !== seeds.length) throw new UsageError(`--seeds must not repeat a seed, got ${s('seeds')}`);
+  if (seeds && new Set(seeds).size !== seeds.length)
+    throw new UsageError(`--seeds must not repeat a seed, got ${s('seeds')}`);
   let tasks: Partial<TaskConfig> = base.tasks;
   if (s('tasks') !== undefined) {
     try {
@@ -91,7 +129,11 @@ export function experimentOptions(v: Record<string, string | boolean | undefined
       lr: floatArg('stage2-lr', s('stage2-lr'), base.stageII.lr, 1e-9, 1),
     },
     sftLr: floatArg('sft-lr', s('sft-lr'), base.sftLr, 1e-9, 1),
-    rl: { ...base.rl, beta: floatArg('beta', s('beta'), base.rl.beta ?? 0.001, 0, 10), temperature: floatArg('temperature', s('temperature'), base.rl.temperature ?? 1, 0, 10) },
+    rl: {
+      ...base.rl,
+      beta: floatArg('beta', s('beta'), base.rl.beta ?? 0.001, 0, 10),
+      temperature: floatArg('temperature', s('temperature'), base.rl.temperature ?? 1, 0, 10),
+    },
     maxNewTokens: intArg('max-new', s('max-new'), base.maxNewTokens, 0, 4096),
     eval: {
       ...base.eval,
@@ -103,23 +145,42 @@ export function experimentOptions(v: Record<string, string | boolean | undefined
     },
     logDense: v['no-log-dense'] === true ? false : base.logDense,
   };
-  if (choiceArg('rubric', s('rubric'), 'explicit', ['explicit', 'implicit'] as const) === 'implicit') o.rubric = 'implicit';
+  if (choiceArg('rubric', s('rubric'), 'explicit', ['explicit', 'implicit'] as const) === 'implicit')
+    o.rubric = 'implicit';
   o.eval.k = intArg('eval-k', s('eval-k'), Math.min(base.eval.k, o.eval.n), 1, o.eval.n);
-  if (o.stageI.promptsPerStep * o.stageI.groupSize > 4096) throw new UsageError('--prompts x --group must be at most 4096 samples per step');
+  if (o.stageI.promptsPerStep * o.stageI.groupSize > 4096)
+    throw new UsageError('--prompts x --group must be at most 4096 samples per step');
   const judge = choiceArg('judge', s('judge'), base.judge.kind, ['builtin', 'llm'] as const);
   if (judge === 'llm') {
-    const url = s('base-url'), model = s('model');
-    if (!url || !/^https?:\/\/\S+$/.test(url)) throw new UsageError(`--base-url must be an http(s) URL ending in /v1, got ${JSON.stringify(url ?? '')}`);
-    if (!model || model.trim() === '') throw new UsageError(`--model must name a model, got ${JSON.stringify(model ?? '')}`);
+    const url = s('base-url'),
+      model = s('model');
+    if (!url || !/^https?:\/\/\S+$/.test(url))
+      throw new UsageError(`--base-url must be an http(s) URL ending in /v1, got ${JSON.stringify(url ?? '')}`);
+    if (!model || model.trim() === '')
+      throw new UsageError(`--model must name a model, got ${JSON.stringify(model ?? '')}`);
     o.judge = {
-      kind: 'llm', baseUrl: url, model, apiKeyEnv: s('api-key-env') ?? 'OPENAI_API_KEY',
-      concurrency: intArg('concurrency', s('concurrency'), 8, 1, 16), timeoutS: floatArg('timeout', s('timeout'), 60, 0.1, 3600),
-      pricePer1kInput: floatArg('price-in', s('price-in'), 0, 0, 1000), pricePer1kOutput: floatArg('price-out', s('price-out'), 0, 0, 1000),
+      kind: 'llm',
+      baseUrl: url,
+      model,
+      apiKeyEnv: s('api-key-env') ?? 'OPENAI_API_KEY',
+      concurrency: intArg('concurrency', s('concurrency'), 8, 1, 16),
+      timeoutS: floatArg('timeout', s('timeout'), 60, 0.1, 3600),
+      pricePer1kInput: floatArg('price-in', s('price-in'), 0, 0, 1000),
+      pricePer1kOutput: floatArg('price-out', s('price-out'), 0, 0, 1000),
       cacheDir: s('cache-dir'),
     };
     if (v['log-dense'] === undefined && v['no-log-dense'] === undefined) o.logDense = false; // an LLM judge's calls cost: only when asked
   } else {
-    for (const k of ['base-url', 'model', 'api-key-env', 'concurrency', 'timeout', 'price-in', 'price-out', 'cache-dir']) {
+    for (const k of [
+      'base-url',
+      'model',
+      'api-key-env',
+      'concurrency',
+      'timeout',
+      'price-in',
+      'price-out',
+      'cache-dir',
+    ]) {
       if (s(k) !== undefined) throw new UsageError(`--${k} goes with --judge llm`);
     }
     o.judge = { kind: 'builtin' };

@@ -18,7 +18,12 @@ export interface CellPaths {
 
 export function cellPaths(root: string, seed: number, arm: ArmId, stage: Stage): CellPaths {
   const dir = join(root, `seed-${seed}`, arm, stage);
-  return { dir, train: join(dir, 'train.ckpt'), metrics: join(dir, 'train.ckpt.metrics.jsonl'), eval: join(dir, 'eval.ckpt') };
+  return {
+    dir,
+    train: join(dir, 'train.ckpt'),
+    metrics: join(dir, 'train.ckpt.metrics.jsonl'),
+    eval: join(dir, 'eval.ckpt'),
+  };
 }
 
 /** The bytes of a file as an ArrayBuffer of their own, or undefined when it does not exist. */

@@ -13,7 +13,10 @@ import { judgeProblem } from '../../run/scorers';
 import { addCounts, formatCauses, sumCounts, type FailureCounts } from '../../run/grade-failures';
 
 /** What a run would send now: the estimate, less the rubrics and the opening check already cached. */
-export async function requestsToSend(w: CellWorld, done: (arm: ArmId, stage: Stage, seed: number) => boolean): Promise<number> {
+export async function requestsToSend(
+  w: CellWorld,
+  done: (arm: ArmId, stage: Stage, seed: number) => boolean,
+): Promise<number> {
   const est = estimateJudgeCalls(w, done);
   const judge = w.judge;
   if (!(judge instanceof LlmJudge) || est.calls === 0) return judge instanceof LlmJudge ? est.calls : 0;
@@ -40,9 +43,13 @@ export async function openingCheck(w: CellWorld, judge: Judge): Promise<void> {
   if (fatal) throw new Error(fatal);
   if (g.status === 'ok') return;
   if (g.cause === 'rubric') {
-    throw new Error(`the judge's reply to the rubric request was not a rubric (${(g.error ?? '').replace(/^rubric: /, '')}): the model does not follow the rubric prompt; try --rubric implicit, or another model`);
+    throw new Error(
+      `the judge's reply to the rubric request was not a rubric (${(g.error ?? '').replace(/^rubric: /, '')}): the model does not follow the rubric prompt; try --rubric implicit, or another model`,
+    );
   }
-  throw new Error(`the judge failed the opening test grade of problem ${p.id} (${g.cause}: ${g.error}): check the server and the model, then run the same command again`);
+  throw new Error(
+    `the judge failed the opening test grade of problem ${p.id} (${g.cause}: ${g.error}): check the server and the model, then run the same command again`,
+  );
 }
 
 /** All grade failures recorded in the run's cells, by cause. */

@@ -23,7 +23,12 @@ export function formatDuration(s: number): string {
 }
 
 export class Progress {
-  private secs: Record<StepKind, { total: number; n: number }> = { pretrain: { total: 0, n: 0 }, sft: { total: 0, n: 0 }, rl: { total: 0, n: 0 }, eval: { total: 0, n: 0 } };
+  private secs: Record<StepKind, { total: number; n: number }> = {
+    pretrain: { total: 0, n: 0 },
+    sft: { total: 0, n: 0 },
+    rl: { total: 0, n: 0 },
+    eval: { total: 0, n: 0 },
+  };
   remaining: Record<StepKind, number> = { pretrain: 0, sft: 0, rl: 0, eval: 0 }; // steps not yet taken, all cells
   private last = performance.now();
   counted = false; // whether `remaining` holds every cell's steps yet (before that, the time left is unknown)
@@ -45,7 +50,8 @@ export class Progress {
   left(): number {
     if (!this.counted) return NaN;
     let t = 0;
-    for (const k of Object.keys(this.remaining) as StepKind[]) if (this.remaining[k] > 0) t += this.remaining[k] * this.perStep(k);
+    for (const k of Object.keys(this.remaining) as StepKind[])
+      if (this.remaining[k] > 0) t += this.remaining[k] * this.perStep(k);
     return t;
   }
 
@@ -55,11 +61,19 @@ export class Progress {
     this.secs[kind].n += 1;
     this.last = now;
     this.remaining[kind] = Math.max(0, this.remaining[kind] - 1);
-    const figures = SHOWN[kind].filter((m) => m in p.values).map((m) => `${m.split('/').pop()} ${formatMetric(m, p.values[m])}`);
+    const figures = SHOWN[kind]
+      .filter((m) => m in p.values)
+      .map((m) => `${m.split('/').pop()} ${formatMetric(m, p.values[m])}`);
     const cellLeft = (total - p.step) * this.perStep(kind);
     const failed = p.values['judge/failures'] ?? 0;
-    const byCause: FailureCounts = Object.fromEntries(Object.entries(p.values).filter(([k]) => k.startsWith('judge/failures/')).map(([k, v]) => [k.slice(15), v]));
+    const byCause: FailureCounts = Object.fromEntries(
+      Object.entries(p.values)
+        .filter(([k]) => k.startsWith('judge/failures/'))
+        .map(([k, v]) => [k.slice(15), v]),
+    );
     const failures = failed > 0 ? `  ·  judge failed ${failed} (${formatCauses(byCause)})` : '';
-    this.log(`[${cell}] ${kind === 'eval' ? 'batch' : 'step'} ${p.step}/${total}  ${figures.join('  ')}${failures}  ·  ${this.perStep(kind).toFixed(1)} s/step  ·  cell ${formatDuration(cellLeft)} left, all ${formatDuration(this.left())} left`);
+    this.log(
+      `[${cell}] ${kind === 'eval' ? 'batch' : 'step'} ${p.step}/${total}  ${figures.join('  ')}${failures}  ·  ${this.perStep(kind).toFixed(1)} s/step  ·  cell ${formatDuration(cellLeft)} left, all ${formatDuration(this.left())} left`,
+    );
   }
 }

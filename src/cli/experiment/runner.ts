@@ -53,13 +53,15 @@ export function cellOrder(world: CellWorld): { arm: ArmId; stage: Stage; seed: n
 
 function findCell(r: ResultsFile, arm: ArmId, stage: Stage, seed: number): CellResult {
   let c = r.cells.find((x) => x.arm === arm && x.stage === stage && x.seed === seed);
-  if (!c) r.cells.push((c = { arm, stage, seed, status: 'pending', steps: 0, trainSeconds: 0, evalSeconds: 0, curve: [] }));
+  if (!c)
+    r.cells.push((c = { arm, stage, seed, status: 'pending', steps: 0, trainSeconds: 0, evalSeconds: 0, curve: [] }));
   return c;
 }
 
 /** Steps every unfinished cell still has to take, by kind (for the time-left estimate). */
 export function countRemaining(ctx: RunnerContext): void {
-  const o = ctx.world.options, rem = ctx.progress.remaining;
+  const o = ctx.world.options,
+    rem = ctx.progress.remaining;
   const evalSteps = Math.ceil(Math.min(o.eval.problems, ctx.world.eval.length) / o.eval.problemsPerStep);
   for (const { arm, stage, seed } of cellOrder(ctx.world)) {
     if (findCell(ctx.results, arm, stage, seed).status === 'done') continue;
@@ -77,25 +79,53 @@ export function cellDone(r: ResultsFile, arm: ArmId, stage: Stage, seed: number)
   return r.cells.some((c) => c.arm === arm && c.stage === stage && c.seed === seed && c.status === 'done');
 }
 
-async function drive(ctx: RunnerContext, job: RunJob, checkpointPath: string, metricsPath: string | undefined, name: string, kind: StepKind): Promise<void> {
+async function drive(
+  ctx: RunnerContext,
+  job: RunJob,
+  checkpointPath: string,
+  metricsPath: string | undefined,
+  name: string,
+  kind: StepKind,
+): Promise<void> {
   ctx.progress.mark();
   const out = await driveToFiles(job, {
-    checkpointPath, metricsPath, checkpointEvery: kind === 'eval' ? 1 : CHECKPOINT_EVERY, device: ctx.gpu.device,
+    checkpointPath,
+    metricsPath,
+    checkpointEvery: kind === 'eval' ? 1 : CHECKPOINT_EVERY,
+    device: ctx.gpu.device,
     onStep: (p) => ctx.progress.step(name, kind, p, job.total),
   });
-  if (out.status === 'failed') throw new Error(`${name}: ${out.error}; the cell is left unfinished: run the same command again to continue from its last checkpoint`);
-  if (out.status === 'lost') throw new Error(`${name}: ${out.cause}; run the same command again to continue from the last checkpoint`);
+  if (out.status === 'failed')
+    throw new Error(
+      `${name}: ${out.error}; the cell is left unfinished: run the same command again to continue from its last checkpoint`,
+    );
+  if (out.status === 'lost')
+    throw new Error(`${name}: ${out.cause}; run the same command again to continue from the last checkpoint`);
   if (out.status !== 'done' || stopWasRequested()) throw new StoppedError(name);
 }
 
 /** Trains one cell (or resumes it); returns the model it ends with. */
-async function trainCell(ctx: RunnerContext, arm: ArmId, stage: Stage, seed: number, from: RlStart, cell: CellResult): Promise<RlStart> {
+async function trainCell(
+  ctx: RunnerContext,
+  arm: ArmId,
+  stage: Stage,
+  seed: number,
+  from: RlStart,
+  cell: CellResult,
+): Promise<RlStart> {
   const p = cellPaths(ctx.root, seed, arm, stage);
   const saved = await readBytes(p.train);
   const job = trainingJob(ctx.gpu, ctx.world, ARMS[arm], stage, seed, saved ? { resume: saved } : { start: from });
   const t0 = performance.now();
   try {
-    await drive(ctx, job, p.train, p.metrics, `${arm} · ${STAGE_NAME[stage]} · seed ${seed}`, job.kind === 'sft' ? 'sft' : 'rl');
+    await drive(
+      ctx,
+      job,
+      p.train,
+      p.metrics,
+      `${arm} · ${STAGE_NAME[stage]} · seed ${seed}`,
+      job.kind === 'sft' ? 'sft' : 'rl',
+    );
     cell.steps = job.stepCount;
   } finally {
     job.destroy();
@@ -105,7 +135,14 @@ async function trainCell(ctx: RunnerContext, arm: ArmId, stage: Stage, seed: num
   return startFromCheckpoint((await readBytes(p.train)) as ArrayBuffer);
 }
 
-async function evalCell(ctx: RunnerContext, arm: ArmId, stage: Stage, seed: number, model: RlStart, cell: CellResult): Promise<void> {
+async function evalCell(
+  ctx: RunnerContext,
+  arm: ArmId,
+  stage: Stage,
+  seed: number,
+  model: RlStart,
+  cell: CellResult,
+): Promise<void> {
   const p = cellPaths(ctx.root, seed, arm, stage);
   const saved = await readBytes(p.eval);
   const job: EvalJob = evaluationJob(ctx.gpu, ctx.world, seed, saved ? { resume: saved } : model);
@@ -144,7 +181,10 @@ export async function runCells(ctx: RunnerContext): Promise<void> {
       let from = stage1Model.get(key);
       if (!from) {
         const p1 = cellPaths(ctx.root, seed, arm, 'stage1');
-        from = ARMS[arm].stageI === 'none' || !existsSync(p1.train) ? ctx.start : startFromCheckpoint((await readBytes(p1.train)) as ArrayBuffer);
+        from =
+          ARMS[arm].stageI === 'none' || !existsSync(p1.train)
+            ? ctx.start
+            : startFromCheckpoint((await readBytes(p1.train)) as ArrayBuffer);
       }
       model = await trainCell(ctx, arm, stage, seed, from, cell);
     }
@@ -153,7 +193,10 @@ export async function runCells(ctx: RunnerContext): Promise<void> {
     cell.status = 'done';
     await saveResults(ctx);
     const e = cell.eval;
-    if (e) ctx.log(`[${arm} · ${STAGE_NAME[stage]} · seed ${seed}] done: pass@1 ${(100 * e.passAt1).toFixed(1)}%  pass@${e.k} ${(100 * e.passAtK).toFixed(1)}%` +
-      `${e.judgeScore !== null ? `  judge ${e.judgeScore.toFixed(3)}` : ''}  (train ${Math.round(cell.trainSeconds)} s, eval ${Math.round(cell.evalSeconds)} s)`);
+    if (e)
+      ctx.log(
+        `[${arm} · ${STAGE_NAME[stage]} · seed ${seed}] done: pass@1 ${(100 * e.passAt1).toFixed(1)}%  pass@${e.k} ${(100 * e.passAtK).toFixed(1)}%` +
+          `${e.judgeScore !== null ? `  judge ${e.judgeScore.toFixed(3)}` : ''}  (train ${Math.round(cell.trainSeconds)} s, eval ${Math.round(cell.evalSeconds)} s)`,
+      );
   }
 }

@@ -23,7 +23,10 @@ export async function startModel(gpu: Gpu, o: ExperimentOptions, root: string, p
   const s = o.start;
   if (s.kind === 'checkpoint') {
     const bytes = await readBytes(s.path);
-    if (!bytes) throw new UsageError(`the start checkpoint ${s.path} does not exist (npm run train writes one; the shipped one is in public/pretrained/)`);
+    if (!bytes)
+      throw new UsageError(
+        `the start checkpoint ${s.path} does not exist (npm run train writes one; the shipped one is in public/pretrained/)`,
+      );
     return startFromCheckpoint(bytes);
   }
   const model = MODEL_PRESETS[s.preset];
@@ -31,7 +34,12 @@ export async function startModel(gpu: Gpu, o: ExperimentOptions, root: string, p
   const corpus = pretrainCorpus(o.tasks, s.docs);
   const longest = corpus.reduce((m, t) => Math.max(m, t.length + 2), 0);
   const opts = {
-    ...DEFAULT_PRETRAIN, model, steps: s.steps, batchSize: s.batchSize, lr: s.lr, warmupSteps: Math.min(DEFAULT_PRETRAIN.warmupSteps, Math.floor(s.steps / 10)),
+    ...DEFAULT_PRETRAIN,
+    model,
+    steps: s.steps,
+    batchSize: s.batchSize,
+    lr: s.lr,
+    warmupSteps: Math.min(DEFAULT_PRETRAIN.warmupSteps, Math.floor(s.steps / 10)),
     seqLength: Math.min(model.contextLength, Math.max(DEFAULT_PRETRAIN.seqLength, longest)),
   };
   const path = join(root, 'pretrain.ckpt');
@@ -40,7 +48,12 @@ export async function startModel(gpu: Gpu, o: ExperimentOptions, root: string, p
   const job = saved ? await PretrainJob.resume(gpu, saved, jobOpts) : await PretrainJob.create(gpu, jobOpts);
   try {
     progress.mark();
-    const out = await driveToFiles(job, { checkpointPath: path, checkpointEvery: 10, device: gpu.device, onStep: (p) => progress.step('pre-training', 'pretrain', p, job.total) });
+    const out = await driveToFiles(job, {
+      checkpointPath: path,
+      checkpointEvery: 10,
+      device: gpu.device,
+      onStep: (p) => progress.step('pre-training', 'pretrain', p, job.total),
+    });
     if (out.status === 'failed') throw new Error(`pre-training: ${out.error}`);
     if (out.status !== 'done') throw new StoppedError('pre-training');
   } finally {
@@ -56,7 +69,16 @@ export function experimentJudge(o: ExperimentOptions): Judge | undefined {
   if (j.kind === 'builtin') return undefined;
   const apiKey = process.env[j.apiKeyEnv];
   return new LlmJudge(
-    { baseUrl: j.baseUrl, model: j.model, apiKey: apiKey || undefined, concurrency: j.concurrency, rubricMode: o.rubric ?? 'explicit', timeoutMs: j.timeoutS * 1000, pricePer1kInput: j.pricePer1kInput, pricePer1kOutput: j.pricePer1kOutput },
+    {
+      baseUrl: j.baseUrl,
+      model: j.model,
+      apiKey: apiKey || undefined,
+      concurrency: j.concurrency,
+      rubricMode: o.rubric ?? 'explicit',
+      timeoutMs: j.timeoutS * 1000,
+      pricePer1kInput: j.pricePer1kInput,
+      pricePer1kOutput: j.pricePer1kOutput,
+    },
     { cache: new FsJudgeCache(j.cacheDir ?? defaultJudgeCacheDir()) },
   );
 }

@@ -14,9 +14,13 @@ export function storySummary(r: ResultsFile): string {
     `${'arm'.padEnd(26)}${'dead zone'.padStart(10)}${'dense reward'.padStart(18)}${'correct'.padStart(18)}${'entropy'.padStart(9)}${'unlocked'.padStart(10)}`,
   ];
   for (const s of rows) {
-    lines.push(`${s.label.padEnd(26)}${f(s.deadZone, 2).padStart(10)}${`${f(s.denseFirst)} -> ${f(s.denseLast)}`.padStart(18)}` +
-      `${`${f(s.correctFirst)} -> ${f(s.correctLast)}`.padStart(18)}${f(s.entropyLast).padStart(9)}${f(s.unlocked, 0).padStart(10)}`);
+    lines.push(
+      `${s.label.padEnd(26)}${f(s.deadZone, 2).padStart(10)}${`${f(s.denseFirst)} -> ${f(s.denseLast)}`.padStart(18)}` +
+        `${`${f(s.correctFirst)} -> ${f(s.correctLast)}`.padStart(18)}${f(s.entropyLast).padStart(9)}${f(s.unlocked, 0).padStart(10)}`,
+    );
   }
-  lines.push('dead zone: share of groups whose 0/1 correctness did not vary (no sparse-GRPO signal); dense reward: the judge score (k-1)/4 against the hidden reference.');
+  lines.push(
+    'dead zone: share of groups whose 0/1 correctness did not vary (no sparse-GRPO signal); dense reward: the judge score (k-1)/4 against the hidden reference.',
+  );
   return lines.join('\n');
 }

@@ -78,8 +78,7 @@ export class AppState {
         if (e.run.status === 'running') {
           this.training = e.run.id;
           this.notices.runTraining(e.run.id); // a lost device or a full disk is behind it now
-        }
-        else if (this.training === e.run.id) this.training = undefined;
+        } else if (this.training === e.run.id) this.training = undefined;
         // A run that starts training (from here or from the library) becomes the live one; later
         // updates of it do not pull the view back if the user opened another run meanwhile.
         if (starts && e.run.kind === 'pretrain' && e.run.id !== this.live.run?.id) {
@@ -156,9 +155,12 @@ export class AppState {
   /** An RL run (with the other unfinished runs of its group) continues from its checkpoint. */
   private async resumeRl(run: RunRecord): Promise<void> {
     const group = rlSetupOf(run)?.group;
-    const members = group ? this.library.runs.filter((r) => rlSetupOf(r)?.group === group && r.status !== 'done') : [run];
+    const members = group
+      ? this.library.runs.filter((r) => rlSetupOf(r)?.group === group && r.status !== 'done')
+      : [run];
     const state = isDemoRun(run) ? this.rl.demo : this.rl.runs;
-    if (!members.every((m) => state.views.some((v) => v.run.id === m.id))) await state.show(members.slice().reverse(), group);
+    if (!members.every((m) => state.views.some((v) => v.run.id === m.id)))
+      await state.show(members.slice().reverse(), group);
     this.prefs.tab = isDemoRun(run) ? 'demo' : 'rl';
     for (const m of members) {
       const cp = this.library.checkpoints[m.id];
@@ -173,7 +175,10 @@ export class AppState {
     if (!run) throw new Error('this run is no longer in the library');
     const [points, previews] = await Promise.all([this.api.getMetrics(id), this.api.getPreviews(id)]);
     this.live.show(run, points, this.library.checkpoints[id]);
-    this.live.samples = previews.filter((p) => p.kind === 'samples').map((p) => ({ step: p.step, ...(p.data as Omit<SampleSet, 'step'>) })).sort((a, b) => b.step - a.step);
+    this.live.samples = previews
+      .filter((p) => p.kind === 'samples')
+      .map((p) => ({ step: p.step, ...(p.data as Omit<SampleSet, 'step'>) }))
+      .sort((a, b) => b.step - a.step);
     if (switchTab) this.prefs.tab = 'train';
   }
 

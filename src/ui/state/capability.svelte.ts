@@ -23,13 +23,32 @@ export function guidance(c: Unsupported, userAgent: string, secureContext: boole
   const safari = /safari/.test(ua) && !chromium;
   if (c.reason === 'no-webgpu') {
     const steps: string[] = [];
-    if (!secureContext) steps.push('Open the page over https:// or from http://localhost: browsers offer WebGPU only to secure pages.');
-    if (chromium && linux) steps.push('Chrome/Chromium on Linux: open chrome://flags/#enable-unsafe-webgpu, choose Enabled, and restart the browser (add chrome://flags/#enable-vulkan if the adapter is still missing).');
-    if (firefox) steps.push('Firefox: WebGPU is on by default from Firefox 141 on Windows; elsewhere set dom.webgpu.enabled to true in about:config (Nightly) or use Chrome.');
-    if (safari) steps.push('Safari: WebGPU is on by default from Safari 26; on older versions enable it under Develop > Feature Flags > WebGPU.');
-    steps.push('Use Chrome or Edge 113 or newer on Windows, macOS or ChromeOS, Chrome 121+ on Android, Safari 26+, or Firefox 141+ on Windows.');
-    steps.push('If WebGPU was turned off on purpose (by a browser flag or an administrator policy), turn it back on for this site.');
-    return { title: 'This browser does not offer WebGPU', summary: 'The playground trains a transformer on your GPU through WebGPU, and this browser does not expose it. Nothing is sent to a server, so there is no fallback: the page needs WebGPU.', steps };
+    if (!secureContext)
+      steps.push('Open the page over https:// or from http://localhost: browsers offer WebGPU only to secure pages.');
+    if (chromium && linux)
+      steps.push(
+        'Chrome/Chromium on Linux: open chrome://flags/#enable-unsafe-webgpu, choose Enabled, and restart the browser (add chrome://flags/#enable-vulkan if the adapter is still missing).',
+      );
+    if (firefox)
+      steps.push(
+        'Firefox: WebGPU is on by default from Firefox 141 on Windows; elsewhere set dom.webgpu.enabled to true in about:config (Nightly) or use Chrome.',
+      );
+    if (safari)
+      steps.push(
+        'Safari: WebGPU is on by default from Safari 26; on older versions enable it under Develop > Feature Flags > WebGPU.',
+      );
+    steps.push(
+      'Use Chrome or Edge 113 or newer on Windows, macOS or ChromeOS, Chrome 121+ on Android, Safari 26+, or Firefox 141+ on Windows.',
+    );
+    steps.push(
+      'If WebGPU was turned off on purpose (by a browser flag or an administrator policy), turn it back on for this site.',
+    );
+    return {
+      title: 'This browser does not offer WebGPU',
+      summary:
+        'The playground trains a transformer on your GPU through WebGPU, and this browser does not expose it. Nothing is sent to a server, so there is no fallback: the page needs WebGPU.',
+      steps,
+    };
   }
   if (c.reason === 'no-adapter') {
     return {
@@ -47,13 +66,20 @@ export function guidance(c: Unsupported, userAgent: string, secureContext: boole
   return {
     title: 'The GPU device could not be created',
     summary: `An adapter was found but opening it failed: ${c.message}`,
-    steps: ['Reload the page.', 'Close other tabs that use the GPU heavily, then reload.', 'Update the browser and the graphics driver.'],
+    steps: [
+      'Reload the page.',
+      'Close other tabs that use the GPU heavily, then reload.',
+      'Update the browser and the graphics driver.',
+    ],
   };
 }
 
 /** The limits table of the Device tab, with units where they help. */
 export function limitRows(limits: Record<string, number>): { name: string; value: string }[] {
-  return Object.entries(limits).map(([name, v]) => ({ name, value: /Size$/.test(name) ? `${v.toLocaleString('en-US')} (${formatBytes(v)})` : v.toLocaleString('en-US') }));
+  return Object.entries(limits).map(([name, v]) => ({
+    name,
+    value: /Size$/.test(name) ? `${v.toLocaleString('en-US')} (${formatBytes(v)})` : v.toLocaleString('en-US'),
+  }));
 }
 
 export class CapabilityState {
@@ -81,7 +107,12 @@ export class CapabilityState {
   get label(): string {
     const c = this.caps;
     if (this.status === 'checking') return 'checking WebGPU…';
-    if (!c || !c.ok) return c?.reason === 'no-adapter' ? 'no adapter' : c?.reason === 'device-failed' ? 'device failed' : 'not available';
+    if (!c || !c.ok)
+      return c?.reason === 'no-adapter'
+        ? 'no adapter'
+        : c?.reason === 'device-failed'
+          ? 'device failed'
+          : 'not available';
     return c.isFallback ? `${c.adapterName} · CPU fallback` : c.adapterName;
   }
 }

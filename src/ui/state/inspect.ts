@@ -35,7 +35,12 @@ export interface InspectView {
   extracted: string | null; // the final answer the checker read
 }
 
-const view = (v: VerdictDetail): VerdictView => ({ k: v.k, reward: v.reward, rationale: v.rationale, ...(v.status !== 'ok' ? { failure: failureOf(v) } : {}) });
+const view = (v: VerdictDetail): VerdictView => ({
+  k: v.k,
+  reward: v.reward,
+  rationale: v.rationale,
+  ...(v.status !== 'ok' ? { failure: failureOf(v) } : {}),
+});
 
 const POS = [0, 114, 178]; // #0072b2
 const NEG = [213, 94, 0]; // #d55e00
@@ -76,22 +81,35 @@ export function inspect(t: TraceRecord): InspectView {
     return k;
   };
   const tokens = t.tokens.map((id, i) => ({
-    i, text: id === EOS_ID ? 'EOS' : id < SPECIAL_TOKENS ? '' : VOCAB[id] === '\n' ? '⏎' : VOCAB[id],
-    adv: t.advantages[i] ?? 0, masked: (t.mask[i] ?? 1) === 0, segment: segs.length ? segOf(i) : -1,
+    i,
+    text: id === EOS_ID ? 'EOS' : id < SPECIAL_TOKENS ? '' : VOCAB[id] === '\n' ? '⏎' : VOCAB[id],
+    adv: t.advantages[i] ?? 0,
+    masked: (t.mask[i] ?? 1) === 0,
+    segment: segs.length ? segOf(i) : -1,
   }));
   const segments = segs.map((s, k) => {
     const idx = tokens.filter((x) => x.segment === k).map((x) => x.i);
-    return { ...view(s.verdict), text: s.text, status: s.verdict.status, tokens: [idx[0] ?? 0, idx[idx.length - 1] ?? 0] as [number, number] };
+    return {
+      ...view(s.verdict),
+      text: s.text,
+      status: s.verdict.status,
+      tokens: [idx[0] ?? 0, idx[idx.length - 1] ?? 0] as [number, number],
+    };
   });
   const outcome = t.detail?.outcome && view(t.detail.outcome);
   let maskedReason: string | undefined;
   if (tokens.some((x) => x.masked)) {
     // The grades the arm trains on that failed, each cause once.
-    const failed = [...new Set([outcome?.failure, ...segments.map((x) => x.failure)].filter((x): x is string => x !== undefined))];
-    maskedReason = failed.length > 0
-      ? `dropped from the loss, neither rewarded nor punished: the judge could not grade it (${failed.join('; ')})`
-      : "dropped from the loss: the judge's reply for this response did not parse, so it was neither rewarded nor punished";
-  } else if (t.truncated && t.score.kind === 'process') maskedReason = 'advantage 0 on every token: the response hit the length limit, and the process rule gives a cut response no signal';
+    const failed = [
+      ...new Set([outcome?.failure, ...segments.map((x) => x.failure)].filter((x): x is string => x !== undefined)),
+    ];
+    maskedReason =
+      failed.length > 0
+        ? `dropped from the loss, neither rewarded nor punished: the judge could not grade it (${failed.join('; ')})`
+        : "dropped from the loss: the judge's reply for this response did not parse, so it was neither rewarded nor punished";
+  } else if (t.truncated && t.score.kind === 'process')
+    maskedReason =
+      'advantage 0 on every token: the response hit the length limit, and the process rule gives a cut response no signal';
   const measured = t.detail?.measured && view(t.detail.measured);
   return { tokens, maskedReason, segments, outcome, measured, extracted: extractAnswer(t.response) };
 }

@@ -28,7 +28,16 @@ export interface JudgeFields {
 }
 
 export const DEFAULT_JUDGE_FIELDS: JudgeFields = {
-  kind: 'builtin', rubric: 'explicit', referenceMode: 'given', errorRate: '0', baseUrl: 'http://127.0.0.1:11434/v1', model: 'qwen3:4b', concurrency: '4', timeoutS: '60', priceIn: '0', priceOut: '0',
+  kind: 'builtin',
+  rubric: 'explicit',
+  referenceMode: 'given',
+  errorRate: '0',
+  baseUrl: 'http://127.0.0.1:11434/v1',
+  model: 'qwen3:4b',
+  concurrency: '4',
+  timeoutS: '60',
+  priceIn: '0',
+  priceOut: '0',
 };
 
 export type JudgeFieldErrors = Partial<Record<keyof JudgeFields, string>>;
@@ -41,22 +50,39 @@ export function parseJudge(f: JudgeFields): { judge?: PageJudge; errors: JudgeFi
   const num = (k: keyof JudgeFields, lo: number, hi: number, what: string, int = false) => {
     const t = String(f[k]).trim();
     const v = t === '' ? NaN : Number(t);
-    if (!Number.isFinite(v) || v < lo || v > hi || (int && !Number.isInteger(v))) errors[k] = `${what} must be ${int ? 'a whole number' : 'a number'} from ${lo} to ${hi}`;
+    if (!Number.isFinite(v) || v < lo || v > hi || (int && !Number.isInteger(v)))
+      errors[k] = `${what} must be ${int ? 'a whole number' : 'a number'} from ${lo} to ${hi}`;
     return v;
   };
   if (f.kind === 'builtin') {
     const errorRate = num('errorRate', 0, 1, 'Error rate');
-    return Object.keys(errors).length ? { errors } : { judge: { kind: 'builtin', referenceMode: f.referenceMode, errorRate, rubric }, errors };
+    return Object.keys(errors).length
+      ? { errors }
+      : { judge: { kind: 'builtin', referenceMode: f.referenceMode, errorRate, rubric }, errors };
   }
-  if (!/^https?:\/\/[^\s/]+/i.test(f.baseUrl.trim())) errors.baseUrl = 'An http(s) URL ending in /v1, e.g. http://127.0.0.1:11434/v1';
-  else if (/\/chat\/completions\/?$/.test(f.baseUrl.trim())) errors.baseUrl = 'Leave out /chat/completions: the base URL ends in /v1';
+  if (!/^https?:\/\/[^\s/]+/i.test(f.baseUrl.trim()))
+    errors.baseUrl = 'An http(s) URL ending in /v1, e.g. http://127.0.0.1:11434/v1';
+  else if (/\/chat\/completions\/?$/.test(f.baseUrl.trim()))
+    errors.baseUrl = 'Leave out /chat/completions: the base URL ends in /v1';
   if (f.model.trim() === '') errors.model = 'Name the model, e.g. qwen3:4b';
   const concurrency = num('concurrency', 1, 16, 'Concurrency', true);
   const timeoutS = num('timeoutS', 1, 600, 'Timeout');
   const pricePer1kInput = num('priceIn', 0, 1000, 'Price');
   const pricePer1kOutput = num('priceOut', 0, 1000, 'Price');
   if (Object.keys(errors).length) return { errors };
-  return { judge: { kind: 'llm', baseUrl: f.baseUrl.trim().replace(/\/+$/, ''), model: f.model.trim(), concurrency, timeoutS, pricePer1kInput, pricePer1kOutput, rubric }, errors };
+  return {
+    judge: {
+      kind: 'llm',
+      baseUrl: f.baseUrl.trim().replace(/\/+$/, ''),
+      model: f.model.trim(),
+      concurrency,
+      timeoutS,
+      pricePer1kInput,
+      pricePer1kOutput,
+      rubric,
+    },
+    errors,
+  };
 }
 
 export class JudgeForm {
@@ -68,7 +94,10 @@ export class JudgeForm {
   test = $state<JudgeTest | undefined>();
   readonly result = $derived(parseJudge(this.fields));
 
-  constructor(private readonly api: JudgeApi, private readonly storage?: PrefStorage & Partial<Pick<Storage, 'removeItem'>>) {
+  constructor(
+    private readonly api: JudgeApi,
+    private readonly storage?: PrefStorage & Partial<Pick<Storage, 'removeItem'>>,
+  ) {
     try {
       const saved = storage?.getItem(SETTINGS_STORE);
       if (saved) this.fields = { ...DEFAULT_JUDGE_FIELDS, ...(JSON.parse(saved) as Partial<JudgeFields>) };

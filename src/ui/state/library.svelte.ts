@@ -9,7 +9,11 @@ import type { TrainerApi, WorkerEvent } from '../../worker/api';
 export type LibraryApi = Pick<TrainerApi, 'listRuns' | 'listCheckpoints' | 'deleteRun' | 'exportRun' | 'importRun'>;
 
 /** Whether a run can continue from its latest checkpoint, and if not, why (shown as the button's hint). */
-export function resumability(run: RunRecord, checkpointStep: number | undefined, trainingId: string | undefined): { ok: boolean; why?: string } {
+export function resumability(
+  run: RunRecord,
+  checkpointStep: number | undefined,
+  trainingId: string | undefined,
+): { ok: boolean; why?: string } {
   if (run.kind !== 'pretrain') return { ok: false, why: `${run.kind} runs are not available in this version` };
   if (run.id === trainingId || run.status === 'running') return { ok: false, why: 'training now' };
   if (run.status === 'done') return { ok: false, why: 'finished all its steps' };
@@ -19,7 +23,12 @@ export function resumability(run: RunRecord, checkpointStep: number | undefined,
 
 /** A file name for an exported run: readable, safe on every file system. */
 export function exportFileName(run: RunRecord): string {
-  const slug = run.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'run';
+  const slug =
+    run.name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'run';
   const d = new Date(run.createdAt);
   const date = `${d.getFullYear()}${String(d.getMonth() + 1).padStart(2, '0')}${String(d.getDate()).padStart(2, '0')}`;
   return `exprl-${slug}-${date}${RUN_FILE_EXTENSION}`;

@@ -77,7 +77,10 @@ export function mergePoints(s: Series, points: readonly MetricPoint[]): void {
 export function seriesFrom(points: readonly MetricPoint[]): Series {
   const s = emptySeries();
   const byTime = points.map((p, i) => ({ p, i })).sort((a, b) => a.p.time - b.p.time || a.i - b.i);
-  mergePoints(s, byTime.map((x) => x.p));
+  mergePoints(
+    s,
+    byTime.map((x) => x.p),
+  );
   return s;
 }
 
@@ -107,7 +110,8 @@ export function setupSummary(run: RunRecord): string | undefined {
 /** What the generations panel says while it has nothing to show for this run. */
 export function generationsNote(run: RunRecord | undefined): string {
   const every = run ? setupOf(run)?.sampleEvery : undefined;
-  if (run && every === 0) return 'Generations are off for this run (set "Generations every" under More settings for the next one).';
+  if (run && every === 0)
+    return 'Generations are off for this run (set "Generations every" under More settings for the next one).';
   if (run?.status === 'running') {
     const n = every ?? 25;
     return `The model completes a few corpus prompts every ${n} steps, greedily and by sampling; the first set appears after step ${n}.`;
@@ -190,7 +194,10 @@ export class PretrainView {
         mergePoints(this.series, e.points);
         changed = true;
       } else if (e.type === 'samples' && e.runId === id) {
-        this.samples = [{ step: e.step, temperature: e.temperature, samples: e.samples }, ...this.samples.filter((x) => x.step !== e.step)].slice(0, KEEP_SAMPLE_SETS);
+        this.samples = [
+          { step: e.step, temperature: e.temperature, samples: e.samples },
+          ...this.samples.filter((x) => x.step !== e.step),
+        ].slice(0, KEEP_SAMPLE_SETS);
       } else if (e.type === 'checkpoint' && e.runId === id && e.kind === 'latest') this.checkpointStep = e.step;
       else if (e.type === 'startup' && e.runId === id) this.startupMs = e.report.ms;
     }

@@ -47,7 +47,12 @@ export class Notices {
 
   constructor(private readonly infoTtlMs = INFO_TTL_MS) {}
 
-  push(level: NoticeLevel, title: string, message: string, about: Pick<Notice, 'runId' | 'kind' | 'command'> = {}): Notice {
+  push(
+    level: NoticeLevel,
+    title: string,
+    message: string,
+    about: Pick<Notice, 'runId' | 'kind' | 'command'> = {},
+  ): Notice {
     const last = this.list[this.list.length - 1];
     if (last && last.title === title && last.message === message) return last;
     const n: Notice = { id: this.nextId++, level, title, message, ...about };

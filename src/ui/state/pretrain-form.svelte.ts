@@ -39,19 +39,37 @@ export interface PresetOption {
 export function presetOptions(): PresetOption[] {
   return Object.entries(MODEL_PRESETS).map(([key, m]) => {
     const params = paramCount(m);
-    return { key, params, label: `${key} · ${formatCount(params)} parameters`, shape: `${m.nLayers} layer${m.nLayers > 1 ? 's' : ''} × ${m.dModel} wide, ${m.nHeads} heads` };
+    return {
+      key,
+      params,
+      label: `${key} · ${formatCount(params)} parameters`,
+      shape: `${m.nLayers} layer${m.nLayers > 1 ? 's' : ''} × ${m.dModel} wide, ${m.nHeads} heads`,
+    };
   });
 }
 
 export function fieldsOf(s: PretrainSetup): SetupFields {
   const p = s.pretrain;
   const families = [...(s.tasks?.families ?? DEFAULT_TASK_CORPUS.families)];
-  return { name: s.name, corpus: s.corpus, families, preset: s.preset, steps: String(p.steps), batchSize: String(p.batchSize), lr: String(p.lr), seed: String(p.seed), sampleEvery: String(s.sampleEvery), checkpointEvery: String(s.checkpointEvery) };
+  return {
+    name: s.name,
+    corpus: s.corpus,
+    families,
+    preset: s.preset,
+    steps: String(p.steps),
+    batchSize: String(p.batchSize),
+    lr: String(p.lr),
+    seed: String(p.seed),
+    sampleEvery: String(s.sampleEvery),
+    checkpointEvery: String(s.checkpointEvery),
+  };
 }
 
 /** A stable key of a corpus choice (the facts the worker measured are kept under it). */
 export function corpusKey(c: CorpusChoice): string {
-  return c.corpus === 'task-primitives' ? `tasks:${[...(c.tasks?.families ?? [])].sort().join(',')}:${c.tasks?.count}:${c.tasks?.seed}` : c.corpus;
+  return c.corpus === 'task-primitives'
+    ? `tasks:${[...(c.tasks?.families ?? [])].sort().join(',')}:${c.tasks?.count}:${c.tasks?.seed}`
+    : c.corpus;
 }
 
 export function choiceOf(f: SetupFields): CorpusChoice {
@@ -60,7 +78,10 @@ export function choiceOf(f: SetupFields): CorpusChoice {
 
 /** Parses the form: a setup when every field is valid, otherwise a message for each bad field.
  *  `longest`: the corpus's longest document as the worker measured it ('build' measures it here: tests). */
-export function parseSetup(f: SetupFields, longest: number | 'build' | undefined = 'build'): { setup?: PretrainSetup; errors: SetupErrors } {
+export function parseSetup(
+  f: SetupFields,
+  longest: number | 'build' | undefined = 'build',
+): { setup?: PretrainSetup; errors: SetupErrors } {
   const errors: SetupErrors = {};
   const num = (field: SetupField, text: string, what: string): number => {
     const t = text.trim();
@@ -127,8 +148,12 @@ export class PretrainForm {
   readonly families = familyDescriptions();
   // Parsed once per edit, however many places read it.
   readonly known = $derived(this.facts[corpusKey(choiceOf(this.fields))]);
-  readonly result: { setup?: PretrainSetup; errors: SetupErrors } = $derived(parseSetup(this.fields, typeof this.known === 'number' ? this.known : undefined));
-  readonly fit: CorpusFit | undefined = $derived(corpusFit(this.result.setup, typeof this.known === 'number' ? this.known : undefined));
+  readonly result: { setup?: PretrainSetup; errors: SetupErrors } = $derived(
+    parseSetup(this.fields, typeof this.known === 'number' ? this.known : undefined),
+  );
+  readonly fit: CorpusFit | undefined = $derived(
+    corpusFit(this.result.setup, typeof this.known === 'number' ? this.known : undefined),
+  );
 
   /** Whether the worker has measured the chosen corpus (Start waits for it). */
   get measured(): boolean {

@@ -17,14 +17,29 @@ export interface ReplayFile {
 }
 
 /** A replay file of runs of the library (records, metrics, kept traces). */
-export async function recordReplay(api: Pick<TrainerApi, 'getMetrics' | 'getPreviews'>, runs: readonly RunRecord[]): Promise<ReplayFile> {
-  const out = await Promise.all(runs.map(async (run) => ({ run, metrics: await api.getMetrics(run.id), previews: (await api.getPreviews(run.id)).filter((p) => p.kind === 'traces') })));
-  return { schema: REPLAY_SCHEMA, recordedAt: new Date().toISOString(), adapter: runs[0]?.adapter ?? 'unknown', runs: out };
+export async function recordReplay(
+  api: Pick<TrainerApi, 'getMetrics' | 'getPreviews'>,
+  runs: readonly RunRecord[],
+): Promise<ReplayFile> {
+  const out = await Promise.all(
+    runs.map(async (run) => ({
+      run,
+      metrics: await api.getMetrics(run.id),
+      previews: (await api.getPreviews(run.id)).filter((p) => p.kind === 'traces'),
+    })),
+  );
+  return {
+    schema: REPLAY_SCHEMA,
+    recordedAt: new Date().toISOString(),
+    adapter: runs[0]?.adapter ?? 'unknown',
+    runs: out,
+  };
 }
 
 export function checkReplay(x: unknown): ReplayFile {
   const r = x as Partial<ReplayFile>;
-  if (!r || r.schema !== REPLAY_SCHEMA || !Array.isArray(r.runs)) throw new Error(`not a replay file (expected schema ${REPLAY_SCHEMA})`);
+  if (!r || r.schema !== REPLAY_SCHEMA || !Array.isArray(r.runs))
+    throw new Error(`not a replay file (expected schema ${REPLAY_SCHEMA})`);
   return r as ReplayFile;
 }
 
@@ -39,7 +54,10 @@ export class Replay {
   error = $state<string | undefined>();
   private timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly fetcher: (url: string) => Promise<unknown> = async (u) => (await fetch(u)).json(), private readonly msPerStep = 900) {}
+  constructor(
+    private readonly fetcher: (url: string) => Promise<unknown> = async (u) => (await fetch(u)).json(),
+    private readonly msPerStep = 900,
+  ) {}
 
   async load(url = REPLAY_URL): Promise<void> {
     try {

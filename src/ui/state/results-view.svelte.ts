@@ -45,11 +45,14 @@ export class ResultsView {
     const r = this.file;
     if (!r) return [];
     return r.arms.map((a) => ({
-      arm: a.id, label: a.label,
+      arm: a.id,
+      label: a.label,
       cells: this.stages.map((stage) => {
         const p1 = figures(r, stage, (e) => e.passAt1).get(a.id) ?? [];
         return {
-          stage, seeds: p1.length, p1: meanCi(p1),
+          stage,
+          seeds: p1.length,
+          p1: meanCi(p1),
           pk: meanCi(figures(r, stage, (e) => e.passAtK).get(a.id) ?? []),
           judge: meanCi(figures(r, stage, (e) => e.judgeScore).get(a.id) ?? []),
           steps: meanCi(figures(r, stage, (e) => e.stepsInOrder ?? null).get(a.id) ?? []),
@@ -63,7 +66,17 @@ export class ResultsView {
       const c = row.cells.find((x) => x.stage === stage);
       if (!c || c.seeds === 0) return [];
       const steps = Number.isFinite(c.steps.mean) ? { steps: c.steps.mean, stepsHalf: c.steps.half } : {};
-      return [{ label: row.label, color: armColor(row.arm, i), p1: c.p1.mean, pk: c.pk.mean, p1Half: c.p1.half, pkHalf: c.pk.half, ...steps }];
+      return [
+        {
+          label: row.label,
+          color: armColor(row.arm, i),
+          p1: c.p1.mean,
+          pk: c.pk.mean,
+          p1Half: c.p1.half,
+          pkHalf: c.pk.half,
+          ...steps,
+        },
+      ];
     });
   }
 
@@ -74,11 +87,20 @@ export class ResultsView {
     const seed = r.options.seeds[0];
     const cells = r.cells.filter((c) => c.stage === stage && c.seed === seed && c.curve.length > 0);
     const runs: RunRecord[] = cells.map((c) => ({
-      id: `${c.arm}:${c.stage}:${c.seed}`, name: r.arms.find((a) => a.id === c.arm)?.label ?? c.arm, kind: stage === 'stage1' ? 'midtrain' : 'posttrain',
-      createdAt: 0, updatedAt: 0, status: c.status === 'done' ? 'done' : 'stopped', step: c.steps, totalSteps: c.steps,
-      config: { kind: 'rl', arm: c.arm, options: r.options }, ...(c.eval ? { evaluation: c.eval } : {}),
+      id: `${c.arm}:${c.stage}:${c.seed}`,
+      name: r.arms.find((a) => a.id === c.arm)?.label ?? c.arm,
+      kind: stage === 'stage1' ? 'midtrain' : 'posttrain',
+      createdAt: 0,
+      updatedAt: 0,
+      status: c.status === 'done' ? 'done' : 'stopped',
+      step: c.steps,
+      totalSteps: c.steps,
+      config: { kind: 'rl', arm: c.arm, options: r.options },
+      ...(c.eval ? { evaluation: c.eval } : {}),
     }));
     await this.curves.show(runs);
-    this.curves.apply(cells.map((c) => ({ type: 'metrics' as const, runId: `${c.arm}:${c.stage}:${c.seed}`, points: c.curve })));
+    this.curves.apply(
+      cells.map((c) => ({ type: 'metrics' as const, runId: `${c.arm}:${c.stage}:${c.seed}`, points: c.curve })),
+    );
   }
 }

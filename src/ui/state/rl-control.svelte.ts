@@ -3,13 +3,25 @@
 // AppState's command wrapper (pending state, notices); this module never talks to the GPU.
 
 import type { RunRecord } from '../../store/types';
-import { DEFAULT_PAGE_JUDGE, ESTIMATE_YIELDED, demoSetups, rlSetupOf, type RlEstimate, type RlRunSetup, type TrainerApi, type WorkerEvent } from '../../worker/api';
+import {
+  DEFAULT_PAGE_JUDGE,
+  ESTIMATE_YIELDED,
+  demoSetups,
+  rlSetupOf,
+  type RlEstimate,
+  type RlRunSetup,
+  type TrainerApi,
+  type WorkerEvent,
+} from '../../worker/api';
 import { JudgeForm } from './judge-form.svelte';
 import type { PrefStorage } from './prefs.svelte';
 import { RlForm, parseRl } from './rl-form.svelte';
 import { RlState } from './rl.svelte';
 
-export type RlControlApi = Pick<TrainerApi, 'startRl' | 'estimateRl' | 'getMetrics' | 'getPreviews' | 'setJudgeKey' | 'testJudge'>;
+export type RlControlApi = Pick<
+  TrainerApi,
+  'startRl' | 'estimateRl' | 'getMetrics' | 'getPreviews' | 'setJudgeKey' | 'testJudge'
+>;
 
 /** Whether a run belongs to a demo (its group was made by startDemo). */
 export const isDemoRun = (r: RunRecord) => (rlSetupOf(r)?.group ?? '').startsWith('demo-');
@@ -23,7 +35,10 @@ export class RlControl {
   estimating = $state(false);
   estimateError = $state<string | undefined>();
 
-  constructor(private readonly api: RlControlApi, storage?: PrefStorage) {
+  constructor(
+    private readonly api: RlControlApi,
+    storage?: PrefStorage,
+  ) {
     this.demo = new RlState(api);
     this.runs = new RlState(api);
     this.judge = new JudgeForm(api, storage);
@@ -44,7 +59,8 @@ export class RlControl {
       this.estimate = await this.api.estimateRl(this.demoSetups('estimate'));
     } catch (e) {
       // A run started meanwhile: no estimate now; the page measures again once nothing trains.
-      if (!(e instanceof Error && e.name === ESTIMATE_YIELDED)) this.estimateError = e instanceof Error ? e.message : String(e);
+      if (!(e instanceof Error && e.name === ESTIMATE_YIELDED))
+        this.estimateError = e instanceof Error ? e.message : String(e);
     } finally {
       this.estimating = false;
     }
@@ -72,7 +88,8 @@ export class RlControl {
   async restore(library: readonly RunRecord[]): Promise<void> {
     const newest = library.find(isDemoRun);
     const group = newest && rlSetupOf(newest)?.group;
-    if (group && this.demo.views.length === 0) await this.demo.show(library.filter((r) => rlSetupOf(r)?.group === group).reverse(), group);
+    if (group && this.demo.views.length === 0)
+      await this.demo.show(library.filter((r) => rlSetupOf(r)?.group === group).reverse(), group);
   }
 
   apply(events: readonly WorkerEvent[]): void {

@@ -30,17 +30,37 @@ export function rlFieldsFor(preset = 'demo', arm: ArmId = 'process', stage: Stag
   const o = PRESETS[preset] ?? PRESETS.demo;
   const b = stage === 'stage2' ? o.stageII : o.stageI;
   return {
-    name: '', preset, arm, stage, start: '', steps: String(b.steps || o.stageI.steps), promptsPerStep: String(b.promptsPerStep), groupSize: String(b.groupSize),
-    lr: String(b.lr), seed: String(o.seeds[0] ?? 1), evalProblems: String(o.eval.problems), evaluate: true,
+    name: '',
+    preset,
+    arm,
+    stage,
+    start: '',
+    steps: String(b.steps || o.stageI.steps),
+    promptsPerStep: String(b.promptsPerStep),
+    groupSize: String(b.groupSize),
+    lr: String(b.lr),
+    seed: String(o.seeds[0] ?? 1),
+    evalProblems: String(o.eval.problems),
+    evaluate: true,
   };
 }
 
 /** Runs of the library an RL run can start from: any with a checkpoint (Stage II: RL or SFT runs of Stage I). */
-export function startChoices(runs: readonly RunRecord[], checkpoints: Record<string, number | undefined>, stage: Stage): RunRecord[] {
-  return runs.filter((r) => checkpoints[r.id] !== undefined && (stage === 'stage1' || rlSetupOf(r)?.stage === 'stage1'));
+export function startChoices(
+  runs: readonly RunRecord[],
+  checkpoints: Record<string, number | undefined>,
+  stage: Stage,
+): RunRecord[] {
+  return runs.filter(
+    (r) => checkpoints[r.id] !== undefined && (stage === 'stage1' || rlSetupOf(r)?.stage === 'stage1'),
+  );
 }
 
-export function parseRl(f: RlFields, runs: readonly RunRecord[], judge: PageJudge): { setup?: RlRunSetup; errors: RlErrors } {
+export function parseRl(
+  f: RlFields,
+  runs: readonly RunRecord[],
+  judge: PageJudge,
+): { setup?: RlRunSetup; errors: RlErrors } {
   const errors: RlErrors = {};
   const num = (k: RlField, text: string, what: string) => {
     const t = text.trim();
@@ -50,10 +70,17 @@ export function parseRl(f: RlFields, runs: readonly RunRecord[], judge: PageJudg
   };
   const from = runs.find((r) => r.id === f.start);
   const base = rlSetupFor(f.preset, f.arm, f.stage, {
-    name: f.name.trim(), judge, evaluate: f.evaluate,
+    name: f.name.trim(),
+    judge,
+    evaluate: f.evaluate,
     start: f.start === '' ? { kind: 'shipped' } : { kind: 'run', runId: f.start, runName: from?.name ?? f.start },
   });
-  const budget = { steps: num('steps', f.steps, 'Steps'), promptsPerStep: num('promptsPerStep', f.promptsPerStep, 'Prompts per step'), groupSize: num('groupSize', f.groupSize, 'Samples per prompt'), lr: num('lr', f.lr, 'Learning rate') };
+  const budget = {
+    steps: num('steps', f.steps, 'Steps'),
+    promptsPerStep: num('promptsPerStep', f.promptsPerStep, 'Prompts per step'),
+    groupSize: num('groupSize', f.groupSize, 'Samples per prompt'),
+    lr: num('lr', f.lr, 'Learning rate'),
+  };
   const o = base.options;
   if (f.stage === 'stage2') o.stageII = budget;
   else o.stageI = budget;
@@ -76,7 +103,13 @@ export class RlForm {
     // A new preset or stage brings its budget; the arm and start stay.
     if (patch.preset !== undefined || patch.stage !== undefined) {
       const d = rlFieldsFor(next.preset, next.arm, next.stage);
-      Object.assign(next, { steps: d.steps, promptsPerStep: d.promptsPerStep, groupSize: d.groupSize, lr: d.lr, evalProblems: d.evalProblems });
+      Object.assign(next, {
+        steps: d.steps,
+        promptsPerStep: d.promptsPerStep,
+        groupSize: d.groupSize,
+        lr: d.lr,
+        evalProblems: d.evalProblems,
+      });
     }
     this.fields = next;
   }

@@ -60,7 +60,12 @@ export class RlState {
     let changed = false;
     for (const v of this.views) changed = v.apply(events) || changed;
     for (const e of events) {
-      if (e.type === 'run' && this.group && rlSetupOf(e.run)?.group === this.group && !this.views.some((v) => v.run.id === e.run.id)) {
+      if (
+        e.type === 'run' &&
+        this.group &&
+        rlSetupOf(e.run)?.group === this.group &&
+        !this.views.some((v) => v.run.id === e.run.id)
+      ) {
         this.views = [...this.views, new RunView(e.run, [])];
         changed = true;
       }
@@ -81,7 +86,8 @@ export class RlState {
 
   choose(patch: Partial<InspectorPick>): void {
     const next = { ...this.pick, ...patch };
-    if (patch.runId !== undefined && patch.runId !== this.pick.runId) Object.assign(next, { step: undefined, problem: 0, sample: 0 });
+    if (patch.runId !== undefined && patch.runId !== this.pick.runId)
+      Object.assign(next, { step: undefined, problem: 0, sample: 0 });
     if (patch.problem !== undefined) next.sample = 0;
     this.pick = next;
   }

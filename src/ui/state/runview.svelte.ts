@@ -9,12 +9,25 @@ import { column, emaOf, mergePoints, seriesFrom, type SampleSet, type Series } f
 
 /** Okabe-Ito colours by arm; the order keeps sparse GRPO and ExpRL-Process far apart. */
 const ARM_COLORS: Record<string, string> = {
-  grpo: '#d55e00', process: '#0072b2', outcome: '#56b4e9', sft: '#e69f00', opsd: '#cc79a7', base: '#000000',
-  'end-norm': '#009e73', 'group-norm': '#009e73', 'no-reference': '#cc79a7', 'wrong-reference': '#e69f00', 'noisy-judge': '#56b4e9',
+  grpo: '#d55e00',
+  process: '#0072b2',
+  outcome: '#56b4e9',
+  sft: '#e69f00',
+  opsd: '#cc79a7',
+  base: '#000000',
+  'end-norm': '#009e73',
+  'group-norm': '#009e73',
+  'no-reference': '#cc79a7',
+  'wrong-reference': '#e69f00',
+  'noisy-judge': '#56b4e9',
 };
 const FALLBACK = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00', '#56b4e9', '#000000'];
 /** Line dashes of runs overlaid from the library, in turn (the runs shown live are solid). */
-export const OVERLAY_DASHES: number[][] = [[8, 4], [2, 3], [10, 3, 2, 3]];
+export const OVERLAY_DASHES: number[][] = [
+  [8, 4],
+  [2, 3],
+  [10, 3, 2, 3],
+];
 
 export function armColor(arm: string | undefined, i: number): string {
   return (arm && ARM_COLORS[arm]) ?? FALLBACK[i % FALLBACK.length];
@@ -30,11 +43,22 @@ export class RunView {
   startupMs = $state<number | undefined>(); // Start -> first finished step (live runs only)
   series: Series;
 
-  constructor(run: RunRecord, points: readonly MetricPoint[], previews: readonly PreviewRecord[] = [], readonly dash?: number[]) {
+  constructor(
+    run: RunRecord,
+    points: readonly MetricPoint[],
+    previews: readonly PreviewRecord[] = [],
+    readonly dash?: number[],
+  ) {
     this.run = run;
     this.series = seriesFrom(points);
-    this.traces = previews.filter((p) => p.kind === 'traces').map((p) => p.data as TraceSet).sort((a, b) => a.step - b.step);
-    this.samples = previews.filter((p) => p.kind === 'samples').map((p) => ({ step: p.step, ...(p.data as Omit<SampleSet, 'step'>) })).sort((a, b) => b.step - a.step);
+    this.traces = previews
+      .filter((p) => p.kind === 'traces')
+      .map((p) => p.data as TraceSet)
+      .sort((a, b) => a.step - b.step);
+    this.samples = previews
+      .filter((p) => p.kind === 'samples')
+      .map((p) => ({ step: p.step, ...(p.data as Omit<SampleSet, 'step'>) }))
+      .sort((a, b) => b.step - a.step);
   }
 
   get arm(): string | undefined {
@@ -74,7 +98,10 @@ export class RunView {
       } else if (e.type === 'traces') {
         this.traces = [...this.traces.filter((t) => t.step < e.traces.step), e.traces].slice(-TRACE_STEPS_KEPT);
       } else if (e.type === 'samples') {
-        this.samples = [{ step: e.step, temperature: e.temperature, samples: e.samples }, ...this.samples.filter((x) => x.step !== e.step)].slice(0, 4);
+        this.samples = [
+          { step: e.step, temperature: e.temperature, samples: e.samples },
+          ...this.samples.filter((x) => x.step !== e.step),
+        ].slice(0, 4);
       } else if (e.type === 'eval') {
         this.evalProgress = e.result ? undefined : { done: e.done, total: e.total };
         if (e.result) this.run = { ...this.run, evaluation: e.result };
@@ -107,4 +134,3 @@ export function aligned(views: readonly RunView[], name: string, ema = false): n
   });
   return [steps, ...cols];
 }
-

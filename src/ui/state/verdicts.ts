@@ -4,7 +4,14 @@
 
 import type { VerdictDetail } from '../../run/scorers';
 
-const HTTP: Record<string, string> = { '400': 'bad request', '401': 'unauthorized', '403': 'forbidden', '404': 'not found', '408': 'request timeout', '429': 'rate limited' };
+const HTTP: Record<string, string> = {
+  '400': 'bad request',
+  '401': 'unauthorized',
+  '403': 'forbidden',
+  '404': 'not found',
+  '408': 'request timeout',
+  '429': 'rate limited',
+};
 
 const NAMES: Record<string, string> = {
   timeout: 'timeout',
@@ -23,7 +30,8 @@ const NAMES: Record<string, string> = {
 /** A failure cause in words: "HTTP 401 (unauthorized)", "rubric failed", "no score"; unknown causes as they are. */
 export function causeName(cause: string): string {
   const http = /^http-(\d{3})$/.exec(cause);
-  if (http) return `HTTP ${http[1]}${HTTP[http[1]] ? ` (${HTTP[http[1]]})` : http[1].startsWith('5') ? ' (server error)' : ''}`;
+  if (http)
+    return `HTTP ${http[1]}${HTTP[http[1]] ? ` (${HTTP[http[1]]})` : http[1].startsWith('5') ? ' (server error)' : ''}`;
   return NAMES[cause] ?? cause;
 }
 
@@ -32,5 +40,7 @@ export function failureOf(v: Pick<VerdictDetail, 'status' | 'cause' | 'error'> |
   if (!v || v.status === 'ok') return undefined;
   const cause = v.cause ?? v.status;
   const message = (v.error ?? '').replace(/^rubric: /, '').trim();
-  return message === '' || message === cause || message === v.status ? causeName(cause) : `${causeName(cause)} — ${message}`;
+  return message === '' || message === cause || message === v.status
+    ? causeName(cause)
+    : `${causeName(cause)} — ${message}`;
 }
