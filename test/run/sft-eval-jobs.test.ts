@@ -14,7 +14,7 @@ import { BuiltinJudge } from '../../src/judge/builtin';
 import { meanPassAtK } from '../../src/rl/metrics';
 import { testGpu } from '../helpers/gpu';
 
-const WORLD = { hardSteps: [3, 3] as [number, number] };
+const WORLD = { primitiveSteps: [1, 2] as [number, number], hardSteps: [3, 3] as [number, number] };
 const problems = hardProblems(WORLD, 'train', 12);
 const start = startFresh(MODEL_PRESETS.tiny, 4);
 
