@@ -66,7 +66,7 @@ async function rlUpdate(gpu: Gpu, config: ModelConfig, rows: number, T: number, 
   try {
     const rng = mulberry32(5);
     const tokens = randomInts(rng, rows * T, 3, config.vocabSize - 1);
-    policy.setGrid(
+    policy.setBatch(
       tokens,
       Int32Array.from(tokens, (_, i) => ((i + 1) % T === 0 ? -1 : tokens[i + 1])),
     );

@@ -7,7 +7,7 @@ import type { Gpu } from '../gpu/dispatch';
 import type { Judge } from '../judge/types';
 import { BuiltinJudge } from '../judge/builtin';
 import { DEFAULT_RL, type RlConfig } from '../rl/rl-config';
-import { gridCap } from '../rl/rl-batch';
+import { maxPaddedLength } from '../rl/rl-batch';
 import { encode } from '../model/tokenizer';
 import type { RlStart } from '../rl/start-weights';
 import { judgeProblem, makeScorer, type TaskProblem } from '../run/scorers';
@@ -101,12 +101,12 @@ export function trainingJob(
     measure,
     rubricMode: o.rubric ?? 'explicit',
   });
-  // The policy's buffers hold the longest grid of these prompts and responses (OPSD's teacher reads
+  // The policy's buffers hold the longest padded batch of these prompts and responses (OPSD's teacher reads
   // longer inputs: it keeps the whole context).
   const maxT =
     cfg.advantage === 'opsd'
       ? undefined
-      : gridCap(
+      : maxPaddedLength(
           w.train.reduce((m, p) => Math.max(m, encode(p.prompt).length + 1), 0),
           cfg.maxNewTokens,
         );

@@ -1,10 +1,10 @@
 // The RL policy on the GPU: the trained model, a frozen reference copy of its parameters (for the
 // k3 KL loss and for OPSD's teacher), AdamW, and the recorded dispatches of two updates:
 // policy-gradient (clipped surrogate + KL + entropy bonus) and SFT (masked next-token loss).
-// Buffers, per token of the (rows, T) grid, N = rows*T <= maxN: logp, entropy, logpOld, logpRef, adv,
+// Buffers, per token of the (rows, T) padded batch, N = rows*T <= maxN: logp, entropy, logpOld, logpRef, adv,
 // weight, terms (N,4), dlogp, dentropy; batchOld, batchRef (maxN) hold a whole batch's old and
 // reference log-probs on the GPU (storeLogprobs), from which every mini-batch and epoch copies its
-// rows GPU to GPU (no readback, no upload). Dispatch lists are recorded once per grid shape and
+// rows GPU to GPU (no readback, no upload). Dispatch lists are recorded once per batch shape and
 // cached; the loss hyper-parameters live in uniforms rewritten before each update.
 
 import type { GpuModel } from '../model/gpu-model';
@@ -22,12 +22,12 @@ import { zeroBuffer } from '../kernels/zero';
 /** The optimiser settings of one update (TrainState's). */
 export type OptimHyper = UpdateHyper;
 
-/** Rows of the batch log-probs that storeLogprobs left on the GPU: this update's rows start at row0 (grid T equal). */
+/** Rows of the batch log-probs that storeLogprobs left on the GPU: this update's rows start at row0 (padded length T equal). */
 export interface StoredRows {
   row0: number;
 }
 
-/** Per-token inputs of one policy-gradient update, each (rows*T) in grid layout (rl-batch.ts). */
+/** Per-token inputs of one policy-gradient update, each (rows*T) in padded-batch layout (rl-batch.ts). */
 export interface PgInputs {
   adv: Float32Array; // advantages
   weight: Float32Array; // loss mask times aggregation scale (aggregation.ts)
@@ -43,7 +43,7 @@ export interface PgReport {
   gradNorm: number;
 }
 
-/** Recorded dispatches of one policy-gradient update on a grid, with its two policy-loss dispatches. */
+/** Recorded dispatches of one policy-gradient update on a batch shape, with its two policy-loss dispatches. */
 interface PgDispatches {
   head: Dispatch[]; // zero gradients, forward, log-probs of the current policy
   tail: Dispatch[]; // policy loss forward/backward, log-prob backward, model backward
@@ -78,7 +78,7 @@ export class RlPolicy {
 
   /**
    * `resume` continues a saved RL run: its AdamW state and its frozen reference (else the start params).
-   * `maxT`: the longest grid the run builds (capped at the context length, the default). The buffers
+   * `maxT`: the longest padded length the run builds (capped at the context length, the default). The buffers
    * hold maxRows x maxT positions and attention maps of maxT x maxT, so a bound below the context
    * saves most of the memory (the demo's arms: ~1 GB each at 512 positions).
    */
@@ -132,18 +132,18 @@ export class RlPolicy {
     return d;
   }
 
-  /** Uploads a (rows, T) grid of tokens and targets into the model's input buffers. */
-  setGrid(tokens: Int32Array, targets: Int32Array): void {
+  /** Uploads a (rows, T) padded batch of tokens and targets into the model's input buffers. */
+  setBatch(tokens: Int32Array, targets: Int32Array): void {
     if (tokens.length !== targets.length || tokens.length > this.maxN) {
       throw new Error(
-        `policy grid: ${tokens.length} tokens and ${targets.length} targets for at most ${this.maxN} positions`,
+        `policy batch: ${tokens.length} tokens and ${targets.length} targets for at most ${this.maxN} positions`,
       );
     }
     upload(this.gpu.device, this.model.tokens, tokens);
     upload(this.gpu.device, this.model.targets, targets);
   }
 
-  /** Forward and log-prob dispatches of the current grid under the policy or the frozen reference (into bufs.logp). */
+  /** Forward and log-prob dispatches of the current batch under the policy or the frozen reference (into bufs.logp). */
   private logprobDispatches(rows: number, T: number, which: 'policy' | 'ref'): Dispatch[] {
     return this.cached(`lp:${which}:${rows}x${T}`, () => [
       ...this.model.forward(rows, T, which === 'ref' ? this.refParams : this.model.params),
@@ -175,7 +175,7 @@ export class RlPolicy {
   }
 
   /**
-   * Per-token log-probabilities (rows*T) of the current grid's targets under the policy or the frozen
+   * Per-token log-probabilities (rows*T) of the current batch's targets under the policy or the frozen
    * reference: one forward pass, one readback (once per batch, never per token).
    */
   async logprobs(rows: number, T: number, which: 'policy' | 'ref'): Promise<Float32Array> {
@@ -186,7 +186,7 @@ export class RlPolicy {
   }
 
   /**
-   * The same log-probs of the whole current grid, kept on the GPU (batchOld for the policy, batchRef for
+   * The same log-probs of the whole current batch, kept on the GPU (batchOld for the policy, batchRef for
    * the reference) for the updates to take their rows from (StoredRows). Resolves once submitted, not
    * when the GPU has finished (the update's submit queues behind it).
    */
@@ -197,7 +197,7 @@ export class RlPolicy {
     this.submitLogprobs(rows, T, which, (enc) => enc.copyBufferToBuffer(this.bufs.logp, 0, dst, 0, rows * T * 4));
   }
 
-  /** The recorded dispatches of a policy-gradient update on a rows x T grid, with hp written into its loss uniforms. */
+  /** The recorded dispatches of a policy-gradient update on a rows x T batch, with hp written into its loss uniforms. */
   private pgDispatches(rows: number, T: number, hp: PolicyLossHp): PgDispatches {
     const N = rows * T,
       V = this.config.vocabSize,
@@ -236,14 +236,14 @@ export class RlPolicy {
     return [...this.logprobDispatches(rows, T, 'ref'), ...d.head, ...d.tail, ...this.optim.dispatches];
   }
 
-  /** One clipped policy-gradient update on the current grid (rows x T; setGrid first). */
+  /** One clipped policy-gradient update on the current batch (rows x T; setBatch first). */
   async pgUpdate(rows: number, T: number, x: PgInputs, hp: PolicyLossHp, o: OptimHyper): Promise<PgReport> {
     const N = rows * T,
       g = this.gpu,
       b = this.bufs;
     for (const [k, a] of Object.entries(x)) {
       if (a instanceof Float32Array && a.length !== N)
-        throw new Error(`pgUpdate: ${k} has ${a.length} values for a ${rows}x${T} grid`);
+        throw new Error(`pgUpdate: ${k} has ${a.length} values for a ${rows}x${T} batch`);
       if (
         a &&
         !(a instanceof Float32Array) &&
@@ -275,7 +275,7 @@ export class RlPolicy {
     return { terms, entropy, gradNorm };
   }
 
-  /** One SFT update on the current grid: masked next-token loss, weight (rows*T) = mask / count per token. */
+  /** One SFT update on the current batch: masked next-token loss, weight (rows*T) = mask / count per token. */
   async sftUpdate(
     rows: number,
     T: number,
@@ -285,7 +285,7 @@ export class RlPolicy {
     const N = rows * T,
       g = this.gpu,
       m = this.model;
-    if (weight.length !== N) throw new Error(`sftUpdate: ${weight.length} weights for a ${rows}x${T} grid`);
+    if (weight.length !== N) throw new Error(`sftUpdate: ${weight.length} weights for a ${rows}x${T} batch`);
     upload(g.device, m.weights, weight);
     const d = this.cached(`sft:${rows}x${T}`, () => [
       ...m.zeroGrads(rows, T),

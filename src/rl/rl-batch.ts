@@ -1,7 +1,7 @@
-// Lays sampled sequences out as a next-token batch for log-probabilities and the policy loss.
-// Sequence s (prompt then response) sits in row s of a (S, T) grid: tokens[s,t] = seq[t] and
+// Lays sampled sequences out as a padded batch (the input of log-probabilities and the policy loss).
+// Sequence s (prompt then response) sits in row s of an (S, T) padded batch, T its padded length: tokens[s,t] = seq[t] and
 // targets[s,t] = seq[t+1]. Response token j (position promptLen+j) is predicted at t = promptLen+j-1,
-// so per-response-token values (advantages, masks) are scattered to those grid positions.
+// so per-response-token values (advantages, masks) are scattered to those positions.
 
 export interface SequenceBatch {
   S: number; // rows
@@ -11,35 +11,35 @@ export interface SequenceBatch {
   lengths: Int32Array; // (S) prompt + response tokens
 }
 
-export interface GridBatch {
+export interface PaddedBatch {
   S: number;
-  T: number; // grid length: longest sequence - 1, rounded up to a multiple of 16
+  T: number; // padded length: longest sequence - 1, rounded up to a multiple of 16
   tokens: Int32Array; // (S,T)
   targets: Int32Array; // (S,T), -1 where no target (padding and the prompt's own tokens stay valid targets)
 }
 
-export const GRID_ROUND = 16;
+export const PAD_ROUND = 16;
 
-/** Grid positions for sequences of up to `longest` tokens (the last token is only a target), rounded up. */
-function gridFor(longest: number): number {
-  return Math.ceil((longest - 1) / GRID_ROUND) * GRID_ROUND;
+/** Padded length for sequences of up to `longest` tokens (the last token is only a target), rounded up. */
+function paddedLengthFor(longest: number): number {
+  return Math.ceil((longest - 1) / PAD_ROUND) * PAD_ROUND;
 }
 
 /**
- * The longest grid gridLength() can give for prompts of at most `longestPrompt` tokens (BOS included)
+ * The longest padded length paddedLength() can give for prompts of at most `longestPrompt` tokens (BOS included)
  * and responses of at most `maxNewTokens`: what a policy's buffers must hold (before the context cap).
  */
-export function gridCap(longestPrompt: number, maxNewTokens: number): number {
-  return gridFor(longestPrompt + maxNewTokens);
+export function maxPaddedLength(longestPrompt: number, maxNewTokens: number): number {
+  return paddedLengthFor(longestPrompt + maxNewTokens);
 }
 
-export function gridLength(b: SequenceBatch, maxT: number): number {
+export function paddedLength(b: SequenceBatch, maxT: number): number {
   let longest = 2;
   for (let s = 0; s < b.S; s++) longest = Math.max(longest, b.lengths[s]);
-  return Math.min(maxT, gridFor(longest));
+  return Math.min(maxT, paddedLengthFor(longest));
 }
 
-export function toGrid(b: SequenceBatch, T: number): GridBatch {
+export function toPadded(b: SequenceBatch, T: number): PaddedBatch {
   const tokens = new Int32Array(b.S * T);
   const targets = new Int32Array(b.S * T).fill(-1);
   for (let s = 0; s < b.S; s++) {
@@ -62,7 +62,7 @@ export function responseTokens(b: SequenceBatch, s: number): Int32Array {
   return b.seqs.slice(s * b.Tmax + b.promptLens[s], s * b.Tmax + b.lengths[s]);
 }
 
-/** Scatters perRow[s][j] (one value per response token) to the grid: out[s*T + promptLen+j-1]. */
+/** Scatters perRow[s][j] (one value per response token) to the padded batch: out[s*T + promptLen+j-1]. */
 export function scatterResponse(b: SequenceBatch, T: number, perRow: ArrayLike<number>[]): Float32Array {
   const out = new Float32Array(b.S * T);
   for (let s = 0; s < b.S; s++) {
@@ -76,15 +76,15 @@ export function scatterResponse(b: SequenceBatch, T: number, perRow: ArrayLike<n
   return out;
 }
 
-/** Gathers grid values back to per-row response arrays (inverse of scatterResponse). */
-export function gatherResponse(b: SequenceBatch, T: number, grid: ArrayLike<number>): Float32Array[] {
+/** Gathers padded-batch values back to per-row response arrays (inverse of scatterResponse). */
+export function gatherResponse(b: SequenceBatch, T: number, padded: ArrayLike<number>): Float32Array[] {
   const out: Float32Array[] = [];
   for (let s = 0; s < b.S; s++) {
     const n = responseLength(b, s);
     const row = new Float32Array(n);
     for (let j = 0; j < n; j++) {
       const t = b.promptLens[s] + j - 1;
-      row[j] = t < T ? grid[s * T + t] : 0;
+      row[j] = t < T ? padded[s * T + t] : 0;
     }
     out.push(row);
   }

@@ -11,8 +11,8 @@ import { RlPolicy } from './policy';
 import { groupAdvantages, type TrajectoryScore, type ScoredTrajectory } from './advantages';
 import { lossWeights } from './aggregation';
 import {
-  toGrid,
-  gridLength,
+  toPadded,
+  paddedLength,
   scatterResponse,
   gatherResponse,
   responseLength,
@@ -128,8 +128,8 @@ export class RlLoop {
       lengths: ro.lengths,
     };
     const truncated = (s: number) => ro.truncated[s] === 1;
-    const T = gridLength(batch, this.policy.config.contextLength);
-    const grid = toGrid(batch, T);
+    const T = paddedLength(batch, this.policy.config.contextLength);
+    const padded = toPadded(batch, T);
 
     // 2. Old (sampling-policy) and reference log-probs of the whole batch, kept on the GPU for every
     // mini-batch and epoch. They need no scores, so they are submitted first and run while the scorer
@@ -140,7 +140,7 @@ export class RlLoop {
     const onPolicy = c.epochs === 1 && c.miniBatches === 1 && !opsd;
     const refMeasured = c.beta > 0 && !opsd;
     if (!opsd) {
-      this.policy.setGrid(grid.tokens, grid.targets);
+      this.policy.setBatch(padded.tokens, padded.targets);
       if (!onPolicy) await this.policy.storeLogprobs(batch.S, T, 'policy');
       if (refMeasured) await this.policy.storeLogprobs(batch.S, T, 'ref');
     }
@@ -154,7 +154,7 @@ export class RlLoop {
     const t2 = performance.now();
     let logpOld: Float32Array | null = null; // on the CPU for OPSD only
     if (opsd) {
-      this.policy.setGrid(grid.tokens, grid.targets);
+      this.policy.setBatch(padded.tokens, padded.targets);
       logpOld = await this.policy.logprobs(batch.S, T, 'policy');
     }
 
@@ -167,7 +167,7 @@ export class RlLoop {
     // 5. The update: epochs x mini-batches of rows.
     const reports = await this.update(
       batch,
-      grid,
+      padded,
       T,
       logpOld,
       onPolicy ? 'current' : opsd ? 'values' : 'stored',
@@ -251,9 +251,9 @@ export class RlLoop {
       G,
       this.policy.config.contextLength,
     );
-    const Tt = gridLength(tb, this.policy.config.contextLength);
-    const tg = toGrid(tb, Tt);
-    this.policy.setGrid(tg.tokens, tg.targets);
+    const Tt = paddedLength(tb, this.policy.config.contextLength);
+    const tg = toPadded(tb, Tt);
+    this.policy.setBatch(tg.tokens, tg.targets);
     const teacher = gatherResponse(tb, Tt, await this.policy.logprobs(tb.S, Tt, 'ref'));
     const advs = opsdAdvantages(gatherResponse(batch, T, logpStudent), teacher);
     return { advs, masks: advs.map((a) => new Float32Array(a.length).fill(1)), dropped: 0, zeroStd: 0 };
@@ -262,7 +262,7 @@ export class RlLoop {
   /** old: where the old log-probs come from (the update's own forward, logpOld's values, or the GPU copy). */
   private async update(
     batch: SequenceBatch,
-    grid: { tokens: Int32Array; targets: Int32Array },
+    padded: { tokens: Int32Array; targets: Int32Array },
     T: number,
     logpOld: Float32Array | null,
     old: 'current' | 'values' | 'stored',
@@ -272,8 +272,8 @@ export class RlLoop {
   ): Promise<Report[]> {
     const c = this.cfg,
       S = batch.S;
-    const advGrid = scatterResponse(batch, T, advs);
-    const maskGrid = scatterResponse(batch, T, masks);
+    const advPadded = scatterResponse(batch, T, advs);
+    const maskPadded = scatterResponse(batch, T, masks);
     const beta = c.advantage === 'opsd' ? 0 : c.beta; // OPSD: no KL to the start model (method.md)
     const constant = c.sumNormConstant > 0 ? c.sumNormConstant : c.groupSize * c.maxNewTokens;
     const mb = Math.ceil(S / c.miniBatches);
@@ -283,12 +283,12 @@ export class RlLoop {
         const r1 = Math.min(S, r0 + mb),
           n = r1 - r0;
         const rowsOf = <A extends Float32Array | Int32Array>(a: A) => a.slice(r0 * T, r1 * T) as A;
-        const rowMasks = Array.from({ length: n }, (_, i) => maskGrid.slice((r0 + i) * T, (r0 + i + 1) * T));
+        const rowMasks = Array.from({ length: n }, (_, i) => maskPadded.slice((r0 + i) * T, (r0 + i + 1) * T));
         const weight = lossWeights(rowMasks, c.aggregation, constant);
-        this.policy.setGrid(rowsOf(grid.tokens), rowsOf(grid.targets));
+        this.policy.setBatch(rowsOf(padded.tokens), rowsOf(padded.targets));
         const stored = { row0: r0 };
         const inputs = {
-          adv: rowsOf(advGrid),
+          adv: rowsOf(advPadded),
           weight,
           logpOld: old === 'stored' ? stored : old === 'values' ? rowsOf(logpOld as Float32Array) : null,
           logpRef: refStored ? stored : null,
@@ -300,7 +300,7 @@ export class RlLoop {
           { epsLow: c.epsLow, epsHigh: c.epsHigh, beta, entCoef: c.entCoef },
           { lr: c.lr, weightDecay: c.weightDecay, maxGradNorm: c.maxGradNorm },
         );
-        reports.push({ rep, weight, mask: rowsOf(maskGrid) });
+        reports.push({ rep, weight, mask: rowsOf(maskPadded) });
       }
     }
     return reports;

@@ -3,7 +3,7 @@
 // closing <eos>) are in the loss, weighted 1/count.
 
 import { encode, BOS_ID, EOS_ID } from '../model/tokenizer';
-import { toGrid, gridLength, type SequenceBatch } from './rl-batch';
+import { toPadded, paddedLength, type SequenceBatch } from './rl-batch';
 import type { RlPolicy, OptimHyper } from './policy';
 
 export interface SftExample {
@@ -34,8 +34,8 @@ export async function sftStep(
   o: OptimHyper,
 ): Promise<{ loss: number; gradNorm: number; tokens: number }> {
   const b = sftBatch(examples, policy.config.contextLength);
-  const T = gridLength(b, policy.config.contextLength);
-  const grid = toGrid(b, T);
+  const T = paddedLength(b, policy.config.contextLength);
+  const padded = toPadded(b, T);
   const weight = new Float32Array(b.S * T);
   let count = 0;
   for (let s = 0; s < b.S; s++) {
@@ -46,7 +46,7 @@ export async function sftStep(
   }
   if (count === 0) throw new Error('SFT batch has no reference tokens');
   for (let i = 0; i < weight.length; i++) weight[i] /= count;
-  policy.setGrid(grid.tokens, grid.targets);
+  policy.setBatch(padded.tokens, padded.targets);
   const r = await policy.sftUpdate(b.S, T, weight, o);
   return { ...r, tokens: count };
 }

@@ -25,7 +25,7 @@ export interface RlJobSpec<P extends RlProblem> {
   draw: () => P; // the next problem of a seeded stream (P draws per step, in order)
   score: (problem: P, response: string, truncated: boolean) => Promise<Scored>;
   meta?: Record<string, unknown>; // provenance written into every checkpoint
-  maxT?: number; // the longest grid a step builds (rl-batch.ts gridCap): the policy's buffers; default the context
+  maxT?: number; // the longest padded length a step builds (rl-batch.ts maxPaddedLength): the policy's buffers; default the context
   grades?: GradePolicy; // when the judge's failures stop the run (none: failed grades are only dropped)
 }
 

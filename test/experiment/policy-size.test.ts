@@ -1,6 +1,6 @@
-// An RL arm's policy holds only the grids its prompts and responses can make (not the whole context):
+// An RL arm's policy holds only the padded batches its prompts and responses can make (not the whole context):
 // the demo's arms would otherwise hold ~1 GB of attention maps each at 512 positions. OPSD's teacher
-// reads longer inputs and keeps the context; a step whose grid would not fit fails with a clear error.
+// reads longer inputs and keeps the context; a step whose padded batch would not fit fails with a clear error.
 import { describe, it, expect } from 'vitest';
 import { ARMS } from '../../src/experiment/arms';
 import { PRESETS } from '../../src/experiment/presets';
@@ -15,7 +15,7 @@ import { encode } from '../../src/model/tokenizer';
 import { testGpu } from '../helpers/gpu';
 
 describe('the size of an RL arm policy', () => {
-  it('a judged arm holds its longest prompt plus the response limit, rounded to the grid; OPSD the context', async () => {
+  it('a judged arm holds its longest prompt plus the response limit, padded to a multiple of 16; OPSD the context', async () => {
     const g = await testGpu();
     const train = hardProblems({}, 'train', 8);
     const w: CellWorld = { options: PRESETS.smoke, train, eval: [], maxNewTokens: 40 };
@@ -30,7 +30,7 @@ describe('the size of an RL arm policy', () => {
     opsd.destroy();
   });
 
-  it('a grid longer than the policy holds is refused, naming the sizes', async () => {
+  it('a padded batch longer than the policy holds is refused, naming the sizes', async () => {
     const g = await testGpu();
     const c = MODEL_PRESETS.tiny;
     const policy = new RlPolicy(g, c, initParams(c, buildLayout(c), 1), 2, undefined, 16);

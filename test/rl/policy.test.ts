@@ -1,5 +1,5 @@
-// RlPolicy's recorded updates: the dispatches of a grid shape are built once and reused, and the loss
-// hyper-parameters live in their uniforms, so changing them between updates on the same grid must take
+// RlPolicy's recorded updates: the dispatches of a batch shape are built once and reused, and the loss
+// hyper-parameters live in their uniforms, so changing them between updates on the same batch shape must take
 // effect. Each update's per-token terms are checked against the CPU reference of the policy loss.
 import { describe, it, expect } from 'vitest';
 import { RlPolicy } from '../../src/rl/policy';
@@ -13,7 +13,7 @@ import { assertClose } from '../helpers/compare';
 const CONFIG: ModelConfig = { vocabSize: 11, contextLength: 8, dModel: 8, nLayers: 1, nHeads: 2, mlpWidth: 16 };
 
 describe('RlPolicy', () => {
-  it('applies new loss hyper-parameters on a grid whose dispatches are already recorded', async () => {
+  it('applies new loss hyper-parameters on a batch shape whose dispatches are already recorded', async () => {
     const g = await testGpu();
     const rows = 2,
       T = 5,
@@ -22,7 +22,7 @@ describe('RlPolicy', () => {
     const rng = mulberry32(9);
     const targets = randomInts(rng, N, 0, CONFIG.vocabSize - 1);
     targets[N - 1] = -1; // a padding position: no target, weight 0
-    policy.setGrid(randomInts(rng, N, 0, CONFIG.vocabSize - 1), targets);
+    policy.setBatch(randomInts(rng, N, 0, CONFIG.vocabSize - 1), targets);
     const logp = await policy.logprobs(rows, T, 'policy');
     const noise = randomFloats(rng, N, 0.4);
     const x = {

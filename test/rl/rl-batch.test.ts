@@ -1,13 +1,13 @@
-// Layout of sampled sequences for the loss: the grid's length and its bound, grid placement of response tokens, and the mapping of a
+// Layout of sampled sequences for the loss: the padded length and its bound, the placement of response tokens, and the mapping of a
 // judge's text offsets to token indices when a response holds special tokens (which decode to nothing).
 import { describe, it, expect } from 'vitest';
 import {
-  toGrid,
+  toPadded,
   scatterResponse,
   gatherResponse,
   textOffsetsToTokens,
-  gridCap,
-  gridLength,
+  maxPaddedLength,
+  paddedLength,
   type SequenceBatch,
 } from '../../src/rl/rl-batch';
 import { SPECIAL_TOKENS, PAD_ID, EOS_ID, encode, decode } from '../../src/model/tokenizer';
@@ -16,7 +16,7 @@ import { stepMetrics } from '../../src/rl/step-metrics';
 const isSpecial = (id: number) => id < SPECIAL_TOKENS;
 
 describe('rl-batch', () => {
-  it('gridCap bounds every grid of prompts and responses up to the given lengths', () => {
+  it('maxPaddedLength bounds every padded batch of prompts and responses up to the given lengths', () => {
     for (let longestPrompt = 1; longestPrompt <= 40; longestPrompt += 3) {
       for (const maxNew of [1, 7, 16, 33, 64]) {
         const lengths = Int32Array.from([1, longestPrompt + maxNew, Math.max(1, longestPrompt - 1) + 1]);
@@ -27,13 +27,13 @@ describe('rl-batch', () => {
           promptLens: Int32Array.of(1, longestPrompt, 1),
           lengths,
         };
-        expect(gridLength(b, 512)).toBeLessThanOrEqual(gridCap(longestPrompt, maxNew));
-        expect(gridLength(b, 512)).toBe(gridCap(longestPrompt, maxNew)); // reached by the longest row
+        expect(paddedLength(b, 512)).toBeLessThanOrEqual(maxPaddedLength(longestPrompt, maxNew));
+        expect(paddedLength(b, 512)).toBe(maxPaddedLength(longestPrompt, maxNew)); // reached by the longest row
       }
     }
   });
 
-  it('places response token j of row s at grid position promptLen + j - 1', () => {
+  it('places response token j of row s at padded position promptLen + j - 1', () => {
     const b: SequenceBatch = {
       S: 2,
       Tmax: 8,
@@ -43,11 +43,11 @@ describe('rl-batch', () => {
     };
     b.seqs.set([1, 10, 11, 12, 13], 0);
     b.seqs.set([1, 20, 21, 22], 8);
-    const g = toGrid(b, 4);
+    const g = toPadded(b, 4);
     expect(Array.from(g.targets)).toEqual([10, 11, 12, 13, 20, 21, 22, -1]);
-    const grid = scatterResponse(b, 4, [Float32Array.of(1, 2, 3), Float32Array.of(9)]);
-    expect(Array.from(grid)).toEqual([0, 1, 2, 3, 0, 0, 9, 0]);
-    expect(gatherResponse(b, 4, grid).map((r) => Array.from(r))).toEqual([[1, 2, 3], [9]]);
+    const padded = scatterResponse(b, 4, [Float32Array.of(1, 2, 3), Float32Array.of(9)]);
+    expect(Array.from(padded)).toEqual([0, 1, 2, 3, 0, 0, 9, 0]);
+    expect(gatherResponse(b, 4, padded).map((r) => Array.from(r))).toEqual([[1, 2, 3], [9]]);
   });
 
   it('maps text offsets to token indices around special tokens', () => {
