@@ -66,14 +66,14 @@ async function rlUpdate(gpu: Gpu, config: ModelConfig, rows: number, T: number, 
   try {
     const rng = mulberry32(5);
     const tokens = randomInts(rng, rows * T, 3, config.vocabSize - 1);
-    policy.setBatch(
-      tokens,
-      Int32Array.from(tokens, (_, i) => ((i + 1) % T === 0 ? -1 : tokens[i + 1])),
-    );
+    const targets = Int32Array.from(tokens, (_, i) => ((i + 1) % T === 0 ? -1 : tokens[i + 1]));
     upload(gpu.device, policy.bufs.adv, randomFloats(rng, rows * T));
     upload(gpu.device, policy.bufs.weight, new Float32Array(rows * T).fill(1 / (rows * T)));
     policy.optim.prepare({ lr: 1e-9, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0, maxGradNorm: 1 });
-    const ds = policy.updateDispatches(rows, T, { epsLow: 0.2, epsHigh: 0.26, beta: 0.001, entCoef: 0 });
+    const ds = policy.updateDispatches(
+      { S: rows, T, tokens, targets },
+      { epsLow: 0.2, epsHigh: 0.26, beta: 0.001, entCoef: 0 },
+    );
     return await profileDispatches(gpu, ds, reps);
   } finally {
     policy.destroy();

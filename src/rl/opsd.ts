@@ -1,15 +1,30 @@
 // On-policy self-distillation (method.md, OPSD): the teacher is the frozen start model given the
 // problem AND the reference solution in context. teacherBatch rebuilds each sampled sequence as
 // <bos> prompt "Reference: " reference "\n" response, so the teacher scores the student's own tokens.
+// selfDistillation is the RL step's advantage strategy for this arm, in place of group advantages.
 
 import { encode, BOS_ID } from '../model/tokenizer';
-import { responseTokens, type SequenceBatch } from './rl-batch';
+import {
+  gatherResponse,
+  paddedLength,
+  responseTokens,
+  toPadded,
+  type PaddedBatch,
+  type SequenceBatch,
+} from './rl-batch';
+import type { RlPolicy } from './policy';
 
 export const TEACHER_PREFIX = 'Reference: ';
 
 export interface TeacherContext {
   prompt: string;
   reference: string;
+}
+
+/** One teacher context per prompt, or an error when a reference is missing. */
+export function teacherContexts(prompts: string[], references: string[] | undefined): TeacherContext[] {
+  if (references?.length !== prompts.length) throw new Error('OPSD needs one reference per prompt');
+  return prompts.map((prompt, i) => ({ prompt, reference: references[i] }));
 }
 
 /**
@@ -58,4 +73,26 @@ export function opsdAdvantages(student: Float32Array[], teacher: Float32Array[])
       throw new Error(`OPSD row ${s}: ${st.length} student and ${teacher[s].length} teacher log-probs`);
     return st.map((x, t) => teacher[s][t] - x);
   });
+}
+
+/**
+ * The advantages of one step of self-distillation: the student's log-probs of its samples under the
+ * policy (`padded`, the layout of `student`), then the teacher's of the same tokens under the frozen
+ * start model, and their per-token difference. Every response token is kept (mask 1). The student's
+ * log-probs are returned too: they are the update's old log-probs.
+ */
+export async function selfDistillation(
+  policy: RlPolicy,
+  student: SequenceBatch,
+  padded: PaddedBatch,
+  ctx: TeacherContext[],
+  G: number,
+): Promise<{ logpStudent: Float32Array; advs: Float32Array[]; masks: Float32Array[] }> {
+  const contextLength = policy.config.contextLength;
+  const logpStudent = await policy.logprobs(padded, 'policy');
+  const tb = teacherBatch(student, ctx, G, contextLength);
+  const teacherPadded = toPadded(tb, paddedLength(tb, contextLength));
+  const teacher = gatherResponse(tb, teacherPadded.T, await policy.logprobs(teacherPadded, 'ref'));
+  const advs = opsdAdvantages(gatherResponse(student, padded.T, logpStudent), teacher);
+  return { logpStudent, advs, masks: advs.map((a) => new Float32Array(a.length).fill(1)) };
 }

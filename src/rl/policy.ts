@@ -5,7 +5,8 @@
 // weight, terms (N,4), dlogp, dentropy; batchOld, batchRef (maxN) hold a whole batch's old and
 // reference log-probs on the GPU (storeLogprobs), from which every mini-batch and epoch copies its
 // rows GPU to GPU (no readback, no upload). Dispatch lists are recorded once per batch shape and
-// cached; the loss hyper-parameters live in uniforms rewritten before each update.
+// cached; the loss hyper-parameters live in uniforms rewritten before each update. Every pass takes
+// the padded batch it runs on as an argument and uploads it: no call depends on an earlier one.
 
 import type { GpuModel } from '../model/gpu-model';
 import type { GpuAdamW } from '../model/optimizer';
@@ -18,6 +19,7 @@ import { logprobForward, logprobBackward } from '../kernels/logprob';
 import { policyLossForward, policyLossBackward, policyLossUniform, type PolicyLossHp } from '../kernels/policy_loss';
 import { weightedSum } from '../kernels/weighted_sum';
 import { zeroBuffer } from '../kernels/zero';
+import type { PaddedBatch } from './rl-batch';
 
 /** The optimiser settings of one update (TrainState's). */
 export type OptimHyper = UpdateHyper;
@@ -133,7 +135,7 @@ export class RlPolicy {
   }
 
   /** Uploads a (rows, T) padded batch of tokens and targets into the model's input buffers. */
-  setBatch(tokens: Int32Array, targets: Int32Array): void {
+  private load({ tokens, targets }: PaddedBatch): void {
     if (tokens.length !== targets.length || tokens.length > this.maxN) {
       throw new Error(
         `policy batch: ${tokens.length} tokens and ${targets.length} targets for at most ${this.maxN} positions`,
@@ -143,7 +145,7 @@ export class RlPolicy {
     upload(this.gpu.device, this.model.targets, targets);
   }
 
-  /** Forward and log-prob dispatches of the current batch under the policy or the frozen reference (into bufs.logp). */
+  /** Forward and log-prob dispatches of the loaded batch under the policy or the frozen reference (into bufs.logp). */
   private logprobDispatches(rows: number, T: number, which: 'policy' | 'ref'): Dispatch[] {
     return this.cached(`lp:${which}:${rows}x${T}`, () => [
       ...this.model.forward(rows, T, which === 'ref' ? this.refParams : this.model.params),
@@ -175,10 +177,12 @@ export class RlPolicy {
   }
 
   /**
-   * Per-token log-probabilities (rows*T) of the current batch's targets under the policy or the frozen
+   * Per-token log-probabilities (rows*T) of the batch's targets under the policy or the frozen
    * reference: one forward pass, one readback (once per batch, never per token).
    */
-  async logprobs(rows: number, T: number, which: 'policy' | 'ref'): Promise<Float32Array> {
+  async logprobs(batch: PaddedBatch, which: 'policy' | 'ref'): Promise<Float32Array> {
+    const { S: rows, T } = batch;
+    this.load(batch);
     this.logprobDispatches(rows, T, which);
     await this.gpu.pipelines.ready();
     this.submitLogprobs(rows, T, which);
@@ -186,11 +190,13 @@ export class RlPolicy {
   }
 
   /**
-   * The same log-probs of the whole current batch, kept on the GPU (batchOld for the policy, batchRef for
+   * The same log-probs of a whole batch, kept on the GPU (batchOld for the policy, batchRef for
    * the reference) for the updates to take their rows from (StoredRows). Resolves once submitted, not
    * when the GPU has finished (the update's submit queues behind it).
    */
-  async storeLogprobs(rows: number, T: number, which: 'policy' | 'ref'): Promise<void> {
+  async storeLogprobs(batch: PaddedBatch, which: 'policy' | 'ref'): Promise<void> {
+    const { S: rows, T } = batch;
+    this.load(batch);
     this.logprobDispatches(rows, T, which);
     await this.gpu.pipelines.ready();
     const dst = which === 'ref' ? this.bufs.batchRef : this.bufs.batchOld;
@@ -230,14 +236,18 @@ export class RlPolicy {
     return d;
   }
 
-  /** Every dispatch of one RL update in order (reference log-probs, gradient, AdamW), for the kernel profile. */
-  updateDispatches(rows: number, T: number, hp: PolicyLossHp): Dispatch[] {
+  /** Every dispatch of one RL update on `batch` in order (reference log-probs, gradient, AdamW), for the kernel profile. */
+  updateDispatches(batch: PaddedBatch, hp: PolicyLossHp): Dispatch[] {
+    const { S: rows, T } = batch;
+    this.load(batch);
     const d = this.pgDispatches(rows, T, hp);
     return [...this.logprobDispatches(rows, T, 'ref'), ...d.head, ...d.tail, ...this.optim.dispatches];
   }
 
-  /** One clipped policy-gradient update on the current batch (rows x T; setBatch first). */
-  async pgUpdate(rows: number, T: number, x: PgInputs, hp: PolicyLossHp, o: OptimHyper): Promise<PgReport> {
+  /** One clipped policy-gradient update on a (rows x T) batch. */
+  async pgUpdate(batch: PaddedBatch, x: PgInputs, hp: PolicyLossHp, o: OptimHyper): Promise<PgReport> {
+    const { S: rows, T } = batch;
+    this.load(batch);
     const N = rows * T,
       g = this.gpu,
       b = this.bufs;
@@ -275,13 +285,14 @@ export class RlPolicy {
     return { terms, entropy, gradNorm };
   }
 
-  /** One SFT update on the current batch: masked next-token loss, weight (rows*T) = mask / count per token. */
+  /** One SFT update on a (rows x T) batch: masked next-token loss, weight (rows*T) = mask / count per token. */
   async sftUpdate(
-    rows: number,
-    T: number,
+    batch: PaddedBatch,
     weight: Float32Array,
     o: OptimHyper,
   ): Promise<{ loss: number; gradNorm: number }> {
+    const { S: rows, T } = batch;
+    this.load(batch);
     const N = rows * T,
       g = this.gpu,
       m = this.model;

@@ -14,13 +14,14 @@ import {
   toPadded,
   paddedLength,
   scatterResponse,
-  gatherResponse,
   responseLength,
   responseTokens,
   textOffsetsToTokens,
+  type PaddedBatch,
   type SequenceBatch,
 } from './rl-batch';
-import { teacherBatch, opsdAdvantages } from './opsd';
+import { selfDistillation, teacherContexts, type TeacherContext } from './opsd';
+import type { AdvantageMode } from './advantages';
 import { stepMetrics, type StepMetrics } from './step-metrics';
 import { validateRlConfig, type RlConfig } from './rl-config';
 import { encode, decode, BOS_ID, EOS_ID, SPECIAL_TOKENS } from '../model/tokenizer';
@@ -57,6 +58,21 @@ export interface RlStepResult {
 }
 
 type Report = { rep: PgReport; weight: Float32Array; mask: Float32Array };
+
+/**
+ * Where a step's advantages come from: the group advantages of the scores (GRPO, ExpRL), or
+ * self-distillation (OPSD) from the teacher contexts of the step's prompts.
+ */
+type AdvantageStrategy =
+  { kind: 'group'; mode: AdvantageMode } | { kind: 'self-distillation'; teacher: TeacherContext[] };
+
+/** Per-response-token advantages and loss masks of one step, with the group statistics it logs. */
+interface StepAdvantages {
+  advs: Float32Array[];
+  masks: Float32Array[];
+  dropped: number;
+  zeroStd: number;
+}
 
 /** Process scores locate segments by character offsets in the decoded text; the loss needs token indices. */
 function onTokens(x: Scored, tokens: Int32Array): Scored {
@@ -97,8 +113,10 @@ export class RlLoop {
       G = c.groupSize;
     if (prompts.length !== c.promptsPerStep)
       throw new Error(`expected ${c.promptsPerStep} prompts, got ${prompts.length}`);
-    if (c.advantage === 'opsd' && references?.length !== prompts.length)
-      throw new Error('OPSD needs one reference per prompt');
+    const strategy: AdvantageStrategy =
+      c.advantage === 'opsd'
+        ? { kind: 'self-distillation', teacher: teacherContexts(prompts, references) }
+        : { kind: 'group', mode: c.advantage };
     // 1. Sample G responses per prompt.
     const ids = prompts.map((p) => Int32Array.from([BOS_ID, ...encode(p)]));
     const ctx = this.policy.config.contextLength;
@@ -136,13 +154,12 @@ export class RlLoop {
     // works. With one epoch of one mini-batch the update's own forward pass gives the old log-probs
     // (the policy has not changed since sampling); OPSD needs them on the CPU, after scoring.
     const t1 = performance.now();
-    const opsd = c.advantage === 'opsd';
+    const opsd = strategy.kind === 'self-distillation';
     const onPolicy = c.epochs === 1 && c.miniBatches === 1 && !opsd;
     const refMeasured = c.beta > 0 && !opsd;
     if (!opsd) {
-      this.policy.setBatch(padded.tokens, padded.targets);
-      if (!onPolicy) await this.policy.storeLogprobs(batch.S, T, 'policy');
-      if (refMeasured) await this.policy.storeLogprobs(batch.S, T, 'ref');
+      if (!onPolicy) await this.policy.storeLogprobs(padded, 'policy');
+      if (refMeasured) await this.policy.storeLogprobs(padded, 'ref');
     }
 
     // 3. Score every response (concurrently: judges may be remote).
@@ -152,23 +169,23 @@ export class RlLoop {
     const scored = verdicts.map((x, s) => onTokens(x, responseTokens(batch, s)));
     const rewardMs = performance.now() - t1;
     const t2 = performance.now();
-    let logpOld: Float32Array | null = null; // on the CPU for OPSD only
-    if (opsd) {
-      this.policy.setBatch(padded.tokens, padded.targets);
-      logpOld = await this.policy.logprobs(batch.S, T, 'policy');
-    }
 
-    // 4. Advantages and loss masks per response token.
-    const adv =
-      c.advantage === 'opsd'
-        ? await this.teacherAdvantages(batch, T, logpOld as Float32Array, prompts, references as string[])
-        : this.groupAdvantages(batch, scored, truncated);
+    // 4. Advantages and loss masks per response token: group advantages of the scores, or for OPSD
+    // the teacher-student log-ratio (whose student log-probs, on the CPU, are the old log-probs).
+    let logpOld: Float32Array | null = null;
+    let adv: StepAdvantages;
+    if (strategy.kind === 'self-distillation') {
+      const sd = await selfDistillation(this.policy, batch, padded, strategy.teacher, G);
+      logpOld = sd.logpStudent;
+      adv = { advs: sd.advs, masks: sd.masks, dropped: 0, zeroStd: 0 };
+    } else {
+      adv = this.groupAdvantages(batch, scored, truncated, strategy.mode);
+    }
 
     // 5. The update: epochs x mini-batches of rows.
     const reports = await this.update(
       batch,
       padded,
-      T,
       logpOld,
       onPolicy ? 'current' : opsd ? 'values' : 'stored',
       refMeasured,
@@ -206,7 +223,12 @@ export class RlLoop {
     return { step: this.stepCount, metrics, traces };
   }
 
-  private groupAdvantages(batch: SequenceBatch, scored: Scored[], truncated: (s: number) => boolean) {
+  private groupAdvantages(
+    batch: SequenceBatch,
+    scored: Scored[],
+    truncated: (s: number) => boolean,
+    mode: AdvantageMode,
+  ): StepAdvantages {
     const c = this.cfg,
       G = c.groupSize;
     const advs: Float32Array[] = [],
@@ -224,7 +246,7 @@ export class RlLoop {
         });
       }
       const ga = groupAdvantages(group, {
-        mode: c.advantage as Exclude<RlConfig['advantage'], 'opsd'>,
+        mode,
         stdNormalize: c.stdNormalize,
         truncation: c.truncationRule,
       });
@@ -236,34 +258,10 @@ export class RlLoop {
     return { advs, masks, dropped, zeroStd };
   }
 
-  /** OPSD: A_t = log p_teacher(y_t | x, ref, y<t) - log p_student(y_t | x, y<t); the teacher is the frozen start model. */
-  private async teacherAdvantages(
-    batch: SequenceBatch,
-    T: number,
-    logpStudent: Float32Array,
-    prompts: string[],
-    references: string[],
-  ) {
-    const G = this.cfg.groupSize;
-    const tb = teacherBatch(
-      batch,
-      prompts.map((p, i) => ({ prompt: p, reference: references[i] })),
-      G,
-      this.policy.config.contextLength,
-    );
-    const Tt = paddedLength(tb, this.policy.config.contextLength);
-    const tg = toPadded(tb, Tt);
-    this.policy.setBatch(tg.tokens, tg.targets);
-    const teacher = gatherResponse(tb, Tt, await this.policy.logprobs(tb.S, Tt, 'ref'));
-    const advs = opsdAdvantages(gatherResponse(batch, T, logpStudent), teacher);
-    return { advs, masks: advs.map((a) => new Float32Array(a.length).fill(1)), dropped: 0, zeroStd: 0 };
-  }
-
   /** old: where the old log-probs come from (the update's own forward, logpOld's values, or the GPU copy). */
   private async update(
     batch: SequenceBatch,
-    padded: { tokens: Int32Array; targets: Int32Array },
-    T: number,
+    padded: PaddedBatch,
     logpOld: Float32Array | null,
     old: 'current' | 'values' | 'stored',
     refStored: boolean,
@@ -271,7 +269,8 @@ export class RlLoop {
     masks: Float32Array[],
   ): Promise<Report[]> {
     const c = this.cfg,
-      S = batch.S;
+      S = batch.S,
+      T = padded.T;
     const advPadded = scatterResponse(batch, T, advs);
     const maskPadded = scatterResponse(batch, T, masks);
     const beta = c.advantage === 'opsd' ? 0 : c.beta; // OPSD: no KL to the start model (method.md)
@@ -285,7 +284,7 @@ export class RlLoop {
         const rowsOf = <A extends Float32Array | Int32Array>(a: A) => a.slice(r0 * T, r1 * T) as A;
         const rowMasks = Array.from({ length: n }, (_, i) => maskPadded.slice((r0 + i) * T, (r0 + i + 1) * T));
         const weight = lossWeights(rowMasks, c.aggregation, constant);
-        this.policy.setBatch(rowsOf(padded.tokens), rowsOf(padded.targets));
+        const rows = { S: n, T, tokens: rowsOf(padded.tokens), targets: rowsOf(padded.targets) };
         const stored = { row0: r0 };
         const inputs = {
           adv: rowsOf(advPadded),
@@ -294,8 +293,7 @@ export class RlLoop {
           logpRef: refStored ? stored : null,
         };
         const rep = await this.policy.pgUpdate(
-          n,
-          T,
+          rows,
           inputs,
           { epsLow: c.epsLow, epsHigh: c.epsHigh, beta, entCoef: c.entCoef },
           { lr: c.lr, weightDecay: c.weightDecay, maxGradNorm: c.maxGradNorm },

@@ -46,7 +46,6 @@ export async function sftStep(
   }
   if (count === 0) throw new Error('SFT batch has no reference tokens');
   for (let i = 0; i < weight.length; i++) weight[i] /= count;
-  policy.setBatch(padded.tokens, padded.targets);
-  const r = await policy.sftUpdate(b.S, T, weight, o);
+  const r = await policy.sftUpdate(padded, weight, o);
   return { ...r, tokens: count };
 }

@@ -22,8 +22,8 @@ describe('RlPolicy', () => {
     const rng = mulberry32(9);
     const targets = randomInts(rng, N, 0, CONFIG.vocabSize - 1);
     targets[N - 1] = -1; // a padding position: no target, weight 0
-    policy.setBatch(randomInts(rng, N, 0, CONFIG.vocabSize - 1), targets);
-    const logp = await policy.logprobs(rows, T, 'policy');
+    const batch = { S: rows, T, tokens: randomInts(rng, N, 0, CONFIG.vocabSize - 1), targets };
+    const logp = await policy.logprobs(batch, 'policy');
     const noise = randomFloats(rng, N, 0.4);
     const x = {
       adv: randomFloats(rng, N, 1),
@@ -36,7 +36,7 @@ describe('RlPolicy', () => {
     const seen: number[] = [];
     for (const hp of [a, b, a]) {
       // lr 0: the weights (and so logp and entropy) stay as they are between the updates
-      const rep = await policy.pgUpdate(rows, T, x, hp, { lr: 0, weightDecay: 0, maxGradNorm: 1 });
+      const rep = await policy.pgUpdate(batch, x, hp, { lr: 0, weightDecay: 0, maxGradNorm: 1 });
       const want = new Float32Array(N * 4);
       policyLossForward(want, logp, x.logpOld, x.logpRef, x.adv, x.weight, rep.entropy, N, hp);
       assertClose(`terms ${JSON.stringify(hp)}`, rep.terms, want, 1e-5, 1e-4);
