@@ -170,17 +170,6 @@ const baseName = (path: string) =>
 const isKernelTwin = (paths: string[]) =>
   paths.length === 2 && paths.some((p) => p.startsWith('src/kernels/')) && paths.some((p) => p.startsWith('src/ref/'));
 
-/** Collisions that remain, each to be resolved by renaming one side (they sit in folders under other work now). */
-const KNOWN_SHARED: Record<string, string[]> = {
-  args: ['src/cli/args.ts', 'src/cli/experiment/args.ts'],
-  config: ['src/model/config.ts', 'src/tasks/config.ts'],
-  dataset: ['src/cli/dataset.ts', 'src/tasks/dataset.ts'],
-  export: ['src/cli/export.ts', 'src/store/export.ts'],
-  metrics: ['src/rl/metrics.ts', 'src/store/metrics.ts'],
-  ops: ['src/model/ops.ts', 'src/tasks/ops.ts'],
-  types: ['src/judge/types.ts', 'src/store/types.ts'],
-};
-
 describe('architecture: file names', () => {
   const byName = new Map<string, string[]>();
   for (const f of [...walk(SRC), ...walk(BENCH)].map(rel).filter((f) => /\.(ts|svelte|mjs|js|css)$/.test(f))) {
@@ -195,17 +184,9 @@ describe('architecture: file names', () => {
   });
 
   it('no two files of src/ and bench/ share a base name (a kernel and its CPU reference excepted)', () => {
-    const bad = shared.filter(
-      ([name, paths]) => JSON.stringify([...paths].sort()) !== JSON.stringify(KNOWN_SHARED[name]),
-    );
     expect(
-      bad.map(([name, paths]) => `${name}: ${paths.join(', ')}`),
+      shared.map(([name, paths]) => `${name}: ${paths.join(', ')}`),
       'rename one of them',
     ).toEqual([]);
-  });
-
-  it('every listed exception still collides (remove the ones resolved)', () => {
-    const resolved = Object.keys(KNOWN_SHARED).filter((name) => !shared.some(([n]) => n === name));
-    expect(resolved).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises
 import { dirname } from 'node:path';
 import { RunDriver, type Outcome } from '../run/lifecycle';
 import type { JobStep, Preview, RunJob } from '../run/job';
-import type { MetricPoint } from '../store/types';
+import type { MetricPoint } from '../store/records';
 
 export interface FileRunOptions {
   checkpointPath: string; // the job's latest checkpoint

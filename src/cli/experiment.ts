@@ -13,13 +13,13 @@ import { buildWorld, DATASET_RESPONSE_TOKENS } from '../experiment/world';
 import { datasetWorld } from '../experiment/dataset-world';
 import type { ExperimentOptions } from '../experiment/options';
 import { loadDataset } from '../tasks/dataset-load';
-import { taskConfig } from '../tasks/config';
+import { taskConfig } from '../tasks/task-config';
 import { estimateCost } from '../experiment/estimate';
 import { LlmJudge } from '../judge/llm';
 import { RESULTS_SCHEMA, checkResultsFile, resultsMarkdown, type ResultsFile } from '../experiment/results';
 import { UsageError, runCli } from './args';
 import { writeFileAtomic } from './drive';
-import { FLAG_NAMES, HELP, OPTION_NAMES, experimentOptions, maxFailureShare } from './experiment/args';
+import { FLAG_NAMES, HELP, OPTION_NAMES, experimentOptions, maxFailureShare } from './experiment/experiment-args';
 import { Progress, formatDuration } from './experiment/progress';
 import {
   cellDone,

@@ -10,7 +10,7 @@ import { PipelineCache } from '../gpu/pipelines';
 import { MODEL_PRESETS } from '../model/config';
 import { DEFAULT_PRETRAIN, type PretrainOptions } from '../model/trainer-api';
 import { builtinCorpus, unigramEntropy } from '../tasks/facts';
-import { DEFAULT_TASK_CONFIG, taskConfig, type TaskConfig } from '../tasks/config';
+import { DEFAULT_TASK_CONFIG, taskConfig, type TaskConfig } from '../tasks/task-config';
 import { pretrainCorpus } from '../tasks/splits';
 import { PretrainJob } from '../run/pretrain-job';
 import { corpusFromFile } from '../run/corpus-file';
@@ -24,7 +24,7 @@ const HELP = `usage: npm run train -- [options]
                          documents keep their line breaks) or FILE (one document per line)
   --task-docs N          with --corpus tasks: documents (default ${DEFAULT_TASK_CONFIG.nPrimitives})
   --task-seed N          with --corpus tasks: the task generator's seed (default ${DEFAULT_TASK_CONFIG.seed})
-  --tasks JSON           with --corpus tasks: the task world's knobs (default: the built-in world, src/tasks/config.ts)
+  --tasks JSON           with --corpus tasks: the task world's knobs (default: the built-in world, src/tasks/task-config.ts)
   --preset NAME          model size: ${Object.keys(MODEL_PRESETS).join(', ')} (default small)
   --steps N              optimiser steps (default ${DEFAULT_PRETRAIN.steps})
   --batch N              sequences per step (default ${DEFAULT_PRETRAIN.batchSize})

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { acquireGpu } from '../gpu/device';
 import { PipelineCache } from '../gpu/pipelines';
 import { startFromCheckpoint } from '../rl/start-weights';
-import { taskConfig, type TaskConfig } from '../tasks/config';
+import { taskConfig, type TaskConfig } from '../tasks/task-config';
 import { hardProblems } from '../tasks/splits';
 import { checkWorld, frozenSampler, type WorldCheckOptions } from '../experiment/start-conditions';
 import { UsageError, floatArg, intArg, runCli } from './args';

@@ -3,7 +3,7 @@
 // run time), so it is written into results.json as it ran. Presets (presets.ts) fill every field.
 
 import type { ArmId } from './arms';
-import type { TaskConfig } from '../tasks/config';
+import type { TaskConfig } from '../tasks/task-config';
 import type { RlConfig } from '../rl/rl-config';
 import type { RubricMode } from '../judge/types';
 
@@ -45,7 +45,7 @@ export interface ExperimentOptions {
   arms: ArmId[];
   seeds: number[];
   start: StartSpec;
-  tasks: Partial<TaskConfig>; // the world (defaults: src/tasks/config.ts)
+  tasks: Partial<TaskConfig>; // the world (defaults: src/tasks/task-config.ts)
   dataset?: string; // a JSONL dataset (npm run dataset) whose problems replace the generated hard ones
   stageI: StageBudget;
   stageII: StageBudget; // steps 0: no Stage II

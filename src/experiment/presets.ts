@@ -2,7 +2,7 @@
 // smoke (every arm, both stages, a couple of steps: CI runs it), demo (sparse GRPO against
 // ExpRL-Process from the shipped checkpoint, one seed, a few minutes), paper-toy (the six main arms
 // through Stage I and Stage II, 3 seeds) and ablations (ExpRL-Process against its ablation arms).
-// Every field can be overridden from the command line (src/cli/experiment/args.ts).
+// Every field can be overridden from the command line (src/cli/experiment/experiment-args.ts).
 
 import { ABLATION_ARMS, ARM_IDS, MAIN_ARMS } from './arms';
 import type { ExperimentOptions } from './options';
@@ -14,7 +14,7 @@ const EVAL = { n: 8, k: 8, temperature: 0.8, problemsPerStep: 8, judgeScore: tru
 
 const shipped: Pick<ExperimentOptions, 'start' | 'tasks' | 'rl' | 'maxNewTokens' | 'judge' | 'logDense'> = {
   start: { kind: 'checkpoint', path: SHIPPED_CHECKPOINT },
-  tasks: {}, // the world's defaults (src/tasks/config.ts), the one the checkpoint was pre-trained on
+  tasks: {}, // the world's defaults (src/tasks/task-config.ts), the one the checkpoint was pre-trained on
   rl: { temperature: 0.8, beta: 0.001 }, // method.md: rollouts at temperature 0.8 for every arm, k3 KL 0.001
   maxNewTokens: 0, // the longest correct solution + 8
   judge: { kind: 'builtin' },

@@ -6,7 +6,7 @@
 import type { ArmId, ArmSpec } from './arms';
 import type { ExperimentOptions } from './options';
 import type { EvalResult } from '../run/eval-job';
-import type { MetricPoint } from '../store/types';
+import type { MetricPoint } from '../store/records';
 import { studentTQuantile } from '../util/student-t';
 import { verdictMarkdown } from './verdict';
 import { formatCauses, sumCounts, type FailureCounts } from '../run/grade-failures';

@@ -15,7 +15,7 @@ import { GpuDecoder } from '../model/decode';
 import { sampleRollouts } from '../model/sampling';
 import type { ModelConfig } from '../model/config';
 import { BOS_ID, EOS_ID, decode, encode } from '../model/tokenizer';
-import { meanPassAtK, passAtK } from '../rl/metrics';
+import { meanPassAtK, passAtK } from '../rl/pass-at-k';
 import { ANSWER_PREFIX, STEP_PREFIX, type Problem } from '../tasks/problem';
 import { stepLines, verifyResponse } from '../tasks/verifier';
 

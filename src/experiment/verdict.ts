@@ -5,7 +5,7 @@
 
 import type { ArmId } from './arms';
 import { figures, meanCi, type ResultsFile, type Stage } from './results';
-import type { MetricPoint } from '../store/types';
+import type { MetricPoint } from '../store/records';
 
 export interface Verdict {
   effect: string;

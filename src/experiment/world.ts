@@ -5,7 +5,7 @@
 // response). A world that breaks one is refused with the numbers, so no baseline is handicapped
 // by construction.
 
-import { taskConfig } from '../tasks/config';
+import { taskConfig } from '../tasks/task-config';
 import { hardProblems } from '../tasks/splits';
 import type { Judge } from '../judge/types';
 import { TEACHER_PREFIX } from '../rl/opsd';

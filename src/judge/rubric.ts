@@ -4,7 +4,7 @@
 // are read from the text: '=' results, else numbers that are not givens of the question.
 
 import { extractAnswer } from '../tasks/checker';
-import { gsm8kFinal, stripCalculatorNotes } from '../tasks/dataset';
+import { gsm8kFinal, stripCalculatorNotes } from '../tasks/dataset-parse';
 import { formatNumber, normalizeNumber, sameNumber } from '../tasks/numbers';
 import { questionNumbers, statedResults } from './claims';
 import { MAX_CHECKPOINTS, type JudgeProblem, type Rubric, type RubricMode } from './types';

@@ -5,7 +5,7 @@
 // prompts of the live generations, cut from the documents where the model's own work begins.
 
 import { builtinCorpus } from '../tasks/facts';
-import { DEFAULT_TASK_CONFIG } from '../tasks/config';
+import { DEFAULT_TASK_CONFIG } from '../tasks/task-config';
 import { FAMILY_NAMES, TASK_FAMILIES } from '../tasks/families';
 import type { FamilyName } from '../tasks/problem';
 import { pretrainCorpus } from '../tasks/splits';

@@ -14,7 +14,7 @@ import { sampleRollouts } from '../model/sampling';
 import { decodeCheckpoint, encodeCheckpoint } from '../model/checkpoint';
 import type { ModelConfig } from '../model/config';
 import { BOS_ID, EOS_ID, decode, encode } from '../model/tokenizer';
-import { meanPassAtK } from '../rl/metrics';
+import { meanPassAtK } from '../rl/pass-at-k';
 import { sparseReward } from '../tasks/checker';
 import type { Judge, RubricMode } from '../judge/types';
 import { judgeProblem, type TaskProblem } from './scorers';

@@ -4,7 +4,7 @@
 // turn failures into outcomes: a lost GPU device (resumable from the last checkpoint), a full disk
 // (paused in memory, nothing lost), or a failed step. Storage and locks are the caller's (hooks).
 
-import type { MetricPoint } from '../store/types';
+import type { MetricPoint } from '../store/records';
 import type { JobStep, Preview, RunJob } from './job';
 
 export interface LifecycleHooks {

@@ -5,7 +5,7 @@
 
 import { MODEL_PRESETS, validateModelConfig } from '../model/config';
 import { DEFAULT_PRETRAIN, type PretrainOptions } from '../model/trainer-api';
-import type { RunRecord } from '../store/types';
+import type { RunRecord } from '../store/records';
 import {
   CORPORA,
   DEFAULT_TASK_CORPUS,

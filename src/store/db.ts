@@ -7,7 +7,7 @@ import { wrap, type IDBPDatabase } from 'idb';
 import { isQuotaError } from './quota';
 import { DB_VERSION, upgradeSchema, type ExprlDB, type UpgradeTx } from './schema';
 import { Store } from './store';
-import { QuotaExceededStoreError } from './types';
+import { QuotaExceededStoreError } from './records';
 
 export const DB_NAME = 'exprl-playground';
 export { DB_VERSION };

@@ -1,7 +1,7 @@
 // Pure helpers for metric chunks: cut a batch of points into chunk records, and put chunks back
 // together into one series in step order. No IndexedDB here; store.ts and schema.ts do the I/O.
 
-import type { MetricChunk, MetricPoint } from './types';
+import type { MetricChunk, MetricPoint } from './records';
 
 /** Points per chunk when a long series is written at once (v1 migration, import). */
 export const CHUNK_POINTS = 1024;

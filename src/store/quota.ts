@@ -2,7 +2,7 @@
 // saved. Browsers report it as a QuotaExceededError DOMException on the failing request and on the
 // aborted transaction (Firefox's legacy name: NS_ERROR_DOM_QUOTA_REACHED, legacy code 22).
 
-import { QuotaExceededStoreError } from './types';
+import { QuotaExceededStoreError } from './records';
 
 /** True for the browser's "storage quota is full" error. */
 export function isQuotaError(err: unknown): boolean {

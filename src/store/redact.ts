@@ -3,7 +3,7 @@
 // strings wherever they sit, and credentials inside URLs. Deep, returns a copy, never mutates its input.
 // Not a general sanitizer: it knows secret-looking key names and a few well-known key formats only.
 
-import type { RunRecord } from './types';
+import type { RunRecord } from './records';
 
 // Key names, compared lower-case with '-', '_', '.' and spaces removed.
 const SECRET_PARTS = [

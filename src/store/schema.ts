@@ -16,7 +16,7 @@
 
 import type { DBSchema, IDBPDatabase, IDBPTransaction } from 'idb';
 import { checkPoint, chunkSeries } from './metrics';
-import type { CheckpointRecord, MetricChunk, MetricPoint, PreviewRecord, RunRecord } from './types';
+import type { CheckpointRecord, MetricChunk, MetricPoint, PreviewRecord, RunRecord } from './records';
 
 export const DB_VERSION = 3;
 

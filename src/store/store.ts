@@ -3,7 +3,7 @@
 // leaves earlier data intact. Configs are stored without secrets. Opened by openStore in db.ts.
 
 import type { IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
-import { decodeRunFile, encodeRunFile } from './export';
+import { decodeRunFile, encodeRunFile } from './run-file';
 import { liveRunIds } from './locks';
 import { chunkSeries, makeChunk, mergeChunks } from './metrics';
 import { guardQuota } from './quota';
@@ -18,7 +18,7 @@ import {
   type MetricPoint,
   type PreviewRecord,
   type RunRecord,
-} from './types';
+} from './records';
 
 export type NewRun = Omit<RunRecord, 'id' | 'createdAt' | 'updatedAt'> & { id?: string };
 export type CheckpointInfo = Omit<CheckpointRecord, 'bytes'>;
@@ -218,7 +218,7 @@ export class Store {
 
   // ---- files ----
 
-  /** One file with the run record (no secrets), its metrics and its latest checkpoint; see export.ts. */
+  /** One file with the run record (no secrets), its metrics and its latest checkpoint; see run-file.ts. */
   async exportRun(runId: string): Promise<Uint8Array> {
     const run = await this.getRun(runId);
     if (!run) throw new RunNotFoundError(runId);

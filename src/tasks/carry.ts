@@ -3,9 +3,9 @@
 // a dropped carry anywhere spoils the answer: a classic source of partial credit. Difficulty = digits.
 
 import { randInt, type Rng } from '../util/rng';
-import type { TaskConfig } from './config';
+import type { TaskConfig } from './task-config';
 import { formatNumber } from './numbers';
-import { slipDelta } from './ops';
+import { slipDelta } from './operations';
 import {
   capitalize,
   fill,

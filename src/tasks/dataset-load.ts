@@ -4,7 +4,7 @@
 // room for an answer in the model's context). Pure: no file system, no DOM.
 
 import { decodeTextBytes } from '../util/jsonl';
-import { parseDataset, unencodable, type DatasetImport, type DatasetIssue, type DatasetProblem } from './dataset';
+import { parseDataset, unencodable, type DatasetImport, type DatasetIssue, type DatasetProblem } from './dataset-parse';
 
 /** A problem as the policy sees it: the toy tasks' prompt format, "Q: <question>\n". */
 export interface DatasetTask extends DatasetProblem {

@@ -4,9 +4,9 @@
 // recall. Difficulty = number of operations.
 
 import { randInt, type Rng } from '../util/rng';
-import type { TaskConfig } from './config';
+import type { TaskConfig } from './task-config';
 import { formatNumber } from './numbers';
-import { applyOp, formatOps, INVERSE, parseOps, sampleOp, slipDelta, type Op, type OpStep } from './ops';
+import { applyOp, formatOps, INVERSE, parseOps, sampleOp, slipDelta, type Op, type OpStep } from './operations';
 import {
   capitalize,
   fill,

@@ -3,7 +3,7 @@
 // references. A Problem is plain data (JSON-serialisable); families parse their own prompts back.
 
 import type { Rng } from '../util/rng';
-import type { TaskConfig } from './config';
+import type { TaskConfig } from './task-config';
 import { hashHex } from './hash';
 import { formatNumber } from './numbers';
 

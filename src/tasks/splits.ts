@@ -6,7 +6,7 @@
 // function of the config.
 
 import { mulberry32, randInt, type Rng } from '../util/rng';
-import { taskConfig, type Range, type TaskConfig } from './config';
+import { taskConfig, type Range, type TaskConfig } from './task-config';
 import { TASK_FAMILIES } from './families';
 import { fnv1a, hashUnit } from './hash';
 import { ANSWER_PREFIX, canonicalForm, truncateWorked, type Problem, type Purpose } from './problem';

@@ -4,7 +4,7 @@
 // prompt as a chat list, ability, reward_model.ground_truth, extra_info). The hidden reference
 // solution travels beside the prompt, never inside it: it is for the judge, not the policy.
 
-import type { DatasetProblem } from './dataset';
+import type { DatasetProblem } from './dataset-parse';
 import type { Problem } from './problem';
 
 /** One problem in the form both exports start from. */

@@ -4,7 +4,7 @@
 
 import type { AppState } from './state/app-state.svelte';
 import type { PreviewRecord, TrainerApi } from '../worker/api';
-import type { MetricPoint } from '../store/types';
+import type { MetricPoint } from '../store/records';
 import type { RlState } from './state/rl.svelte';
 
 export interface RlViewState {

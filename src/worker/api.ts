@@ -4,7 +4,7 @@
 // The worker's own types are declared here (the worker's files import them from this file); the rest are
 // plain-data types of lower layers (store records, run previews, setups, experiment options).
 
-import type { RunRecord, MetricPoint, CheckpointRecord, PreviewRecord, RunEvaluation } from '../store/types';
+import type { RunRecord, MetricPoint, CheckpointRecord, PreviewRecord, RunEvaluation } from '../store/records';
 import type { PretrainSetup } from '../run/pretrain-setup';
 import type { CorpusChoice } from '../run/corpus';
 import type { Sample, TraceSet } from '../run/previews';
@@ -33,7 +33,7 @@ export type Capabilities =
 export { METRICS, currentMetricName, type MetricName } from '../run/metric-names';
 export { PERIODIC_EVERY_N_CHECKPOINTS, setupOf, type PretrainSetup } from '../run/pretrain-setup';
 export type { Sample, TraceSet, TraceRecord, TraceProblem } from '../run/previews';
-export type { PreviewRecord, RunEvaluation } from '../store/types';
+export type { PreviewRecord, RunEvaluation } from '../store/records';
 export {
   DEFAULT_PAGE_JUDGE,
   RUBRIC_MODES,

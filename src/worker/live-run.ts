@@ -6,7 +6,7 @@
 
 import { holdRunLock } from '../store/locks';
 import type { Store } from '../store/store';
-import { QuotaExceededStoreError, type RunRecord, type RunStatus } from '../store/types';
+import { QuotaExceededStoreError, type RunRecord, type RunStatus } from '../store/records';
 import { RunDriver, type LifecycleHooks, type Outcome } from '../run/lifecycle';
 import { PERIODIC_EVERY_N_CHECKPOINTS } from '../run/pretrain-setup';
 import { traceSetOf, type SamplesPreview } from '../run/previews';

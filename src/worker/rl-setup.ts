@@ -8,7 +8,7 @@
 import { ARMS, type ArmId } from '../experiment/arms';
 import { PRESETS, SHIPPED_CHECKPOINT } from '../experiment/presets';
 import type { Stage } from '../experiment/results';
-import type { RunRecord } from '../store/types';
+import type { RunRecord } from '../store/records';
 import type { RubricMode } from '../judge/types';
 import type { PageJudge, RlField, RlRunSetup } from './api';
 

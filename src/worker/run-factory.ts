@@ -3,7 +3,7 @@
 // ends), fresh or from the run's own checkpoint. Records are created here; the session decides when.
 
 import type { Store } from '../store/store';
-import type { RunRecord } from '../store/types';
+import type { RunRecord } from '../store/records';
 import { samplePrompts, sampleTokens, type CorpusChoice } from '../run/corpus';
 import { PretrainJob } from '../run/pretrain-job';
 import { PagePretrainJob, heldOutPrimitives } from '../run/pretrain-page-job';

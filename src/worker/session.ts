@@ -7,7 +7,7 @@
 import { acquireGpu, NoAdapterError, type GpuHandle } from '../gpu/device';
 import { openStore } from '../store/db';
 import type { Store } from '../store/store';
-import type { PreviewRecord, RunRecord } from '../store/types';
+import type { PreviewRecord, RunRecord } from '../store/records';
 import { liveRunIds } from '../store/locks';
 import { corpusTexts, longestExampleTokens, unigramEntropy, type CorpusChoice } from '../run/corpus';
 import { assertSetup, setupOf, type PretrainSetup } from '../run/pretrain-setup';

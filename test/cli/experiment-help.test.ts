@@ -1,7 +1,7 @@
 // `npm run experiment -- --help` names every option the command accepts, and says which arms need
 // --log-dense for their dense-reward curve.
 import { describe, expect, it } from 'vitest';
-import { FLAG_NAMES, HELP, OPTION_NAMES } from '../../src/cli/experiment/args';
+import { FLAG_NAMES, HELP, OPTION_NAMES } from '../../src/cli/experiment/experiment-args';
 
 describe('npm run experiment -- --help', () => {
   it('lists every option the parser accepts', () => {

@@ -1,7 +1,7 @@
 // The results file's figures: pass@k from per-problem counts against hand values, the 95% interval
 // over seeds, the markdown table and the CSV curves, and a clear refusal of files it cannot read.
 import { describe, it, expect } from 'vitest';
-import { meanPassAtK, passAtK } from '../../src/rl/metrics';
+import { meanPassAtK, passAtK } from '../../src/rl/pass-at-k';
 import {
   checkResultsFile,
   curvesCsv,

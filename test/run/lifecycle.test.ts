@@ -4,7 +4,7 @@
 import { describe, it, expect } from 'vitest';
 import { RunDriver, type Cadence, type LifecycleHooks } from '../../src/run/lifecycle';
 import type { JobStep, RunJob } from '../../src/run/job';
-import type { MetricPoint } from '../../src/store/types';
+import type { MetricPoint } from '../../src/store/records';
 
 class FakeJob implements RunJob {
   readonly kind = 'fake';

@@ -11,7 +11,7 @@ import { startFresh } from '../../src/rl/start-weights';
 import { MODEL_PRESETS } from '../../src/model/config';
 import { hardProblems } from '../../src/tasks/splits';
 import { BuiltinJudge } from '../../src/judge/builtin';
-import { meanPassAtK } from '../../src/rl/metrics';
+import { meanPassAtK } from '../../src/rl/pass-at-k';
 import { testGpu } from '../helpers/gpu';
 
 const WORLD = { primitiveSteps: [1, 2] as [number, number], hardSteps: [3, 3] as [number, number] };

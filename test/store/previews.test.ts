@@ -5,7 +5,7 @@ import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/db';
-import { decodeRunFile, encodeRunFile } from '../../src/store/export';
+import { decodeRunFile, encodeRunFile } from '../../src/store/run-file';
 
 const run = {
   name: 'rl',

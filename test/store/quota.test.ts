@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, openStore } from '../../src/store/db';
 import { isQuotaError } from '../../src/store/quota';
 import type { Store } from '../../src/store/store';
-import { QuotaExceededStoreError } from '../../src/store/types';
+import { QuotaExceededStoreError } from '../../src/store/records';
 
 /**
  * Makes every put/add fail asynchronously with QuotaExceededError until the returned function is

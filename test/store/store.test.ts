@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openStore } from '../../src/store/db';
 import { runLockName } from '../../src/store/locks';
 import type { NewRun, Store } from '../../src/store/store';
-import { RunNotFoundError, type MetricPoint } from '../../src/store/types';
+import { RunNotFoundError, type MetricPoint } from '../../src/store/records';
 
 const KEY = 'sk-' + 'T3st'.repeat(8);
 

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RESPONSE_TOKENS, datasetPrompt, loadDataset } from '../../src/tasks/dataset-load';
-import { parseDataset } from '../../src/tasks/dataset';
+import { parseDataset } from '../../src/tasks/dataset-parse';
 
 const GSM8K = fileURLToPath(new URL('../../../shared/data/gsm8k/test.jsonl', import.meta.url));
 const FIT = { contextLength: 160, responseTokens: DEFAULT_RESPONSE_TOKENS };

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { findClaims } from '../../src/judge/claims';
 import { extractAnswer } from '../../src/tasks/checker';
-import { taskConfig } from '../../src/tasks/config';
+import { taskConfig } from '../../src/tasks/task-config';
 import { FAMILY_NAMES, TASK_FAMILIES, taskFamily } from '../../src/tasks/families';
 import { sameNumber } from '../../src/tasks/numbers';
 import { encode } from '../../src/model/tokenizer';

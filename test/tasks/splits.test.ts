@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalForm } from '../../src/tasks/problem';
 import { hardProblems, hardSplitOf, makeSplits, pretrainCorpus } from '../../src/tasks/splits';
-import { taskConfig } from '../../src/tasks/config';
+import { taskConfig } from '../../src/tasks/task-config';
 
 // The mixed-family world these tests were written for (the default world of carry sums with index
 // hints and early stops is tested in verifier.test.ts): 1-2 step primitives, 4-5 step hard problems,

@@ -3,7 +3,7 @@
 // the library, worker errors (a full disk, a lost device) become notices, and refusals are explained.
 import { describe, expect, it } from 'vitest';
 import { AppState } from '../../src/ui/state/app-state.svelte';
-import type { MetricPoint } from '../../src/store/types';
+import type { MetricPoint } from '../../src/store/records';
 import { defaultSetup } from '../../src/run/pretrain-setup';
 import { FakeApi, runRecord } from './fake-api';
 

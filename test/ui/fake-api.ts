@@ -1,6 +1,6 @@
 // A scripted stand-in for the worker contract (TrainerApi) used by the state-module tests: it keeps
 // runs, metrics and checkpoints in maps, records every command, and lets a test push worker events.
-import type { MetricPoint, RunRecord } from '../../src/store/types';
+import type { MetricPoint, RunRecord } from '../../src/store/records';
 import type {
   Capabilities,
   CheckpointBytes,

@@ -2,7 +2,7 @@
 // through commands and worker events; failed commands leave nothing marked busy.
 import { describe, expect, it } from 'vitest';
 import { Library, exportFileName, resumability } from '../../src/ui/state/library.svelte';
-import { RUN_FILE_EXTENSION } from '../../src/store/export';
+import { RUN_FILE_EXTENSION } from '../../src/store/run-file';
 import { FakeApi, runRecord } from './fake-api';
 
 describe('resumability', () => {

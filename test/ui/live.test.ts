@@ -14,7 +14,7 @@ import {
   setupSummary,
 } from '../../src/ui/state/live.svelte';
 import { defaultSetup } from '../../src/run/pretrain-setup';
-import type { MetricPoint, RunRecord } from '../../src/store/types';
+import type { MetricPoint, RunRecord } from '../../src/store/records';
 import type { WorkerEvent } from '../../src/worker/api';
 
 const pt = (step: number, loss: number, time = step * 1000): MetricPoint => ({

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { acquireGpu } from '../../src/gpu/device';
 import { openStore } from '../../src/store/db';
 import type { Store } from '../../src/store/store';
-import { QuotaExceededStoreError } from '../../src/store/types';
+import { QuotaExceededStoreError } from '../../src/store/records';
 import { builtinCorpus } from '../../src/tasks/facts';
 import { ESTIMATE_YIELDED, type PretrainSetup, type WorkerEvent } from '../../src/worker/api';
 import { demoSetups } from '../../src/worker/rl-setup';

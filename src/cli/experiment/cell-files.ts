@@ -4,7 +4,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { MetricPoint } from '../../store/types';
+import type { MetricPoint } from '../../store/records';
 import { readJsonl } from '../../util/jsonl';
 import type { ArmId } from '../../experiment/arms';
 import type { Stage } from '../../experiment/results';

@@ -3,7 +3,7 @@
 // and for the whole experiment, estimated from the seconds per step measured so far for each kind.
 
 import { formatMetric, type MetricName } from '../../run/metric-names';
-import type { MetricPoint } from '../../store/types';
+import type { MetricPoint } from '../../store/records';
 import { formatCauses, type FailureCounts } from '../../run/grade-failures';
 
 export type StepKind = 'pretrain' | 'sft' | 'rl' | 'eval';

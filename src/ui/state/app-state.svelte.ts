@@ -4,7 +4,7 @@
 // records for its replay) do so through `app.api`, never around it. Tests drive it with a fake api.
 
 import { rlSetupOf, setupOf, type EventSink, type TrainerApi, type WorkerEvent } from '../../worker/api';
-import type { RunRecord } from '../../store/types';
+import type { RunRecord } from '../../store/records';
 import { CapabilityState } from './capability.svelte';
 import { Library } from './library.svelte';
 import { PretrainView, type SampleSet } from './live.svelte';

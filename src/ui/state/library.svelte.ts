@@ -2,8 +2,8 @@
 // (resume, delete, export to a file, import from a file). All storage work happens in the worker;
 // this module keeps the list current from its events and says why a run cannot be resumed.
 
-import { RUN_FILE_EXTENSION } from '../../store/export';
-import type { RunRecord } from '../../store/types';
+import { RUN_FILE_EXTENSION } from '../../store/run-file';
+import type { RunRecord } from '../../store/records';
 import type { TrainerApi, WorkerEvent } from '../../worker/api';
 
 export type LibraryApi = Pick<TrainerApi, 'listRuns' | 'listCheckpoints' | 'deleteRun' | 'exportRun' | 'importRun'>;

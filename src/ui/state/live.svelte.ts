@@ -3,7 +3,7 @@
 // share. Series are plain arrays behind a version counter, so ten updates a second stay cheap; steps
 // redone after a resume from an older checkpoint replace the ones they redo.
 
-import type { MetricPoint, RunRecord } from '../../store/types';
+import type { MetricPoint, RunRecord } from '../../store/records';
 import { currentMetricName, setupOf, type Sample, type WorkerEvent } from '../../worker/api';
 import { CORPORA } from '../../run/corpus';
 

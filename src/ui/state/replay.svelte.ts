@@ -2,7 +2,7 @@
 // "Save as replay", shipped as public/replay/demo.json) played back step by step into the same RL
 // panels, without WebGPU or a worker. Nothing is simulated: every value shown was recorded.
 
-import type { MetricPoint, PreviewRecord, RunRecord } from '../../store/types';
+import type { MetricPoint, PreviewRecord, RunRecord } from '../../store/records';
 import type { TrainerApi, TraceSet, WorkerEvent } from '../../worker/api';
 import { RlState } from './rl.svelte';
 

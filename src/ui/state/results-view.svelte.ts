@@ -4,7 +4,7 @@
 // interval over seeds) and each cell's training curves as runs on shared axes.
 
 import { checkResultsFile, figures, meanCi, type ResultsFile, type Stage } from '../../experiment/results';
-import type { RunRecord } from '../../store/types';
+import type { RunRecord } from '../../store/records';
 import { armColor } from './runview.svelte';
 import { RlState } from './rl.svelte';
 import type { PassBar } from './bars';

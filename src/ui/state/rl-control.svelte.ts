@@ -2,7 +2,7 @@
 // setup form, the judge settings, and which runs the RL panels show. Commands go through the
 // AppState's command wrapper (pending state, notices); this module never talks to the GPU.
 
-import type { RunRecord } from '../../store/types';
+import type { RunRecord } from '../../store/records';
 import {
   DEFAULT_PAGE_JUDGE,
   ESTIMATE_YIELDED,

@@ -6,7 +6,7 @@
 import { ARMS, ARM_IDS, type ArmId } from '../../experiment/arms';
 import { PRESETS, PRESET_NAMES } from '../../experiment/presets';
 import type { Stage } from '../../experiment/results';
-import type { RunRecord } from '../../store/types';
+import type { RunRecord } from '../../store/records';
 import { rlSetupErrors, rlSetupFor, rlSetupOf, type PageJudge, type RlField, type RlRunSetup } from '../../worker/api';
 
 export interface RlFields {

@@ -3,7 +3,7 @@
 // Loads stored metrics and previews through the worker contract and follows its events (those that
 // arrive while a run's stored data loads are applied once its view exists: a run may stop at once).
 
-import type { RunRecord } from '../../store/types';
+import type { RunRecord } from '../../store/records';
 import { rlSetupOf, type TraceSet, type TrainerApi, type WorkerEvent } from '../../worker/api';
 import { OVERLAY_DASHES, RunView } from './runview.svelte';
 

@@ -3,7 +3,7 @@
 // its generations. Built from stored data (metrics, previews) and kept current from worker events.
 // Also the arm colours (Okabe-Ito) and how the series of several runs share one step axis.
 
-import type { MetricPoint, PreviewRecord, RunEvaluation, RunRecord } from '../../store/types';
+import type { MetricPoint, PreviewRecord, RunEvaluation, RunRecord } from '../../store/records';
 import { rlSetupOf, TRACE_STEPS_KEPT, type JudgeStatsView, type TraceSet, type WorkerEvent } from '../../worker/api';
 import { column, emaOf, mergePoints, seriesFrom, type SampleSet, type Series } from './live.svelte';
 

@@ -1,7 +1,7 @@
 // pass@k: the unbiased estimator 1 - C(n-c,k)/C(n,k), checked against exact binomials on small
 // cases and against log-gamma on large ones where the binomials overflow.
 import { describe, expect, it } from 'vitest';
-import { meanPassAtK, passAtK } from '../../src/rl/metrics';
+import { meanPassAtK, passAtK } from '../../src/rl/pass-at-k';
 
 function binom(n: number, k: number): number {
   let r = 1;

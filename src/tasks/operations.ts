@@ -3,7 +3,7 @@
 // "*2+37-5"-style operation lists back out of a prompt.
 
 import { randInt, type Rng } from '../util/rng';
-import type { TaskConfig } from './config';
+import type { TaskConfig } from './task-config';
 import { pick } from './problem';
 
 export type Op = '+' | '-' | '*' | '/';

@@ -15,7 +15,7 @@
 // crc32 is the IEEE CRC-32 of the checkpoint bytes. A reader refuses a newer format version.
 
 import { redactRun } from './redact';
-import { RUN_KINDS, RUN_STATUSES, RunFileError, type MetricPoint, type RunRecord } from './types';
+import { RUN_KINDS, RUN_STATUSES, RunFileError, type MetricPoint, type RunRecord } from './records';
 
 export const RUN_FILE_MAGIC = 'EXPRLRUN';
 export const RUN_FILE_VERSION = 1;

@@ -2,8 +2,8 @@
 // and a clear RunFileError for foreign, truncated, corrupt and newer-version files.
 
 import { describe, expect, it } from 'vitest';
-import { crc32, decodeRunFile, encodeRunFile, RUN_FILE_VERSION, type RunFile } from '../../src/store/export';
-import { RunFileError, type MetricPoint, type RunRecord } from '../../src/store/types';
+import { crc32, decodeRunFile, encodeRunFile, RUN_FILE_VERSION, type RunFile } from '../../src/store/run-file';
+import { RunFileError, type MetricPoint, type RunRecord } from '../../src/store/records';
 import { mulberry32 } from '../../src/util/rng';
 
 function sampleFile(ckptBytes = 300): RunFile {

@@ -5,7 +5,7 @@
 import { ARM_IDS, type ArmId } from '../../experiment/arms';
 import type { ExperimentOptions } from '../../experiment/options';
 import { PRESETS, PRESET_NAMES } from '../../experiment/presets';
-import { taskConfig, type TaskConfig } from '../../tasks/config';
+import { taskConfig, type TaskConfig } from '../../tasks/task-config';
 import { UsageError, choiceArg, floatArg, intArg } from '../args';
 import { DEFAULT_MAX_FAILURE_SHARE } from '../../run/grade-failures';
 
@@ -55,7 +55,7 @@ export const HELP = `usage: npm run experiment -- --preset NAME [options]
   --arms A,B,...       arms to run (${ARM_IDS.join(', ')})
   --seeds 1,2,3        seeds (each: its own prompt order, sampling and evaluation draws)
   --checkpoint FILE    the pre-trained start model (default: the shipped one)
-  --tasks JSON         task world overrides, e.g. '{"hardSteps":[4,5]}' (src/tasks/config.ts)
+  --tasks JSON         task world overrides, e.g. '{"hardSteps":[4,5]}' (src/tasks/task-config.ts)
   --dataset FILE       a JSONL dataset (see npm run dataset) whose problems replace the generated ones
   --stage1-steps N     Stage I policy updates per arm        --stage2-steps N  Stage II updates (0: none)
   --prompts N          prompts per step (P)                  --group N         samples per prompt (G)

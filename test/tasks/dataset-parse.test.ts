@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { gsm8kFinal, parseDataset, stripCalculatorNotes } from '../../src/tasks/dataset';
+import { gsm8kFinal, parseDataset, stripCalculatorNotes } from '../../src/tasks/dataset-parse';
 
 const GSM8K = fileURLToPath(new URL('../../../shared/data/gsm8k/test.jsonl', import.meta.url));
 
