@@ -190,7 +190,7 @@ export async function rlScenarios(url, smokeResults) {
       await t.shot('rl-03-inspector', { fullPage: false });
     });
 
-    await t.step('the demo ends with held-out pass@1 and pass@k for both arms', async () => {
+    await t.step("the demo ends with the verifier's steps right, pass@1 and pass@k for both arms", async () => {
       const v = await until(
         'both evaluations',
         async () => {
@@ -205,7 +205,8 @@ export async function rlScenarios(url, smokeResults) {
         v.every((x) => x.status === 'done'),
         `statuses ${v.map((x) => x.status)}`,
       );
-      assert((await page.$$('[data-testid=bar-value]')).length === 4, 'pass bars missing');
+      // per arm: the verifier's share of steps right in order, pass@1, pass@k
+      assert((await page.$$('[data-testid=bar-value]')).length === 6, 'held-out bars missing');
       await t.shot('rl-04-demo-done', { fullPage: false });
       const dl = page.waitForEvent('download');
       await page.click('[data-testid=save-replay]');
