@@ -208,6 +208,8 @@ export async function rlScenarios(url, smokeResults) {
       // per arm: the verifier's share of steps right in order, pass@1, pass@k
       assert((await page.$$('[data-testid=bar-value]')).length === 6, 'held-out bars missing');
       await t.shot('rl-04-demo-done', { fullPage: false });
+      const cutAtEnd = await cut(page, ['[data-testid=inspector]', '[data-testid=rl-charts]']);
+      assert(cutAtEnd.length === 0, `the finished demo is cut at 1280x720: ${cutAtEnd}`);
       const dl = page.waitForEvent('download');
       await page.click('[data-testid=save-replay]');
       writeFileSync(join(ARTIFACTS, 'demo-replay.json'), readFileSync(await (await dl).path()));
