@@ -50,7 +50,7 @@ export interface ProblemGrades {
   c: number; // correct samples of n
   steps: number; // the problem's reference steps (0: not a generated problem, no verifier)
   inOrder: number[]; // (n) steps right in order, per sample
-  judgeK: (number | null)[]; // (n) the judge's Likert score; null when not graded (truncated, failed, no judge)
+  judgeK: (number | null)[]; // (n) the judge's Likert score (a truncated sample's counts as 0); null when failed or no judge
   truncated: number[]; // (n) 1 when the sample hit the length limit
 }
 
@@ -176,12 +176,10 @@ export class EvalJob implements RunJob {
       }),
     );
     const judge = s.judge;
-    // a truncated sample scores 0 without a call (method.md's guard); the rest are graded together
+    // every sample is graded (the inspector shows why), all together; a truncated one then scores 0 (method.md's guard)
     const grades = judge
       ? await Promise.all(
-          samples.map((x) =>
-            x.truncated ? null : judge.outcome(judgeProblem(x.p), x.response, { rubricMode: s.rubricMode }),
-          ),
+          samples.map((x) => judge.outcome(judgeProblem(x.p), x.response, { rubricMode: s.rubricMode })),
         )
       : [];
     const graded = grades.filter((g): g is NonNullable<typeof g> => g !== null);
@@ -192,9 +190,9 @@ export class EvalJob implements RunJob {
       c.lengthSum += x.length;
       c.samples++;
       const g = grades[i];
-      if (judge && x.truncated)
+      if (g && g.reward === null) c.judgeFailures++;
+      else if (judge && x.truncated)
         c.judged++; // scores 0
-      else if (g && g.reward === null) c.judgeFailures++;
       else if (g && g.reward !== null) ((c.judgeSum += g.reward), c.judged++);
       if (x.j === 0 && c.examples.length < s.keepExamples)
         c.examples.push({
