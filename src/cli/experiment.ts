@@ -114,8 +114,10 @@ async function main(): Promise<void> {
   const clock = () => (results.wallSeconds = wall0 + (performance.now() - started) / 1000);
   const tick = setInterval(clock, 1000);
   let ctx: RunnerContext | undefined;
+  let llm: LlmJudge | undefined; // the run's LLM judge, for its closing request count
   try {
     const judge = experimentJudge(options);
+    if (judge instanceof LlmJudge) llm = judge;
     const start = await startModel(gpu, options, root, progress);
     const problems = options.dataset ? await datasetProblems(options, start.config.contextLength) : undefined;
     const { world, facts } = buildWorld(options, start.config.contextLength, judge, problems);
@@ -168,6 +170,11 @@ async function main(): Promise<void> {
   );
   console.log(resultsMarkdown(results));
   console.log(storySummary(results));
+  if (llm) {
+    const s = llm.stats();
+    // a grade whose exact request was answered before (a repeated response) comes from the cache
+    console.log(`judge: ${s.calls} requests sent, ${s.cacheHits} answered from the cache`);
+  }
   const failed = failureSummary(results);
   if (failed) console.log(failed);
 }
