@@ -15,7 +15,7 @@ import { GpuDecoder } from '../model/decode';
 import { sampleRollouts } from '../model/sampling';
 import type { ModelConfig } from '../model/config';
 import { BOS_ID, EOS_ID, decode, encode } from '../model/tokenizer';
-import { meanPassAtK, passAtK } from '../rl/pass-at-k';
+import { meanPassAtK } from '../rl/pass-at-k';
 import { ANSWER_PREFIX, STEP_PREFIX, type Problem } from '../tasks/problem';
 import { stepLines, verifyResponse } from '../tasks/verifier';
 
@@ -243,6 +243,3 @@ export async function checkWorld(
   ];
   return { conditions, passAt1, passAtK: passAtKv, perStep, samples: got.length };
 }
-
-/** One unbiased pass@k per problem count (exported for the report's recomputation). */
-export { passAtK };
