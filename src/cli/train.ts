@@ -7,7 +7,8 @@ import { readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { acquireGpu } from '../gpu/device';
 import { PipelineCache } from '../gpu/pipelines';
-import { MODEL_PRESETS } from '../model/config';
+import { MODEL_PRESETS, type ModelConfig } from '../model/config';
+import { decodeCheckpoint } from '../model/checkpoint';
 import { DEFAULT_PRETRAIN, type PretrainOptions } from '../model/trainer-api';
 import { builtinCorpus, unigramEntropy } from '../tasks/facts';
 import { DEFAULT_TASK_CONFIG, taskConfig, type TaskConfig } from '../tasks/task-config';
@@ -34,6 +35,8 @@ const HELP = `usage: npm run train -- [options]
   --seed N               seed for init and batches (default ${DEFAULT_PRETRAIN.seed})
   --out FILE             checkpoint path (default runs/pretrain.ckpt); metrics go to FILE.metrics.jsonl
   --checkpoint-every N   steps between checkpoints (default 100)
+  --init FILE            start from the weights of this checkpoint (its model; a new optimiser and
+                         schedule): continued pre-training, for instance on another task world
   --resume               continue from the checkpoint at --out (same options), if it exists
   --log-every N          progress line every N steps (default 10)
   --samples N            greedy samples printed at the end (default 4)`;
@@ -58,6 +61,18 @@ async function loadCorpus(src: string, docs: number, taskSeed: number, world: Pa
   }
 }
 
+/** The bytes of the --init checkpoint, whose model must be the --preset's (so the run's provenance is true). */
+async function readInit(path: string, model: ModelConfig): Promise<ArrayBuffer> {
+  if (!existsSync(path)) throw new UsageError(`--init: no checkpoint at ${path}`);
+  const bytes = (await readFile(path)).buffer as ArrayBuffer;
+  const config = decodeCheckpoint(bytes).header.config;
+  if (JSON.stringify(config) !== JSON.stringify(model))
+    throw new UsageError(
+      `--init: ${path} holds a model of ${JSON.stringify(config)}, not the --preset's; pass its preset`,
+    );
+  return bytes;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -74,6 +89,7 @@ async function main(): Promise<void> {
       seed: { type: 'string' },
       out: { type: 'string' },
       'checkpoint-every': { type: 'string' },
+      init: { type: 'string' },
       resume: { type: 'boolean' },
       'log-every': { type: 'string' },
       samples: { type: 'string' },
@@ -143,10 +159,15 @@ async function main(): Promise<void> {
   const jobOpts = { opts, corpus, previewPrompts: [], previewTokens: 0, meta: { corpus: src, preset } };
   const resuming = values.resume === true && existsSync(out);
   if (!resuming) await rm(`${out}.metrics.jsonl`, { force: true });
+  const init = values.init;
+  const initBytes = init === undefined || resuming ? null : await readInit(init, model);
   const job = resuming
     ? await PretrainJob.resume(gpu, (await readFile(out)).buffer as ArrayBuffer, jobOpts)
-    : await PretrainJob.create(gpu, jobOpts);
+    : initBytes !== null
+      ? await PretrainJob.fromWeights(gpu, initBytes, jobOpts)
+      : await PretrainJob.create(gpu, jobOpts);
   if (resuming) console.log(`resuming from ${out} at step ${job.stepCount}`);
+  else if (initBytes !== null) console.log(`starting from the weights of ${init}`);
   const entropy = unigramEntropy([job.trainer.tokenStream]);
   console.log(
     `model: ${preset}, ${job.trainer.paramCount.toLocaleString('en-US')} parameters; corpus: ${corpus.length} examples, unigram entropy ${entropy.toFixed(3)} nats/token`,

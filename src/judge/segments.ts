@@ -3,25 +3,25 @@
 // response (src/rl/rl-batch.ts, textOffsetsToTokens: special tokens decode to no text, so an offset is
 // not always a token index), and src/rl/advantages.ts puts each segment's advantage on its tokens.
 
-import { ANSWER_PREFIX } from '../tasks/problem';
+import { CLOSING_LINES } from '../tasks/problem';
 
 /**
  * The segments of `response`: the preamble (text before the first delimiter), then one segment per
  * delimiter, each starting with it and running to the next (the last to the end). A line that starts
- * with `answerPrefix` (the final answer, "A: ...") opens a segment of its own, as the authors' model
- * writes its answer under a step header of its own; the line break before it stays with the step
- * above. They concatenate back to `response` exactly. A preamble that is empty or only whitespace is
+ * with one of `closers` (the final answer "A: ...", or "N/A") opens a segment of its own, as the
+ * authors' model writes its answer under a step header of its own, so that the decision to answer or
+ * to stop is graded apart from the step above; the line break before it stays with that step. They concatenate back to `response` exactly. A preamble that is empty or only whitespace is
  * joined to the first step rather than graded on its own; a response without either is one segment.
  */
 export function splitSegments(
   response: string,
   delimiter = '###',
-  answerPrefix: string | null = ANSWER_PREFIX,
+  closers: readonly string[] | null = CLOSING_LINES,
 ): string[] {
   if (delimiter.length === 0) return [response];
   const parts = response.split(delimiter);
   const steps = [parts[0], ...parts.slice(1).map((p) => delimiter + p)];
-  const segments = answerPrefix ? steps.flatMap((s) => splitAtAnswer(s, answerPrefix)) : steps;
+  const segments = closers ? steps.flatMap((s) => splitAtClosers(s, closers)) : steps;
   if (segments.length > 1 && segments[0].trim() === '') {
     segments[1] = segments[0] + segments[1];
     segments.shift();
@@ -29,12 +29,12 @@ export function splitSegments(
   return segments;
 }
 
-/** `text` cut after each line break that is followed by `prefix` (the break stays with the text before). */
-function splitAtAnswer(text: string, prefix: string): string[] {
+/** `text` cut after each line break that is followed by one of `prefixes` (the break stays with the text before). */
+function splitAtClosers(text: string, prefixes: readonly string[]): string[] {
   const out: string[] = [];
-  const marker = '\n' + prefix;
   let from = 0;
-  for (let i = text.indexOf(marker); i >= 0; i = text.indexOf(marker, i + 1)) {
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+    if (!prefixes.some((p) => text.startsWith(p, i + 1))) continue;
     out.push(text.slice(from, i + 1));
     from = i + 1;
   }

@@ -92,6 +92,14 @@ export class Pretrainer {
     return t;
   }
 
+  /** A fresh run (step 0, new optimiser state) that starts from the weights of a checkpoint: continued pre-training. */
+  static async fromWeights(gpu: Gpu, bytes: ArrayBuffer, opts: PretrainOptions, corpus: string[]): Promise<Pretrainer> {
+    const ck = decodeCheckpoint(bytes);
+    const o = { ...opts, model: ck.header.config };
+    validatePretrainOptions(o);
+    return new Pretrainer(new TrainState(gpu, o.model, o.batchSize, o.seqLength, ck.sections['params']), o, corpus);
+  }
+
   get gpu(): Gpu {
     return this.state.gpu;
   }

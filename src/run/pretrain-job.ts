@@ -32,6 +32,11 @@ export class PretrainJob implements RunJob {
     return new PretrainJob(await Pretrainer.fromCheckpoint(gpu, bytes, o.opts, o.corpus), o);
   }
 
+  /** A fresh run from the weights of checkpoint bytes (its model; step 0 and a new optimiser). */
+  static async fromWeights(gpu: Gpu, bytes: ArrayBuffer, o: PretrainJobOptions): Promise<PretrainJob> {
+    return new PretrainJob(await Pretrainer.fromWeights(gpu, bytes, o.opts, o.corpus), o);
+  }
+
   get total(): number {
     return this.o.opts.steps;
   }

@@ -48,6 +48,12 @@ export interface Step {
 export const STEP_PREFIX = '### ';
 export const ANSWER_PREFIX = 'A: ';
 
+/** The line a response that gives up without an answer ends with (the carry world's partialEnd 'no-answer'). */
+export const NO_ANSWER = 'N/A';
+
+/** Lines that close a worked solution: its final answer, or no answer. Each is graded as a segment of its own. */
+export const CLOSING_LINES: readonly string[] = [ANSWER_PREFIX, NO_ANSWER];
+
 /** Renders steps in the policy format: one `### expr=value` line each, then `A: answer`. */
 export function renderWorked(steps: Step[], answer: string): string {
   return (

@@ -9,7 +9,7 @@ import { mulberry32, randInt, type Rng } from '../util/rng';
 import { taskConfig, type Range, type TaskConfig } from './task-config';
 import { TASK_FAMILIES } from './families';
 import { fnv1a, hashUnit } from './hash';
-import { ANSWER_PREFIX, canonicalForm, truncateWorked, type Problem, type Purpose } from './problem';
+import { ANSWER_PREFIX, NO_ANSWER, canonicalForm, truncateWorked, type Problem, type Purpose } from './problem';
 
 export type HardSplit = 'train' | 'eval';
 
@@ -92,16 +92,24 @@ export function makeSplits(partial: Partial<TaskConfig> = {}): Splits {
 /** The kinds of long-problem document the pre-training corpus mixes in (besides worked primitives). */
 export type LongDocKind = 'partial' | 'window' | 'read';
 
-/** The answer line a partial document ends with: the answer as a person states it, or "A: ?" (given up). */
+/** The line a partial document that gives up ends with under partialEnd 'give-up'. */
 export const GIVE_UP = `${ANSWER_PREFIX}?`;
+
+/** The last line of a partial document that stops before its last step. */
+function partialEnding(config: TaskConfig, answer: string): string {
+  if (config.partialEnd === 'give-up') return GIVE_UP;
+  if (config.partialEnd === 'no-answer') return NO_ANSWER;
+  return ANSWER_PREFIX + answer;
+}
 
 /**
  * `n` documents about long problems (primitiveSteps[1]+1 to hardSteps[1] steps; none of them a train
  * or eval problem), of one kind:
  * - 'partial': the first steps (partialWorked, never all of them), then the answer stated without the
- *   rest of the work ("Q: 48+37-5+12-8\n### 48+37=85\nA: 84"), or "A: ?" (partialEnd 'give-up'). They
+ *   rest of the work ("Q: 48+37-5+12-8\n### 48+37=85\nA: 84"), "A: ?" ('give-up') or "N/A" ('no-answer'). They
  *   show prompts of every length while the composition of a whole long chain is never demonstrated.
- *   With stopHazard > 0 the work stops after each step with that chance instead, and a document that
+ *   With stopHazard > 0 the work stops after each step with that chance instead (lastStopHazard before
+ *   the last step), and a document that
  *   reaches the last step reads its answer off: the whole composition is seen, rarely.
  * - 'window' ("W: ..."): one or two consecutive steps from anywhere in the problem (the incoming carry
  *   is part of the step), no answer: every step's primitive, at every depth, with no chain end to end.
@@ -123,13 +131,12 @@ export function longDocuments(partial: Partial<TaskConfig>, n: number, kind: Lon
     const lines = p.worked.split('\n').filter((l) => l.startsWith('### '));
     if (kind === 'partial' && config.stopHazard > 0) {
       let worked = 1;
-      while (worked < lines.length && rng() >= config.stopHazard) worked++;
+      const hazard = () => (worked === lines.length - 1 ? config.lastStopHazard : config.stopHazard);
+      while (worked < lines.length && rng() >= hazard()) worked++;
       out.push(
         worked === lines.length
           ? p.prompt + p.worked
-          : p.prompt +
-              truncateWorked(p.worked, worked) +
-              (config.partialEnd === 'give-up' ? GIVE_UP : ANSWER_PREFIX + p.answer),
+          : p.prompt + truncateWorked(p.worked, worked) + partialEnding(config, p.answer),
       );
     } else if (kind === 'partial') {
       const worked = randInt(
@@ -137,11 +144,7 @@ export function longDocuments(partial: Partial<TaskConfig>, n: number, kind: Lon
         Math.min(config.partialWorked[0], p.difficulty - 1),
         Math.min(config.partialWorked[1], p.difficulty - 1),
       );
-      out.push(
-        p.prompt +
-          truncateWorked(p.worked, worked) +
-          (config.partialEnd === 'give-up' ? GIVE_UP : ANSWER_PREFIX + p.answer),
-      );
+      out.push(p.prompt + truncateWorked(p.worked, worked) + partialEnding(config, p.answer));
     } else if (kind === 'window') {
       const from = randInt(rng, 0, lines.length - 1);
       const count = randInt(rng, 1, 2);

@@ -20,8 +20,9 @@ export interface TaskConfig {
   mergeProb: number; // 0.5: chance that the reference passes over (or merges) a step, leaving its result unstated
   partialShare: number; // 0.3: share of pre-training documents that are long problems worked part way: every prompt length is seen
   partialWorked: Range; // [1, 4]: columns a partial document works before the answer: from one to all but the last (capped at steps - 1)
-  stopHazard: number; // 0.67: after each column a long document stops with this chance (0: it works partialWorked columns); one that reaches the last column reads its answer off
-  partialEnd: 'answer' | 'give-up'; // 'give-up': a long document that stops writes "A: ?", so no answer is ever guessed ('answer': stated without the work)
+  stopHazard: number; // 0.75: after each column a long document stops with this chance (0: it works partialWorked columns); one that reaches the last column reads its answer off
+  lastStopHazard: number; // 0.4: the stop chance before the last column instead: a model that got that far goes on often enough for a reward to find (method.md)
+  partialEnd: 'answer' | 'give-up' | 'no-answer'; // 'no-answer': a long document that stops writes "N/A", so no answer is guessed and "A: " always precedes one read off the work ('give-up': "A: ?"; 'answer': stated without the work)
   indexHints: 'none' | 'ordered' | 'shuffled'; // 'ordered': every digit tagged with its column's letter ("Q: B1A5+b4a3"), so a column's digits are found by letter
   windowShare: number; // 0: share of pre-training documents that work one or two columns anywhere in a long sum ("W: ..."), no answer
   readShare: number; // 0.3: share of pre-training documents that read the answer off a long sum's worked columns ("R: ...")
@@ -46,8 +47,9 @@ export const DEFAULT_TASK_CONFIG: TaskConfig = {
   mergeProb: 0.5,
   partialShare: 0.3,
   partialWorked: [1, 4],
-  stopHazard: 0.67,
-  partialEnd: 'give-up',
+  stopHazard: 0.75,
+  lastStopHazard: 0.4,
+  partialEnd: 'no-answer',
   indexHints: 'ordered',
   windowShare: 0,
   readShare: 0.3,
@@ -104,9 +106,10 @@ export function validateTaskConfig(c: TaskConfig): void {
   if (!(c.mergeProb >= 0 && c.mergeProb <= 1)) bad('mergeProb', `must be in [0, 1], got ${c.mergeProb}`);
   if (!(c.partialShare >= 0 && c.partialShare <= 1)) bad('partialShare', `must be in [0, 1], got ${c.partialShare}`);
   range('partialWorked', 0, 5);
-  if (!(c.stopHazard >= 0 && c.stopHazard <= 1)) bad('stopHazard', `must be in [0, 1], got ${c.stopHazard}`);
-  if (!['answer', 'give-up'].includes(c.partialEnd))
-    bad('partialEnd', `must be 'answer' or 'give-up', got ${JSON.stringify(c.partialEnd)}`);
+  for (const f of ['stopHazard', 'lastStopHazard'] as const)
+    if (!(c[f] >= 0 && c[f] <= 1)) bad(f, `must be in [0, 1], got ${c[f]}`);
+  if (!['answer', 'give-up', 'no-answer'].includes(c.partialEnd))
+    bad('partialEnd', `must be 'answer', 'give-up' or 'no-answer', got ${JSON.stringify(c.partialEnd)}`);
   if (!['none', 'ordered', 'shuffled'].includes(c.indexHints))
     bad('indexHints', `must be 'none', 'ordered' or 'shuffled', got ${JSON.stringify(c.indexHints)}`);
   for (const f of ['windowShare', 'readShare'] as const)

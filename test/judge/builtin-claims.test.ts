@@ -73,6 +73,9 @@ describe('segments', () => {
     expect(splitSegments('  \n### a')).toEqual(['  \n### a']);
     expect(splitSegments('no steps')).toEqual(['no steps']);
     expect(splitSegments('A: 5')).toEqual(['A: 5']); // an answer alone is one segment
+    expect(splitSegments('### 1+2=3\nN/A')).toEqual(['### 1+2=3\n', 'N/A']); // stopping is graded apart from the step
+    expect(splitSegments('### 1+2=3\nN/AB')).toEqual(['### 1+2=3\n', 'N/AB']);
+    expect(splitSegments('### 1+2=3 N/A')).toEqual(['### 1+2=3 N/A']);
     expect(splitSegments('\nA: 5')).toEqual(['\nA: 5']); // a blank preamble joins it
     expect(splitSegments('### x=A: 1\nA: 2')).toEqual(['### x=A: 1\n', 'A: 2']); // only at a line start
     expect(splitSegments('')).toEqual(['']);

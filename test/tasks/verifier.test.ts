@@ -3,7 +3,8 @@
 import { describe, it, expect } from 'vitest';
 import { parseStep, verifyResponse } from '../../src/tasks/verifier';
 import { carrySteps, parseCarryPrompt } from '../../src/tasks/carry';
-import { hardProblems, pretrainCorpus } from '../../src/tasks/splits';
+import { hardProblems, longDocuments, pretrainCorpus } from '../../src/tasks/splits';
+import type { TaskConfig } from '../../src/tasks/task-config';
 import { renderWorked } from '../../src/tasks/problem';
 
 const HINTED = {
@@ -79,10 +80,27 @@ describe('the hinted carry world', () => {
       [...hardProblems(cfg, 'train', 50), ...hardProblems(cfg, 'eval', 20)].map((p) => p.prompt.slice(3)),
     );
     for (const d of docs) expect(held.has(d.slice(3, d.indexOf('\n') + 1))).toBe(false);
-    // the default world: 40% full short sums, 30% long ones that stop early ("A: ?") or read off, 30% read-off
+    // the default world: 40% full short sums, 30% long ones that stop early ("N/A") or read off, 30% read-off
     const def = pretrainCorpus({}, 100);
     expect(def.filter((d) => d.startsWith('R: ')).length).toBe(30);
-    expect(def.filter((d) => d.endsWith('A: ?')).length).toBeGreaterThan(15);
+    expect(def.filter((d) => d.endsWith('\nN/A')).length).toBeGreaterThan(15);
     expect(def.every((d) => /^[QR]: ([A-F]\d)+\+([a-f]\d)+\n/.test(d))).toBe(true);
+    // "A: " always reads an answer off the work: no document gives up under it
+    expect(def.every((d) => !/^A: /m.test(d) || /\nA: \d+$/.test(d))).toBe(true);
+  });
+
+  it('long documents stop before their last column at lastStopHazard, elsewhere at stopHazard', () => {
+    const worked = (cfg: Partial<TaskConfig>) =>
+      longDocuments({ ...HINTED, ...cfg }, 300, 'partial').map((d) => {
+        const width = (d.split('\n')[0].length - 4) / 4; // "Q: " + 2 chars a digit, twice, and "+"
+        return { width, lines: d.split('\n').filter((l) => l.startsWith('### ')).length, end: d.split('\n').at(-1) };
+      });
+    const never = worked({ stopHazard: 0.5, lastStopHazard: 0, partialEnd: 'no-answer' });
+    expect(never.some((d) => d.lines === d.width - 1)).toBe(false); // one that reaches the last column goes on
+    expect(never.filter((d) => d.lines === d.width).every((d) => d.end?.startsWith('A: '))).toBe(true);
+    expect(never.filter((d) => d.lines < d.width).every((d) => d.end === 'N/A')).toBe(true);
+    const always = worked({ stopHazard: 0.5, lastStopHazard: 1 });
+    expect(always.some((d) => d.lines === d.width)).toBe(false); // none is worked to its end
+    expect(always.filter((d) => d.lines === d.width - 1).length).toBeGreaterThan(5);
   });
 });

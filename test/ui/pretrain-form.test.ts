@@ -165,8 +165,8 @@ describe('corpora', () => {
       tasks: { families: ['linear', 'chain'], count: 50, seed: 1 },
     });
     expect(texts).toEqual(pretrainCorpus({ families: ['chain', 'linear'], seed: 1 }, 50));
-    // worked problems ("Q: "), read-off exercises ("R: "); long ones that stop early give up ("A: ?")
-    expect(texts.every((t) => /^[QR]: /.test(t) && t.includes('\n### ') && /\nA: (-?\d+|\?)$/.test(t))).toBe(true);
+    // worked problems ("Q: "), read-off exercises ("R: "); long ones that stop early end without an answer ("N/A")
+    expect(texts.every((t) => /^[QR]: /.test(t) && t.includes('\n### ') && /\n(A: -?\d+|N\/A)$/.test(t))).toBe(true);
     expect(
       corpusTexts({ corpus: 'task-primitives', tasks: { families: ['chain', 'linear'], count: 50, seed: 1 } }),
     ).toBe(texts); // built once
