@@ -3,8 +3,8 @@
 //  1. every step's primitive: the step right given a right prefix and its "### " header, >= 90% at
 //     every step index; the answer right given every step and the "A: " header, >= 50%;
 //  2. the composition missing: pass@8 on hard problems <= 5% (unbiased, from n samples per problem);
-//  3. something to reinforce: at the step where pre-training documents stop (the last column: no
-//     document works it), the next step right from a right prefix, header not given, >= 30%;
+//  3. something to reinforce: at the step where pre-training documents stop (the last column, the one
+//     fewest documents reach), the next step right from a right prefix, header not given, >= 30%;
 //  4. no guessing: a uniformly random answer of the right length is right < 1% of the time, and so are
 //     the model's answers that follow work with a wrong or missing step.
 
@@ -226,7 +226,7 @@ export async function checkWorld(
     },
     {
       id: 'reinforce',
-      what: 'the last step (no document works it) right from a right prefix',
+      what: 'the last step (the one fewest documents reach) right from a right prefix',
       figure: share(lastRight, last.length),
       threshold: 0.3,
       pass: share(lastRight, last.length) >= 0.3,
