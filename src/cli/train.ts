@@ -153,21 +153,20 @@ async function main(): Promise<void> {
   if (longest > opts.seqLength && src !== 'builtin')
     console.log(`note: the longest document has ${longest} tokens framed; sequences of ${opts.seqLength} cut it`);
 
+  const resuming = values.resume === true && existsSync(out);
+  const initBytes = values.init === undefined || resuming ? null : await readInit(values.init, model);
   const { device, info } = await acquireGpu();
   console.log(`adapter: ${info.adapterName}${info.isFallback ? ' (CPU fallback)' : ''}`);
   const gpu = { device, pipelines: new PipelineCache(device) };
   const jobOpts = { opts, corpus, previewPrompts: [], previewTokens: 0, meta: { corpus: src, preset } };
-  const resuming = values.resume === true && existsSync(out);
   if (!resuming) await rm(`${out}.metrics.jsonl`, { force: true });
-  const init = values.init;
-  const initBytes = init === undefined || resuming ? null : await readInit(init, model);
   const job = resuming
     ? await PretrainJob.resume(gpu, (await readFile(out)).buffer as ArrayBuffer, jobOpts)
     : initBytes !== null
       ? await PretrainJob.fromWeights(gpu, initBytes, jobOpts)
       : await PretrainJob.create(gpu, jobOpts);
   if (resuming) console.log(`resuming from ${out} at step ${job.stepCount}`);
-  else if (initBytes !== null) console.log(`starting from the weights of ${init}`);
+  else if (initBytes !== null) console.log(`starting from the weights of ${values.init}`);
   const entropy = unigramEntropy([job.trainer.tokenStream]);
   console.log(
     `model: ${preset}, ${job.trainer.paramCount.toLocaleString('en-US')} parameters; corpus: ${corpus.length} examples, unigram entropy ${entropy.toFixed(3)} nats/token`,

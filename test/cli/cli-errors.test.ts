@@ -26,6 +26,14 @@ describe('CLI errors', () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/cannot read corpus file \/nonexistent\/corpus.txt: ENOENT/);
   });
+  it('train --init: a missing checkpoint or one of another model exits 2 before any GPU work', () => {
+    const missing = cli('train', ['--init', '/nonexistent.ckpt']);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/--init: no checkpoint at \/nonexistent.ckpt/);
+    const other = cli('train', ['--init', 'public/pretrained/pretrained.ckpt', '--preset', 'tiny']);
+    expect(other.code).toBe(2);
+    expect(other.err).toMatch(/--init: public\/pretrained\/pretrained.ckpt holds a model of .*pass its preset/);
+  });
   it('grpo: a missing checkpoint exits 2; no start at all exits 2', () => {
     expect(cli('grpo', ['--checkpoint', '/nonexistent.ckpt']).err).toMatch(/cannot read checkpoint/);
     const r = cli('grpo', ['--task', 'add']);

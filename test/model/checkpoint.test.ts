@@ -116,6 +116,29 @@ describe('checkpoint format', () => {
     a.destroy();
     b.destroy();
   });
+
+  it('GPU trainer from weights: the saved weights, step 0 and a fresh optimiser', async () => {
+    const g = await testGpu();
+    const corpus = builtinCorpus({ count: 50, maxOperand: 20, seed: 1 });
+    const a = await Pretrainer.create(g, OPTS, corpus);
+    for (let i = 0; i < 3; i++) await a.step();
+    const saved = await a.saveCheckpoint();
+    const w = await Pretrainer.fromWeights(g, saved, { ...OPTS, lr: 1e-3 }, corpus);
+    expect(w.stepCount).toBe(0);
+    const ck = decodeCheckpoint(await w.saveCheckpoint());
+    expect(ck.header.step).toBe(0);
+    expect(
+      Buffer.from(ck.sections['params'].buffer).equals(Buffer.from(decodeCheckpoint(saved).sections['params'].buffer)),
+    ).toBe(true);
+    expect(ck.sections['adam.m'].every((x) => x === 0)).toBe(true); // the optimiser starts afresh
+    const r = await w.step();
+    expect(r.step).toBe(1);
+    expect(Number.isFinite(r.loss)).toBe(true);
+    // its first step's learning rate follows its own schedule (warm-up from 0), not the saved run's
+    expect(r.lr).toBeCloseTo((1e-3 * 1) / OPTS.warmupSteps, 9);
+    a.destroy();
+    w.destroy();
+  });
 });
 
 /** The same checkpoint with its JSON header edited (the data sections moved to the new alignment). */
