@@ -308,7 +308,10 @@ export async function replayWithoutWebGpu(url) {
         'replayed rewards missing',
       );
       await page.waitForSelector('[data-testid=token]');
-      await t.shot('replay-01-no-webgpu');
+      // the guidance folds away once the replay plays, so the replay is in view without scrolling
+      const top = await page.$eval('[data-testid=rl-charts]', (el) => el.getBoundingClientRect().top);
+      assert(top < 360, `the replay's charts start at y=${Math.round(top)}, below the fold of a 720 px window`);
+      await t.shot('replay-01-no-webgpu', { fullPage: false });
     });
   } finally {
     await b.close();
