@@ -69,6 +69,10 @@ their value (for example their group size 16, or 10 for Outcome, and their tempe
 - **Truncation.** Both give a response that hits the length limit reward 0 and keep it in its group
   (under Outcome it takes the group's negative advantage; under the process modes its segments all score 0).
   Ours also offers the older rule (reward 0, advantage 0) as \`truncationRule: zero-advantage\`; theirs does not.
+  Under the process modes the shipped presets deviate (\`processTruncation: penalize\`): only the unfinished
+  last segment scores 0 and the mode's arithmetic runs as usual, because in the toy, whose length limit lies
+  just past a whole solution, all-zero advantages let ExpRL-Process escape every penalty by running on;
+  \`processTruncation: zero-advantage\` is theirs.
 - **Score mapping.** Ours is only (k-1)/4 (their \`smooth\`). Theirs also offers \`extreme_only\` (1 -> 0,
   5 -> 1, else dropped), \`semi_smooth\` (1 -> 0, 4 -> 0.8, 5 -> 1, else dropped) and \`extreme_only_clipped\`
   (k <= 3 -> 0, else 1), and defaults to \`extreme_only\` when \`norm_strategy\` is not set.

@@ -32,6 +32,7 @@ export interface RunSettings {
   epochs: number;
   truncationGuard: boolean; // a response cut at the length limit gets reward 0
   truncationRule: RlConfig['truncationRule'];
+  processTruncation: RlConfig['processTruncation']; // the process modes' rule for a truncated response
   scoreMapping: '(k-1)/4';
   stepDelimiter: string;
   lr: number; // the toy's, reported only
@@ -66,6 +67,7 @@ export function runSettings(preset: string, arm: ExportArm): RunSettings {
     epochs: rl.epochs,
     truncationGuard: rl.truncationGuard,
     truncationRule: rl.truncationRule,
+    processTruncation: rl.processTruncation,
     scoreMapping: '(k-1)/4',
     stepDelimiter: DEFAULT_LLM_JUDGE_CONFIG.stepDelimiter,
     lr: p.stageI.lr,

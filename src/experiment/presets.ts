@@ -15,7 +15,10 @@ const EVAL = { n: 8, k: 8, temperature: 0.8, problemsPerStep: 8, judgeScore: tru
 const shipped: Pick<ExperimentOptions, 'start' | 'tasks' | 'rl' | 'maxNewTokens' | 'judge' | 'logDense'> = {
   start: { kind: 'checkpoint', path: SHIPPED_CHECKPOINT },
   tasks: {}, // the world's defaults (src/tasks/task-config.ts), the one the checkpoint was pre-trained on
-  rl: { temperature: 0.8, beta: 0.001 }, // method.md: rollouts at temperature 0.8 for every arm, k3 KL 0.001
+  // method.md: rollouts at temperature 0.8 for every arm, k3 KL 0.001. A deviation: under the process modes
+  // a truncated response's last segment scores 0 instead of all-zero advantages (docs/experiment.md: with
+  // a length limit just past a whole solution, zero advantages let ExpRL-Process escape by running on).
+  rl: { temperature: 0.8, beta: 0.001, processTruncation: 'penalize' },
   maxNewTokens: 0, // the longest correct solution + 8
   judge: { kind: 'builtin' },
   logDense: true, // the built-in judge is free: every arm gets its dense-reward curve

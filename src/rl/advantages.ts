@@ -24,21 +24,29 @@ export type AdvantageMode =
 /** How a response that hit the length limit is treated (method.md, "Guards"); either way its reward is 0.
  *  'penalize' (the authors'): under sparse GRPO and Outcome it takes the ordinary group-normalised
  *  (negative) advantage; 'zero-advantage' (the older rule): its advantages are 0 but its reward still
- *  counts in the group statistics. Under the process modes a truncated response always gets all-zero
- *  advantages. */
+ *  counts in the group statistics. Under the process modes ProcessTruncationRule applies. */
 export type TruncationRule = 'penalize' | 'zero-advantage';
+
+/** What a truncated response gets under the process modes. 'zero-advantage' (method.md, the authors'
+ *  code): all-zero advantages. 'penalize': its unfinished last segment scores 0, the lowest grade, and
+ *  the mode's arithmetic runs as for any response, so running out of room costs what a wrong answer
+ *  costs. Where the length limit lies just past a whole solution, as in the toy, zero advantages let a
+ *  policy that avoids answering escape every penalty by running on (docs/experiment.md). */
+export type ProcessTruncationRule = 'zero-advantage' | 'penalize';
 
 export interface AdvantageOptions {
   mode: AdvantageMode;
   stdNormalize: boolean; // true: divide by the group std (GRPO); Stage II of the authors uses false
   eps: number; // 1e-6: added to the std, as in method.md
   truncation: TruncationRule; // 'penalize', as in the authors' code
+  processTruncation: ProcessTruncationRule; // 'zero-advantage', as in the authors' code
 }
 
 export const DEFAULT_ADVANTAGE_OPTIONS: Omit<AdvantageOptions, 'mode'> = {
   stdNormalize: true,
   eps: 1e-6,
   truncation: 'penalize',
+  processTruncation: 'zero-advantage',
 };
 
 export interface GroupAdvantages {
@@ -105,8 +113,8 @@ export function spreadSegments(length: number, starts: number[], values: number[
 
 /**
  * Advantages and loss masks of one group. A truncated rollout counts as reward 0 (per-token scores 0)
- * in the group statistics; its advantages follow o.truncation (outcome modes) or are all zero (process
- * modes), mask 1. A dropped one (null reward or any null segment score, truncated or not) is left out
+ * in the group statistics; its advantages follow o.truncation (outcome modes) or o.processTruncation
+ * (process modes: all zero, or its last segment scored 0), mask 1. A dropped one (null reward or any null segment score, truncated or not) is left out
  * of the statistics and gets mask 0.
  */
 export function groupAdvantages(
@@ -144,7 +152,9 @@ export function groupAdvantages(
       return null;
     }
     if (t.score.kind === 'outcome') return t.truncated ? [0] : [t.score.reward as number];
-    return t.truncated ? t.score.scores.map(() => 0) : (t.score.scores as number[]);
+    if (!t.truncated) return t.score.scores as number[];
+    if (o.processTruncation === 'zero-advantage') return t.score.scores.map(() => 0);
+    return t.score.scores.map((v, k, all) => (k === all.length - 1 ? 0 : (v as number)));
   });
   const rewards = kept.map((k) => (k === null ? null : k[0]));
   const distinct = new Set(rewards.filter((r) => r !== null));
@@ -169,7 +179,7 @@ export function groupAdvantages(
     const mean = count > 0 ? sum / count : 0;
     group.forEach((t, i) => {
       const s = kept[i];
-      if (s === null || t.truncated || t.score.kind !== 'process') return;
+      if (s === null || (t.truncated && o.processTruncation === 'zero-advantage') || t.score.kind !== 'process') return;
       advantages[i] = spreadSegments(
         t.length,
         t.score.segmentStarts,
@@ -179,7 +189,7 @@ export function groupAdvantages(
   } else {
     group.forEach((t, i) => {
       const s = kept[i];
-      if (s === null || t.truncated || t.score.kind !== 'process') return;
+      if (s === null || (t.truncated && o.processTruncation === 'zero-advantage') || t.score.kind !== 'process') return;
       advantages[i] = spreadSegments(
         t.length,
         t.score.segmentStarts,

@@ -2,7 +2,7 @@
 // method's defaults (method.md, "The policy loss") and the names RL users know from TRL and verl.
 
 import type { AggregationMode } from './aggregation';
-import type { AdvantageMode, TruncationRule } from './advantages';
+import type { AdvantageMode, ProcessTruncationRule, TruncationRule } from './advantages';
 import { fieldChecks } from '../util/validate';
 
 export interface RlConfig {
@@ -18,6 +18,8 @@ export interface RlConfig {
   //                           that grade a fixed-length prefix, such as the `digits` sanity task)
   truncationRule: TruncationRule; // 'penalize' (the authors'): a truncated response takes its group's negative
   //                                 advantage; 'zero-advantage': the older rule (reward 0, advantages 0)
+  processTruncation: ProcessTruncationRule; // under the process modes: 'zero-advantage' (method.md, the authors'),
+  //                                           or 'penalize' (its unfinished last segment scores 0)
   epsLow: number; // 0.2
   epsHigh: number; // 0.28 Outcome, 0.26 Process and sparse GRPO
   beta: number; // k3 KL-loss coefficient to the frozen start model (0.001); 0 skips the reference pass
@@ -43,6 +45,7 @@ export const DEFAULT_RL: RlConfig = {
   stdNormalize: true,
   truncationGuard: true,
   truncationRule: 'penalize',
+  processTruncation: 'zero-advantage',
   epsLow: 0.2,
   epsHigh: 0.26,
   beta: 0.001,
@@ -95,4 +98,6 @@ export function validateRlConfig(c: RlConfig): void {
   oneOf('aggregation', Object.keys(AGGREGATION_MODES));
   bool('stdNormalize');
   bool('truncationGuard');
+  oneOf('truncationRule', ['penalize', 'zero-advantage']);
+  oneOf('processTruncation', ['zero-advantage', 'penalize']);
 }

@@ -249,6 +249,7 @@ export class RlLoop {
         mode,
         stdNormalize: c.stdNormalize,
         truncation: c.truncationRule,
+        processTruncation: c.processTruncation,
       });
       advs.push(...ga.advantages);
       masks.push(...ga.masks);

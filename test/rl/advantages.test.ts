@@ -162,6 +162,31 @@ describe('process advantages (ExpRL-Process)', () => {
     expect(g.dropped).toBe(2);
   });
 
+  it("process modes, option 'penalize': a truncated response's last segment scores 0, then the mode's arithmetic", () => {
+    // segments [0,2) [2,4) [4,6), scores 1, 0.75, 1 (the last unfinished): scored as 1, 0.75, 0
+    const t = proc([0, 2, 4], [1, 0.75, 1], 6, true);
+    const delta = groupAdvantages([t], { mode: 'delta-norm', processTruncation: 'penalize' });
+    close('DeltaNorm', delta.advantages[0], [1, 1, -0.25, -0.25, -0.75, -0.75]); // s1-sK, s2-s1, s3-s2
+    const end = groupAdvantages([t], { mode: 'end-norm', processTruncation: 'penalize' });
+    close('EndNorm', end.advantages[0], [1, 1, 0.75, 0.75, 0, 0]);
+    const grp = groupAdvantages([t, proc([0, 2, 4], [1, 1, 1], 6)], {
+      mode: 'group-norm',
+      processTruncation: 'penalize',
+    });
+    const mean = (1 + 0.75 + 0 + 3) / 6; // per-token scores over both, two tokens a segment
+    close(
+      'GroupNorm',
+      grp.advantages[0],
+      [1, 1, 0.75, 0.75, 0, 0].map((v) => v - mean),
+    );
+    // an untruncated response is unchanged by the option
+    const plain = groupAdvantages([proc([0, 2, 4], [1, 0.75, 1], 6)], {
+      mode: 'delta-norm',
+      processTruncation: 'penalize',
+    });
+    close('untruncated', plain.advantages[0], [0, 0, -0.25, -0.25, 0.25, 0.25]);
+  });
+
   it('maps judge segments onto tokens through their character offsets', () => {
     const response = '### 48*2=96\n### 96+37=134\nA: 134';
     const segs = splitSegments(response);
