@@ -14,9 +14,10 @@ import { judgeStats, type JudgeSlot } from './judge-slot';
 import { LiveRun } from './live-run';
 import { buildRlJob, evaluate, startBytes } from './rl-builder';
 import type { RlRunSetup } from './api';
-import { autoRlName, rlSetupOf, rubricOf } from './rl-setup';
-import { checkedFirst, openingCheck } from './judge-gate';
+import { autoRlName, rlSetupOf } from './rl-setup';
+import { OPENING_FIX, checkedFirst } from './judge-gate';
 import { ARMS } from '../experiment/arms';
+import { openingCheck } from '../experiment/world-judge';
 
 export interface FactoryDeps {
   store: Store;
@@ -106,7 +107,7 @@ async function rlLive(
         throw e;
       });
   }
-  const job = checkedFirst(built.job, () => openingCheck(built.judge, built.world.eval[0], rubricOf(s.judge)));
+  const job = checkedFirst(built.job, () => openingCheck(built.world, OPENING_FIX));
   const live: LiveRun = new LiveRun(run, job, device, d.store, d.events, {
     checkpointEvery: s.checkpointEvery,
     previewEvery: 0,
