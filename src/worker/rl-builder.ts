@@ -12,7 +12,7 @@ import { buildWorld } from '../experiment/world';
 import { withJudge } from '../experiment/world-judge';
 import type { Judge } from '../judge/types';
 import { startFromCheckpoint } from '../rl/start-weights';
-import type { EvalResult } from '../run/eval-job';
+import type { EvalJob } from '../run/eval-job';
 import { DEFAULT_MAX_FAILURE_SHARE } from '../run/grade-failures';
 import type { RunJob } from '../run/job';
 import { judgeProblem } from '../run/scorers';
@@ -25,6 +25,8 @@ export interface RlBuilt {
   job: RunJob;
   world: CellWorld;
   judge: Judge;
+  /** The held-out evaluation of weights (checkpoint bytes): the problems and draws of the experiment's. */
+  evaluation: (weights: ArrayBuffer) => EvalJob;
 }
 
 /** The shipped pre-trained checkpoint, fetched next to the page. */
@@ -55,8 +57,9 @@ export async function startBytes(
   return c.bytes;
 }
 
-/** The training job of a setup, fresh from the start weights or resumed from its own checkpoint. Every
- *  grade (training, dense curve, evaluation) uses the judge's rubric mode. */
+/** The training job of a setup, fresh from the start weights or resumed from its own checkpoint, and the
+ *  evaluation of the weights it ends with. Every grade (training, dense curve, evaluation) uses the
+ *  judge's rubric mode. */
 export async function buildRlJob(
   gpu: Gpu,
   s: RlRunSetup,
@@ -69,28 +72,6 @@ export async function buildRlJob(
   const judge = await judges.create(s.judge, s.seed, bare.train.map(judgeProblem));
   const world = withJudge(bare, judge, DEFAULT_MAX_FAILURE_SHARE);
   const job = trainingJob(gpu, world, ARMS[s.arm], s.stage, s.seed, resume ? { resume } : { start: from });
-  return { job, world, judge };
-}
-
-/** The held-out evaluation of checkpoint bytes (the same problems and draws as the experiment's); undefined when stopped. */
-export async function evaluate(
-  gpu: Gpu,
-  world: CellWorld,
-  seed: number,
-  weights: ArrayBuffer,
-  stopped: () => boolean,
-  progress: (done: number, total: number) => void,
-): Promise<EvalResult | undefined> {
-  const job = evaluationJob(gpu, world, seed, startFromCheckpoint(weights));
-  try {
-    progress(0, job.total);
-    while (job.stepCount < job.total) {
-      if (stopped()) return undefined;
-      await job.step();
-      progress(job.stepCount, job.total);
-    }
-    return job.result();
-  } finally {
-    job.destroy();
-  }
+  const evaluation = (weights: ArrayBuffer) => evaluationJob(gpu, world, s.seed, startFromCheckpoint(weights));
+  return { job, world, judge, evaluation };
 }

@@ -2,7 +2,7 @@
 // IndexedDB store (fake-indexeddb): the run's trained weights give the figures the experiment CLI gets
 // from the same weights (its evaluation job driven to a file), the page sees the evaluation's progress
 // batch by batch and then its result, the run's metric series holds the training steps only, and a
-// run paused during its evaluation continues to the same figures.
+// run paused during its evaluation goes on from the batch it had reached to the same figures.
 
 import 'fake-indexeddb/auto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -121,13 +121,15 @@ describe("a page RL run's held-out evaluation", () => {
     straight = result;
   });
 
-  it('paused during the evaluation, it continues to the same figures', async () => {
+  it('paused during the evaluation, it goes on from where it was to the same figures', async () => {
     const { s, events } = await session();
     const [run] = await s.startRl([setup()]);
     await until('the first evaluation batch', () => evalEvents(events, run.id).some((e) => e.done === 1));
     await s.pause();
     expect(lastRun(events, run.id)?.status).toBe('paused');
     expect(lastRun(events, run.id)?.evaluation).toBeUndefined();
+    const reached = Math.max(...evalEvents(events, run.id).map((e) => e.done));
+    const before = evalEvents(events, run.id).length;
     await s.resume(run.id);
     const end = await until('the run to end', () => {
       const r = lastRun(events, run.id);
@@ -135,6 +137,8 @@ describe("a page RL run's held-out evaluation", () => {
     });
     expect(end.status, end.error).toBe('done');
     expect(end.evaluation).toEqual(straight);
+    const resumed = evalEvents(events, run.id).slice(before);
+    expect(resumed[0].done).toBeGreaterThanOrEqual(reached); // it goes on from the batch it had reached
     expect((await s.getMetrics(run.id)).map((p) => p.step)).toEqual([1]);
   });
 });
