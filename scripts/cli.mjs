@@ -29,14 +29,15 @@ if (!entry) {
   process.exit(2);
 }
 const bundle = join(OUT_DIR, `${name}.mjs`);
-const manifest = `${bundle}.inputs.json`; // { version, inputs: { absolute path: mtimeMs } }
+const manifest = `${bundle}.inputs.json`; // { version, root, inputs: { absolute path: mtimeMs } }
 
-/** True when the bundle exists and no input changed since it was built. */
+/** True when the bundle exists, was built from this checkout (two checkouts may share one node_modules),
+ *  and no input changed since it was built. */
 function fresh() {
   if (!existsSync(bundle) || !existsSync(manifest)) return false;
   try {
     const m = JSON.parse(readFileSync(manifest, 'utf8'));
-    if (m.version !== BUILD_VERSION) return false;
+    if (m.version !== BUILD_VERSION || m.root !== ROOT) return false;
     return Object.entries(m.inputs).every(([path, mtime]) => existsSync(path) && statSync(path).mtimeMs === mtime);
   } catch {
     return false;
@@ -93,7 +94,7 @@ async function rebuild() {
     inputs[path] = statSync(path).mtimeMs;
   }
   for (const path of raw) inputs[path] = statSync(path).mtimeMs;
-  put(manifest, JSON.stringify({ version: BUILD_VERSION, inputs }));
+  put(manifest, JSON.stringify({ version: BUILD_VERSION, root: ROOT, inputs }));
 }
 
 if (!fresh()) await rebuild();

@@ -11,6 +11,7 @@ import { PipelineCache } from '../gpu/pipelines';
 import { ARMS } from '../experiment/arms';
 import { buildWorld, DATASET_RESPONSE_TOKENS } from '../experiment/world';
 import { datasetWorld } from '../experiment/dataset-world';
+import { openingCheck, withJudge } from '../experiment/world-judge';
 import type { ExperimentOptions } from '../experiment/options';
 import { loadDataset } from '../tasks/dataset-load';
 import { taskConfig } from '../tasks/task-config';
@@ -30,7 +31,7 @@ import {
   StoppedError,
   type RunnerContext,
 } from './experiment/runner';
-import { failureSummary, openingCheck, requestsToSend } from './experiment/judge-check';
+import { OPENING_FIX, failureSummary, requestsToSend } from './experiment/judge-check';
 import { experimentJudge, startModel } from './experiment/start';
 import { storySummary } from './experiment/summary';
 
@@ -120,11 +121,9 @@ async function main(): Promise<void> {
     if (judge instanceof LlmJudge) llm = judge;
     const start = await startModel(gpu, options, root, progress);
     const problems = options.dataset ? await datasetProblems(options, start.config.contextLength) : undefined;
-    const { world, facts } = buildWorld(options, start.config.contextLength, judge, problems);
-    world.grades = {
-      maxFailureShare: maxFailureShare(values),
-      fatal: () => (judge instanceof LlmJudge ? judge.fatal : undefined),
-    };
+    const built = buildWorld(options, start.config.contextLength, problems);
+    const world = withJudge(built.world, judge, maxFailureShare(values));
+    const facts = built.facts;
     console.log(
       `world: ${facts.train} training and ${facts.eval} held-out problems; response limit ${facts.maxNewTokens} tokens (${problems ? 'a dataset has no worked solutions: --max-new sets it' : `longest correct solution ${facts.longestSolution}`}); ` +
         `context ${facts.contextLength} holds the longest prompt + limit (${facts.longestPrompt + facts.maxNewTokens}), problem + reference (${facts.longestSft}), teacher input (${facts.longestTeacher})`,
@@ -148,7 +147,7 @@ async function main(): Promise<void> {
     );
     if (judge && !results.complete && cellOrder(world).some((c) => !cellDone(results, c.arm, c.stage, c.seed))) {
       await saveResults(ctx);
-      await openingCheck(world, judge);
+      await openingCheck(world, OPENING_FIX);
     }
     await runCells(ctx);
   } catch (e) {

@@ -3,11 +3,10 @@
 // the longest correct worked solution, and the context holds every prompt with that limit, the SFT
 // example (problem -> reference) and the self-distillation teacher's input (problem + reference +
 // response). A world that breaks one is refused with the numbers, so no baseline is handicapped
-// by construction.
+// by construction. Its judge and grade policy are joined to it by world-judge.ts.
 
 import { taskConfig } from '../tasks/task-config';
 import { hardProblems } from '../tasks/splits';
-import type { Judge } from '../judge/types';
 import { TEACHER_PREFIX } from '../rl/opsd';
 import type { CellWorld } from './cell-jobs';
 import type { TaskProblem } from '../run/scorers';
@@ -33,7 +32,6 @@ export const DATASET_RESPONSE_TOKENS = 64;
 export function buildWorld(
   options: ExperimentOptions,
   contextLength: number,
-  judge?: Judge,
   problems?: { train: TaskProblem[]; eval: TaskProblem[] },
 ): { world: CellWorld; facts: WorldFacts } {
   const cfg = taskConfig(options.tasks);
@@ -77,5 +75,5 @@ export function buildWorld(
     refuse('the SFT example (problem and reference)', facts.longestSft);
   if (options.arms.includes('opsd') && facts.longestTeacher > contextLength)
     refuse("the self-distillation teacher's input (problem, reference, solution)", facts.longestTeacher);
-  return { world: { options, train, eval: evalSet, maxNewTokens, judge }, facts };
+  return { world: { options, train, eval: evalSet, maxNewTokens }, facts };
 }

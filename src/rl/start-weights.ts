@@ -30,8 +30,9 @@ export function startFresh(config: ModelConfig, seed: number): RlStart {
   return { config, params: initParams(config, buildLayout(config), seed), step: 0 };
 }
 
-/** The RL loop of a start: the policy sized for one step's rows, and the loop that drives it. */
-export function createRlLoop(gpu: Gpu, start: RlStart, cfg: RlConfig): RlLoop {
-  const policy = new RlPolicy(gpu, start.config, start.params, cfg.promptsPerStep * cfg.groupSize);
+/** The RL loop of a start: the policy (its frozen reference the start weights) sized for one step's rows
+ *  and `maxT` tokens a row (default the context), and the loop that drives it. */
+export function createRlLoop(gpu: Gpu, start: RlStart, cfg: RlConfig, maxT?: number): RlLoop {
+  const policy = new RlPolicy(gpu, start.config, start.params, cfg.promptsPerStep * cfg.groupSize, undefined, maxT);
   return new RlLoop(gpu, policy, cfg);
 }

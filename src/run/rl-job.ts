@@ -4,9 +4,8 @@
 // prompts solved so far, so a resumed job continues bit-identically (the stream is fast-forwarded).
 
 import type { Gpu } from '../gpu/dispatch';
-import { RlPolicy } from '../rl/policy';
 import { RlLoop, type Scored, type Trace } from '../rl/rl-loop';
-import type { RlStart } from '../rl/start-weights';
+import { createRlLoop, type RlStart } from '../rl/start-weights';
 import type { RlConfig } from '../rl/rl-config';
 import type { JobStep, Preview, RunJob } from './job';
 import { loadPolicyState, savePolicyState } from './policy-state';
@@ -49,15 +48,7 @@ export class RlJob<P extends RlProblem> implements RunJob {
 
   /** A new RL run from start weights (a fresh AdamW; the reference is the start model). */
   static create<P extends RlProblem>(gpu: Gpu, start: RlStart, spec: RlJobSpec<P>): RlJob<P> {
-    const policy = new RlPolicy(
-      gpu,
-      start.config,
-      start.params,
-      spec.cfg.promptsPerStep * spec.cfg.groupSize,
-      undefined,
-      spec.maxT,
-    );
-    return new RlJob(new RlLoop(gpu, policy, spec.cfg), spec);
+    return new RlJob(createRlLoop(gpu, start, spec.cfg, spec.maxT), spec);
   }
 
   /** Continues a run from one of its own checkpoints (same spec): weights, AdamW, reference, stream position. */

@@ -49,7 +49,7 @@ export class JudgeSlot {
   }
 
   /** A judge for a run; `pool` feeds the built-in judge's wrong-reference mode. A setup the LLM judge
-   *  cannot work with is its `fatal` line (the run's grade policy stops on it: judge-gate.ts). */
+   *  cannot work with is its `fatal` line (the grade policy of src/experiment/world-judge.ts stops the run on it). */
   async create(j: PageJudge, seed: number, pool: JudgeProblem[]): Promise<Judge> {
     if (j.kind === 'builtin')
       return new CountingJudge(

@@ -1,13 +1,16 @@
 // The run the worker is training (or holds paused in memory): its record, its job and the lifecycle
 // driving it, with hooks that write to the runs library (metrics, checkpoints, previews, the record)
 // and report to the page through events. Maps the lifecycle's outcomes to run statuses and messages
-// (a judge that cannot grade stops the run, resumable, with its cause and a fix); a run whose steps
-// are all done may have finishing work (an RL run's held-out evaluation).
+// (a judge that cannot grade stops the run, resumable, with its cause and a fix). An RL run whose steps
+// are all done goes on to its held-out evaluation: an EvalJob of the trained weights driven by the same
+// lifecycle, as the experiment CLI drives it, whose progress goes to the page and whose result goes
+// into the run's record (not into its metric series); the run is done once the evaluation is.
 
 import { holdRunLock } from '../store/locks';
 import type { Store } from '../store/store';
 import { QuotaExceededStoreError, type RunRecord, type RunStatus } from '../store/records';
-import { RunDriver, type LifecycleHooks, type Outcome } from '../run/lifecycle';
+import { RunDriver, type Cadence, type LifecycleHooks, type Outcome } from '../run/lifecycle';
+import type { EvalJob } from '../run/eval-job';
 import { PERIODIC_EVERY_N_CHECKPOINTS } from '../run/pretrain-setup';
 import { traceSetOf, type SamplesPreview } from '../run/previews';
 import type { TracesPreview } from '../run/rl-job';
@@ -32,13 +35,24 @@ export interface LiveRunOptions {
   previewEvery: number; // steps between on-demand previews (generations); 0: never
   checkpointStep?: number; // the checkpoint it resumed from
   group?: string; // runs started together
-  /** Work after the last step (an RL run's evaluation); resolves false when it was stopped before the end. */
-  finish?: (stopped: () => boolean) => Promise<boolean>;
-  afterStep?: (runId: string) => void; // after each step's events (e.g. the judge's counters)
+  /** The held-out evaluation of the weights (checkpoint bytes) the training ends with (an RL run's). */
+  evaluation?: (weights: ArrayBuffer) => EvalJob;
+  report?: (runId: string) => void; // after each training step's events and the evaluation's result (the judge's counters)
 }
 
+/** The evaluation's lifecycle writes nothing: its figures go into the run's record once it is done. */
+const evaluationCadence = (job: EvalJob): Cadence => ({
+  checkpointEvery: job.total, // the end only, kept nowhere: a pause continues it in memory, a reload evaluates again
+  periodicEvery: 0,
+  flushMs: METRICS_FLUSH_MS,
+  previewEvery: 0,
+});
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
 export class LiveRun {
-  private readonly driver: RunDriver;
+  private readonly training: RunDriver;
+  private evaluating?: { driver: RunDriver; job: EvalJob }; // once the training is done
   onEnd: () => void = () => undefined; // the run left memory (finished, failed, interrupted)
   private loop?: Promise<void>; // set while stepping
   private checkpointStep?: number;
@@ -53,7 +67,7 @@ export class LiveRun {
     private readonly options: LiveRunOptions,
   ) {
     this.checkpointStep = options.checkpointStep;
-    this.driver = new RunDriver(job, this.hooks(), {
+    this.training = new RunDriver(job, this.hooks(), {
       checkpointEvery: options.checkpointEvery,
       periodicEvery: PERIODIC_EVERY_N_CHECKPOINTS,
       flushMs: METRICS_FLUSH_MS,
@@ -71,7 +85,12 @@ export class LiveRun {
   }
 
   get unsaved() {
-    return this.driver.unsaved;
+    return this.training.unsaved;
+  }
+
+  /** The lifecycle in charge now: the training's, then the evaluation's. */
+  private get driver(): RunDriver {
+    return this.evaluating?.driver ?? this.training;
   }
 
   /** Starts stepping; `t0` is when the command arrived (performance.now()), for the start-up time. */
@@ -106,8 +125,8 @@ export class LiveRun {
 
   /** A run paused by a full disk holds unsaved progress: it leaves memory only once that is saved. */
   async ensureSaved(): Promise<void> {
-    if (this.driver.allSaved) return;
-    if (!(await this.driver.persist(false))) {
+    if (this.training.allSaved) return;
+    if (!(await this.training.persist(false))) {
       throw new Error(
         `Browser storage is still full, so "${this.run.name}" stays paused to keep its progress. Free space (delete or export old runs), then stop or resume it.`,
       );
@@ -116,7 +135,7 @@ export class LiveRun {
 
   /** The device was lost: metrics so far are saved, the checkpoint stays the last good one. */
   async interrupt(cause: string): Promise<void> {
-    await this.driver.persist(undefined).catch(() => false);
+    await this.training.persist(undefined).catch(() => false);
     const cp = this.checkpointStep ?? (await this.store.getLatestCheckpoint(this.run.id).catch(() => undefined))?.step;
     const text =
       cp !== undefined
@@ -129,12 +148,30 @@ export class LiveRun {
   }
 
   dispose(): void {
-    this.driver.dispose();
+    this.training.dispose();
+    this.evaluating?.driver.dispose();
   }
 
   private async drive(): Promise<void> {
-    const out: Outcome = await this.driver.run();
+    if (!this.evaluating) {
+      const out = await this.training.run();
+      if (out.status !== 'done' || !this.options.evaluation) {
+        this.loop = undefined;
+        return this.trained(out);
+      }
+      try {
+        this.evaluating = await this.startEvaluation(this.options.evaluation);
+      } catch (e) {
+        this.loop = undefined;
+        return this.evaluationFailed(e);
+      }
+    }
+    const out = await this.evaluating.driver.run();
     this.loop = undefined;
+    return this.evaluated(out, this.evaluating.job);
+  }
+
+  private async trained(out: Outcome): Promise<void> {
     switch (out.status) {
       case 'paused':
         return this.saveRun({ status: 'paused', error: undefined });
@@ -146,33 +183,52 @@ export class LiveRun {
         if (out.thrown instanceof JudgeOutageError) return this.judgeStopped(out.error, `Step ${this.run.step + 1}`);
         this.events.emit({ type: 'error', runId: this.run.id, kind: 'training', message: out.error });
         return this.end('failed', out.error);
-      case 'done':
-        return this.finish();
       default:
         return this.end(out.status);
     }
   }
 
-  /** The finishing work after the last step; the run is 'done' once it completes. */
-  private async finish(): Promise<void> {
-    if (!this.options.finish) return this.end('done');
-    this.loop = (async () => {
-      try {
-        const complete = await this.options.finish!(() => this.driver.want !== 'run');
-        this.loop = undefined;
-        if (!complete && this.driver.want === 'pause') return this.saveRun({ status: 'paused', error: undefined }); // in memory: continue() evaluates again
-        await this.end(complete ? 'done' : 'stopped');
-      } catch (e) {
-        this.loop = undefined;
-        const lost = this.device.lostMessage;
-        if (lost) return this.interrupt(lost);
-        if (e instanceof JudgeOutageError) return this.judgeStopped(e.message, 'The held-out evaluation');
-        const text = `the held-out evaluation failed: ${(e as Error).message}`;
-        this.events.emit({ type: 'error', runId: this.run.id, kind: 'training', message: text });
-        await this.end('failed', text);
-      }
-    })();
-    return this.loop;
+  /** The evaluation of the trained weights, under a pause or stop asked for meanwhile; the page sees it begin. */
+  private async startEvaluation(evaluation: (weights: ArrayBuffer) => EvalJob) {
+    const job = evaluation(await this.training.job.saveCheckpoint());
+    const driver = new RunDriver(job, this.evaluationHooks(job), evaluationCadence(job));
+    driver.want = this.training.want;
+    this.events.emit({ type: 'eval', runId: this.run.id, done: 0, total: job.total });
+    return { driver, job };
+  }
+
+  private async evaluated(out: Outcome, job: EvalJob): Promise<void> {
+    switch (out.status) {
+      case 'done':
+        try {
+          const result = job.result();
+          this.run = await this.store.updateRun(this.run.id, { evaluation: result });
+          const n = result.perProblem.length;
+          this.events.emit({ type: 'eval', runId: this.run.id, done: n, total: n, result });
+          this.options.report?.(this.run.id);
+        } catch (e) {
+          return this.evaluationFailed(e);
+        }
+        return this.end('done');
+      case 'paused':
+      case 'storage-full':
+        return this.saveRun({ status: 'paused', error: undefined }); // in memory: continue() goes on with it
+      case 'lost':
+        return this.interrupt(out.cause);
+      case 'failed':
+        return this.evaluationFailed(out.thrown ?? new Error(out.error));
+      default:
+        return this.end('stopped');
+    }
+  }
+
+  private async evaluationFailed(e: unknown): Promise<void> {
+    const lost = this.device.lostMessage;
+    if (lost) return this.interrupt(lost);
+    if (e instanceof JudgeOutageError) return this.judgeStopped(e.message, 'The held-out evaluation');
+    const text = `the held-out evaluation failed: ${message(e)}`;
+    this.events.emit({ type: 'error', runId: this.run.id, kind: 'training', message: text });
+    await this.end('failed', text);
   }
 
   /** The judge cannot grade: nothing of the work in flight was kept; the run stops, resumable. */
@@ -229,7 +285,7 @@ export class LiveRun {
           this.events.emit({ type: 'startup', runId: id(), report: startup });
           this.events.flush(); // the first step reaches the page now, not at the next batch
         }
-        this.options.afterStep?.(id());
+        this.options.report?.(id());
       },
       onPreview: (p) => {
         if (p.kind === 'samples') {
@@ -248,11 +304,27 @@ export class LiveRun {
         this.events.emit({ type: 'error', runId: id(), kind: 'quota', message: QUOTA_TEXT });
       },
       isStorageFull: (e) => e instanceof QuotaExceededStoreError,
+      ...this.deviceHooks(),
+      lock: () => holdRunLock(id()),
+    };
+  }
+
+  /** The evaluation's progress goes to the page; its metric points and checkpoints are kept nowhere. */
+  private evaluationHooks(job: EvalJob): LifecycleHooks {
+    return {
+      saveMetrics: async () => undefined,
+      saveCheckpoint: async () => undefined,
+      onStep: (point) => this.events.emit({ type: 'eval', runId: this.run.id, done: point.step, total: job.total }),
+      ...this.deviceHooks(),
+    };
+  }
+
+  private deviceHooks(): Pick<LifecycleHooks, 'guard' | 'lostCause'> {
+    return {
       guard: (work) => raceLost(this.device, work),
       // A lost device often fails the step (e.g. mapAsync) just before device.lost resolves: wait a
       // moment so a loss is reported as a loss, not a training error.
       lostCause: async () => this.device.lostMessage ?? (await Promise.race([this.device.lost, sleep(LOST_GRACE_MS)])),
-      lock: () => holdRunLock(id()),
     };
   }
 }

@@ -1,28 +1,32 @@
-// Builds the parts of a page RL run exactly as the experiment runner builds a cell (src/experiment/
-// cell-jobs.ts): the world from the preset's options and the start model's context, the arm's row,
-// the judge of the setup with its rubric mode and grade policy (judge-gate.ts); then the held-out
-// evaluation of the trained weights. Also where the start weights come from: the shipped checkpoint
-// (fetched from the page's own server) or a library run.
+// Builds a page RL run the way the experiment CLI builds a cell: the world of the preset's options on
+// the start model's context (src/experiment/world.ts), with the setup's judge and the CLI's default
+// grade policy joined to it (world-judge.ts), the training job of the arm at its stage and the held-out
+// evaluation of the weights it ends with (cell-jobs.ts). What is the page's own: where the start
+// weights come from (the shipped checkpoint, fetched from the page's own server, or a library run),
+// the judge of the setup (judge-slot.ts) and the rubric mode its settings choose.
 
 import type { Gpu } from '../gpu/dispatch';
 import { ARMS } from '../experiment/arms';
 import { evaluationJob, trainingJob, type CellWorld } from '../experiment/cell-jobs';
 import { buildWorld } from '../experiment/world';
+import { withJudge } from '../experiment/world-judge';
 import type { Judge } from '../judge/types';
 import { startFromCheckpoint } from '../rl/start-weights';
-import type { EvalResult } from '../run/eval-job';
+import type { EvalJob } from '../run/eval-job';
+import { DEFAULT_MAX_FAILURE_SHARE } from '../run/grade-failures';
 import type { RunJob } from '../run/job';
 import { judgeProblem } from '../run/scorers';
 import type { Store } from '../store/store';
 import type { JudgeSlot } from './judge-slot';
 import type { RlRunSetup } from './api';
-import { gradePolicy } from './judge-gate';
 import { SHIPPED_URL, rubricOf } from './rl-setup';
 
 export interface RlBuilt {
   job: RunJob;
   world: CellWorld;
   judge: Judge;
+  /** The held-out evaluation of weights (checkpoint bytes): the problems and draws of the experiment's. */
+  evaluation: (weights: ArrayBuffer) => EvalJob;
 }
 
 /** The shipped pre-trained checkpoint, fetched next to the page. */
@@ -53,8 +57,9 @@ export async function startBytes(
   return c.bytes;
 }
 
-/** The training job of a setup, fresh from the start weights or resumed from its own checkpoint. Every
- *  grade (training, dense curve, evaluation) uses the judge's rubric mode. */
+/** The training job of a setup, fresh from the start weights or resumed from its own checkpoint, and the
+ *  evaluation of the weights it ends with. Every grade (training, dense curve, evaluation) uses the
+ *  judge's rubric mode. */
 export async function buildRlJob(
   gpu: Gpu,
   s: RlRunSetup,
@@ -63,33 +68,10 @@ export async function buildRlJob(
   resume?: ArrayBuffer,
 ): Promise<RlBuilt> {
   const from = startFromCheckpoint(start);
-  const { world: w } = buildWorld({ ...s.options, rubric: rubricOf(s.judge) }, from.config.contextLength);
-  const judge = await judges.create(s.judge, s.seed, w.train.map(judgeProblem));
-  const world: CellWorld = { ...w, judge, grades: gradePolicy(judge) };
-  const arm = ARMS[s.arm];
-  const job = trainingJob(gpu, world, arm, s.stage, s.seed, resume ? { resume } : { start: from });
-  return { job, world, judge };
-}
-
-/** The held-out evaluation of checkpoint bytes (the same problems and draws as the experiment's); undefined when stopped. */
-export async function evaluate(
-  gpu: Gpu,
-  world: CellWorld,
-  seed: number,
-  weights: ArrayBuffer,
-  stopped: () => boolean,
-  progress: (done: number, total: number) => void,
-): Promise<EvalResult | undefined> {
-  const job = evaluationJob(gpu, world, seed, startFromCheckpoint(weights));
-  try {
-    progress(0, job.total);
-    while (job.stepCount < job.total) {
-      if (stopped()) return undefined;
-      await job.step();
-      progress(job.stepCount, job.total);
-    }
-    return job.result();
-  } finally {
-    job.destroy();
-  }
+  const { world: bare } = buildWorld({ ...s.options, rubric: rubricOf(s.judge) }, from.config.contextLength);
+  const judge = await judges.create(s.judge, s.seed, bare.train.map(judgeProblem));
+  const world = withJudge(bare, judge, DEFAULT_MAX_FAILURE_SHARE);
+  const job = trainingJob(gpu, world, ARMS[s.arm], s.stage, s.seed, resume ? { resume } : { start: from });
+  const evaluation = (weights: ArrayBuffer) => evaluationJob(gpu, world, s.seed, startFromCheckpoint(weights));
+  return { job, world, judge, evaluation };
 }

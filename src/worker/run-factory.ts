@@ -12,11 +12,12 @@ import type { Device } from './device-slot';
 import type { EventBatcher } from './events';
 import { judgeStats, type JudgeSlot } from './judge-slot';
 import { LiveRun } from './live-run';
-import { buildRlJob, evaluate, startBytes } from './rl-builder';
+import { buildRlJob, startBytes } from './rl-builder';
 import type { RlRunSetup } from './api';
-import { autoRlName, rlSetupOf, rubricOf } from './rl-setup';
-import { checkedFirst, openingCheck } from './judge-gate';
+import { autoRlName, rlSetupOf } from './rl-setup';
+import { OPENING_FIX, checkedFirst } from './judge-gate';
 import { ARMS } from '../experiment/arms';
+import { openingCheck } from '../experiment/world-judge';
 
 export interface FactoryDeps {
   store: Store;
@@ -78,7 +79,7 @@ export async function newPretrainRun(d: FactoryDeps, setup: PretrainSetup, devic
 }
 
 /** An RL run's live form: the judge's opening check, training, then (when asked) the held-out
- *  evaluation stored in its record. */
+ *  evaluation, stored in its record. */
 async function rlLive(
   d: FactoryDeps,
   run: RunRecord | undefined,
@@ -106,30 +107,16 @@ async function rlLive(
         throw e;
       });
   }
-  const job = checkedFirst(built.job, () => openingCheck(built.judge, built.world.eval[0], rubricOf(s.judge)));
-  const live: LiveRun = new LiveRun(run, job, device, d.store, d.events, {
+  const job = checkedFirst(built.job, () => openingCheck(built.world, OPENING_FIX));
+  return new LiveRun(run, job, device, d.store, d.events, {
     checkpointEvery: s.checkpointEvery,
     previewEvery: 0,
     checkpointStep: resume?.step,
     group: s.group,
-    afterStep: (runId) => d.events.emit({ type: 'judge', runId, stats: judgeStats(built.judge) }),
-    finish: async (stopped) => {
-      if (!s.evaluate) return true;
-      const weights = await built.job.saveCheckpoint();
-      const result = await evaluate(device.gpu, built.world, s.seed, weights, stopped, (done, of) =>
-        d.events.emit({ type: 'eval', runId: live.run.id, done, total: of }),
-      );
-      if (!result) return false;
-      live.run = await d.store.updateRun(live.run.id, { evaluation: result });
-      d.events.emit({ type: 'eval', runId: live.run.id, done: of(result), total: of(result), result });
-      d.events.emit({ type: 'judge', runId: live.run.id, stats: judgeStats(built.judge) });
-      return true;
-    },
+    report: (runId) => d.events.emit({ type: 'judge', runId, stats: judgeStats(built.judge) }),
+    evaluation: s.evaluate ? built.evaluation : undefined,
   });
-  return live;
 }
-
-const of = (r: { perProblem: unknown[] }) => r.perProblem.length;
 
 export function newRlRun(d: FactoryDeps, s: RlRunSetup, device: Device): Promise<LiveRun> {
   if (!ARMS[s.arm]) throw new Error(`unknown arm "${s.arm}"`);

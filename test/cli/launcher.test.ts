@@ -1,10 +1,11 @@
 // scripts/cli.mjs, what the npm scripts run: a tool from its esbuild bundle, rebuilt when an input
-// (a TypeScript file or a kernel's WGSL) is newer, for the tools of src/cli/ and the bench of bench/;
-// a name that is no tool is refused with its usage.
+// (a TypeScript file or a kernel's WGSL) is newer or another checkout sharing node_modules built it,
+// for the tools of src/cli/ and the bench of bench/; a name that is no tool is refused with its usage.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, statSync, utimesSync } from 'node:fs';
+import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const launch = (args: string[]) =>
   spawnSync(process.execPath, ['scripts/cli.mjs', ...args], { encoding: 'utf8', timeout: 120_000 });
@@ -33,6 +34,16 @@ describe('the CLI launcher', () => {
       inputs: Record<string, number>;
     };
     expect(m.inputs[input]).toBe(statSync(input).mtimeMs);
+  });
+
+  it('rebuilds a bundle that another checkout sharing node_modules built', () => {
+    expect(launch(['export', '--help']).status).toBe(0);
+    const path = 'node_modules/.cache/exprl-cli/export.mjs.inputs.json';
+    const theirs = { ...(JSON.parse(readFileSync(path, 'utf8')) as object), root: '/another/checkout/' };
+    writeFileSync(path, JSON.stringify(theirs)); // its inputs unchanged: only who built it differs
+    expect(launch(['export', '--help']).status).toBe(0);
+    const m = JSON.parse(readFileSync(path, 'utf8')) as { root: string };
+    expect(m.root).toBe(fileURLToPath(new URL('../../', import.meta.url)));
   });
 
   it('builds the bench from bench/ (developer tooling outside src/)', () => {

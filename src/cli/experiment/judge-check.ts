@@ -1,11 +1,11 @@
 // The LLM judge's side of an experiment run: the number of requests it will send (finished cells and
-// cached answers left out), the check a run begins with (the requests it begins with: a problem's
-// rubric and one grade, so a wrong key, a wrong URL or a model that cannot follow the prompts stops
-// it before any cell), and the line a run ends with when grades failed.
+// cached answers left out, the opening check's requests counted), what the opening check
+// (src/experiment/world-judge.ts) tells the user to do when the judge fails it, and the line a run
+// ends with when grades failed.
 
 import { LlmJudge } from '../../judge/llm';
-import type { Judge } from '../../judge/types';
 import type { CellWorld } from '../../experiment/cell-jobs';
+import { openingProblem, type OpeningFix } from '../../experiment/world-judge';
 import { estimateJudgeCalls } from '../../experiment/estimate';
 import type { ArmId } from '../../experiment/arms';
 import type { ResultsFile, Stage } from '../../experiment/results';
@@ -30,27 +30,11 @@ export async function requestsToSend(
   return calls + (opening > 0 ? 1 : 0) + (opening === 2 && !rubricCounted ? 1 : 0);
 }
 
-const openingProblem = (w: CellWorld) => w.eval[0];
-
-/**
- * The opening check: the first evaluation problem's rubric (explicit mode) and a grade of its own
- * reference, through the run's judge and cache. Throws one line when the judge cannot work.
- */
-export async function openingCheck(w: CellWorld, judge: Judge): Promise<void> {
-  const p = openingProblem(w);
-  const g = await judge.outcome(judgeProblem(p), p.reference, { rubricMode: w.options.rubric ?? 'explicit' });
-  const fatal = judge instanceof LlmJudge ? judge.fatal : undefined;
-  if (fatal) throw new Error(fatal);
-  if (g.status === 'ok') return;
-  if (g.cause === 'rubric') {
-    throw new Error(
-      `the judge's reply to the rubric request was not a rubric (${(g.error ?? '').replace(/^rubric: /, '')}): the model does not follow the rubric prompt; try --rubric implicit, or another model`,
-    );
-  }
-  throw new Error(
-    `the judge failed the opening test grade of problem ${p.id} (${g.cause}: ${g.error}): check the server and the model, then run the same command again`,
-  );
-}
+/** What the run asks of the user when its judge fails the opening check (world-judge.ts). */
+export const OPENING_FIX: OpeningFix = {
+  rubric: 'try --rubric implicit, or another model',
+  grade: 'check the server and the model, then run the same command again',
+};
 
 /** All grade failures recorded in the run's cells, by cause. */
 export function runFailures(r: ResultsFile): FailureCounts {
