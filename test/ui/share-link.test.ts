@@ -63,6 +63,8 @@ describe('share a run setup as a link', () => {
     expect(hash).not.toContain('user');
     expect(readSetupLink(hash)?.judge.baseUrl).toBe('https://judge.example.org/v1');
     expect(publicBaseUrl(`http://user:${SECRET}@host:1/v1?key=${SECRET}`)).toBe('http://host:1/v1');
+    // an address that only differs in case or a trailing slash loses nothing: no word of a withheld part
+    expect(setupLink(rl, { ...llm, baseUrl: 'HTTPS://Judge.Example.org/v1/' }).withheld).toBe(false);
     expect(publicBaseUrl(`not a url://u:${SECRET}@x?k=${SECRET}`)).not.toContain(SECRET);
   });
 

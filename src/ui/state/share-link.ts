@@ -34,6 +34,16 @@ export function publicBaseUrl(raw: string): string {
   }
 }
 
+/** Whether an endpoint's address has a part publicBaseUrl leaves out. */
+function withholds(raw: string): boolean {
+  try {
+    const u = new URL(raw.trim());
+    return u.username !== '' || u.password !== '' || u.search !== '' || u.hash !== '';
+  } catch {
+    return /[?#@]/.test(raw);
+  }
+}
+
 /** The fragment of a link to this setup; `withheld` when the base URL lost a part that may be a secret. */
 export function setupLink(rl: RlFields, judge: JudgeFields): { hash: string; withheld: boolean } {
   const q = new URLSearchParams();
@@ -45,13 +55,8 @@ export function setupLink(rl: RlFields, judge: JudgeFields): { hash: string; wit
   q.set('kind', judge.kind);
   q.set('rubric', judge.rubric);
   if (judge.kind === 'builtin') q.set('referenceMode', judge.referenceMode);
-  let withheld = false;
-  for (const k of JUDGE_TEXT[judge.kind]) {
-    const v = k === 'baseUrl' ? publicBaseUrl(judge.baseUrl) : judge[k];
-    if (k === 'baseUrl') withheld = v !== judge.baseUrl.trim().replace(/\/+$/, '');
-    q.set(k, v);
-  }
-  return { hash: SETUP_HASH + q.toString(), withheld };
+  for (const k of JUDGE_TEXT[judge.kind]) q.set(k, k === 'baseUrl' ? publicBaseUrl(judge.baseUrl) : judge[k]);
+  return { hash: SETUP_HASH + q.toString(), withheld: judge.kind === 'llm' && withholds(judge.baseUrl) };
 }
 
 /** The setup a link's fragment holds (only known fields with allowed values), or undefined for any other fragment. */
