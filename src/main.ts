@@ -1,5 +1,6 @@
-// Page entry: starts the training worker, builds the app state, mounts the Svelte app and runs the
-// capability check. The page itself never touches WebGPU: the worker owns the device.
+// Page entry: starts the training worker, builds the app state (with a shared setup link's forms),
+// mounts the Svelte app and runs the capability check. The page itself never touches WebGPU: the
+// worker owns the device.
 
 import { mount } from 'svelte';
 import 'uplot/dist/uPlot.min.css';
@@ -19,6 +20,9 @@ try {
 }
 app = new AppState(client.api, { storage, wrapSink: client.wrapSink });
 if (new URLSearchParams(location.search).get('e2e') === '1') installTestHook(app, client.api);
+// A shared run setup (#setup?...) fills the RL tab's forms, on opening and when pasted into this tab.
+app.openSetupLink(location.hash);
+addEventListener('hashchange', () => app?.openSetupLink(location.hash));
 
 mount(App, { target: document.getElementById('app')!, props: { app } });
 void app.init(typeof navigator !== 'undefined' && 'gpu' in navigator && !!navigator.gpu);

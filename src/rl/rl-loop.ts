@@ -22,7 +22,7 @@ import {
 } from './rl-batch';
 import { selfDistillation, teacherContexts, type TeacherContext } from './opsd';
 import type { AdvantageMode } from './advantages';
-import { stepMetrics, type StepMetrics } from './step-metrics';
+import { stepMetrics, type StepCheck, type StepMetrics } from './step-metrics';
 import { validateRlConfig, type RlConfig } from './rl-config';
 import { encode, decode, BOS_ID, EOS_ID, SPECIAL_TOKENS } from '../model/tokenizer';
 import type { Gpu } from '../gpu/dispatch';
@@ -32,6 +32,7 @@ export interface Scored {
   score: TrajectoryScore; // what the advantages are computed from
   correct: 0 | 1; // the sparse correctness reward, always logged
   dense?: number | null; // the judge's reward of the whole response (logged; null: its call failed)
+  verified?: StepCheck; // the verifier's check of the work (logged, never trained on), when the problem's steps are known
   detail?: unknown; // the judge's verdict (grades, per-step scores, rationale) for the inspector
 }
 
@@ -47,6 +48,7 @@ export interface Trace {
   score: TrajectoryScore;
   correct: 0 | 1;
   dense?: number | null;
+  verified?: StepCheck;
   detail?: unknown;
   truncated: boolean;
 }
@@ -204,6 +206,7 @@ export class RlLoop {
       score: scored[s].score,
       correct: scored[s].correct,
       dense: scored[s].dense,
+      ...(scored[s].verified ? { verified: scored[s].verified } : {}),
       detail: scored[s].detail,
       truncated: truncated(s),
     }));

@@ -1,5 +1,6 @@
 // Per-step RL metrics under the names of src/run/metric-names.ts (rl/ + the names RL users know from
-// TRL and verl): reward mean/std, dense (judge) and sparse (0/1) rewards, the fraction of groups with
+// TRL and verl): reward mean/std, dense (judge) and sparse (0/1) rewards, the verifier's check of the
+// responses' steps (the truth the judge's reward can be set against), the fraction of groups with
 // zero variance of the trained and of the sparse reward, KL, entropy, clip fractions, grad norm,
 // response lengths, truncation, throughput and the time split between sampling, scoring and update.
 
@@ -8,11 +9,18 @@ import type { PgReport } from './policy';
 
 export type StepMetrics = Record<string, number>;
 
+/** The verifier's check of one response (src/tasks/verifier.ts): its leading steps right in order, of the problem's. */
+export interface StepCheck {
+  inOrder: number;
+  total: number; // the problem's steps (> 0)
+}
+
 interface TraceLike {
   tokens: ArrayLike<number>;
   score: TrajectoryScore;
   correct: number;
   dense?: number | null; // the judge's reward for the whole response, when a judge graded it
+  verified?: StepCheck; // when the problem's steps are known
   truncated: boolean;
 }
 
@@ -63,11 +71,13 @@ export function stepMetrics(i: MetricsInput): StepMetrics {
   }
   const nr = Math.max(1, i.reports.length);
   const dense = i.traces.map((t) => t.dense).filter((d): d is number => typeof d === 'number');
+  const checked = i.traces.map((t) => t.verified).filter((v): v is StepCheck => v !== undefined && v.total > 0);
   return {
     'rl/reward': reward,
     'rl/reward_std': rewardStd,
     'rl/correct': i.traces.reduce((a, t) => a + t.correct, 0) / Math.max(1, i.traces.length),
     ...(dense.length > 0 ? { 'rl/dense_reward': dense.reduce((a, b) => a + b, 0) / dense.length } : {}),
+    ...verifierMetrics(checked),
     'rl/frac_reward_zero_std': i.zeroStdGroups / Math.max(1, i.groups),
     'rl/frac_sparse_zero_std': sparseZeroStd(i.traces, i.G),
     'rl/dropped': i.dropped,
@@ -96,4 +106,13 @@ export function sparseZeroStd(traces: { correct: number }[], G: number): number 
     if (traces.slice(p * G, (p + 1) * G).every((t) => t.correct === first)) zero++;
   }
   return groups > 0 ? zero / groups : 0;
+}
+
+/** The verifier's figures of a step's checked responses (none when no problem's steps are known). */
+export function verifierMetrics(checked: readonly StepCheck[]): StepMetrics {
+  if (checked.length === 0) return {};
+  return {
+    'rl/steps_in_order': checked.reduce((a, v) => a + v.inOrder / v.total, 0) / checked.length,
+    'rl/all_steps': checked.filter((v) => v.inOrder === v.total).length / checked.length,
+  };
 }

@@ -92,6 +92,11 @@ export function failureValues(t: GradeTally): Record<string, number> {
   };
 }
 
+/** A step's share of failed grades (nothing when it asked for no grade): where a judge's trouble shows per step. */
+export function failureShare(t: GradeTally): Record<string, number> {
+  return t.graded > 0 ? { 'judge/failure_share': t.failed / t.graded } : {};
+}
+
 /** The failures by cause a training curve recorded (the per-cause values of its points). */
 export function curveFailures(curve: { values: Record<string, number> }[]): FailureCounts {
   const out: FailureCounts = {};

@@ -37,6 +37,13 @@ export const METRICS = {
     3,
     'mean judge score (k-1)/4 against the hidden reference, whatever the arm trains on',
   ),
+  'rl/steps_in_order': m(
+    '',
+    'steps',
+    3,
+    "the verifier: mean share of a problem's steps right in order in the step's responses (no arm trains on it)",
+  ),
+  'rl/all_steps': m('', 'all_steps', 3, "the verifier: share of the step's responses with every step right in order"),
   'rl/frac_reward_zero_std': m(
     '',
     'zero_std',
@@ -76,6 +83,7 @@ export const METRICS = {
   'judge/calls': m('calls', 'calls', 0, 'grading calls made'),
   'judge/cache_hits': m('calls', 'hits', 0, 'grading calls answered from the cache'),
   'judge/failures': m('calls', 'failures', 0, 'grading calls that failed or did not parse'),
+  'judge/failure_share': m('', 'fail_shr', 3, "share of the step's grading calls that failed or did not parse"),
   'judge/latency_s': m('s', 'latency', 2, 'mean latency of a grading call'),
   'judge/cost_usd': m('USD', 'cost', 4, 'estimated cost of the calls at the configured prices'),
 } as const satisfies Record<string, MetricInfo>;

@@ -9,7 +9,15 @@ import { createRlLoop, type RlStart } from '../rl/start-weights';
 import type { RlConfig } from '../rl/rl-config';
 import type { JobStep, Preview, RunJob } from './job';
 import { loadPolicyState, savePolicyState } from './policy-state';
-import { checkGrades, failureValues, tally, verdictsOf, type GradePolicy, type GradeTally } from './grade-failures';
+import {
+  checkGrades,
+  failureShare,
+  failureValues,
+  tally,
+  verdictsOf,
+  type GradePolicy,
+  type GradeTally,
+} from './grade-failures';
 
 /** What the loop needs of a problem: the prompt the policy sees, and (OPSD only) the hidden reference. */
 export interface RlProblem {
@@ -106,7 +114,12 @@ export class RlJob<P extends RlProblem> implements RunJob {
     };
     return {
       step: r.step,
-      values: { ...r.metrics, 'rl/solvable_unlocked': this.unlocked.size, ...failureValues(failures) },
+      values: {
+        ...r.metrics,
+        'rl/solvable_unlocked': this.unlocked.size,
+        ...failureValues(failures),
+        ...failureShare(failures),
+      },
       previews: [preview],
     };
   }

@@ -3,10 +3,12 @@
 // segment starts given as character offsets, which the loop maps to tokens). Each returns what the
 // advantages need, the 0/1 correctness (always computed and logged, never mixed in), the measuring
 // judge's whole-response reward (against the true reference, so arms compare on one scale) when a
-// measuring judge is given, and the verdicts for the inspector.
+// measuring judge is given, the verifier's check of the response's steps (when the problem's steps are
+// known: logged beside the judge's reward, never trained on), and the verdicts for the inspector.
 
-import { stepLines } from '../tasks/verifier';
+import { stepLines, verifyResponse } from '../tasks/verifier';
 import type { Scored } from '../rl/rl-loop';
+import type { StepCheck } from '../rl/step-metrics';
 import type { Grade, Judge, JudgeProblem, RubricMode } from '../judge/types';
 import { segmentStarts } from '../judge/segments';
 import { sparseReward } from '../tasks/checker';
@@ -67,6 +69,13 @@ const verdict = (g: Grade): VerdictDetail => ({
   ...(g.status !== 'ok' ? { cause: g.cause ?? g.status, ...(g.error ? { error: g.error } : {}) } : {}),
 });
 
+/** The verifier's check of a response, or undefined when the problem's steps are not known (a dataset's). */
+export function checkSteps(p: Pick<TaskProblem, 'worked' | 'answer'>, response: string): StepCheck | undefined {
+  if (!p.worked || stepLines(p.worked).length === 0) return undefined;
+  const v = verifyResponse(p, response);
+  return { inOrder: v.inOrder, total: v.total };
+}
+
 export function makeScorer(o: ScorerOptions): ProblemScorer {
   if ((o.kind === 'outcome' || o.kind === 'process') && !o.judge) throw new Error(`the ${o.kind} scorer needs a judge`);
   const opts = { rubricMode: o.rubricMode, signal: o.signal };
@@ -89,11 +98,14 @@ export function makeScorer(o: ScorerOptions): ProblemScorer {
           ? detail.outcome
           : await grade(o.measure, p, response);
     const dense = measured?.reward;
+    const verified = checkSteps(p, response);
+    const truth = verified ? { verified } : {};
     if (o.kind === 'sparse')
       return {
         score: { kind: 'outcome', reward: truncated ? 0 : correct },
         correct,
         dense,
+        ...truth,
         detail: { ...detail, measured },
       };
     if (o.kind === 'outcome')
@@ -101,6 +113,7 @@ export function makeScorer(o: ScorerOptions): ProblemScorer {
         score: { kind: 'outcome', reward: (detail.outcome as VerdictDetail).reward },
         correct,
         dense,
+        ...truth,
         detail: { ...detail, measured },
       };
     const segs = detail.segments as NonNullable<ScoreDetail['segments']>;
@@ -110,6 +123,7 @@ export function makeScorer(o: ScorerOptions): ProblemScorer {
       score: { kind: 'process', segmentStarts: starts, scores },
       correct,
       dense,
+      ...truth,
       detail: { ...detail, measured },
     };
   };

@@ -49,6 +49,8 @@ export const GLOSSARY = {
     "ExpRL-Process: the response is cut into its ### steps, the judge scores each step alone against the hidden reference, and the step scores become each step's advantage by DeltaNorm.",
   verifier:
     "The verifier: the toy world knows every step of its own problems, so each sampled step is checked (its operands and result, at its place). The share of a problem's steps right in order; no arm trains on it.",
+  'reward hacking':
+    "Reward hacking: the policy raises the reward its judge gives without doing more of the work right. It shows as a reward that climbs while the verifier's steps right stay flat or fall.",
   deltanorm:
     "DeltaNorm: a step's advantage is its score minus the previous step's, A_k = s_k - s_{k-1}; the first step gets A_1 = s_1 - s_K (K steps; A_1 = s_1 when K = 1). No group normalisation.",
   ablation:

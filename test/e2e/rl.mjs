@@ -2,8 +2,8 @@
 // one-click demo from the shipped checkpoint (time estimate, no main-thread stall after Start, both
 // arms' rewards moving and drawn, the dead-zone meter high for sparse GRPO, the inspector's colours
 // matching the worker's advantages, the layout at 1280x720 and in presentation mode, the evaluation,
-// a reload), a Stage II run from a Stage I run, the results viewer on a smoke results.json, and the
-// replay without WebGPU. The LLM judge's scenarios are in judge.mjs.
+// a reload), a Stage II run from a Stage I run with its reward against the truth, and the replay
+// without WebGPU. The Results tab and shared setup links are in results.mjs, the LLM judge in judge.mjs.
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -45,7 +45,7 @@ async function cut(page, selectors) {
   }, selectors);
 }
 
-export async function rlScenarios(url, smokeResults) {
+export async function rlScenarios(url) {
   const b = await launch(WEBGPU_FLAGS);
   const { page } = b;
   const t = new Steps('rl', page);
@@ -263,19 +263,26 @@ export async function rlScenarios(url, smokeResults) {
       await t.shot('rl-06-stage2', { fullPage: false });
     });
 
-    await t.step('the results viewer shows a results.json of the smoke preset', async () => {
-      assert(
-        smokeResults && existsSync(smokeResults),
-        `no smoke results.json at ${smokeResults} (npm run experiment -- --preset smoke)`,
-      );
-      await page.click('#tab-results');
-      await page.setInputFiles('[data-testid=results-file]', smokeResults);
-      await page.waitForSelector('[data-testid=results-table]');
-      const rows = await page.$$eval('[data-testid=results-table] tbody tr', (r) => r.length);
-      const want = JSON.parse(readFileSync(smokeResults, 'utf8')).arms.length;
-      assert(rows === want, `results table: ${rows} rows for ${want} arms`);
-      await t.shot('rl-09-results');
-    });
+    await t.step(
+      "the Stage II run's reward against the truth: the verifier's figures drawn beside the reward",
+      async () => {
+        const from = b.logs.length;
+        const [run] = await rl(page, 'runs');
+        const points = await page.evaluate((id) => window.__exprl.metrics(id), run.id);
+        for (const m of ['rl/steps_in_order', 'rl/all_steps', 'judge/failure_share'])
+          assert(
+            points.length === 2 && points.every((p) => Number.isFinite(p.values[m])),
+            `${m} not logged per step: ${JSON.stringify(points.map((p) => p.values[m]))}`,
+          );
+        const panel = page.locator('[data-testid=truth-panel]');
+        await panel.scrollIntoViewIfNeeded();
+        assert((await panel.locator('.chart canvas').count()) >= 1, 'the reward-against-truth chart is missing');
+        assert((await panel.locator('[data-testid=chart-legend] li').count()) === 6, 'its legend is missing');
+        await t.shot('rl-07-reward-against-truth', { fullPage: false });
+        const errors = b.logs.slice(from).filter((l) => /^\[(pageerror|error)\]/.test(l));
+        assert(errors.length === 0, `console errors:\n${errors.join('\n')}`);
+      },
+    );
   } finally {
     console.log(`  demo timing: ${JSON.stringify(timing)}`);
     await b.close();

@@ -3,14 +3,16 @@
 // keyboard, reload, resume from the library's checkpoint, a lost device (and its notice gone once the
 // run trains again), export/import with identical weights, a run on the task families' corpus, the
 // layout at 1280x720 and in presentation mode, and the explanatory pages without WebGPU. Screenshots
-// go to test-artifacts/e2e/ (emptied first). The RL scenarios are in rl.mjs, the LLM judge's in judge.mjs.
-// Usage: node test/e2e/run.mjs [--no-build] [--only-rl | --only-judge | --only-replay]
+// go to test-artifacts/e2e/ (emptied first). The RL scenarios are in rl.mjs, the Results tab's and the
+// shared setup links' in results.mjs, the LLM judge's in judge.mjs.
+// Usage: node test/e2e/run.mjs [--no-build] [--only-rl | --only-results | --only-judge | --only-replay]
 
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { replayWithoutWebGpu, rlScenarios } from './rl.mjs';
+import { resultsScenarios } from './results.mjs';
 import { judgeScenarios } from './judge.mjs';
 import {
   ARTIFACTS,
@@ -380,11 +382,12 @@ function smokeResults() {
   return file;
 }
 
-const only = ['--only-rl', '--only-judge', '--only-replay'].find((f) => process.argv.includes(f));
+const only = ['--only-rl', '--only-results', '--only-judge', '--only-replay'].find((f) => process.argv.includes(f));
 try {
   if (!only) await withWebGpu(server.url);
   if (!only) await withoutWebGpu(server.url);
-  if (!only || only === '--only-rl') await rlScenarios(server.url, smokeResults());
+  if (!only || only === '--only-rl') await rlScenarios(server.url);
+  if (!only || only === '--only-rl' || only === '--only-results') await resultsScenarios(server.url, smokeResults());
   if (!only || only === '--only-judge') await judgeScenarios(server.url);
   if (!only || only === '--only-replay' || only === '--only-rl') await replayWithoutWebGpu(server.url);
 } catch (e) {

@@ -66,6 +66,10 @@ describe('experiment smoke preset', () => {
           expect(c.status, `${c.arm} ${c.stage}`).toBe('done');
           expect(c.eval?.perProblem.length, `${c.arm} ${c.stage}`).toBe(4);
           if (!(c.arm === 'base' && c.stage === 'stage1')) expect(c.curve.length, `${c.arm} ${c.stage}`).toBe(2);
+          // every RL step sets the judge's reward against the truth: the verifier's figures and the failed grades
+          for (const p of c.curve.filter((x) => 'rl/reward' in x.values))
+            for (const m of ['rl/steps_in_order', 'rl/all_steps', 'judge/failure_share'])
+              expect(p.values[m], `${c.arm} ${c.stage} step ${p.step} ${m}`).toBeGreaterThanOrEqual(0);
         }
         expect(await readFile(join(dir, 'a', 'results.md'), 'utf8')).toMatch(/\| ExpRL-Process \|/);
         expect((await readFile(join(dir, 'a', 'curves.csv'), 'utf8')).split('\n')[0]).toBe(

@@ -79,4 +79,39 @@ describe('rl-batch', () => {
     expect('rl/kl' in stepMetrics({ ...base, klMeasured: false })).toBe(false);
     expect('rl/kl' in stepMetrics({ ...base, klMeasured: true })).toBe(true);
   });
+
+  it("logs the verifier's figures of the checked responses only, none when no step is known", () => {
+    const trace = (verified?: { inOrder: number; total: number }) => ({
+      tokens: [1, 2],
+      score: { kind: 'outcome' as const, reward: 0.5 },
+      correct: 0,
+      truncated: false,
+      ...(verified ? { verified } : {}),
+    });
+    const base = {
+      G: 2,
+      reports: [],
+      klMeasured: false,
+      dropped: 0,
+      zeroStdGroups: 0,
+      groups: 2,
+      sampleMs: 1,
+      rewardMs: 1,
+      updateMs: 1,
+      sampledTokens: 8,
+    };
+    const m = stepMetrics({
+      ...base,
+      traces: [
+        trace({ inOrder: 4, total: 4 }),
+        trace({ inOrder: 1, total: 4 }),
+        trace({ inOrder: 0, total: 5 }),
+        trace(),
+      ],
+    });
+    expect(m['rl/steps_in_order']).toBeCloseTo((1 + 0.25 + 0) / 3, 12);
+    expect(m['rl/all_steps']).toBeCloseTo(1 / 3, 12);
+    const none = stepMetrics({ ...base, traces: [trace(), trace()] });
+    expect('rl/steps_in_order' in none || 'rl/all_steps' in none).toBe(false);
+  });
 });

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   checkGrades,
   curveFailures,
+  failureShare,
   failureValues,
   formatCauses,
   tally,
@@ -27,6 +28,9 @@ describe('grade failures', () => {
       'judge/failures/timeout': 2,
       'judge/failures/no-score': 1,
     });
+    expect(failureShare(counts)).toEqual({ 'judge/failure_share': 0.75 });
+    expect(failureShare(tally([ok, ok]))).toEqual({ 'judge/failure_share': 0 }); // graded, none failed: a point at 0
+    expect(failureShare(tally([]))).toEqual({}); // no grade asked for: no point
     expect(curveFailures([{ values: failureValues(counts) }, { values: { 'judge/failures/timeout': 1 } }])).toEqual({
       timeout: 3,
       'no-score': 1,

@@ -31,6 +31,17 @@ describe('scorers with the built-in judge', () => {
     ).toBeUndefined();
   });
 
+  it("every scorer carries the verifier's check of the steps, and none for a problem without known steps", async () => {
+    const total = problem.worked.split('\n').filter((l) => l.startsWith('### ')).length;
+    for (const kind of ['sparse', 'outcome', 'process'] as const) {
+      const s = makeScorer({ kind, judge, rubricMode: 'explicit' });
+      expect((await s(problem, problem.worked, false)).verified).toEqual({ inOrder: total, total });
+      expect((await s(problem, half, false)).verified).toEqual({ inOrder: 2, total });
+      expect((await s(problem, 'A: 7', false)).verified).toEqual({ inOrder: 0, total });
+      expect((await s({ ...problem, worked: '' }, problem.worked, false)).verified).toBeUndefined();
+    }
+  });
+
   it('outcome: the judge score of the whole response is the reward; partial work scores between', async () => {
     const s = makeScorer({ kind: 'outcome', judge, measure: judge, rubricMode: 'explicit' });
     const full = await s(problem, problem.worked, false);

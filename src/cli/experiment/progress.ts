@@ -11,7 +11,15 @@ export type StepKind = 'pretrain' | 'sft' | 'rl' | 'eval';
 const SHOWN: Record<StepKind, MetricName[]> = {
   pretrain: ['pretrain/loss'],
   sft: ['sft/loss'],
-  rl: ['rl/reward', 'rl/correct', 'rl/dense_reward', 'rl/frac_sparse_zero_std', 'rl/entropy', 'rl/solvable_unlocked'],
+  rl: [
+    'rl/reward',
+    'rl/correct',
+    'rl/dense_reward',
+    'rl/steps_in_order',
+    'rl/frac_sparse_zero_std',
+    'rl/entropy',
+    'rl/solvable_unlocked',
+  ],
   eval: ['eval/pass@1', 'eval/pass@k', 'eval/judge_score'],
 };
 

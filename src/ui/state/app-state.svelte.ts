@@ -14,6 +14,8 @@ import { PretrainForm } from './pretrain-form.svelte';
 import { RlControl, isDemoRun } from './rl-control.svelte';
 import { Replay } from './replay.svelte';
 import { ResultsView } from './results-view.svelte';
+import { readSetupLink } from './share-link';
+import { DEFAULT_JUDGE_FIELDS } from './judge-form.svelte';
 
 export type Pending = 'starting' | 'pausing' | 'resuming' | 'stopping';
 
@@ -109,6 +111,20 @@ export class AppState {
       this.prefs.tab = 'demo';
       await this.rl.startDemo();
     });
+  }
+
+  /**
+   * Opens a shared setup link (the page address's fragment): its RL setup and judge settings fill the
+   * RL tab's forms, which is shown. False (and nothing changed) for any other fragment.
+   */
+  openSetupLink(hash: string): boolean {
+    const shared = readSetupLink(hash);
+    if (!shared) return false;
+    this.rl.form.load(shared.rl);
+    this.rl.judge.set({ ...DEFAULT_JUDGE_FIELDS, ...shared.judge });
+    this.rl.fromLink = true;
+    this.prefs.tab = 'rl';
+    return true;
   }
 
   /** The RL setup form's run. */

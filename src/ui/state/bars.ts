@@ -1,13 +1,28 @@
 // One arm's (and stage's) held-out figures as the bars draw them: the verifier's share of steps right
-// in order (when the problems' steps are known), pass@1 and pass@k.
+// in order (when the problems' steps are known), pass@1 and pass@k; and the top of their value axis.
 
 export interface PassBar {
   label: string; // arm (and stage)
   color: string;
   p1: number;
   pk: number;
-  p1Half?: number; // half-width of the 95% interval over seeds
+  p1Half?: number; // half-width of the 95% interval over seeds (none, or NaN, with one seed)
   pkHalf?: number;
   steps?: number; // the verifier: mean share of a problem's steps right in order
   stepsHalf?: number;
+}
+
+const MIN_TOP = 0.05; // all-zero bars still get an axis (and room for their "0.0%" labels)
+const HEADROOM = 1.15; // room above the longest bar and its interval for the value label
+
+/** The value axis's top: beyond every bar and its interval; an interval that is not finite (one seed) is left out. */
+export function barsTop(bars: readonly PassBar[]): number {
+  const reach = (v: number | undefined, half: number | undefined) =>
+    (Number.isFinite(v) ? (v as number) : 0) + (half !== undefined && Number.isFinite(half) ? half : 0);
+  return (
+    Math.max(
+      MIN_TOP,
+      ...bars.flatMap((b) => [reach(b.p1, b.p1Half), reach(b.pk, b.pkHalf), reach(b.steps, b.stepsHalf)]),
+    ) * HEADROOM
+  );
 }

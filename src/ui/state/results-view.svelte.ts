@@ -1,7 +1,8 @@
-// The results viewer: a results.json written by `npm run experiment` (schema exprl-results/1, checked
-// by src/experiment/results.ts), opened from a file picker or dropped on the page, shown as the same
-// tables, bars and curves as runs made in the page: pass@1 / pass@k per arm and stage (mean and 95%
-// interval over seeds) and each cell's training curves as runs on shared axes.
+// The results viewer: a results.json written by `npm run experiment` (schema exprl-results/2 or /1,
+// checked by src/experiment/results.ts), opened from a file picker or dropped on the page, shown as the
+// same tables, bars and curves as runs made in the page: pass@1 / pass@k per arm and stage (mean and
+// 95% interval over seeds; one seed has no interval) and the training curves of one stage and seed,
+// each arm a run on shared axes. Any number of seeds and arms.
 
 import { checkResultsFile, figures, meanCi, type ResultsFile, type Stage } from '../../experiment/results';
 import type { RunRecord } from '../../store/records';
@@ -21,6 +22,8 @@ export class ResultsView {
   file = $state<ResultsFile | undefined>();
   name = $state('');
   error = $state<string | undefined>();
+  stage = $state<Stage>('stage1'); // whose curves are shown
+  seed = $state<number | undefined>();
   readonly curves = new RlState({ getMetrics: async () => [], getPreviews: async () => [] });
 
   async open(f: Blob & { name?: string }): Promise<void> {
@@ -29,7 +32,7 @@ export class ResultsView {
       this.file = r;
       this.name = f.name ?? 'results.json';
       this.error = undefined;
-      await this.showCurves('stage1');
+      await this.showCurves('stage1', r.options.seeds[0]);
     } catch (e) {
       this.file = undefined;
       this.error = `${f.name ?? 'This file'} cannot be shown: ${e instanceof SyntaxError ? 'it is not JSON' : e instanceof Error ? e.message : String(e)}`;
@@ -65,26 +68,34 @@ export class ResultsView {
     return this.rows.flatMap((row, i) => {
       const c = row.cells.find((x) => x.stage === stage);
       if (!c || c.seeds === 0) return [];
-      const steps = Number.isFinite(c.steps.mean) ? { steps: c.steps.mean, stepsHalf: c.steps.half } : {};
+      // one seed has no interval: its half-width (NaN) is left out, not drawn
+      const half = (key: string, x: number) => (Number.isFinite(x) ? { [key]: x } : {});
+      const steps = Number.isFinite(c.steps.mean) ? { steps: c.steps.mean, ...half('stepsHalf', c.steps.half) } : {};
       return [
         {
           label: row.label,
           color: armColor(row.arm, i),
           p1: c.p1.mean,
           pk: c.pk.mean,
-          p1Half: c.p1.half,
-          pkHalf: c.pk.half,
+          ...half('p1Half', c.p1.half),
+          ...half('pkHalf', c.pk.half),
           ...steps,
         },
       ];
     });
   }
 
-  /** Each arm's training curve of a stage (first seed) as a run on the shared axes. */
-  async showCurves(stage: Stage): Promise<void> {
+  /** The seeds of the file (each its own curves). */
+  get seeds(): number[] {
+    return this.file?.options.seeds ?? [];
+  }
+
+  /** Each arm's training curve of a stage and seed (by default the shown seed) as a run on the shared axes. */
+  async showCurves(stage: Stage, seed = this.seed ?? this.seeds[0]): Promise<void> {
     const r = this.file;
     if (!r) return;
-    const seed = r.options.seeds[0];
+    this.stage = stage;
+    this.seed = seed;
     const cells = r.cells.filter((c) => c.stage === stage && c.seed === seed && c.curve.length > 0);
     const runs: RunRecord[] = cells.map((c) => ({
       id: `${c.arm}:${c.stage}:${c.seed}`,

@@ -34,6 +34,7 @@ export class RlControl {
   estimate = $state<RlEstimate | undefined>();
   estimating = $state(false);
   estimateError = $state<string | undefined>();
+  fromLink = $state(false); // the setup forms were filled from a shared link
 
   constructor(
     private readonly api: RlControlApi,

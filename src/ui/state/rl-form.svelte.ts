@@ -114,6 +114,12 @@ export class RlForm {
     this.fields = next;
   }
 
+  /** A setup from a shared link: its preset's budget under the link's values; it starts from the shipped model. */
+  load(shared: Partial<RlFields>): void {
+    const d = rlFieldsFor(shared.preset ?? this.fields.preset, shared.arm ?? 'process', shared.stage ?? 'stage1');
+    this.fields = { ...d, ...shared, start: '' };
+  }
+
   /** Stage II from this run (the library's "continue with Stage II"). */
   stage2From(run: RunRecord): void {
     const arm = rlSetupOf(run)?.arm ?? 'process';

@@ -33,6 +33,31 @@ export function armColor(arm: string | undefined, i: number): string {
   return (arm && ARM_COLORS[arm]) ?? FALLBACK[i % FALLBACK.length];
 }
 
+/** Line dashes of a run whose arm colour an earlier run shown already has (the ablations share hues). */
+const SHARED_COLOR_DASHES: number[][] = [
+  [3, 3],
+  [12, 3, 3, 3],
+  [1, 2],
+];
+
+/**
+ * Each shown run's line: its arm's colour, and its own dash (an overlaid run) or, when an earlier run
+ * has the same colour, a dash of its own, so that all eleven arms stay apart in one chart.
+ */
+export function lineStyles(views: readonly { arm: string | undefined; dash?: number[] }[]): {
+  color: string;
+  dash?: number[];
+}[] {
+  const seen = new Map<string, number>(); // colour -> runs drawn in it so far
+  return views.map((v, i) => {
+    const color = armColor(v.arm, i);
+    const before = seen.get(color) ?? 0;
+    seen.set(color, before + 1);
+    const dash = v.dash ?? (before > 0 ? SHARED_COLOR_DASHES[(before - 1) % SHARED_COLOR_DASHES.length] : undefined);
+    return dash ? { color, dash } : { color };
+  });
+}
+
 export class RunView {
   run = $state<RunRecord>() as RunRecord;
   version = $state(0);
