@@ -6,7 +6,7 @@
 // Vite. Packages stay external and load from node_modules. A source map lies beside each bundle:
 // `node --enable-source-maps scripts/cli.mjs NAME ...` gives stack traces in TypeScript lines.
 
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -98,6 +98,8 @@ async function rebuild() {
 }
 
 if (!fresh()) await rebuild();
-// The tool sees the command line it would see if run directly (argv[1] is its own file).
-process.argv = [process.argv[0], bundle, ...args];
-await import(pathToFileURL(bundle).href);
+// The tool sees the command line it would see if run directly (argv[1] is its own file, by the real
+// path Node gives its import.meta.url when node_modules is a link to another checkout's).
+const real = realpathSync(bundle);
+process.argv = [process.argv[0], real, ...args];
+await import(pathToFileURL(real).href);
