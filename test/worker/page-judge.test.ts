@@ -6,24 +6,19 @@
 // never the key. Real WebGPU (SwiftShader without a GPU) and IndexedDB (fake-indexeddb).
 
 import 'fake-indexeddb/auto';
-import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { acquireGpu } from '../../src/gpu/device';
-import { openStore } from '../../src/store/db';
 import type { Store } from '../../src/store/store';
 import { tally, sumCounts } from '../../src/run/grade-failures';
 import { JudgeSlot, judgeStats } from '../../src/worker/judge-slot';
 import { rlSetupFor } from '../../src/worker/rl-setup';
 import type { PageJudge, WorkerEvent } from '../../src/worker/api';
-import { Session } from '../../src/worker/session';
+import { shippedSession } from '../helpers/worker-session';
 import { useFakeLlmServer } from '../helpers/fake-llm-server';
 import { scoreOnlyJudge, unauthorizedJudge } from '../helpers/judge-scenarios';
 
 const fake = useFakeLlmServer();
 const KEY = 'sk-pagejudge0123456789abcdef';
-const SHIPPED = readFileSync('public/pretrained/pretrained.ckpt');
 const opened: Store[] = [];
-let dbCount = 0;
 afterAll(() => opened.forEach((s) => s.close()));
 
 const llm = (rubric: 'explicit' | 'implicit'): Extract<PageJudge, { kind: 'llm' }> => ({
@@ -39,18 +34,7 @@ const llm = (rubric: 'explicit' | 'implicit'): Extract<PageJudge, { kind: 'llm' 
 
 /** A session on its own database, its events, and the key the page handed over. */
 async function session() {
-  const s = new Session({
-    openStore: async () => {
-      const store = await openStore(`page-judge-${++dbCount}`);
-      opened.push(store);
-      return store;
-    },
-    acquireGpu,
-    corpus: () => [],
-    shipped: async () => SHIPPED.buffer.slice(SHIPPED.byteOffset, SHIPPED.byteOffset + SHIPPED.byteLength),
-  });
-  const events: WorkerEvent[] = [];
-  await s.connect((batch) => void events.push(...batch));
+  const { s, events } = await shippedSession('page-judge', opened);
   await s.setJudgeKey(KEY);
   return { s, events };
 }

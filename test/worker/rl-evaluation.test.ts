@@ -6,13 +6,11 @@
 
 import 'fake-indexeddb/auto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireGpu } from '../../src/gpu/device';
 import { PipelineCache } from '../../src/gpu/pipelines';
-import { openStore } from '../../src/store/db';
 import type { Store } from '../../src/store/store';
 import type { RunRecord } from '../../src/store/records';
 import { startFromCheckpoint } from '../../src/rl/start-weights';
@@ -22,11 +20,9 @@ import { evaluationJob } from '../../src/experiment/cell-jobs';
 import { driveToFiles } from '../../src/cli/drive';
 import { rlSetupFor } from '../../src/worker/rl-setup';
 import type { RlRunSetup, WorkerEvent } from '../../src/worker/api';
-import { Session } from '../../src/worker/session';
+import { shippedSession, until } from '../helpers/worker-session';
 
-const SHIPPED = readFileSync('public/pretrained/pretrained.ckpt');
 const opened: Store[] = [];
-let dbCount = 0;
 let dir = '';
 beforeAll(async () => void (dir = await mkdtemp(join(tmpdir(), 'exprl-page-eval-'))));
 afterAll(async () => {
@@ -34,21 +30,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function session() {
-  const s = new Session({
-    openStore: async () => {
-      const store = await openStore(`rl-evaluation-${++dbCount}`);
-      opened.push(store);
-      return store;
-    },
-    acquireGpu,
-    corpus: () => [],
-    shipped: async () => SHIPPED.buffer.slice(SHIPPED.byteOffset, SHIPPED.byteOffset + SHIPPED.byteLength),
-  });
-  const events: WorkerEvent[] = [];
-  await s.connect((batch) => void events.push(...batch));
-  return { s, events };
-}
+const session = () => shippedSession('rl-evaluation', opened);
 
 /** One training step of ExpRL-Process, then 6 held-out problems in 3 batches of 2, 2 samples each. */
 function setup(): RlRunSetup {
@@ -56,16 +38,6 @@ function setup(): RlRunSetup {
   x.options.stageI = { ...x.options.stageI, steps: 1, promptsPerStep: 1, groupSize: 2 };
   x.options.eval = { ...x.options.eval, problems: 6, n: 2, k: 2, problemsPerStep: 2 };
   return x;
-}
-
-async function until<T>(what: string, fn: () => T | undefined | false, timeoutMs = 600_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 const lastRun = (events: WorkerEvent[], id: string): RunRecord | undefined =>

@@ -15,6 +15,7 @@ import { builtinCorpus } from '../../src/tasks/facts';
 import { ESTIMATE_YIELDED, type PretrainSetup, type WorkerEvent } from '../../src/worker/api';
 import { demoSetups } from '../../src/worker/rl-setup';
 import { corpusTexts, longestExampleTokens, samplePrompts } from '../../src/run/corpus';
+import { until } from '../helpers/worker-session';
 import { Session, type SessionDeps } from '../../src/worker/session';
 import { defaultSetup } from '../../src/run/pretrain-setup';
 
@@ -59,16 +60,6 @@ function setup(steps: number, patch: Partial<PretrainSetup> = {}): PretrainSetup
     ...patch,
     pretrain: { ...s.pretrain, steps, batchSize: 2, seqLength: 24, warmupSteps: 1 },
   };
-}
-
-async function until<T>(what: string, fn: () => T | undefined | false, timeoutMs = 90_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 const steps = (events: WorkerEvent[], runId: string) =>

@@ -9,6 +9,18 @@ import { taskConfig, type TaskConfig } from '../../tasks/task-config';
 import { UsageError, choiceArg, floatArg, intArg } from '../args';
 import { DEFAULT_MAX_FAILURE_SHARE } from '../../run/grade-failures';
 
+/** The options of an LLM judge: they go with --judge llm only. */
+const LLM_JUDGE_OPTIONS = [
+  'base-url',
+  'model',
+  'api-key-env',
+  'concurrency',
+  'timeout',
+  'price-in',
+  'price-out',
+  'cache-dir',
+] as const;
+
 export const OPTION_NAMES = [
   'preset',
   'name',
@@ -34,14 +46,7 @@ export const OPTION_NAMES = [
   'eval-temperature',
   'eval-batch',
   'judge',
-  'base-url',
-  'model',
-  'api-key-env',
-  'concurrency',
-  'timeout',
-  'price-in',
-  'price-out',
-  'cache-dir',
+  ...LLM_JUDGE_OPTIONS,
   'rubric',
   'max-failure-share',
 ] as const;
@@ -171,16 +176,7 @@ export function experimentOptions(v: Record<string, string | boolean | undefined
     };
     if (v['log-dense'] === undefined && v['no-log-dense'] === undefined) o.logDense = false; // an LLM judge's calls cost: only when asked
   } else {
-    for (const k of [
-      'base-url',
-      'model',
-      'api-key-env',
-      'concurrency',
-      'timeout',
-      'price-in',
-      'price-out',
-      'cache-dir',
-    ]) {
+    for (const k of LLM_JUDGE_OPTIONS) {
       if (s(k) !== undefined) throw new UsageError(`--${k} goes with --judge llm`);
     }
     o.judge = { kind: 'builtin' };
