@@ -167,7 +167,9 @@ export const STAGE2_RL: Partial<RlConfig> = {
   advantage: 'sparse-grpo',
   stdNormalize: false, // the authors divide by no std in Stage II
   aggregation: 'sum-norm', // Dr. GRPO: sum over tokens, constant normaliser
-  entCoef: 1e-4, // a small entropy bonus
+  // The authors add an entropy bonus of 1e-4 at lr 1e-6. At the toy's lr, in a group whose rewards are all
+  // equal it is the only gradient, and Adam scales it to a full step: 0 here (docs/experiment.md).
+  entCoef: 0,
   maxGradNorm: 0.3,
   beta: 0, // no KL to the Stage I model
   epsLow: 4, // the authors' PipelineRL clip, epsilon = 4: the ratio is kept in [1 - 4, 1 + 4], so only

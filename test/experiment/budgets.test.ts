@@ -60,7 +60,7 @@ describe('experiment budgets', () => {
       advantage: 'sparse-grpo',
       stdNormalize: false,
       aggregation: 'sum-norm',
-      entCoef: 1e-4,
+      entCoef: 0,
       maxGradNorm: 0.3,
     });
   });
