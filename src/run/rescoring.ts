@@ -1,11 +1,11 @@
 // Re-scoring a step: its samples graded again by another judge (no reference, a wrong one, a noisy
 // one, an LLM endpoint). Every response gets the judge's per-segment grades and its whole-response
 // grade, through the same scorer the RL step uses (scorers.ts), so any advantage mode can be
-// recomputed from them (src/rl/what-if.ts); and the plain scores of one response under a re-score.
+// recomputed from them (src/rl/what-if-advantages.ts); and the plain scores of one response under a re-score.
 // The judge's own cache (an LLM judge's, on disk or in IndexedDB) saves the calls a re-score repeats.
 
 import type { Judge, RubricMode } from '../judge/types';
-import type { AllScores } from '../rl/what-if';
+import type { AllScores } from '../rl/what-if-advantages';
 import { textOffsetsToTokens } from '../rl/rl-batch';
 import { SPECIAL_TOKENS } from '../model/tokenizer';
 import { makeScorer, type ScoreDetail, type TaskProblem } from './scorers';

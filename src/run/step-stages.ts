@@ -9,7 +9,7 @@ import type { AggregationMode } from '../rl/aggregation';
 import type { RlConfig } from '../rl/rl-config';
 import type { UpdateReport, Scored } from '../rl/rl-loop';
 import type { SequenceBatch } from '../rl/rl-batch';
-import type { AdvantageSettings } from '../rl/what-if';
+import type { AdvantageSettings } from '../rl/what-if-advantages';
 import type { LossHyper } from '../rl/loss-explain';
 import type { ScoreDetail, ScorerKind } from './scorers';
 import type { TraceProblem } from './previews';

@@ -2,12 +2,13 @@
 // one-click demo from the shipped checkpoint (time estimate, no main-thread stall after Start, both
 // arms' rewards moving and drawn, the dead-zone meter high for sparse GRPO, the inspector's colours
 // matching the worker's advantages, the layout at 1280x720 and in presentation mode, the evaluation,
-// a reload), a Stage II run from a Stage I run, the results viewer on a smoke results.json, and the
-// replay without WebGPU. The LLM judge's scenarios are in judge.mjs.
+// a reload), a Stage II run from a Stage I run, one update stepped through (step.mjs), the results
+// viewer on a smoke results.json, and the replay without WebGPU. The LLM judge's scenarios are in judge.mjs.
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ARTIFACTS, NO_WEBGPU_FLAGS, ROOT, Steps, WEBGPU_FLAGS, assert, launch, until } from './harness.mjs';
+import { stepThroughScenario } from './step.mjs';
 
 const SHIPPED = join(ROOT, 'public/pretrained/pretrained.ckpt');
 const REPLAY = join(ROOT, 'public/replay/demo.json');
@@ -262,6 +263,8 @@ export async function rlScenarios(url, smokeResults) {
       );
       await t.shot('rl-06-stage2', { fullPage: false });
     });
+
+    await stepThroughScenario(page, t, b.logs);
 
     await t.step('the results viewer shows a results.json of the smoke preset', async () => {
       assert(

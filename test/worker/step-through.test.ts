@@ -13,7 +13,7 @@ import { logprobChange } from '../../src/ref/logprob_change';
 import { explainAdvantage } from '../../src/rl/advantage-explain';
 import { explainLoss } from '../../src/rl/loss-explain';
 import { startFromCheckpoint } from '../../src/rl/start-weights';
-import { advantagesFor } from '../../src/rl/what-if';
+import { advantagesFor } from '../../src/rl/what-if-advantages';
 import { allScoresOf } from '../../src/run/rescoring';
 import { STEP_STAGES, trainedGroup, type StepView } from '../../src/run/step-stages';
 import { JudgeSlot } from '../../src/worker/judge-slot';

@@ -3,7 +3,7 @@
 // values, and two sets of advantages are compared over the tokens in both losses.
 import { describe, expect, it } from 'vitest';
 import { groupAdvantages } from '../../src/rl/advantages';
-import { advantagesFor, compareAdvantages, scoreFor, type AllScores } from '../../src/rl/what-if';
+import { advantagesFor, compareAdvantages, scoreFor, type AllScores } from '../../src/rl/what-if-advantages';
 import { largestChanges, logprobDeltas } from '../../src/rl/update-changes';
 
 const settings = { stdNormalize: true, truncationGuard: true, truncationRule: 'penalize' as const };
