@@ -86,6 +86,7 @@ export interface AdvantageDiff {
   meanAbs: number; // mean |b - a|
   signFlips: number; // tokens pushed the other way (a and b of opposite signs)
   silenced: number; // tokens with a push under a and none under b
+  awakened: number; // tokens with no push under a and one under b (out of a dead zone)
   responsesReversed: number; // responses whose summed advantage changes sign
 }
 
@@ -99,6 +100,7 @@ export function compareAdvantages(
     abs = 0,
     signFlips = 0,
     silenced = 0,
+    awakened = 0,
     responsesReversed = 0;
   a.forEach((row, s) => {
     let sumA = 0,
@@ -111,10 +113,11 @@ export function compareAdvantages(
       abs += Math.abs(y - x);
       if (x * y < 0) signFlips++;
       if (x !== 0 && y === 0) silenced++;
+      if (x === 0 && y !== 0) awakened++;
       sumA += x;
       sumB += y;
     }
     if (sumA * sumB < 0) responsesReversed++;
   });
-  return { tokens, meanAbs: tokens > 0 ? abs / tokens : 0, signFlips, silenced, responsesReversed };
+  return { tokens, meanAbs: tokens > 0 ? abs / tokens : 0, signFlips, silenced, awakened, responsesReversed };
 }

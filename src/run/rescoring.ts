@@ -5,7 +5,16 @@
 // The judge's own cache (an LLM judge's, on disk or in IndexedDB) saves the calls a re-score repeats.
 
 import type { Judge, RubricMode } from '../judge/types';
-import type { AllScores } from '../rl/what-if-advantages';
+import type { AdvantageMode } from '../rl/advantages';
+import { trajectoryReward } from '../rl/step-metrics';
+import {
+  advantagesFor,
+  compareAdvantages,
+  scoreFor,
+  type AdvantageDiff,
+  type AdvantageSettings,
+  type AllScores,
+} from '../rl/what-if-advantages';
 import { textOffsetsToTokens } from '../rl/rl-batch';
 import { SPECIAL_TOKENS } from '../model/tokenizer';
 import { makeScorer, type ScoreDetail, type TaskProblem } from './scorers';
@@ -56,5 +65,42 @@ export function allScoresOf(
       start: starts[k],
       score: x.verdict.status === 'ok' ? x.verdict.reward : null,
     })),
+  };
+}
+
+/** A stored step against its re-score: mean rewards (the mode's score) before and after, and the advantages' diff. */
+export interface StepComparison {
+  step: number;
+  responses: number;
+  reward: number; // mean over the scored responses, as stored (NaN: none scored)
+  rescored: number; // the same under the re-score
+  diff: AdvantageDiff; // the re-score's advantages under `mode` against the stored ones
+}
+
+const mean = (xs: (number | null)[]) => {
+  const ok = xs.filter((x): x is number => x !== null);
+  return ok.length > 0 ? ok.reduce((a, b) => a + b, 0) / ok.length : NaN;
+};
+
+/** How a stored step's advantages would differ under a re-score, with `mode`'s advantages. */
+export function compareStep(
+  set: TraceSet,
+  rescored: RescoredTrace[],
+  mode: AdvantageMode,
+  settings: AdvantageSettings,
+): StepComparison {
+  const all = set.traces.map((t, i) => allScoresOf(t, rescored[i]));
+  const w = advantagesFor(mode, all, set.G, settings);
+  return {
+    step: set.step,
+    responses: set.traces.length,
+    reward: mean(set.traces.map((t) => trajectoryReward(t.score))),
+    rescored: mean(all.map((x) => trajectoryReward(scoreFor(mode, x)))),
+    diff: compareAdvantages(
+      set.traces.map((t) => t.advantages),
+      w.advantages,
+      set.traces.map((t) => t.mask),
+      w.masks,
+    ),
   };
 }

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ARTIFACTS, NO_WEBGPU_FLAGS, ROOT, Steps, WEBGPU_FLAGS, assert, launch, until } from './harness.mjs';
-import { stepThroughScenario } from './step.mjs';
+import { rescoreScenario, stepThroughScenario } from './step.mjs';
 
 const SHIPPED = join(ROOT, 'public/pretrained/pretrained.ckpt');
 const REPLAY = join(ROOT, 'public/replay/demo.json');
@@ -265,6 +265,7 @@ export async function rlScenarios(url, smokeResults) {
     });
 
     await stepThroughScenario(page, t, b.logs);
+    await rescoreScenario(page, t, b.logs);
 
     await t.step('the results viewer shows a results.json of the smoke preset', async () => {
       assert(

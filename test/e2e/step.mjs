@@ -3,7 +3,8 @@
 // five stages; a picked token's DeltaNorm arithmetic ends at the advantage the token is coloured by; a
 // judge without the reference re-scores the samples (what if); the loss terms of a token; after the
 // update every token is coloured by its log-prob change, with the largest rises and drops listed; the
-// page and its worker log no error. Screenshots at 1280x720 (step-0N-*.png).
+// page and its worker log no error. Then a stored step of the run the RL tab shows, re-scored under
+// another mode and another judge. Screenshots at 1280x720 (step-0N-*.png).
 
 import { assert, until } from './harness.mjs';
 
@@ -117,4 +118,39 @@ export async function stepThroughScenario(page, t, logs) {
       await page.click('[data-testid=step-close]');
     },
   );
+}
+
+export async function rescoreScenario(page, t, logs) {
+  await t.step("Re-score the inspector's stored step: another mode, another judge, nothing trained", async () => {
+    const from = logs.length;
+    await page.click('#tab-rl');
+    await page.waitForSelector('[data-testid=rescore]');
+    const card = page.locator('[data-testid=rescore]');
+    await card.locator('[data-testid=what-if-mode]').selectOption('delta-norm');
+    const diff = await until(
+      'the re-scored advantages',
+      async () =>
+        (await card.locator('[data-testid=what-if-diff]').count()) > 0
+          ? card.locator('[data-testid=what-if-diff]').textContent()
+          : null,
+      120_000,
+    );
+    assert(/tokens in both losses/.test(diff), `re-score summary: ${diff}`);
+    const rows = await card.locator('[data-testid=step-token]').count();
+    assert(rows > 10, `${rows} tokens drawn as trained and what if`);
+    await card.locator('[data-testid=what-if-judge]').selectOption('wrong');
+    await until(
+      'the judge with a wrong reference',
+      async () => /wrong reference/.test((await card.locator('[data-testid=what-if-diff]').textContent()) ?? ''),
+      120_000,
+    );
+    await card.locator('[data-testid=step-token]').nth(1).click();
+    assert(
+      /as trained → [\s\S]*what if/.test(await card.locator('[data-testid=rescore-token]').textContent()),
+      "the picked token's two advantages",
+    );
+    await card.scrollIntoViewIfNeeded();
+    await t.shot('step-07-rescore', { fullPage: false });
+    noConsoleErrors(logs, from);
+  });
 }

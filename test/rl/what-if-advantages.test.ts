@@ -41,26 +41,34 @@ describe('what-if advantages', () => {
 
   it('compares two sets of advantages over the tokens in both losses', () => {
     const a = [
-      [0.5, 0.5, -0.25],
+      [0.5, 0.5, -0.25, 0],
       [1, 1],
     ];
     const b = [
-      [-0.5, 0, -0.25],
+      [-0.5, 0, -0.25, 0.5],
       [2, 0],
     ];
     const d = compareAdvantages(
       a,
       b,
       [
-        [1, 1, 1],
+        [1, 1, 1, 1],
         [1, 1],
       ],
       [
-        [1, 1, 1],
+        [1, 1, 1, 1],
         [1, 0],
       ],
     );
-    expect(d).toEqual({ tokens: 4, meanAbs: (1 + 0.5 + 0 + 1) / 4, signFlips: 1, silenced: 1, responsesReversed: 1 });
+    // response 0: 0.5 -> -0.5 flips, 0.5 -> 0 silenced, 0 -> 0.5 awakened; its sum 0.75 -> -0.25 reverses
+    expect(d).toEqual({
+      tokens: 5,
+      meanAbs: (1 + 0.5 + 0 + 0.5 + 1) / 5,
+      signFlips: 1,
+      silenced: 1,
+      awakened: 1,
+      responsesReversed: 1,
+    });
   });
 });
 

@@ -22,6 +22,16 @@ export const JUDGE_CHOICES: { id: JudgeChoice; label: string }[] = [
   { id: 'llm', label: 'the LLM judge of the judge settings' },
 ];
 
+/** The advantage modes in words. */
+export const MODE_NAMES: Record<AdvantageMode | 'opsd', string> = {
+  'sparse-grpo': 'GRPO, 0/1 answer reward',
+  outcome: 'GRPO, judge whole-response score (Outcome)',
+  'delta-norm': 'DeltaNorm, per-step scores (Process)',
+  'end-norm': 'EndNorm, per-step scores',
+  'group-norm': 'GroupNorm, per-step scores',
+  opsd: 'self-distillation log-ratio',
+};
+
 /** The responses of a step as the loss saw them (the baseline a what-if is compared with). */
 export interface Baseline {
   G: number;
