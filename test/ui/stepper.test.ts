@@ -2,11 +2,13 @@
 // stage reached can be looked at again, none ahead), a press after the last stage starts the next step
 // and resets the picks, a failed press keeps the stage shown and says why; a what-if judge re-scores the
 // step's samples once (kept per step and judge), its advantages are those of the re-score's scores, and
-// a new step's samples are never compared with an older step's re-score.
+// a new step's samples are never compared with an older step's re-score. The RL form's setup or a demo
+// arm opens it; a refused form says why.
 import { describe, expect, it } from 'vitest';
 import { FakeApi } from './fake-api';
 import { Stepper } from '../../src/ui/state/stepper.svelte';
 import { WhatIf } from '../../src/ui/state/what-if.svelte';
+import { RlControl } from '../../src/ui/state/rl-control.svelte';
 import { advantagesFor } from '../../src/rl/what-if-advantages';
 import { allScoresOf, type RescoredTrace } from '../../src/run/rescoring';
 import { rlSetupFor } from '../../src/worker/rl-setup';
@@ -152,5 +154,21 @@ describe('what if', () => {
     expect(w.result(base)).toBeUndefined();
     await w.choose({ judge: 'llm' });
     expect(w.error).toMatch(/no LLM judge/);
+  });
+});
+
+describe('where a step-through starts', () => {
+  it("steps the RL form's setup, or a demo arm from the shipped checkpoint; a refused form says so", async () => {
+    const api = new FakeApi();
+    api.stageViews = [view('samples'), view('samples')];
+    const rl = new RlControl(api);
+    await rl.stepDemo('grpo');
+    expect([rl.stepper.owner, api.calls.at(-1)]).toEqual(['demo', 'stepBegin(grpo)']);
+    rl.form.set({ arm: 'process' });
+    await rl.stepForm([]);
+    expect([rl.stepper.owner, api.calls.at(-1)]).toEqual(['rl', 'stepBegin(process)']);
+    rl.form.set({ start: 'no-such-run' });
+    await rl.stepForm([]);
+    expect(rl.stepper.error).toMatch(/refused value/);
   });
 });
