@@ -22,13 +22,13 @@ import {
 } from '../judge/calibration';
 import { formatStepAgreement, stepAgreement } from '../judge/step-agreement';
 import { LlmJudge } from '../judge/llm';
+import { MAX_LLM_CONCURRENCY } from '../judge/llm-config';
 import type { Judge } from '../judge/types';
 import { FAMILY_NAMES } from '../tasks/families';
 import type { FamilyName } from '../tasks/problem';
 import { UsageError, choiceArg, floatArg, intArg, failureExit, runIfMain } from './args';
 
-/** The most LLM requests in flight at once: more only trips hosted rate limits and stalls local servers. */
-export const MAX_LLM_CONCURRENCY = 16;
+export { MAX_LLM_CONCURRENCY } from '../judge/llm-config';
 
 export const JUDGE_USAGE = `usage: npm run judge -- (--input FILE | --generate N) [options]
 

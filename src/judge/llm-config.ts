@@ -25,6 +25,9 @@ export interface LlmJudgeConfig {
   maxRetryAfterMs: number;
 }
 
+/** The most LLM requests in flight at once: more only trips hosted rate limits and stalls local servers. */
+export const MAX_LLM_CONCURRENCY = 16;
+
 export const DEFAULT_LLM_JUDGE_CONFIG: Omit<LlmJudgeConfig, 'baseUrl' | 'model' | 'apiKey'> = {
   temperature: 0, // greedy: the judge is frozen and deterministic (method.md)
   maxTokens: 1024, // room for an analysis and the score line; a cut reply fails to parse, it is not scored

@@ -43,6 +43,8 @@ export interface PgReport {
   terms: Float32Array; // (N,4) [loss_t, kl_t, clippedLow_t, clippedHigh_t]
   entropy: Float32Array; // (N) policy entropy before this update
   gradNorm: number;
+  // With `detail`: the log-probs the loss read (N each): the policy's before this update, the old and the reference
+  logps?: { logp: Float32Array; logpOld: Float32Array; logpRef: Float32Array };
 }
 
 /** Recorded dispatches of one policy-gradient update on a batch shape, with its two policy-loss dispatches. */
@@ -244,8 +246,8 @@ export class RlPolicy {
     return [...this.logprobDispatches(rows, T, 'ref'), ...d.head, ...d.tail, ...this.optim.dispatches];
   }
 
-  /** One clipped policy-gradient update on a (rows x T) batch. */
-  async pgUpdate(batch: PaddedBatch, x: PgInputs, hp: PolicyLossHp, o: OptimHyper): Promise<PgReport> {
+  /** One clipped policy-gradient update on a (rows x T) batch; `detail` also reads back the log-probs its loss read. */
+  async pgUpdate(batch: PaddedBatch, x: PgInputs, hp: PolicyLossHp, o: OptimHyper, detail = false): Promise<PgReport> {
     const { S: rows, T } = batch;
     this.load(batch);
     const N = rows * T,
@@ -282,7 +284,11 @@ export class RlPolicy {
     });
     const gradNorm = this.state.checkedNorm(normSq, NOT_FINITE);
     const [terms, entropy] = await Promise.all([readF32(g.device, this.terms, N * 4), readF32(g.device, b.entropy, N)]);
-    return { terms, entropy, gradNorm };
+    if (!detail) return { terms, entropy, gradNorm };
+    const [logp, logpOld, logpRef] = await Promise.all(
+      [b.logp, b.logpOld, b.logpRef].map((buf) => readF32(g.device, buf, N)),
+    );
+    return { terms, entropy, gradNorm, logps: { logp, logpOld, logpRef } };
   }
 
   /** One SFT update on a (rows x T) batch: masked next-token loss, weight (rows*T) = mask / count per token. */

@@ -1,9 +1,11 @@
 // One on-policy RL step, read top to bottom: sample G responses for each of P prompts on the GPU,
 // score them (sparse checker or judge), turn scores into per-token advantages per group (or, for
 // OPSD, into the teacher-student log-ratio), then run the clipped policy-gradient update
-// (epochs x mini-batches) with a k3 KL loss to the frozen start model. The loop owns its decoder and
-// its policy (destroy() frees both). Readbacks happen once per batch: rollouts and reports; old and
-// reference log-probs stay on the GPU (OPSD reads the student's back for its CPU advantages).
+// (epochs x mini-batches) with a k3 KL loss to the frozen start model. The step is written as its
+// stages (an async generator that pauses after each: a stepper shows them one at a time); step()
+// runs them straight through. The loop owns its decoder and its policy (destroy() frees both).
+// Readbacks happen once per batch: rollouts and reports; old and reference log-probs stay on the
+// GPU (OPSD reads the student's back for its CPU advantages).
 
 import { GpuDecoder } from '../model/decode';
 import { sampleRollouts } from '../model/sampling';
@@ -59,7 +61,28 @@ export interface RlStepResult {
   traces: Trace[]; // every sampled response of the step, group by group
 }
 
-type Report = { rep: PgReport; weight: Float32Array; mask: Float32Array };
+/** One update of the step: its rows (from row0), their loss weights and masks (rows*T), and its report. */
+export type UpdateReport = { row0: number; rep: PgReport; weight: Float32Array; mask: Float32Array };
+
+/** What a step has done when it pauses after a stage (plain arrays in the padded layouts of rl-batch.ts). */
+export type LoopStage =
+  | { stage: 'sampled'; batch: SequenceBatch; padded: PaddedBatch; texts: string[]; truncated: boolean[] }
+  | { stage: 'scored'; scored: Scored[] } // process segment starts already on tokens
+  | { stage: 'advantages'; advs: Float32Array[]; masks: Float32Array[]; logpStudent: Float32Array | null }
+  | { stage: 'updated'; reports: UpdateReport[] };
+
+/** How a step runs beyond its config: `detail` reads back each update's log-probs (PgReport.logps). */
+export interface StageOptions {
+  detail?: boolean;
+}
+
+/** Runs a step's stages to the end and returns its result (what step() does). */
+export async function runStages<S, R>(stages: AsyncGenerator<S, R, void>): Promise<R> {
+  for (;;) {
+    const n = await stages.next();
+    if (n.done) return n.value;
+  }
+}
 
 /**
  * Where a step's advantages come from: the group advantages of the scores (GRPO, ExpRL), or
@@ -104,13 +127,25 @@ export class RlLoop {
    * the policy and the step count as they were. `check` sees every verdict before the update: when it
    * throws (a judge outage), the step rejects with that error and changes nothing.
    */
-  async step(
+  step(
     prompts: string[],
     score: Scorer,
     references?: string[],
     signal?: AbortSignal,
     check?: (scored: Scored[]) => void,
   ): Promise<RlStepResult> {
+    return runStages(this.stages(prompts, score, references, signal, check));
+  }
+
+  /** The same step as its stages: it pauses after sampling, scoring, the advantages and the update. */
+  async *stages(
+    prompts: string[],
+    score: Scorer,
+    references?: string[],
+    signal?: AbortSignal,
+    check?: (scored: Scored[]) => void,
+    options: StageOptions = {},
+  ): AsyncGenerator<LoopStage, RlStepResult, void> {
     const c = this.cfg,
       G = c.groupSize;
     if (prompts.length !== c.promptsPerStep)
@@ -150,6 +185,7 @@ export class RlLoop {
     const truncated = (s: number) => ro.truncated[s] === 1;
     const T = paddedLength(batch, this.policy.config.contextLength);
     const padded = toPadded(batch, T);
+    const texts = rows.map((_, s) => decode(responseTokens(batch, s)));
 
     // 2. Old (sampling-policy) and reference log-probs of the whole batch, kept on the GPU for every
     // mini-batch and epoch. They need no scores, so they are submitted first and run while the scorer
@@ -163,13 +199,14 @@ export class RlLoop {
       if (!onPolicy) await this.policy.storeLogprobs(padded, 'policy');
       if (refMeasured) await this.policy.storeLogprobs(padded, 'ref');
     }
+    yield { stage: 'sampled', batch, padded, texts, truncated: rows.map((_, s) => truncated(s)) };
 
     // 3. Score every response (concurrently: judges may be remote).
-    const texts = rows.map((_, s) => decode(responseTokens(batch, s)));
     const verdicts = await Promise.all(texts.map((t, s) => score(Math.floor(s / G), t, truncated(s))));
     check?.(verdicts);
     const scored = verdicts.map((x, s) => onTokens(x, responseTokens(batch, s)));
     const rewardMs = performance.now() - t1;
+    yield { stage: 'scored', scored };
     const t2 = performance.now();
 
     // 4. Advantages and loss masks per response token: group advantages of the scores, or for OPSD
@@ -183,6 +220,7 @@ export class RlLoop {
     } else {
       adv = this.groupAdvantages(batch, scored, truncated, strategy.mode);
     }
+    yield { stage: 'advantages', advs: adv.advs, masks: adv.masks, logpStudent: logpOld };
 
     // 5. The update: epochs x mini-batches of rows.
     const reports = await this.update(
@@ -193,9 +231,11 @@ export class RlLoop {
       refMeasured,
       adv.advs,
       adv.masks,
+      options.detail === true,
     );
     const updateMs = performance.now() - t2;
     this.stepCount += 1;
+    yield { stage: 'updated', reports };
 
     const traces: Trace[] = rows.map((_, s) => ({
       prompt: prompts[Math.floor(s / G)],
@@ -262,7 +302,8 @@ export class RlLoop {
     return { advs, masks, dropped, zeroStd };
   }
 
-  /** old: where the old log-probs come from (the update's own forward, logpOld's values, or the GPU copy). */
+  /** old: where the old log-probs come from (the update's own forward, logpOld's values, or the GPU copy);
+   *  detail: each report also holds the update's log-probs. */
   private async update(
     batch: SequenceBatch,
     padded: PaddedBatch,
@@ -271,7 +312,8 @@ export class RlLoop {
     refStored: boolean,
     advs: Float32Array[],
     masks: Float32Array[],
-  ): Promise<Report[]> {
+    detail: boolean,
+  ): Promise<UpdateReport[]> {
     const c = this.cfg,
       S = batch.S,
       T = padded.T;
@@ -280,7 +322,7 @@ export class RlLoop {
     const beta = c.advantage === 'opsd' ? 0 : c.beta; // OPSD: no KL to the start model (method.md)
     const constant = c.sumNormConstant > 0 ? c.sumNormConstant : c.groupSize * c.maxNewTokens;
     const mb = Math.ceil(S / c.miniBatches);
-    const reports: Report[] = [];
+    const reports: UpdateReport[] = [];
     for (let e = 0; e < c.epochs; e++) {
       for (let r0 = 0; r0 < S; r0 += mb) {
         const r1 = Math.min(S, r0 + mb),
@@ -301,8 +343,9 @@ export class RlLoop {
           inputs,
           { epsLow: c.epsLow, epsHigh: c.epsHigh, beta, entCoef: c.entCoef },
           { lr: c.lr, weightDecay: c.weightDecay, maxGradNorm: c.maxGradNorm },
+          detail,
         );
-        reports.push({ rep, weight, mask: rowsOf(maskPadded) });
+        reports.push({ row0: r0, rep, weight, mask: rowsOf(maskPadded) });
       }
     }
     return reports;

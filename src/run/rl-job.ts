@@ -4,7 +4,7 @@
 // prompts solved so far, so a resumed job continues bit-identically (the stream is fast-forwarded).
 
 import type { Gpu } from '../gpu/dispatch';
-import { RlLoop, type Scored, type Trace } from '../rl/rl-loop';
+import { RlLoop, runStages, type LoopStage, type Scored, type StageOptions, type Trace } from '../rl/rl-loop';
 import { createRlLoop, type RlStart } from '../rl/start-weights';
 import type { RlConfig } from '../rl/rl-config';
 import type { JobStep, Preview, RunJob } from './job';
@@ -48,6 +48,7 @@ interface SavedJobState {
 export class RlJob<P extends RlProblem> implements RunJob {
   readonly kind = 'rl';
   readonly unlocked = new Set<string>();
+  drawn: P[] = []; // the problems of the step in flight (or the last one)
 
   private constructor(
     readonly loop: RlLoop,
@@ -81,9 +82,15 @@ export class RlJob<P extends RlProblem> implements RunJob {
     return this.loop.stepCount;
   }
 
-  async step(signal?: AbortSignal): Promise<JobStep> {
+  step(signal?: AbortSignal): Promise<JobStep> {
+    return runStages(this.stages(signal));
+  }
+
+  /** The same step as the loop's stages (RlLoop.stages): a stepper pauses after each; `drawn` holds its problems. */
+  async *stages(signal?: AbortSignal, options?: StageOptions): AsyncGenerator<LoopStage, JobStep, void> {
     const { cfg } = this.spec;
     const problems = Array.from({ length: cfg.promptsPerStep }, () => this.spec.draw());
+    this.drawn = problems;
     const references =
       cfg.advantage === 'opsd'
         ? problems.map((p, i) => {
@@ -97,12 +104,13 @@ export class RlJob<P extends RlProblem> implements RunJob {
       failures = tally(scored.flatMap((x) => verdictsOf(x.detail)));
       if (this.spec.grades) checkGrades(failures, this.spec.grades, `step ${this.stepCount + 1}`);
     };
-    const r = await this.loop.step(
+    const r = yield* this.loop.stages(
       problems.map((p) => p.prompt),
       (item, response, truncated) => this.spec.score(problems[item], response, truncated),
       references,
       signal,
       check,
+      options,
     );
     r.traces.forEach((t, s) => {
       if (t.correct === 1) this.unlocked.add(problems[Math.floor(s / cfg.groupSize)].id);

@@ -13,6 +13,8 @@ import type { ExperimentOptions } from '../experiment/options';
 import type { Stage } from '../experiment/results';
 import type { StartupReport } from '../gpu/startup';
 import type { RubricMode } from '../judge/types';
+import type { StepSettings, StepView } from '../run/step-stages';
+import type { RescoredTrace } from '../run/rescoring';
 
 /** What the worker found when it asked for a WebGPU adapter. */
 export type Capabilities =
@@ -34,6 +36,15 @@ export { METRICS, currentMetricName, type MetricName } from '../run/metric-names
 export { PERIODIC_EVERY_N_CHECKPOINTS, setupOf, type PretrainSetup } from '../run/pretrain-setup';
 export type { Sample, TraceSet, TraceRecord, TraceProblem } from '../run/previews';
 export type { PreviewRecord, RunEvaluation } from '../store/records';
+export {
+  STEP_STAGES,
+  type JudgeSight,
+  type StepSettings,
+  type StepStage,
+  type StepView,
+  type TokenUpdates,
+} from '../run/step-stages';
+export type { RescoredTrace } from '../run/rescoring';
 export {
   DEFAULT_PAGE_JUDGE,
   RUBRIC_MODES,
@@ -140,6 +151,16 @@ export interface RlEstimate {
   adapter: string;
 }
 
+/** The step a re-score grades again: the one the step-through holds, or a stored step of a run. */
+export type RescoreSource = { kind: 'step-through' } | { kind: 'run'; runId: string; step: number };
+
+/** A step's samples graded again, in the order of its traces, with the run's settings the advantages need. */
+export interface Rescore {
+  judge: string; // the judge's name
+  traces: RescoredTrace[];
+  settings: StepSettings;
+}
+
 /** The page's single callback; receives events in the order they happened. */
 export type EventSink = (events: WorkerEvent[]) => void;
 
@@ -185,6 +206,16 @@ export interface TrainerApi {
   setJudgeKey(key: string | null): Promise<boolean>;
   /** The requests a run begins with, to an OpenAI-compatible endpoint: the replies, or one line on why not (a CORS refusal named as such). */
   testJudge(judge: Extract<PageJudge, { kind: 'llm' }>): Promise<JudgeTest>;
+
+  /** Opens a step-through of a setup (its own policy from the start weights; nothing is stored) and samples its
+   *  next step; the setup open already goes on from its current state. Refused while a run trains. */
+  stepBegin(setup: RlRunSetup): Promise<StepView>;
+  /** Runs the step-through's next stage (the update runs between 'advantages' and 'loss'; after 'changed', the next step). */
+  stepNext(): Promise<StepView>;
+  /** Frees the step-through (a run started meanwhile frees it too). */
+  stepClose(): Promise<void>;
+  /** Grades a step's samples again with `judge` (null: the judge the run trained with); cached per step and judge. */
+  rescore(source: RescoreSource, judge: PageJudge | null): Promise<Rescore>;
 
   /** Destroys the GPU device as a driver reset would; the page's e2e test hook (?e2e=1) only. */
   loseDevice(): Promise<void>;

@@ -20,6 +20,9 @@ import {
   type PageJudge,
   type RlEstimate,
   type RlRunSetup,
+  type Rescore,
+  type RescoreSource,
+  type StepView,
   type TrainerApi,
 } from './api';
 import { DeviceSlot } from './device-slot';
@@ -31,6 +34,7 @@ import type { LiveRun } from './live-run';
 import { newPretrainRun, newRlRun, resumeLive, type FactoryDeps } from './run-factory';
 import { buildRlJob, fetchShipped, startBytes } from './rl-builder';
 import { assertRlSetup, rlSetupOf } from './rl-setup';
+import { StepSlot } from './step-slot';
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -54,6 +58,7 @@ export class Session implements TrainerApi {
   private storeP?: Promise<Store>;
   private devices: DeviceSlot;
   private readonly judges = new JudgeSlot();
+  private readonly steps = new StepSlot(this.judges);
   private active: LiveRun[] = [];
   private serial: Promise<unknown> = Promise.resolve();
   private warmed = false; // the pre-training pipelines were queued for compilation (warmUp)
@@ -269,6 +274,29 @@ export class Session implements TrainerApi {
     );
   }
 
+  stepBegin(setup: RlRunSetup): Promise<StepView> {
+    return this.exclusive(async () => {
+      const busy = this.active.find((a) => a.running);
+      if (busy) throw new Error(`"${busy.run.name}" is training: pause or stop it to step through an update`);
+      const f = await this.factory();
+      return this.steps.begin(setup, (await this.devices.get()).gpu, f.store, f.shipped);
+    });
+  }
+
+  stepNext(): Promise<StepView> {
+    return this.exclusive(async () => this.steps.next());
+  }
+
+  stepClose(): Promise<void> {
+    return this.exclusive(async () => this.steps.close());
+  }
+
+  /** A stored step's re-score does not wait for other commands (an LLM judge may take a while); the step-through's does. */
+  async rescore(source: RescoreSource, judge: PageJudge | null): Promise<Rescore> {
+    if (source.kind === 'run') return this.steps.rescore(source, judge, await this.store());
+    return this.exclusive(async () => this.steps.rescore(source, judge, await this.store()));
+  }
+
   async corpusFacts(choice: CorpusChoice): Promise<{ longest: number; unigram: number }> {
     return { longest: longestExampleTokens(choice), unigram: unigramEntropy(choice) };
   }
@@ -299,6 +327,7 @@ export class Session implements TrainerApi {
   }
 
   private begin(a: LiveRun, t0: number): void {
+    this.steps.close(); // the run needs the GPU the step-through holds
     this.active.push(a);
     a.onEnd = () => this.drop(a);
     a.begin(t0);

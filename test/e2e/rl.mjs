@@ -2,12 +2,14 @@
 // one-click demo from the shipped checkpoint (time estimate, no main-thread stall after Start, both
 // arms' rewards moving and drawn, the dead-zone meter high for sparse GRPO, the inspector's colours
 // matching the worker's advantages, the layout at 1280x720 and in presentation mode, the evaluation,
-// a reload), a Stage II run from a Stage I run with its reward against the truth, and the replay
-// without WebGPU. The Results tab and shared setup links are in results.mjs, the LLM judge in judge.mjs.
+// a reload), a Stage II run from a Stage I run with its reward against the truth, one update stepped
+// through and a stored step re-scored (step.mjs), and the replay without WebGPU. The Results tab and
+// shared setup links are in results.mjs, the LLM judge in judge.mjs.
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ARTIFACTS, NO_WEBGPU_FLAGS, ROOT, Steps, WEBGPU_FLAGS, assert, launch, until } from './harness.mjs';
+import { rescoreScenario, stepThroughScenario } from './step.mjs';
 
 const SHIPPED = join(ROOT, 'public/pretrained/pretrained.ckpt');
 const REPLAY = join(ROOT, 'public/replay/demo.json');
@@ -283,6 +285,9 @@ export async function rlScenarios(url) {
         assert(errors.length === 0, `console errors:\n${errors.join('\n')}`);
       },
     );
+
+    await stepThroughScenario(page, t, b.logs);
+    await rescoreScenario(page, t, b.logs);
   } finally {
     console.log(`  demo timing: ${JSON.stringify(timing)}`);
     await b.close();

@@ -10,6 +10,9 @@ import type {
   PreviewRecord,
   RlRunSetup,
   PretrainSetup,
+  Rescore,
+  RescoreSource,
+  StepView,
   TrainerApi,
   WorkerEvent,
 } from '../../src/worker/api';
@@ -159,5 +162,30 @@ export class FakeApi implements TrainerApi {
   }
   async loseDevice() {
     this.call('loseDevice');
+  }
+  stageViews: StepView[] = []; // what stepBegin, then each stepNext, answer in turn
+  rescores = new Map<string, Rescore>(); // judge key ('trained' or JSON) -> what rescore answers
+  async stepBegin(setup: RlRunSetup) {
+    this.call('stepBegin', setup.arm);
+    return this.stageView();
+  }
+  async stepNext() {
+    this.call('stepNext');
+    return this.stageView();
+  }
+  async stepClose() {
+    this.call('stepClose');
+  }
+  async rescore(source: RescoreSource, judge: PageJudge | null) {
+    const key = judge === null ? 'trained' : JSON.stringify(judge);
+    this.call('rescore', `${source.kind}:${key}`);
+    const r = this.rescores.get(key);
+    if (!r) throw new Error(`no scripted re-score for ${key}`);
+    return r;
+  }
+  private stageView(): StepView {
+    const v = this.stageViews.shift();
+    if (!v) throw new Error('no scripted step view left');
+    return v;
   }
 }

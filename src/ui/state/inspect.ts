@@ -66,6 +66,11 @@ export function scaleOf(set: TraceSet | undefined): number {
   return m;
 }
 
+/** What a token shows: '⏎' for a line break, 'EOS' for the end token, nothing for other special tokens. */
+export function tokenLabel(id: number): string {
+  return id === EOS_ID ? 'EOS' : id < SPECIAL_TOKENS ? '' : VOCAB[id] === '\n' ? '⏎' : VOCAB[id];
+}
+
 export function inspect(t: TraceRecord): InspectView {
   // Character offset of each token in the response text (special tokens add no text).
   const offsets: number[] = [];
@@ -82,7 +87,7 @@ export function inspect(t: TraceRecord): InspectView {
   };
   const tokens = t.tokens.map((id, i) => ({
     i,
-    text: id === EOS_ID ? 'EOS' : id < SPECIAL_TOKENS ? '' : VOCAB[id] === '\n' ? '⏎' : VOCAB[id],
+    text: tokenLabel(id),
     adv: t.advantages[i] ?? 0,
     masked: (t.mask[i] ?? 1) === 0,
     segment: segs.length ? segOf(i) : -1,

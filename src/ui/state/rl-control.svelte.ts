@@ -17,10 +17,21 @@ import { JudgeForm } from './judge-form.svelte';
 import type { PrefStorage } from './prefs.svelte';
 import { RlForm, parseRl } from './rl-form.svelte';
 import { RlState } from './rl.svelte';
+import { Stepper } from './stepper.svelte';
+import { WhatIf } from './what-if.svelte';
 
 export type RlControlApi = Pick<
   TrainerApi,
-  'startRl' | 'estimateRl' | 'getMetrics' | 'getPreviews' | 'setJudgeKey' | 'testJudge'
+  | 'startRl'
+  | 'estimateRl'
+  | 'getMetrics'
+  | 'getPreviews'
+  | 'setJudgeKey'
+  | 'testJudge'
+  | 'stepBegin'
+  | 'stepNext'
+  | 'stepClose'
+  | 'rescore'
 >;
 
 /** Whether a run belongs to a demo (its group was made by startDemo). */
@@ -31,6 +42,9 @@ export class RlControl {
   readonly runs: RlState; // the RL tab's runs (started there, or chosen from the library)
   readonly form = new RlForm();
   readonly judge: JudgeForm;
+  readonly stepper: Stepper; // one update of a setup, stage by stage
+  readonly stepWhatIf: WhatIf; // other modes and judges on the step-through's samples
+  readonly rescore: WhatIf; // the same on the inspector's stored step
   estimate = $state<RlEstimate | undefined>();
   estimating = $state(false);
   estimateError = $state<string | undefined>();
@@ -43,6 +57,34 @@ export class RlControl {
     this.demo = new RlState(api);
     this.runs = new RlState(api);
     this.judge = new JudgeForm(api, storage);
+    this.stepper = new Stepper(api);
+    const llm = () => (this.judge.result.judge?.kind === 'llm' ? this.judge.result.judge : undefined);
+    this.stepWhatIf = new WhatIf(api, () => this.stepper.source, llm);
+    this.rescore = new WhatIf(
+      api,
+      () => {
+        const [run, set] = [this.runs.inspected?.run, this.runs.traceSet];
+        return run && set && { source: { kind: 'run', runId: run.id, step: set.step }, key: `${run.id}:${set.step}` };
+      },
+      llm,
+    );
+  }
+
+  /** Steps through one update of the form's setup (its errors stay beside the fields). */
+  async stepForm(library: readonly RunRecord[]): Promise<void> {
+    const judge = this.judge.result.judge;
+    const setup = judge && parseRl(this.form.fields, library, judge).setup;
+    if (!setup) {
+      this.stepper.error = 'the RL setup or the judge settings have a refused value: see the messages beside them';
+      return;
+    }
+    await this.stepper.begin(setup, 'rl');
+  }
+
+  /** Steps through one update of one of the demo's arms, from the shipped checkpoint. */
+  async stepDemo(arm: RlRunSetup['arm']): Promise<void> {
+    const setup = this.demoSetups('step-through').find((s) => s.arm === arm);
+    if (setup) await this.stepper.begin(setup, 'demo');
   }
 
   /** The demo's setups with the judge of the settings (the built-in one unless the user chose another). */
