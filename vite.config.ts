@@ -16,7 +16,9 @@ export default defineConfig({
     // GPU tests share one SwiftShader device per file; a few files at a time suits 2-core CI machines.
     pool: 'forks',
     maxWorkers: 2,
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
+    // The tests wait for events; a limit only names a hang. GPU tests on SwiftShader run several times
+    // slower while another heavy process shares the two cores, hence room well beyond a quiet run.
+    testTimeout: 600_000,
+    hookTimeout: 600_000,
   },
 });
