@@ -12,7 +12,7 @@ import { ARMS } from '../experiment/arms';
 import { buildWorld, DATASET_RESPONSE_TOKENS } from '../experiment/world';
 import { datasetWorld } from '../experiment/dataset-world';
 import { openingCheck, withJudge } from '../experiment/world-judge';
-import type { ExperimentOptions } from '../experiment/options';
+import { continuesWith, type ExperimentOptions } from '../experiment/options';
 import { loadDataset } from '../tasks/dataset-load';
 import { taskConfig } from '../tasks/task-config';
 import { estimateCost } from '../experiment/estimate';
@@ -81,10 +81,20 @@ async function main(): Promise<void> {
   const command = `npm run experiment -- ${process.argv.slice(2).join(' ')}`.trim();
 
   const old = await loadResults(join(root, 'results.json'));
-  if (old && JSON.stringify(old.options) !== JSON.stringify(options)) {
+  if (old && !continuesWith(old.options, options)) {
     throw new UsageError(
-      `${root} holds an experiment run with other options: give the same options to continue it, or another --name`,
+      `${root} holds an experiment run with other options: give the same options to continue it (more --arms may be added), or another --name`,
     );
+  }
+  const armEntries = options.arms.map((id) => ({
+    id,
+    label: ARMS[id].label,
+    stageI: ARMS[id].stageI,
+    why: ARMS[id].why,
+  }));
+  if (old && old.arms.length !== options.arms.length) {
+    // arms added: the file now describes the whole experiment, and this command regenerates all of it
+    Object.assign(old, { options, arms: armEntries, command, complete: false });
   }
   const { device, info } = await acquireGpu();
   const gpu = { device, pipelines: new PipelineCache(device) };
@@ -106,7 +116,7 @@ async function main(): Promise<void> {
     wallSeconds: 0,
     adapter: info.adapterName,
     options,
-    arms: options.arms.map((id) => ({ id, label: ARMS[id].label, stageI: ARMS[id].stageI, why: ARMS[id].why })),
+    arms: armEntries,
     cells: [],
   };
   // Every second of this session counts, pre-training and a stop included.

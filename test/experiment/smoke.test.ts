@@ -1,7 +1,8 @@
 // `npm run experiment -- --preset smoke` end to end, as CI runs it: every arm through Stage I, Stage II
 // and both evaluations, from a 20-step pre-training. Stopped with Ctrl-C in the middle of an RL cell
 // and started again, it continues from the cell's checkpoint and ends with exactly the figures and
-// curves of an uninterrupted run (timings aside).
+// curves of an uninterrupted run (timings aside); arms added to a finished one give the cells a run of
+// all of them gives.
 import { describe, it, expect } from 'vitest';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -10,7 +11,7 @@ import { join } from 'node:path';
 import { ARM_IDS } from '../../src/experiment/arms';
 import { checkResultsFile, type ResultsFile } from '../../src/experiment/results';
 
-// Three runs of the smoke preset (about 40 s each on a quiet 2-core machine, several times that on a busy one).
+// Three runs of the smoke preset and two of three arms (about 40 s each on a quiet 2-core machine, several times that on a busy one).
 const TIMEOUT_MS = 15 * 60_000;
 const CLI = ['scripts/cli.mjs', 'experiment']; // what `npm run experiment` runs
 
@@ -87,6 +88,22 @@ describe('experiment smoke preset', () => {
         expect(resumed.out).not.toMatch(/\[grpo · Stage I · seed 1\] step/); // finished cells are not run again
         const b = checkResultsFile(JSON.parse(await readFile(join(dir, 'b', 'results.json'), 'utf8')));
         expect(figures(b)).toEqual(figures(a));
+
+        // arms added to a finished experiment: its cells kept, the new ones as in a run of all of them
+        const two = await run(['--preset', 'smoke', '--dir', dir, '--name', 'c', '--arms', 'base,grpo']);
+        expect(two.code, two.out).toBe(0);
+        const other = await run(['--preset', 'smoke', '--dir', dir, '--name', 'c', '--arms', 'base', '--seeds', '2']);
+        expect(other.code, other.out).not.toBe(0);
+        expect(other.out).toMatch(/other options/);
+        const more = await run(['--preset', 'smoke', '--dir', dir, '--name', 'c', '--arms', 'base,grpo,process']);
+        expect(more.code, more.out).toBe(0);
+        expect(more.out).not.toMatch(/\[grpo · Stage I · seed 1\] step/);
+        const c = checkResultsFile(JSON.parse(await readFile(join(dir, 'c', 'results.json'), 'utf8')));
+        expect(c.complete).toBe(true);
+        expect(c.arms.map((x) => x.id)).toEqual(['base', 'grpo', 'process']);
+        expect(c.command).toMatch(/--arms base,grpo,process$/);
+        const these = (r: ResultsFile) => figures(r).filter((x) => ['base', 'grpo', 'process'].includes(x.arm));
+        expect(these(c)).toEqual(these(a));
       } finally {
         await rm(dir, { recursive: true, force: true });
       }

@@ -82,7 +82,8 @@ export const HELP = `usage: npm run experiment -- --preset NAME [options]
                        curve rl/dense_reward: ExpRL-Outcome's Stage I has it from its own grades, every other arm and
                        every Stage II needs this option. Default: on with the built-in judge, off with --judge llm
   --no-log-dense       turn it off, with the built-in judge too
-Running the same command again continues a stopped experiment from its last checkpoints.`;
+Running the same command again continues a stopped experiment from its last checkpoints; the same
+options with more --arms add those arms to it (its finished cells are kept).`;
 
 function list(name: string, raw: string | undefined): string[] | undefined {
   if (raw === undefined) return undefined;
