@@ -21,6 +21,7 @@ export interface RlViewState {
   traceSteps: number[];
   passAt1?: number;
   passAtK?: number;
+  judgeScore?: number | null; // the held-out judge score (null: not computed)
 }
 
 export interface TestHook {
@@ -55,6 +56,7 @@ function rlViews(rl: RlState): RlViewState[] {
     traceSteps: v.traces.map((t) => t.step),
     passAt1: v.evaluation?.passAt1,
     passAtK: v.evaluation?.passAtK,
+    judgeScore: v.evaluation?.judgeScore,
   }));
 }
 

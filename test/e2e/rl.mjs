@@ -209,6 +209,10 @@ export async function rlScenarios(url) {
       );
       // per arm: the verifier's share of steps right in order, pass@1, pass@k
       assert((await page.$$('[data-testid=bar-value]')).length === 6, 'held-out bars missing');
+      // the held-out judge score per arm, under its bars, as the worker computed it
+      const judged = await page.$$eval('[data-testid=bar-judge]', (els) => els.map((e) => e.textContent.trim()));
+      const want = v.map((x) => `judge score ${x.judgeScore.toFixed(2)}`);
+      assert(JSON.stringify(judged) === JSON.stringify(want), `judge scores ${judged}, want ${want}`);
       await t.shot('rl-04-demo-done', { fullPage: false });
       const cutAtEnd = await cut(page, ['[data-testid=inspector]', '[data-testid=rl-charts]']);
       assert(cutAtEnd.length === 0, `the finished demo is cut at 1280x720: ${cutAtEnd}`);
@@ -224,6 +228,27 @@ export async function rlScenarios(url) {
       await t.shot('rl-05-presentation', { fullPage: false });
       await page.click('button.present');
       assert(bad.length === 0, `presentation mode cuts: ${bad}`);
+    });
+
+    await t.step('presentation mode at 1920x1080: everything fits, the bars read whole', async () => {
+      await page.setViewportSize({ width: 1920, height: 1080 });
+      await page.click('button.present');
+      await page.waitForTimeout(300); // charts re-created at the large type size
+      const bad = await cut(page, ['[data-testid=rl-charts]', '[data-testid=inspector]', '[data-testid=pass-bars]']);
+      const labels = await page.$$eval('[data-testid=bar-label]', (els) =>
+        els.map((e) => [
+          e.querySelector('title')?.textContent ?? '',
+          e.textContent.replace(e.querySelector('title')?.textContent ?? '', '').trim(),
+        ]),
+      );
+      await t.shot('rl-05b-presentation-1920', { fullPage: false });
+      await page.click('button.present');
+      await page.setViewportSize({ width: 1280, height: 720 });
+      assert(bad.length === 0, `presentation mode at 1920x1080 cuts: ${bad}`);
+      assert(
+        labels.length === 2 && labels.every(([whole, shown]) => whole === shown),
+        `bar labels cut: ${JSON.stringify(labels)}`,
+      );
     });
 
     await t.step('after a reload the demo and its traces come back', async () => {

@@ -1,5 +1,6 @@
 // One arm's (and stage's) held-out figures as the bars draw them: the verifier's share of steps right
-// in order (when the problems' steps are known), pass@1 and pass@k; and the top of their value axis.
+// in order (when the problems' steps are known), pass@1 and pass@k, the held-out judge score; the top of
+// their value axis, and labels cut to fit.
 
 export interface PassBar {
   label: string; // arm (and stage)
@@ -10,6 +11,12 @@ export interface PassBar {
   pkHalf?: number;
   steps?: number; // the verifier: mean share of a problem's steps right in order
   stepsHalf?: number;
+  judge?: number; // the held-out judge score (0..1; mean over seeds), beside the verifier's figures
+}
+
+/** A label cut to `max` characters with an ellipsis (the whole one goes in the bar's tooltip). */
+export function fitLabel(label: string, max: number): string {
+  return label.length <= max ? label : `${label.slice(0, Math.max(1, max - 1)).trimEnd()}…`;
 }
 
 const MIN_TOP = 0.05; // all-zero bars still get an axis (and room for their "0.0%" labels)

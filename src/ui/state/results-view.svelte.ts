@@ -80,6 +80,7 @@ export class ResultsView {
           ...half('p1Half', c.p1.half),
           ...half('pkHalf', c.pk.half),
           ...steps,
+          ...(Number.isFinite(c.judge.mean) ? { judge: c.judge.mean } : {}),
         },
       ];
     });
