@@ -6,7 +6,12 @@ import { groupAdvantages } from '../../src/rl/advantages';
 import { advantagesFor, compareAdvantages, scoreFor, type AllScores } from '../../src/rl/what-if-advantages';
 import { largestChanges, logprobDeltas } from '../../src/rl/update-changes';
 
-const settings = { stdNormalize: true, truncationGuard: true, truncationRule: 'penalize' as const, processTruncation: 'zero-advantage' as const };
+const settings = {
+  stdNormalize: true,
+  truncationGuard: true,
+  truncationRule: 'penalize' as const,
+  processTruncation: 'zero-advantage' as const,
+};
 const resp = (correct: 0 | 1, outcome: number | null, scores: (number | null)[], truncated = false): AllScores => ({
   length: 6,
   truncated,
