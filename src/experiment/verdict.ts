@@ -22,15 +22,19 @@ const dec = (x: number) => x.toFixed(3);
 const above = (a: Ci, b: Ci) => Number.isFinite(a.half) && Number.isFinite(b.half) && a.mean - a.half > b.mean + b.half;
 
 /** Mean of a metric over a fraction of a cell's curve: 'first' or 'last' quarter, or 'all' steps. */
-function curveMean(curve: MetricPoint[], metric: string, part: 'first' | 'last' | 'all'): number | null {
+function curveMean(curve: MetricPoint[], metric: string, part: CurvePart): number | null {
   const pts = curve.filter((p) => Number.isFinite(p.values[metric]));
   if (pts.length === 0) return null;
   const q = Math.max(1, Math.round(pts.length / 4));
-  const use = part === 'all' ? pts : part === 'first' ? pts.slice(0, q) : pts.slice(-q);
+  const use =
+    part === 'all' ? pts : part === 'first' ? pts.slice(0, q) : part === 'last' ? pts.slice(-q) : pts.slice(-1);
   return use.reduce((a, p) => a + p.values[metric], 0) / use.length;
 }
 
-function curveCi(r: ResultsFile, arm: ArmId, metric: string, part: 'first' | 'last' | 'all'): Ci {
+/** Which points of a curve: its first or last quarter, all of it, or its final point. */
+type CurvePart = 'first' | 'last' | 'all' | 'final';
+
+function curveCi(r: ResultsFile, arm: ArmId, metric: string, part: CurvePart): Ci {
   const xs = r.cells
     .filter((c) => c.arm === arm && c.stage === 'stage1' && c.status === 'done')
     .map((c) => curveMean(c.curve, metric, part))
@@ -87,8 +91,8 @@ export function verdicts(r: ResultsFile): Verdict[] {
   if (has('grpo') && has('process')) {
     const ep = curveCi(r, 'process', 'rl/entropy', 'last'),
       eg = curveCi(r, 'grpo', 'rl/entropy', 'last');
-    const up = curveCi(r, 'process', 'rl/solvable_unlocked', 'last'),
-      ug = curveCi(r, 'grpo', 'rl/solvable_unlocked', 'last');
+    const up = curveCi(r, 'process', 'rl/solvable_unlocked', 'final'), // a running count: its value at the end
+      ug = curveCi(r, 'grpo', 'rl/solvable_unlocked', 'final');
     out.push({
       effect: '3. ExpRL keeps entropy higher and unlocks prompts faster than sparse GRPO',
       paper: 'higher entropy, more solvable prompts unlocked',

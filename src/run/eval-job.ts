@@ -50,7 +50,7 @@ export interface ProblemGrades {
   c: number; // correct samples of n
   steps: number; // the problem's reference steps (0: not a generated problem, no verifier)
   inOrder: number[]; // (n) steps right in order, per sample
-  judgeK: (number | null)[]; // (n) the judge's Likert score (a truncated sample's counts as 0); null when failed or no judge
+  judgeK: (number | null)[]; // (n) the judge's Likert score (null: failed, or no judge); judgeScore counts a truncated sample 0
   truncated: number[]; // (n) 1 when the sample hit the length limit
 }
 

@@ -126,7 +126,7 @@ describe('verdicts', () => {
           curve:
             arm === 'base'
               ? []
-              : [1, 2, 3, 4].map((step) => ({
+              : [1, 2, 3, 4, 5, 6, 7, 8].map((step) => ({
                   step,
                   time: 0,
                   values: {
@@ -164,6 +164,9 @@ describe('verdicts', () => {
   it('says shown only when the intervals lie apart in the paper direction', () => {
     const v = verdicts(run([0.6, 0.61, 0.62]));
     expect(v.map((x) => x.verdict)).toEqual(['shown', 'shown', 'shown', 'shown', 'not run']);
+    // prompts unlocked is a running count: the verdict reads its final value (step 8 + seed index), not
+    // the mean of the last quarter (8.5)
+    expect(v[2].toy).toContain('prompts unlocked by the end: Process 9.0 ±');
     const tie = verdicts(run([0.2, 0.21, 0.22])); // the same as the baselines
     expect(tie[1].verdict).toBe('not shown');
     expect(resultsMarkdown(run([0.6, 0.61, 0.62]))).toContain(
