@@ -1,4 +1,4 @@
-// The Results tab on real results files of 1 and 2 seeds and 2 and 11 arms (test/fixtures/results/, made
+// The Results tab on real results files of 1 and 2 seeds and 4 and 11 arms (test/fixtures/results/, made
 // by `npm run experiment -- --preset smoke`, and the shipped demo over three seeds cut to one seed):
 // every bar is a finite value (one seed has no interval, never a NaN one), every arm's line is told
 // apart from the others, a missing value reaches the chart as a gap, and each RL arm's reward is set
@@ -18,7 +18,7 @@ const ONE_SEED = 'test/fixtures/results/smoke-1-seed.json';
 const TWO_SEEDS = 'test/fixtures/results/smoke-2-seeds.json';
 const DEMO = 'public/results/demo-3-seeds.json';
 
-/** The shipped demo cut to its first seed: a one-seed file of two arms with real curves and evaluations. */
+/** The shipped demo cut to its first seed: a one-seed file with real curves and evaluations. */
 function demoOneSeed(): ResultsFile {
   const r = read(DEMO);
   const seed = r.options.seeds[0];
@@ -82,12 +82,21 @@ describe('results viewer', () => {
     const runs = truthRuns(v.curves.views);
     expect(runs.map((x) => x.view.arm).sort()).toEqual(ARM_IDS.filter((a) => a !== 'sft' && a !== 'base').sort());
     expect(runs.every((x) => x.verified)).toBe(true);
-    // the shipped demo predates the verifier's per-step figures: its arms are drawn, marked unverified
-    const old = truthRuns((await view(demoOneSeed())).curves.views);
-    expect(old.map((x) => [x.view.arm, x.verified])).toEqual([
-      ['grpo', false],
-      ['process', false],
-    ]);
+    // a file from before the verifier's per-step figures: its arms are drawn, marked unverified
+    const demo = demoOneSeed();
+    const older = {
+      ...demo,
+      cells: demo.cells.map((c) => ({
+        ...c,
+        curve: c.curve.map((p) => ({
+          ...p,
+          values: Object.fromEntries(Object.entries(p.values).filter(([k]) => !/steps_in_order|all_steps/.test(k))),
+        })),
+      })),
+    };
+    const old = truthRuns((await view(older)).curves.views);
+    expect(old.map((x) => [x.view.arm, x.verified])).toEqual(demo.options.arms.map((a) => [a, false]));
+    expect(truthRuns((await view(demo)).curves.views).every((x) => x.verified)).toBe(true);
   });
 
   it('hands a missing value to the chart as a gap, so the axis keeps its range', () => {
