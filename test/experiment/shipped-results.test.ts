@@ -1,11 +1,13 @@
 // The results files shipped under public/results/ (the README's figures come from them) recompute from
 // their own per-sample grades: every pass@k from the per-problem counts by the unbiased estimator, the
 // verifier's figures from each sample's steps right in order, the judge score from each sample's
-// Likert score (a truncated sample counting 0), and the mean ± 95% interval of every table row.
+// Likert score (a truncated sample counting 0), and the mean ± 95% interval of every table row; the
+// README's verdict table quotes them.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkResultsFile, meanCi, resultsMarkdown } from '../../src/experiment/results';
+import type { EvalResult } from '../../src/run/eval-job';
 
 const DIR = 'public/results';
 const FILES = readdirSync(DIR).filter((f) => f.endsWith('.json'));
@@ -61,5 +63,24 @@ describe('shipped results files', () => {
         const p16 = meanCi(cells.map((c) => c.eval!.passAt['16']));
         expect(md).toContain(`${pct(p16.mean)} ± ${pct(p16.half)}`);
       }
+  });
+
+  it("the README's verdict table quotes these files", () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const quoted = (file: string, stage: 'stage1' | 'stage2', arms: string[], pick: (e: EvalResult) => number) => {
+      const r = checkResultsFile(JSON.parse(readFileSync(join(DIR, file), 'utf8')));
+      for (const arm of arms) {
+        const ci = meanCi(r.cells.filter((c) => c.arm === arm && c.stage === stage).map((c) => pick(c.eval!)));
+        expect(readme, `${file} ${arm} ${stage}`).toContain(`${pct(ci.mean)} ± ${pct(ci.half)}%`);
+      }
+    };
+    quoted('paper-toy-3-seeds.json', 'stage1', ['base', 'grpo', 'process'], (e) => e.passAt['16']);
+    quoted('paper-toy-3-seeds.json', 'stage2', ['base', 'grpo', 'process'], (e) => e.passAt['16']);
+    quoted(
+      'demo-3-seeds.json',
+      'stage1',
+      ['grpo', 'process', 'no-reference', 'wrong-reference'],
+      (e) => e.stepsInOrder!,
+    );
   });
 });
