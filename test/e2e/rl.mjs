@@ -13,6 +13,43 @@ import { rescoreScenario, stepThroughScenario } from './step.mjs';
 
 const SHIPPED = join(ROOT, 'public/pretrained/pretrained.ckpt');
 const REPLAY = join(ROOT, 'public/replay/demo.json');
+/** Starts a Chrome trace of the page's timeline (CDP); stop() gives its events. */
+async function startTrace(page) {
+  const cdp = await page.context().newCDPSession(page);
+  const events = [];
+  cdp.on('Tracing.dataCollected', (e) => events.push(...e.value));
+  const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+  await cdp.send('Tracing.start', {
+    categories: 'devtools.timeline,disabled-by-default-devtools.timeline',
+    transferMode: 'ReportEvents',
+  });
+  return {
+    async stop() {
+      await cdp.send('Tracing.end');
+      await done;
+      await cdp.detach();
+      return events;
+    },
+  };
+}
+
+/** The longest task of a renderer's main thread in a trace, by its thread (CPU) time, in ms. */
+function longestMainThreadTask(events) {
+  const mains = new Set(
+    events
+      .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+      .map((e) => `${e.pid}:${e.tid}`),
+  );
+  assert(mains.size > 0, 'the trace has no renderer main thread');
+  const tasks = events.filter((e) => e.name === 'RunTask' && e.ph === 'X' && mains.has(`${e.pid}:${e.tid}`));
+  assert(tasks.length > 0, 'the trace has no main-thread tasks');
+  assert(
+    tasks.every((e) => Number.isFinite(e.tdur)),
+    'the trace has no thread times (tdur) for its tasks',
+  );
+  return Math.max(...tasks.map((e) => e.tdur)) / 1000;
+}
+
 const rl = (page, which = 'demo') => page.evaluate((w) => window.__exprl.rl(w), which);
 const finite = (a) => a.filter((x) => Number.isFinite(x));
 
@@ -87,10 +124,11 @@ export async function rlScenarios(url) {
     });
 
     await t.step('Run the demo: no main-thread stall over 200 ms after Start', async () => {
-      // The page's own work on the main thread after Start: the Long Tasks API reports every task
-      // (script, style, layout, paint) that held the thread over 50 ms; none may reach 200 ms. A 10 ms
-      // timer probe runs beside it and its worst gap is reported too (on a busy machine that gap also
-      // holds time the thread merely waited for a core, which is not the page's doing).
+      // The page's own work on the main thread after Start: every task the renderer's main thread ran
+      // (script, style, layout, paint), from a Chrome trace, by the CPU time it used (a task's thread
+      // time: on a busy machine its wall time also holds time it merely waited for a core, which is not
+      // the page's doing); none may reach 200 ms. The Long Tasks API's wall times and a 10 ms timer
+      // probe's worst gap are reported beside it.
       await page.evaluate(() => {
         window.__long = [];
         new PerformanceObserver((list) => window.__long.push(...list.getEntries().map((e) => e.duration))).observe({
@@ -106,6 +144,7 @@ export async function rlScenarios(url) {
         };
         setTimeout(tickFn, 10);
       });
+      const trace = await startTrace(page);
       timing.start = Date.now();
       await page.click('[data-testid=run-demo]');
       await until(
@@ -114,15 +153,20 @@ export async function rlScenarios(url) {
         60_000,
         100,
       );
+      const cpu = longestMainThreadTask(await trace.stop());
       const { gap, long } = await page.evaluate(() => ({
         gap: Math.max(...window.__gaps),
         long: Math.max(0, ...window.__long),
       }));
       timing.worstGapMs = Math.round(gap);
       timing.longestTaskMs = Math.round(long);
+      timing.longestTaskCpuMs = Math.round(cpu);
+      console.log(
+        `  longest main-thread task after Start: ${cpu.toFixed(0)} ms of CPU, ${long.toFixed(0)} ms of wall time`,
+      );
       assert(
-        long < 200,
-        `a main-thread task took ${long.toFixed(0)} ms after Start (worst timer gap ${gap.toFixed(0)} ms)`,
+        cpu < 200,
+        `a main-thread task used ${cpu.toFixed(0)} ms of CPU after Start (${long.toFixed(0)} ms of wall time; worst timer gap ${gap.toFixed(0)} ms)`,
       );
     });
 
