@@ -7,7 +7,6 @@
 // LLM grades are cached on disk across runs (--cache-dir). Exit 1 on such a failure, 2 on bad options.
 
 import { readFileSync, writeFileSync } from 'node:fs';
-import { FsJudgeCache, defaultJudgeCacheDir } from '../judge/cache-fs';
 import { decodeTextBytes } from '../util/jsonl';
 import { parseArgs } from 'node:util';
 import { BuiltinJudge } from '../judge/builtin';
@@ -27,6 +26,7 @@ import type { Judge } from '../judge/types';
 import { FAMILY_NAMES } from '../tasks/families';
 import type { FamilyName } from '../tasks/problem';
 import { UsageError, choiceArg, floatArg, intArg, failureExit, runIfMain } from './args';
+import { apiKeyFrom, judgeCacheFrom } from './llm-judge-args';
 
 export { MAX_LLM_CONCURRENCY } from '../judge/llm-config';
 
@@ -188,20 +188,11 @@ export async function judgeCli(argv: string[], io: JudgeCliIo = nodeIo): Promise
     let fatal: string | undefined;
     if (judgeName === 'llm') {
       if (!v['base-url'] || !v.model) throw new UsageError('--judge llm needs --base-url and --model');
-      const keyVar = v['api-key-env'] ?? 'OPENAI_API_KEY';
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(keyVar))
-        throw new UsageError(
-          '--api-key-env takes the NAME of an environment variable (letters, digits, _), not the key',
-        );
-      const apiKey = io.env[keyVar] || undefined;
-      if (v['api-key-env'] !== undefined && apiKey === undefined)
-        throw new UsageError(`--api-key-env: the environment variable ${keyVar} is not set or is empty`);
-      const cache = v['no-cache'] ? undefined : new FsJudgeCache(v['cache-dir'] ?? defaultJudgeCacheDir(io.env));
       judge = new LlmJudge(
         {
           baseUrl: v['base-url'],
           model: v.model.trim(),
-          apiKey,
+          apiKey: apiKeyFrom(v['api-key-env'], io.env),
           rubricMode,
           stepDelimiter,
           structuredOutput,
@@ -210,7 +201,7 @@ export async function judgeCli(argv: string[], io: JudgeCliIo = nodeIo): Promise
           maxRetries,
         },
         {
-          ...(cache ? { cache } : {}),
+          ...judgeCacheFrom(v['cache-dir'], v['no-cache'], io.env),
           onFatal: (line) => {
             fatal = line;
             stop.abort();

@@ -10,7 +10,6 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { armScoring } from '../experiment/arm-scoring';
 import { BuiltinJudge } from '../judge/builtin';
-import { FsJudgeCache, defaultJudgeCacheDir } from '../judge/cache-fs';
 import { LlmJudge } from '../judge/llm';
 import { DEFAULT_LLM_JUDGE_CONFIG, MAX_LLM_CONCURRENCY } from '../judge/llm-config';
 import type { Judge } from '../judge/types';
@@ -25,6 +24,7 @@ import type { PageJudge } from '../worker/api';
 import { rlSetupOf, rubricOf } from '../worker/rl-setup';
 import { judgeLabel, trainedJudge } from '../worker/trained-judge';
 import { UsageError, choiceArg, failureExit, floatArg, intArg, runIfMain } from './args';
+import { apiKeyFrom, judgeCacheFrom } from './llm-judge-args';
 
 export const RESCORE_USAGE = `usage: npm run rescore -- --run FILE [options]
 
@@ -155,23 +155,16 @@ function judgeOf(
       seed,
       pool: j.referenceMode === 'wrong' ? pool.map(judgeProblem) : [],
     });
-  const keyVar = v['api-key-env'] ?? 'OPENAI_API_KEY';
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(keyVar))
-    throw new UsageError('--api-key-env takes the NAME of an environment variable (letters, digits, _), not the key');
-  const apiKey = io.env[keyVar] || undefined;
-  if (v['api-key-env'] !== undefined && apiKey === undefined)
-    throw new UsageError(`--api-key-env: the environment variable ${keyVar} is not set or is empty`);
-  const cache = v['no-cache'] ? undefined : new FsJudgeCache(v['cache-dir'] ?? defaultJudgeCacheDir(io.env));
   return new LlmJudge(
     {
       baseUrl: j.baseUrl,
       model: j.model,
-      apiKey,
+      apiKey: apiKeyFrom(v['api-key-env'], io.env),
       concurrency: j.concurrency,
       timeoutMs: Math.round(j.timeoutS * 1000),
       rubricMode: rubricOf(j),
     },
-    cache ? { cache } : {},
+    judgeCacheFrom(v['cache-dir'], v['no-cache'], io.env),
   );
 }
 
