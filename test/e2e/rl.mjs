@@ -281,9 +281,14 @@ export async function rlScenarios(url) {
       const bad = await cut(page, ['[data-testid=rl-charts]', '[data-testid=inspector]', '[data-testid=pass-bars]']);
       const labels = await page.$$eval('[data-testid=bar-label]', (els) =>
         els.map((e) => [
-          e.querySelector('title')?.textContent ?? '',
+          e.getAttribute('data-whole') ?? '',
           e.textContent.replace(e.querySelector('title')?.textContent ?? '', '').trim(),
         ]),
+      );
+      // the held-out figures read from the back row: their text as large as the page's small print
+      const barText = await page.$$eval(
+        '[data-testid=bar-value], [data-testid=bar-label], [data-testid=bar-judge]',
+        (els) => els.map((e) => parseFloat(getComputedStyle(e).fontSize)),
       );
       await t.shot('rl-05b-presentation-1920', { fullPage: false });
       await page.click('button.present');
@@ -292,6 +297,10 @@ export async function rlScenarios(url) {
       assert(
         labels.length === 2 && labels.every(([whole, shown]) => whole === shown),
         `bar labels cut: ${JSON.stringify(labels)}`,
+      );
+      assert(
+        barText.length > 0 && barText.every((px) => px >= 16),
+        `held-out bar text in presentation mode is too small: ${JSON.stringify(barText)} px`,
       );
     });
 
