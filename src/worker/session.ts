@@ -258,7 +258,13 @@ export class Session implements TrainerApi {
         this.judges,
       );
       try {
-        return await estimateFromSteps(built.job, setups, device.handle.info.adapterName, ctl.signal);
+        return await estimateFromSteps(
+          built.job,
+          setups,
+          device.handle.info.adapterName,
+          ctl.signal,
+          built.world.maxNewTokens,
+        );
       } finally {
         built.job.destroy();
       }

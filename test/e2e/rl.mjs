@@ -120,6 +120,7 @@ export async function rlScenarios(url) {
       );
       assert(/About/.test(est), `estimate: ${est}`);
       timing.estimate = est.trim();
+      timing.estimateSeconds = Number(await page.getAttribute('[data-testid=estimate] [data-seconds]', 'data-seconds'));
       await t.shot('rl-01-landing', { fullPage: false });
     });
 
@@ -247,6 +248,11 @@ export async function rlScenarios(url) {
         2000,
       );
       timing.demoSeconds = Math.round((Date.now() - timing.start) / 1000);
+      // reported, not asserted: the estimate is measured at page load and a machine's load can change after it
+      timing.actualOverEstimate = Number((timing.demoSeconds / timing.estimateSeconds).toFixed(2));
+      console.log(
+        `  the demo took ${timing.demoSeconds} s against an estimate of ${timing.estimateSeconds} s (x${timing.actualOverEstimate})`,
+      );
       assert(
         v.every((x) => x.status === 'done'),
         `statuses ${v.map((x) => x.status)}`,
