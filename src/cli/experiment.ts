@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   const old = await loadResults(join(root, 'results.json'));
   if (old && !continuesWith(old.options, options)) {
     throw new UsageError(
-      `${root} holds an experiment run with other options: give the same options to continue it (more --arms may be added), or another --name`,
+      `${root} holds an experiment run with other options: give the same options to continue it (more --arms or --seeds may be added), or another --name`,
     );
   }
   const armEntries = options.arms.map((id) => ({
@@ -92,8 +92,8 @@ async function main(): Promise<void> {
     stageI: ARMS[id].stageI,
     why: ARMS[id].why,
   }));
-  if (old && old.arms.length !== options.arms.length) {
-    // arms added: the file now describes the whole experiment, and this command regenerates all of it
+  if (old && (old.arms.length !== options.arms.length || old.options.seeds.length !== options.seeds.length)) {
+    // arms or seeds added: the file now describes the whole experiment, and this command regenerates all of it
     Object.assign(old, { options, arms: armEntries, command, complete: false });
   }
   const { device, info } = await acquireGpu();

@@ -58,9 +58,14 @@ export interface ExperimentOptions {
   logDense: boolean; // grade every response of every arm with the judge for the dense-reward curve
 }
 
-/** Whether `next` continues an experiment run with `old`: the same options, with the same arms or more
- *  (each cell depends on its arm and seed alone, so adding arms later gives what running them together would). */
+/** Whether `next` continues an experiment run with `old`: the same options, with the same arms and seeds
+ *  or more (each cell depends on its arm and seed alone, so adding some later gives what running them
+ *  together would). */
 export function continuesWith(old: ExperimentOptions, next: ExperimentOptions): boolean {
-  const rest = (o: ExperimentOptions) => JSON.stringify({ ...o, arms: undefined });
-  return rest(old) === rest(next) && old.arms.every((a) => next.arms.includes(a));
+  const rest = (o: ExperimentOptions) => JSON.stringify({ ...o, arms: undefined, seeds: undefined });
+  return (
+    rest(old) === rest(next) &&
+    old.arms.every((a) => next.arms.includes(a)) &&
+    old.seeds.every((s) => next.seeds.includes(s))
+  );
 }

@@ -2,7 +2,7 @@
 // and both evaluations, from a 20-step pre-training. Stopped with Ctrl-C in the middle of an RL cell
 // and started again, it continues from the cell's checkpoint and ends with exactly the figures and
 // curves of an uninterrupted run (timings aside); arms added to a finished one give the cells a run of
-// all of them gives.
+// all of them gives, and so do seeds added.
 import { describe, it, expect } from 'vitest';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -11,8 +11,9 @@ import { join } from 'node:path';
 import { ARM_IDS } from '../../src/experiment/arms';
 import { checkResultsFile, type ResultsFile } from '../../src/experiment/results';
 
-// Three runs of the smoke preset and two of three arms (about 40 s each on a quiet 2-core machine, several times that on a busy one).
-const TIMEOUT_MS = 15 * 60_000;
+// Three runs of the smoke preset, two of three arms and one more seed of those three (about 40 s each on
+// a quiet 2-core machine, several times that on a busy one).
+const TIMEOUT_MS = 30 * 60_000;
 const CLI = ['scripts/cli.mjs', 'experiment']; // what `npm run experiment` runs
 
 /** Runs the CLI; with `stopAt`, sends SIGINT once a line containing it appears. */
@@ -104,6 +105,26 @@ describe('experiment smoke preset', () => {
         expect(c.command).toMatch(/--arms base,grpo,process$/);
         const these = (r: ResultsFile) => figures(r).filter((x) => ['base', 'grpo', 'process'].includes(x.arm));
         expect(these(c)).toEqual(these(a));
+        // a seed added: the first seed's cells kept, the new seed's run
+        const seeds = await run([
+          '--preset',
+          'smoke',
+          '--dir',
+          dir,
+          '--name',
+          'c',
+          '--arms',
+          'base,grpo,process',
+          '--seeds',
+          '1,2',
+        ]);
+        expect(seeds.code, seeds.out).toBe(0);
+        expect(seeds.out).not.toMatch(/· seed 1\] step/);
+        const d = checkResultsFile(JSON.parse(await readFile(join(dir, 'c', 'results.json'), 'utf8')));
+        expect(d.complete).toBe(true);
+        expect(d.options.seeds).toEqual([1, 2]);
+        expect(these({ ...d, cells: d.cells.filter((x) => x.seed === 1) })).toEqual(these(a));
+        expect(d.cells.filter((x) => x.seed === 2 && x.status === 'done')).toHaveLength(6);
       } finally {
         await rm(dir, { recursive: true, force: true });
       }

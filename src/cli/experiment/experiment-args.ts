@@ -83,7 +83,7 @@ export const HELP = `usage: npm run experiment -- --preset NAME [options]
                        every Stage II needs this option. Default: on with the built-in judge, off with --judge llm
   --no-log-dense       turn it off, with the built-in judge too
 Running the same command again continues a stopped experiment from its last checkpoints; the same
-options with more --arms add those arms to it (its finished cells are kept).`;
+options with more --arms or --seeds add those cells to it (its finished cells are kept).`;
 
 function list(name: string, raw: string | undefined): string[] | undefined {
   if (raw === undefined) return undefined;
