@@ -21,6 +21,9 @@ function grows(s: RlRunSetup): boolean {
   return s.stage === 'stage1' && arm.stageI === 'rl' && (arm.scorer === 'process' || arm.scorer === 'outcome');
 }
 
+/** The budget of the stage a setup trains. */
+const budgetOf = (s: RlRunSetup) => (s.stage === 'stage2' ? s.options.stageII : s.options.stageI);
+
 /** Times two steps of `job` (built from setups[0]) and estimates the whole of `setups`; `lengthLimit` is
  *  the responses' limit in tokens. */
 export async function estimateFromSteps(
@@ -40,11 +43,11 @@ export async function estimateFromSteps(
   const sampleS = r.values['rl/timing/sample_s'] ?? stepSeconds / 2;
   const measured = Math.max(1, r.values['rl/completions/max_length'] ?? lengthLimit);
   const longer = Math.max(1, lengthLimit / measured); // a step at the limit against the measured one
-  const perSample = 1 / (s.options.stageI.promptsPerStep * s.options.stageI.groupSize);
+  const perSample = 1 / (budgetOf(s).promptsPerStep * budgetOf(s).groupSize); // the timed steps' samples
   let total = 0,
     evalSeconds = 0;
   for (const x of setups) {
-    const b = x.stage === 'stage2' ? x.options.stageII : x.options.stageI;
+    const b = budgetOf(x);
     const g = grows(x);
     const atStart = g ? Math.min(b.steps, STEPS_AT_START_LENGTH) : b.steps;
     const step = stepSeconds * b.promptsPerStep * b.groupSize * perSample;

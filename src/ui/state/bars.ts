@@ -14,6 +14,11 @@ export interface PassBar {
   judge?: number; // the held-out judge score (0..1; mean over seeds), beside the verifier's figures
 }
 
+/** A bar's value as the bars write it: a percentage to one decimal, or a dash when there is none. */
+export function barPercent(v: number | undefined): string {
+  return v !== undefined && Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : '–';
+}
+
 /** A label cut to `max` characters with an ellipsis (the whole one goes in the bar's tooltip). */
 export function fitLabel(label: string, max: number): string {
   return label.length <= max ? label : `${label.slice(0, Math.max(1, max - 1)).trimEnd()}…`;
