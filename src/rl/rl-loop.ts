@@ -74,6 +74,7 @@ export type LoopStage =
 /** How a step runs beyond its config: `detail` reads back each update's log-probs (PgReport.logps). */
 export interface StageOptions {
   detail?: boolean;
+  toLimit?: boolean; // every response ignores EOS and runs to the length limit (a time estimate's longest step)
 }
 
 /** Runs a step's stages to the end and returns its result (what step() does). */
@@ -170,7 +171,7 @@ export class RlLoop {
       topP: c.topP,
       seed: (c.seed * 7919 + this.stepCount) >>> 0,
       maxNewTokens: c.maxNewTokens,
-      eosId: EOS_ID,
+      eosId: options.toLimit ? -1 : EOS_ID,
       chunk: 16,
       signal,
     });

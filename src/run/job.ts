@@ -29,6 +29,9 @@ export interface RunJob {
    * `signal`; it is then only fit to be destroyed. Others ignore the signal.
    */
   step(signal?: AbortSignal): Promise<JobStep>;
+  /** A step whose sampled responses all run to the length limit, to time the longest step (an RL job's);
+   *  it trains like any step, so only a job that is thrown away afterwards takes it. */
+  stepAtLimit?(signal?: AbortSignal): Promise<JobStep>;
   /** Everything needed to continue bit-identically, in the checkpoint format of src/model/checkpoint.ts. */
   saveCheckpoint(): Promise<ArrayBuffer>;
   /** Previews of the current state on demand (e.g. at the end of a run); none by default. */

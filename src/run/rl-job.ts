@@ -86,6 +86,10 @@ export class RlJob<P extends RlProblem> implements RunJob {
     return runStages(this.stages(signal));
   }
 
+  stepAtLimit(signal?: AbortSignal): Promise<JobStep> {
+    return runStages(this.stages(signal, { toLimit: true }));
+  }
+
   /** The same step as the loop's stages (RlLoop.stages): a stepper pauses after each; `drawn` holds its problems. */
   async *stages(signal?: AbortSignal, options?: StageOptions): AsyncGenerator<LoopStage, JobStep, void> {
     const { cfg } = this.spec;

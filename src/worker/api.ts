@@ -142,10 +142,11 @@ export type WorkerEvent =
 /** The name of the error estimateRl ends with when a run was started while it measured. */
 export const ESTIMATE_YIELDED = 'EstimateYielded';
 
-/** How long RL runs will take on this device, from two real steps timed here. */
+/** How long RL runs will take on this device, from real steps timed here (time-estimate.ts). */
 export interface RlEstimate {
   firstStepSeconds: number; // the first step, pipelines compiled
-  stepSeconds: number; // a step once compiled
+  stepSeconds: number; // a step once compiled, at the start length (the mean of the timed ones)
+  limitStepSeconds: number | null; // a step whose responses all ran to the length limit (null: not timed)
   evalSeconds: number; // the held-out evaluations
   totalSeconds: number; // training and evaluation of every setup
   adapter: string;
@@ -181,8 +182,8 @@ export interface TrainerApi {
   start(setup: PretrainSetup): Promise<RunRecord>;
   /** Creates RL runs (one arm and stage each; several only as one group, e.g. the demo) and trains them side by side. */
   startRl(setups: RlRunSetup[]): Promise<RunRecord[]>;
-  /** Times two steps of the first setup here and estimates the whole (refused while a run trains; ends
-   *  with an ESTIMATE_YIELDED error when a run is started before its second step). */
+  /** Times steps of the first setup here (one at the length limit) and estimates the whole (refused while
+   *  a run trains; ends with an ESTIMATE_YIELDED error when a run is started before it is done). */
   estimateRl(setups: RlRunSetup[]): Promise<RlEstimate>;
   /** Lets the steps in flight finish, checkpoints, and leaves the runs paused (resolves when they are). */
   pause(): Promise<void>;

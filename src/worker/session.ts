@@ -238,7 +238,7 @@ export class Session implements TrainerApi {
     }).catch(() => undefined);
   }
 
-  /** The setups' time on this device from two real steps (time-estimate.ts); nothing is stored. A run started
+  /** The setups' time on this device from real steps (time-estimate.ts); nothing is stored. A run started
    *  meanwhile does not wait: the estimate stops (at the latest after the sampling chunk in flight)
    *  and ends with an ESTIMATE_YIELDED error; the pipelines it compiled stay. */
   estimateRl(setups: RlRunSetup[]): Promise<RlEstimate> {
@@ -258,13 +258,7 @@ export class Session implements TrainerApi {
         this.judges,
       );
       try {
-        return await estimateFromSteps(
-          built.job,
-          setups,
-          device.handle.info.adapterName,
-          ctl.signal,
-          built.world.maxNewTokens,
-        );
+        return await estimateFromSteps(built.job, setups, device.handle.info.adapterName, ctl.signal);
       } finally {
         built.job.destroy();
       }

@@ -1,6 +1,7 @@
 // An RL job driven by the lifecycle, stopped after its second step and resumed from its checkpoint in a
 // new job, ends bit-identical to the same job run straight through: weights, AdamW state, reference,
-// sampling seeds, problem stream and the solved-prompt set all come back.
+// sampling seeds, problem stream and the solved-prompt set all come back. A step at the length limit
+// (the page's time estimate) runs every response to the limit.
 import { describe, it, expect } from 'vitest';
 import { RunDriver } from '../../src/run/lifecycle';
 import { RlJob, type RlJobSpec, type RlProblem } from '../../src/run/rl-job';
@@ -9,6 +10,8 @@ import { DEFAULT_RL } from '../../src/rl/rl-config';
 import { MODEL_PRESETS } from '../../src/model/config';
 import { VERIFIABLE_TASKS, problemStream, type VerifiableProblem } from '../../src/tasks/verifiable';
 import { testGpu } from '../helpers/gpu';
+import { buildLayout } from '../../src/model/params';
+import { EOS_ID } from '../../src/model/tokenizer';
 
 type P = RlProblem & VerifiableProblem;
 
@@ -61,6 +64,27 @@ describe('RL job', () => {
     const end = await runToEnd(second);
     second.destroy();
     expect(Buffer.from(end).equals(Buffer.from(full))).toBe(true);
+  });
+
+  it('runs every response to the length limit in a step at the limit (the time estimate times it)', async () => {
+    const g = await testGpu();
+    const sp = { ...spec(), cfg: { ...spec().cfg, maxNewTokens: 12 } };
+    // a start that says <eos> most of the time: the last norm outputs its bias alone, which points at
+    // the <eos> row of the (tied) embedding
+    const start = startFresh(MODEL_PRESETS.tiny, 1);
+    const layout = buildLayout(start.config);
+    start.params.fill(0, layout.lnfw.offset, layout.lnfw.offset + layout.lnfw.size);
+    start.params.fill(0, layout.lnfb.offset, layout.lnfb.offset + layout.lnfb.size);
+    start.params[layout.lnfb.offset] = 1;
+    start.params[layout.wte.offset + EOS_ID * start.config.dModel] = 5;
+    const job = RlJob.create(g, start, sp);
+    const natural = await job.step();
+    const limit = await job.stepAtLimit();
+    job.destroy();
+    expect(natural.values['rl/completions/max_length']).toBeLessThan(12);
+    expect(limit.values['rl/completions/max_length']).toBe(12);
+    expect(limit.values['rl/completions/clipped_ratio']).toBe(1);
+    expect(limit.step).toBe(2);
   });
 
   it('refuses to resume from a checkpoint that is not an RL run state', async () => {

@@ -102,7 +102,14 @@ export class FakeApi implements TrainerApi {
   }
   async estimateRl(setups: RlRunSetup[]) {
     this.call('estimateRl', setups.length);
-    return { firstStepSeconds: 2, stepSeconds: 1, evalSeconds: 4, totalSeconds: 28, adapter: 'test adapter' };
+    return {
+      firstStepSeconds: 2,
+      stepSeconds: 1,
+      limitStepSeconds: 3,
+      evalSeconds: 4,
+      totalSeconds: 28,
+      adapter: 'test adapter',
+    };
   }
   async corpusFacts() {
     this.call('corpusFacts');

@@ -93,7 +93,7 @@ export class RlControl {
     return demoSetups(group, judge);
   }
 
-  /** Times two real steps on this device, once per page (never while a run trains). */
+  /** Times real steps on this device, once per page (never while a run trains). */
   async measure(): Promise<void> {
     if (this.estimating || this.estimate) return;
     this.estimating = true;
