@@ -89,6 +89,7 @@ export async function rlScenarios(url) {
   const { page } = b;
   const t = new Steps('rl', page);
   const timing = {};
+  let chartHeight1280 = 0; // a chart's height in presentation mode at 1280x720, against 1920x1080's
   try {
     await page.setViewportSize({ width: 1280, height: 720 });
     const from = await serveCheckpoint(page);
@@ -275,16 +276,23 @@ export async function rlScenarios(url) {
       await page.click('button.present');
       await page.waitForTimeout(300); // charts re-created at the large type size
       const bad = await cut(page, ['[data-testid=rl-charts]', '[data-testid=inspector]']);
+      chartHeight1280 = await page.$eval('[data-testid=rl-charts] canvas', (c) => c.getBoundingClientRect().height);
       await t.shot('rl-05-presentation', { fullPage: false });
       await page.click('button.present');
       assert(bad.length === 0, `presentation mode cuts: ${bad}`);
     });
 
-    await t.step('presentation mode at 1920x1080: everything fits, the bars read whole', async () => {
+    await t.step('presentation mode at 1920x1080: the 1280 layout scaled up, everything fits', async () => {
       await page.setViewportSize({ width: 1920, height: 1080 });
       await page.click('button.present');
       await page.waitForTimeout(300); // charts re-created at the large type size
       const bad = await cut(page, ['[data-testid=rl-charts]', '[data-testid=inspector]', '[data-testid=pass-bars]']);
+      // the type grows with the window (33 px at 1920), so the layout fills the screen as at 1280
+      const { rootPx, mainWidth, chartHeight } = await page.evaluate(() => ({
+        rootPx: parseFloat(getComputedStyle(document.documentElement).fontSize),
+        mainWidth: document.querySelector('main').getBoundingClientRect().width,
+        chartHeight: document.querySelector('[data-testid=rl-charts] canvas').getBoundingClientRect().height,
+      }));
       const labels = await page.$$eval('[data-testid=bar-label]', (els) =>
         els.map((e) => [
           e.getAttribute('data-whole') ?? '',
@@ -300,6 +308,11 @@ export async function rlScenarios(url) {
       await page.click('button.present');
       await page.setViewportSize({ width: 1280, height: 720 });
       assert(bad.length === 0, `presentation mode at 1920x1080 cuts: ${bad}`);
+      assert(
+        rootPx >= 32 && mainWidth >= 0.95 * 1920,
+        `presentation at 1920: root ${rootPx} px, main ${mainWidth} px wide`,
+      );
+      assert(chartHeight >= 1.4 * chartHeight1280, `chart ${chartHeight} px high at 1920, ${chartHeight1280} at 1280`);
       assert(
         labels.length === 2 && labels.every(([whole, shown]) => whole === shown),
         `bar labels cut: ${JSON.stringify(labels)}`,
