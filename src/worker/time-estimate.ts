@@ -7,17 +7,18 @@
 // quiet 2-core machine, about 4 s and 14 s with two busy processes beside it (scaling the short step by
 // the length said 12 s). An arm trained on the judge's rewards writes more right steps, and its longest
 // response reached the length limit by its third step; sparse GRPO in the dead zone kept its start
-// length. So the estimate times two steps at the start length and one whose responses all run to the
+// length. So the estimate times two steps at the start length and two whose responses all run to the
 // limit, and takes a judge-rewarded Stage I at the limit from its third step on, its evaluation at the
-// limit; every other setup at the start length. Two steps, not one: one step's time swung by a third
-// between page loads with other programs on the cores (3.6 to 5.6 s).
+// limit; every other setup at the start length. Two of each, not one: one step's time swung by a third
+// between page loads with other programs on the cores (3.6 to 5.6 s), and by a sixth on a quiet machine.
 
 import { ARMS } from '../experiment/arms';
 import type { JobStep, RunJob } from '../run/job';
 import type { RlEstimate, RlRunSetup } from './api';
 
 const STEPS_AT_START_LENGTH = 2; // a judge-rewarded arm's steps before its longest response reaches the limit
-const TIMED_STEPS = 2; // steps timed at the start length, after the first (which compiles the pipelines)
+const TIMED_STEPS = 2; // steps timed at the start length, after the first (which compiles the pipelines)...
+const TIMED_AT_LIMIT = 2; // ...and at the length limit (when a setup grows to it)
 
 const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
 
@@ -25,6 +26,11 @@ interface Timed {
   seconds: number; // the whole step
   sampleSeconds: number; // its sampling
 }
+
+const meanOf = (t: Timed[]): Timed => ({
+  seconds: mean(t.map((x) => x.seconds)),
+  sampleSeconds: mean(t.map((x) => x.sampleSeconds)),
+});
 
 async function timed(step: () => Promise<JobStep>): Promise<Timed> {
   const t = performance.now();
@@ -56,12 +62,13 @@ export async function estimateFromSteps(
   const firstStepSeconds = (performance.now() - t0) / 1000;
   const start: Timed[] = [];
   while (start.length < TIMED_STEPS) start.push(await timed(() => job.step(signal)));
-  const atStart: Timed = {
-    seconds: mean(start.map((t) => t.seconds)),
-    sampleSeconds: mean(start.map((t) => t.sampleSeconds)),
-  };
+  const atStart = meanOf(start);
   // a job that cannot run its responses to the limit (not an RL job) is taken at its start length
-  const atLimit = setups.some(grows) && job.stepAtLimit ? await timed(() => job.stepAtLimit!(signal)) : atStart;
+  const limit: Timed[] = [];
+  const stepAtLimit = job.stepAtLimit?.bind(job);
+  if (setups.some(grows) && stepAtLimit)
+    while (limit.length < TIMED_AT_LIMIT) limit.push(await timed(() => stepAtLimit(signal)));
+  const atLimit = limit.length ? meanOf(limit) : atStart;
   const perSample = 1 / (budgetOf(s).promptsPerStep * budgetOf(s).groupSize); // the timed steps' samples
   let total = 0,
     evalSeconds = 0;

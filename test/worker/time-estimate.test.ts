@@ -38,11 +38,11 @@ describe('the RL time estimate', () => {
   beforeEach(() => vi.useFakeTimers({ toFake: ['performance'] }));
   afterEach(() => vi.useRealTimers());
 
-  it('times two start-length steps after the compiling one, and one at the limit', async () => {
+  it('times two start-length steps after the compiling one, and two at the limit', async () => {
     const setups = demoSetups('t');
     const job = fakeJob([20, 3, 5], 9);
     const e = await estimateFromSteps(job, setups, 'fake', signal());
-    expect(job.calls).toEqual(['step', 'step', 'step', 'limit']);
+    expect(job.calls).toEqual(['step', 'step', 'step', 'limit', 'limit']);
     expect(e.firstStepSeconds).toBeCloseTo(20);
     expect(e.stepSeconds).toBeCloseTo(4); // the mean of 3 and 5
     expect(e.limitStepSeconds).toBeCloseTo(9);
