@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ResultsView } from '../../src/ui/state/results-view.svelte';
-import { barPercent, barsTop } from '../../src/ui/state/bars';
+import { barHalf, barPercent, barsTop } from '../../src/ui/state/bars';
 import { plotData } from '../../src/ui/state/plot-data';
 import { lineStyles } from '../../src/ui/state/runview.svelte';
 import { truthRuns } from '../../src/ui/state/truth';
@@ -54,10 +54,12 @@ describe('results viewer', () => {
     expect(barsTop([bar])).toBeCloseTo(0.8 * 1.15, 12);
   });
 
-  it('writes a bar value as a percentage to one decimal, a missing one as a dash', () => {
+  it('writes a bar value as a percentage to one decimal and its interval, a missing one as a dash', () => {
     expect(barPercent(0.4489)).toBe('44.9%');
     expect(barPercent(0)).toBe('0.0%');
     for (const none of [undefined, NaN, Infinity]) expect(barPercent(none)).toBe('–');
+    expect(barHalf(0.0402)).toBe(' ± 4.0');
+    for (const none of [undefined, NaN]) expect(barHalf(none)).toBe('');
   });
 
   it('reads all eleven arms over two seeds, with intervals, and the curves of either seed', async () => {

@@ -19,6 +19,11 @@ export function barPercent(v: number | undefined): string {
   return v !== undefined && Number.isFinite(v) ? `${(100 * v).toFixed(1)}%` : '–';
 }
 
+/** A 95% interval's half-width after its value (" ± 4.0", in points), or nothing when there is none. */
+export function barHalf(h: number | undefined): string {
+  return h !== undefined && Number.isFinite(h) ? ` ± ${(100 * h).toFixed(1)}` : '';
+}
+
 /** A label cut to `max` characters with an ellipsis (the whole one goes in the bar's tooltip). */
 export function fitLabel(label: string, max: number): string {
   return label.length <= max ? label : `${label.slice(0, Math.max(1, max - 1)).trimEnd()}…`;
